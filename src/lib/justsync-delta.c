@@ -1,0 +1,298 @@
+/* justsync-delta.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "justsync-delta.h"
+#include "justsync-error.h"
+#include "justsync-json-private.h"
+#include "justsync-timestamp.h"
+
+/**
+ * JustSyncDelta:
+ *
+ * One page of remote changes of a scope, as a #JustSyncRemoteStore returns
+ * it: the changed records in (`updated_at`, id) order, tombstones among
+ * them, the server's time when it answered, and whether more pages follow.
+ * A remote store builds it with just_sync_delta_new() and
+ * just_sync_delta_add(); after that it is only read.
+ */
+
+struct _JustSyncDelta
+{
+  gatomicrefcount ref_count;
+  gint64 server_time;
+  GPtrArray *records;
+  guint n_deletes;
+  gboolean has_more;
+};
+
+G_DEFINE_BOXED_TYPE (JustSyncDelta, just_sync_delta, just_sync_delta_ref, just_sync_delta_unref)
+
+/**
+ * just_sync_delta_new:
+ * @server_time: the server's time when it answered, or 0 if unknown
+ *
+ * Creates an empty page.
+ *
+ * Returns: (transfer full): a new delta
+ */
+JustSyncDelta *
+just_sync_delta_new (gint64 server_time)
+{
+  JustSyncDelta *self;
+
+  g_return_val_if_fail (just_sync_timestamp_is_valid (server_time), NULL);
+
+  self = g_new0 (JustSyncDelta, 1);
+  g_atomic_ref_count_init (&self->ref_count);
+  self->server_time = server_time;
+  self->records = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_record_unref);
+  return self;
+}
+
+/**
+ * just_sync_delta_from_json:
+ * @node: `{"server_time", "has_more", "records": [...]}`
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): the delta, or %NULL with
+ *   %JUST_SYNC_ERROR_INVALID_ARGUMENT
+ */
+JustSyncDelta *
+just_sync_delta_from_json (JsonNode  *node,
+                           GError   **error)
+{
+  g_autoptr(JustSyncDelta) self = NULL;
+  JsonObject *object;
+  JsonNode *records;
+  gint64 server_time;
+
+  g_return_val_if_fail (node != NULL, NULL);
+
+  if ((object = _just_sync_json_get_object (node, _("A delta"), error)) == NULL ||
+      !_just_sync_json_get_timestamp (object, "server_time", &server_time, error))
+    return NULL;
+
+  self = just_sync_delta_new (server_time);
+  self->has_more = json_object_get_boolean_member_with_default (object, "has_more", FALSE);
+
+  records = json_object_get_member (object, "records");
+  if (records != NULL && !JSON_NODE_HOLDS_NULL (records))
+    {
+      JsonArray *array;
+
+      if (!JSON_NODE_HOLDS_ARRAY (records))
+        {
+          g_set_error_literal (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                               _("The records of a delta must be an array"));
+          return NULL;
+        }
+      array = json_node_get_array (records);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          g_autoptr(JustSyncRecord) record = NULL;
+
+          record = just_sync_record_from_json (json_array_get_element (array, i), error);
+          if (record == NULL)
+            return NULL;
+          just_sync_delta_add (self, record);
+        }
+    }
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * just_sync_delta_ref:
+ * @self: a delta
+ *
+ * Returns: (transfer full): @self
+ */
+JustSyncDelta *
+just_sync_delta_ref (JustSyncDelta *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+/**
+ * just_sync_delta_unref:
+ * @self: (transfer full): a delta
+ *
+ * Releases a reference.
+ */
+void
+just_sync_delta_unref (JustSyncDelta *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (g_atomic_ref_count_dec (&self->ref_count))
+    {
+      g_ptr_array_unref (self->records);
+      g_free (self);
+    }
+}
+
+/**
+ * just_sync_delta_add:
+ * @self: a delta being built
+ * @record: the next changed record, a tombstone for a delete
+ *
+ * Appends a record. Remote stores add them in (`updated_at`, id) order.
+ */
+void
+just_sync_delta_add (JustSyncDelta  *self,
+                     JustSyncRecord *record)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (record != NULL);
+
+  g_ptr_array_add (self->records, just_sync_record_ref (record));
+  if (just_sync_record_is_deleted (record))
+    self->n_deletes++;
+}
+
+/**
+ * just_sync_delta_set_has_more:
+ * @self: a delta being built
+ * @has_more: whether another page follows
+ *
+ * Says whether the server has more changes after this page.
+ */
+void
+just_sync_delta_set_has_more (JustSyncDelta *self,
+                              gboolean       has_more)
+{
+  g_return_if_fail (self != NULL);
+
+  self->has_more = !!has_more;
+}
+
+/**
+ * just_sync_delta_get_has_more:
+ * @self: a delta
+ *
+ * Returns: %TRUE if another page follows this one
+ */
+gboolean
+just_sync_delta_get_has_more (JustSyncDelta *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return self->has_more;
+}
+
+/**
+ * just_sync_delta_get_server_time:
+ * @self: a delta
+ *
+ * Returns: the server's time when it answered, or 0 if unknown
+ */
+gint64
+just_sync_delta_get_server_time (JustSyncDelta *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->server_time;
+}
+
+/**
+ * just_sync_delta_get_records:
+ * @self: a delta
+ *
+ * Returns: (transfer none) (element-type JustSyncRecord): the records of
+ *   the page in (`updated_at`, id) order, tombstones included
+ */
+GPtrArray *
+just_sync_delta_get_records (JustSyncDelta *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->records;
+}
+
+/**
+ * just_sync_delta_get_n_upserts:
+ * @self: a delta
+ *
+ * Returns: how many records of the page are not tombstones
+ */
+guint
+just_sync_delta_get_n_upserts (JustSyncDelta *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->records->len - self->n_deletes;
+}
+
+/**
+ * just_sync_delta_get_n_deletes:
+ * @self: a delta
+ *
+ * Returns: how many records of the page are tombstones
+ */
+guint
+just_sync_delta_get_n_deletes (JustSyncDelta *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->n_deletes;
+}
+
+/**
+ * just_sync_delta_dup_cursor:
+ * @self: a delta
+ *
+ * Returns the keyset cursor after this page: the (`updated_at`, id) of its
+ * last record. The next page is fetched from there, and once the page is
+ * applied it becomes the scope's sync point.
+ *
+ * Returns: (transfer full) (nullable): the cursor, or %NULL for an empty page
+ */
+JustSyncSyncPoint *
+just_sync_delta_dup_cursor (JustSyncDelta *self)
+{
+  JustSyncRecord *last;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (self->records->len == 0)
+    return NULL;
+
+  last = g_ptr_array_index (self->records, self->records->len - 1);
+  return just_sync_sync_point_new (just_sync_record_get_updated_at (last),
+                                   just_sync_record_get_id (last));
+}
+
+/**
+ * just_sync_delta_to_json:
+ * @self: a delta
+ *
+ * Returns: (transfer full): `{"server_time", "has_more", "records"}`
+ */
+JsonNode *
+just_sync_delta_to_json (JustSyncDelta *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  _just_sync_json_set_timestamp (builder, "server_time", self->server_time);
+  json_builder_set_member_name (builder, "has_more");
+  json_builder_add_boolean_value (builder, self->has_more);
+  json_builder_set_member_name (builder, "records");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->records->len; i++)
+    json_builder_add_value (builder, just_sync_record_to_json (g_ptr_array_index (self->records, i)));
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}

@@ -1,0 +1,45 @@
+/* justsync-json-private.h
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+char       *_just_sync_json_canonical         (JsonNode     *node);
+gboolean    _just_sync_json_object_covers     (JsonObject   *object,
+                                               JsonObject   *subset);
+JsonObject *_just_sync_json_parse_object      (const char   *json,
+                                               gssize        length,
+                                               GError      **error);
+JsonObject *_just_sync_json_get_object        (JsonNode     *node,
+                                               const char   *what,
+                                               GError      **error);
+gboolean    _just_sync_json_get_string        (JsonObject   *object,
+                                               const char   *member,
+                                               gboolean      nullable,
+                                               const char  **out_value,
+                                               GError      **error);
+gboolean    _just_sync_json_get_int           (JsonObject   *object,
+                                               const char   *member,
+                                               gint64       *out_value,
+                                               GError      **error);
+gboolean    _just_sync_json_get_timestamp     (JsonObject   *object,
+                                               const char   *member,
+                                               gint64       *out_value,
+                                               GError      **error);
+gboolean    _just_sync_json_get_enum          (JsonObject   *object,
+                                               const char   *member,
+                                               GType         enum_type,
+                                               int          *out_value,
+                                               GError      **error);
+const char *_just_sync_enum_to_nick           (GType         enum_type,
+                                               int           value);
+void        _just_sync_json_set_timestamp     (JsonBuilder  *builder,
+                                               const char   *member,
+                                               gint64        usec);
+
+G_END_DECLS

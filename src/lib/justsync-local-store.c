@@ -1,0 +1,832 @@
+/* justsync-local-store.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "justsync-local-store.h"
+
+/**
+ * JustSyncLocalStore:
+ *
+ * Where an app's records live on the device: read and written with no
+ * network, and merged with the server by a #JustSyncOrchestrator.
+ *
+ * A local store keeps, per scope, the records (tombstones included), the
+ * queue of pending operations, the conflicts it resolved, and the sync
+ * point. Every row also remembers its base: the identity of the last server
+ * version it reflects (see just_sync_record_dup_version()), so a pull can
+ * tell our own echoes and re-reads from real conflicts.
+ *
+ * The contract every implementation keeps, and that the store-contract test
+ * suite checks, is described with #JustSyncLocalStoreInterface. The
+ * implementations are #JustSyncSqliteStore, the persistent default, and
+ * #JustSyncMemoryLocalStore for tests and demos.
+ */
+
+G_DEFINE_INTERFACE (JustSyncLocalStore, just_sync_local_store, G_TYPE_OBJECT)
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+just_sync_local_store_default_init (JustSyncLocalStoreInterface *iface)
+{
+  /**
+   * JustSyncLocalStore:supports-soft-delete:
+   *
+   * Whether deleted records stay as tombstones (returned by
+   * just_sync_local_store_query_since_async()) rather than vanish.
+   */
+  g_object_interface_install_property (iface,
+    g_param_spec_boolean ("supports-soft-delete", NULL, NULL,
+                          TRUE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * JustSyncLocalStore::changed:
+   * @self: the store
+   * @scope: the scope whose records changed
+   * @ids: the ids of the changed records
+   *
+   * Emitted on the main context of the store's creator after a committed
+   * transaction changed what records of @scope hold: an app write, an
+   * applied page, a rebase after a push. Live queries use it to update.
+   */
+  signals[CHANGED] =
+    g_signal_new ("changed",
+                  G_TYPE_FROM_INTERFACE (iface),
+                  G_SIGNAL_RUN_LAST,
+                  0,
+                  NULL, NULL,
+                  NULL,
+                  G_TYPE_NONE, 2,
+                  JUST_SYNC_TYPE_SCOPE | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  G_TYPE_STRV);
+}
+
+/**
+ * just_sync_local_store_get_supports_soft_delete:
+ * @self: a #JustSyncLocalStore
+ *
+ * Returns: %TRUE if deleted records stay as tombstones
+ */
+gboolean
+just_sync_local_store_get_supports_soft_delete (JustSyncLocalStore *self)
+{
+  gboolean value = FALSE;
+
+  g_return_val_if_fail (JUST_SYNC_IS_LOCAL_STORE (self), FALSE);
+
+  g_object_get (self, "supports-soft-delete", &value, NULL);
+  return value;
+}
+
+/**
+ * just_sync_local_store_emit_changed:
+ * @self: a #JustSyncLocalStore
+ * @scope: the scope whose records changed
+ * @ids: (array zero-terminated=1): the ids of the changed records
+ *
+ * Emits #JustSyncLocalStore::changed. For implementations: call it on the
+ * main context of the store after the change committed, never when @ids is
+ * empty.
+ */
+void
+just_sync_local_store_emit_changed (JustSyncLocalStore *self,
+                                    JustSyncScope      *scope,
+                                    const char * const *ids)
+{
+  g_return_if_fail (JUST_SYNC_IS_LOCAL_STORE (self));
+  g_return_if_fail (scope != NULL);
+  g_return_if_fail (ids != NULL);
+
+  if (ids[0] != NULL)
+    g_signal_emit (self, signals[CHANGED], 0, scope, ids);
+}
+
+/**
+ * just_sync_local_store_query_async:
+ * @self: a #JustSyncLocalStore
+ * @scope: the scope
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the operation completes
+ * @user_data: data for @callback
+ *
+ * Lists the records of @scope that are not deleted.
+ */
+void
+just_sync_local_store_query_async (JustSyncLocalStore  *self,
+                                   JustSyncScope       *scope,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_return_if_fail (JUST_SYNC_IS_LOCAL_STORE (self));
+  g_return_if_fail (scope != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->query_async (self, scope, cancellable, callback, user_data);
+}
+
+/**
+ * just_sync_local_store_query_finish:
+ * @self: a #JustSyncLocalStore
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes just_sync_local_store_query_async().
+ *
+ * Returns: (transfer full) (element-type JustSyncRecord): the live records, ordered by id
+ */
+GPtrArray *
+just_sync_local_store_query_finish (JustSyncLocalStore  *self,
+                                    GAsyncResult        *result,
+                                    GError             **error)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_LOCAL_STORE (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  return JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->query_finish (self, result, error);
+}
+
+/**
+ * just_sync_local_store_query_since_async:
+ * @self: a #JustSyncLocalStore
+ * @scope: the scope
+ * @since: a time in microseconds since the epoch; 0 lists every record
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the operation completes
+ * @user_data: data for @callback
+ *
+ * Lists the records of @scope changed after @since, tombstones included.
+ */
+void
+just_sync_local_store_query_since_async (JustSyncLocalStore  *self,
+                                         JustSyncScope       *scope,
+                                         gint64               since,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_return_if_fail (JUST_SYNC_IS_LOCAL_STORE (self));
+  g_return_if_fail (scope != NULL);
+  g_return_if_fail (since >= 0);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->query_since_async (self, scope, since, cancellable, callback, user_data);
+}
+
+/**
+ * just_sync_local_store_query_since_finish:
+ * @self: a #JustSyncLocalStore
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes just_sync_local_store_query_since_async().
+ *
+ * Returns: (transfer full) (element-type JustSyncRecord): the records, tombstones
+ *   included, ordered by (`updated_at`, id)
+ */
+GPtrArray *
+just_sync_local_store_query_since_finish (JustSyncLocalStore  *self,
+                                          GAsyncResult        *result,
+                                          GError             **error)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_LOCAL_STORE (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  return JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->query_since_finish (self, result, error);
+}
+
+/**
+ * just_sync_local_store_get_async:
+ * @self: a #JustSyncLocalStore
+ * @scope: the scope
+ * @id: the record's id
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the operation completes
+ * @user_data: data for @callback
+ *
+ * Looks up one record of @scope by id.
+ */
+void
+just_sync_local_store_get_async (JustSyncLocalStore  *self,
+                                 JustSyncScope       *scope,
+                                 const char          *id,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (JUST_SYNC_IS_LOCAL_STORE (self));
+  g_return_if_fail (scope != NULL);
+  g_return_if_fail (id != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->get_async (self, scope, id, cancellable, callback, user_data);
+}
+
+/**
+ * just_sync_local_store_get_finish:
+ * @self: a #JustSyncLocalStore
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes just_sync_local_store_get_async().
+ *
+ * Returns: (transfer full) (nullable): the record, which may be a tombstone, or
+ *   %NULL if there is none
+ */
+JustSyncRecord *
+just_sync_local_store_get_finish (JustSyncLocalStore  *self,
+                                  GAsyncResult        *result,
+                                  GError             **error)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_LOCAL_STORE (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  return JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->get_finish (self, result, error);
+}
+
+/**
+ * just_sync_local_store_upsert_many_async:
+ * @self: a #JustSyncLocalStore
+ * @scope: the scope
+ * @records: (element-type JustSyncRecord): the records to write
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the operation completes
+ * @user_data: data for @callback
+ *
+ * Writes records as an app change: the rows and one queued upsert operation
+ * per record, in one transaction. Emits #JustSyncLocalStore::changed.
+ */
+void
+just_sync_local_store_upsert_many_async (JustSyncLocalStore  *self,
+                                         JustSyncScope       *scope,
+                                         GPtrArray           *records,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_return_if_fail (JUST_SYNC_IS_LOCAL_STORE (self));
+  g_return_if_fail (scope != NULL);
+  g_return_if_fail (records != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->upsert_many_async (self, scope, records, cancellable, callback, user_data);
+}
+
+/**
+ * just_sync_local_store_upsert_many_finish:
+ * @self: a #JustSyncLocalStore
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes just_sync_local_store_upsert_many_async().
+ *
+ * Returns: (transfer full) (element-type JustSyncPendingOp): the queued operations
+ */
+GPtrArray *
+just_sync_local_store_upsert_many_finish (JustSyncLocalStore  *self,
+                                          GAsyncResult        *result,
+                                          GError             **error)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_LOCAL_STORE (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  return JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->upsert_many_finish (self, result, error);
+}
+
+/**
+ * just_sync_local_store_delete_many_async:
+ * @self: a #JustSyncLocalStore
+ * @scope: the scope
+ * @ids: (array zero-terminated=1): the ids to delete
+ * @deleted_at: the deletion time
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the operation completes
+ * @user_data: data for @callback
+ *
+ * Deletes records as an app change: the rows become tombstones and one
+ * delete operation per id is queued, in one transaction. Emits
+ * #JustSyncLocalStore::changed.
+ */
+void
+just_sync_local_store_delete_many_async (JustSyncLocalStore  *self,
+                                         JustSyncScope       *scope,
+                                         const char * const  *ids,
+                                         gint64               deleted_at,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_return_if_fail (JUST_SYNC_IS_LOCAL_STORE (self));
+  g_return_if_fail (scope != NULL);
+  g_return_if_fail (ids != NULL);
+  g_return_if_fail (deleted_at > 0);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->delete_many_async (self, scope, ids, deleted_at, cancellable, callback, user_data);
+}
+
+/**
+ * just_sync_local_store_delete_many_finish:
+ * @self: a #JustSyncLocalStore
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes just_sync_local_store_delete_many_async().
+ *
+ * Returns: (transfer full) (element-type JustSyncPendingOp): the queued operations
+ */
+GPtrArray *
+just_sync_local_store_delete_many_finish (JustSyncLocalStore  *self,
+                                          GAsyncResult        *result,
+                                          GError             **error)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_LOCAL_STORE (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  return JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->delete_many_finish (self, result, error);
+}
+
+/**
+ * just_sync_local_store_list_pending_ops_async:
+ * @self: a #JustSyncLocalStore
+ * @scope: the scope
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the operation completes
+ * @user_data: data for @callback
+ *
+ * Lists the pending operations of @scope, queued and failed.
+ */
+void
+just_sync_local_store_list_pending_ops_async (JustSyncLocalStore  *self,
+                                              JustSyncScope       *scope,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data)
+{
+  g_return_if_fail (JUST_SYNC_IS_LOCAL_STORE (self));
+  g_return_if_fail (scope != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->list_pending_ops_async (self, scope, cancellable, callback, user_data);
+}
+
+/**
+ * just_sync_local_store_list_pending_ops_finish:
+ * @self: a #JustSyncLocalStore
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes just_sync_local_store_list_pending_ops_async().
+ *
+ * Returns: (transfer full) (element-type JustSyncPendingOp): the operations in
+ *   sequence order
+ */
+GPtrArray *
+just_sync_local_store_list_pending_ops_finish (JustSyncLocalStore  *self,
+                                               GAsyncResult        *result,
+                                               GError             **error)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_LOCAL_STORE (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  return JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->list_pending_ops_finish (self, result, error);
+}
+
+/**
+ * just_sync_local_store_count_pending_ops_async:
+ * @self: a #JustSyncLocalStore
+ * @scope: (nullable): a scope, or %NULL for every scope
+ * @state: the state to count
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the operation completes
+ * @user_data: data for @callback
+ *
+ * Counts the pending operations in @state.
+ */
+void
+just_sync_local_store_count_pending_ops_async (JustSyncLocalStore  *self,
+                                               JustSyncScope       *scope,
+                                               JustSyncOpState      state,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data)
+{
+  g_return_if_fail (JUST_SYNC_IS_LOCAL_STORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->count_pending_ops_async (self, scope, state, cancellable, callback, user_data);
+}
+
+/**
+ * just_sync_local_store_count_pending_ops_finish:
+ * @self: a #JustSyncLocalStore
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes just_sync_local_store_count_pending_ops_async().
+ *
+ * Returns: the number of operations
+ */
+guint
+just_sync_local_store_count_pending_ops_finish (JustSyncLocalStore  *self,
+                                                GAsyncResult        *result,
+                                                GError             **error)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_LOCAL_STORE (self), 0);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), 0);
+
+  return JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->count_pending_ops_finish (self, result, error);
+}
+
+/**
+ * just_sync_local_store_apply_remote_changes_async:
+ * @self: a #JustSyncLocalStore
+ * @scope: the scope
+ * @delta: a page of remote changes
+ * @resolver: picks the winner of each conflict
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the operation completes
+ * @user_data: data for @callback
+ *
+ * Applies one page of remote changes and saves its cursor as the sync
+ * point, in one transaction, by the rules described in
+ * #JustSyncLocalStoreInterface.
+ */
+void
+just_sync_local_store_apply_remote_changes_async (JustSyncLocalStore       *self,
+                                                  JustSyncScope            *scope,
+                                                  JustSyncDelta            *delta,
+                                                  JustSyncConflictResolver *resolver,
+                                                  GCancellable             *cancellable,
+                                                  GAsyncReadyCallback       callback,
+                                                  gpointer                  user_data)
+{
+  g_return_if_fail (JUST_SYNC_IS_LOCAL_STORE (self));
+  g_return_if_fail (scope != NULL);
+  g_return_if_fail (delta != NULL);
+  g_return_if_fail (JUST_SYNC_IS_CONFLICT_RESOLVER (resolver));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->apply_remote_changes_async (self, scope, delta, resolver, cancellable, callback, user_data);
+}
+
+/**
+ * just_sync_local_store_apply_remote_changes_finish:
+ * @self: a #JustSyncLocalStore
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes just_sync_local_store_apply_remote_changes_async().
+ *
+ * Returns: (transfer full): what was done to each record
+ */
+JustSyncApplyResult *
+just_sync_local_store_apply_remote_changes_finish (JustSyncLocalStore  *self,
+                                                   GAsyncResult        *result,
+                                                   GError             **error)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_LOCAL_STORE (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  return JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->apply_remote_changes_finish (self, result, error);
+}
+
+/**
+ * just_sync_local_store_commit_push_results_async:
+ * @self: a #JustSyncLocalStore
+ * @scope: the scope
+ * @results: (element-type JustSyncPushResult): the outcome of each pushed operation
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the operation completes
+ * @user_data: data for @callback
+ *
+ * Records the outcome of a push in one transaction: acknowledged operations
+ * are cleared and their rows rebased on the server's reply, rejected ones
+ * parked as failed, transient failures counted.
+ */
+void
+just_sync_local_store_commit_push_results_async (JustSyncLocalStore  *self,
+                                                 JustSyncScope       *scope,
+                                                 GPtrArray           *results,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data)
+{
+  g_return_if_fail (JUST_SYNC_IS_LOCAL_STORE (self));
+  g_return_if_fail (scope != NULL);
+  g_return_if_fail (results != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->commit_push_results_async (self, scope, results, cancellable, callback, user_data);
+}
+
+/**
+ * just_sync_local_store_commit_push_results_finish:
+ * @self: a #JustSyncLocalStore
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes just_sync_local_store_commit_push_results_async().
+ *
+ * Returns: (transfer full): the records whose local content changed
+ */
+JustSyncApplyResult *
+just_sync_local_store_commit_push_results_finish (JustSyncLocalStore  *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_LOCAL_STORE (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  return JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->commit_push_results_finish (self, result, error);
+}
+
+/**
+ * just_sync_local_store_get_sync_point_async:
+ * @self: a #JustSyncLocalStore
+ * @scope: the scope
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the operation completes
+ * @user_data: data for @callback
+ *
+ * Reads the sync point of @scope.
+ */
+void
+just_sync_local_store_get_sync_point_async (JustSyncLocalStore  *self,
+                                            JustSyncScope       *scope,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  g_return_if_fail (JUST_SYNC_IS_LOCAL_STORE (self));
+  g_return_if_fail (scope != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->get_sync_point_async (self, scope, cancellable, callback, user_data);
+}
+
+/**
+ * just_sync_local_store_get_sync_point_finish:
+ * @self: a #JustSyncLocalStore
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes just_sync_local_store_get_sync_point_async().
+ *
+ * Returns: (transfer full) (nullable): the sync point, or %NULL
+ */
+JustSyncSyncPoint *
+just_sync_local_store_get_sync_point_finish (JustSyncLocalStore  *self,
+                                             GAsyncResult        *result,
+                                             GError             **error)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_LOCAL_STORE (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  return JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->get_sync_point_finish (self, result, error);
+}
+
+/**
+ * just_sync_local_store_save_sync_point_async:
+ * @self: a #JustSyncLocalStore
+ * @scope: the scope
+ * @sync_point: (nullable): the new sync point, or %NULL to forget it
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the operation completes
+ * @user_data: data for @callback
+ *
+ * Replaces the sync point of @scope.
+ */
+void
+just_sync_local_store_save_sync_point_async (JustSyncLocalStore  *self,
+                                             JustSyncScope       *scope,
+                                             JustSyncSyncPoint   *sync_point,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data)
+{
+  g_return_if_fail (JUST_SYNC_IS_LOCAL_STORE (self));
+  g_return_if_fail (scope != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->save_sync_point_async (self, scope, sync_point, cancellable, callback, user_data);
+}
+
+/**
+ * just_sync_local_store_save_sync_point_finish:
+ * @self: a #JustSyncLocalStore
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes just_sync_local_store_save_sync_point_async().
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+just_sync_local_store_save_sync_point_finish (JustSyncLocalStore  *self,
+                                              GAsyncResult        *result,
+                                              GError             **error)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_LOCAL_STORE (self), FALSE);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), FALSE);
+
+  return JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->save_sync_point_finish (self, result, error);
+}
+
+/**
+ * just_sync_local_store_list_conflicts_async:
+ * @self: a #JustSyncLocalStore
+ * @scope: the scope
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the operation completes
+ * @user_data: data for @callback
+ *
+ * Lists the conflicts recorded for @scope.
+ */
+void
+just_sync_local_store_list_conflicts_async (JustSyncLocalStore  *self,
+                                            JustSyncScope       *scope,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  g_return_if_fail (JUST_SYNC_IS_LOCAL_STORE (self));
+  g_return_if_fail (scope != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->list_conflicts_async (self, scope, cancellable, callback, user_data);
+}
+
+/**
+ * just_sync_local_store_list_conflicts_finish:
+ * @self: a #JustSyncLocalStore
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes just_sync_local_store_list_conflicts_async().
+ *
+ * Returns: (transfer full) (element-type JustSyncConflict): the conflicts, oldest
+ *   first
+ */
+GPtrArray *
+just_sync_local_store_list_conflicts_finish (JustSyncLocalStore  *self,
+                                             GAsyncResult        *result,
+                                             GError             **error)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_LOCAL_STORE (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  return JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->list_conflicts_finish (self, result, error);
+}
+
+/**
+ * just_sync_local_store_retry_failed_ops_async:
+ * @self: a #JustSyncLocalStore
+ * @scope: the scope
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the operation completes
+ * @user_data: data for @callback
+ *
+ * Puts the failed operations of @scope back in the queue.
+ */
+void
+just_sync_local_store_retry_failed_ops_async (JustSyncLocalStore  *self,
+                                              JustSyncScope       *scope,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data)
+{
+  g_return_if_fail (JUST_SYNC_IS_LOCAL_STORE (self));
+  g_return_if_fail (scope != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->retry_failed_ops_async (self, scope, cancellable, callback, user_data);
+}
+
+/**
+ * just_sync_local_store_retry_failed_ops_finish:
+ * @self: a #JustSyncLocalStore
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes just_sync_local_store_retry_failed_ops_async().
+ *
+ * Returns: how many operations were queued again
+ */
+guint
+just_sync_local_store_retry_failed_ops_finish (JustSyncLocalStore  *self,
+                                               GAsyncResult        *result,
+                                               GError             **error)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_LOCAL_STORE (self), 0);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), 0);
+
+  return JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->retry_failed_ops_finish (self, result, error);
+}
+
+/**
+ * just_sync_local_store_discard_failed_ops_async:
+ * @self: a #JustSyncLocalStore
+ * @scope: the scope
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the operation completes
+ * @user_data: data for @callback
+ *
+ * Drops the failed operations of @scope. Their rows keep their local
+ * content until a reconcile replaces it with the server's version.
+ */
+void
+just_sync_local_store_discard_failed_ops_async (JustSyncLocalStore  *self,
+                                                JustSyncScope       *scope,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data)
+{
+  g_return_if_fail (JUST_SYNC_IS_LOCAL_STORE (self));
+  g_return_if_fail (scope != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->discard_failed_ops_async (self, scope, cancellable, callback, user_data);
+}
+
+/**
+ * just_sync_local_store_discard_failed_ops_finish:
+ * @self: a #JustSyncLocalStore
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes just_sync_local_store_discard_failed_ops_async().
+ *
+ * Returns: how many operations were dropped
+ */
+guint
+just_sync_local_store_discard_failed_ops_finish (JustSyncLocalStore  *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_LOCAL_STORE (self), 0);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), 0);
+
+  return JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->discard_failed_ops_finish (self, result, error);
+}
+
+/**
+ * just_sync_local_store_prune_missing_async:
+ * @self: a #JustSyncLocalStore
+ * @scope: the scope
+ * @keep_ids: (array zero-terminated=1): every id the server has
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the operation completes
+ * @user_data: data for @callback
+ *
+ * Removes the rows of @scope that came from the server, have no pending
+ * operation and are not in @keep_ids.
+ */
+void
+just_sync_local_store_prune_missing_async (JustSyncLocalStore  *self,
+                                           JustSyncScope       *scope,
+                                           const char * const  *keep_ids,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  g_return_if_fail (JUST_SYNC_IS_LOCAL_STORE (self));
+  g_return_if_fail (scope != NULL);
+  g_return_if_fail (keep_ids != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->prune_missing_async (self, scope, keep_ids, cancellable, callback, user_data);
+}
+
+/**
+ * just_sync_local_store_prune_missing_finish:
+ * @self: a #JustSyncLocalStore
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes just_sync_local_store_prune_missing_async().
+ *
+ * Returns: how many rows were removed
+ */
+guint
+just_sync_local_store_prune_missing_finish (JustSyncLocalStore  *self,
+                                            GAsyncResult        *result,
+                                            GError             **error)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_LOCAL_STORE (self), 0);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), 0);
+
+  return JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->prune_missing_finish (self, result, error);
+}
+

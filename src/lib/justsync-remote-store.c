@@ -1,0 +1,333 @@
+/* justsync-remote-store.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "justsync-remote-store.h"
+
+/**
+ * JustSyncRemoteStore:
+ *
+ * A backend the records of a scope are synced with: PocketBase
+ * (#JustSyncPocketbaseStore), or #JustSyncMemoryRemoteStore for tests and
+ * demos. It serves pages of changes after a keyset cursor, takes batches of
+ * pending operations, and tells the server's time. Every method is
+ * scope-aware: it only reads and writes rows of the scope's name with every
+ * one of its keys.
+ */
+
+G_DEFINE_INTERFACE (JustSyncRemoteStore, just_sync_remote_store, G_TYPE_OBJECT)
+
+enum {
+  REMOTE_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static char *
+just_sync_remote_store_real_generate_id (JustSyncRemoteStore *self,
+                                         JustSyncScope       *scope)
+{
+  return g_uuid_string_random ();
+}
+
+static void
+just_sync_remote_store_real_watch (JustSyncRemoteStore *self,
+                                   JustSyncScope       *scope)
+{
+}
+
+static void
+just_sync_remote_store_default_init (JustSyncRemoteStoreInterface *iface)
+{
+  iface->generate_id = just_sync_remote_store_real_generate_id;
+  iface->watch = just_sync_remote_store_real_watch;
+  iface->unwatch = just_sync_remote_store_real_watch;
+
+  /**
+   * JustSyncRemoteStore::remote-changed:
+   * @self: the store
+   * @scope: the scope that changed on the server
+   *
+   * A hint that the server has changes for a watched scope (a realtime
+   * event). The orchestrator pulls soon after; the sync point, not the
+   * event, stays the truth, so a lost event only delays a change.
+   */
+  signals[REMOTE_CHANGED] =
+    g_signal_new ("remote-changed",
+                  G_TYPE_FROM_INTERFACE (iface),
+                  G_SIGNAL_RUN_LAST,
+                  0,
+                  NULL, NULL,
+                  NULL,
+                  G_TYPE_NONE, 1,
+                  JUST_SYNC_TYPE_SCOPE | G_SIGNAL_TYPE_STATIC_SCOPE);
+}
+
+/**
+ * just_sync_remote_store_generate_id:
+ * @self: a #JustSyncRemoteStore
+ * @scope: the scope the record will belong to
+ *
+ * Makes a new client-side record id that the backend accepts, so a create
+ * can be pushed more than once without making two records.
+ *
+ * Returns: (transfer full): a new id
+ */
+char *
+just_sync_remote_store_generate_id (JustSyncRemoteStore *self,
+                                    JustSyncScope       *scope)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_REMOTE_STORE (self), NULL);
+  g_return_val_if_fail (scope != NULL, NULL);
+
+  return JUST_SYNC_REMOTE_STORE_GET_IFACE (self)->generate_id (self, scope);
+}
+
+/**
+ * just_sync_remote_store_watch:
+ * @self: a #JustSyncRemoteStore
+ * @scope: a scope
+ *
+ * Asks for #JustSyncRemoteStore::remote-changed when @scope changes on the
+ * server, where the backend can tell.
+ */
+void
+just_sync_remote_store_watch (JustSyncRemoteStore *self,
+                              JustSyncScope       *scope)
+{
+  g_return_if_fail (JUST_SYNC_IS_REMOTE_STORE (self));
+  g_return_if_fail (scope != NULL);
+
+  JUST_SYNC_REMOTE_STORE_GET_IFACE (self)->watch (self, scope);
+}
+
+/**
+ * just_sync_remote_store_unwatch:
+ * @self: a #JustSyncRemoteStore
+ * @scope: a watched scope
+ *
+ * Undoes just_sync_remote_store_watch().
+ */
+void
+just_sync_remote_store_unwatch (JustSyncRemoteStore *self,
+                                JustSyncScope       *scope)
+{
+  g_return_if_fail (JUST_SYNC_IS_REMOTE_STORE (self));
+  g_return_if_fail (scope != NULL);
+
+  JUST_SYNC_REMOTE_STORE_GET_IFACE (self)->unwatch (self, scope);
+}
+
+/**
+ * just_sync_remote_store_emit_remote_changed:
+ * @self: a #JustSyncRemoteStore
+ * @scope: the scope that changed
+ *
+ * Emits #JustSyncRemoteStore::remote-changed. For implementations.
+ */
+void
+just_sync_remote_store_emit_remote_changed (JustSyncRemoteStore *self,
+                                            JustSyncScope       *scope)
+{
+  g_return_if_fail (JUST_SYNC_IS_REMOTE_STORE (self));
+  g_return_if_fail (scope != NULL);
+
+  g_signal_emit (self, signals[REMOTE_CHANGED], 0, scope);
+}
+
+/**
+ * just_sync_remote_store_fetch_since_async:
+ * @self: a #JustSyncRemoteStore
+ * @scope: the scope
+ * @since: (nullable): the cursor to continue after, or %NULL
+ * @limit: the most records to return
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the operation completes
+ * @user_data: data for @callback
+ *
+ * Fetches the next page of changes of @scope after @since.
+ */
+void
+just_sync_remote_store_fetch_since_async (JustSyncRemoteStore *self,
+                                          JustSyncScope       *scope,
+                                          JustSyncSyncPoint   *since,
+                                          guint                limit,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  g_return_if_fail (JUST_SYNC_IS_REMOTE_STORE (self));
+  g_return_if_fail (scope != NULL);
+  g_return_if_fail (limit > 0);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  JUST_SYNC_REMOTE_STORE_GET_IFACE (self)->fetch_since_async (self, scope, since, limit, cancellable, callback, user_data);
+}
+
+/**
+ * just_sync_remote_store_fetch_since_finish:
+ * @self: a #JustSyncRemoteStore
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes just_sync_remote_store_fetch_since_async().
+ *
+ * Returns: (transfer full): the page
+ */
+JustSyncDelta *
+just_sync_remote_store_fetch_since_finish (JustSyncRemoteStore  *self,
+                                           GAsyncResult         *result,
+                                           GError              **error)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_REMOTE_STORE (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  return JUST_SYNC_REMOTE_STORE_GET_IFACE (self)->fetch_since_finish (self, result, error);
+}
+
+/**
+ * just_sync_remote_store_batch_upsert_async:
+ * @self: a #JustSyncRemoteStore
+ * @scope: the scope
+ * @ops: (element-type JustSyncPendingOp): upsert operations
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the operation completes
+ * @user_data: data for @callback
+ *
+ * Pushes upsert operations of @scope.
+ */
+void
+just_sync_remote_store_batch_upsert_async (JustSyncRemoteStore *self,
+                                           JustSyncScope       *scope,
+                                           GPtrArray           *ops,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  g_return_if_fail (JUST_SYNC_IS_REMOTE_STORE (self));
+  g_return_if_fail (scope != NULL);
+  g_return_if_fail (ops != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  JUST_SYNC_REMOTE_STORE_GET_IFACE (self)->batch_upsert_async (self, scope, ops, cancellable, callback, user_data);
+}
+
+/**
+ * just_sync_remote_store_batch_upsert_finish:
+ * @self: a #JustSyncRemoteStore
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes just_sync_remote_store_batch_upsert_async().
+ *
+ * Returns: (transfer full) (element-type JustSyncPushResult): one result per
+ *   operation
+ */
+GPtrArray *
+just_sync_remote_store_batch_upsert_finish (JustSyncRemoteStore  *self,
+                                            GAsyncResult         *result,
+                                            GError              **error)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_REMOTE_STORE (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  return JUST_SYNC_REMOTE_STORE_GET_IFACE (self)->batch_upsert_finish (self, result, error);
+}
+
+/**
+ * just_sync_remote_store_batch_delete_async:
+ * @self: a #JustSyncRemoteStore
+ * @scope: the scope
+ * @ops: (element-type JustSyncPendingOp): delete operations
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the operation completes
+ * @user_data: data for @callback
+ *
+ * Pushes delete operations of @scope; deleting a record the server does
+ * not have is a success.
+ */
+void
+just_sync_remote_store_batch_delete_async (JustSyncRemoteStore *self,
+                                           JustSyncScope       *scope,
+                                           GPtrArray           *ops,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  g_return_if_fail (JUST_SYNC_IS_REMOTE_STORE (self));
+  g_return_if_fail (scope != NULL);
+  g_return_if_fail (ops != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  JUST_SYNC_REMOTE_STORE_GET_IFACE (self)->batch_delete_async (self, scope, ops, cancellable, callback, user_data);
+}
+
+/**
+ * just_sync_remote_store_batch_delete_finish:
+ * @self: a #JustSyncRemoteStore
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes just_sync_remote_store_batch_delete_async().
+ *
+ * Returns: (transfer full) (element-type JustSyncPushResult): one result per
+ *   operation
+ */
+GPtrArray *
+just_sync_remote_store_batch_delete_finish (JustSyncRemoteStore  *self,
+                                            GAsyncResult         *result,
+                                            GError              **error)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_REMOTE_STORE (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  return JUST_SYNC_REMOTE_STORE_GET_IFACE (self)->batch_delete_finish (self, result, error);
+}
+
+/**
+ * just_sync_remote_store_get_server_time_async:
+ * @self: a #JustSyncRemoteStore
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the operation completes
+ * @user_data: data for @callback
+ *
+ * Reads the server's clock.
+ */
+void
+just_sync_remote_store_get_server_time_async (JustSyncRemoteStore *self,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data)
+{
+  g_return_if_fail (JUST_SYNC_IS_REMOTE_STORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  JUST_SYNC_REMOTE_STORE_GET_IFACE (self)->get_server_time_async (self, cancellable, callback, user_data);
+}
+
+/**
+ * just_sync_remote_store_get_server_time_finish:
+ * @self: a #JustSyncRemoteStore
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes just_sync_remote_store_get_server_time_async().
+ *
+ * Returns: the server's time in microseconds since the epoch, or 0 with
+ *   @error set
+ */
+gint64
+just_sync_remote_store_get_server_time_finish (JustSyncRemoteStore  *self,
+                                               GAsyncResult         *result,
+                                               GError              **error)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_REMOTE_STORE (self), 0);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), 0);
+
+  return JUST_SYNC_REMOTE_STORE_GET_IFACE (self)->get_server_time_finish (self, result, error);
+}
+

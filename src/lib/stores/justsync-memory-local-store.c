@@ -1,0 +1,1037 @@
+/* justsync-memory-local-store.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "justsync-error.h"
+#include "justsync-memory-local-store.h"
+
+/**
+ * JustSyncMemoryLocalStore:
+ *
+ * A #JustSyncLocalStore that keeps everything in memory and forgets it when
+ * it is finalized. It is complete and scope-aware, and applies remote
+ * changes by the same rules as #JustSyncSqliteStore, but it is meant for
+ * tests and demos only: apps use #JustSyncSqliteStore.
+ */
+
+typedef struct
+{
+  JustSyncRecord *record;
+  /* The identity of the server version the row reflects, or NULL. */
+  char *base;
+} Row;
+
+typedef struct
+{
+  JustSyncScope *scope;
+  GHashTable *rows;          /* id -> Row */
+  GPtrArray *ops;            /* JustSyncPendingOp, by seq */
+  GPtrArray *conflicts;      /* JustSyncConflict */
+  JustSyncSyncPoint *sync_point;
+} ScopeData;
+
+struct _JustSyncMemoryLocalStore
+{
+  GObject parent_instance;
+  GHashTable *scopes;        /* canonical scope -> ScopeData */
+  gint64 last_seq;
+};
+
+enum {
+  PROP_0,
+  PROP_SUPPORTS_SOFT_DELETE,
+  N_PROPS
+};
+
+static void local_store_iface_init (JustSyncLocalStoreInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (JustSyncMemoryLocalStore, just_sync_memory_local_store, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (JUST_SYNC_TYPE_LOCAL_STORE,
+                                                      local_store_iface_init))
+
+static void
+row_free (Row *row)
+{
+  just_sync_record_unref (row->record);
+  g_free (row->base);
+  g_free (row);
+}
+
+static Row *
+row_new (JustSyncRecord *record,
+         const char     *base)
+{
+  Row *row = g_new0 (Row, 1);
+
+  row->record = just_sync_record_ref (record);
+  row->base = g_strdup (base);
+  return row;
+}
+
+static void
+scope_data_free (ScopeData *data)
+{
+  just_sync_scope_unref (data->scope);
+  g_hash_table_unref (data->rows);
+  g_ptr_array_unref (data->ops);
+  g_ptr_array_unref (data->conflicts);
+  g_clear_pointer (&data->sync_point, just_sync_sync_point_unref);
+  g_free (data);
+}
+
+static ScopeData *
+get_scope_data (JustSyncMemoryLocalStore *self,
+                JustSyncScope            *scope)
+{
+  const char *key = just_sync_scope_to_string (scope);
+  ScopeData *data = g_hash_table_lookup (self->scopes, key);
+
+  if (data == NULL)
+    {
+      data = g_new0 (ScopeData, 1);
+      data->scope = just_sync_scope_ref (scope);
+      data->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) row_free);
+      data->ops = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_pending_op_unref);
+      data->conflicts = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_conflict_unref);
+      g_hash_table_insert (self->scopes, g_strdup (key), data);
+    }
+  return data;
+}
+
+static GPtrArray *
+new_record_array (void)
+{
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_record_unref);
+}
+
+static GPtrArray *
+new_op_array (void)
+{
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_pending_op_unref);
+}
+
+static int
+compare_by_id (gconstpointer a,
+               gconstpointer b)
+{
+  JustSyncRecord *ra = *(JustSyncRecord **) a, *rb = *(JustSyncRecord **) b;
+
+  return strcmp (just_sync_record_get_id (ra), just_sync_record_get_id (rb));
+}
+
+static int
+compare_by_updated_at (gconstpointer a,
+                       gconstpointer b)
+{
+  JustSyncRecord *ra = *(JustSyncRecord **) a, *rb = *(JustSyncRecord **) b;
+  gint64 ta = just_sync_record_get_updated_at (ra), tb = just_sync_record_get_updated_at (rb);
+
+  if (ta != tb)
+    return ta < tb ? -1 : 1;
+  return compare_by_id (a, b);
+}
+
+static gboolean
+op_is_for (JustSyncPendingOp *op,
+           const char        *id)
+{
+  return strcmp (just_sync_pending_op_get_record_id (op), id) == 0;
+}
+
+/* The op that is the newest for @id, or NULL; its index in @data->ops. */
+static JustSyncPendingOp *
+find_newest_op (ScopeData  *data,
+                const char *id)
+{
+  for (guint i = data->ops->len; i > 0; i--)
+    if (op_is_for (g_ptr_array_index (data->ops, i - 1), id))
+      return g_ptr_array_index (data->ops, i - 1);
+  return NULL;
+}
+
+static JustSyncPendingOp *
+op_copy_with (JustSyncPendingOp *op,
+              const char        *base_version,
+              guint              attempts,
+              JustSyncOpState    state,
+              const char        *last_error)
+{
+  return just_sync_pending_op_new (just_sync_pending_op_get_seq (op),
+                                   just_sync_pending_op_get_kind (op),
+                                   just_sync_pending_op_get_record (op),
+                                   base_version, attempts, state, last_error);
+}
+
+static void
+rebase_ops (ScopeData  *data,
+            const char *id,
+            const char *base)
+{
+  for (guint i = 0; i < data->ops->len; i++)
+    {
+      JustSyncPendingOp *op = g_ptr_array_index (data->ops, i);
+
+      if (!op_is_for (op, id))
+        continue;
+      g_ptr_array_index (data->ops, i) =
+        op_copy_with (op, base, just_sync_pending_op_get_attempts (op),
+                      just_sync_pending_op_get_state (op),
+                      just_sync_pending_op_get_last_error (op));
+      just_sync_pending_op_unref (op);
+    }
+}
+
+/* Removes the ops of @id with a sequence up to @seq; returns how many remain. */
+static guint
+clear_ops_up_to (ScopeData  *data,
+                 const char *id,
+                 gint64      seq)
+{
+  guint remaining = 0;
+
+  for (guint i = data->ops->len; i > 0; i--)
+    {
+      JustSyncPendingOp *op = g_ptr_array_index (data->ops, i - 1);
+
+      if (!op_is_for (op, id))
+        continue;
+      if (just_sync_pending_op_get_seq (op) <= seq)
+        g_ptr_array_remove_index (data->ops, i - 1);
+      else
+        remaining++;
+    }
+  return remaining;
+}
+
+static void
+set_row (ScopeData      *data,
+         JustSyncRecord *record,
+         const char     *base)
+{
+  g_hash_table_replace (data->rows, g_strdup (just_sync_record_get_id (record)),
+                        row_new (record, base));
+}
+
+static void
+emit_changed (JustSyncMemoryLocalStore *self,
+              JustSyncScope            *scope,
+              JustSyncApplyResult      *result)
+{
+  g_auto(GStrv) ids = just_sync_apply_result_dup_changed_ids (result);
+
+  just_sync_local_store_emit_changed (JUST_SYNC_LOCAL_STORE (self), scope, (const char * const *) ids);
+}
+
+static GTask *
+new_task (JustSyncMemoryLocalStore *self,
+          GCancellable             *cancellable,
+          GAsyncReadyCallback       callback,
+          gpointer                  user_data,
+          gpointer                  source_tag)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  return task;
+}
+
+/* Every method works synchronously and completes the task on the caller's
+ * context, so the store never re-enters its caller. Cancellation before the
+ * work starts is honoured; once started, the work is atomic.
+ */
+#define RETURN_IF_CANCELLED(task) \
+  G_STMT_START { \
+    if (g_task_return_error_if_cancelled (task)) \
+      return; \
+  } G_STMT_END
+
+static void
+just_sync_memory_local_store_query_async (JustSyncLocalStore  *store,
+                                          JustSyncScope       *scope,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  JustSyncMemoryLocalStore *self = JUST_SYNC_MEMORY_LOCAL_STORE (store);
+  g_autoptr(GTask) task = new_task (self, cancellable, callback, user_data,
+                                    just_sync_memory_local_store_query_async);
+  g_autoptr(GPtrArray) records = new_record_array ();
+  ScopeData *data;
+  GHashTableIter iter;
+  Row *row;
+
+  RETURN_IF_CANCELLED (task);
+
+  data = get_scope_data (self, scope);
+  g_hash_table_iter_init (&iter, data->rows);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &row))
+    if (!just_sync_record_is_deleted (row->record))
+      g_ptr_array_add (records, just_sync_record_ref (row->record));
+  g_ptr_array_sort (records, compare_by_id);
+
+  g_task_return_pointer (task, g_steal_pointer (&records), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static GPtrArray *
+just_sync_memory_local_store_array_finish (JustSyncLocalStore  *store,
+                                           GAsyncResult        *result,
+                                           GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+just_sync_memory_local_store_query_since_async (JustSyncLocalStore  *store,
+                                                JustSyncScope       *scope,
+                                                gint64               since,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data)
+{
+  JustSyncMemoryLocalStore *self = JUST_SYNC_MEMORY_LOCAL_STORE (store);
+  g_autoptr(GTask) task = new_task (self, cancellable, callback, user_data,
+                                    just_sync_memory_local_store_query_since_async);
+  g_autoptr(GPtrArray) records = new_record_array ();
+  ScopeData *data;
+  GHashTableIter iter;
+  Row *row;
+
+  RETURN_IF_CANCELLED (task);
+
+  data = get_scope_data (self, scope);
+  g_hash_table_iter_init (&iter, data->rows);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &row))
+    if (just_sync_record_get_updated_at (row->record) > since)
+      g_ptr_array_add (records, just_sync_record_ref (row->record));
+  g_ptr_array_sort (records, compare_by_updated_at);
+
+  g_task_return_pointer (task, g_steal_pointer (&records), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+just_sync_memory_local_store_get_async (JustSyncLocalStore  *store,
+                                        JustSyncScope       *scope,
+                                        const char          *id,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  JustSyncMemoryLocalStore *self = JUST_SYNC_MEMORY_LOCAL_STORE (store);
+  g_autoptr(GTask) task = new_task (self, cancellable, callback, user_data,
+                                    just_sync_memory_local_store_get_async);
+  Row *row;
+
+  RETURN_IF_CANCELLED (task);
+
+  row = g_hash_table_lookup (get_scope_data (self, scope)->rows, id);
+  g_task_return_pointer (task, row != NULL ? just_sync_record_ref (row->record) : NULL,
+                         (GDestroyNotify) just_sync_record_unref);
+}
+
+static JustSyncRecord *
+just_sync_memory_local_store_get_finish (JustSyncLocalStore  *store,
+                                         GAsyncResult        *result,
+                                         GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Writes @record as an app change and queues its op; the op's base is the
+ * base of the row, which only pulls and acknowledged pushes move.
+ */
+static JustSyncPendingOp *
+enqueue (JustSyncMemoryLocalStore *self,
+         ScopeData                *data,
+         JustSyncOpKind            kind,
+         JustSyncRecord           *record)
+{
+  Row *row = g_hash_table_lookup (data->rows, just_sync_record_get_id (record));
+  g_autofree char *base = row != NULL ? g_strdup (row->base) : NULL;
+  JustSyncPendingOp *op;
+
+  op = just_sync_pending_op_new (++self->last_seq, kind, record, base, 0,
+                                 JUST_SYNC_OP_STATE_QUEUED, NULL);
+  g_ptr_array_add (data->ops, just_sync_pending_op_ref (op));
+  set_row (data, record, base);
+  return op;
+}
+
+static void
+just_sync_memory_local_store_upsert_many_async (JustSyncLocalStore  *store,
+                                                JustSyncScope       *scope,
+                                                GPtrArray           *records,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data)
+{
+  JustSyncMemoryLocalStore *self = JUST_SYNC_MEMORY_LOCAL_STORE (store);
+  g_autoptr(GTask) task = new_task (self, cancellable, callback, user_data,
+                                    just_sync_memory_local_store_upsert_many_async);
+  g_autoptr(GPtrArray) ops = new_op_array ();
+  g_autoptr(JustSyncApplyResult) changed = just_sync_apply_result_new ();
+  ScopeData *data;
+
+  RETURN_IF_CANCELLED (task);
+
+  for (guint i = 0; i < records->len; i++)
+    if (just_sync_record_is_deleted (g_ptr_array_index (records, i)))
+      {
+        g_task_return_new_error (task, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                                 _("Write a tombstone with a delete, not an upsert"));
+        return;
+      }
+
+  data = get_scope_data (self, scope);
+  for (guint i = 0; i < records->len; i++)
+    {
+      JustSyncRecord *record = g_ptr_array_index (records, i);
+
+      g_ptr_array_add (ops, enqueue (self, data, JUST_SYNC_OP_UPSERT, record));
+      just_sync_apply_result_add (changed, just_sync_record_get_id (record), JUST_SYNC_APPLY_INSERTED);
+    }
+
+  emit_changed (self, scope, changed);
+  g_task_return_pointer (task, g_steal_pointer (&ops), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+just_sync_memory_local_store_delete_many_async (JustSyncLocalStore  *store,
+                                                JustSyncScope       *scope,
+                                                const char * const  *ids,
+                                                gint64               deleted_at,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data)
+{
+  JustSyncMemoryLocalStore *self = JUST_SYNC_MEMORY_LOCAL_STORE (store);
+  g_autoptr(GTask) task = new_task (self, cancellable, callback, user_data,
+                                    just_sync_memory_local_store_delete_many_async);
+  g_autoptr(GPtrArray) tombstones = new_record_array ();
+  g_autoptr(GPtrArray) ops = new_op_array ();
+  g_autoptr(JustSyncApplyResult) changed = just_sync_apply_result_new ();
+  ScopeData *data;
+
+  RETURN_IF_CANCELLED (task);
+
+  /* Validate every id before changing anything: the write is all or nothing. */
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      GError *error = NULL;
+      JustSyncRecord *tombstone = just_sync_record_new_tombstone (ids[i], deleted_at, &error);
+
+      if (tombstone == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      g_ptr_array_add (tombstones, tombstone);
+    }
+
+  data = get_scope_data (self, scope);
+  for (guint i = 0; i < tombstones->len; i++)
+    {
+      JustSyncRecord *tombstone = g_ptr_array_index (tombstones, i);
+
+      g_ptr_array_add (ops, enqueue (self, data, JUST_SYNC_OP_DELETE, tombstone));
+      just_sync_apply_result_add (changed, just_sync_record_get_id (tombstone), JUST_SYNC_APPLY_DELETED);
+    }
+
+  emit_changed (self, scope, changed);
+  g_task_return_pointer (task, g_steal_pointer (&ops), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+just_sync_memory_local_store_list_pending_ops_async (JustSyncLocalStore  *store,
+                                                     JustSyncScope       *scope,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data)
+{
+  JustSyncMemoryLocalStore *self = JUST_SYNC_MEMORY_LOCAL_STORE (store);
+  g_autoptr(GTask) task = new_task (self, cancellable, callback, user_data,
+                                    just_sync_memory_local_store_list_pending_ops_async);
+  g_autoptr(GPtrArray) ops = new_op_array ();
+  ScopeData *data;
+
+  RETURN_IF_CANCELLED (task);
+
+  data = get_scope_data (self, scope);
+  for (guint i = 0; i < data->ops->len; i++)
+    g_ptr_array_add (ops, just_sync_pending_op_ref (g_ptr_array_index (data->ops, i)));
+
+  g_task_return_pointer (task, g_steal_pointer (&ops), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+just_sync_memory_local_store_count_pending_ops_async (JustSyncLocalStore  *store,
+                                                      JustSyncScope       *scope,
+                                                      JustSyncOpState      state,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data)
+{
+  JustSyncMemoryLocalStore *self = JUST_SYNC_MEMORY_LOCAL_STORE (store);
+  g_autoptr(GTask) task = new_task (self, cancellable, callback, user_data,
+                                    just_sync_memory_local_store_count_pending_ops_async);
+  GHashTableIter iter;
+  ScopeData *data;
+  gssize count = 0;
+
+  RETURN_IF_CANCELLED (task);
+
+  g_hash_table_iter_init (&iter, self->scopes);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &data))
+    {
+      if (scope != NULL && !just_sync_scope_equal (scope, data->scope))
+        continue;
+      for (guint i = 0; i < data->ops->len; i++)
+        if (just_sync_pending_op_get_state (g_ptr_array_index (data->ops, i)) == state)
+          count++;
+    }
+
+  g_task_return_int (task, count);
+}
+
+static guint
+just_sync_memory_local_store_count_finish (JustSyncLocalStore  *store,
+                                           GAsyncResult        *result,
+                                           GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), 0);
+
+  return (guint) MAX (g_task_propagate_int (G_TASK (result), error), 0);
+}
+
+/* Applies one remote row by the rules of the sync algorithm (DESIGN.md). */
+static void
+apply_one (JustSyncMemoryLocalStore *self,
+           ScopeData                *data,
+           JustSyncRecord           *remote,
+           JustSyncConflictResolver *resolver,
+           JustSyncApplyResult      *result)
+{
+  const char *id = just_sync_record_get_id (remote);
+  g_autofree char *version = just_sync_record_dup_version (remote);
+  Row *row = g_hash_table_lookup (data->rows, id);
+  JustSyncPendingOp *newest = find_newest_op (data, id);
+  JustSyncApplyAction replaced = just_sync_record_is_deleted (remote)
+                                 ? JUST_SYNC_APPLY_DELETED : JUST_SYNC_APPLY_REPLACED;
+  g_autoptr(JustSyncConflict) conflict = NULL;
+
+  if (row == NULL)
+    {
+      set_row (data, remote, version);
+      just_sync_apply_result_add (result, id, just_sync_record_is_deleted (remote)
+                                              ? JUST_SYNC_APPLY_SKIPPED : JUST_SYNC_APPLY_INSERTED);
+      return;
+    }
+
+  if (newest == NULL)
+    {
+      if (g_strcmp0 (row->base, version) == 0)
+        just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_SKIPPED);
+      else if (just_sync_record_is_deleted (remote) && just_sync_record_is_deleted (row->record))
+        {
+          set_row (data, remote, version);
+          just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_SKIPPED);
+        }
+      else
+        {
+          set_row (data, remote, version);
+          just_sync_apply_result_add (result, id, replaced);
+        }
+      return;
+    }
+
+  /* Our own echo? The newest op it covers is acknowledged with every older
+   * op; newer ones wait, rebased on it. */
+  for (guint i = data->ops->len; i > 0; i--)
+    {
+      JustSyncPendingOp *op = g_ptr_array_index (data->ops, i - 1);
+
+      if (!op_is_for (op, id) ||
+          !just_sync_record_content_covers (remote, just_sync_pending_op_get_record (op)))
+        continue;
+
+      if (clear_ops_up_to (data, id, just_sync_pending_op_get_seq (op)) == 0)
+        {
+          set_row (data, remote, version);
+          just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_ACKNOWLEDGED);
+        }
+      else
+        {
+          g_free (row->base);
+          row->base = g_strdup (version);
+          rebase_ops (data, id, version);
+          just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_SKIPPED);
+        }
+      return;
+    }
+
+  /* The version the local change was made on: not a conflict. */
+  if (g_strcmp0 (just_sync_pending_op_get_base_version (newest), version) == 0)
+    {
+      just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_SKIPPED);
+      return;
+    }
+
+  /* A real conflict. */
+  switch (just_sync_conflict_resolver_resolve (resolver, row->record, remote))
+    {
+    case JUST_SYNC_RESOLUTION_LOCAL:
+      conflict = just_sync_conflict_new (row->record, remote, JUST_SYNC_RESOLUTION_LOCAL,
+                                         g_get_real_time ());
+      g_free (row->base);
+      row->base = g_strdup (version);
+      rebase_ops (data, id, version);
+      just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_SKIPPED);
+      break;
+
+    case JUST_SYNC_RESOLUTION_REMOTE:
+    default:
+      conflict = just_sync_conflict_new (row->record, remote, JUST_SYNC_RESOLUTION_REMOTE,
+                                         g_get_real_time ());
+      clear_ops_up_to (data, id, G_MAXINT64);
+      set_row (data, remote, version);
+      just_sync_apply_result_add (result, id, replaced);
+      break;
+    }
+
+  g_ptr_array_add (data->conflicts, just_sync_conflict_ref (conflict));
+  just_sync_apply_result_add_conflict (result, conflict);
+}
+
+static void
+just_sync_memory_local_store_apply_remote_changes_async (JustSyncLocalStore       *store,
+                                                         JustSyncScope            *scope,
+                                                         JustSyncDelta            *delta,
+                                                         JustSyncConflictResolver *resolver,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data)
+{
+  JustSyncMemoryLocalStore *self = JUST_SYNC_MEMORY_LOCAL_STORE (store);
+  g_autoptr(GTask) task = new_task (self, cancellable, callback, user_data,
+                                    just_sync_memory_local_store_apply_remote_changes_async);
+  g_autoptr(JustSyncApplyResult) result = just_sync_apply_result_new ();
+  g_autoptr(JustSyncSyncPoint) cursor = NULL;
+  GPtrArray *records = just_sync_delta_get_records (delta);
+  ScopeData *data;
+
+  RETURN_IF_CANCELLED (task);
+
+  data = get_scope_data (self, scope);
+  for (guint i = 0; i < records->len; i++)
+    apply_one (self, data, g_ptr_array_index (records, i), resolver, result);
+
+  cursor = just_sync_delta_dup_cursor (delta);
+  if (cursor != NULL &&
+      (data->sync_point == NULL ||
+       just_sync_sync_point_compare (data->sync_point,
+                                     just_sync_sync_point_get_updated_at (cursor),
+                                     just_sync_sync_point_get_last_id (cursor)) < 0))
+    {
+      g_clear_pointer (&data->sync_point, just_sync_sync_point_unref);
+      data->sync_point = g_steal_pointer (&cursor);
+    }
+
+  emit_changed (self, scope, result);
+  g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) just_sync_apply_result_unref);
+}
+
+static JustSyncApplyResult *
+just_sync_memory_local_store_apply_finish (JustSyncLocalStore  *store,
+                                           GAsyncResult        *result,
+                                           GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+mark_ops (ScopeData          *data,
+          JustSyncPushResult *push,
+          JustSyncOpState     state)
+{
+  const char *id = just_sync_push_result_get_record_id (push);
+  gint64 seq = just_sync_push_result_get_seq (push);
+
+  for (guint i = 0; i < data->ops->len; i++)
+    {
+      JustSyncPendingOp *op = g_ptr_array_index (data->ops, i);
+
+      if (!op_is_for (op, id) || just_sync_pending_op_get_seq (op) > seq)
+        continue;
+      g_ptr_array_index (data->ops, i) =
+        op_copy_with (op, just_sync_pending_op_get_base_version (op),
+                      just_sync_pending_op_get_attempts (op) + 1, state,
+                      just_sync_push_result_get_message (push));
+      just_sync_pending_op_unref (op);
+    }
+}
+
+static void
+just_sync_memory_local_store_commit_push_results_async (JustSyncLocalStore  *store,
+                                                        JustSyncScope       *scope,
+                                                        GPtrArray           *results,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data)
+{
+  JustSyncMemoryLocalStore *self = JUST_SYNC_MEMORY_LOCAL_STORE (store);
+  g_autoptr(GTask) task = new_task (self, cancellable, callback, user_data,
+                                    just_sync_memory_local_store_commit_push_results_async);
+  g_autoptr(JustSyncApplyResult) result = just_sync_apply_result_new ();
+  ScopeData *data;
+
+  RETURN_IF_CANCELLED (task);
+
+  data = get_scope_data (self, scope);
+  for (guint i = 0; i < results->len; i++)
+    {
+      JustSyncPushResult *push = g_ptr_array_index (results, i);
+      const char *id = just_sync_push_result_get_record_id (push);
+      JustSyncRecord *reply = just_sync_push_result_get_reply (push);
+      g_autofree char *version = NULL;
+      Row *row;
+
+      switch (just_sync_push_result_get_status (push))
+        {
+        case JUST_SYNC_PUSH_WRITTEN:
+          version = just_sync_record_dup_version (reply);
+          row = g_hash_table_lookup (data->rows, id);
+          if (clear_ops_up_to (data, id, just_sync_push_result_get_seq (push)) == 0 || row == NULL)
+            {
+              set_row (data, reply, version);
+              just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_ACKNOWLEDGED);
+            }
+          else
+            {
+              g_free (row->base);
+              row->base = g_strdup (version);
+              rebase_ops (data, id, version);
+              just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_SKIPPED);
+            }
+          break;
+
+        case JUST_SYNC_PUSH_REJECTED:
+          mark_ops (data, push, JUST_SYNC_OP_STATE_FAILED);
+          just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_SKIPPED);
+          break;
+
+        case JUST_SYNC_PUSH_RETRY:
+        case JUST_SYNC_PUSH_PRECONDITION_FAILED:
+        default:
+          mark_ops (data, push, JUST_SYNC_OP_STATE_QUEUED);
+          just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_SKIPPED);
+          break;
+        }
+    }
+
+  emit_changed (self, scope, result);
+  g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) just_sync_apply_result_unref);
+}
+
+static void
+just_sync_memory_local_store_get_sync_point_async (JustSyncLocalStore  *store,
+                                                   JustSyncScope       *scope,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data)
+{
+  JustSyncMemoryLocalStore *self = JUST_SYNC_MEMORY_LOCAL_STORE (store);
+  g_autoptr(GTask) task = new_task (self, cancellable, callback, user_data,
+                                    just_sync_memory_local_store_get_sync_point_async);
+  ScopeData *data;
+
+  RETURN_IF_CANCELLED (task);
+
+  data = get_scope_data (self, scope);
+  g_task_return_pointer (task,
+                         data->sync_point != NULL ? just_sync_sync_point_ref (data->sync_point) : NULL,
+                         (GDestroyNotify) just_sync_sync_point_unref);
+}
+
+static JustSyncSyncPoint *
+just_sync_memory_local_store_get_sync_point_finish (JustSyncLocalStore  *store,
+                                                    GAsyncResult        *result,
+                                                    GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+just_sync_memory_local_store_save_sync_point_async (JustSyncLocalStore  *store,
+                                                    JustSyncScope       *scope,
+                                                    JustSyncSyncPoint   *sync_point,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data)
+{
+  JustSyncMemoryLocalStore *self = JUST_SYNC_MEMORY_LOCAL_STORE (store);
+  g_autoptr(GTask) task = new_task (self, cancellable, callback, user_data,
+                                    just_sync_memory_local_store_save_sync_point_async);
+  ScopeData *data;
+
+  RETURN_IF_CANCELLED (task);
+
+  data = get_scope_data (self, scope);
+  g_clear_pointer (&data->sync_point, just_sync_sync_point_unref);
+  if (sync_point != NULL)
+    data->sync_point = just_sync_sync_point_ref (sync_point);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+just_sync_memory_local_store_save_sync_point_finish (JustSyncLocalStore  *store,
+                                                     GAsyncResult        *result,
+                                                     GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+just_sync_memory_local_store_list_conflicts_async (JustSyncLocalStore  *store,
+                                                   JustSyncScope       *scope,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data)
+{
+  JustSyncMemoryLocalStore *self = JUST_SYNC_MEMORY_LOCAL_STORE (store);
+  g_autoptr(GTask) task = new_task (self, cancellable, callback, user_data,
+                                    just_sync_memory_local_store_list_conflicts_async);
+  g_autoptr(GPtrArray) conflicts = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_conflict_unref);
+  ScopeData *data;
+
+  RETURN_IF_CANCELLED (task);
+
+  data = get_scope_data (self, scope);
+  for (guint i = 0; i < data->conflicts->len; i++)
+    g_ptr_array_add (conflicts, just_sync_conflict_ref (g_ptr_array_index (data->conflicts, i)));
+
+  g_task_return_pointer (task, g_steal_pointer (&conflicts), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+just_sync_memory_local_store_retry_failed_ops_async (JustSyncLocalStore  *store,
+                                                     JustSyncScope       *scope,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data)
+{
+  JustSyncMemoryLocalStore *self = JUST_SYNC_MEMORY_LOCAL_STORE (store);
+  g_autoptr(GTask) task = new_task (self, cancellable, callback, user_data,
+                                    just_sync_memory_local_store_retry_failed_ops_async);
+  ScopeData *data;
+  gssize count = 0;
+
+  RETURN_IF_CANCELLED (task);
+
+  data = get_scope_data (self, scope);
+  for (guint i = 0; i < data->ops->len; i++)
+    {
+      JustSyncPendingOp *op = g_ptr_array_index (data->ops, i);
+
+      if (just_sync_pending_op_get_state (op) != JUST_SYNC_OP_STATE_FAILED)
+        continue;
+      g_ptr_array_index (data->ops, i) =
+        op_copy_with (op, just_sync_pending_op_get_base_version (op), 0,
+                      JUST_SYNC_OP_STATE_QUEUED, NULL);
+      just_sync_pending_op_unref (op);
+      count++;
+    }
+
+  g_task_return_int (task, count);
+}
+
+static void
+just_sync_memory_local_store_discard_failed_ops_async (JustSyncLocalStore  *store,
+                                                       JustSyncScope       *scope,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data)
+{
+  JustSyncMemoryLocalStore *self = JUST_SYNC_MEMORY_LOCAL_STORE (store);
+  g_autoptr(GTask) task = new_task (self, cancellable, callback, user_data,
+                                    just_sync_memory_local_store_discard_failed_ops_async);
+  ScopeData *data;
+  gssize count = 0;
+
+  RETURN_IF_CANCELLED (task);
+
+  data = get_scope_data (self, scope);
+  for (guint i = data->ops->len; i > 0; i--)
+    {
+      JustSyncPendingOp *op = g_ptr_array_index (data->ops, i - 1);
+      g_autofree char *id = NULL;
+      Row *row;
+
+      if (just_sync_pending_op_get_state (op) != JUST_SYNC_OP_STATE_FAILED)
+        continue;
+
+      id = g_strdup (just_sync_pending_op_get_record_id (op));
+      g_ptr_array_remove_index (data->ops, i - 1);
+      count++;
+
+      /* With no change left to push, the row must come back from the server:
+       * forgetting its base makes the next reconcile replace it. */
+      row = g_hash_table_lookup (data->rows, id);
+      if (row != NULL && find_newest_op (data, id) == NULL)
+        g_clear_pointer (&row->base, g_free);
+    }
+
+  g_task_return_int (task, count);
+}
+
+static void
+just_sync_memory_local_store_prune_missing_async (JustSyncLocalStore  *store,
+                                                  JustSyncScope       *scope,
+                                                  const char * const  *keep_ids,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data)
+{
+  JustSyncMemoryLocalStore *self = JUST_SYNC_MEMORY_LOCAL_STORE (store);
+  g_autoptr(GTask) task = new_task (self, cancellable, callback, user_data,
+                                    just_sync_memory_local_store_prune_missing_async);
+  g_autoptr(GHashTable) keep = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(JustSyncApplyResult) result = just_sync_apply_result_new ();
+  ScopeData *data;
+  GHashTableIter iter;
+  const char *id;
+  Row *row;
+
+  RETURN_IF_CANCELLED (task);
+
+  for (guint i = 0; keep_ids[i] != NULL; i++)
+    g_hash_table_add (keep, (gpointer) keep_ids[i]);
+
+  data = get_scope_data (self, scope);
+  g_hash_table_iter_init (&iter, data->rows);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &id, (gpointer *) &row))
+    {
+      if (g_hash_table_contains (keep, id) || find_newest_op (data, id) != NULL)
+        continue;
+      /* A row the server never had (its base is unknown) but no op either
+       * can only be a discarded change: the server has no copy, so it goes. */
+      if (!just_sync_record_is_deleted (row->record))
+        just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_DELETED);
+      else
+        just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_SKIPPED);
+      g_hash_table_iter_remove (&iter);
+    }
+
+  emit_changed (self, scope, result);
+  g_task_return_int (task, just_sync_apply_result_get_count (result, JUST_SYNC_APPLY_DELETED) +
+                           just_sync_apply_result_get_count (result, JUST_SYNC_APPLY_SKIPPED));
+}
+
+static void
+local_store_iface_init (JustSyncLocalStoreInterface *iface)
+{
+  iface->query_async = just_sync_memory_local_store_query_async;
+  iface->query_finish = just_sync_memory_local_store_array_finish;
+  iface->query_since_async = just_sync_memory_local_store_query_since_async;
+  iface->query_since_finish = just_sync_memory_local_store_array_finish;
+  iface->get_async = just_sync_memory_local_store_get_async;
+  iface->get_finish = just_sync_memory_local_store_get_finish;
+  iface->upsert_many_async = just_sync_memory_local_store_upsert_many_async;
+  iface->upsert_many_finish = just_sync_memory_local_store_array_finish;
+  iface->delete_many_async = just_sync_memory_local_store_delete_many_async;
+  iface->delete_many_finish = just_sync_memory_local_store_array_finish;
+  iface->list_pending_ops_async = just_sync_memory_local_store_list_pending_ops_async;
+  iface->list_pending_ops_finish = just_sync_memory_local_store_array_finish;
+  iface->count_pending_ops_async = just_sync_memory_local_store_count_pending_ops_async;
+  iface->count_pending_ops_finish = just_sync_memory_local_store_count_finish;
+  iface->apply_remote_changes_async = just_sync_memory_local_store_apply_remote_changes_async;
+  iface->apply_remote_changes_finish = just_sync_memory_local_store_apply_finish;
+  iface->commit_push_results_async = just_sync_memory_local_store_commit_push_results_async;
+  iface->commit_push_results_finish = just_sync_memory_local_store_apply_finish;
+  iface->get_sync_point_async = just_sync_memory_local_store_get_sync_point_async;
+  iface->get_sync_point_finish = just_sync_memory_local_store_get_sync_point_finish;
+  iface->save_sync_point_async = just_sync_memory_local_store_save_sync_point_async;
+  iface->save_sync_point_finish = just_sync_memory_local_store_save_sync_point_finish;
+  iface->list_conflicts_async = just_sync_memory_local_store_list_conflicts_async;
+  iface->list_conflicts_finish = just_sync_memory_local_store_array_finish;
+  iface->retry_failed_ops_async = just_sync_memory_local_store_retry_failed_ops_async;
+  iface->retry_failed_ops_finish = just_sync_memory_local_store_count_finish;
+  iface->discard_failed_ops_async = just_sync_memory_local_store_discard_failed_ops_async;
+  iface->discard_failed_ops_finish = just_sync_memory_local_store_count_finish;
+  iface->prune_missing_async = just_sync_memory_local_store_prune_missing_async;
+  iface->prune_missing_finish = just_sync_memory_local_store_count_finish;
+}
+
+static void
+just_sync_memory_local_store_get_property (GObject    *object,
+                                           guint       prop_id,
+                                           GValue     *value,
+                                           GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_SUPPORTS_SOFT_DELETE:
+      g_value_set_boolean (value, TRUE);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+just_sync_memory_local_store_finalize (GObject *object)
+{
+  JustSyncMemoryLocalStore *self = (JustSyncMemoryLocalStore *) object;
+
+  g_clear_pointer (&self->scopes, g_hash_table_unref);
+
+  G_OBJECT_CLASS (just_sync_memory_local_store_parent_class)->finalize (object);
+}
+
+static void
+just_sync_memory_local_store_class_init (JustSyncMemoryLocalStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = just_sync_memory_local_store_finalize;
+  object_class->get_property = just_sync_memory_local_store_get_property;
+
+  g_object_class_override_property (object_class, PROP_SUPPORTS_SOFT_DELETE, "supports-soft-delete");
+}
+
+static void
+just_sync_memory_local_store_init (JustSyncMemoryLocalStore *self)
+{
+  self->scopes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                        (GDestroyNotify) scope_data_free);
+}
+
+/**
+ * just_sync_memory_local_store_new:
+ *
+ * Creates an empty in-memory local store, for tests and demos.
+ *
+ * Returns: (transfer full): a new store
+ */
+JustSyncLocalStore *
+just_sync_memory_local_store_new (void)
+{
+  return g_object_new (JUST_SYNC_TYPE_MEMORY_LOCAL_STORE, NULL);
+}

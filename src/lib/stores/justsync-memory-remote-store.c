@@ -1,0 +1,743 @@
+/* justsync-memory-remote-store.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "justsync-enum-types.h"
+#include "justsync-error.h"
+#include "justsync-memory-remote-store.h"
+#include "justsync-timestamp.h"
+
+/**
+ * JustSyncMemoryRemoteStore:
+ *
+ * A #JustSyncRemoteStore that plays a server in memory, for tests and
+ * demos; apps talk to a real backend such as #JustSyncPocketbaseStore.
+ *
+ * It behaves as the real backends do where sync correctness is at stake: it
+ * stamps every write with its own clock at millisecond resolution (so two
+ * writes can share a stamp), keeps rows per scope with every key (a client
+ * never sees another scope's rows), keeps tombstones or deletes hard, and
+ * serves keyset pages. Tests can also pin or move its clock
+ * (just_sync_memory_remote_store_set_clock()), commit rows with old stamps
+ * (just_sync_memory_remote_store_server_upsert()), make calls fail before or
+ * after their writes (a lost reply), reject one record for good, and delay
+ * every call.
+ */
+
+typedef struct
+{
+  JustSyncScope *scope;
+  GHashTable *rows;                 /* id -> JustSyncRecord */
+} RemoteScope;
+
+struct _JustSyncMemoryRemoteStore
+{
+  GObject parent_instance;
+
+  GHashTable *scopes;               /* canonical scope -> RemoteScope */
+  GHashTable *rejected;             /* id -> message */
+
+  guint latency_ms;
+  guint page_limit;
+  gboolean keeps_tombstones;
+  gboolean manual_clock;
+  gint64 clock;
+
+  guint n_failing_calls;
+  JustSyncError failure_code;
+  gboolean fail_after_write;
+
+  guint call_count;
+};
+
+static void remote_store_iface_init (JustSyncRemoteStoreInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (JustSyncMemoryRemoteStore, just_sync_memory_remote_store, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (JUST_SYNC_TYPE_REMOTE_STORE,
+                                                      remote_store_iface_init))
+
+static void
+remote_scope_free (RemoteScope *data)
+{
+  just_sync_scope_unref (data->scope);
+  g_hash_table_unref (data->rows);
+  g_free (data);
+}
+
+static RemoteScope *
+get_scope (JustSyncMemoryRemoteStore *self,
+           JustSyncScope             *scope)
+{
+  const char *key = just_sync_scope_to_string (scope);
+  RemoteScope *data = g_hash_table_lookup (self->scopes, key);
+
+  if (data == NULL)
+    {
+      data = g_new0 (RemoteScope, 1);
+      data->scope = just_sync_scope_ref (scope);
+      data->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify) just_sync_record_unref);
+      g_hash_table_insert (self->scopes, g_strdup (key), data);
+    }
+  return data;
+}
+
+/* The server clock: milliseconds, as PocketBase and Appwrite stamp. */
+static gint64
+server_now (JustSyncMemoryRemoteStore *self)
+{
+  if (self->manual_clock)
+    return self->clock;
+  return g_get_real_time () / 1000 * 1000;
+}
+
+static JustSyncRecord *
+store_upsert (JustSyncMemoryRemoteStore *self,
+              RemoteScope               *data,
+              const char                *id,
+              JsonObject                *payload,
+              gint64                     updated_at)
+{
+  JustSyncRecord *record = just_sync_record_new (id, payload, updated_at, 0, NULL);
+
+  g_hash_table_replace (data->rows, g_strdup (id), just_sync_record_ref (record));
+  return record;
+}
+
+static JustSyncRecord *
+store_delete (JustSyncMemoryRemoteStore *self,
+              RemoteScope               *data,
+              const char                *id,
+              gint64                     now)
+{
+  JustSyncRecord *existing = g_hash_table_lookup (data->rows, id);
+  JustSyncRecord *tombstone;
+
+  /* A soft delete keeps the fields, as a deleted_at column does. */
+  tombstone = just_sync_record_new (id, existing != NULL ? just_sync_record_get_payload (existing) : NULL,
+                                    now, now, NULL);
+  if (self->keeps_tombstones && existing != NULL)
+    g_hash_table_replace (data->rows, g_strdup (id), just_sync_record_ref (tombstone));
+  else
+    g_hash_table_remove (data->rows, id);
+  return tombstone;
+}
+
+static int
+compare_keyset (gconstpointer a,
+                gconstpointer b)
+{
+  JustSyncRecord *ra = *(JustSyncRecord **) a, *rb = *(JustSyncRecord **) b;
+  gint64 ta = just_sync_record_get_updated_at (ra), tb = just_sync_record_get_updated_at (rb);
+
+  if (ta != tb)
+    return ta < tb ? -1 : 1;
+  return strcmp (just_sync_record_get_id (ra), just_sync_record_get_id (rb));
+}
+
+/* A call: counts it, and fails it when a failure was injected. Returns
+ * FALSE with @error set when the call must fail before doing anything. */
+static gboolean
+begin_call (JustSyncMemoryRemoteStore  *self,
+            gboolean                   *fail_after,
+            GError                    **error)
+{
+  self->call_count++;
+  *fail_after = FALSE;
+
+  if (self->n_failing_calls == 0)
+    return TRUE;
+
+  self->n_failing_calls--;
+  if (self->fail_after_write)
+    {
+      *fail_after = TRUE;
+      return TRUE;
+    }
+
+  g_set_error (error, JUST_SYNC_ERROR, self->failure_code,
+               _("Injected failure of the memory remote store"));
+  return FALSE;
+}
+
+typedef struct
+{
+  JustSyncScope *scope;
+  GPtrArray *ops;
+  JustSyncSyncPoint *since;
+  guint limit;
+  int kind;
+} CallData;
+
+static void
+call_data_free (CallData *call)
+{
+  g_clear_pointer (&call->scope, just_sync_scope_unref);
+  g_clear_pointer (&call->ops, g_ptr_array_unref);
+  g_clear_pointer (&call->since, just_sync_sync_point_unref);
+  g_free (call);
+}
+
+enum {
+  CALL_FETCH,
+  CALL_UPSERT,
+  CALL_DELETE,
+  CALL_TIME,
+};
+
+static JustSyncDelta *
+do_fetch (JustSyncMemoryRemoteStore *self,
+          CallData                  *call)
+{
+  RemoteScope *data = get_scope (self, call->scope);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  JustSyncDelta *delta = just_sync_delta_new (server_now (self));
+  guint limit = self->page_limit > 0 ? MIN (call->limit, self->page_limit) : call->limit;
+  GHashTableIter iter;
+  JustSyncRecord *record;
+  guint n = 0;
+
+  g_hash_table_iter_init (&iter, data->rows);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &record))
+    if (call->since == NULL ||
+        just_sync_sync_point_compare (call->since, just_sync_record_get_updated_at (record),
+                                      just_sync_record_get_id (record)) < 0)
+      g_ptr_array_add (rows, record);
+  g_ptr_array_sort (rows, compare_keyset);
+
+  for (; n < rows->len && n < limit; n++)
+    just_sync_delta_add (delta, g_ptr_array_index (rows, n));
+  just_sync_delta_set_has_more (delta, n < rows->len);
+  return delta;
+}
+
+static GPtrArray *
+do_push (JustSyncMemoryRemoteStore *self,
+         CallData                  *call)
+{
+  RemoteScope *data = get_scope (self, call->scope);
+  GPtrArray *results = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_push_result_unref);
+  gint64 now = server_now (self);
+
+  for (guint i = 0; i < call->ops->len; i++)
+    {
+      JustSyncPendingOp *op = g_ptr_array_index (call->ops, i);
+      const char *id = just_sync_pending_op_get_record_id (op);
+      const char *rejection = g_hash_table_lookup (self->rejected, id);
+      g_autoptr(JustSyncRecord) reply = NULL;
+
+      if (rejection != NULL)
+        {
+          g_ptr_array_add (results,
+                           just_sync_push_result_new_failed (just_sync_pending_op_get_seq (op), id,
+                                                             JUST_SYNC_PUSH_REJECTED, rejection, 0));
+          continue;
+        }
+
+      if (call->kind == CALL_UPSERT)
+        reply = store_upsert (self, data, id,
+                              just_sync_record_get_payload (just_sync_pending_op_get_record (op)), now);
+      else
+        reply = store_delete (self, data, id, now);
+      g_ptr_array_add (results, just_sync_push_result_new_written (just_sync_pending_op_get_seq (op), reply));
+    }
+  return results;
+}
+
+static void
+run_call (GTask *task)
+{
+  JustSyncMemoryRemoteStore *self = g_task_get_source_object (task);
+  CallData *call = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  gboolean fail_after;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  if (!begin_call (self, &fail_after, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  switch (call->kind)
+    {
+    case CALL_FETCH:
+      if (!fail_after)
+        g_task_return_pointer (task, do_fetch (self, call), (GDestroyNotify) just_sync_delta_unref);
+      break;
+
+    case CALL_UPSERT:
+    case CALL_DELETE:
+      {
+        g_autoptr(GPtrArray) results = do_push (self, call);
+
+        if (!fail_after)
+          g_task_return_pointer (task, g_steal_pointer (&results), (GDestroyNotify) g_ptr_array_unref);
+      }
+      break;
+
+    case CALL_TIME:
+    default:
+      if (!fail_after)
+        g_task_return_int (task, server_now (self));
+      break;
+    }
+
+  /* The work is done, but the reply is lost. */
+  if (fail_after)
+    g_task_return_new_error (task, JUST_SYNC_ERROR, self->failure_code,
+                             _("Injected failure of the memory remote store after the write"));
+}
+
+static gboolean
+delayed_call_cb (gpointer user_data)
+{
+  run_call (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_call (JustSyncMemoryRemoteStore *self,
+            CallData                  *call,
+            GCancellable              *cancellable,
+            GAsyncReadyCallback        callback,
+            gpointer                   user_data,
+            gpointer                   source_tag)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, call, (GDestroyNotify) call_data_free);
+
+  /* Like a server, the work happens when the request arrives: after the
+   * latency, not when the call is made. */
+  if (self->latency_ms > 0)
+    {
+      g_autoptr(GSource) source = g_timeout_source_new (self->latency_ms);
+
+      g_task_attach_source (task, source, delayed_call_cb);
+    }
+  else
+    run_call (task);
+}
+
+static void
+just_sync_memory_remote_store_fetch_since_async (JustSyncRemoteStore *store,
+                                                 JustSyncScope       *scope,
+                                                 JustSyncSyncPoint   *since,
+                                                 guint                limit,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data)
+{
+  CallData *call = g_new0 (CallData, 1);
+
+  call->kind = CALL_FETCH;
+  call->scope = just_sync_scope_ref (scope);
+  call->since = since != NULL ? just_sync_sync_point_ref (since) : NULL;
+  call->limit = limit;
+  start_call (JUST_SYNC_MEMORY_REMOTE_STORE (store), call, cancellable, callback, user_data,
+              just_sync_memory_remote_store_fetch_since_async);
+}
+
+static JustSyncDelta *
+just_sync_memory_remote_store_fetch_since_finish (JustSyncRemoteStore  *store,
+                                                  GAsyncResult         *result,
+                                                  GError              **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+push_async (JustSyncRemoteStore *store,
+            int                  kind,
+            JustSyncScope       *scope,
+            GPtrArray           *ops,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data,
+            gpointer             source_tag)
+{
+  CallData *call = g_new0 (CallData, 1);
+
+  call->kind = kind;
+  call->scope = just_sync_scope_ref (scope);
+  call->ops = g_ptr_array_copy (ops, (GCopyFunc) just_sync_pending_op_ref, NULL);
+  g_ptr_array_set_free_func (call->ops, (GDestroyNotify) just_sync_pending_op_unref);
+  start_call (JUST_SYNC_MEMORY_REMOTE_STORE (store), call, cancellable, callback, user_data, source_tag);
+}
+
+static void
+just_sync_memory_remote_store_batch_upsert_async (JustSyncRemoteStore *store,
+                                                  JustSyncScope       *scope,
+                                                  GPtrArray           *ops,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data)
+{
+  push_async (store, CALL_UPSERT, scope, ops, cancellable, callback, user_data,
+              just_sync_memory_remote_store_batch_upsert_async);
+}
+
+static void
+just_sync_memory_remote_store_batch_delete_async (JustSyncRemoteStore *store,
+                                                  JustSyncScope       *scope,
+                                                  GPtrArray           *ops,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data)
+{
+  push_async (store, CALL_DELETE, scope, ops, cancellable, callback, user_data,
+              just_sync_memory_remote_store_batch_delete_async);
+}
+
+static GPtrArray *
+just_sync_memory_remote_store_batch_finish (JustSyncRemoteStore  *store,
+                                            GAsyncResult         *result,
+                                            GError              **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+just_sync_memory_remote_store_get_server_time_async (JustSyncRemoteStore *store,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data)
+{
+  CallData *call = g_new0 (CallData, 1);
+
+  call->kind = CALL_TIME;
+  start_call (JUST_SYNC_MEMORY_REMOTE_STORE (store), call, cancellable, callback, user_data,
+              just_sync_memory_remote_store_get_server_time_async);
+}
+
+static gint64
+just_sync_memory_remote_store_get_server_time_finish (JustSyncRemoteStore  *store,
+                                                      GAsyncResult         *result,
+                                                      GError              **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), 0);
+
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
+static void
+remote_store_iface_init (JustSyncRemoteStoreInterface *iface)
+{
+  iface->fetch_since_async = just_sync_memory_remote_store_fetch_since_async;
+  iface->fetch_since_finish = just_sync_memory_remote_store_fetch_since_finish;
+  iface->batch_upsert_async = just_sync_memory_remote_store_batch_upsert_async;
+  iface->batch_upsert_finish = just_sync_memory_remote_store_batch_finish;
+  iface->batch_delete_async = just_sync_memory_remote_store_batch_delete_async;
+  iface->batch_delete_finish = just_sync_memory_remote_store_batch_finish;
+  iface->get_server_time_async = just_sync_memory_remote_store_get_server_time_async;
+  iface->get_server_time_finish = just_sync_memory_remote_store_get_server_time_finish;
+}
+
+static void
+just_sync_memory_remote_store_finalize (GObject *object)
+{
+  JustSyncMemoryRemoteStore *self = (JustSyncMemoryRemoteStore *) object;
+
+  g_clear_pointer (&self->scopes, g_hash_table_unref);
+  g_clear_pointer (&self->rejected, g_hash_table_unref);
+
+  G_OBJECT_CLASS (just_sync_memory_remote_store_parent_class)->finalize (object);
+}
+
+static void
+just_sync_memory_remote_store_class_init (JustSyncMemoryRemoteStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = just_sync_memory_remote_store_finalize;
+}
+
+static void
+just_sync_memory_remote_store_init (JustSyncMemoryRemoteStore *self)
+{
+  self->scopes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                        (GDestroyNotify) remote_scope_free);
+  self->rejected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->keeps_tombstones = TRUE;
+  self->failure_code = JUST_SYNC_ERROR_NETWORK;
+}
+
+/**
+ * just_sync_memory_remote_store_new:
+ *
+ * Creates an empty in-memory server, for tests and demos. It keeps
+ * tombstones, stamps with the real clock and never fails until told to.
+ *
+ * Returns: (transfer full): a new store
+ */
+JustSyncMemoryRemoteStore *
+just_sync_memory_remote_store_new (void)
+{
+  return g_object_new (JUST_SYNC_TYPE_MEMORY_REMOTE_STORE, NULL);
+}
+
+/**
+ * just_sync_memory_remote_store_set_latency:
+ * @self: a #JustSyncMemoryRemoteStore
+ * @msec: the delay of every call in milliseconds, or 0
+ *
+ * Delays every call. The work of a call happens when the delay ends, as
+ * when a request reaches a server.
+ */
+void
+just_sync_memory_remote_store_set_latency (JustSyncMemoryRemoteStore *self,
+                                           guint                      msec)
+{
+  g_return_if_fail (JUST_SYNC_IS_MEMORY_REMOTE_STORE (self));
+
+  self->latency_ms = msec;
+}
+
+/**
+ * just_sync_memory_remote_store_set_page_limit:
+ * @self: a #JustSyncMemoryRemoteStore
+ * @limit: the most records a page holds, whatever the client asks, or 0
+ *   for no cap
+ *
+ * Caps pages, as servers do (Supabase at 1,000 rows, PocketBase at 1,000).
+ */
+void
+just_sync_memory_remote_store_set_page_limit (JustSyncMemoryRemoteStore *self,
+                                              guint                      limit)
+{
+  g_return_if_fail (JUST_SYNC_IS_MEMORY_REMOTE_STORE (self));
+
+  self->page_limit = limit;
+}
+
+/**
+ * just_sync_memory_remote_store_set_keeps_tombstones:
+ * @self: a #JustSyncMemoryRemoteStore
+ * @keeps_tombstones: %TRUE for soft deletes, %FALSE for hard deletes
+ *
+ * Chooses between soft deletes, which pulls return as tombstones, and hard
+ * deletes, which only a reconcile can notice.
+ */
+void
+just_sync_memory_remote_store_set_keeps_tombstones (JustSyncMemoryRemoteStore *self,
+                                                    gboolean                   keeps_tombstones)
+{
+  g_return_if_fail (JUST_SYNC_IS_MEMORY_REMOTE_STORE (self));
+
+  self->keeps_tombstones = !!keeps_tombstones;
+}
+
+/**
+ * just_sync_memory_remote_store_set_clock:
+ * @self: a #JustSyncMemoryRemoteStore
+ * @now: the server time to use, in microseconds since the epoch
+ *
+ * Stops the server's clock at @now: every write stamps that time until the
+ * clock is moved with just_sync_memory_remote_store_advance_clock() or set
+ * again, so tests can make equal stamps or a clock that steps back.
+ */
+void
+just_sync_memory_remote_store_set_clock (JustSyncMemoryRemoteStore *self,
+                                         gint64                     now)
+{
+  g_return_if_fail (JUST_SYNC_IS_MEMORY_REMOTE_STORE (self));
+  g_return_if_fail (just_sync_timestamp_is_valid (now));
+
+  self->manual_clock = TRUE;
+  self->clock = now;
+}
+
+/**
+ * just_sync_memory_remote_store_advance_clock:
+ * @self: a #JustSyncMemoryRemoteStore
+ * @delta: microseconds to move the stopped clock by; may be negative
+ *
+ * Moves the clock stopped by just_sync_memory_remote_store_set_clock().
+ */
+void
+just_sync_memory_remote_store_advance_clock (JustSyncMemoryRemoteStore *self,
+                                             gint64                     delta)
+{
+  g_return_if_fail (JUST_SYNC_IS_MEMORY_REMOTE_STORE (self));
+  g_return_if_fail (self->manual_clock);
+  g_return_if_fail (just_sync_timestamp_is_valid (self->clock + delta));
+
+  self->clock += delta;
+}
+
+/**
+ * just_sync_memory_remote_store_fail_calls:
+ * @self: a #JustSyncMemoryRemoteStore
+ * @n_calls: how many of the next calls fail
+ * @code: the #JustSyncError they fail with, such as %JUST_SYNC_ERROR_NETWORK
+ * @after_write: %TRUE to do the work of each call and then fail it, as
+ *   when a server's reply is lost; %FALSE to fail before any work
+ *
+ * Makes the next @n_calls calls of any kind fail.
+ */
+void
+just_sync_memory_remote_store_fail_calls (JustSyncMemoryRemoteStore *self,
+                                          guint                      n_calls,
+                                          JustSyncError              code,
+                                          gboolean                   after_write)
+{
+  g_return_if_fail (JUST_SYNC_IS_MEMORY_REMOTE_STORE (self));
+
+  self->n_failing_calls = n_calls;
+  self->failure_code = code;
+  self->fail_after_write = !!after_write;
+}
+
+/**
+ * just_sync_memory_remote_store_reject_id:
+ * @self: a #JustSyncMemoryRemoteStore
+ * @id: a record id
+ * @message: (nullable): the server's message, or %NULL to stop rejecting
+ *
+ * Makes every push of @id fail permanently with @message, as a server
+ * refuses a record that breaks its rules.
+ */
+void
+just_sync_memory_remote_store_reject_id (JustSyncMemoryRemoteStore *self,
+                                         const char                *id,
+                                         const char                *message)
+{
+  g_return_if_fail (JUST_SYNC_IS_MEMORY_REMOTE_STORE (self));
+  g_return_if_fail (id != NULL);
+
+  if (message != NULL)
+    g_hash_table_replace (self->rejected, g_strdup (id), g_strdup (message));
+  else
+    g_hash_table_remove (self->rejected, id);
+}
+
+/**
+ * just_sync_memory_remote_store_get_call_count:
+ * @self: a #JustSyncMemoryRemoteStore
+ *
+ * Returns: how many calls the server received, failed ones included
+ */
+guint
+just_sync_memory_remote_store_get_call_count (JustSyncMemoryRemoteStore *self)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_MEMORY_REMOTE_STORE (self), 0);
+
+  return self->call_count;
+}
+
+/**
+ * just_sync_memory_remote_store_server_upsert:
+ * @self: a #JustSyncMemoryRemoteStore
+ * @scope: a scope
+ * @id: a record id
+ * @payload: (nullable): the record's content
+ * @updated_at: the stamp to give it, or 0 for the server's clock
+ *
+ * Writes a record on the server side, as another client would. A stamp
+ * older than rows already there makes a late commit, as PostgreSQL's
+ * `now()` at transaction start does.
+ *
+ * Returns: (transfer full): the stored record
+ */
+JustSyncRecord *
+just_sync_memory_remote_store_server_upsert (JustSyncMemoryRemoteStore *self,
+                                             JustSyncScope             *scope,
+                                             const char                *id,
+                                             JsonObject                *payload,
+                                             gint64                     updated_at)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_MEMORY_REMOTE_STORE (self), NULL);
+  g_return_val_if_fail (scope != NULL, NULL);
+  g_return_val_if_fail (id != NULL && id[0] != '\0', NULL);
+  g_return_val_if_fail (just_sync_timestamp_is_valid (updated_at), NULL);
+
+  return store_upsert (self, get_scope (self, scope), id, payload,
+                       updated_at != 0 ? updated_at : server_now (self));
+}
+
+/**
+ * just_sync_memory_remote_store_server_delete:
+ * @self: a #JustSyncMemoryRemoteStore
+ * @scope: a scope
+ * @id: a record id
+ *
+ * Deletes a record on the server side, soft or hard as configured.
+ *
+ * Returns: (transfer full): the tombstone, stamped now
+ */
+JustSyncRecord *
+just_sync_memory_remote_store_server_delete (JustSyncMemoryRemoteStore *self,
+                                             JustSyncScope             *scope,
+                                             const char                *id)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_MEMORY_REMOTE_STORE (self), NULL);
+  g_return_val_if_fail (scope != NULL, NULL);
+  g_return_val_if_fail (id != NULL && id[0] != '\0', NULL);
+
+  return store_delete (self, get_scope (self, scope), id, server_now (self));
+}
+
+/**
+ * just_sync_memory_remote_store_server_get:
+ * @self: a #JustSyncMemoryRemoteStore
+ * @scope: a scope
+ * @id: a record id
+ *
+ * Returns: (transfer full) (nullable): the server's record, which may be a
+ *   tombstone, or %NULL
+ */
+JustSyncRecord *
+just_sync_memory_remote_store_server_get (JustSyncMemoryRemoteStore *self,
+                                          JustSyncScope             *scope,
+                                          const char                *id)
+{
+  JustSyncRecord *record;
+
+  g_return_val_if_fail (JUST_SYNC_IS_MEMORY_REMOTE_STORE (self), NULL);
+  g_return_val_if_fail (scope != NULL, NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  record = g_hash_table_lookup (get_scope (self, scope)->rows, id);
+  return record != NULL ? just_sync_record_ref (record) : NULL;
+}
+
+/**
+ * just_sync_memory_remote_store_server_list:
+ * @self: a #JustSyncMemoryRemoteStore
+ * @scope: a scope
+ *
+ * Returns: (transfer full) (element-type JustSyncRecord): every record of
+ *   @scope on the server, tombstones included, in (`updated_at`, id) order
+ */
+GPtrArray *
+just_sync_memory_remote_store_server_list (JustSyncMemoryRemoteStore *self,
+                                           JustSyncScope             *scope)
+{
+  GPtrArray *records = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_record_unref);
+  GHashTableIter iter;
+  JustSyncRecord *record;
+
+  g_return_val_if_fail (JUST_SYNC_IS_MEMORY_REMOTE_STORE (self), records);
+  g_return_val_if_fail (scope != NULL, records);
+
+  g_hash_table_iter_init (&iter, get_scope (self, scope)->rows);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &record))
+    g_ptr_array_add (records, just_sync_record_ref (record));
+  g_ptr_array_sort (records, compare_keyset);
+  return records;
+}
