@@ -1,0 +1,306 @@
+/* jsd-args.c: checks of the arguments that come from the bus
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Everything a client sends is checked here before it reaches a store, so
+ * that bad input gets a named error that says what is wrong, and never a
+ * crash: json-glib parses recursively and overflows the stack on deeply
+ * nested documents, so the nesting depth is measured before parsing.
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "jsd-args.h"
+
+static gboolean
+check_length (const char  *what,
+              const char  *text,
+              gsize        max_length,
+              GError     **error)
+{
+  gsize length = strlen (text);
+
+  if (length > max_length)
+    {
+      g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                   _("%s is %" G_GSIZE_FORMAT " bytes long; the limit is %" G_GSIZE_FORMAT),
+                   what, length, max_length);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+JustSyncScope *
+jsd_args_parse_scope (const char  *text,
+                      GError     **error)
+{
+  if (!check_length (_("The scope"), text, JSD_MAX_SCOPE_LENGTH, error))
+    return NULL;
+  return just_sync_scope_parse (text, error);
+}
+
+gboolean
+jsd_args_check_id (const char  *id,
+                   GError     **error)
+{
+  if (id[0] == '\0')
+    {
+      g_set_error_literal (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                           _("A record id must not be empty"));
+      return FALSE;
+    }
+  return check_length (_("The record id"), id, JSD_MAX_ID_LENGTH, error);
+}
+
+/* The deepest nesting of arrays and objects in @json, or -1 as soon as it
+ * exceeds @max_depth. Brackets inside strings do not count. */
+static int
+json_depth (const char *json,
+            int         max_depth)
+{
+  gboolean in_string = FALSE;
+  int depth = 0, deepest = 0;
+
+  for (const char *p = json; *p != '\0'; p++)
+    {
+      if (in_string)
+        {
+          if (*p == '\\' && p[1] != '\0')
+            p++;
+          else if (*p == '"')
+            in_string = FALSE;
+          continue;
+        }
+
+      switch (*p)
+        {
+        case '"':
+          in_string = TRUE;
+          break;
+        case '[':
+        case '{':
+          if (++depth > max_depth)
+            return -1;
+          deepest = MAX (deepest, depth);
+          break;
+        case ']':
+        case '}':
+          depth--;
+          break;
+        default:
+          break;
+        }
+    }
+  return deepest;
+}
+
+JsonObject *
+jsd_args_parse_payload (const char  *json,
+                        GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *root;
+
+  if (!check_length (_("The payload"), json, JSD_MAX_PAYLOAD_LENGTH, error))
+    return NULL;
+
+  if (json_depth (json, JSD_MAX_JSON_DEPTH) < 0)
+    {
+      g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                   _("The payload nests arrays and objects more than %d levels deep"),
+                   JSD_MAX_JSON_DEPTH);
+      return NULL;
+    }
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, json, -1, &local_error))
+    {
+      g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                   _("The payload is not valid JSON: %s"), local_error->message);
+      return NULL;
+    }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error_literal (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                           _("The payload must be a JSON object"));
+      return NULL;
+    }
+
+  return json_object_ref (json_node_get_object (root));
+}
+
+static gboolean
+is_name_char (char c)
+{
+  return g_ascii_isalnum (c) || c == '_' || c == '-' || c == '.';
+}
+
+gboolean
+jsd_args_check_store_name (const char  *name,
+                           GError     **error)
+{
+  gsize length = strlen (name);
+
+  if (length == 0 || length > JSD_MAX_NAME_LENGTH || !g_ascii_isalnum (name[0]))
+    goto invalid;
+  for (gsize i = 0; i < length; i++)
+    if (!is_name_char (name[i]))
+      goto invalid;
+  return TRUE;
+
+invalid:
+  g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+               _("“%.*s” is not a valid store name: use 1 to %d ASCII letters, digits, "
+                 "“_”, “-” and “.”, starting with a letter or a digit"),
+               (int) MIN (length, JSD_MAX_NAME_LENGTH), name, JSD_MAX_NAME_LENGTH);
+  return FALSE;
+}
+
+/* Flatpak's rule for application ids: dot-separated elements of
+ * [A-Za-z0-9_-] that do not start with a digit. The unsandboxed pseudo-app
+ * "unsandboxed" and other single-element names are accepted for callers
+ * outside a sandbox, which may name any application they act for. */
+gboolean
+jsd_args_check_app_id (const char  *app_id,
+                       GError     **error)
+{
+  gsize length = strlen (app_id);
+  gboolean element_start = TRUE;
+
+  if (length == 0 || length > JSD_MAX_APP_ID_LENGTH)
+    goto invalid;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = app_id[i];
+
+      if (c == '.')
+        {
+          if (element_start)
+            goto invalid;
+          element_start = TRUE;
+          continue;
+        }
+      if (!(g_ascii_isalnum (c) || c == '_' || c == '-') ||
+          (element_start && g_ascii_isdigit (c)))
+        goto invalid;
+      element_start = FALSE;
+    }
+  if (element_start)
+    goto invalid;
+  return TRUE;
+
+invalid:
+  g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+               _("“%.*s” is not a valid application id"),
+               (int) MIN (length, JSD_MAX_APP_ID_LENGTH), app_id);
+  return FALSE;
+}
+
+gboolean
+jsd_args_parse_policy (const char          *text,
+                       JustSyncReadPolicy  *out_policy,
+                       GError             **error)
+{
+  static const struct {
+    const char *name;
+    JustSyncReadPolicy policy;
+  } policies[] = {
+    { "offline-only", JUST_SYNC_READ_OFFLINE_ONLY },
+    { "local-first", JUST_SYNC_READ_LOCAL_FIRST },
+    { "remote-first", JUST_SYNC_READ_REMOTE_FIRST },
+    { "online-only", JUST_SYNC_READ_ONLINE_ONLY },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (policies); i++)
+    if (strcmp (text, policies[i].name) == 0)
+      {
+        *out_policy = policies[i].policy;
+        return TRUE;
+      }
+
+  g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+               _("“%.*s” is not a read policy: use offline-only, local-first, "
+                 "remote-first or online-only"),
+               (int) MIN (strlen (text), 64), text);
+  return FALSE;
+}
+
+/* Looks @key up in the a{sv} @options: %TRUE with *@out_value %NULL when it
+ * is absent, %FALSE with an error when it has another type. */
+gboolean
+jsd_args_lookup_option (GVariant            *options,
+                        const char          *key,
+                        const GVariantType  *type,
+                        GVariant           **out_value,
+                        GError             **error)
+{
+  g_autoptr(GVariant) value = g_variant_lookup_value (options, key, NULL);
+
+  if (value != NULL && !g_variant_is_of_type (value, type))
+    {
+      g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                   _("The option “%s” must have the type “%s”, not “%s”"),
+                   key, g_variant_type_peek_string (type), g_variant_get_type_string (value));
+      return FALSE;
+    }
+  *out_value = g_steal_pointer (&value);
+  return TRUE;
+}
+
+/* The string stays valid as long as @options: a looked-up child shares
+ * its parent's data. */
+gboolean
+jsd_args_get_string_option (GVariant     *options,
+                            const char   *key,
+                            const char  **out_value,
+                            GError      **error)
+{
+  g_autoptr(GVariant) value = NULL;
+
+  if (!jsd_args_lookup_option (options, key, G_VARIANT_TYPE_STRING, &value, error))
+    return FALSE;
+  if (value == NULL)
+    return TRUE;
+  if (!check_length (key, g_variant_get_string (value, NULL), JSD_MAX_OPTION_LENGTH, error))
+    return FALSE;
+  *out_value = g_variant_get_string (value, NULL);
+  return TRUE;
+}
+
+gboolean
+jsd_args_get_boolean_option (GVariant    *options,
+                             const char  *key,
+                             gboolean    *out_value,
+                             GError     **error)
+{
+  g_autoptr(GVariant) value = NULL;
+
+  if (!jsd_args_lookup_option (options, key, G_VARIANT_TYPE_BOOLEAN, &value, error))
+    return FALSE;
+  if (value != NULL)
+    *out_value = g_variant_get_boolean (value);
+  return TRUE;
+}
+
+gboolean
+jsd_args_get_uint_option (GVariant    *options,
+                          const char  *key,
+                          guint       *out_value,
+                          GError     **error)
+{
+  g_autoptr(GVariant) value = NULL;
+
+  if (!jsd_args_lookup_option (options, key, G_VARIANT_TYPE_UINT32, &value, error))
+    return FALSE;
+  if (value != NULL)
+    *out_value = g_variant_get_uint32 (value);
+  return TRUE;
+}

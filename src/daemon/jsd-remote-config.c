@@ -1,0 +1,345 @@
+/* jsd-remote-config.c: what a store synchronizes with
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The remote of a store, as OpenStore() options describe it. It is saved
+ * next to the store's database, so that the store can be opened again
+ * without them, but never with its credentials: those stay in memory or in
+ * the keyring.
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "jsd-args.h"
+#include "jsd-remote-config.h"
+
+#define GROUP "Remote"
+#define MAX_COLLECTIONS 1024
+
+struct _JsdRemoteConfig
+{
+  JsdRemoteKind kind;
+  char *url;
+  char *auth_collection;
+  char *identity;
+  char *soft_delete_field;
+  /* Alternating scope names and collection names, sorted by scope name. */
+  GStrv collections;
+};
+
+static const char * const kind_names[] = {
+  [JSD_REMOTE_NONE] = "none",
+  [JSD_REMOTE_MEMORY] = "memory",
+  [JSD_REMOTE_POCKETBASE] = "pocketbase",
+};
+
+void
+jsd_remote_config_free (JsdRemoteConfig *self)
+{
+  g_free (self->url);
+  g_free (self->auth_collection);
+  g_free (self->identity);
+  g_free (self->soft_delete_field);
+  g_strfreev (self->collections);
+  g_free (self);
+}
+
+JsdRemoteConfig *
+jsd_remote_config_new_none (void)
+{
+  JsdRemoteConfig *self = g_new0 (JsdRemoteConfig, 1);
+
+  self->kind = JSD_REMOTE_NONE;
+  self->collections = g_new0 (char *, 1);
+  return self;
+}
+
+static gboolean
+parse_kind (const char     *name,
+            JsdRemoteKind  *out_kind,
+            GError        **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (kind_names); i++)
+    if (strcmp (name, kind_names[i]) == 0)
+      {
+        *out_kind = i;
+        return TRUE;
+      }
+
+  g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+               _("“%.*s” is not a kind of remote: use none, memory or pocketbase"),
+               (int) MIN (strlen (name), 64), name);
+  return FALSE;
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* Sorted by scope name, so that equal maps compare equal. */
+static GStrv
+collections_from_variant (GVariant  *value,
+                          GError   **error)
+{
+  g_autoptr(GHashTable) map = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autofree const char **scope_names = NULL;
+  GVariantIter iter;
+  const char *scope_name, *collection;
+  guint n;
+
+  if (g_variant_n_children (value) > MAX_COLLECTIONS)
+    {
+      g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                   _("The option “collections” has more than %d entries"), MAX_COLLECTIONS);
+      return NULL;
+    }
+
+  g_variant_iter_init (&iter, value);
+  while (g_variant_iter_next (&iter, "{&s&s}", &scope_name, &collection))
+    {
+      if (scope_name[0] == '\0' || collection[0] == '\0' ||
+          strlen (scope_name) > JSD_MAX_OPTION_LENGTH || strlen (collection) > JSD_MAX_OPTION_LENGTH)
+        {
+          g_set_error_literal (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                               _("The option “collections” maps scope names to collection "
+                                 "names, which must not be empty"));
+          return NULL;
+        }
+      g_hash_table_insert (map, (gpointer) scope_name, (gpointer) collection);
+    }
+
+  scope_names = (const char **) g_hash_table_get_keys_as_array (map, &n);
+  qsort (scope_names, n, sizeof (char *), compare_strings);
+  for (guint i = 0; i < n; i++)
+    g_strv_builder_add_many (builder, scope_names[i],
+                             g_hash_table_lookup (map, scope_names[i]), NULL);
+  return g_strv_builder_end (builder);
+}
+
+static gboolean
+check_url (const char  *url,
+           GError     **error)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+
+  if (uri == NULL ||
+      (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 &&
+       g_strcmp0 (g_uri_get_scheme (uri), "https") != 0))
+    {
+      g_set_error_literal (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                           _("The option “url” must be an http or https URL"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The remote described by OpenStore()'s @options, or %NULL without an error
+ * when they do not name one. */
+JsdRemoteConfig *
+jsd_remote_config_new_from_options (GVariant  *options,
+                                    GError   **error)
+{
+  g_autoptr(JsdRemoteConfig) self = jsd_remote_config_new_none ();
+  g_autoptr(GVariant) collections = NULL;
+  const char *kind = NULL, *url = NULL, *auth_collection = NULL, *identity = NULL;
+  const char *soft_delete_field = NULL;
+
+  if (!jsd_args_get_string_option (options, "remote", &kind, error))
+    return NULL;
+  if (kind == NULL)
+    return NULL;
+
+  if (!parse_kind (kind, &self->kind, error) ||
+      !jsd_args_get_string_option (options, "url", &url, error) ||
+      !jsd_args_get_string_option (options, "auth-collection", &auth_collection, error) ||
+      !jsd_args_get_string_option (options, "identity", &identity, error) ||
+      !jsd_args_get_string_option (options, "soft-delete-field", &soft_delete_field, error) ||
+      !jsd_args_lookup_option (options, "collections", G_VARIANT_TYPE ("a{ss}"),
+                               &collections, error))
+    return NULL;
+
+  if (self->kind == JSD_REMOTE_POCKETBASE && url == NULL)
+    {
+      g_set_error_literal (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                           _("A pocketbase remote needs the option “url”"));
+      return NULL;
+    }
+  if (url != NULL && !check_url (url, error))
+    return NULL;
+
+  if (collections != NULL)
+    {
+      g_strfreev (self->collections);
+      if ((self->collections = collections_from_variant (collections, error)) == NULL)
+        return NULL;
+    }
+
+  self->url = g_strdup (url);
+  self->auth_collection = g_strdup (auth_collection);
+  self->identity = g_strdup (identity);
+  self->soft_delete_field = g_strdup (soft_delete_field);
+  return g_steal_pointer (&self);
+}
+
+/* Reads a configuration jsd_remote_config_save() wrote; a store without
+ * one has no remote. */
+JsdRemoteConfig *
+jsd_remote_config_load (const char  *path,
+                        GError     **error)
+{
+  g_autoptr(GKeyFile) key_file = g_key_file_new ();
+  g_autoptr(JsdRemoteConfig) self = jsd_remote_config_new_none ();
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *kind = NULL;
+  gsize n_collections = 0;
+
+  if (!g_key_file_load_from_file (key_file, path, G_KEY_FILE_NONE, &local_error))
+    {
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return g_steal_pointer (&self);
+      g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_STORAGE,
+                   _("Could not read the remote configuration “%s”: %s"),
+                   path, local_error->message);
+      return NULL;
+    }
+
+  kind = g_key_file_get_string (key_file, GROUP, "kind", NULL);
+  if (kind == NULL || !parse_kind (kind, &self->kind, error))
+    {
+      g_prefix_error (error, "%s: ", path);
+      return NULL;
+    }
+
+  self->url = g_key_file_get_string (key_file, GROUP, "url", NULL);
+  self->auth_collection = g_key_file_get_string (key_file, GROUP, "auth-collection", NULL);
+  self->identity = g_key_file_get_string (key_file, GROUP, "identity", NULL);
+  self->soft_delete_field = g_key_file_get_string (key_file, GROUP, "soft-delete-field", NULL);
+  if (g_key_file_has_key (key_file, GROUP, "collections", NULL))
+    {
+      g_strfreev (self->collections);
+      self->collections = g_key_file_get_string_list (key_file, GROUP, "collections",
+                                                      &n_collections, NULL);
+      if (self->collections == NULL || n_collections % 2 != 0)
+        {
+          g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_STORAGE,
+                       _("The remote configuration “%s” has a broken collection map"), path);
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&self);
+}
+
+gboolean
+jsd_remote_config_save (JsdRemoteConfig  *self,
+                        const char       *path,
+                        GError          **error)
+{
+  g_autoptr(GKeyFile) key_file = g_key_file_new ();
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *data = NULL;
+  gsize length;
+
+  g_key_file_set_comment (key_file, NULL, NULL,
+                          " The remote of a JustSync store, written by justsyncd.\n"
+                          " Credentials are never kept here.", NULL);
+  g_key_file_set_string (key_file, GROUP, "kind", kind_names[self->kind]);
+  if (self->url != NULL)
+    g_key_file_set_string (key_file, GROUP, "url", self->url);
+  if (self->auth_collection != NULL)
+    g_key_file_set_string (key_file, GROUP, "auth-collection", self->auth_collection);
+  if (self->identity != NULL)
+    g_key_file_set_string (key_file, GROUP, "identity", self->identity);
+  if (self->soft_delete_field != NULL)
+    g_key_file_set_string (key_file, GROUP, "soft-delete-field", self->soft_delete_field);
+  if (self->collections[0] != NULL)
+    g_key_file_set_string_list (key_file, GROUP, "collections",
+                                (const char * const *) self->collections,
+                                g_strv_length (self->collections));
+
+  data = g_key_file_to_data (key_file, &length, NULL);
+  if (!g_file_set_contents_full (path, data, length, G_FILE_SET_CONTENTS_CONSISTENT,
+                                 0600, &local_error))
+    {
+      g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_STORAGE,
+                   _("Could not save the remote configuration: %s"), local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+jsd_remote_config_equal (JsdRemoteConfig *self,
+                         JsdRemoteConfig *other)
+{
+  return self->kind == other->kind &&
+         g_strcmp0 (self->url, other->url) == 0 &&
+         g_strcmp0 (self->auth_collection, other->auth_collection) == 0 &&
+         g_strcmp0 (self->identity, other->identity) == 0 &&
+         g_strcmp0 (self->soft_delete_field, other->soft_delete_field) == 0 &&
+         g_strv_equal ((const char * const *) self->collections,
+                       (const char * const *) other->collections);
+}
+
+JsdRemoteKind
+jsd_remote_config_get_kind (JsdRemoteConfig *self)
+{
+  return self->kind;
+}
+
+const char *
+jsd_remote_config_get_kind_name (JsdRemoteConfig *self)
+{
+  return kind_names[self->kind];
+}
+
+const char *
+jsd_remote_config_get_url (JsdRemoteConfig *self)
+{
+  return self->url;
+}
+
+/* Whether the remote logs in, so credentials are worth looking up. */
+gboolean
+jsd_remote_config_uses_credentials (JsdRemoteConfig *self)
+{
+  return self->kind == JSD_REMOTE_POCKETBASE;
+}
+
+/* A new remote store as configured, or %NULL without an error for a store
+ * without a remote. */
+JustSyncRemoteStore *
+jsd_remote_config_create_remote (JsdRemoteConfig  *self,
+                                 GError          **error)
+{
+  switch (self->kind)
+    {
+    case JSD_REMOTE_NONE:
+      return NULL;
+
+    case JSD_REMOTE_MEMORY:
+      return JUST_SYNC_REMOTE_STORE (just_sync_memory_remote_store_new ());
+
+    case JSD_REMOTE_POCKETBASE:
+    default:
+      g_set_error_literal (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                           _("This build of JustSync has no PocketBase remote"));
+      return NULL;
+    }
+}
+
+void
+jsd_remote_config_apply_credentials (JsdRemoteConfig     *self,
+                                     JustSyncRemoteStore *remote,
+                                     JsdCredentials      *credentials)
+{
+  /* Only PocketBase logs in; it arrives with its store. */
+}
