@@ -33,7 +33,6 @@ struct _JsdRemoteConfig
 };
 
 static const char * const kind_names[] = {
-  [JSD_REMOTE_NONE] = "none",
   [JSD_REMOTE_MEMORY] = "memory",
   [JSD_REMOTE_POCKETBASE] = "pocketbase",
 };
@@ -49,12 +48,11 @@ jsd_remote_config_free (JsdRemoteConfig *self)
   g_free (self);
 }
 
-JsdRemoteConfig *
-jsd_remote_config_new_none (void)
+static JsdRemoteConfig *
+remote_config_new (void)
 {
   JsdRemoteConfig *self = g_new0 (JsdRemoteConfig, 1);
 
-  self->kind = JSD_REMOTE_NONE;
   self->collections = g_new0 (char *, 1);
   return self;
 }
@@ -72,7 +70,7 @@ parse_kind (const char     *name,
       }
 
   g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
-               _("“%.*s” is not a kind of remote: use none, memory or pocketbase"),
+               _("“%.*s” is not a kind of remote: use memory or pocketbase"),
                (int) MIN (strlen (name), 64), name);
   return FALSE;
 }
@@ -148,7 +146,7 @@ JsdRemoteConfig *
 jsd_remote_config_new_from_options (GVariant  *options,
                                     GError   **error)
 {
-  g_autoptr(JsdRemoteConfig) self = jsd_remote_config_new_none ();
+  g_autoptr(JsdRemoteConfig) self = remote_config_new ();
   g_autoptr(GVariant) collections = NULL;
   const char *kind = NULL, *url = NULL, *auth_collection = NULL, *identity = NULL;
   const char *soft_delete_field = NULL;
@@ -190,23 +188,23 @@ jsd_remote_config_new_from_options (GVariant  *options,
   return g_steal_pointer (&self);
 }
 
-/* Reads a configuration jsd_remote_config_save() wrote; a store without
- * one has no remote. */
+/* Reads a configuration jsd_remote_config_save() wrote; fails with
+ * %JUST_SYNC_ERROR_NOT_FOUND when there is none. */
 JsdRemoteConfig *
 jsd_remote_config_load (const char  *path,
                         GError     **error)
 {
   g_autoptr(GKeyFile) key_file = g_key_file_new ();
-  g_autoptr(JsdRemoteConfig) self = jsd_remote_config_new_none ();
+  g_autoptr(JsdRemoteConfig) self = remote_config_new ();
   g_autoptr(GError) local_error = NULL;
   g_autofree char *kind = NULL;
   gsize n_collections = 0;
 
   if (!g_key_file_load_from_file (key_file, path, G_KEY_FILE_NONE, &local_error))
     {
-      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        return g_steal_pointer (&self);
-      g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_STORAGE,
+      g_set_error (error, JUST_SYNC_ERROR,
+                   g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
+                   ? JUST_SYNC_ERROR_NOT_FOUND : JUST_SYNC_ERROR_STORAGE,
                    _("Could not read the remote configuration “%s”: %s"),
                    path, local_error->message);
       return NULL;
@@ -314,17 +312,12 @@ jsd_remote_config_uses_credentials (JsdRemoteConfig *self)
   return self->kind == JSD_REMOTE_POCKETBASE;
 }
 
-/* A new remote store as configured, or %NULL without an error for a store
- * without a remote. */
 JustSyncRemoteStore *
 jsd_remote_config_create_remote (JsdRemoteConfig  *self,
                                  GError          **error)
 {
   switch (self->kind)
     {
-    case JSD_REMOTE_NONE:
-      return NULL;
-
     case JSD_REMOTE_MEMORY:
       return JUST_SYNC_REMOTE_STORE (just_sync_memory_remote_store_new ());
 

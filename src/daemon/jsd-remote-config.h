@@ -13,14 +13,12 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  JSD_REMOTE_NONE,
   JSD_REMOTE_MEMORY,
   JSD_REMOTE_POCKETBASE,
 } JsdRemoteKind;
 
 typedef struct _JsdRemoteConfig JsdRemoteConfig;
 
-JsdRemoteConfig     *jsd_remote_config_new_none           (void);
 JsdRemoteConfig     *jsd_remote_config_new_from_options   (GVariant         *options,
                                                            GError          **error);
 JsdRemoteConfig     *jsd_remote_config_load               (const char       *path,

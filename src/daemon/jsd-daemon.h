@@ -1,0 +1,26 @@
+/* jsd-daemon.h: the org.justsync.Sync1 service
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define JSD_BUS_NAME    "org.justsync.Sync1"
+#define JSD_OBJECT_PATH "/org/justsync/Sync1"
+
+#define JSD_TYPE_DAEMON (jsd_daemon_get_type ())
+
+G_DECLARE_FINAL_TYPE (JsdDaemon, jsd_daemon, JSD, DAEMON, GObject)
+
+JsdDaemon *jsd_daemon_new      (GDBusConnection  *connection,
+                                const char       *data_dir,
+                                const char       *proc_root,
+                                guint             idle_timeout,
+                                GError          **error);
+void       jsd_daemon_shutdown (JsdDaemon        *self);
+
+G_END_DECLS

@@ -1,0 +1,1183 @@
+/* jsd-store.c: one application's store, exported on the bus
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * A JsdStore owns the local store (an SQLite file), the remote and the
+ * orchestrator of one store of one application, and serves the
+ * org.justsync.Sync1.Store methods the daemon routes to it once it checked
+ * that the caller may use it. Its signals and property changes go to its
+ * clients only, as unicast signals: a broadcast would reach every sandbox
+ * allowed to talk to the service, and tell it about other apps' data.
+ */
+
+#include "config.h"
+
+#include <errno.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <justsync/justsync.h>
+
+#include "jsd-args.h"
+#include "jsd-credentials.h"
+#include "jsd-dbus-generated.h"
+#include "jsd-loopback-monitor.h"
+#include "jsd-remote-config.h"
+#include "jsd-store.h"
+
+#define INTERFACE_VERSION 1
+
+/* A reply larger than this fails and asks for paging: the bus caps
+ * message sizes, and clients choke on huge ones. */
+#define MAX_REPLY_LENGTH (64 * 1024 * 1024)
+
+struct _JsdStore
+{
+  GObject parent_instance;
+
+  GDBusConnection *connection;
+  char *object_path;
+  char *app_id;
+  char *name;
+  char *directory;
+  char *db_path;
+  char *config_path;
+
+  JustSyncLocalStore *local;
+  JsdRemoteConfig *config;
+  JustSyncRemoteStore *remote;
+  JustSyncOrchestrator *orchestrator;
+
+  GHashTable *clients;             /* unique bus names */
+
+  /* OpenStore() calls run one at a time. */
+  GQueue open_queue;               /* GTask */
+  GTask *opening;
+
+  GHashTable *changed_properties;  /* D-Bus property names */
+  guint flush_properties_id;
+
+  gboolean busy;
+};
+
+enum {
+  PROP_0,
+  PROP_BUSY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (JsdStore, jsd_store, G_TYPE_OBJECT)
+
+/* Orchestrator properties and the D-Bus properties that show them. */
+static const struct {
+  const char *orchestrator;
+  const char *dbus;
+} mirrored_properties[] = {
+  { "state", "State" },
+  { "pending-count", "PendingCount" },
+  { "failed-count", "FailedCount" },
+  { "last-error", "LastError" },
+  { "last-sync-time", "LastSync" },
+};
+
+static const char *
+enum_nick (GType type,
+           int   value)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref (type);
+  GEnumValue *enum_value = g_enum_get_value (klass, value);
+
+  return enum_value != NULL ? enum_value->value_nick : "unknown";
+}
+
+/* Errors */
+
+void
+jsd_store_return_error (GDBusMethodInvocation *invocation,
+                        const GError          *error)
+{
+  /* JustSync and D-Bus errors have D-Bus names; anything else would reach
+   * the client as an unmapped GError, so it is reported as Failed. */
+  if (error->domain == JUST_SYNC_ERROR || error->domain == G_DBUS_ERROR)
+    g_dbus_method_invocation_return_gerror (invocation, error);
+  else
+    g_dbus_method_invocation_return_error_literal (invocation, JUST_SYNC_ERROR,
+                                                   JUST_SYNC_ERROR_FAILED, error->message);
+}
+
+static void
+return_error_take (GDBusMethodInvocation *invocation,
+                   GError                *error)
+{
+  jsd_store_return_error (invocation, error);
+  g_error_free (error);
+}
+
+/* Signals and properties, to the clients only */
+
+static void
+emit_to_clients (JsdStore   *self,
+                 const char *interface_name,
+                 const char *signal_name,
+                 GVariant   *parameters)
+{
+  g_autoptr(GVariant) owned = g_variant_ref_sink (parameters);
+  GHashTableIter iter;
+  const char *client;
+
+  g_hash_table_iter_init (&iter, self->clients);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &client, NULL))
+    g_dbus_connection_emit_signal (self->connection, client, self->object_path,
+                                   interface_name, signal_name, owned, NULL);
+}
+
+static GVariant *
+get_property_value (JsdStore   *self,
+                    const char *property_name)
+{
+  JustSyncOrchestrator *orchestrator = self->orchestrator;
+
+  if (g_str_equal (property_name, "version"))
+    return g_variant_new_uint32 (INTERFACE_VERSION);
+  if (g_str_equal (property_name, "Name"))
+    return g_variant_new_string (self->name);
+  if (g_str_equal (property_name, "AppId"))
+    return g_variant_new_string (self->app_id);
+  if (g_str_equal (property_name, "Remote"))
+    return g_variant_new_string (jsd_remote_config_get_kind_name (self->config));
+  if (g_str_equal (property_name, "State"))
+    return g_variant_new_string (enum_nick (JUST_SYNC_TYPE_SYNC_STATE,
+                                            just_sync_orchestrator_get_state (orchestrator)));
+  if (g_str_equal (property_name, "PendingCount"))
+    return g_variant_new_uint32 (just_sync_orchestrator_get_pending_count (orchestrator));
+  if (g_str_equal (property_name, "FailedCount"))
+    return g_variant_new_uint32 (just_sync_orchestrator_get_failed_count (orchestrator));
+  if (g_str_equal (property_name, "LastError"))
+    {
+      const char *last_error = just_sync_orchestrator_get_last_error (orchestrator);
+
+      return g_variant_new_string (last_error != NULL ? last_error : "");
+    }
+  if (g_str_equal (property_name, "LastSync"))
+    return g_variant_new_int64 (just_sync_orchestrator_get_last_sync_time (orchestrator));
+  return NULL;
+}
+
+static gboolean
+flush_properties (gpointer user_data)
+{
+  JsdStore *self = JSD_STORE (user_data);
+  GVariantBuilder changed;
+  GHashTableIter iter;
+  const char *name;
+
+  self->flush_properties_id = 0;
+
+  g_variant_builder_init (&changed, G_VARIANT_TYPE_VARDICT);
+  g_hash_table_iter_init (&iter, self->changed_properties);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &name, NULL))
+    g_variant_builder_add (&changed, "{sv}", name, get_property_value (self, name));
+  g_hash_table_remove_all (self->changed_properties);
+
+  emit_to_clients (self, "org.freedesktop.DBus.Properties", "PropertiesChanged",
+                   g_variant_new ("(sa{sv}as)", JSD_STORE_INTERFACE, &changed, NULL));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_property_change (JsdStore   *self,
+                       const char *dbus_name)
+{
+  g_hash_table_add (self->changed_properties, (gpointer) dbus_name);
+  if (self->flush_properties_id == 0)
+    self->flush_properties_id = g_idle_add (flush_properties, self);
+}
+
+/* Busy while opening, syncing, or about to push queued changes: the daemon
+ * does not exit then. Changes that cannot be pushed (offline, failing
+ * server) wait in the database for the next start. */
+static void
+update_busy (JsdStore *self)
+{
+  gboolean busy = self->opening != NULL;
+
+  if (self->orchestrator != NULL)
+    {
+      JustSyncSyncState state = just_sync_orchestrator_get_state (self->orchestrator);
+
+      busy = busy || state == JUST_SYNC_STATE_SYNCING ||
+             (state == JUST_SYNC_STATE_IDLE &&
+              just_sync_orchestrator_get_pending_count (self->orchestrator) > 0);
+    }
+
+  if (busy != self->busy)
+    {
+      self->busy = busy;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+    }
+}
+
+static void
+on_orchestrator_notify (GObject    *object,
+                        GParamSpec *pspec,
+                        gpointer    user_data)
+{
+  JsdStore *self = JSD_STORE (user_data);
+
+  for (guint i = 0; i < G_N_ELEMENTS (mirrored_properties); i++)
+    if (g_str_equal (pspec->name, mirrored_properties[i].orchestrator))
+      queue_property_change (self, mirrored_properties[i].dbus);
+  update_busy (self);
+}
+
+static void
+on_orchestrator_changed (JustSyncOrchestrator *orchestrator,
+                         JustSyncScope        *scope,
+                         GStrv                 ids,
+                         gpointer              user_data)
+{
+  JsdStore *self = JSD_STORE (user_data);
+
+  emit_to_clients (self, JSD_STORE_INTERFACE, "Changed",
+                   g_variant_new ("(s^as)", just_sync_scope_to_string (scope), ids));
+}
+
+static void
+on_orchestrator_progress (JustSyncOrchestrator *orchestrator,
+                          JustSyncScope        *scope,
+                          JustSyncSyncPhase     phase,
+                          guint                 done,
+                          guint                 total,
+                          gpointer              user_data)
+{
+  JsdStore *self = JSD_STORE (user_data);
+  GVariantBuilder progress;
+
+  g_variant_builder_init (&progress, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&progress, "{sv}", "phase",
+                         g_variant_new_string (enum_nick (JUST_SYNC_TYPE_SYNC_PHASE, phase)));
+  g_variant_builder_add (&progress, "{sv}", "done", g_variant_new_uint32 (done));
+  g_variant_builder_add (&progress, "{sv}", "total", g_variant_new_uint32 (total));
+  emit_to_clients (self, JSD_STORE_INTERFACE, "Progress",
+                   g_variant_new ("(sa{sv})", just_sync_scope_to_string (scope), &progress));
+}
+
+static GVariant *
+sync_result_to_variant (JustSyncSyncResult *result)
+{
+  GVariantBuilder stats;
+
+  g_variant_builder_init (&stats, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&stats, "{sv}", "pulled",
+                         g_variant_new_uint32 (just_sync_sync_result_get_pulled (result)));
+  g_variant_builder_add (&stats, "{sv}", "pushed",
+                         g_variant_new_uint32 (just_sync_sync_result_get_pushed (result)));
+  g_variant_builder_add (&stats, "{sv}", "deleted",
+                         g_variant_new_uint32 (just_sync_sync_result_get_deleted (result)));
+  g_variant_builder_add (&stats, "{sv}", "conflicts",
+                         g_variant_new_uint32 (just_sync_sync_result_get_conflicts (result)->len));
+  g_variant_builder_add (&stats, "{sv}", "failed",
+                         g_variant_new_uint32 (just_sync_sync_result_get_failed_ops (result)->len));
+  g_variant_builder_add (&stats, "{sv}", "finished-at",
+                         g_variant_new_int64 (just_sync_sync_result_get_finished_at (result)));
+  return g_variant_builder_end (&stats);
+}
+
+static void
+on_orchestrator_sync_finished (JustSyncOrchestrator *orchestrator,
+                               JustSyncScope        *scope,
+                               JustSyncSyncResult   *result,
+                               const GError         *error,
+                               gpointer              user_data)
+{
+  JsdStore *self = JSD_STORE (user_data);
+  GVariant *stats;
+
+  if (result != NULL)
+    {
+      stats = sync_result_to_variant (result);
+    }
+  else
+    {
+      g_autofree char *error_name = NULL;
+      GVariantBuilder builder;
+
+      /* Only D-Bus names the client can match on: see
+       * jsd_store_return_error(). */
+      if (error->domain == JUST_SYNC_ERROR || error->domain == G_DBUS_ERROR)
+        error_name = g_dbus_error_encode_gerror (error);
+      else
+        error_name = g_strdup ("org.justsync.Sync1.Error.Failed");
+
+      g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+      g_variant_builder_add (&builder, "{sv}", "error", g_variant_new_string (error_name));
+      g_variant_builder_add (&builder, "{sv}", "error-message",
+                             g_variant_new_string (error->message));
+      stats = g_variant_builder_end (&builder);
+    }
+
+  emit_to_clients (self, JSD_STORE_INTERFACE, "SyncFinished",
+                   g_variant_new ("(s@a{sv})", just_sync_scope_to_string (scope), stats));
+}
+
+static void
+set_orchestrator (JsdStore             *self,
+                  JustSyncOrchestrator *orchestrator)
+{
+  if (self->orchestrator != NULL)
+    g_signal_handlers_disconnect_by_data (self->orchestrator, self);
+  g_set_object (&self->orchestrator, orchestrator);
+
+  g_signal_connect_object (orchestrator, "notify", G_CALLBACK (on_orchestrator_notify),
+                           self, G_CONNECT_DEFAULT);
+  g_signal_connect_object (orchestrator, "changed", G_CALLBACK (on_orchestrator_changed),
+                           self, G_CONNECT_DEFAULT);
+  g_signal_connect_object (orchestrator, "progress", G_CALLBACK (on_orchestrator_progress),
+                           self, G_CONNECT_DEFAULT);
+  g_signal_connect_object (orchestrator, "sync-finished",
+                           G_CALLBACK (on_orchestrator_sync_finished), self, G_CONNECT_DEFAULT);
+
+  for (guint i = 0; i < G_N_ELEMENTS (mirrored_properties); i++)
+    queue_property_change (self, mirrored_properties[i].dbus);
+  queue_property_change (self, "Remote");
+}
+
+/* Opening */
+
+typedef struct
+{
+  GVariant *options;
+  JsdRemoteConfig *config;         /* from the options, or NULL */
+  JsdCredentials *credentials;     /* from the options or the keyring */
+  gboolean remember_credentials;
+  gboolean offline;
+  gboolean has_offline;
+  gboolean durable;
+} OpenData;
+
+static void
+open_data_free (OpenData *data)
+{
+  g_clear_pointer (&data->options, g_variant_unref);
+  g_clear_pointer (&data->config, jsd_remote_config_free);
+  g_clear_pointer (&data->credentials, jsd_credentials_free);
+  g_free (data);
+}
+
+static gboolean
+parse_open_options (OpenData  *data,
+                    GError   **error)
+{
+  g_autoptr(GVariant) offline = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  data->durable = TRUE;
+  data->config = jsd_remote_config_new_from_options (data->options, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  data->credentials = jsd_credentials_new_from_options (data->options, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  if (!jsd_args_get_boolean_option (data->options, "remember-credentials",
+                                    &data->remember_credentials, error) ||
+      !jsd_args_get_boolean_option (data->options, "durable", &data->durable, error) ||
+      !jsd_args_lookup_option (data->options, "offline", G_VARIANT_TYPE_BOOLEAN, &offline, error))
+    return FALSE;
+
+  if (data->remember_credentials && data->credentials == NULL)
+    {
+      g_set_error_literal (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                           _("The option “remember-credentials” needs “password” or “token”"));
+      return FALSE;
+    }
+
+  data->has_offline = offline != NULL;
+  data->offline = offline != NULL && g_variant_get_boolean (offline);
+  return TRUE;
+}
+
+static void open_next (JsdStore *self);
+
+static void
+open_complete (JsdStore *self,
+               GError   *error)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->opening);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+
+  update_busy (self);
+  open_next (self);
+}
+
+static void
+credentials_stored (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(JsdStore) self = user_data;
+  g_autoptr(GError) local_error = NULL;
+  GError *error = NULL;
+
+  if (!jsd_credentials_store_finish (result, &local_error))
+    g_set_error (&error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_FAILED,
+                 _("The store is open, but its credentials could not be kept in the keyring: %s"),
+                 local_error->message);
+  open_complete (self, error);
+}
+
+/* The last step: options that apply to the remote in place. */
+static void
+open_finish_remote (JsdStore *self,
+                    OpenData *data)
+{
+  GError *error = NULL;
+
+  if (data->has_offline)
+    {
+      if (!JUST_SYNC_IS_MEMORY_REMOTE_STORE (self->remote))
+        {
+          g_set_error_literal (&error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                               _("The option “offline” applies to memory remotes only"));
+          open_complete (self, error);
+          return;
+        }
+      /* The memory remote fails every call while "offline". */
+      just_sync_memory_remote_store_fail_calls (JUST_SYNC_MEMORY_REMOTE_STORE (self->remote),
+                                                data->offline ? G_MAXUINT : 0,
+                                                JUST_SYNC_ERROR_NETWORK, FALSE);
+    }
+
+  if (data->credentials != NULL)
+    jsd_remote_config_apply_credentials (self->config, self->remote, data->credentials);
+
+  if (data->remember_credentials)
+    {
+      jsd_credentials_store_async (data->credentials, self->app_id, self->name,
+                                   jsd_remote_config_get_url (self->config),
+                                   NULL, credentials_stored, g_object_ref (self));
+      return;
+    }
+
+  open_complete (self, NULL);
+}
+
+static gboolean
+use_remote (JsdStore         *self,
+            JsdRemoteConfig  *config,
+            GError          **error)
+{
+  g_autoptr(JustSyncRemoteStore) remote = NULL;
+  g_autoptr(GNetworkMonitor) monitor = NULL;
+  g_autoptr(JustSyncOrchestrator) orchestrator = NULL;
+
+  if ((remote = jsd_remote_config_create_remote (config, error)) == NULL)
+    return FALSE;
+
+  /* An in-process remote is reachable without a network. */
+  monitor = JUST_SYNC_IS_MEMORY_REMOTE_STORE (remote)
+            ? jsd_loopback_monitor_new ()
+            : g_object_ref (g_network_monitor_get_default ());
+  orchestrator = just_sync_orchestrator_new_with_monitor (self->local, remote, NULL, monitor);
+
+  g_set_object (&self->remote, remote);
+  set_orchestrator (self, orchestrator);
+  return TRUE;
+}
+
+static void
+credentials_looked_up (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(JsdStore) self = user_data;
+  OpenData *data = g_task_get_task_data (self->opening);
+  g_autoptr(GError) error = NULL;
+
+  data->credentials = jsd_credentials_lookup_finish (result, &error);
+  /* No keyring, a locked one or no entry: try without credentials; the
+   * server's refusal will say what is missing. */
+  if (error != NULL)
+    g_debug ("No credentials from the keyring for %s/%s: %s",
+             self->app_id, self->name, error->message);
+  open_finish_remote (self, data);
+}
+
+/* Sets up the remote: the one in the options, else the current one, else
+ * the saved one. A new remote that logs in without credentials in the
+ * call looks them up in the keyring first. */
+static void
+open_remote (JsdStore *self,
+             OpenData *data)
+{
+  g_autoptr(JsdRemoteConfig) config = NULL;
+  GError *error = NULL;
+
+  if (data->config != NULL)
+    {
+      if (self->config != NULL && jsd_remote_config_equal (self->config, data->config))
+        {
+          open_finish_remote (self, data);
+          return;
+        }
+      config = g_steal_pointer (&data->config);
+      if (!jsd_remote_config_save (config, self->config_path, &error))
+        {
+          open_complete (self, error);
+          return;
+        }
+    }
+  else if (self->config != NULL)
+    {
+      open_finish_remote (self, data);
+      return;
+    }
+  else if ((config = jsd_remote_config_load (self->config_path, &error)) == NULL)
+    {
+      if (g_error_matches (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_NOT_FOUND))
+        {
+          g_clear_error (&error);
+          g_set_error (&error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                       _("The store “%s” has no remote yet: open it with the option “remote”"),
+                       self->name);
+        }
+      open_complete (self, error);
+      return;
+    }
+
+  if (!use_remote (self, config, &error))
+    {
+      open_complete (self, error);
+      return;
+    }
+  g_clear_pointer (&self->config, jsd_remote_config_free);
+  self->config = g_steal_pointer (&config);
+
+  if (data->credentials == NULL && jsd_remote_config_uses_credentials (self->config))
+    {
+      jsd_credentials_lookup_async (self->app_id, self->name,
+                                    jsd_remote_config_get_url (self->config),
+                                    NULL, credentials_looked_up, g_object_ref (self));
+      return;
+    }
+  open_finish_remote (self, data);
+}
+
+static void
+open_local (JsdStore *self,
+            OpenData *data)
+{
+  GError *error = NULL;
+
+  if (self->local != NULL)
+    {
+      open_remote (self, data);
+      return;
+    }
+
+  if (g_mkdir_with_parents (self->directory, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (&error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_STORAGE,
+                   _("Could not create the directory of the store: %s"),
+                   g_strerror (saved_errno));
+      open_complete (self, error);
+      return;
+    }
+
+  /* FIXME: an SQLite store at self->db_path once it lands. */
+  self->local = just_sync_memory_local_store_new ();
+  open_remote (self, data);
+}
+
+static void
+open_next (JsdStore *self)
+{
+  OpenData *data;
+  GError *error = NULL;
+
+  if (self->opening != NULL || g_queue_is_empty (&self->open_queue))
+    return;
+
+  self->opening = g_queue_pop_head (&self->open_queue);
+  update_busy (self);
+
+  data = g_task_get_task_data (self->opening);
+  if (!parse_open_options (data, &error))
+    {
+      open_complete (self, error);
+      return;
+    }
+  open_local (self, data);
+}
+
+/* Opens the database if needed and sets up the remote by @options (the
+ * a{sv} of OpenStore(), or an empty one to reopen the store as saved). */
+void
+jsd_store_open_async (JsdStore            *self,
+                      GVariant            *options,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  GTask *task;
+  OpenData *data;
+
+  g_return_if_fail (JSD_IS_STORE (self));
+
+  data = g_new0 (OpenData, 1);
+  data->options = g_variant_ref_sink (options);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, jsd_store_open_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
+
+  g_queue_push_tail (&self->open_queue, task);
+  open_next (self);
+}
+
+gboolean
+jsd_store_open_finish (JsdStore      *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Methods */
+
+typedef JustSyncRecord *(*RecordFinishFunc) (JustSyncOrchestrator  *orchestrator,
+                                              GAsyncResult          *result,
+                                              GError               **error);
+
+typedef struct
+{
+  JsdStore *self;
+  GDBusMethodInvocation *invocation;
+  guint offset;
+  guint limit;
+  RecordFinishFunc finish_record;
+} Call;
+
+static Call *
+call_new (JsdStore              *self,
+          GDBusMethodInvocation *invocation)
+{
+  Call *call = g_new0 (Call, 1);
+
+  call->self = g_object_ref (self);
+  call->invocation = g_object_ref (invocation);
+  return call;
+}
+
+static void
+call_free (Call *call)
+{
+  g_object_unref (call->self);
+  g_object_unref (call->invocation);
+  g_free (call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Call, call_free)
+
+/* Replies with a JSON document, or asks for paging when it is too large. */
+static void
+return_json (GDBusMethodInvocation *invocation,
+             JsonNode              *node,
+             GVariant              *results)
+{
+  g_autofree char *json = json_to_string (node, FALSE);
+  gsize length = strlen (json);
+
+  if (length > MAX_REPLY_LENGTH)
+    {
+      g_dbus_method_invocation_return_error (invocation, JUST_SYNC_ERROR,
+                                             JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                                             _("The reply would be %" G_GSIZE_FORMAT " bytes long; "
+                                               "ask for fewer records with the options "
+                                               "“offset” and “limit”"),
+                                             length);
+      g_clear_pointer (&results, g_variant_unref);
+      return;
+    }
+
+  if (results != NULL)
+    g_dbus_method_invocation_return_value (invocation,
+                                           g_variant_new ("(s@a{sv})", json, results));
+  else
+    g_dbus_method_invocation_return_value (invocation, g_variant_new ("(s)", json));
+}
+
+static JsonNode *
+array_to_json (GPtrArray  *items,
+               guint       offset,
+               guint       limit,
+               JsonNode *(*to_json) (gpointer item))
+{
+  g_autoptr(JsonArray) array = json_array_new ();
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+  for (guint i = offset; i < items->len && (limit == 0 || i - offset < limit); i++)
+    json_array_add_element (array, to_json (g_ptr_array_index (items, i)));
+  json_node_set_array (node, array);
+  return node;
+}
+
+static void
+query_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(Call) call = user_data;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  GError *error = NULL;
+  gboolean from_cache = FALSE;
+  GVariantBuilder results;
+
+  records = just_sync_orchestrator_read_finish (JUST_SYNC_ORCHESTRATOR (object), result,
+                                                &from_cache, &error);
+  if (records == NULL)
+    {
+      return_error_take (call->invocation, error);
+      return;
+    }
+
+  node = array_to_json (records, call->offset, call->limit,
+                        (JsonNode *(*) (gpointer)) just_sync_record_to_json);
+  g_variant_builder_init (&results, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&results, "{sv}", "from-cache", g_variant_new_boolean (from_cache));
+  g_variant_builder_add (&results, "{sv}", "total", g_variant_new_uint32 (records->len));
+  return_json (call->invocation, node, g_variant_ref_sink (g_variant_builder_end (&results)));
+}
+
+static void
+record_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(Call) call = user_data;
+  g_autoptr(JustSyncRecord) record = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  GError *error = NULL;
+
+  record = call->finish_record (JUST_SYNC_ORCHESTRATOR (object), result, &error);
+  if (error != NULL)
+    {
+      return_error_take (call->invocation, error);
+      return;
+    }
+  if (record == NULL)
+    {
+      g_dbus_method_invocation_return_error_literal (call->invocation, JUST_SYNC_ERROR,
+                                                     JUST_SYNC_ERROR_NOT_FOUND,
+                                                     _("There is no such record"));
+      return;
+    }
+
+  node = just_sync_record_to_json (record);
+  return_json (call->invocation, node, NULL);
+}
+
+static void
+delete_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(Call) call = user_data;
+  GError *error = NULL;
+
+  if (!just_sync_orchestrator_delete_finish (JUST_SYNC_ORCHESTRATOR (object), result, &error))
+    return_error_take (call->invocation, error);
+  else
+    g_dbus_method_invocation_return_value (call->invocation, NULL);
+}
+
+static void
+synchronize_done (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(Call) call = user_data;
+  g_autoptr(JustSyncSyncResult) sync_result = NULL;
+  GError *error = NULL;
+
+  sync_result = just_sync_orchestrator_synchronize_finish (JUST_SYNC_ORCHESTRATOR (object),
+                                                           result, &error);
+  if (sync_result == NULL)
+    return_error_take (call->invocation, error);
+  else
+    g_dbus_method_invocation_return_value (call->invocation,
+                                           g_variant_new ("(@a{sv})",
+                                                          sync_result_to_variant (sync_result)));
+}
+
+static void
+list_pending_done (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(Call) call = user_data;
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  GError *error = NULL;
+
+  ops = just_sync_orchestrator_list_pending_finish (JUST_SYNC_ORCHESTRATOR (object), result,
+                                                    &error);
+  if (ops == NULL)
+    {
+      return_error_take (call->invocation, error);
+      return;
+    }
+  node = array_to_json (ops, 0, 0, (JsonNode *(*) (gpointer)) just_sync_pending_op_to_json);
+  return_json (call->invocation, node, NULL);
+}
+
+static void
+retry_failed_done (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(Call) call = user_data;
+  GError *error = NULL;
+  guint count;
+
+  count = just_sync_orchestrator_retry_failed_finish (JUST_SYNC_ORCHESTRATOR (object), result,
+                                                      &error);
+  if (error != NULL)
+    return_error_take (call->invocation, error);
+  else
+    g_dbus_method_invocation_return_value (call->invocation, g_variant_new ("(u)", count));
+}
+
+static void
+handle_properties (JsdStore              *self,
+                   GDBusMethodInvocation *invocation)
+{
+  const char *method = g_dbus_method_invocation_get_method_name (invocation);
+  GVariant *parameters = g_dbus_method_invocation_get_parameters (invocation);
+  const char *interface_name, *property_name;
+  GVariant *value;
+
+  g_variant_get_child (parameters, 0, "&s", &interface_name);
+  if (!g_str_equal (interface_name, JSD_STORE_INTERFACE))
+    {
+      g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                                             _("No such interface “%s”"), interface_name);
+      return;
+    }
+
+  if (g_str_equal (method, "GetAll"))
+    {
+      GDBusPropertyInfo **infos = _just_sync_gen_store_interface_info ()->properties;
+      GVariantBuilder all;
+
+      g_variant_builder_init (&all, G_VARIANT_TYPE_VARDICT);
+      for (guint i = 0; infos != NULL && infos[i] != NULL; i++)
+        g_variant_builder_add (&all, "{sv}", infos[i]->name,
+                               get_property_value (self, infos[i]->name));
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(a{sv})", &all));
+      return;
+    }
+
+  g_variant_get_child (parameters, 1, "&s", &property_name);
+  if (g_str_equal (method, "Set"))
+    {
+      g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR,
+                                             G_DBUS_ERROR_PROPERTY_READ_ONLY,
+                                             _("The property “%s” is read-only"), property_name);
+      return;
+    }
+
+  if ((value = get_property_value (self, property_name)) == NULL)
+    {
+      g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR,
+                                             G_DBUS_ERROR_UNKNOWN_PROPERTY,
+                                             _("No such property “%s”"), property_name);
+      return;
+    }
+  g_dbus_method_invocation_return_value (invocation, g_variant_new ("(v)", value));
+}
+
+/* Serves a call of the caller, whom the daemon allowed to use the store,
+ * once the store is open. Arguments are checked here; their D-Bus types
+ * were checked against the interface already. */
+void
+jsd_store_handle_method_call (JsdStore              *self,
+                              GDBusMethodInvocation *invocation)
+{
+  const char *method = g_dbus_method_invocation_get_method_name (invocation);
+  GVariant *parameters = g_dbus_method_invocation_get_parameters (invocation);
+  g_autoptr(JustSyncScope) scope = NULL;
+  g_autoptr(JsonObject) payload = NULL;
+  g_autoptr(GVariant) options = NULL;
+  g_autoptr(Call) call = NULL;
+  const char *scope_text, *id = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (JSD_IS_STORE (self));
+  g_return_if_fail (self->orchestrator != NULL);
+
+  if (g_str_equal (g_dbus_method_invocation_get_interface_name (invocation),
+                   "org.freedesktop.DBus.Properties"))
+    {
+      handle_properties (self, invocation);
+      return;
+    }
+
+  /* Every method takes the scope first and the options last. */
+  g_variant_get_child (parameters, 0, "&s", &scope_text);
+  options = g_variant_get_child_value (parameters, g_variant_n_children (parameters) - 1);
+  if ((scope = jsd_args_parse_scope (scope_text, &error)) == NULL)
+    {
+      return_error_take (invocation, error);
+      return;
+    }
+
+  call = call_new (self, invocation);
+
+  if (g_str_equal (method, "Query"))
+    {
+      JustSyncReadPolicy policy;
+      const char *policy_text;
+
+      g_variant_get_child (parameters, 1, "&s", &policy_text);
+      if (!jsd_args_parse_policy (policy_text, &policy, &error) ||
+          !jsd_args_get_uint_option (options, "offset", &call->offset, &error) ||
+          !jsd_args_get_uint_option (options, "limit", &call->limit, &error))
+        goto invalid;
+      just_sync_orchestrator_read_async (self->orchestrator, scope, policy, NULL,
+                                         query_done, g_steal_pointer (&call));
+    }
+  else if (g_str_equal (method, "Get"))
+    {
+      g_variant_get_child (parameters, 1, "&s", &id);
+      if (!jsd_args_check_id (id, &error))
+        goto invalid;
+      call->finish_record = just_sync_orchestrator_get_finish;
+      just_sync_orchestrator_get_async (self->orchestrator, scope, id, NULL,
+                                        record_done, g_steal_pointer (&call));
+    }
+  else if (g_str_equal (method, "Create"))
+    {
+      const char *payload_text;
+
+      g_variant_get_child (parameters, 1, "&s", &payload_text);
+      if (!jsd_args_get_string_option (options, "id", &id, &error) ||
+          (id != NULL && !jsd_args_check_id (id, &error)) ||
+          (payload = jsd_args_parse_payload (payload_text, &error)) == NULL)
+        goto invalid;
+      call->finish_record = just_sync_orchestrator_create_finish;
+      just_sync_orchestrator_create_async (self->orchestrator, scope, id, payload, NULL,
+                                           record_done, g_steal_pointer (&call));
+    }
+  else if (g_str_equal (method, "Update"))
+    {
+      const char *payload_text;
+
+      g_variant_get_child (parameters, 1, "&s", &id);
+      g_variant_get_child (parameters, 2, "&s", &payload_text);
+      if (!jsd_args_check_id (id, &error) ||
+          (payload = jsd_args_parse_payload (payload_text, &error)) == NULL)
+        goto invalid;
+      call->finish_record = just_sync_orchestrator_update_finish;
+      just_sync_orchestrator_update_async (self->orchestrator, scope, id, payload, NULL,
+                                           record_done, g_steal_pointer (&call));
+    }
+  else if (g_str_equal (method, "Delete"))
+    {
+      g_variant_get_child (parameters, 1, "&s", &id);
+      if (!jsd_args_check_id (id, &error))
+        goto invalid;
+      just_sync_orchestrator_delete_async (self->orchestrator, scope, id, NULL,
+                                           delete_done, g_steal_pointer (&call));
+    }
+  else if (g_str_equal (method, "Synchronize"))
+    {
+      just_sync_orchestrator_synchronize_async (self->orchestrator, scope, NULL,
+                                                synchronize_done, g_steal_pointer (&call));
+    }
+  else if (g_str_equal (method, "ListPending"))
+    {
+      just_sync_orchestrator_list_pending_async (self->orchestrator, scope, NULL,
+                                                 list_pending_done, g_steal_pointer (&call));
+    }
+  else if (g_str_equal (method, "RetryFailed"))
+    {
+      just_sync_orchestrator_retry_failed_async (self->orchestrator, scope, NULL,
+                                                 retry_failed_done, g_steal_pointer (&call));
+    }
+  else
+    {
+      g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR,
+                                             G_DBUS_ERROR_UNKNOWN_METHOD,
+                                             _("No such method “%s”"), method);
+    }
+  return;
+
+invalid:
+  return_error_take (invocation, error);
+}
+
+/* Clients */
+
+void
+jsd_store_add_client (JsdStore   *self,
+                      const char *sender)
+{
+  g_return_if_fail (JSD_IS_STORE (self));
+
+  g_hash_table_add (self->clients, g_strdup (sender));
+}
+
+void
+jsd_store_remove_client (JsdStore   *self,
+                         const char *sender)
+{
+  g_return_if_fail (JSD_IS_STORE (self));
+
+  g_hash_table_remove (self->clients, sender);
+}
+
+const char *
+jsd_store_get_object_path (JsdStore *self)
+{
+  g_return_val_if_fail (JSD_IS_STORE (self), NULL);
+
+  return self->object_path;
+}
+
+/* Whether the store was opened and serves calls. */
+gboolean
+jsd_store_get_open (JsdStore *self)
+{
+  g_return_val_if_fail (JSD_IS_STORE (self), FALSE);
+
+  return self->orchestrator != NULL;
+}
+
+gboolean
+jsd_store_get_busy (JsdStore *self)
+{
+  g_return_val_if_fail (JSD_IS_STORE (self), FALSE);
+
+  return self->busy;
+}
+
+/* Lifecycle */
+
+JsdStore *
+jsd_store_new (GDBusConnection *connection,
+               const char      *object_path,
+               const char      *app_id,
+               const char      *name,
+               const char      *directory)
+{
+  JsdStore *self = g_object_new (JSD_TYPE_STORE, NULL);
+  g_autofree char *db_name = g_strconcat (name, ".db", NULL);
+  g_autofree char *config_name = g_strconcat (name, ".conf", NULL);
+
+  self->connection = g_object_ref (connection);
+  self->object_path = g_strdup (object_path);
+  self->app_id = g_strdup (app_id);
+  self->name = g_strdup (name);
+  self->directory = g_strdup (directory);
+  self->db_path = g_build_filename (directory, db_name, NULL);
+  self->config_path = g_build_filename (directory, config_name, NULL);
+  return self;
+}
+
+static void
+jsd_store_dispose (GObject *object)
+{
+  JsdStore *self = JSD_STORE (object);
+
+  if (self->orchestrator != NULL)
+    g_signal_handlers_disconnect_by_data (self->orchestrator, self);
+  g_clear_object (&self->orchestrator);
+  g_clear_object (&self->remote);
+  g_clear_object (&self->local);
+  g_clear_handle_id (&self->flush_properties_id, g_source_remove);
+
+  G_OBJECT_CLASS (jsd_store_parent_class)->dispose (object);
+}
+
+static void
+jsd_store_finalize (GObject *object)
+{
+  JsdStore *self = JSD_STORE (object);
+
+  g_assert (self->opening == NULL && g_queue_is_empty (&self->open_queue));
+
+  g_clear_object (&self->connection);
+  g_clear_pointer (&self->config, jsd_remote_config_free);
+  g_clear_pointer (&self->clients, g_hash_table_unref);
+  g_clear_pointer (&self->changed_properties, g_hash_table_unref);
+  g_free (self->object_path);
+  g_free (self->app_id);
+  g_free (self->name);
+  g_free (self->directory);
+  g_free (self->db_path);
+  g_free (self->config_path);
+
+  G_OBJECT_CLASS (jsd_store_parent_class)->finalize (object);
+}
+
+static void
+jsd_store_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  JsdStore *self = JSD_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_BUSY:
+      g_value_set_boolean (value, self->busy);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+jsd_store_class_init (JsdStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = jsd_store_dispose;
+  object_class->finalize = jsd_store_finalize;
+  object_class->get_property = jsd_store_get_property;
+
+  /* Whether the store has work in progress that the daemon must not
+   * interrupt by exiting. */
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+jsd_store_init (JsdStore *self)
+{
+  self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->changed_properties = g_hash_table_new (g_str_hash, g_str_equal);
+  g_queue_init (&self->open_queue);
+}

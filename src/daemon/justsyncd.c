@@ -1,0 +1,175 @@
+/* justsyncd.c: the JustSync D-Bus service
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdlib.h>
+
+#include <gio/gio.h>
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+
+#include "jsd-daemon.h"
+
+#define DEFAULT_IDLE_TIMEOUT 60
+
+typedef struct
+{
+  GMainLoop *loop;
+  gboolean name_acquired;
+  int exit_status;
+} Service;
+
+static gboolean
+on_quit_signal (gpointer user_data)
+{
+  Service *service = user_data;
+
+  g_main_loop_quit (service->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_idle (JsdDaemon *daemon,
+         Service   *service)
+{
+  g_main_loop_quit (service->loop);
+}
+
+static void
+on_connection_closed (GDBusConnection *connection,
+                      gboolean         remote_peer_vanished,
+                      GError          *error,
+                      Service         *service)
+{
+  g_debug ("The bus connection closed: %s", error != NULL ? error->message : "");
+  g_main_loop_quit (service->loop);
+}
+
+static void
+on_name_acquired (GDBusConnection *connection,
+                  const char      *name,
+                  gpointer         user_data)
+{
+  Service *service = user_data;
+
+  service->name_acquired = TRUE;
+  g_debug ("Serving %s", name);
+}
+
+static void
+on_name_lost (GDBusConnection *connection,
+              const char      *name,
+              gpointer         user_data)
+{
+  Service *service = user_data;
+
+  /* Lost after owning it: another instance replaced this one. */
+  if (!service->name_acquired)
+    {
+      g_printerr (_("Could not own the name %s on the session bus: "
+                    "another instance may be running (use --replace)\n"), name);
+      service->exit_status = EXIT_FAILURE;
+    }
+  g_main_loop_quit (service->loop);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) connection = NULL;
+  g_autoptr(JsdDaemon) daemon = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autofree char *proc_root = NULL;
+  g_autofree char *data_dir = NULL;
+  gboolean replace = FALSE, no_idle_exit = FALSE, version = FALSE;
+  int idle_timeout = DEFAULT_IDLE_TIMEOUT;
+  Service service = { 0 };
+  GBusNameOwnerFlags flags;
+  guint owner_id;
+  const GOptionEntry entries[] = {
+    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout,
+      N_("Exit after SECONDS without clients or work (default: 60)"), N_("SECONDS") },
+    { "no-idle-exit", 0, 0, G_OPTION_ARG_NONE, &no_idle_exit,
+      N_("Never exit for being idle"), NULL },
+    { "replace", 'r', 0, G_OPTION_ARG_NONE, &replace,
+      N_("Replace the running instance"), NULL },
+    /* For tests: a directory laid out like /proc, to fake callers. */
+    { "proc-path", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &proc_root, NULL, NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version,
+      N_("Show the version and exit"), NULL },
+    { NULL }
+  };
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context, _("The JustSync D-Bus service, org.justsync.Sync1"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+  if (version)
+    {
+      g_print ("justsyncd %s\n", PACKAGE_VERSION);
+      return EXIT_SUCCESS;
+    }
+  if (idle_timeout < 0)
+    {
+      g_printerr (_("The idle timeout must not be negative\n"));
+      return 2;
+    }
+
+  connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  if (connection == NULL)
+    {
+      g_printerr (_("Could not connect to the session bus: %s\n"), error->message);
+      return EXIT_FAILURE;
+    }
+  /* Leave the main loop, rather than be killed, so stores close cleanly. */
+  g_dbus_connection_set_exit_on_close (connection, FALSE);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  service.loop = loop;
+  g_signal_connect (connection, "closed", G_CALLBACK (on_connection_closed), &service);
+
+  data_dir = g_build_filename (g_get_user_data_dir (), "justsync", NULL);
+  daemon = jsd_daemon_new (connection, data_dir, proc_root != NULL ? proc_root : "/proc",
+                           no_idle_exit ? 0 : idle_timeout, &error);
+  if (daemon == NULL)
+    {
+      g_printerr (_("Could not export the service: %s\n"), error->message);
+      return EXIT_FAILURE;
+    }
+  g_signal_connect (daemon, "idle", G_CALLBACK (on_idle), &service);
+
+  /* The objects exist before the name, so that no call finds them missing. */
+  flags = G_BUS_NAME_OWNER_FLAGS_ALLOW_REPLACEMENT | G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE;
+  if (replace)
+    flags |= G_BUS_NAME_OWNER_FLAGS_REPLACE;
+  owner_id = g_bus_own_name_on_connection (connection, JSD_BUS_NAME, flags,
+                                           on_name_acquired, on_name_lost, &service, NULL);
+
+  g_unix_signal_add (SIGTERM, on_quit_signal, &service);
+  g_unix_signal_add (SIGINT, on_quit_signal, &service);
+  g_unix_signal_add (SIGHUP, on_quit_signal, &service);
+
+  g_main_loop_run (loop);
+
+  g_bus_unown_name (owner_id);
+  jsd_daemon_shutdown (daemon);
+  g_dbus_connection_flush_sync (connection, NULL, NULL);
+
+  return service.exit_status;
+}
