@@ -1505,6 +1505,7 @@ write_lookup_cb (GObject      *object,
   JustSyncOrchestrator *self = g_task_get_source_object (task);
   WriteData *data = g_task_get_task_data (task);
   g_autoptr(JustSyncRecord) existing = NULL;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   gboolean live;
   GError *error = NULL;
 
@@ -1540,8 +1541,7 @@ write_lookup_cb (GObject      *object,
       const char *ids[] = { data->id, NULL };
 
       just_sync_local_store_delete_many_async (self->local, data->scope, ids,
-                                               just_sync_orchestrator_now (self),
-                                               g_task_get_cancellable (task),
+                                               just_sync_orchestrator_now (self), cancellable,
                                                write_done_cb, g_steal_pointer (&task));
     }
   else
@@ -1556,8 +1556,7 @@ write_lookup_cb (GObject      *object,
           return;
         }
       g_ptr_array_add (records, data->written);
-      just_sync_local_store_upsert_many_async (self->local, data->scope, records,
-                                               g_task_get_cancellable (task),
+      just_sync_local_store_upsert_many_async (self->local, data->scope, records, cancellable,
                                                write_done_cb, g_steal_pointer (&task));
     }
 }
@@ -1891,7 +1890,9 @@ propagate_count (JustSyncOrchestrator  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), 0);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, 0);
 
-  return (guint) MAX (g_task_propagate_int (G_TASK (result), error), 0);
+  gssize count = g_task_propagate_int (G_TASK (result), error);
+
+  return (guint) MAX (count, 0);
 }
 
 /**
