@@ -387,6 +387,7 @@ struct _SyncJob
   gint64 batch_t0;
   gint64 retry_after;              /* the longest wait a server asked for */
   gboolean retry_needed;
+  GError *push_error;              /* a failed batch, once its attempt is counted */
 };
 
 static void job_pull_next_page  (SyncJob *job);
@@ -406,6 +407,7 @@ sync_job_clear (SyncJob *job)
   g_clear_pointer (&job->seen_ids, g_ptr_array_unref);
   g_clear_pointer (&job->push_ops, g_ptr_array_unref);
   g_clear_pointer (&job->batch, g_ptr_array_unref);
+  g_clear_error (&job->push_error);
   g_clear_pointer (&job->scope, just_sync_scope_unref);
   g_clear_object (&job->self);
 }
@@ -781,7 +783,7 @@ job_commit_cb (GObject      *object,
   GError *error = NULL;
 
   applied = just_sync_local_store_commit_push_results_finish (JUST_SYNC_LOCAL_STORE (object), res, &error);
-  if (job_failed (job, error))
+  if (job_failed (job, error) || job_failed (job, g_steal_pointer (&job->push_error)))
     return;
 
   job_emit_progress (job, JUST_SYNC_PHASE_PUSH, job->push_index, job->push_total);
@@ -821,8 +823,19 @@ job_batch_cb (GObject      *object,
     results = just_sync_remote_store_batch_upsert_finish (self->remote, res, &error);
   else
     results = just_sync_remote_store_batch_delete_finish (self->remote, res, &error);
-  if (job_failed (job, error))
-    return;
+
+  /* The whole batch failed: it may still have reached the server (a lost
+   * reply), so count the attempt of every op before failing the sync. */
+  if (results == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          job_failed (job, error);
+          return;
+        }
+      job->push_error = error;
+      results = g_ptr_array_new ();
+    }
 
   /* One result per operation sent, whatever the store answered: a missing
    * answer is a transient failure, an answer for something not sent is
@@ -839,7 +852,9 @@ job_batch_cb (GObject      *object,
         result = just_sync_push_result_new_failed (just_sync_pending_op_get_seq (op),
                                                    just_sync_pending_op_get_record_id (op),
                                                    JUST_SYNC_PUSH_RETRY,
-                                                   _("The server did not answer for this record"), 0);
+                                                   job->push_error != NULL
+                                                   ? job->push_error->message
+                                                   : _("The server did not answer for this record"), 0);
       else
         just_sync_push_result_ref (result);
       g_ptr_array_add (checked, result);
@@ -1505,6 +1520,7 @@ write_lookup_cb (GObject      *object,
   JustSyncOrchestrator *self = g_task_get_source_object (task);
   WriteData *data = g_task_get_task_data (task);
   g_autoptr(JustSyncRecord) existing = NULL;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   gboolean live;
   GError *error = NULL;
 
@@ -1540,8 +1556,7 @@ write_lookup_cb (GObject      *object,
       const char *ids[] = { data->id, NULL };
 
       just_sync_local_store_delete_many_async (self->local, data->scope, ids,
-                                               just_sync_orchestrator_now (self),
-                                               g_task_get_cancellable (task),
+                                               just_sync_orchestrator_now (self), cancellable,
                                                write_done_cb, g_steal_pointer (&task));
     }
   else
@@ -1556,8 +1571,7 @@ write_lookup_cb (GObject      *object,
           return;
         }
       g_ptr_array_add (records, data->written);
-      just_sync_local_store_upsert_many_async (self->local, data->scope, records,
-                                               g_task_get_cancellable (task),
+      just_sync_local_store_upsert_many_async (self->local, data->scope, records, cancellable,
                                                write_done_cb, g_steal_pointer (&task));
     }
 }
@@ -1891,7 +1905,9 @@ propagate_count (JustSyncOrchestrator  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), 0);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, 0);
 
-  return (guint) MAX (g_task_propagate_int (G_TASK (result), error), 0);
+  gssize count = g_task_propagate_int (G_TASK (result), error);
+
+  return (guint) MAX (count, 0);
 }
 
 /**
