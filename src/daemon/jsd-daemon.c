@@ -597,7 +597,8 @@ jsd_daemon_shutdown (JsdDaemon *self)
   if (self->subtree_id != 0)
     g_dbus_connection_unregister_subtree (self->connection, self->subtree_id);
   self->subtree_id = 0;
-  if (self->manager != NULL)
+  if (self->manager != NULL &&
+      g_dbus_interface_skeleton_get_connection (G_DBUS_INTERFACE_SKELETON (self->manager)) != NULL)
     g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (self->manager));
 
   g_hash_table_iter_init (&iter, self->invocations);
