@@ -1,0 +1,1006 @@
+/* test-dbus.c: justsyncd over D-Bus, from C
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Every test runs its own session bus (GTestDBus). Most let the bus start
+ * the daemon from the test services directory, as a desktop does; the
+ * isolation tests start it themselves with a fake /proc, to make the test's
+ * connections look like sandboxed apps.
+ */
+
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#define BUS_NAME "org.justsync.Sync1"
+#define MANAGER_PATH "/org/justsync/Sync1"
+#define MANAGER_IFACE "org.justsync.Sync1.Manager"
+#define STORE_IFACE "org.justsync.Sync1.Store"
+#define TIMEOUT_MS 20000
+
+typedef struct
+{
+  GTestDBus *bus;
+  GDBusConnection *client;
+  GSubprocess *daemon;
+  char *proc_dir;
+} Fixture;
+
+/* Set up */
+
+static void
+export_user_dirs (void)
+{
+  /* G_TEST_OPTION_ISOLATE_DIRS points the variables at /dev/null; the
+   * daemon, started by the bus, must see the test's directories. */
+  g_setenv ("HOME", g_get_home_dir (), TRUE);
+  g_setenv ("XDG_DATA_HOME", g_get_user_data_dir (), TRUE);
+  g_setenv ("XDG_CONFIG_HOME", g_get_user_config_dir (), TRUE);
+  g_setenv ("XDG_CACHE_HOME", g_get_user_cache_dir (), TRUE);
+  g_setenv ("XDG_RUNTIME_DIR", g_get_user_runtime_dir (), TRUE);
+}
+
+static GDBusConnection *
+new_connection (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  GDBusConnection *connection;
+
+  connection = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (fixture->bus),
+                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                       G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                       NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_dbus_connection_set_exit_on_close (connection, FALSE);
+  return connection;
+}
+
+static void
+setup_activated (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  export_user_dirs ();
+  fixture->bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_add_service_dir (fixture->bus, TEST_SERVICES_DIR);
+  g_test_dbus_up (fixture->bus);
+  fixture->client = new_connection (fixture);
+}
+
+static gboolean
+name_has_owner (GDBusConnection *connection)
+{
+  g_autoptr(GVariant) reply = NULL;
+  gboolean has_owner = FALSE;
+
+  reply = g_dbus_connection_call_sync (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", BUS_NAME), G_VARIANT_TYPE ("(b)"),
+                                       G_DBUS_CALL_FLAGS_NONE, TIMEOUT_MS, NULL, NULL);
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &has_owner);
+  return has_owner;
+}
+
+/* Waits, up to 10 seconds, for the service name to be owned or not. */
+static gboolean
+wait_for_owner (GDBusConnection *connection,
+                gboolean         owned)
+{
+  for (guint i = 0; i < 200; i++)
+    {
+      if (name_has_owner (connection) == owned)
+        return TRUE;
+      g_usleep (50 * 1000);
+    }
+  return FALSE;
+}
+
+static void
+spawn_daemon (Fixture    *fixture,
+              const char *first_arg,
+              ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) JUSTSYNCD);
+  va_start (args, first_arg);
+  for (arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  fixture->daemon = g_subprocess_newv ((const char * const *) argv->pdata,
+                                       G_SUBPROCESS_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_true (wait_for_owner (fixture->client, TRUE));
+}
+
+/* A bus without activation, and a daemon that looks for callers in a fake
+ * /proc the test controls. */
+static void
+setup_sandboxes (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  g_autofree char *proc_arg = NULL;
+
+  export_user_dirs ();
+  fixture->bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_up (fixture->bus);
+  fixture->client = new_connection (fixture);
+
+  fixture->proc_dir = g_build_filename (g_get_user_runtime_dir (), "proc", NULL);
+  proc_arg = g_strconcat ("--proc-path=", fixture->proc_dir, NULL);
+  spawn_daemon (fixture, proc_arg, "--no-idle-exit", NULL);
+}
+
+/* A bus without activation, for tests that start daemons themselves. */
+static void
+setup_bare (Fixture       *fixture,
+            gconstpointer  user_data)
+{
+  export_user_dirs ();
+  fixture->bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_up (fixture->bus);
+  fixture->client = new_connection (fixture);
+}
+
+static void
+teardown (Fixture       *fixture,
+          gconstpointer  user_data)
+{
+  if (fixture->daemon != NULL)
+    {
+      g_subprocess_send_signal (fixture->daemon, SIGTERM);
+      g_subprocess_wait (fixture->daemon, NULL, NULL);
+      g_clear_object (&fixture->daemon);
+    }
+  g_dbus_connection_close_sync (fixture->client, NULL, NULL);
+  g_clear_object (&fixture->client);
+  g_test_dbus_down (fixture->bus);
+  g_clear_object (&fixture->bus);
+  g_clear_pointer (&fixture->proc_dir, g_free);
+}
+
+/* Calls */
+
+static GVariant *
+call (GDBusConnection     *connection,
+      const char          *path,
+      const char          *interface_name,
+      const char          *method,
+      GVariant            *parameters,
+      const GVariantType  *reply_type,
+      GError             **error)
+{
+  return g_dbus_connection_call_sync (connection, BUS_NAME, path, interface_name, method,
+                                      parameters, reply_type, G_DBUS_CALL_FLAGS_NONE,
+                                      TIMEOUT_MS, NULL, error);
+}
+
+static void
+assert_remote_error (GError     *error,
+                     const char *name)
+{
+  g_autofree char *remote = NULL;
+
+  g_assert_nonnull (error);
+  remote = g_dbus_error_get_remote_error (error);
+  if (g_strcmp0 (remote, name) != 0)
+    g_error ("Expected %s, got %s: %s", name, remote, error->message);
+}
+
+static char *
+open_store (GDBusConnection *connection,
+            const char      *name,
+            const char      *options)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  char *path;
+
+  reply = call (connection, MANAGER_PATH, MANAGER_IFACE, "OpenStore",
+                g_variant_new ("(s@a{sv})", name, g_variant_new_parsed (options)),
+                G_VARIANT_TYPE ("(o)"), &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(o)", &path);
+  return path;
+}
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+/* Calls a Store method that returns one JSON document. */
+static JsonNode *
+call_json (GDBusConnection  *connection,
+           const char       *path,
+           const char       *method,
+           GVariant         *parameters,
+           GError          **error)
+{
+  g_autoptr(GVariant) reply = NULL;
+  const char *json;
+
+  reply = call (connection, path, STORE_IFACE, method, parameters, NULL, error);
+  if (reply == NULL)
+    return NULL;
+  g_variant_get_child (reply, 0, "&s", &json);
+  return parse_json (json);
+}
+
+static char *
+create_record (GDBusConnection *connection,
+               const char      *path,
+               const char      *scope,
+               const char      *payload)
+{
+  g_autoptr(JsonNode) record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  record = call_json (connection, path, "Create",
+                      g_variant_new ("(ss@a{sv})", scope, payload,
+                                     g_variant_new_parsed ("@a{sv} {}")),
+                      &error);
+  g_assert_no_error (error);
+  return g_strdup (json_object_get_string_member (json_node_get_object (record), "id"));
+}
+
+/* The records of @scope, read from the local store. */
+static JsonArray *
+query (GDBusConnection *connection,
+       const char      *path,
+       const char      *scope)
+{
+  g_autoptr(JsonNode) records = NULL;
+  g_autoptr(GError) error = NULL;
+
+  records = call_json (connection, path, "Query",
+                       g_variant_new ("(ss@a{sv})", scope, "offline-only",
+                                      g_variant_new_parsed ("@a{sv} {}")),
+                       &error);
+  g_assert_no_error (error);
+  return json_array_ref (json_node_get_array (records));
+}
+
+static GVariant *
+get_property (GDBusConnection *connection,
+              const char      *path,
+              const char      *name)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  GVariant *value;
+
+  reply = call (connection, path, "org.freedesktop.DBus.Properties", "Get",
+                g_variant_new ("(ss)", STORE_IFACE, name), G_VARIANT_TYPE ("(v)"), &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(v)", &value);
+  return value;
+}
+
+/* Signals */
+
+typedef struct
+{
+  GPtrArray *events;   /* "Member /object/path (arguments)" strings */
+} Recorder;
+
+static void
+on_signal (GDBusConnection *connection,
+           const char      *sender_name,
+           const char      *object_path,
+           const char      *interface_name,
+           const char      *signal_name,
+           GVariant        *parameters,
+           gpointer         user_data)
+{
+  Recorder *recorder = user_data;
+
+  g_autofree char *arguments = g_variant_print (parameters, FALSE);
+
+  g_ptr_array_add (recorder->events,
+                   g_strdup_printf ("%s %s %s", signal_name, object_path, arguments));
+}
+
+static guint
+record_signals (GDBusConnection *connection,
+                const char      *path,
+                Recorder        *recorder)
+{
+  recorder->events = g_ptr_array_new_with_free_func (g_free);
+  return g_dbus_connection_signal_subscribe (connection, NULL, NULL, NULL, path, NULL,
+                                             G_DBUS_SIGNAL_FLAGS_NONE, on_signal, recorder,
+                                             NULL);
+}
+
+static gboolean
+recorder_has (Recorder   *recorder,
+              const char *prefix,
+              const char *needle)
+{
+  for (guint i = 0; i < recorder->events->len; i++)
+    {
+      const char *event = g_ptr_array_index (recorder->events, i);
+
+      if (g_str_has_prefix (event, prefix) && (needle == NULL || strstr (event, needle) != NULL))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+tick (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Waits until @recorder has an event starting with @prefix and containing
+ * @needle, for up to 10 seconds. */
+static gboolean
+wait_for_event (Recorder   *recorder,
+                const char *prefix,
+                const char *needle)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  guint ticker = g_timeout_add (100, tick, NULL);
+
+  while (!recorder_has (recorder, prefix, needle) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (ticker);
+  return recorder_has (recorder, prefix, needle);
+}
+
+/* Tests */
+
+static void
+test_crud (Fixture       *fixture,
+           gconstpointer  user_data)
+{
+  g_autofree char *path = open_store (fixture->client, "notes", "{'remote': <'memory'>}");
+  g_autofree char *again = open_store (fixture->client, "notes", "@a{sv} {}");
+  g_autofree char *id = NULL;
+  g_autoptr(JsonNode) record = NULL;
+  g_autoptr(JsonArray) records = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) name = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+  const char *json;
+  guint total = 0;
+
+  /* One store, one object, whoever opens it. */
+  g_assert_cmpstr (path, ==, again);
+  g_assert_true (g_str_has_prefix (path, "/org/justsync/Sync1/store/"));
+
+  id = create_record (fixture->client, path, "notes?user=u1", "{\"title\": \"one\"}");
+  g_assert_nonnull (id);
+
+  record = call_json (fixture->client, path, "Create",
+                      g_variant_new ("(ss@a{sv})", "notes?user=u1", "{\"title\": \"two\"}",
+                                     g_variant_new_parsed ("{'id': <'my-id'>}")),
+                      &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (record), "id"), ==, "my-id");
+  g_clear_pointer (&record, json_node_unref);
+
+  record = call_json (fixture->client, path, "Get",
+                      g_variant_new ("(ss@a{sv})", "notes?user=u1", id,
+                                     g_variant_new_parsed ("@a{sv} {}")),
+                      &error);
+  g_assert_no_error (error);
+  object = json_object_get_object_member (json_node_get_object (record), "payload");
+  g_assert_cmpstr (json_object_get_string_member (object, "title"), ==, "one");
+  g_clear_pointer (&record, json_node_unref);
+
+  record = call_json (fixture->client, path, "Update",
+                      g_variant_new ("(sss@a{sv})", "notes?user=u1", id, "{\"title\": \"uno\"}",
+                                     g_variant_new_parsed ("@a{sv} {}")),
+                      &error);
+  g_assert_no_error (error);
+  object = json_object_get_object_member (json_node_get_object (record), "payload");
+  g_assert_cmpstr (json_object_get_string_member (object, "title"), ==, "uno");
+
+  /* Scopes do not mix: the other user's scope is empty. */
+  records = query (fixture->client, path, "notes?user=u2");
+  g_assert_cmpuint (json_array_get_length (records), ==, 0);
+  g_clear_pointer (&records, json_array_unref);
+
+  records = query (fixture->client, path, "notes?user=u1");
+  g_assert_cmpuint (json_array_get_length (records), ==, 2);
+  g_clear_pointer (&records, json_array_unref);
+
+  /* Paging. */
+  reply = call (fixture->client, path, STORE_IFACE, "Query",
+                g_variant_new ("(ss@a{sv})", "notes?user=u1", "local-first",
+                               g_variant_new_parsed ("{'offset': <uint32 1>, 'limit': <uint32 5>}")),
+                G_VARIANT_TYPE ("(sa{sv})"), &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(&s@a{sv})", &json, NULL);
+  g_variant_lookup (g_variant_get_child_value (reply, 1), "total", "u", &total);
+  g_assert_cmpuint (total, ==, 2);
+  record = parse_json (json);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (record)), ==, 1);
+  g_clear_pointer (&record, json_node_unref);
+
+  g_clear_pointer (&reply, g_variant_unref);
+  reply = call (fixture->client, path, STORE_IFACE, "Delete",
+                g_variant_new ("(ss@a{sv})", "notes?user=u1", id, g_variant_new_parsed ("@a{sv} {}")),
+                G_VARIANT_TYPE ("()"), &error);
+  g_assert_no_error (error);
+
+  record = call_json (fixture->client, path, "Get",
+                      g_variant_new ("(ss@a{sv})", "notes?user=u1", id,
+                                     g_variant_new_parsed ("@a{sv} {}")),
+                      &error);
+  g_assert_null (record);
+  assert_remote_error (error, "org.justsync.Sync1.Error.NotFound");
+  g_clear_error (&error);
+
+  records = query (fixture->client, path, "notes?user=u1");
+  g_assert_cmpuint (json_array_get_length (records), ==, 1);
+
+  name = get_property (fixture->client, path, "Name");
+  g_assert_cmpstr (g_variant_get_string (name, NULL), ==, "notes");
+  g_clear_pointer (&name, g_variant_unref);
+  name = get_property (fixture->client, path, "AppId");
+  g_assert_cmpstr (g_variant_get_string (name, NULL), ==, "unsandboxed");
+}
+
+static void
+test_sync (Fixture       *fixture,
+           gconstpointer  user_data)
+{
+  g_autofree char *path = open_store (fixture->client, "notes", "{'remote': <'memory'>}");
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) stats = NULL;
+  g_autoptr(GVariant) pending = NULL;
+  g_autoptr(GVariant) last_sync = NULL;
+  g_autoptr(GVariant) state = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) ops = NULL;
+  Recorder recorder = { 0 };
+  guint subscription, pushed = 0;
+
+  subscription = record_signals (fixture->client, path, &recorder);
+
+  /* Offline: the writes wait. */
+  g_free (open_store (fixture->client, "notes", "{'offline': <true>}"));
+  for (guint i = 0; i < 3; i++)
+    g_free (create_record (fixture->client, path, "tasks", "{\"done\": false}"));
+
+  reply = call (fixture->client, path, STORE_IFACE, "Synchronize",
+                g_variant_new ("(s@a{sv})", "tasks", g_variant_new_parsed ("@a{sv} {}")),
+                G_VARIANT_TYPE ("(a{sv})"), &error);
+  g_assert_null (reply);
+  assert_remote_error (error, "org.justsync.Sync1.Error.Network");
+  g_clear_error (&error);
+
+  ops = call_json (fixture->client, path, "ListPending",
+                   g_variant_new ("(s@a{sv})", "tasks", g_variant_new_parsed ("@a{sv} {}")),
+                   &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (ops)), ==, 3);
+
+  /* Online: one sync pushes them all. */
+  g_free (open_store (fixture->client, "notes", "{'offline': <false>}"));
+  reply = call (fixture->client, path, STORE_IFACE, "Synchronize",
+                g_variant_new ("(s@a{sv})", "tasks", g_variant_new_parsed ("@a{sv} {}")),
+                G_VARIANT_TYPE ("(a{sv})"), &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(@a{sv})", &stats);
+  g_assert_true (g_variant_lookup (stats, "pushed", "u", &pushed));
+  g_assert_cmpuint (pushed, ==, 3);
+
+  pending = get_property (fixture->client, path, "PendingCount");
+  g_assert_cmpuint (g_variant_get_uint32 (pending), ==, 0);
+  last_sync = get_property (fixture->client, path, "LastSync");
+  g_assert_cmpint (g_variant_get_int64 (last_sync), >, 0);
+  state = get_property (fixture->client, path, "State");
+  g_assert_cmpstr (g_variant_get_string (state, NULL), ==, "idle");
+
+  g_assert_true (wait_for_event (&recorder, "SyncFinished", "'pushed': <uint32 3>"));
+  g_assert_true (wait_for_event (&recorder, "Progress", "'push'"));
+  g_assert_true (wait_for_event (&recorder, "PropertiesChanged", "PendingCount"));
+  g_assert_true (recorder_has (&recorder, "Changed", "tasks"));
+
+  g_dbus_connection_signal_unsubscribe (fixture->client, subscription);
+  g_ptr_array_unref (recorder.events);
+}
+
+/* Two clients of one app see each other's changes; another app's client
+ * sees nothing of them. */
+static void
+test_changed_signals (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autoptr(GDBusConnection) second = new_connection (fixture);
+  g_autoptr(GDBusConnection) other_app = new_connection (fixture);
+  g_autofree char *path = open_store (fixture->client, "notes", "{'remote': <'memory'>}");
+  g_autofree char *path2 = open_store (second, "notes", "@a{sv} {}");
+  g_autofree char *other_path = open_store (other_app, "notes",
+                                            "{'remote': <'memory'>, 'app-id': <'org.example.Other'>}");
+  g_autofree char *id = NULL;
+  Recorder first_events = { 0 }, second_events = { 0 }, other_events = { 0 };
+  guint first_id, second_id, other_id;
+
+  g_assert_cmpstr (path, ==, path2);
+  g_assert_cmpstr (path, !=, other_path);
+
+  first_id = record_signals (fixture->client, path, &first_events);
+  second_id = record_signals (second, path2, &second_events);
+  /* Listens to every path: a broadcast would show. */
+  other_id = record_signals (other_app, NULL, &other_events);
+
+  id = create_record (second, path2, "notes", "{\"from\": \"second\"}");
+  g_assert_true (wait_for_event (&first_events, "Changed", id));
+  g_assert_true (wait_for_event (&second_events, "Changed", id));
+  g_assert_false (recorder_has (&other_events, "Changed", id));
+
+  g_dbus_connection_signal_unsubscribe (fixture->client, first_id);
+  g_dbus_connection_signal_unsubscribe (second, second_id);
+  g_dbus_connection_signal_unsubscribe (other_app, other_id);
+  g_ptr_array_unref (first_events.events);
+  g_ptr_array_unref (second_events.events);
+  g_ptr_array_unref (other_events.events);
+  g_dbus_connection_close_sync (second, NULL, NULL);
+  g_dbus_connection_close_sync (other_app, NULL, NULL);
+}
+
+/* Makes the next connection of this process look like @app_id in a
+ * sandbox, or unsandboxed for %NULL. The daemon identifies a connection
+ * at its first call and remembers it. */
+static void
+fake_identity (Fixture    *fixture,
+               const char *app_id)
+{
+  g_autofree char *pid = g_strdup_printf ("%d", (int) getpid ());
+  g_autofree char *root = g_build_filename (fixture->proc_dir, pid, "root", NULL);
+  g_autofree char *info = g_build_filename (root, ".flatpak-info", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (root, 0700), ==, 0);
+  if (app_id == NULL)
+    {
+      g_unlink (info);
+      return;
+    }
+  contents = g_strdup_printf ("[Application]\nname=%s\nruntime=runtime/org.gnome.Platform/x86_64/46\n"
+                              "\n[Instance]\ninstance-id=1\n", app_id);
+  g_file_set_contents (info, contents, -1, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_isolation (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr(GDBusConnection) app_a = NULL;
+  g_autoptr(GDBusConnection) app_b = NULL;
+  g_autoptr(GDBusConnection) host = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path_a = NULL;
+  g_autofree char *path_b = NULL;
+  g_autofree char *host_path = NULL;
+  g_autofree char *id_a = NULL;
+  g_autofree char *node_a = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *db_dir_a = NULL;
+  g_autoptr(JsonArray) records = NULL;
+  Recorder b_events = { 0 };
+  guint b_subscription;
+
+  fake_identity (fixture, "com.example.AppA");
+  app_a = new_connection (fixture);
+  path_a = open_store (app_a, "notes", "{'remote': <'memory'>}");
+  id_a = create_record (app_a, path_a, "notes", "{\"secret\": \"of A\"}");
+
+  fake_identity (fixture, "com.example.AppB");
+  app_b = new_connection (fixture);
+  b_subscription = record_signals (app_b, NULL, &b_events);
+  path_b = open_store (app_b, "notes", "{'remote': <'memory'>}");
+  g_assert_cmpstr (path_a, !=, path_b);
+
+  /* B's store of the same name is its own, and empty. */
+  records = query (app_b, path_b, "notes");
+  g_assert_cmpuint (json_array_get_length (records), ==, 0);
+
+  /* B cannot open A's store by naming A... */
+  reply = call (app_b, MANAGER_PATH, MANAGER_IFACE, "OpenStore",
+                g_variant_new_parsed ("('notes', {'app-id': <'com.example.AppA'>})"),
+                NULL, &error);
+  g_assert_null (reply);
+  assert_remote_error (error, "org.freedesktop.DBus.Error.AccessDenied");
+  g_clear_error (&error);
+
+  /* ... nor call it, read its properties or introspect it... */
+  reply = call (app_b, path_a, STORE_IFACE, "Query",
+                g_variant_new_parsed ("('notes', 'offline-only', @a{sv} {})"), NULL, &error);
+  g_assert_null (reply);
+  assert_remote_error (error, "org.freedesktop.DBus.Error.UnknownObject");
+  g_clear_error (&error);
+
+  reply = call (app_b, path_a, STORE_IFACE, "Delete",
+                g_variant_new ("(ss@a{sv})", "notes", id_a, g_variant_new_parsed ("@a{sv} {}")),
+                NULL, &error);
+  g_assert_null (reply);
+  assert_remote_error (error, "org.freedesktop.DBus.Error.UnknownObject");
+  g_clear_error (&error);
+
+  reply = call (app_b, path_a, "org.freedesktop.DBus.Properties", "GetAll",
+                g_variant_new ("(s)", STORE_IFACE), NULL, &error);
+  g_assert_null (reply);
+  assert_remote_error (error, "org.freedesktop.DBus.Error.UnknownObject");
+  g_clear_error (&error);
+
+  reply = call (app_b, "/org/justsync/Sync1/store", "org.freedesktop.DBus.Introspectable",
+                "Introspect", NULL, G_VARIANT_TYPE ("(s)"), &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(s)", &xml);
+  node_a = g_path_get_basename (path_a);
+  g_assert_null (strstr (xml, node_a));
+  g_assert_nonnull (strstr (xml, "AppB"));
+  g_clear_pointer (&reply, g_variant_unref);
+
+  /* ... nor see its signals, though B listens to everything. */
+  g_free (create_record (app_a, path_a, "notes", "{\"more\": \"of A\"}"));
+  g_free (create_record (app_b, path_b, "notes", "{\"of\": \"B\"}"));
+  g_assert_true (wait_for_event (&b_events, "Changed", NULL));
+  for (guint i = 0; i < b_events.events->len; i++)
+    g_assert_null (strstr (g_ptr_array_index (b_events.events, i), "AppA"));
+  g_assert_false (recorder_has (&b_events, "Changed", id_a));
+
+  /* A still has its record, untouched. */
+  g_clear_pointer (&records, json_array_unref);
+  records = query (app_a, path_a, "notes");
+  g_assert_cmpuint (json_array_get_length (records), ==, 2);
+
+  /* Each app's files are in its own directory. */
+  db_dir_a = g_build_filename (g_get_user_data_dir (), "justsync", "com.example.AppA", NULL);
+  g_assert_true (g_file_test (db_dir_a, G_FILE_TEST_IS_DIR));
+
+  /* The user's own processes may act for any app. */
+  fake_identity (fixture, NULL);
+  host = new_connection (fixture);
+  host_path = open_store (host, "notes", "{'app-id': <'com.example.AppA'>}");
+  g_assert_cmpstr (host_path, ==, path_a);
+  g_clear_pointer (&records, json_array_unref);
+  records = query (host, path_a, "notes");
+  g_assert_cmpuint (json_array_get_length (records), ==, 2);
+
+  g_dbus_connection_signal_unsubscribe (app_b, b_subscription);
+  g_ptr_array_unref (b_events.events);
+  g_dbus_connection_close_sync (app_a, NULL, NULL);
+  g_dbus_connection_close_sync (app_b, NULL, NULL);
+  g_dbus_connection_close_sync (host, NULL, NULL);
+}
+
+/* A caller the daemon cannot identify is refused, never taken for the
+ * user. */
+static void
+test_unidentified_caller (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  g_autofree char *pid = g_strdup_printf ("%d", (int) getpid ());
+  g_autofree char *root = g_build_filename (fixture->proc_dir, pid, "root", NULL);
+  g_autoptr(GDBusConnection) connection = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (g_file_test (root, G_FILE_TEST_EXISTS));
+  connection = new_connection (fixture);
+  reply = call (connection, MANAGER_PATH, MANAGER_IFACE, "OpenStore",
+                g_variant_new_parsed ("('notes', {'remote': <'memory'>})"), NULL, &error);
+  g_assert_null (reply);
+  assert_remote_error (error, "org.freedesktop.DBus.Error.AccessDenied");
+  g_dbus_connection_close_sync (connection, NULL, NULL);
+}
+
+typedef struct
+{
+  const char *path;      /* NULL for the store */
+  const char *interface_name;
+  const char *method;
+  const char *parameters;
+  const char *error;
+} BadCall;
+
+static void
+test_bad_input (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autofree char *path = open_store (fixture->client, "notes", "{'remote': <'memory'>}");
+  g_autofree char *id = create_record (fixture->client, path, "notes", "{\"keep\": true}");
+  g_autofree char *long_text = g_strnfill (256 * 1024 + 1, 'x');
+  g_autofree char *deep = NULL;
+  g_autofree char *huge = NULL;
+  g_autoptr(JsonArray) records = NULL;
+  const char *invalid = "org.justsync.Sync1.Error.InvalidArgument";
+  const BadCall calls[] = {
+    { MANAGER_PATH, MANAGER_IFACE, "OpenStore", "('', @a{sv} {})", invalid },
+    { MANAGER_PATH, MANAGER_IFACE, "OpenStore", "('../escape', @a{sv} {})", invalid },
+    { MANAGER_PATH, MANAGER_IFACE, "OpenStore", "('a/b', @a{sv} {})", invalid },
+    { MANAGER_PATH, MANAGER_IFACE, "OpenStore", "('.hidden', @a{sv} {})", invalid },
+    { MANAGER_PATH, MANAGER_IFACE, "OpenStore", "('never-opened', @a{sv} {})", invalid },
+    { MANAGER_PATH, MANAGER_IFACE, "OpenStore", "('x', {'remote': <'ftp'>})", invalid },
+    { MANAGER_PATH, MANAGER_IFACE, "OpenStore", "('x', {'remote': <42>})", invalid },
+    { MANAGER_PATH, MANAGER_IFACE, "OpenStore", "('x', {'remote': <'pocketbase'>})", invalid },
+    { MANAGER_PATH, MANAGER_IFACE, "OpenStore",
+      "('x', {'remote': <'pocketbase'>, 'url': <'file:///etc/passwd'>})", invalid },
+    { MANAGER_PATH, MANAGER_IFACE, "OpenStore",
+      "('x', {'remote': <'memory'>, 'collections': <{'': 'x'}>})", invalid },
+    { MANAGER_PATH, MANAGER_IFACE, "OpenStore", "('x', {'app-id': <'../../etc'>})", invalid },
+    { MANAGER_PATH, MANAGER_IFACE, "OpenStore", "('x', {'app-id': <true>})", invalid },
+    { MANAGER_PATH, MANAGER_IFACE, "OpenStore",
+      "('notes', {'remember-credentials': <true>})", invalid },
+    { MANAGER_PATH, MANAGER_IFACE, "OpenStore", "('notes', {'durable': <'yes'>})", invalid },
+    { MANAGER_PATH, MANAGER_IFACE, "OpenStore", "('notes', 'not a dict')",
+      "org.freedesktop.DBus.Error.InvalidArgs" },
+    { NULL, STORE_IFACE, "Query", "('', 'offline-only', @a{sv} {})", invalid },
+    { NULL, STORE_IFACE, "Query", "('notes?x', 'offline-only', @a{sv} {})", invalid },
+    { NULL, STORE_IFACE, "Query", "('notes?=1', 'offline-only', @a{sv} {})", invalid },
+    { NULL, STORE_IFACE, "Query", "('notes', 'sometimes', @a{sv} {})", invalid },
+    { NULL, STORE_IFACE, "Query", "('notes', 'offline-only', {'limit': <-1>})", invalid },
+    { NULL, STORE_IFACE, "Get", "('notes', '', @a{sv} {})", invalid },
+    { NULL, STORE_IFACE, "Get", "('%notes', 'x', @a{sv} {})", invalid },
+    { NULL, STORE_IFACE, "Get", "('notes', 'missing', @a{sv} {})",
+      "org.justsync.Sync1.Error.NotFound" },
+    { NULL, STORE_IFACE, "Create", "('notes', 'not json', @a{sv} {})", invalid },
+    { NULL, STORE_IFACE, "Create", "('notes', '[1, 2]', @a{sv} {})", invalid },
+    { NULL, STORE_IFACE, "Create", "('notes', '\"text\"', @a{sv} {})", invalid },
+    { NULL, STORE_IFACE, "Create", "('notes', '', @a{sv} {})", invalid },
+    { NULL, STORE_IFACE, "Create", "('notes', '{\"a\": 1', @a{sv} {})", invalid },
+    { NULL, STORE_IFACE, "Create", "('notes', '{}', {'id': <''>})", invalid },
+    { NULL, STORE_IFACE, "Create", "('notes', '{}', {'id': <7>})", invalid },
+    { NULL, STORE_IFACE, "Create", "('', '{}', @a{sv} {})", invalid },
+    { NULL, STORE_IFACE, "Update", "('notes', 'missing', '{}', @a{sv} {})",
+      "org.justsync.Sync1.Error.NotFound" },
+    { NULL, STORE_IFACE, "Update", "('notes', '', '{}', @a{sv} {})", invalid },
+    { NULL, STORE_IFACE, "Delete", "('notes', '', @a{sv} {})", invalid },
+    { NULL, STORE_IFACE, "Delete", "('notes', 'missing', @a{sv} {})",
+      "org.justsync.Sync1.Error.NotFound" },
+    { NULL, STORE_IFACE, "Delete", "('notes?', 'x', @a{sv} {})", invalid },
+    { NULL, STORE_IFACE, "Synchronize", "('', @a{sv} {})", invalid },
+    { NULL, STORE_IFACE, "ListPending", "('?k=v', @a{sv} {})", invalid },
+    { NULL, STORE_IFACE, "RetryFailed", "('', @a{sv} {})", invalid },
+    { NULL, STORE_IFACE, "Get", "('notes', 'x')", "org.freedesktop.DBus.Error.InvalidArgs" },
+    { NULL, STORE_IFACE, "Explode", "()", "org.freedesktop.DBus.Error.UnknownMethod" },
+    { NULL, "org.freedesktop.DBus.Properties", "Set",
+      "('org.justsync.Sync1.Store', 'State', <'idle'>)",
+      "org.freedesktop.DBus.Error.InvalidArgs" },
+    { NULL, "org.freedesktop.DBus.Properties", "Get",
+      "('org.justsync.Sync1.Store', 'Password')", "org.freedesktop.DBus.Error.InvalidArgs" },
+    { "/org/justsync/Sync1/store/unsandboxed_2fnever", STORE_IFACE, "Query",
+      "('notes', 'offline-only', @a{sv} {})", "org.freedesktop.DBus.Error.UnknownObject" },
+    { "/org/justsync/Sync1/store/unsandboxed_2Fnotes", STORE_IFACE, "Query",
+      "('notes', 'offline-only', @a{sv} {})", "org.freedesktop.DBus.Error.UnknownMethod" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
+    {
+      g_autoptr(GVariant) reply = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("%s.%s %s", calls[i].interface_name, calls[i].method, calls[i].parameters);
+      reply = call (fixture->client, calls[i].path != NULL ? calls[i].path : path,
+                    calls[i].interface_name, calls[i].method,
+                    g_variant_new_parsed (calls[i].parameters), NULL, &error);
+      g_assert_null (reply);
+      assert_remote_error (error, calls[i].error);
+    }
+
+  /* Sizes past the documented limits, and nesting that would overflow
+   * the stack of a recursive parser. */
+  {
+    const char *big_calls[][2] = {
+      { "Get", "scope" }, { "Get", "id" }, { "Create", "payload" }, { "Create", "deep" },
+    };
+
+    deep = g_strnfill (200000, '[');
+    huge = g_strdup_printf ("{\"x\": \"%s%s%s%s\"}", long_text, long_text, long_text, long_text);
+    for (guint i = 0; i < G_N_ELEMENTS (big_calls); i++)
+      {
+        g_autoptr(GVariant) reply = NULL;
+        g_autoptr(GError) error = NULL;
+        GVariant *parameters;
+
+        if (g_str_equal (big_calls[i][1], "scope"))
+          parameters = g_variant_new ("(ss@a{sv})", long_text, "x", g_variant_new_parsed ("@a{sv} {}"));
+        else if (g_str_equal (big_calls[i][1], "id"))
+          parameters = g_variant_new ("(ss@a{sv})", "notes", long_text, g_variant_new_parsed ("@a{sv} {}"));
+        else if (g_str_equal (big_calls[i][1], "payload"))
+          parameters = g_variant_new ("(ss@a{sv})", "notes", huge, g_variant_new_parsed ("@a{sv} {}"));
+        else
+          parameters = g_variant_new ("(ss@a{sv})", "notes", deep, g_variant_new_parsed ("@a{sv} {}"));
+
+        reply = call (fixture->client, path, STORE_IFACE, big_calls[i][0], parameters, NULL, &error);
+        g_assert_null (reply);
+        assert_remote_error (error, invalid);
+      }
+  }
+
+  /* The daemon lives on, and the store holds what it held. */
+  g_assert_true (name_has_owner (fixture->client));
+  records = query (fixture->client, path, "notes");
+  g_assert_cmpuint (json_array_get_length (records), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (records, 0), "id"),
+                   ==, id);
+}
+
+static guint32
+daemon_pid (GDBusConnection *connection)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  guint32 pid;
+
+  reply = g_dbus_connection_call_sync (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "GetConnectionUnixProcessID",
+                                       g_variant_new ("(s)", BUS_NAME), G_VARIANT_TYPE ("(u)"),
+                                       G_DBUS_CALL_FLAGS_NONE, TIMEOUT_MS, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(u)", &pid);
+  return pid;
+}
+
+/* Stops the daemon with @signal_number, then checks that the data is still
+ * there when a call on the store path it gave starts a new one. */
+static void
+restart_daemon (Fixture *fixture,
+                int      signal_number)
+{
+  g_autofree char *path = open_store (fixture->client, "notes", "{'remote': <'memory'>}");
+  g_autofree char *id = NULL;
+  g_autoptr(JsonArray) records = NULL;
+  g_autoptr(JsonNode) record = NULL;
+  g_autoptr(GVariant) remote = NULL;
+  g_autoptr(GError) error = NULL;
+  guint32 first_pid, second_pid;
+
+  id = create_record (fixture->client, path, "notes", "{\"survives\": \"restarts\"}");
+  g_free (create_record (fixture->client, path, "notes", "{\"and\": \"this too\"}"));
+
+  first_pid = daemon_pid (fixture->client);
+  g_assert_cmpint (kill ((pid_t) first_pid, signal_number), ==, 0);
+  g_assert_true (wait_for_owner (fixture->client, FALSE));
+
+  /* No OpenStore: the path the client kept is enough. */
+  records = query (fixture->client, path, "notes");
+  g_assert_cmpuint (json_array_get_length (records), ==, 2);
+  second_pid = daemon_pid (fixture->client);
+  g_assert_cmpuint (first_pid, !=, second_pid);
+
+  record = call_json (fixture->client, path, "Get",
+                      g_variant_new ("(ss@a{sv})", "notes", id, g_variant_new_parsed ("@a{sv} {}")),
+                      &error);
+  g_assert_no_error (error);
+  g_assert_true (json_object_has_member (json_object_get_object_member (json_node_get_object (record),
+                                                                        "payload"),
+                                         "survives"));
+
+  /* The remote was remembered. */
+  remote = get_property (fixture->client, path, "Remote");
+  g_assert_cmpstr (g_variant_get_string (remote, NULL), ==, "memory");
+}
+
+static void
+test_restart_term (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  restart_daemon (fixture, SIGTERM);
+}
+
+static void
+test_restart_kill (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  restart_daemon (fixture, SIGKILL);
+}
+
+/* With no client left, the daemon exits after its idle timeout (2 s in
+ * the test service file), and the next call starts it again. */
+static void
+test_idle_exit (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr(GDBusConnection) client = new_connection (fixture);
+  g_autofree char *path = open_store (client, "notes", "{'remote': <'memory'>}");
+  g_autoptr(JsonArray) records = NULL;
+  gint64 start;
+
+  g_free (create_record (client, path, "notes", "{\"before\": \"idle\"}"));
+
+  /* While a client is connected, the daemon stays. */
+  g_usleep (3 * G_USEC_PER_SEC);
+  g_assert_true (name_has_owner (fixture->client));
+
+  g_dbus_connection_close_sync (client, NULL, NULL);
+  start = g_get_monotonic_time ();
+  g_assert_true (wait_for_owner (fixture->client, FALSE));
+  /* It waited for the idle timeout, not less. */
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, G_USEC_PER_SEC);
+
+  records = query (fixture->client, path, "notes");
+  g_assert_cmpuint (json_array_get_length (records), ==, 1);
+  g_assert_true (name_has_owner (fixture->client));
+}
+
+static void
+test_no_idle_exit (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  spawn_daemon (fixture, "--idle-timeout=1", "--no-idle-exit", NULL);
+  g_usleep (2500 * 1000);
+  g_assert_true (name_has_owner (fixture->client));
+}
+
+static void
+test_replace (Fixture       *fixture,
+              gconstpointer  user_data)
+{
+  g_autoptr(GSubprocess) second = NULL;
+  g_autoptr(GSubprocess) third = NULL;
+  g_autoptr(GError) error = NULL;
+  guint32 first_pid;
+
+  spawn_daemon (fixture, "--no-idle-exit", NULL);
+  first_pid = daemon_pid (fixture->client);
+
+  /* Without --replace, a second instance gives up. */
+  second = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error, JUSTSYNCD, NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (second, NULL, &error);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  /* With it, the first one leaves, cleanly. */
+  third = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, JUSTSYNCD, "--replace",
+                            "--no-idle-exit", NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (fixture->daemon, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (wait_for_owner (fixture->client, TRUE));
+  g_assert_cmpuint (daemon_pid (fixture->client), !=, first_pid);
+
+  g_subprocess_send_signal (third, SIGTERM);
+  g_subprocess_wait_check (third, NULL, &error);
+  g_assert_no_error (error);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add ("/dbus/crud", Fixture, NULL, setup_activated, test_crud, teardown);
+  g_test_add ("/dbus/sync", Fixture, NULL, setup_activated, test_sync, teardown);
+  g_test_add ("/dbus/changed-signals", Fixture, NULL, setup_activated, test_changed_signals,
+              teardown);
+  g_test_add ("/dbus/bad-input", Fixture, NULL, setup_activated, test_bad_input, teardown);
+  g_test_add ("/dbus/isolation", Fixture, NULL, setup_sandboxes, test_isolation, teardown);
+  g_test_add ("/dbus/unidentified-caller", Fixture, NULL, setup_sandboxes,
+              test_unidentified_caller, teardown);
+  g_test_add ("/dbus/restart/term", Fixture, NULL, setup_activated, test_restart_term, teardown);
+  g_test_add ("/dbus/restart/kill", Fixture, NULL, setup_activated, test_restart_kill, teardown);
+  g_test_add ("/dbus/idle-exit", Fixture, NULL, setup_activated, test_idle_exit, teardown);
+  g_test_add ("/dbus/no-idle-exit", Fixture, NULL, setup_bare, test_no_idle_exit, teardown);
+  g_test_add ("/dbus/replace", Fixture, NULL, setup_bare, test_replace, teardown);
+
+  return g_test_run ();
+}
