@@ -321,11 +321,14 @@ demo_run (Demo        *demo,
     {
       JustSyncConflict *conflict = g_ptr_array_index (just_sync_sync_result_get_conflicts (second), i);
 
-      say (demo, _("   ⚡ conflict on “%s”: the %s version is newer and wins; the other is "
-                   "kept in the conflict log"),
-           just_sync_conflict_get_record_id (conflict),
-           just_sync_conflict_get_resolution (conflict) == JUST_SYNC_RESOLUTION_REMOTE
-           ? _("server's") : _("local"));
+      const char *id = just_sync_conflict_get_record_id (conflict);
+
+      if (just_sync_conflict_get_resolution (conflict) == JUST_SYNC_RESOLUTION_REMOTE)
+        say (demo, _("   ⚡ conflict on “%s”: the server's version is newer and wins; "
+                     "yours is kept in the conflict log"), id);
+      else
+        say (demo, _("   ⚡ conflict on “%s”: your version is newer and wins; "
+                     "the server's is kept in the conflict log"), id);
     }
   say (demo, "%s", "");
 
