@@ -29,6 +29,7 @@
 
 #define STORE_PATH_PREFIX JSD_OBJECT_PATH "/store"
 #define MAX_STORES_PER_APP 256
+#define MANAGER_INTERFACE "org.justsync.Sync1.Manager"
 #define MANAGER_INTERFACE_VERSION 1
 
 struct _JsdDaemon
@@ -255,7 +256,6 @@ typedef struct
 {
   JsdDaemon *self;
   GDBusMethodInvocation *invocation;
-  JsdStore *store;
 } Request;
 
 static Request *
@@ -274,7 +274,6 @@ request_free (Request *request)
 {
   g_object_unref (request->self);
   g_object_unref (request->invocation);
-  g_clear_object (&request->store);
   g_free (request);
 }
 
@@ -290,28 +289,34 @@ forget_store_if_closed (JsdDaemon *self,
     g_hash_table_remove (self->stores, jsd_store_get_object_path (store));
 }
 
-/* Manager.OpenStore */
-
+/* The store is open for the call, an OpenStore() or a call to the store:
+ * the caller becomes one of its clients, and gets its answer. */
 static void
-open_store_done (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+store_opened (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
   g_autoptr(Request) request = user_data;
+  GDBusMethodInvocation *invocation = request->invocation;
   JsdStore *store = JSD_STORE (object);
   g_autoptr(GError) error = NULL;
 
   if (!jsd_store_open_finish (store, result, &error))
     {
       forget_store_if_closed (request->self, store);
-      jsd_store_return_error (request->invocation, error);
+      jsd_store_return_error (invocation, error);
       return;
     }
 
-  jsd_store_add_client (store, g_dbus_method_invocation_get_sender (request->invocation));
-  _just_sync_gen_manager_complete_open_store (request->self->manager, request->invocation,
-                                              jsd_store_get_object_path (store));
+  jsd_store_add_client (store, g_dbus_method_invocation_get_sender (invocation));
+  if (g_str_equal (g_dbus_method_invocation_get_interface_name (invocation), MANAGER_INTERFACE))
+    _just_sync_gen_manager_complete_open_store (request->self->manager, invocation,
+                                                jsd_store_get_object_path (store));
+  else
+    jsd_store_handle_method_call (store, invocation);
 }
+
+/* Manager.OpenStore */
 
 static void
 open_store_identified (GObject      *object,
@@ -352,7 +357,7 @@ open_store_identified (GObject      *object,
   if ((store = lookup_or_add_store (self, app_id, name, &error)) == NULL)
     goto fail;
 
-  jsd_store_open_async (store, options, NULL, open_store_done, g_steal_pointer (&request));
+  jsd_store_open_async (store, options, NULL, store_opened, g_steal_pointer (&request));
   return;
 
 fail:
@@ -374,26 +379,6 @@ on_handle_open_store (_JustSyncGenManager    *manager,
 }
 
 /* Store calls */
-
-static void
-store_call_opened (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(Request) request = user_data;
-  JsdStore *store = JSD_STORE (object);
-  g_autoptr(GError) error = NULL;
-
-  if (!jsd_store_open_finish (store, result, &error))
-    {
-      forget_store_if_closed (request->self, store);
-      jsd_store_return_error (request->invocation, error);
-      return;
-    }
-
-  jsd_store_add_client (store, g_dbus_method_invocation_get_sender (request->invocation));
-  jsd_store_handle_method_call (store, request->invocation);
-}
 
 static void
 store_call_identified (GObject      *object,
@@ -436,9 +421,8 @@ store_call_identified (GObject      *object,
         goto unknown;
     }
 
-  request->store = g_object_ref (store);
   jsd_store_open_async (store, g_variant_new ("a{sv}", NULL), NULL,
-                        store_call_opened, g_steal_pointer (&request));
+                        store_opened, g_steal_pointer (&request));
   return;
 
 unknown:

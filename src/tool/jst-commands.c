@@ -388,6 +388,31 @@ jst_command_get (const JstCommand  *command,
   return print_json_text (globals, record);
 }
 
+/* Like parse_and_open(), for a command whose last argument is a JSON
+ * payload, which it reads into @out_payload. */
+static _JustSyncGenStore *
+parse_open_and_read (const JstCommand    *command,
+                     JstGlobals          *globals,
+                     int                 *argc,
+                     char              ***argv,
+                     const GOptionEntry  *entries,
+                     int                  n_args,
+                     char               **out_payload,
+                     int                 *out_status)
+{
+  g_autoptr(_JustSyncGenStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if ((store = parse_and_open (command, globals, argc, argv, entries, n_args, out_status)) == NULL)
+    return NULL;
+  if ((*out_payload = read_json_argument ((*argv)[n_args], &error)) == NULL)
+    {
+      *out_status = jst_fail (error);
+      return NULL;
+    }
+  return g_steal_pointer (&store);
+}
+
 int
 jst_command_create (const JstCommand  *command,
                     JstGlobals        *globals,
@@ -407,10 +432,9 @@ jst_command_create (const JstCommand  *command,
   GVariantBuilder options;
   int status;
 
-  if ((store = parse_and_open (command, globals, &argc, &argv, entries, 2, &status)) == NULL)
+  store = parse_open_and_read (command, globals, &argc, &argv, entries, 2, &payload, &status);
+  if (store == NULL)
     return status;
-  if ((payload = read_json_argument (argv[2], &error)) == NULL)
-    return jst_fail (error);
 
   g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
   if (id != NULL)
@@ -434,10 +458,9 @@ jst_command_update (const JstCommand  *command,
   g_autofree char *record = NULL;
   int status;
 
-  if ((store = parse_and_open (command, globals, &argc, &argv, NULL, 3, &status)) == NULL)
+  store = parse_open_and_read (command, globals, &argc, &argv, NULL, 3, &payload, &status);
+  if (store == NULL)
     return status;
-  if ((payload = read_json_argument (argv[3], &error)) == NULL)
-    return jst_fail (error);
 
   if (!_just_sync_gen_store_call_update_sync (store, argv[1], argv[2], payload,
                                               g_variant_new ("a{sv}", NULL),
