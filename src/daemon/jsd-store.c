@@ -695,12 +695,14 @@ call_free (Call *call)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Call, call_free)
 
-/* Replies with a JSON document, or asks for paging when it is too large. */
+/* Replies with a JSON document and, unless %NULL, the a{sv} @results;
+ * or asks for paging when it is too large. */
 static void
 return_json (GDBusMethodInvocation *invocation,
              JsonNode              *node,
              GVariant              *results)
 {
+  g_autoptr(GVariant) owned_results = results != NULL ? g_variant_ref_sink (results) : NULL;
   g_autofree char *json = json_to_string (node, FALSE);
   gsize length = strlen (json);
 
@@ -712,13 +714,12 @@ return_json (GDBusMethodInvocation *invocation,
                                                "ask for fewer records with the options "
                                                "“offset” and “limit”"),
                                              length);
-      g_clear_pointer (&results, g_variant_unref);
       return;
     }
 
-  if (results != NULL)
+  if (owned_results != NULL)
     g_dbus_method_invocation_return_value (invocation,
-                                           g_variant_new ("(s@a{sv})", json, results));
+                                           g_variant_new ("(s@a{sv})", json, owned_results));
   else
     g_dbus_method_invocation_return_value (invocation, g_variant_new ("(s)", json));
 }
@@ -763,7 +764,7 @@ query_done (GObject      *object,
   g_variant_builder_init (&results, G_VARIANT_TYPE_VARDICT);
   g_variant_builder_add (&results, "{sv}", "from-cache", g_variant_new_boolean (from_cache));
   g_variant_builder_add (&results, "{sv}", "total", g_variant_new_uint32 (records->len));
-  return_json (call->invocation, node, g_variant_ref_sink (g_variant_builder_end (&results)));
+  return_json (call->invocation, node, g_variant_builder_end (&results));
 }
 
 static void
