@@ -144,6 +144,8 @@ store_done (GObject      *object,
     g_task_return_boolean (task, TRUE);
 }
 
+/* @url: (nullable): the remote's URL; items are keyed by it, so that
+ * credentials never go to another server than they were given for. */
 void
 jsd_credentials_store_async (JsdCredentials      *self,
                              const char          *app_id,
@@ -165,7 +167,7 @@ jsd_credentials_store_async (JsdCredentials      *self,
   secret = credentials_to_secret (self);
   secret_password_store (&credentials_schema, SECRET_COLLECTION_DEFAULT, label, secret,
                          cancellable, store_done, g_steal_pointer (&task),
-                         "app-id", app_id, "store", store_name, "url", url,
+                         "app-id", app_id, "store", store_name, "url", url != NULL ? url : "",
                          NULL);
   wipe_string (secret);
 }
@@ -211,7 +213,7 @@ jsd_credentials_lookup_async (const char          *app_id,
 
   g_task_set_source_tag (task, jsd_credentials_lookup_async);
   secret_password_lookup (&credentials_schema, cancellable, lookup_done, task,
-                          "app-id", app_id, "store", store_name, "url", url,
+                          "app-id", app_id, "store", store_name, "url", url != NULL ? url : "",
                           NULL);
 }
 

@@ -842,6 +842,69 @@ test_bad_input (Fixture       *fixture,
                    ==, id);
 }
 
+static gboolean
+tree_contains (const char *directory,
+               const char *needle)
+{
+  g_autoptr(GDir) dir = g_dir_open (directory, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (directory, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          if (tree_contains (path, needle))
+            return TRUE;
+        }
+      else if (g_file_get_contents (path, &contents, &length, NULL) &&
+               g_strstr_len (contents, length, needle) != NULL)
+        {
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* Credentials are used, but never written to disk or shown. */
+static void
+test_credentials (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  const char *secret = "s3cr3t-Pa55w0rd";
+  g_autofree char *options = g_strdup_printf ("{'remote': <'memory'>, 'identity': <'me'>, "
+                                              "'password': <'%s'>}", secret);
+  g_autofree char *remember = g_strdup_printf ("{'token': <'%s'>, "
+                                               "'remember-credentials': <true>}", secret);
+  g_autofree char *path = open_store (fixture->client, "private", options);
+  g_autofree char *all = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_free (create_record (fixture->client, path, "notes", "{}"));
+
+  reply = call (fixture->client, path, "org.freedesktop.DBus.Properties", "GetAll",
+                g_variant_new ("(s)", STORE_IFACE), NULL, &error);
+  g_assert_no_error (error);
+  all = g_variant_print (reply, FALSE);
+  g_assert_null (strstr (all, secret));
+  g_clear_pointer (&reply, g_variant_unref);
+
+  /* The test bus has no keyring: asking to keep them fails, and says why. */
+  reply = call (fixture->client, MANAGER_PATH, MANAGER_IFACE, "OpenStore",
+                g_variant_new ("(s@a{sv})", "private", g_variant_new_parsed (remember)),
+                NULL, &error);
+  g_assert_null (reply);
+  assert_remote_error (error, "org.justsync.Sync1.Error.Failed");
+  g_assert_nonnull (strstr (error->message, "keyring"));
+  g_assert_null (strstr (error->message, secret));
+
+  g_assert_false (tree_contains (g_get_user_data_dir (), secret));
+}
+
 static guint32
 daemon_pid (GDBusConnection *connection)
 {
@@ -993,6 +1056,7 @@ main (int   argc,
   g_test_add ("/dbus/changed-signals", Fixture, NULL, setup_activated, test_changed_signals,
               teardown);
   g_test_add ("/dbus/bad-input", Fixture, NULL, setup_activated, test_bad_input, teardown);
+  g_test_add ("/dbus/credentials", Fixture, NULL, setup_activated, test_credentials, teardown);
   g_test_add ("/dbus/isolation", Fixture, NULL, setup_sandboxes, test_isolation, teardown);
   g_test_add ("/dbus/unidentified-caller", Fixture, NULL, setup_sandboxes,
               test_unidentified_caller, teardown);
