@@ -10,6 +10,7 @@
 G_BEGIN_DECLS
 
 char       *_just_sync_json_canonical         (JsonNode     *node);
+JsonObject *_just_sync_json_object_copy       (JsonObject   *object);
 gboolean    _just_sync_json_object_covers     (JsonObject   *object,
                                                JsonObject   *subset);
 JsonObject *_just_sync_json_parse_object      (const char   *json,
