@@ -124,6 +124,15 @@ _just_sync_json_get_object (JsonNode    *node,
   return json_node_get_object (node);
 }
 
+/*
+ * _just_sync_json_parse_object:
+ *
+ * Parses a document that must be exactly one JSON object. JsonParser
+ * keeps the first of several top-level values and drops the rest
+ * silently (`{"a":1}{"b":2}` reads as `{"a":1}`), so the text is parsed
+ * as the only element of an array, which turns any second value into a
+ * syntax error or a second element.
+ */
 JsonObject *
 _just_sync_json_parse_object (const char  *json,
                               gssize       length,
@@ -131,16 +140,31 @@ _just_sync_json_parse_object (const char  *json,
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(GString) wrapped = g_string_new ("[\n");
+  JsonNode *root;
   JsonObject *object;
 
-  if (!json_parser_load_from_data (parser, json, length, &local_error))
+  /* Newlines, so that a trailing // comment cannot swallow the bracket. */
+  g_string_append_len (wrapped, json, length);
+  g_string_append (wrapped, "\n]");
+
+  if (!json_parser_load_from_data (parser, wrapped->str, wrapped->len, &local_error))
     {
       g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
                    _("Invalid JSON: %s"), local_error->message);
       return NULL;
     }
 
-  object = _just_sync_json_get_object (json_parser_get_root (parser), _("The payload"), error);
+  root = json_parser_get_root (parser);
+  if (json_array_get_length (json_node_get_array (root)) != 1)
+    {
+      g_set_error_literal (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                           _("Invalid JSON: expected one value"));
+      return NULL;
+    }
+
+  object = _just_sync_json_get_object (json_array_get_element (json_node_get_array (root), 0),
+                                       _("The payload"), error);
   return object != NULL ? json_object_ref (object) : NULL;
 }
 
