@@ -168,6 +168,20 @@ _just_sync_json_parse_object (const char  *json,
   return object != NULL ? json_object_ref (object) : NULL;
 }
 
+/* A member that must be there, whatever its type. */
+JsonNode *
+_just_sync_json_get_member (JsonObject  *object,
+                            const char  *member,
+                            GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL)
+    g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                 _("The member “%s” is missing"), member);
+  return node;
+}
+
 gboolean
 _just_sync_json_get_string (JsonObject   *object,
                             const char   *member,

@@ -19,6 +19,9 @@ JsonObject *_just_sync_json_parse_object      (const char   *json,
 JsonObject *_just_sync_json_get_object        (JsonNode     *node,
                                                const char   *what,
                                                GError      **error);
+JsonNode   *_just_sync_json_get_member        (JsonObject   *object,
+                                               const char   *member,
+                                               GError      **error);
 gboolean    _just_sync_json_get_string        (JsonObject   *object,
                                                const char   *member,
                                                gboolean      nullable,
