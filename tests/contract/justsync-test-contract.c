@@ -2023,11 +2023,15 @@ just_sync_test_add_local_store_contract (const char                    *prefix,
                                          JustSyncTestLocalStoreFactory  factory,
                                          gpointer                       factory_data)
 {
-  /* GTest keeps pointing at it until the program ends. */
+  /* The cases point at it until the program ends. */
+  static GPtrArray *contracts = NULL;
   LocalContract *contract = g_new0 (LocalContract, 1);
 
   contract->factory = factory;
   contract->factory_data = factory_data;
+  if (contracts == NULL)
+    contracts = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (contracts, contract);
 
   for (guint i = 0; i < G_N_ELEMENTS (local_cases); i++)
     {
