@@ -69,8 +69,8 @@ note (const char *id,
 }
 
 static void
-print_notes (const char    *device,
-             GPtrArray     *records)
+print_notes (const char *device,
+             GPtrArray  *records)
 {
   printf ("  %s has %u note(s):\n", device, records->len);
   for (guint i = 0; i < records->len; i++)
