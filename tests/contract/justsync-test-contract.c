@@ -1122,24 +1122,54 @@ local_apply_echo_keeps_newer_op (LocalFixture  *f,
   assert_records_equal (got, echo2);
 }
 
+/* A local change made on a pulled base version, then another version of
+ * the row from the server: a real conflict. */
+static JustSyncApplyResult *
+apply_conflicting (LocalFixture             *f,
+                   JustSyncRecord           *local,
+                   JustSyncRecord           *remote,
+                   JustSyncConflictResolver *resolver)
+{
+  const char *id = just_sync_record_get_id (local);
+  g_autoptr(GPtrArray) queued = NULL;
+
+  pull_row (f, f->scope, rec (id, "{\"title\":\"base\"}", T0 + MS));
+  queued = upsert (f, f->scope, just_sync_record_ref (local), NULL);
+  g_ptr_array_set_size (f->changes, 0);
+  return apply (f, f->scope, delta_take (just_sync_record_ref (remote), NULL), resolver);
+}
+
+/* The store recorded exactly one conflict, with both sides. */
+static void
+assert_one_conflict (LocalFixture       *f,
+                     JustSyncResolution  resolution,
+                     JustSyncRecord     *local,
+                     JustSyncRecord     *remote)
+{
+  g_autoptr(GPtrArray) conflicts = LOCAL (f, list_conflicts, f->scope);
+  JustSyncConflict *conflict;
+
+  g_assert_cmpuint (conflicts->len, ==, 1);
+  conflict = g_ptr_array_index (conflicts, 0);
+  g_assert_cmpstr (just_sync_conflict_get_record_id (conflict), ==, just_sync_record_get_id (local));
+  g_assert_cmpint (just_sync_conflict_get_resolution (conflict), ==, resolution);
+  assert_records_equal (just_sync_conflict_get_local (conflict), local);
+  assert_records_equal (just_sync_conflict_get_remote (conflict), remote);
+  assert_records_equal (just_sync_conflict_get_loser (conflict),
+                        resolution == JUST_SYNC_RESOLUTION_LOCAL ? remote : local);
+  g_assert_cmpint (just_sync_conflict_get_resolved_at (conflict), >, 0);
+}
+
 static void
 local_apply_conflict_remote_wins (LocalFixture  *f,
                                   gconstpointer  data)
 {
   g_autoptr(JustSyncRecord) local = rec ("a", "{\"title\":\"local\"}", T0 + 2 * MS);
   g_autoptr(JustSyncRecord) remote = rec ("a", "{\"title\":\"remote\"}", T0 + 3 * MS);
-  g_autoptr(GPtrArray) queued = NULL;
-  g_autoptr(JustSyncApplyResult) result = NULL;
+  g_autoptr(JustSyncApplyResult) result = apply_conflicting (f, local, remote, f->lww);
   g_autoptr(GPtrArray) ops = NULL;
-  g_autoptr(GPtrArray) conflicts = NULL;
   g_autoptr(JustSyncRecord) got = NULL;
-  JustSyncConflict *conflict;
 
-  pull_row (f, f->scope, rec ("a", "{\"title\":\"base\"}", T0 + MS));
-  queued = upsert (f, f->scope, just_sync_record_ref (local), NULL);
-  g_ptr_array_set_size (f->changes, 0);
-
-  result = apply (f, f->scope, delta_take (just_sync_record_ref (remote), NULL), f->lww);
   g_assert_cmpuint (just_sync_apply_result_get_count (result, JUST_SYNC_APPLY_REPLACED), ==, 1);
   g_assert_cmpuint (just_sync_apply_result_get_conflicts (result)->len, ==, 1);
   assert_changed (f, f->scope, "a", NULL);
@@ -1148,16 +1178,7 @@ local_apply_conflict_remote_wins (LocalFixture  *f,
   g_assert_cmpuint (ops->len, ==, 0);
   got = get (f, f->scope, "a");
   assert_records_equal (got, remote);
-
-  conflicts = LOCAL (f, list_conflicts, f->scope);
-  g_assert_cmpuint (conflicts->len, ==, 1);
-  conflict = g_ptr_array_index (conflicts, 0);
-  g_assert_cmpstr (just_sync_conflict_get_record_id (conflict), ==, "a");
-  g_assert_cmpint (just_sync_conflict_get_resolution (conflict), ==, JUST_SYNC_RESOLUTION_REMOTE);
-  assert_records_equal (just_sync_conflict_get_local (conflict), local);
-  assert_records_equal (just_sync_conflict_get_remote (conflict), remote);
-  assert_records_equal (just_sync_conflict_get_loser (conflict), local);
-  g_assert_cmpint (just_sync_conflict_get_resolved_at (conflict), >, 0);
+  assert_one_conflict (f, JUST_SYNC_RESOLUTION_REMOTE, local, remote);
 }
 
 static void
@@ -1166,19 +1187,11 @@ local_apply_conflict_local_wins (LocalFixture  *f,
 {
   g_autoptr(JustSyncRecord) local = rec ("a", "{\"title\":\"local\"}", T0 + 5 * MS);
   g_autoptr(JustSyncRecord) remote = rec ("a", "{\"title\":\"remote\"}", T0 + 3 * MS);
-  g_autoptr(GPtrArray) queued = NULL;
-  g_autoptr(JustSyncApplyResult) result = NULL;
+  g_autoptr(JustSyncApplyResult) result = apply_conflicting (f, local, remote, f->lww);
   g_autoptr(JustSyncApplyResult) again = NULL;
   g_autoptr(GPtrArray) ops = NULL;
-  g_autoptr(GPtrArray) conflicts = NULL;
   g_autoptr(JustSyncRecord) got = NULL;
-  JustSyncConflict *conflict;
 
-  pull_row (f, f->scope, rec ("a", "{\"title\":\"base\"}", T0 + MS));
-  queued = upsert (f, f->scope, just_sync_record_ref (local), NULL);
-  g_ptr_array_set_size (f->changes, 0);
-
-  result = apply (f, f->scope, delta_take (just_sync_record_ref (remote), NULL), f->lww);
   g_assert_cmpuint (just_sync_apply_result_get_count (result, JUST_SYNC_APPLY_SKIPPED), ==, 1);
   g_assert_cmpuint (just_sync_apply_result_get_conflicts (result)->len, ==, 1);
   assert_unchanged (f);
@@ -1190,20 +1203,12 @@ local_apply_conflict_local_wins (LocalFixture  *f,
   assert_version (just_sync_pending_op_get_base_version (newest_op (ops, "a")), remote);
   got = get (f, f->scope, "a");
   assert_records_equal (got, local);
-
-  conflicts = LOCAL (f, list_conflicts, f->scope);
-  g_assert_cmpuint (conflicts->len, ==, 1);
-  conflict = g_ptr_array_index (conflicts, 0);
-  g_assert_cmpint (just_sync_conflict_get_resolution (conflict), ==, JUST_SYNC_RESOLUTION_LOCAL);
-  assert_records_equal (just_sync_conflict_get_loser (conflict), remote);
-  assert_records_equal (just_sync_conflict_get_winner (conflict), local);
+  assert_one_conflict (f, JUST_SYNC_RESOLUTION_LOCAL, local, remote);
 
   /* Re-reading the version that lost is not a second conflict. */
   again = apply (f, f->scope, delta_take (just_sync_record_ref (remote), NULL), f->lww);
   g_assert_cmpuint (just_sync_apply_result_get_conflicts (again)->len, ==, 0);
-  g_clear_pointer (&conflicts, g_ptr_array_unref);
-  conflicts = LOCAL (f, list_conflicts, f->scope);
-  g_assert_cmpuint (conflicts->len, ==, 1);
+  assert_one_conflict (f, JUST_SYNC_RESOLUTION_LOCAL, local, remote);
 }
 
 /* The store asks the resolver it is given, with (local, remote). */
@@ -1227,21 +1232,18 @@ local_apply_asks_resolver (LocalFixture  *f,
       g_autoptr(TestFixedResolver) resolver = test_fixed_resolver_new (cases[i].answer);
       g_autoptr(JustSyncRecord) local = rec (id, "{\"side\":\"local\"}", cases[i].local_at);
       g_autoptr(JustSyncRecord) remote = rec (id, "{\"side\":\"remote\"}", cases[i].remote_at);
-      g_autoptr(GPtrArray) queued = NULL;
       g_autoptr(JustSyncApplyResult) result = NULL;
       g_autoptr(JustSyncRecord) got = NULL;
       g_autoptr(GPtrArray) ops = NULL;
+      GPtrArray *conflicts;
 
-      pull_row (f, f->scope, rec (id, "{\"side\":\"base\"}", T0 + MS));
-      queued = upsert (f, f->scope, just_sync_record_ref (local), NULL);
-      result = apply (f, f->scope, delta_take (just_sync_record_ref (remote), NULL),
-                      JUST_SYNC_CONFLICT_RESOLVER (resolver));
-
+      result = apply_conflicting (f, local, remote, JUST_SYNC_CONFLICT_RESOLVER (resolver));
       assert_records_equal (resolver->last_local, local);
       assert_records_equal (resolver->last_remote, remote);
-      g_assert_cmpuint (just_sync_apply_result_get_conflicts (result)->len, ==, 1);
-      g_assert_cmpint (just_sync_conflict_get_resolution (g_ptr_array_index (just_sync_apply_result_get_conflicts (result), 0)),
-                       ==, cases[i].answer);
+      conflicts = just_sync_apply_result_get_conflicts (result);
+      g_assert_cmpuint (conflicts->len, ==, 1);
+      g_assert_cmpint (just_sync_conflict_get_resolution (g_ptr_array_index (conflicts, 0)), ==,
+                       cases[i].answer);
       got = get (f, f->scope, id);
       assert_records_equal (got, cases[i].answer == JUST_SYNC_RESOLUTION_LOCAL ? local : remote);
       ops = ops_of (f, f->scope);
@@ -1254,16 +1256,13 @@ static void
 local_apply_conflict_equal_stamps (LocalFixture  *f,
                                    gconstpointer  data)
 {
+  g_autoptr(JustSyncRecord) local = rec ("a", "{\"title\":\"local\"}", T0 + 3 * MS);
   g_autoptr(JustSyncRecord) remote = rec ("a", "{\"title\":\"remote\"}", T0 + 3 * MS);
-  g_autoptr(GPtrArray) queued = NULL;
-  g_autoptr(JustSyncApplyResult) result = NULL;
-  g_autoptr(JustSyncRecord) got = NULL;
+  g_autoptr(JustSyncApplyResult) result = apply_conflicting (f, local, remote, f->lww);
+  g_autoptr(JustSyncRecord) got = get (f, f->scope, "a");
 
-  pull_row (f, f->scope, rec ("a", "{\"title\":\"base\"}", T0 + MS));
-  queued = upsert (f, f->scope, rec ("a", "{\"title\":\"local\"}", T0 + 3 * MS), NULL);
-  result = apply (f, f->scope, delta_take (just_sync_record_ref (remote), NULL), f->lww);
-  got = get (f, f->scope, "a");
   assert_records_equal (got, remote);
+  assert_one_conflict (f, JUST_SYNC_RESOLUTION_REMOTE, local, remote);
 }
 
 static void
