@@ -529,16 +529,23 @@ newest_op (GPtrArray  *ops,
   return NULL;
 }
 
-static guint
-n_ops_for (GPtrArray  *ops,
-           const char *id)
+/* The row shows @local, whose change still waits to be pushed, made on
+ * top of @base; returns the sequence number of that change. */
+static gint64
+assert_change_waits (LocalFixture   *f,
+                     JustSyncRecord *local,
+                     JustSyncRecord *base)
 {
-  guint n = 0;
+  const char *id = just_sync_record_get_id (local);
+  g_autoptr(GPtrArray) ops = ops_of (f, f->scope);
+  g_autoptr(JustSyncRecord) got = get (f, f->scope, id);
+  JustSyncPendingOp *op = newest_op (ops, id);
 
-  for (guint i = 0; i < ops->len; i++)
-    if (g_strcmp0 (just_sync_pending_op_get_record_id (g_ptr_array_index (ops, i)), id) == 0)
-      n++;
-  return n;
+  g_assert_nonnull (op);
+  assert_records_equal (just_sync_pending_op_get_record (op), local);
+  assert_version (just_sync_pending_op_get_base_version (op), base);
+  assert_records_equal (got, local);
+  return just_sync_pending_op_get_seq (op);
 }
 
 /* }}} */
@@ -1044,12 +1051,7 @@ local_apply_skips_base_of_pending_op (LocalFixture  *f,
       g_assert_cmpuint (just_sync_apply_result_get_count (result, JUST_SYNC_APPLY_ACKNOWLEDGED), ==, 0);
       assert_unchanged (f);
 
-      ops = ops_of (f, f->scope);
-      g_assert_nonnull (newest_op (ops, "a"));
-      assert_records_equal (just_sync_pending_op_get_record (newest_op (ops, "a")), local);
-      assert_version (just_sync_pending_op_get_base_version (newest_op (ops, "a")), base);
-      got = get (f, f->scope, "a");
-      assert_records_equal (got, local);
+      assert_change_waits (f, local, base);
       conflicts = LOCAL (f, list_conflicts, f->scope);
       g_assert_cmpuint (conflicts->len, ==, 0);
     }
@@ -1101,21 +1103,12 @@ local_apply_echo_keeps_newer_op (LocalFixture  *f,
   g_autoptr(JustSyncApplyResult) second = NULL;
   g_autoptr(GPtrArray) ops = NULL;
   g_autoptr(JustSyncRecord) got = NULL;
-  JustSyncPendingOp *op;
 
   first = apply (f, f->scope, delta_take (just_sync_record_ref (echo1), NULL), f->lww);
-  ops = ops_of (f, f->scope);
-  op = newest_op (ops, "a");
-  g_assert_nonnull (op);
-  assert_records_equal (just_sync_pending_op_get_record (op), v2);
-  assert_version (just_sync_pending_op_get_base_version (op), echo1);
-  got = get (f, f->scope, "a");
-  assert_records_equal (got, v2);
-  g_clear_pointer (&got, just_sync_record_unref);
+  assert_change_waits (f, v2, echo1);
 
   second = apply (f, f->scope, delta_take (just_sync_record_ref (echo2), NULL), f->lww);
   g_assert_cmpuint (just_sync_apply_result_get_count (second, JUST_SYNC_APPLY_ACKNOWLEDGED), ==, 1);
-  g_clear_pointer (&ops, g_ptr_array_unref);
   ops = ops_of (f, f->scope);
   g_assert_cmpuint (ops->len, ==, 0);
   got = get (f, f->scope, "a");
@@ -1197,12 +1190,7 @@ local_apply_conflict_local_wins (LocalFixture  *f,
   assert_unchanged (f);
 
   /* The local change waits, now made on top of the remote version. */
-  ops = ops_of (f, f->scope);
-  g_assert_cmpuint (n_ops_for (ops, "a"), >=, 1);
-  assert_records_equal (just_sync_pending_op_get_record (newest_op (ops, "a")), local);
-  assert_version (just_sync_pending_op_get_base_version (newest_op (ops, "a")), remote);
-  got = get (f, f->scope, "a");
-  assert_records_equal (got, local);
+  assert_change_waits (f, local, remote);
   assert_one_conflict (f, JUST_SYNC_RESOLUTION_LOCAL, local, remote);
 
   /* Re-reading the version that lost is not a second conflict. */
@@ -1350,25 +1338,15 @@ local_commit_keeps_newer_op (LocalFixture  *f,
   g_autoptr(JustSyncApplyResult) r2 = NULL;
   g_autoptr(GPtrArray) ops = NULL;
   g_autoptr(JustSyncRecord) got = NULL;
-  JustSyncPendingOp *op;
+  gint64 seq;
 
   r1 = commit (f, f->scope,
                just_sync_push_result_new_written (just_sync_pending_op_get_seq (g_ptr_array_index (q1, 0)),
                                                   reply1),
                NULL);
-  ops = ops_of (f, f->scope);
-  op = newest_op (ops, "a");
-  g_assert_nonnull (op);
-  g_assert_cmpuint (n_ops_for (ops, "a"), ==, 1);
-  assert_records_equal (just_sync_pending_op_get_record (op), v2);
-  assert_version (just_sync_pending_op_get_base_version (op), reply1);
-  got = get (f, f->scope, "a");
-  assert_records_equal (got, v2);
-  g_clear_pointer (&got, just_sync_record_unref);
+  seq = assert_change_waits (f, v2, reply1);
 
-  r2 = commit (f, f->scope, just_sync_push_result_new_written (just_sync_pending_op_get_seq (op), reply2),
-               NULL);
-  g_clear_pointer (&ops, g_ptr_array_unref);
+  r2 = commit (f, f->scope, just_sync_push_result_new_written (seq, reply2), NULL);
   ops = ops_of (f, f->scope);
   g_assert_cmpuint (ops->len, ==, 0);
   got = get (f, f->scope, "a");
