@@ -740,8 +740,14 @@ test_transient_retry (Fixture       *fixture,
   g_assert_nonnull (just_sync_orchestrator_get_last_error (fixture->a.orchestrator));
 
   g_signal_connect_swapped (fixture->a.orchestrator, "sync-finished", G_CALLBACK (count_signal_cb), &finished);
-  while (just_sync_memory_remote_store_server_get (fixture->remote, fixture->scope, "r1") == NULL)
-    test_wait_ms (5);
+  for (;;)
+    {
+      g_autoptr(JustSyncRecord) pushed = just_sync_memory_remote_store_server_get (fixture->remote,
+                                                                                   fixture->scope, "r1");
+      if (pushed != NULL)
+        break;
+      test_wait_ms (5);
+    }
   g_assert_cmpuint (finished, >=, 2);
   while (just_sync_orchestrator_get_state (fixture->a.orchestrator) != JUST_SYNC_STATE_IDLE)
     test_wait_ms (5);
@@ -849,7 +855,11 @@ test_reconcile_hard_delete (Fixture       *fixture,
   /* pull-only view: a plain sync cannot see the hard delete */
   test_network_monitor_set_available (fixture->a.monitor, TRUE);
   result = sync_ok (&fixture->a, fixture->scope);
-  g_assert_nonnull (test_local_get (fixture->a.local, fixture->scope, "gone"));
+  {
+    g_autoptr(JustSyncRecord) stale = test_local_get (fixture->a.local, fixture->scope, "gone");
+
+    g_assert_nonnull (stale);
+  }
 
   just_sync_orchestrator_reconcile_async (fixture->a.orchestrator, fixture->scope, NULL, test_result_cb, NULL);
   res = test_wait_result ();

@@ -508,10 +508,12 @@ just_sync_memory_local_store_count_finish (JustSyncLocalStore  *store,
                                            GAsyncResult        *result,
                                            GError             **error)
 {
+  gssize count;
+
   g_return_val_if_fail (g_task_is_valid (result, store), 0);
 
-  gssize count = g_task_propagate_int (G_TASK (result), error);
-
+  /* Not MAX (g_task_propagate_int (…), 0): it would propagate twice. */
+  count = g_task_propagate_int (G_TASK (result), error);
   return (guint) MAX (count, 0);
 }
 
@@ -556,6 +558,15 @@ apply_one (JustSyncMemoryLocalStore *self,
       return;
     }
 
+  /* The version the local change was made on: not a conflict, and not an
+   * echo either, even when it holds every member of the change (a change
+   * that removed a member is covered by its base). */
+  if (g_strcmp0 (just_sync_pending_op_get_base_version (newest), version) == 0)
+    {
+      just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_SKIPPED);
+      return;
+    }
+
   /* Our own echo? The newest op it covers is acknowledged with every older
    * op; newer ones wait, rebased on it. */
   for (guint i = data->ops->len; i > 0; i--)
@@ -578,13 +589,6 @@ apply_one (JustSyncMemoryLocalStore *self,
           rebase_ops (data, id, version);
           just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_SKIPPED);
         }
-      return;
-    }
-
-  /* The version the local change was made on: not a conflict. */
-  if (g_strcmp0 (just_sync_pending_op_get_base_version (newest), version) == 0)
-    {
-      just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_SKIPPED);
       return;
     }
 
