@@ -171,7 +171,7 @@ proc_read_done (GObject      *object,
 
   info = g_task_propagate_pointer (G_TASK (result), &error);
   if (info == NULL)
-    g_warning ("Refusing the caller %s: %s", sender, error->message);
+    g_message ("Refusing the caller %s: %s", sender, error->message);
   lookup_complete (self, sender, info, error);
 }
 

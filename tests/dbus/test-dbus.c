@@ -2,14 +2,20 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Every test runs its own session bus (GTestDBus). Most let the bus start
- * the daemon from the test services directory, as a desktop does; the
+ * Every test runs its own private session bus. Most let the bus start the
+ * daemon from the test services directory, as a desktop does; the
  * isolation tests start it themselves with a fake /proc, to make the test's
  * connections look like sandboxed apps.
+ *
+ * The buses are dbus-daemons of our own rather than GTestDBus: GLib 2.74's
+ * GTestDBus forks a watcher that, when a test fails, can outlive it and
+ * keep the test log open until the harness times out. Ours die with the
+ * test process (PR_SET_PDEATHSIG), and so do the daemons they started.
  */
 
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <gio/gio.h>
@@ -24,7 +30,8 @@
 
 typedef struct
 {
-  GTestDBus *bus;
+  GSubprocess *bus;
+  char *address;
   GDBusConnection *client;
   GSubprocess *daemon;
   char *proc_dir;
@@ -33,8 +40,38 @@ typedef struct
 /* Set up */
 
 static void
-export_user_dirs (void)
+die_with_parent (gpointer user_data)
 {
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+static GSubprocess *
+spawn (GSubprocessFlags     flags,
+       const char * const  *argv)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  return process;
+}
+
+/* Starts a bus, activating services from @services_dir unless %NULL. */
+static void
+bus_up (Fixture    *fixture,
+        const char *services_dir)
+{
+  g_autofree char *config_path = g_build_filename (g_get_user_runtime_dir (), "bus.conf", NULL);
+  g_autofree char *config_arg = g_strconcat ("--config-file=", config_path, NULL);
+  g_autofree char *config = NULL;
+  g_autofree char *service_line = NULL;
+  g_autoptr(GDataInputStream) output = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { "dbus-daemon", "--nofork", "--print-address=1", config_arg, NULL };
+
   /* G_TEST_OPTION_ISOLATE_DIRS points the variables at /dev/null; the
    * daemon, started by the bus, must see the test's directories. */
   g_setenv ("HOME", g_get_home_dir (), TRUE);
@@ -42,6 +79,32 @@ export_user_dirs (void)
   g_setenv ("XDG_CONFIG_HOME", g_get_user_config_dir (), TRUE);
   g_setenv ("XDG_CACHE_HOME", g_get_user_cache_dir (), TRUE);
   g_setenv ("XDG_RUNTIME_DIR", g_get_user_runtime_dir (), TRUE);
+
+  service_line = services_dir != NULL
+                 ? g_strdup_printf ("  <servicedir>%s</servicedir>\n", services_dir)
+                 : g_strdup ("");
+  config = g_strdup_printf ("<busconfig>\n"
+                            "  <type>session</type>\n"
+                            "  <listen>unix:tmpdir=%s</listen>\n"
+                            "  <auth>EXTERNAL</auth>\n"
+                            "%s"
+                            "  <policy context=\"default\">\n"
+                            "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n"
+                            "    <allow eavesdrop=\"true\"/>\n"
+                            "    <allow own=\"*\"/>\n"
+                            "  </policy>\n"
+                            "</busconfig>\n",
+                            g_get_user_runtime_dir (), service_line);
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_runtime_dir (), 0700), ==, 0);
+  g_file_set_contents (config_path, config, -1, &error);
+  g_assert_no_error (error);
+
+  fixture->bus = spawn (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, argv);
+  output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fixture->bus));
+  fixture->address = g_data_input_stream_read_line (output, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (fixture->address);
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", fixture->address, TRUE);
 }
 
 static GDBusConnection *
@@ -50,7 +113,7 @@ new_connection (Fixture *fixture)
   g_autoptr(GError) error = NULL;
   GDBusConnection *connection;
 
-  connection = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (fixture->bus),
+  connection = g_dbus_connection_new_for_address_sync (fixture->address,
                                                        G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
                                                        G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
                                                        NULL, NULL, &error);
@@ -63,10 +126,7 @@ static void
 setup_activated (Fixture       *fixture,
                  gconstpointer  user_data)
 {
-  export_user_dirs ();
-  fixture->bus = g_test_dbus_new (G_TEST_DBUS_NONE);
-  g_test_dbus_add_service_dir (fixture->bus, TEST_SERVICES_DIR);
-  g_test_dbus_up (fixture->bus);
+  bus_up (fixture, TEST_SERVICES_DIR);
   fixture->client = new_connection (fixture);
 }
 
@@ -99,13 +159,13 @@ wait_for_owner (GDBusConnection *connection,
   return FALSE;
 }
 
-static void
-spawn_daemon (Fixture    *fixture,
-              const char *first_arg,
-              ...)
+/* Starts justsyncd with the arguments, NULL-terminated. */
+static GSubprocess *
+spawn_justsyncd (GSubprocessFlags  flags,
+                 const char       *first_arg,
+                 ...)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
   const char *arg;
   va_list args;
 
@@ -116,10 +176,7 @@ spawn_daemon (Fixture    *fixture,
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
-  fixture->daemon = g_subprocess_newv ((const char * const *) argv->pdata,
-                                       G_SUBPROCESS_FLAGS_NONE, &error);
-  g_assert_no_error (error);
-  g_assert_true (wait_for_owner (fixture->client, TRUE));
+  return spawn (flags, (const char * const *) argv->pdata);
 }
 
 /* A bus without activation, and a daemon that looks for callers in a fake
@@ -130,14 +187,13 @@ setup_sandboxes (Fixture       *fixture,
 {
   g_autofree char *proc_arg = NULL;
 
-  export_user_dirs ();
-  fixture->bus = g_test_dbus_new (G_TEST_DBUS_NONE);
-  g_test_dbus_up (fixture->bus);
+  bus_up (fixture, NULL);
   fixture->client = new_connection (fixture);
 
   fixture->proc_dir = g_build_filename (g_get_user_runtime_dir (), "proc", NULL);
   proc_arg = g_strconcat ("--proc-path=", fixture->proc_dir, NULL);
-  spawn_daemon (fixture, proc_arg, "--no-idle-exit", NULL);
+  fixture->daemon = spawn_justsyncd (G_SUBPROCESS_FLAGS_NONE, proc_arg, "--no-idle-exit", NULL);
+  g_assert_true (wait_for_owner (fixture->client, TRUE));
 }
 
 /* A bus without activation, for tests that start daemons themselves. */
@@ -145,9 +201,7 @@ static void
 setup_bare (Fixture       *fixture,
             gconstpointer  user_data)
 {
-  export_user_dirs ();
-  fixture->bus = g_test_dbus_new (G_TEST_DBUS_NONE);
-  g_test_dbus_up (fixture->bus);
+  bus_up (fixture, NULL);
   fixture->client = new_connection (fixture);
 }
 
@@ -163,8 +217,11 @@ teardown (Fixture       *fixture,
     }
   g_dbus_connection_close_sync (fixture->client, NULL, NULL);
   g_clear_object (&fixture->client);
-  g_test_dbus_down (fixture->bus);
+  /* Activated daemons leave when their bus does. */
+  g_subprocess_send_signal (fixture->bus, SIGTERM);
+  g_subprocess_wait (fixture->bus, NULL, NULL);
   g_clear_object (&fixture->bus);
+  g_clear_pointer (&fixture->address, g_free);
   g_clear_pointer (&fixture->proc_dir, g_free);
 }
 
@@ -1007,7 +1064,9 @@ static void
 test_no_idle_exit (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  spawn_daemon (fixture, "--idle-timeout=1", "--no-idle-exit", NULL);
+  fixture->daemon = spawn_justsyncd (G_SUBPROCESS_FLAGS_NONE, "--idle-timeout=1",
+                                     "--no-idle-exit", NULL);
+  g_assert_true (wait_for_owner (fixture->client, TRUE));
   g_usleep (2500 * 1000);
   g_assert_true (name_has_owner (fixture->client));
 }
@@ -1021,20 +1080,18 @@ test_replace (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   guint32 first_pid;
 
-  spawn_daemon (fixture, "--no-idle-exit", NULL);
+  fixture->daemon = spawn_justsyncd (G_SUBPROCESS_FLAGS_NONE, "--no-idle-exit", NULL);
+  g_assert_true (wait_for_owner (fixture->client, TRUE));
   first_pid = daemon_pid (fixture->client);
 
   /* Without --replace, a second instance gives up. */
-  second = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error, JUSTSYNCD, NULL);
-  g_assert_no_error (error);
+  second = spawn_justsyncd (G_SUBPROCESS_FLAGS_STDERR_SILENCE, NULL);
   g_subprocess_wait_check (second, NULL, &error);
   g_assert_nonnull (error);
   g_clear_error (&error);
 
   /* With it, the first one leaves, cleanly. */
-  third = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, JUSTSYNCD, "--replace",
-                            "--no-idle-exit", NULL);
-  g_assert_no_error (error);
+  third = spawn_justsyncd (G_SUBPROCESS_FLAGS_NONE, "--replace", "--no-idle-exit", NULL);
   g_subprocess_wait_check (fixture->daemon, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (wait_for_owner (fixture->client, TRUE));
