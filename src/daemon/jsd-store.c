@@ -475,17 +475,12 @@ open_finish_remote (JsdStore *self,
   open_complete (self, NULL);
 }
 
-static gboolean
-use_remote (JsdStore         *self,
-            JsdRemoteConfig  *config,
-            GError          **error)
+static void
+use_remote (JsdStore            *self,
+            JustSyncRemoteStore *remote)
 {
-  g_autoptr(JustSyncRemoteStore) remote = NULL;
   g_autoptr(GNetworkMonitor) monitor = NULL;
   g_autoptr(JustSyncOrchestrator) orchestrator = NULL;
-
-  if ((remote = jsd_remote_config_create_remote (config, error)) == NULL)
-    return FALSE;
 
   /* An in-process remote is reachable without a network. */
   monitor = JUST_SYNC_IS_MEMORY_REMOTE_STORE (remote)
@@ -495,7 +490,6 @@ use_remote (JsdStore         *self,
 
   g_set_object (&self->remote, remote);
   set_orchestrator (self, orchestrator);
-  return TRUE;
 }
 
 static void
@@ -519,26 +513,23 @@ credentials_looked_up (GObject      *object,
 /* Sets up the remote: the one in the options, else the current one, else
  * the saved one. A new remote that logs in without credentials in the
  * call looks them up in the keyring first. */
+/* Sets up the remote: the one in the options, else the current one, else
+ * the saved one. A new remote that logs in without credentials in the
+ * call looks them up in the keyring first. */
 static void
 open_remote (JsdStore *self,
              OpenData *data)
 {
   g_autoptr(JsdRemoteConfig) config = NULL;
+  g_autoptr(JustSyncRemoteStore) remote = NULL;
+  gboolean from_options = FALSE;
   GError *error = NULL;
 
-  if (data->config != NULL)
+  if (data->config != NULL &&
+      (self->config == NULL || !jsd_remote_config_equal (self->config, data->config)))
     {
-      if (self->config != NULL && jsd_remote_config_equal (self->config, data->config))
-        {
-          open_finish_remote (self, data);
-          return;
-        }
       config = g_steal_pointer (&data->config);
-      if (!jsd_remote_config_save (config, self->config_path, &error))
-        {
-          open_complete (self, error);
-          return;
-        }
+      from_options = TRUE;
     }
   else if (self->config != NULL)
     {
@@ -558,11 +549,15 @@ open_remote (JsdStore *self,
       return;
     }
 
-  if (!use_remote (self, config, &error))
+  /* A new remote from the options is remembered once it works. */
+  if ((remote = jsd_remote_config_create_remote (config, &error)) == NULL ||
+      (from_options && !jsd_remote_config_save (config, self->config_path, &error)))
     {
       open_complete (self, error);
       return;
     }
+
+  use_remote (self, remote);
   g_clear_pointer (&self->config, jsd_remote_config_free);
   self->config = g_steal_pointer (&config);
 
