@@ -45,6 +45,21 @@ http_test_sleep (guint msec)
     g_main_context_iteration (NULL, TRUE);
 }
 
+gboolean
+http_test_wait_count (guint *counter,
+                      guint  target,
+                      guint  timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (timeout_ms, set_flag_cb, &timed_out);
+
+  while (*counter < target && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+  return *counter >= target;
+}
+
 SoupServer *
 http_test_server_new (char **out_url)
 {

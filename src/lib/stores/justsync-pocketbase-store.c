@@ -554,9 +554,10 @@ record_from_item (JustSyncPocketbaseStore  *self,
       return NULL;
     }
 
+  /* In the server's member order, so payload texts are stable. */
   payload = json_object_new ();
-  json_object_iter_init (&iter, item);
-  while (json_object_iter_next (&iter, &name, &value))
+  json_object_iter_init_ordered (&iter, item);
+  while (json_object_iter_next_ordered (&iter, &name, &value))
     {
       if (is_system_field (name) ||
           g_strcmp0 (name, target->soft_delete_field) == 0 ||
@@ -760,7 +761,10 @@ ensure_auth_async (JustSyncPocketbaseStore *self,
 
   if (has_credentials (self))
     {
-      if (self->token != NULL && !token_expired (self, self->token_margin) &&
+      /* A token whose expiry cannot be read is no PocketBase token we can
+       * trust to stay valid: PocketBase would silently take it for a guest. */
+      if (self->token != NULL && self->token_expires != 0 &&
+          !token_expired (self, self->token_margin) &&
           g_strcmp0 (stale_token, self->token) != 0)
         {
           g_task_return_boolean (task, TRUE);
@@ -1206,8 +1210,8 @@ build_upsert_body (JustSyncPocketbaseStore  *self,
   const char *name;
   JsonNode *value;
 
-  json_object_iter_init (&iter, just_sync_record_get_payload (record));
-  while (json_object_iter_next (&iter, &name, &value))
+  json_object_iter_init_ordered (&iter, just_sync_record_get_payload (record));
+  while (json_object_iter_next_ordered (&iter, &name, &value))
     {
       const char *key_value = just_sync_scope_get_key (data->scope, name);
 
