@@ -100,6 +100,7 @@ struct _HttpTestProxy
   char *upstream;
 
   HttpTestFault fault;
+  guint fault_skip;
   guint fault_count;
   char *fault_prefix;
   guint fault_status;
@@ -237,6 +238,11 @@ take_fault (HttpTestProxy *self,
   if (self->fault_count == 0 ||
       (self->fault_prefix != NULL && !g_str_has_prefix (path, self->fault_prefix)))
     return HTTP_TEST_FAULT_NONE;
+  if (self->fault_skip > 0)
+    {
+      self->fault_skip--;
+      return HTTP_TEST_FAULT_NONE;
+    }
   self->fault_count--;
   return self->fault;
 }
@@ -341,6 +347,7 @@ http_test_proxy_set_fault (HttpTestProxy *self,
                            guint          delay_ms)
 {
   self->fault = fault;
+  self->fault_skip = 0;
   self->fault_count = count;
   g_free (self->fault_prefix);
   self->fault_prefix = g_strdup (path_prefix);
@@ -348,6 +355,13 @@ http_test_proxy_set_fault (HttpTestProxy *self,
   g_free (self->fault_retry_after);
   self->fault_retry_after = g_strdup (retry_after);
   self->fault_delay = delay_ms;
+}
+
+void
+http_test_proxy_skip (HttpTestProxy *self,
+                      guint          count)
+{
+  self->fault_skip = count;
 }
 
 guint

@@ -60,6 +60,9 @@ void           http_test_proxy_set_fault  (HttpTestProxy      *self,
                                            guint               status,
                                            const char         *retry_after,
                                            guint               delay_ms);
+/* Lets the next @count requests the fault applies to pass first. */
+void           http_test_proxy_skip       (HttpTestProxy      *self,
+                                           guint               count);
 /* How many requests reached the proxy, and the upstream, so far. */
 guint          http_test_proxy_get_n_requests   (HttpTestProxy *self);
 guint          http_test_proxy_get_n_forwarded  (HttpTestProxy *self);

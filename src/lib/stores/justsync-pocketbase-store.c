@@ -1458,6 +1458,7 @@ push_single (GTask *task)
   g_autoptr(JsonNode) body = NULL;
   g_autofree char *path = NULL;
   g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
   const char *method;
 
   if (data->single_mode == SEND_UNDECIDED)
@@ -1477,8 +1478,9 @@ push_single (GTask *task)
       return;
     }
 
+  cancellable = g_task_get_cancellable (task);
   pb_request_async (self, method, path, NULL, body, PB_REQUEST_DEFAULT,
-                    g_task_get_cancellable (task), single_sent_cb, g_steal_pointer (&task));
+                    cancellable, single_sent_cb, g_steal_pointer (&task));
 }
 
 /* --- pushes through /api/batch --- */
@@ -1643,6 +1645,7 @@ push_batch (GTask *task)
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) body = NULL;
   g_autoptr(GPtrArray) modes = g_ptr_array_new ();
+  GCancellable *cancellable;
   guint limit = self->batch_size;
 
   if (self->server_batch_limit > 0)
@@ -1700,8 +1703,9 @@ push_batch (GTask *task)
   body = json_builder_get_root (builder);
   g_object_set_data_full (G_OBJECT (task), "modes", g_steal_pointer (&modes),
                           (GDestroyNotify) g_ptr_array_unref);
+  cancellable = g_task_get_cancellable (task);
   pb_request_async (self, "POST", "/api/batch", NULL, body, PB_REQUEST_FORBIDDEN_IS_ANSWER,
-                    g_task_get_cancellable (task), batch_sent_cb, g_steal_pointer (&task));
+                    cancellable, batch_sent_cb, g_steal_pointer (&task));
 }
 
 static void
