@@ -155,6 +155,14 @@ copy_headers (SoupMessageHeaders *from,
       soup_message_headers_append (to, name, value);
 }
 
+/* One request per connection: a fault then always meets a fresh connection,
+ * which libsoup does not quietly retry as it does a stale kept-alive one. */
+static void
+close_after_reply (SoupServerMessage *msg)
+{
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+}
+
 static gboolean
 unpause_cb (gpointer user_data)
 {
@@ -223,6 +231,7 @@ forwarded_cb (GObject      *object,
   soup_server_message_set_status (forward->msg, soup_message_get_status (forward->upstream),
                                   soup_message_get_reason_phrase (forward->upstream));
   copy_headers (headers, soup_server_message_get_response_headers (forward->msg));
+  close_after_reply (forward->msg);
   soup_message_body_append_bytes (soup_server_message_get_response_body (forward->msg), body);
 
   if (forward->fault == HTTP_TEST_FAULT_DELAY)
@@ -279,6 +288,7 @@ proxy_handler (SoupServer        *server,
                                       "Retry-After", self->fault_retry_after);
       soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
                                         injected, strlen (injected));
+      close_after_reply (msg);
       return;
     }
 

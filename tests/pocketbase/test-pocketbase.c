@@ -501,6 +501,648 @@ test_paging_5000 (void)
               pushed / 1000, pulled / 1000, pages);
 }
 
+static void
+count_cb (GObject    *object,
+          GParamSpec *pspec,
+          guint      *counter)
+{
+  (*counter)++;
+}
+
+/* PocketBase takes an expired token for a guest: lists come back empty and
+ * writes fail with 404. carol's tokens last 1-2 s. */
+static void
+test_token_expiry (void)
+{
+  g_autoptr(JustSyncPocketbaseStore) carol = store_for ("CAROL");
+  g_autoptr(JustSyncPocketbaseStore) fixed = NULL;
+  g_autoptr(JustSyncPocketbaseStore) garbage = NULL;
+  g_autoptr(JustSyncScope) scope = pb_user_scope ("records", "CAROL", "expiry");
+  g_autoptr(GPtrArray) ids = new_ids (carol, 2);
+  g_autoptr(GPtrArray) more = new_ids (carol, 1);
+  g_autoptr(GPtrArray) first = push_ok (carol, scope, ids, "{\"title\":\"carol's\"}");
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) later = NULL;
+  g_autoptr(GPtrArray) garbage_rows = NULL;
+  g_autoptr(JustSyncDelta) refused = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *old_token = g_strdup (just_sync_pocketbase_store_get_token (carol));
+  guint renewals = 0;
+
+  g_assert_nonnull (old_token);
+  g_assert_cmpstr (just_sync_pocketbase_store_get_user_id (carol), ==, env_for ("CAROL", "ID"));
+  g_signal_connect (carol, "notify::token", G_CALLBACK (count_cb), &renewals);
+
+  http_test_sleep (2500);
+
+  /* The store saw the token run out and logged in again. */
+  rows = fetch_all (carol, scope);
+  g_assert_cmpuint (rows->len, ==, 2);
+  g_assert_cmpuint (renewals, >=, 1);
+  g_assert_cmpstr (just_sync_pocketbase_store_get_token (carol), !=, old_token);
+
+  http_test_sleep (2500);
+  later = push_ok (carol, scope, more, "{\"title\":\"after expiry\"}");
+  g_assert_cmpuint (renewals, >=, 2);
+
+  /* A fixed token that ran out is refused before it goes out as a guest. */
+  fixed = just_sync_pocketbase_store_new (env ("JUSTSYNC_PB_URL"));
+  just_sync_pocketbase_store_set_token (fixed, old_token);
+  refused = pb_fetch (remote (fixed), scope, NULL, 100, &error);
+  g_assert_null (refused);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_AUTH);
+  g_assert_nonnull (strstr (error->message, "expired"));
+
+  /* A token with no readable expiry is replaced by a login. */
+  garbage = store_for ("CAROL");
+  just_sync_pocketbase_store_set_token (garbage, "not-a-jwt");
+  garbage_rows = fetch_all (garbage, scope);
+  g_assert_cmpuint (garbage_rows->len, ==, 3);
+}
+
+static void
+test_soft_delete (void)
+{
+  g_autoptr(JustSyncPocketbaseStore) alice = store_for ("ALICE");
+  g_autoptr(JustSyncScope) scope = pb_user_scope ("records", "ALICE", "soft");
+  g_autoptr(GPtrArray) ids = new_ids (alice, 2);
+  g_autoptr(GPtrArray) written = push_ok (alice, scope, ids, "{\"title\":\"to delete\"}");
+  g_autoptr(GPtrArray) ops = ops_new ();
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) revived = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(JsonObject) raw = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *missing = new_id (alice);
+  g_autofree char *victim = g_strdup (g_ptr_array_index (ids, 0));
+  JustSyncPushResult *result;
+  JustSyncRecord *reply, *pulled;
+
+  g_ptr_array_add (ops, pb_delete_op (10, victim));
+  g_ptr_array_add (ops, pb_delete_op (11, missing));
+  results = pb_delete (remote (alice), scope, ops, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (results->len, ==, 2);
+
+  /* The server's soft-deleted row comes back as a tombstone. */
+  result = pb_find_result (results, victim);
+  g_assert_cmpint (just_sync_push_result_get_status (result), ==, JUST_SYNC_PUSH_WRITTEN);
+  g_assert_cmpint (just_sync_push_result_get_seq (result), ==, 10);
+  reply = just_sync_push_result_get_reply (result);
+  g_assert_true (just_sync_record_is_deleted (reply));
+  /* The op's deletion time, at PocketBase's millisecond resolution. */
+  g_assert_cmpint (just_sync_record_get_deleted_at (reply), ==,
+                   just_sync_record_get_deleted_at (just_sync_pending_op_get_record (g_ptr_array_index (ops, 0))) / 1000 * 1000);
+  g_assert_false (json_object_has_member (just_sync_record_get_payload (reply), "deleted_at"));
+  raw = admin_get ("records", victim);
+  g_assert_nonnull (raw);
+  g_assert_cmpstr (json_object_get_string_member (raw, "deleted_at"), !=, "");
+
+  /* Deleting what the server does not have is a success. */
+  result = pb_find_result (results, missing);
+  g_assert_cmpint (just_sync_push_result_get_status (result), ==, JUST_SYNC_PUSH_WRITTEN);
+  g_assert_true (just_sync_record_is_deleted (just_sync_push_result_get_reply (result)));
+
+  /* A pull shows the tombstone, the same version as the reply. */
+  rows = fetch_all (alice, scope);
+  g_assert_cmpuint (rows->len, ==, 2);
+  pulled = pb_find_record (rows, victim);
+  g_assert_true (just_sync_record_equal (pulled, reply));
+  g_assert_cmpint (just_sync_record_get_updated_at (pulled), >=, just_sync_record_get_deleted_at (pulled) - G_USEC_PER_SEC);
+
+  /* An upsert brings the row back to life. */
+  g_clear_pointer (&ids, g_ptr_array_unref);
+  ids = g_ptr_array_new ();
+  g_ptr_array_add (ids, victim);
+  revived = push_ok (alice, scope, ids, "{\"title\":\"back\"}");
+  g_assert_false (just_sync_record_is_deleted (just_sync_push_result_get_reply (g_ptr_array_index (revived, 0))));
+  after = fetch_all (alice, scope);
+  g_assert_false (just_sync_record_is_deleted (pb_find_record (after, victim)));
+}
+
+static void
+test_hard_delete (void)
+{
+  g_autoptr(JustSyncPocketbaseStore) alice = store_for ("ALICE");
+  g_autoptr(JustSyncScope) scope = pb_user_scope ("hard_records", "ALICE", "hard");
+  g_autoptr(JustSyncScope) mapped = pb_user_scope ("plain", "ALICE", "hard2");
+  g_autoptr(JustSyncScope) notes = pb_user_scope ("notes", "ALICE", "soft2");
+  g_autoptr(GPtrArray) ids = new_ids (alice, 3);
+  g_autoptr(GPtrArray) mapped_ids = new_ids (alice, 1);
+  g_autoptr(GPtrArray) note_ids = new_ids (alice, 1);
+  g_autoptr(GPtrArray) written = push_ok (alice, scope, ids, "{\"title\":\"hard\"}");
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* `hard_records` has no deleted_at: PocketBase would ignore the field,
+   * so the store deletes for real, first noticing, then knowing it. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GPtrArray) ops = ops_new ();
+      g_autoptr(GPtrArray) results = NULL;
+      g_autoptr(JsonObject) raw = NULL;
+      JustSyncRecord *reply;
+
+      g_ptr_array_add (ops, pb_delete_op (i + 1, g_ptr_array_index (ids, i)));
+      results = pb_delete (remote (alice), scope, ops, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (just_sync_push_result_get_status (g_ptr_array_index (results, 0)), ==,
+                       JUST_SYNC_PUSH_WRITTEN);
+      reply = just_sync_push_result_get_reply (g_ptr_array_index (results, 0));
+      g_assert_true (just_sync_record_is_deleted (reply));
+      g_assert_cmpint (ABS (just_sync_record_get_deleted_at (reply) - g_get_real_time ()), <, 10 * G_USEC_PER_SEC);
+      raw = admin_get ("hard_records", g_ptr_array_index (ids, i));
+      g_assert_null (raw);
+    }
+  rows = fetch_all (alice, scope);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_nonnull (pb_find_record (rows, g_ptr_array_index (ids, 2)));
+
+  /* Mapped scopes: to a hard collection, and to a soft one. */
+  just_sync_pocketbase_store_set_collection (alice, "plain", "hard_records", NULL);
+  just_sync_pocketbase_store_set_collection (alice, "notes", "records", "deleted_at");
+  {
+    g_autoptr(GPtrArray) w1 = push_ok (alice, mapped, mapped_ids, "{\"title\":\"mapped\"}");
+    g_autoptr(GPtrArray) w2 = push_ok (alice, notes, note_ids, "{\"title\":\"note\"}");
+    g_autoptr(GPtrArray) ops1 = ops_new ();
+    g_autoptr(GPtrArray) ops2 = ops_new ();
+    g_autoptr(GPtrArray) r1 = NULL;
+    g_autoptr(GPtrArray) r2 = NULL;
+    g_autoptr(JsonObject) gone = NULL;
+    g_autoptr(JsonObject) kept = NULL;
+
+    g_ptr_array_add (ops1, pb_delete_op (1, g_ptr_array_index (mapped_ids, 0)));
+    g_ptr_array_add (ops2, pb_delete_op (2, g_ptr_array_index (note_ids, 0)));
+    r1 = pb_delete (remote (alice), mapped, ops1, &error);
+    g_assert_no_error (error);
+    r2 = pb_delete (remote (alice), notes, ops2, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (just_sync_push_result_get_status (g_ptr_array_index (r1, 0)), ==, JUST_SYNC_PUSH_WRITTEN);
+    g_assert_cmpint (just_sync_push_result_get_status (g_ptr_array_index (r2, 0)), ==, JUST_SYNC_PUSH_WRITTEN);
+    gone = admin_get ("hard_records", g_ptr_array_index (mapped_ids, 0));
+    g_assert_null (gone);
+    kept = admin_get ("records", g_ptr_array_index (note_ids, 0));
+    g_assert_cmpstr (json_object_get_string_member (kept, "deleted_at"), !=, "");
+    g_assert_cmpstr (json_object_get_string_member (kept, "tag"), ==, "soft2");
+  }
+}
+
+static void
+assert_status (GPtrArray          *results,
+               const char         *id,
+               JustSyncPushStatus  status,
+               const char         *fragment)
+{
+  JustSyncPushResult *result = pb_find_result (results, id);
+
+  g_assert_nonnull (result);
+  g_assert_cmpint (just_sync_push_result_get_status (result), ==, status);
+  if (fragment != NULL)
+    g_assert_nonnull (strstr (just_sync_push_result_get_message (result), fragment));
+}
+
+static char *
+long_title_json (void)
+{
+  g_autofree char *title = g_strnfill (5001, 'x');
+
+  return g_strdup_printf ("{\"title\":\"%s\"}", title);
+}
+
+/* One failing request rolls a whole batch back: the store reports it and
+ * sends the others again. */
+static void
+test_batch_rejections (void)
+{
+  g_autoptr(JustSyncPocketbaseStore) alice = store_for ("ALICE");
+  g_autoptr(JustSyncPocketbaseStore) bob = store_for ("BOB");
+  g_autoptr(JustSyncScope) scope = pb_user_scope ("records", "ALICE", "reject");
+  g_autoptr(JustSyncScope) bob_scope = pb_user_scope ("records", "BOB", "reject");
+  g_autoptr(GPtrArray) ids = new_ids (alice, 4);
+  g_autoptr(GPtrArray) ops = ops_new ();
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GPtrArray) bob_ops = ops_new ();
+  g_autoptr(GPtrArray) bob_results = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *too_long = long_title_json ();
+  g_autofree char *contradiction = g_strdup_printf ("{\"owner\":\"%s\"}", env_for ("BOB", "ID"));
+
+  g_ptr_array_add (ops, pb_upsert_op (1, g_ptr_array_index (ids, 0), "{\"title\":\"fine 1\"}", NULL));
+  g_ptr_array_add (ops, pb_upsert_op (2, g_ptr_array_index (ids, 1), too_long, NULL));
+  g_ptr_array_add (ops, pb_upsert_op (3, g_ptr_array_index (ids, 2), "{\"title\":\"fine 2\"}", NULL));
+  g_ptr_array_add (ops, pb_upsert_op (4, "BAD", "{\"title\":\"bad id\"}", NULL));
+  g_ptr_array_add (ops, pb_upsert_op (5, g_ptr_array_index (ids, 3), contradiction, NULL));
+  results = pb_upsert (remote (alice), scope, ops, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (results->len, ==, 5);
+  assert_status (results, g_ptr_array_index (ids, 0), JUST_SYNC_PUSH_WRITTEN, NULL);
+  assert_status (results, g_ptr_array_index (ids, 1), JUST_SYNC_PUSH_REJECTED, "title: Must be no more than 5000");
+  assert_status (results, g_ptr_array_index (ids, 2), JUST_SYNC_PUSH_WRITTEN, NULL);
+  assert_status (results, "BAD", JUST_SYNC_PUSH_REJECTED, "id: ");
+  assert_status (results, g_ptr_array_index (ids, 3), JUST_SYNC_PUSH_REJECTED, "key of the scope");
+
+  rows = fetch_all (alice, scope);
+  g_assert_cmpuint (rows->len, ==, 2);
+
+  /* bob cannot take alice's row by its id: the rule hides it (404). */
+  g_ptr_array_add (bob_ops, pb_upsert_op (1, g_ptr_array_index (ids, 0), "{\"title\":\"bob was here\"}", NULL));
+  bob_results = pb_upsert (remote (bob), bob_scope, bob_ops, &error);
+  g_assert_no_error (error);
+  assert_status (bob_results, g_ptr_array_index (ids, 0), JUST_SYNC_PUSH_REJECTED, NULL);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = fetch_all (alice, scope);
+  g_assert_cmpstr (json_object_get_string_member (just_sync_record_get_payload (pb_find_record (rows, g_ptr_array_index (ids, 0))), "title"),
+                   ==, "fine 1");
+}
+
+/* A batch size above the server's maxRequests (50) is learned down. */
+static void
+test_batch_limit (void)
+{
+  g_autoptr(JustSyncPocketbaseStore) alice = store_for ("ALICE");
+  g_autoptr(JustSyncScope) scope = pb_user_scope ("records", "ALICE", "limit");
+  g_autoptr(GPtrArray) ids = new_ids (alice, 120);
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+
+  just_sync_pocketbase_store_set_batch_size (alice, 80);
+  results = push_ok (alice, scope, ids, "{\"title\":\"many\"}");
+  rows = fetch_all (alice, scope);
+  g_assert_cmpuint (rows->len, ==, 120);
+}
+
+/* PocketBase's default: no batch API. Records go one by one. */
+static void
+test_batch_disabled (void)
+{
+  g_autoptr(JustSyncPocketbaseStore) alice = store_for ("ALICE");
+  g_autoptr(JustSyncScope) scope = pb_user_scope ("records", "ALICE", "nobatch");
+  g_autoptr(GPtrArray) ids = new_ids (alice, 5);
+  g_autoptr(GPtrArray) ops = ops_new ();
+  g_autoptr(GPtrArray) second = ops_new ();
+  g_autoptr(GPtrArray) deletes = ops_new ();
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GPtrArray) results2 = NULL;
+  g_autoptr(GPtrArray) deleted = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *too_long = long_title_json ();
+  g_autofree char *missing = new_id (alice);
+  g_autofree char *version = NULL;
+
+  set_batch_enabled (FALSE);
+
+  g_ptr_array_add (ops, pb_upsert_op (1, g_ptr_array_index (ids, 0), "{\"title\":\"new a\"}", NULL));
+  g_ptr_array_add (ops, pb_upsert_op (2, g_ptr_array_index (ids, 1), "{\"title\":\"new b\"}", NULL));
+  g_ptr_array_add (ops, pb_upsert_op (3, g_ptr_array_index (ids, 2), too_long, NULL));
+  results = pb_upsert (remote (alice), scope, ops, &error);
+  g_assert_no_error (error);
+  assert_status (results, g_ptr_array_index (ids, 0), JUST_SYNC_PUSH_WRITTEN, NULL);
+  assert_status (results, g_ptr_array_index (ids, 1), JUST_SYNC_PUSH_WRITTEN, NULL);
+  assert_status (results, g_ptr_array_index (ids, 2), JUST_SYNC_PUSH_REJECTED, "title");
+
+  version = just_sync_record_dup_version (just_sync_push_result_get_reply (pb_find_result (results, g_ptr_array_index (ids, 0))));
+  /* An update of a row the server has (PATCH), one with a base the server
+   * lost (PATCH 404, then POST), and one without a base that exists (POST
+   * not unique, then PATCH). */
+  g_ptr_array_add (second, pb_upsert_op (4, g_ptr_array_index (ids, 0), "{\"title\":\"a v2\"}", version));
+  g_ptr_array_add (second, pb_upsert_op (5, g_ptr_array_index (ids, 3), "{\"title\":\"lost\"}", version));
+  g_ptr_array_add (second, pb_upsert_op (6, g_ptr_array_index (ids, 1), "{\"title\":\"b v2\"}", NULL));
+  results2 = pb_upsert (remote (alice), scope, second, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < results2->len; i++)
+    g_assert_cmpint (just_sync_push_result_get_status (g_ptr_array_index (results2, i)), ==, JUST_SYNC_PUSH_WRITTEN);
+
+  g_ptr_array_add (deletes, pb_delete_op (7, g_ptr_array_index (ids, 1)));
+  g_ptr_array_add (deletes, pb_delete_op (8, missing));
+  deleted = pb_delete (remote (alice), scope, deletes, &error);
+  g_assert_no_error (error);
+  assert_status (deleted, g_ptr_array_index (ids, 1), JUST_SYNC_PUSH_WRITTEN, NULL);
+  assert_status (deleted, missing, JUST_SYNC_PUSH_WRITTEN, NULL);
+
+  set_batch_enabled (TRUE);
+
+  rows = fetch_all (alice, scope);
+  g_assert_cmpuint (rows->len, ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (just_sync_record_get_payload (pb_find_record (rows, g_ptr_array_index (ids, 0))), "title"), ==, "a v2");
+  g_assert_cmpstr (json_object_get_string_member (just_sync_record_get_payload (pb_find_record (rows, g_ptr_array_index (ids, 3))), "title"), ==, "lost");
+  g_assert_true (just_sync_record_is_deleted (pb_find_record (rows, g_ptr_array_index (ids, 1))));
+}
+
+static void
+changed_cb (JustSyncRemoteStore *store,
+            JustSyncScope       *scope,
+            GPtrArray           *seen)
+{
+  g_ptr_array_add (seen, just_sync_scope_ref (scope));
+}
+
+static void
+test_realtime (void)
+{
+  g_autoptr(JustSyncPocketbaseStore) watcher = store_for ("ALICE");
+  g_autoptr(JustSyncPocketbaseStore) writer = store_for ("ALICE");
+  g_autoptr(JustSyncPocketbaseStore) bob = store_for ("BOB");
+  g_autoptr(JustSyncScope) scope = pb_user_scope ("records", "ALICE", "realtime");
+  g_autoptr(JustSyncScope) other = pb_user_scope ("records", "ALICE", "realtime-other");
+  g_autoptr(JustSyncScope) bob_scope = pb_user_scope ("records", "BOB", "realtime");
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_scope_unref);
+  g_autoptr(GPtrArray) ids1 = new_ids (writer, 1);
+  g_autoptr(GPtrArray) ids2 = new_ids (writer, 1);
+  g_autoptr(GPtrArray) ids3 = new_ids (bob, 1);
+  g_autoptr(GPtrArray) ids4 = new_ids (writer, 1);
+  g_autoptr(GPtrArray) w1 = NULL, w2 = NULL, w3 = NULL, w4 = NULL;
+
+  g_signal_connect (watcher, "remote-changed", G_CALLBACK (changed_cb), seen);
+  just_sync_remote_store_watch (remote (watcher), scope);
+  /* Let it connect and subscribe. */
+  http_test_sleep (500);
+
+  /* Rows of another tag, or another user's rows, are not this scope's. */
+  w1 = push_ok (writer, other, ids1, "{\"title\":\"elsewhere\"}");
+  w3 = push_ok (bob, bob_scope, ids3, "{\"title\":\"bob's\"}");
+  http_test_sleep (500);
+  g_assert_cmpuint (seen->len, ==, 0);
+
+  w2 = push_ok (writer, scope, ids2, "{\"title\":\"here\"}");
+  g_assert_true (http_test_wait_count (&seen->len, 1, 5000));
+  g_assert_true (just_sync_scope_equal (g_ptr_array_index (seen, 0), scope));
+
+  /* Unwatched: no more hints. */
+  just_sync_remote_store_unwatch (remote (watcher), scope);
+  w4 = push_ok (writer, scope, ids4, "{\"title\":\"unheard\"}");
+  http_test_sleep (500);
+  g_assert_cmpuint (seen->len, ==, 1);
+}
+
+static void
+test_server_time (void)
+{
+  g_autoptr(JustSyncPocketbaseStore) guest = just_sync_pocketbase_store_new (env ("JUSTSYNC_PB_URL"));
+  gboolean sub_second = FALSE;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gint64 now = pb_server_time (remote (guest), &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (ABS (now - g_get_real_time ()), <, 2 * G_USEC_PER_SEC);
+      /* Milliseconds from /api/justsync/time, not the Date header's seconds. */
+      g_assert_cmpint (now % 1000, ==, 0);
+      sub_second |= now % G_USEC_PER_SEC != G_USEC_PER_SEC / 2;
+      http_test_sleep (3);
+    }
+  g_assert_true (sub_second);
+}
+
+/* --- fault injection: a proxy between the store and PocketBase --------- */
+
+typedef struct
+{
+  HttpTestProxy *proxy;
+  JustSyncPocketbaseStore *store;   /* alice, through the proxy */
+  JustSyncPocketbaseStore *direct;  /* alice, straight to the server */
+  JustSyncScope *scope;
+} Faults;
+
+static void
+faults_setup (Faults        *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JustSyncDelta) delta = NULL;
+
+  fixture->proxy = http_test_proxy_new (env ("JUSTSYNC_PB_URL"));
+  fixture->store = store_at (http_test_proxy_get_url (fixture->proxy), "ALICE");
+  fixture->direct = store_for ("ALICE");
+  fixture->scope = pb_user_scope ("records", "ALICE", data);
+  /* Log in through the proxy before any fault. */
+  delta = pb_fetch (remote (fixture->store), fixture->scope, NULL, 10, &error);
+  g_assert_no_error (error);
+}
+
+static void
+faults_teardown (Faults        *fixture,
+                 gconstpointer  data)
+{
+  g_clear_object (&fixture->store);
+  g_clear_object (&fixture->direct);
+  g_clear_pointer (&fixture->scope, just_sync_scope_unref);
+  g_clear_pointer (&fixture->proxy, http_test_proxy_free);
+}
+
+static GPtrArray *
+upsert_ops (GPtrArray  *ids,
+            const char *json)
+{
+  GPtrArray *ops = ops_new ();
+
+  for (guint i = 0; i < ids->len; i++)
+    g_ptr_array_add (ops, pb_upsert_op (i + 1, g_ptr_array_index (ids, i), json, NULL));
+  return ops;
+}
+
+static void
+assert_fetch_fails (Faults        *fixture,
+                    JustSyncError  code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JustSyncDelta) delta = pb_fetch (remote (fixture->store), fixture->scope, NULL, 100, &error);
+
+  g_assert_null (delta);
+  g_assert_error (error, JUST_SYNC_ERROR, (int) code);
+  g_assert_true (just_sync_error_is_transient (error));
+}
+
+static void
+test_fault_server_error (Faults        *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GPtrArray) ids = new_ids (fixture->store, 3);
+  g_autoptr(GPtrArray) ops = upsert_ops (ids, "{\"title\":\"503\"}");
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+
+  http_test_proxy_set_fault (fixture->proxy, HTTP_TEST_FAULT_STATUS, 1, "/api/collections/records",
+                             500, NULL, 0);
+  assert_fetch_fails (fixture, JUST_SYNC_ERROR_SERVER);
+
+  /* 429 with Retry-After: every op waits as long as the server asked. */
+  http_test_proxy_set_fault (fixture->proxy, HTTP_TEST_FAULT_STATUS, 1, "/api/batch", 429, "3", 0);
+  results = pb_upsert (remote (fixture->store), fixture->scope, ops, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (results->len, ==, 3);
+  for (guint i = 0; i < results->len; i++)
+    {
+      JustSyncPushResult *result = g_ptr_array_index (results, i);
+
+      g_assert_cmpint (just_sync_push_result_get_status (result), ==, JUST_SYNC_PUSH_RETRY);
+      g_assert_cmpint (just_sync_push_result_get_retry_after (result), ==, 3 * G_USEC_PER_SEC);
+    }
+  rows = fetch_all (fixture->direct, fixture->scope);
+  g_assert_cmpuint (rows->len, ==, 0);
+}
+
+static void
+test_fault_partial_push (Faults        *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GPtrArray) ids = new_ids (fixture->store, 120);
+  g_autoptr(GPtrArray) ops = upsert_ops (ids, "{\"title\":\"partial\"}");
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  guint written = 0, retry = 0;
+
+  /* The first batch of 50 goes through, the second meets a 503. */
+  http_test_proxy_set_fault (fixture->proxy, HTTP_TEST_FAULT_STATUS, 1, "/api/batch", 503, "1", 0);
+  http_test_proxy_skip (fixture->proxy, 1);
+  results = pb_upsert (remote (fixture->store), fixture->scope, ops, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (results->len, ==, 120);
+  for (guint i = 0; i < results->len; i++)
+    {
+      JustSyncPushStatus status = just_sync_push_result_get_status (g_ptr_array_index (results, i));
+
+      written += status == JUST_SYNC_PUSH_WRITTEN;
+      retry += status == JUST_SYNC_PUSH_RETRY;
+    }
+  g_assert_cmpuint (written, ==, 50);
+  g_assert_cmpuint (retry, ==, 70);
+  rows = fetch_all (fixture->direct, fixture->scope);
+  g_assert_cmpuint (rows->len, ==, 50);
+}
+
+static void
+test_fault_dropped (Faults        *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GPtrArray) ids = new_ids (fixture->store, 3);
+  g_autoptr(GPtrArray) ops = upsert_ops (ids, "{\"title\":\"dropped\"}");
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+
+  http_test_proxy_set_fault (fixture->proxy, HTTP_TEST_FAULT_DROP, 1, "/api/collections/records", 0, NULL, 0);
+  assert_fetch_fails (fixture, JUST_SYNC_ERROR_NETWORK);
+
+  /* Nothing reached the server: the call fails as a whole, transiently. */
+  http_test_proxy_set_fault (fixture->proxy, HTTP_TEST_FAULT_DROP, 1, "/api/batch", 0, NULL, 0);
+  results = pb_upsert (remote (fixture->store), fixture->scope, ops, &error);
+  g_assert_null (results);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_NETWORK);
+  g_assert_true (just_sync_error_is_transient (error));
+  rows = fetch_all (fixture->direct, fixture->scope);
+  g_assert_cmpuint (rows->len, ==, 0);
+}
+
+/* The server wrote, the reply was lost: pushing again is harmless. */
+static void
+test_fault_lost_reply (Faults        *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GPtrArray) ids = new_ids (fixture->store, 5);
+  g_autoptr(GPtrArray) ops = upsert_ops (ids, "{\"title\":\"lost reply\",\"n\":7}");
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  http_test_proxy_set_fault (fixture->proxy, HTTP_TEST_FAULT_LOSE_REPLY, 1, "/api/batch", 0, NULL, 0);
+  results = pb_upsert (remote (fixture->store), fixture->scope, ops, &error);
+  g_assert_null (results);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_NETWORK);
+  g_clear_error (&error);
+  before = fetch_all (fixture->direct, fixture->scope);
+  g_assert_cmpuint (before->len, ==, 5);
+
+  results = pb_upsert (remote (fixture->store), fixture->scope, ops, &error);
+  g_assert_no_error (error);
+  after = fetch_all (fixture->direct, fixture->scope);
+  g_assert_cmpuint (after->len, ==, 5);
+  for (guint i = 0; i < results->len; i++)
+    {
+      JustSyncPushResult *result = g_ptr_array_index (results, i);
+      JustSyncRecord *pulled = pb_find_record (after, just_sync_push_result_get_record_id (result));
+      JustSyncRecord *first = pb_find_record (before, just_sync_push_result_get_record_id (result));
+
+      g_assert_cmpint (just_sync_push_result_get_status (result), ==, JUST_SYNC_PUSH_WRITTEN);
+      g_assert_true (just_sync_record_equal (pulled, just_sync_push_result_get_reply (result)));
+      /* Same content as the first, lost, write. */
+      g_assert_cmpstr (just_sync_record_get_content_hash (pulled), ==, just_sync_record_get_content_hash (first));
+    }
+}
+
+static void
+test_fault_truncated (Faults        *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GPtrArray) ids = new_ids (fixture->store, 20);
+  g_autoptr(GPtrArray) written = push_ok (fixture->store, fixture->scope, ids, "{\"title\":\"a page long enough to cut\"}");
+  g_autoptr(GPtrArray) rows = NULL;
+
+  http_test_proxy_set_fault (fixture->proxy, HTTP_TEST_FAULT_TRUNCATE, 1, "/api/collections/records", 0, NULL, 0);
+  assert_fetch_fails (fixture, JUST_SYNC_ERROR_NETWORK);
+  rows = fetch_all (fixture->store, fixture->scope);
+  g_assert_cmpuint (rows->len, ==, 20);
+}
+
+static void
+test_fault_slow (Faults        *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+  gint64 start;
+
+  just_sync_pocketbase_store_set_timeout (fixture->store, 1);
+  http_test_proxy_set_fault (fixture->proxy, HTTP_TEST_FAULT_DELAY, 1, "/api/collections/records", 0, NULL, 2500);
+  start = g_get_monotonic_time ();
+  assert_fetch_fails (fixture, JUST_SYNC_ERROR_NETWORK);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+
+  /* A delay within the limit is only a delay. */
+  just_sync_pocketbase_store_set_timeout (fixture->store, 5);
+  http_test_proxy_set_fault (fixture->proxy, HTTP_TEST_FAULT_DELAY, 1, "/api/collections/records", 0, NULL, 300);
+  rows = fetch_all (fixture->store, fixture->scope);
+  g_assert_cmpuint (rows->len, ==, 0);
+}
+
+static void
+test_fault_refused_token (Faults        *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(JustSyncPocketbaseStore) fixed = just_sync_pocketbase_store_new (http_test_proxy_get_url (fixture->proxy));
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(JustSyncDelta) delta = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *login = "/api/collections/users/auth-with-password";
+  guint logins = http_test_proxy_count_forwarded (fixture->proxy, login);
+
+  /* A 401 makes the store log in again, once, and retry. */
+  http_test_proxy_set_fault (fixture->proxy, HTTP_TEST_FAULT_STATUS, 1, "/api/collections/records", 401, NULL, 0);
+  rows = fetch_all (fixture->store, fixture->scope);
+  g_assert_cmpuint (rows->len, ==, 0);
+  g_assert_cmpuint (http_test_proxy_count_forwarded (fixture->proxy, login), ==, logins + 1);
+
+  /* Twice in a row is an answer. */
+  http_test_proxy_set_fault (fixture->proxy, HTTP_TEST_FAULT_STATUS, 2, "/api/collections/records", 401, NULL, 0);
+  delta = pb_fetch (remote (fixture->store), fixture->scope, NULL, 10, &error);
+  g_assert_null (delta);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_AUTH);
+  g_clear_error (&error);
+
+  /* Without credentials there is nobody to log in as. */
+  just_sync_pocketbase_store_set_token (fixed, just_sync_pocketbase_store_get_token (fixture->store));
+  http_test_proxy_set_fault (fixture->proxy, HTTP_TEST_FAULT_STATUS, 1, "/api/collections/records", 401, NULL, 0);
+  delta = pb_fetch (remote (fixed), fixture->scope, NULL, 10, &error);
+  g_assert_null (delta);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_AUTH);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -513,6 +1155,27 @@ main (int   argc,
   g_test_add_func ("/pocketbase/scope-key-escaping", test_scope_key_escaping);
   g_test_add_func ("/pocketbase/keyset-ties", test_keyset_ties);
   g_test_add_func ("/pocketbase/paging-5000", test_paging_5000);
+  g_test_add_func ("/pocketbase/token-expiry", test_token_expiry);
+  g_test_add_func ("/pocketbase/soft-delete", test_soft_delete);
+  g_test_add_func ("/pocketbase/hard-delete", test_hard_delete);
+  g_test_add_func ("/pocketbase/batch-rejections", test_batch_rejections);
+  g_test_add_func ("/pocketbase/batch-limit", test_batch_limit);
+  g_test_add_func ("/pocketbase/batch-disabled", test_batch_disabled);
+  g_test_add_func ("/pocketbase/realtime", test_realtime);
+  g_test_add_func ("/pocketbase/server-time", test_server_time);
+
+#define FAULT(name, func) \
+  g_test_add ("/pocketbase/fault/" name, Faults, "fault-" name, faults_setup, func, faults_teardown)
+
+  FAULT ("server-error", test_fault_server_error);
+  FAULT ("partial-push", test_fault_partial_push);
+  FAULT ("dropped", test_fault_dropped);
+  FAULT ("lost-reply", test_fault_lost_reply);
+  FAULT ("truncated", test_fault_truncated);
+  FAULT ("slow", test_fault_slow);
+  FAULT ("refused-token", test_fault_refused_token);
+
+#undef FAULT
 
   return g_test_run ();
 }

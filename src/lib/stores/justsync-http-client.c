@@ -17,10 +17,20 @@
  *
  * The HTTP layer every HTTP backend shares; a backend adds only its dialect
  * (paths, queries, auth headers, how its replies read). It owns one
- * #SoupSession, sends JSON bodies, parses JSON replies from the body stream
- * (json_parser_load_from_stream_async(): the stream is read on a worker and
- * never held as text beside a second copy), enforces a deadline per request,
- * and maps every failure to one #JustSyncError:
+ * #SoupSession, sends JSON bodies, enforces a deadline per request, reads
+ * replies from the body stream and maps every failure to one #JustSyncError.
+ *
+ * A reply body is read asynchronously on the caller's main context into one
+ * buffer (sized from `Content-Length`), then parsed on a worker thread; the
+ * text is freed as soon as the tree is built, so a large page is never held
+ * twice as text and never parsed on the main thread. json-glib 1.6's
+ * json_parser_load_from_stream_async() is not used: it buffers the whole
+ * body the same way but reads the libsoup stream from a worker thread and
+ * parses in its _finish() on the caller's thread. Counting the bytes also
+ * catches a body cut short, which libsoup 3.2 does not report when the
+ * reply says `Connection: close`.
+ *
+ * The error mapping:
  *
  * - no answer (connection refused, reset, timed out, truncated body):
  *   %JUST_SYNC_ERROR_NETWORK, transient;
@@ -38,6 +48,11 @@
  */
 
 #define DEFAULT_TIMEOUT_SECONDS 30
+#define READ_CHUNK_SIZE (64 * 1024)
+/* Preallocate at most this much on a server's word; grow past it as data comes. */
+#define MAX_PREALLOCATION (16 * 1024 * 1024)
+/* A reply this large is no page of records: refuse it rather than exhaust memory. */
+#define MAX_BODY_SIZE (512 * 1024 * 1024)
 
 /* RFC 6585; libsoup 3.2 has no name for it. */
 #define STATUS_TOO_MANY_REQUESTS 429
@@ -245,6 +260,9 @@ typedef struct
   gboolean timed_out;
   gboolean stream_mode;
   JustSyncHttpResponse *response;
+  GInputStream *stream;
+  GByteArray *body;
+  goffset expected_length;          /* Content-Length, or -1 */
 } SendData;
 
 static void
@@ -259,6 +277,8 @@ send_data_free (SendData *data)
   g_clear_object (&data->request_cancellable);
   g_clear_object (&data->message);
   g_clear_pointer (&data->response, _just_sync_http_response_free);
+  g_clear_object (&data->stream);
+  g_clear_pointer (&data->body, g_byte_array_unref);
   g_free (data);
 }
 
@@ -330,41 +350,99 @@ return_response (GTask *task)
                          (GDestroyNotify) _just_sync_http_response_free);
 }
 
+/* On a worker: the tree is built, then the text freed before it is returned. */
 static void
-parse_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
+parse_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
 {
-  JsonParser *parser = JSON_PARSER (object);
-  g_autoptr(GTask) task = user_data;
-  SendData *data = g_task_get_task_data (task);
+  SendData *data = task_data;
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) error = NULL;
-  JsonNode *root;
+  gboolean parsed;
 
-  stop_deadline (data);
+  parsed = json_parser_load_from_data (parser, (const char *) data->body->data,
+                                       (gssize) data->body->len, &error);
+  g_clear_pointer (&data->body, g_byte_array_unref);
 
-  if (!json_parser_load_from_stream_finish (parser, result, &error))
+  if (parsed)
+    data->response->body = json_parser_steal_root (parser);
+  else if (_just_sync_http_response_is_success (data->response))
     {
-      if (error->domain != JSON_PARSER_ERROR)
-        {
-          return_transport_error (task, error, TRUE);
-          return;
-        }
-      /* An error status keeps its meaning without a readable body. */
-      if (!_just_sync_http_response_is_success (data->response))
-        {
-          return_response (task);
-          return;
-        }
       g_task_return_new_error (task, JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER,
                                _("The server sent malformed JSON (HTTP %u): %s"),
                                data->response->status, error->message);
       return;
     }
-
-  if ((root = json_parser_steal_root (parser)) != NULL)
-    data->response->body = root;
+  /* An error status keeps its meaning without a readable body. */
   return_response (task);
+}
+
+static void read_body (GTask *task);
+
+static void
+read_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SendData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  gsize filled = data->body->len - READ_CHUNK_SIZE;
+  gssize n;
+
+  n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, &error);
+  g_byte_array_set_size (data->body, filled + MAX (n, 0));
+  if (n < 0)
+    {
+      stop_deadline (data);
+      return_transport_error (task, error, TRUE);
+      return;
+    }
+
+  if (n > 0)
+    {
+      if (data->body->len > MAX_BODY_SIZE)
+        {
+          stop_deadline (data);
+          g_task_return_new_error (task, JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER,
+                                   _("The server’s reply is larger than %u MiB"),
+                                   MAX_BODY_SIZE / (1024 * 1024));
+          return;
+        }
+      read_body (g_steal_pointer (&task));
+      return;
+    }
+
+  stop_deadline (data);
+  if (data->expected_length >= 0 && (goffset) data->body->len < data->expected_length)
+    {
+      g_set_error (&error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+                   _("the reply ended after %u of %" G_GOFFSET_FORMAT " bytes"),
+                   data->body->len, data->expected_length);
+      return_transport_error (task, error, TRUE);
+      return;
+    }
+
+  if (data->body->len == 0)
+    {
+      return_response (task);
+      return;
+    }
+  g_task_run_in_thread (task, parse_thread);
+}
+
+/* Reads the next chunk of the body onto the end of the buffer. */
+static void
+read_body (GTask *task)
+{
+  SendData *data = g_task_get_task_data (task);
+  gsize filled = data->body->len;
+
+  g_byte_array_set_size (data->body, filled + READ_CHUNK_SIZE);
+  g_input_stream_read_async (data->stream, data->body->data + filled, READ_CHUNK_SIZE,
+                             G_PRIORITY_DEFAULT, data->request_cancellable, read_cb, task);
 }
 
 static gboolean
@@ -388,7 +466,6 @@ send_cb (GObject      *object,
   SendData *data = g_task_get_task_data (task);
   g_autoptr(GInputStream) stream = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonParser) parser = NULL;
   SoupMessageHeaders *headers;
 
   if ((stream = soup_session_send_finish (session, result, &error)) == NULL)
@@ -438,9 +515,13 @@ send_cb (GObject      *object,
       return;
     }
 
-  parser = json_parser_new_immutable ();
-  json_parser_load_from_stream_async (parser, stream, data->request_cancellable,
-                                      parse_cb, g_steal_pointer (&task));
+  data->expected_length = -1;
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
+    data->expected_length = soup_message_headers_get_content_length (headers);
+  data->body = g_byte_array_sized_new (CLAMP (data->expected_length, 0, MAX_PREALLOCATION) +
+                                       READ_CHUNK_SIZE);
+  data->stream = g_steal_pointer (&stream);
+  read_body (g_steal_pointer (&task));
 }
 
 static void
