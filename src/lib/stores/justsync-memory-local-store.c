@@ -510,7 +510,9 @@ just_sync_memory_local_store_count_finish (JustSyncLocalStore  *store,
 {
   g_return_val_if_fail (g_task_is_valid (result, store), 0);
 
-  return (guint) MAX (g_task_propagate_int (G_TASK (result), error), 0);
+  gssize count = g_task_propagate_int (G_TASK (result), error);
+
+  return (guint) MAX (count, 0);
 }
 
 /* Applies one remote row by the rules of the sync algorithm (DESIGN.md). */
