@@ -151,8 +151,11 @@ raw_request (const char *method,
   if (token != NULL)
     soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", token);
   if (body != NULL)
-    soup_message_set_request_body_from_bytes (message, "application/json",
-                                              g_bytes_new (body, strlen (body)));
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (message, "application/json", bytes);
+    }
   reply = soup_session_send_and_read (session, message, NULL, &error);
   g_assert_no_error (error);
   if (out_status != NULL)

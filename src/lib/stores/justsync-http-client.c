@@ -662,9 +662,9 @@ _just_sync_http_client_new_message (JustSyncHttpClient *self,
     {
       g_autofree char *text = json_to_string (body, FALSE);
       gsize length = strlen (text);
+      g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&text), length);
 
-      soup_message_set_request_body_from_bytes (message, "application/json",
-                                                g_bytes_new_take (g_steal_pointer (&text), length));
+      soup_message_set_request_body_from_bytes (message, "application/json", bytes);
     }
   return message;
 }
