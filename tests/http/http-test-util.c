@@ -77,6 +77,15 @@ http_test_server_new (char **out_url)
 }
 
 void
+http_test_reply_json (SoupServerMessage *msg,
+                      guint              status,
+                      const char        *json)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, json, strlen (json));
+}
+
+void
 http_test_reply_raw (SoupServerMessage *msg,
                      const char        *raw)
 {
@@ -282,12 +291,10 @@ proxy_handler (SoupServer        *server,
     {
       static const char injected[] = "{\"data\":{},\"message\":\"Injected failure.\",\"status\":0}";
 
-      soup_server_message_set_status (msg, self->fault_status, NULL);
+      http_test_reply_json (msg, self->fault_status, injected);
       if (self->fault_retry_after != NULL)
         soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                       "Retry-After", self->fault_retry_after);
-      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
-                                        injected, strlen (injected));
       close_after_reply (msg);
       return;
     }

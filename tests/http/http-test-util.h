@@ -26,6 +26,11 @@ gboolean      http_test_wait_count        (guint              *counter,
  * trailing slash. */
 SoupServer   *http_test_server_new        (char              **out_url);
 
+/* Answers @msg with @status and the JSON text @json. */
+void          http_test_reply_json        (SoupServerMessage  *msg,
+                                           guint               status,
+                                           const char         *json);
+
 /* Takes the connection of @msg, writes @raw to it as it is and closes it:
  * for replies a well-behaved server never sends. @msg is gone after. */
 void          http_test_reply_raw         (SoupServerMessage  *msg,

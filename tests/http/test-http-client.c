@@ -21,15 +21,6 @@ typedef struct
 } Fixture;
 
 static void
-reply_json (SoupServerMessage *msg,
-            guint              status,
-            const char        *json)
-{
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, json, strlen (json));
-}
-
-static void
 reply_html (SoupServerMessage *msg,
             guint              status)
 {
@@ -49,7 +40,7 @@ handler (SoupServer        *server,
   SoupMessageHeaders *response_headers = soup_server_message_get_response_headers (msg);
 
   if (strcmp (path, "/ok") == 0)
-    reply_json (msg, 200, "{\"hello\":\"world\",\"n\":1}");
+    http_test_reply_json (msg, 200, "{\"hello\":\"world\",\"n\":1}");
   else if (strcmp (path, "/echo") == 0)
     {
       g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
@@ -62,10 +53,10 @@ handler (SoupServer        *server,
                               soup_message_headers_get_one (request_headers, "Accept"),
                               g_uri_get_query (soup_server_message_get_uri (msg)),
                               body_text);
-      reply_json (msg, 200, json);
+      http_test_reply_json (msg, 200, json);
     }
   else if (strcmp (path, "/malformed") == 0)
-    reply_json (msg, 200, "{\"items\": [1, 2");
+    http_test_reply_json (msg, 200, "{\"items\": [1, 2");
   else if (strcmp (path, "/truncated") == 0)
     http_test_reply_raw (msg, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                               "Content-Length: 100\r\n\r\n{\"items\": [1, 2, 3,");
@@ -78,7 +69,7 @@ handler (SoupServer        *server,
   else if (strcmp (path, "/bad-gateway") == 0)
     reply_html (msg, 502);
   else if (strcmp (path, "/bad-error-json") == 0)
-    reply_json (msg, 500, "{\"message\": ");
+    http_test_reply_json (msg, 500, "{\"message\": ");
   else if (strcmp (path, "/empty") == 0)
     soup_server_message_set_status (msg, 204, NULL);
   else if (strcmp (path, "/drop") == 0)
@@ -117,10 +108,10 @@ handler (SoupServer        *server,
 
           soup_message_headers_replace (response_headers, "Retry-After", date);
         }
-      reply_json (msg, status, json);
+      http_test_reply_json (msg, status, json);
     }
   else
-    reply_json (msg, 404, "{\"message\":\"no such test route\"}");
+    http_test_reply_json (msg, 404, "{\"message\":\"no such test route\"}");
 }
 
 static void
@@ -151,6 +142,22 @@ fixture_teardown (Fixture       *fixture,
 
 /* Sends a request; returns the reply or NULL with @error. */
 static JustSyncHttpResponse *
+send_with (JustSyncHttpClient  *client,
+           const char          *method,
+           const char          *path,
+           const char          *query,
+           JsonNode            *body,
+           GCancellable        *cancellable,
+           GError             **error)
+{
+  g_autoptr(SoupMessage) message = _just_sync_http_client_new_message (client, method, path, query, body);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  _just_sync_http_client_send_async (client, message, cancellable, http_test_result_cb, &result);
+  return _just_sync_http_client_send_finish (client, http_test_wait (&result), error);
+}
+
+static JustSyncHttpResponse *
 send (Fixture       *fixture,
       const char    *method,
       const char    *path,
@@ -159,13 +166,7 @@ send (Fixture       *fixture,
       GCancellable  *cancellable,
       GError       **error)
 {
-  g_autoptr(SoupMessage) message = _just_sync_http_client_new_message (fixture->client, method, path,
-                                                                        query, body);
-  g_autoptr(GAsyncResult) result = NULL;
-
-  _just_sync_http_client_send_async (fixture->client, message, cancellable,
-                                     http_test_result_cb, &result);
-  return _just_sync_http_client_send_finish (fixture->client, http_test_wait (&result), error);
+  return send_with (fixture->client, method, path, query, body, cancellable, error);
 }
 
 static void
@@ -343,8 +344,6 @@ test_connection_refused (void)
   g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
   g_autoptr(GSocketAddress) bound = NULL;
   g_autoptr(JustSyncHttpClient) client = NULL;
-  g_autoptr(SoupMessage) message = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(JustSyncHttpResponse) response = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
@@ -358,9 +357,7 @@ test_connection_refused (void)
 
   client = _just_sync_http_client_new (url, &error);
   g_assert_no_error (error);
-  message = _just_sync_http_client_new_message (client, "GET", "/ok", NULL, NULL);
-  _just_sync_http_client_send_async (client, message, NULL, http_test_result_cb, &result);
-  response = _just_sync_http_client_send_finish (client, http_test_wait (&result), &error);
+  response = send_with (client, "GET", "/ok", NULL, NULL, NULL, &error);
   g_assert_null (response);
   g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_NETWORK);
   g_assert_nonnull (strstr (error->message, "Could not reach the server"));

@@ -9,6 +9,40 @@
 
 #include "pb-test-util.h"
 
+const char *
+pb_env (const char *name)
+{
+  const char *value = g_getenv (name);
+
+  if (value == NULL)
+    g_error ("%s is not set: run this test under tests/servers/pocketbase/pb-harness", name);
+  return value;
+}
+
+static const char *
+pb_env_for (const char *who,
+            const char *what)
+{
+  g_autofree char *name = g_strdup_printf ("JUSTSYNC_PB_%s_%s", who, what);
+
+  return pb_env (name);
+}
+
+JustSyncPocketbaseStore *
+pb_store_new (const char *url,
+              const char *who)
+{
+  JustSyncPocketbaseStore *store = just_sync_pocketbase_store_new (url != NULL ? url : pb_env ("JUSTSYNC_PB_URL"));
+
+  if (strcmp (who, "ADMIN") == 0)
+    just_sync_pocketbase_store_set_credentials (store, "_superusers", pb_env ("JUSTSYNC_PB_ADMIN"),
+                                                pb_env ("JUSTSYNC_PB_PASSWORD"));
+  else
+    just_sync_pocketbase_store_set_credentials (store, pb_env_for (who, "COLLECTION"),
+                                                pb_env_for (who, "EMAIL"), pb_env_for (who, "PASSWORD"));
+  return store;
+}
+
 JustSyncScope *
 pb_scope (const char *text)
 {
@@ -24,14 +58,12 @@ pb_user_scope (const char *collection,
                const char *who,
                const char *tag)
 {
-  g_autofree char *variable = g_strdup_printf ("JUSTSYNC_PB_%s_ID", who);
-  const char *id = g_getenv (variable);
+  const char *id = pb_env_for (who, "ID");
   g_autoptr(JustSyncScope) base = pb_scope (collection);
   g_autoptr(JustSyncScope) scope = NULL;
   g_autoptr(JustSyncScope) tagged = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_nonnull (id);
   scope = just_sync_scope_with_key (base, "owner", id, &error);
   g_assert_no_error (error);
   if (tag == NULL)
@@ -67,24 +99,29 @@ pb_delete_op (gint64      seq,
                                    JUST_SYNC_OP_STATE_QUEUED, NULL);
 }
 
+static gpointer
+find_by_id (GPtrArray     *array,
+            const char *(*get_id) (gpointer item),
+            const char    *id)
+{
+  for (guint i = 0; i < array->len; i++)
+    if (strcmp (get_id (g_ptr_array_index (array, i)), id) == 0)
+      return g_ptr_array_index (array, i);
+  return NULL;
+}
+
 JustSyncPushResult *
 pb_find_result (GPtrArray  *results,
                 const char *id)
 {
-  for (guint i = 0; i < results->len; i++)
-    if (strcmp (just_sync_push_result_get_record_id (g_ptr_array_index (results, i)), id) == 0)
-      return g_ptr_array_index (results, i);
-  return NULL;
+  return find_by_id (results, (const char *(*) (gpointer)) just_sync_push_result_get_record_id, id);
 }
 
 JustSyncRecord *
 pb_find_record (GPtrArray  *records,
                 const char *id)
 {
-  for (guint i = 0; i < records->len; i++)
-    if (strcmp (just_sync_record_get_id (g_ptr_array_index (records, i)), id) == 0)
-      return g_ptr_array_index (records, i);
-  return NULL;
+  return find_by_id (records, (const char *(*) (gpointer)) just_sync_record_get_id, id);
 }
 
 JustSyncDelta *

@@ -11,6 +11,13 @@
 
 G_BEGIN_DECLS
 
+/* A JUSTSYNC_PB_* variable the harness exports; fails the test without it. */
+const char        *pb_env          (const char           *name);
+/* A store for the server at @url (or the harness's when NULL) that logs in
+ * as a harness account: "ALICE", "BOB", "CAROL" or "ADMIN". */
+JustSyncPocketbaseStore *pb_store_new (const char        *url,
+                                       const char        *who);
+
 /* A scope from its canonical form, e.g. "records?owner=abc&tag=t1". */
 JustSyncScope     *pb_scope        (const char           *text);
 /* "records?owner=<id>&tag=<tag>" with the id of a harness user (ALICE, BOB, CAROL). */

@@ -30,35 +30,15 @@ typedef struct
   Client b;
 } Fixture;
 
-static const char *
-env (const char *name)
-{
-  const char *value = g_getenv (name);
-
-  if (value == NULL)
-    g_error ("%s is not set: run this test under tests/servers/pocketbase/pb-harness", name);
-  return value;
-}
-
 static void
 client_init (Client     *client,
              const char *url)
 {
   client->local = just_sync_memory_local_store_new ();
-  client->remote = just_sync_pocketbase_store_new (url);
-  just_sync_pocketbase_store_set_credentials (client->remote, "users",
-                                              env ("JUSTSYNC_PB_ALICE_EMAIL"),
-                                              env ("JUSTSYNC_PB_ALICE_PASSWORD"));
+  client->remote = pb_store_new (url, "ALICE");
   client->monitor = test_network_monitor_new (TRUE);
-  client->orchestrator = just_sync_orchestrator_new_with_monitor (client->local,
-                                                                  JUST_SYNC_REMOTE_STORE (client->remote),
-                                                                  NULL,
-                                                                  G_NETWORK_MONITOR (client->monitor));
-  /* Tests sync explicitly unless they test background syncs. */
-  g_object_set (client->orchestrator,
-                "debounce-interval", 600000,
-                "retry-base-delay", 600000,
-                NULL);
+  client->orchestrator = test_orchestrator_new (client->local, JUST_SYNC_REMOTE_STORE (client->remote),
+                                                client->monitor);
 }
 
 static void
@@ -74,10 +54,10 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  fixture->proxy = http_test_proxy_new (env ("JUSTSYNC_PB_URL"));
+  fixture->proxy = http_test_proxy_new (pb_env ("JUSTSYNC_PB_URL"));
   fixture->scope = pb_user_scope ("records", "ALICE", data);
   client_init (&fixture->a, http_test_proxy_get_url (fixture->proxy));
-  client_init (&fixture->b, env ("JUSTSYNC_PB_URL"));
+  client_init (&fixture->b, NULL);
 }
 
 static void
@@ -94,12 +74,7 @@ static JustSyncSyncResult *
 sync_ok (Client        *client,
          JustSyncScope *scope)
 {
-  g_autoptr(GError) error = NULL;
-  JustSyncSyncResult *result = test_sync (client->orchestrator, scope, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (result);
-  return result;
+  return test_sync_ok (client->orchestrator, scope);
 }
 
 static void

@@ -48,15 +48,6 @@ make_token (gint64 exp)
 }
 
 static void
-reply_json (SoupServerMessage *msg,
-            guint              status,
-            const char        *json)
-{
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, json, strlen (json));
-}
-
-static void
 send_event (Fixture    *fixture,
             const char *event,
             const char *data)
@@ -116,27 +107,27 @@ handler (SoupServer        *server,
       soup_server_message_set_status (msg, 204, NULL);
     }
   else if (strcmp (path, "/api/justsync/time") == 0 && fixture->time_reply != NULL)
-    reply_json (msg, 200, fixture->time_reply);
+    http_test_reply_json (msg, 200, fixture->time_reply);
   else if (strcmp (path, "/api/health") == 0)
-    reply_json (msg, 200, "{\"message\":\"API is healthy.\",\"code\":200,\"data\":{}}");
+    http_test_reply_json (msg, 200, "{\"message\":\"API is healthy.\",\"code\":200,\"data\":{}}");
   else if (strcmp (path, "/api/collections/users/auth-with-password") == 0 && fixture->login_fails)
-    reply_json (msg, 400, "{\"data\":{},\"message\":\"Failed to authenticate.\",\"status\":400}");
+    http_test_reply_json (msg, 400, "{\"data\":{},\"message\":\"Failed to authenticate.\",\"status\":400}");
   else if (strcmp (path, "/api/collections/users/auth-with-password") == 0)
     {
       g_autofree char *jwt = make_token (g_get_real_time () / G_USEC_PER_SEC + 3600);
       g_autofree char *json = g_strdup_printf ("{\"token\":\"%s\",\"record\":{\"id\":\"user1\"}}", jwt);
 
-      reply_json (msg, 200, json);
+      http_test_reply_json (msg, 200, json);
     }
   else if (strcmp (path, "/api/collections/records/records") == 0 && strcmp (method, "GET") == 0)
     {
       g_clear_pointer (&fixture->list_query, g_hash_table_unref);
       fixture->list_query = g_hash_table_ref (query);
-      reply_json (msg, 200, fixture->list_reply != NULL ? fixture->list_reply :
+      http_test_reply_json (msg, 200, fixture->list_reply != NULL ? fixture->list_reply :
                   "{\"items\":[],\"page\":1,\"perPage\":1000,\"totalItems\":-1,\"totalPages\":-1}");
     }
   else
-    reply_json (msg, 404, "{\"data\":{},\"message\":\"The requested resource wasn't found.\",\"status\":404}");
+    http_test_reply_json (msg, 404, "{\"data\":{},\"message\":\"The requested resource wasn't found.\",\"status\":404}");
 }
 
 static guint

@@ -14,45 +14,10 @@
 
 #include "pb-test-util.h"
 
-static const char *
-env (const char *name)
-{
-  const char *value = g_getenv (name);
-
-  if (value == NULL)
-    g_error ("%s is not set: run this test under tests/servers/pocketbase/pb-harness", name);
-  return value;
-}
-
-static const char *
-env_for (const char *who,
-         const char *what)
-{
-  g_autofree char *name = g_strdup_printf ("JUSTSYNC_PB_%s_%s", who, what);
-
-  return env (name);
-}
-
-/* A store logged in as a harness account (ALICE, BOB, CAROL or ADMIN), at @url. */
-static JustSyncPocketbaseStore *
-store_at (const char *url,
-          const char *who)
-{
-  JustSyncPocketbaseStore *store = just_sync_pocketbase_store_new (url);
-
-  if (strcmp (who, "ADMIN") == 0)
-    just_sync_pocketbase_store_set_credentials (store, "_superusers", env ("JUSTSYNC_PB_ADMIN"),
-                                                env ("JUSTSYNC_PB_PASSWORD"));
-  else
-    just_sync_pocketbase_store_set_credentials (store, env_for (who, "COLLECTION"),
-                                                env_for (who, "EMAIL"), env_for (who, "PASSWORD"));
-  return store;
-}
-
 static JustSyncPocketbaseStore *
 store_for (const char *who)
 {
-  return store_at (env ("JUSTSYNC_PB_URL"), who);
+  return pb_store_new (NULL, who);
 }
 
 static JustSyncRemoteStore *
@@ -142,7 +107,7 @@ raw_request (const char *method,
              guint      *out_status)
 {
   g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *url = g_strconcat (env ("JUSTSYNC_PB_URL"), path, NULL);
+  g_autofree char *url = g_strconcat (pb_env ("JUSTSYNC_PB_URL"), path, NULL);
   g_autoptr(SoupMessage) message = soup_message_new (method, url);
   g_autoptr(GBytes) reply = NULL;
   g_autoptr(GError) error = NULL;
@@ -177,7 +142,7 @@ admin_request (const char *method,
   if (token == NULL)
     {
       g_autofree char *login = g_strdup_printf ("{\"identity\":\"%s\",\"password\":\"%s\"}",
-                                                env ("JUSTSYNC_PB_ADMIN"), env ("JUSTSYNC_PB_PASSWORD"));
+                                                pb_env ("JUSTSYNC_PB_ADMIN"), pb_env ("JUSTSYNC_PB_PASSWORD"));
       g_autoptr(JsonNode) auth = raw_request ("POST", "/api/collections/_superusers/auth-with-password",
                                               login, NULL, NULL);
 
@@ -369,7 +334,7 @@ test_scope_keys_filter (void)
   g_autoptr(JsonObject) raw = admin_get ("records", g_ptr_array_index (alice_ids, 0));
 
   /* The scope keys were written into the pushed rows... */
-  g_assert_cmpstr (json_object_get_string_member (raw, "owner"), ==, env_for ("ALICE", "ID"));
+  g_assert_cmpstr (json_object_get_string_member (raw, "owner"), ==, pb_env ("JUSTSYNC_PB_ALICE_ID"));
   g_assert_cmpstr (json_object_get_string_member (raw, "tag"), ==, "superuser");
   g_assert_cmpuint (alice_sees->len, ==, 3);
 
@@ -533,7 +498,7 @@ test_token_expiry (void)
   guint renewals = 0;
 
   g_assert_nonnull (old_token);
-  g_assert_cmpstr (just_sync_pocketbase_store_get_user_id (carol), ==, env_for ("CAROL", "ID"));
+  g_assert_cmpstr (just_sync_pocketbase_store_get_user_id (carol), ==, pb_env ("JUSTSYNC_PB_CAROL_ID"));
   g_signal_connect (carol, "notify::token", G_CALLBACK (count_cb), &renewals);
 
   http_test_sleep (2500);
@@ -549,7 +514,7 @@ test_token_expiry (void)
   g_assert_cmpuint (renewals, >=, 2);
 
   /* A fixed token that ran out is refused before it goes out as a guest. */
-  fixed = just_sync_pocketbase_store_new (env ("JUSTSYNC_PB_URL"));
+  fixed = just_sync_pocketbase_store_new (pb_env ("JUSTSYNC_PB_URL"));
   just_sync_pocketbase_store_set_token (fixed, old_token);
   refused = pb_fetch (remote (fixed), scope, NULL, 100, &error);
   g_assert_null (refused);
@@ -730,7 +695,7 @@ test_batch_rejections (void)
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *too_long = long_title_json ();
-  g_autofree char *contradiction = g_strdup_printf ("{\"owner\":\"%s\"}", env_for ("BOB", "ID"));
+  g_autofree char *contradiction = g_strdup_printf ("{\"owner\":\"%s\"}", pb_env ("JUSTSYNC_PB_BOB_ID"));
 
   g_ptr_array_add (ops, pb_upsert_op (1, g_ptr_array_index (ids, 0), "{\"title\":\"fine 1\"}", NULL));
   g_ptr_array_add (ops, pb_upsert_op (2, g_ptr_array_index (ids, 1), too_long, NULL));
@@ -883,7 +848,7 @@ test_realtime (void)
 static void
 test_server_time (void)
 {
-  g_autoptr(JustSyncPocketbaseStore) guest = just_sync_pocketbase_store_new (env ("JUSTSYNC_PB_URL"));
+  g_autoptr(JustSyncPocketbaseStore) guest = just_sync_pocketbase_store_new (pb_env ("JUSTSYNC_PB_URL"));
   gboolean sub_second = FALSE;
 
   for (guint i = 0; i < 5; i++)
@@ -918,8 +883,8 @@ faults_setup (Faults        *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(JustSyncDelta) delta = NULL;
 
-  fixture->proxy = http_test_proxy_new (env ("JUSTSYNC_PB_URL"));
-  fixture->store = store_at (http_test_proxy_get_url (fixture->proxy), "ALICE");
+  fixture->proxy = http_test_proxy_new (pb_env ("JUSTSYNC_PB_URL"));
+  fixture->store = pb_store_new (http_test_proxy_get_url (fixture->proxy), "ALICE");
   fixture->direct = store_for ("ALICE");
   fixture->scope = pb_user_scope ("records", "ALICE", data);
   /* Log in through the proxy before any fault. */
