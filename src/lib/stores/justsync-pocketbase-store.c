@@ -1420,7 +1420,9 @@ single_sent_cb (GObject      *object,
       return;
     }
 
-  if (response->status == SOUP_STATUS_UNAUTHORIZED || response->status == SOUP_STATUS_FORBIDDEN)
+  /* A refused token (the request already logged in again once). A 403 is
+   * about this record (a field only superusers may set): it is settled. */
+  if (response->status == SOUP_STATUS_UNAUTHORIZED)
     {
       set_response_error (&error, response);
       push_fail (task, error);
