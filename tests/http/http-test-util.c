@@ -118,6 +118,8 @@ struct _HttpTestProxy
 
   guint n_requests;
   GPtrArray *forwarded;             /* paths */
+  GPtrArray *delayed;               /* Forward waiting to reply */
+  GCancellable *cancellable;        /* forwards in flight */
 };
 
 typedef struct
@@ -127,14 +129,35 @@ typedef struct
   SoupMessage *upstream;
   HttpTestFault fault;
   guint delay;
+  gboolean disconnected;            /* the client gave up meanwhile */
+  guint delay_source;
 } Forward;
+
+static void
+disconnected_cb (SoupServerMessage *msg,
+                 Forward           *forward)
+{
+  forward->disconnected = TRUE;
+}
+
+/* Frees @forward; @proxy is NULL when the proxy is gone. */
+static void
+forward_discard (Forward       *forward,
+                 HttpTestProxy *proxy)
+{
+  g_signal_handlers_disconnect_by_func (forward->msg, disconnected_cb, forward);
+  if (proxy != NULL)
+    g_ptr_array_remove (proxy->delayed, forward);
+  g_clear_handle_id (&forward->delay_source, g_source_remove);
+  g_object_unref (forward->msg);
+  g_object_unref (forward->upstream);
+  g_free (forward);
+}
 
 static void
 forward_free (Forward *forward)
 {
-  g_object_unref (forward->msg);
-  g_object_unref (forward->upstream);
-  g_free (forward);
+  forward_discard (forward, forward->proxy);
 }
 
 static gboolean
@@ -177,7 +200,9 @@ unpause_cb (gpointer user_data)
 {
   Forward *forward = user_data;
 
-  soup_server_message_unpause (forward->msg);
+  forward->delay_source = 0;
+  if (!forward->disconnected)
+    soup_server_message_unpause (forward->msg);
   forward_free (forward);
   return G_SOURCE_REMOVE;
 }
@@ -195,6 +220,11 @@ forwarded_cb (GObject      *object,
   const char *data;
 
   body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      forward_discard (forward, NULL);
+      return;
+    }
   if (body == NULL)
     {
       soup_server_message_set_status (forward->msg, SOUP_STATUS_BAD_GATEWAY, NULL);
@@ -244,7 +274,10 @@ forwarded_cb (GObject      *object,
   soup_message_body_append_bytes (soup_server_message_get_response_body (forward->msg), body);
 
   if (forward->fault == HTTP_TEST_FAULT_DELAY)
-    g_timeout_add (forward->delay, unpause_cb, forward);
+    {
+      forward->delay_source = g_timeout_add (forward->delay, unpause_cb, forward);
+      g_ptr_array_add (forward->proxy->delayed, forward);
+    }
   else
     unpause_cb (forward);
 }
@@ -307,6 +340,7 @@ proxy_handler (SoupServer        *server,
   forward->fault = fault;
   forward->delay = self->fault_delay;
   forward->upstream = soup_message_new (soup_server_message_get_method (msg), url);
+  g_signal_connect (msg, "disconnected", G_CALLBACK (disconnected_cb), forward);
   copy_headers (request_headers, soup_message_get_request_headers (forward->upstream));
 
   body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
@@ -316,8 +350,8 @@ proxy_handler (SoupServer        *server,
                                               body);
 
   soup_server_message_pause (msg);
-  soup_session_send_and_read_async (self->session, forward->upstream, G_PRIORITY_DEFAULT, NULL,
-                                    forwarded_cb, forward);
+  soup_session_send_and_read_async (self->session, forward->upstream, G_PRIORITY_DEFAULT,
+                                    self->cancellable, forwarded_cb, forward);
 }
 
 HttpTestProxy *
@@ -329,6 +363,8 @@ http_test_proxy_new (const char *upstream_url)
   self->session = soup_session_new ();
   self->upstream = g_strdup (upstream_url);
   self->forwarded = g_ptr_array_new_with_free_func (g_free);
+  self->delayed = g_ptr_array_new ();
+  self->cancellable = g_cancellable_new ();
   soup_server_add_handler (self->server, NULL, proxy_handler, self, NULL);
   return self;
 }
@@ -336,6 +372,12 @@ http_test_proxy_new (const char *upstream_url)
 void
 http_test_proxy_free (HttpTestProxy *self)
 {
+  /* Forwards in flight and replies held back go with the proxy. */
+  g_cancellable_cancel (self->cancellable);
+  g_object_unref (self->cancellable);
+  while (self->delayed->len > 0)
+    forward_free (g_ptr_array_index (self->delayed, 0));
+  g_ptr_array_unref (self->delayed);
   soup_server_disconnect (self->server);
   g_object_unref (self->server);
   soup_session_abort (self->session);

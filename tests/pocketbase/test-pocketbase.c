@@ -350,6 +350,64 @@ test_scope_keys_filter (void)
 }
 
 static void
+assert_status (GPtrArray          *results,
+               const char         *id,
+               JustSyncPushStatus  status,
+               const char         *fragment)
+{
+  JustSyncPushResult *result = pb_find_result (results, id);
+
+  g_assert_nonnull (result);
+  g_assert_cmpint (just_sync_push_result_get_status (result), ==, status);
+  if (fragment != NULL)
+    g_assert_nonnull (strstr (just_sync_push_result_get_message (result), fragment));
+}
+
+/* A superuser passes every rule: writes naming another scope's ids must
+ * not reach into it. */
+static void
+test_scope_crossing_writes (void)
+{
+  g_autoptr(JustSyncPocketbaseStore) admin = store_for ("ADMIN");
+  g_autoptr(JustSyncScope) mine = pb_user_scope ("records", "ALICE", "crossing");
+  g_autoptr(JustSyncScope) theirs = pb_user_scope ("records", "BOB", "crossing");
+  g_autoptr(GPtrArray) ids = new_ids (admin, 2);
+  g_autoptr(GPtrArray) written = push_ok (admin, mine, ids, "{\"title\":\"alice's\"}");
+  g_autoptr(GPtrArray) upserts = ops_new ();
+  g_autoptr(GPtrArray) deletes = ops_new ();
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GPtrArray) deleted = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) bobs = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fresh = new_id (admin);
+
+  g_ptr_array_add (upserts, pb_upsert_op (1, g_ptr_array_index (ids, 0), "{\"title\":\"intruder\"}", NULL));
+  g_ptr_array_add (upserts, pb_upsert_op (2, fresh, "{\"title\":\"bob's own\"}", NULL));
+  results = pb_upsert (remote (admin), theirs, upserts, &error);
+  g_assert_no_error (error);
+  assert_status (results, g_ptr_array_index (ids, 0), JUST_SYNC_PUSH_REJECTED, "another scope");
+  assert_status (results, fresh, JUST_SYNC_PUSH_WRITTEN, NULL);
+
+  g_ptr_array_add (deletes, pb_delete_op (3, g_ptr_array_index (ids, 1)));
+  deleted = pb_delete (remote (admin), theirs, deletes, &error);
+  g_assert_no_error (error);
+  assert_status (deleted, g_ptr_array_index (ids, 1), JUST_SYNC_PUSH_WRITTEN, NULL);
+
+  rows = fetch_all (admin, mine);
+  g_assert_cmpuint (rows->len, ==, 2);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      JustSyncRecord *row = g_ptr_array_index (rows, i);
+
+      g_assert_false (just_sync_record_is_deleted (row));
+      g_assert_cmpstr (json_object_get_string_member (just_sync_record_get_payload (row), "title"), ==, "alice's");
+    }
+  bobs = fetch_all (admin, theirs);
+  g_assert_cmpuint (bobs->len, ==, 1);
+}
+
+static void
 test_scope_key_escaping (void)
 {
   static const char * const tags[] = {
@@ -654,20 +712,6 @@ test_hard_delete (void)
     g_assert_cmpstr (json_object_get_string_member (kept, "deleted_at"), !=, "");
     g_assert_cmpstr (json_object_get_string_member (kept, "tag"), ==, "soft2");
   }
-}
-
-static void
-assert_status (GPtrArray          *results,
-               const char         *id,
-               JustSyncPushStatus  status,
-               const char         *fragment)
-{
-  JustSyncPushResult *result = pb_find_result (results, id);
-
-  g_assert_nonnull (result);
-  g_assert_cmpint (just_sync_push_result_get_status (result), ==, status);
-  if (fragment != NULL)
-    g_assert_nonnull (strstr (just_sync_push_result_get_message (result), fragment));
 }
 
 static char *
@@ -1121,6 +1165,7 @@ main (int   argc,
   g_test_add_func ("/pocketbase/scope-isolation", test_scope_isolation);
   g_test_add_func ("/pocketbase/scope-keys-filter", test_scope_keys_filter);
   g_test_add_func ("/pocketbase/scope-key-escaping", test_scope_key_escaping);
+  g_test_add_func ("/pocketbase/scope-crossing-writes", test_scope_crossing_writes);
   g_test_add_func ("/pocketbase/keyset-ties", test_keyset_ties);
   g_test_add_func ("/pocketbase/paging-5000", test_paging_5000);
   g_test_add_func ("/pocketbase/token-expiry", test_token_expiry);

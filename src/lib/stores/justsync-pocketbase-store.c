@@ -43,9 +43,14 @@
  * `created`, `updated`, `expand`), the soft-delete field and the scope keys,
  * so that the pulled echo of a push holds what the app wrote. Fields the
  * app never set come back with PocketBase's zero values (`""`, `0`,
- * `false`); an echo still covers the pushed record. Writes by id are not
- * conditional in PocketBase: use collection rules (such as
- * `owner = @request.auth.id`) so a user token can only touch its own rows.
+ * `false`); an echo still covers the pushed record.
+ *
+ * Writes by id are not conditional in PocketBase, so they need more than a
+ * filter to stay in their scope. For a superuser, whom no rule restricts,
+ * the store looks the ids of a push up first: an upsert of a record that
+ * belongs to another scope is rejected, and deleting it from this scope is
+ * a success that leaves it alone. For other tokens the collection rules
+ * must tie records to their scope, as `owner = @request.auth.id` does.
  *
  * ## Ids
  *
@@ -105,6 +110,10 @@
 #define DEFAULT_AUTH_COLLECTION "users"
 #define TIME_PATH "/api/justsync/time"
 #define ID_LENGTH 15
+#define SUPERUSERS_COLLECTION "_superusers"
+/* PocketBase names a collection "pbc_" + crc32 (type + name): the id of
+ * `_superusers` in every PocketBase since 0.23. */
+#define SUPERUSERS_COLLECTION_ID "pbc_3142635823"
 /* A token is renewed a fifth of its lifetime before it ends, at most this. */
 #define MAX_TOKEN_MARGIN (60 * G_USEC_PER_SEC)
 /* The Date header is good to a second: smaller skews are noise. */
@@ -142,6 +151,7 @@ struct _JustSyncPocketbaseStore
 
   /* Authentication */
   char *token;
+  char *token_collection_id;        /* the auth collection the token is for */
   gint64 token_expires;             /* server clock; 0 when unknown */
   gint64 token_margin;
   char *auth_collection;
@@ -332,9 +342,48 @@ records_path (const char *collection,
     }
 }
 
-/* The `exp` claim of a JWT in microseconds, or 0 when there is none. */
+static JsonObject *
+body_get_object (JsonNode *body)
+{
+  return body != NULL && JSON_NODE_HOLDS_OBJECT (body) ? json_node_get_object (body) : NULL;
+}
+
+static JsonObject *
+object_get_object (JsonObject *object,
+                   const char *member)
+{
+  return object != NULL ? body_get_object (json_object_get_member (object, member)) : NULL;
+}
+
+static const char *
+object_get_string (JsonObject *object,
+                   const char *member)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
 static gint64
-token_get_expiry (const char *token)
+object_get_int (JsonObject *object,
+                const char *member)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      (json_node_get_value_type (node) != G_TYPE_INT64 &&
+       json_node_get_value_type (node) != G_TYPE_DOUBLE))
+    return 0;
+  return (gint64) json_node_get_double (node);
+}
+
+/* The `exp` claim of a JWT in microseconds (0 when there is none) and its
+ * `collectionId` claim (nullable). */
+static gint64
+token_get_claims (const char  *token,
+                  char       **out_collection_id)
 {
   g_auto(GStrv) parts = g_strsplit (token, ".", 3);
   g_autoptr(GString) payload = NULL;
@@ -360,6 +409,8 @@ token_get_expiry (const char *token)
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return 0;
 
+  *out_collection_id = g_strdup (object_get_string (json_node_get_object (json_parser_get_root (parser)),
+                                                  "collectionId"));
   exp = json_object_get_member (json_node_get_object (json_parser_get_root (parser)), "exp");
   if (exp == NULL || !JSON_NODE_HOLDS_VALUE (exp) ||
       (json_node_get_value_type (exp) != G_TYPE_INT64 &&
@@ -424,44 +475,33 @@ set_response_error (GError               **error,
   _just_sync_http_set_status_error (error, response->status, message);
 }
 
-static JsonObject *
-body_get_object (JsonNode *body)
-{
-  return body != NULL && JSON_NODE_HOLDS_OBJECT (body) ? json_node_get_object (body) : NULL;
-}
-
-static JsonObject *
-object_get_object (JsonObject *object,
-                   const char *member)
-{
-  return object != NULL ? body_get_object (json_object_get_member (object, member)) : NULL;
-}
-
-static const char *
-object_get_string (JsonObject *object,
-                   const char *member)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
-
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static gint64
-object_get_int (JsonObject *object,
-                const char *member)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      (json_node_get_value_type (node) != G_TYPE_INT64 &&
-       json_node_get_value_type (node) != G_TYPE_DOUBLE))
-    return 0;
-  return (gint64) json_node_get_double (node);
-}
-
 /* --- records ------------------------------------------------------------ */
+
+typedef enum
+{
+  FIELD_MATCHES,
+  FIELD_DIFFERS,
+  FIELD_UNKNOWN,          /* not in the record */
+} FieldMatch;
+
+/* Whether the field @key of a server record holds the scope's value. */
+static FieldMatch
+scope_field_matches (JsonObject    *record,
+                     JustSyncScope *scope,
+                     const char    *key)
+{
+  JsonNode *node = json_object_get_member (record, key);
+  const char *expected = just_sync_scope_get_key (scope, key);
+  g_autofree char *text = NULL;
+
+  if (node == NULL)
+    return FIELD_UNKNOWN;
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    return strcmp (json_node_get_string (node), expected) == 0 ? FIELD_MATCHES : FIELD_DIFFERS;
+  /* A number or bool field: compare its JSON text. */
+  text = json_to_string (node, FALSE);
+  return strcmp (text, expected) == 0 ? FIELD_MATCHES : FIELD_DIFFERS;
+}
 
 static const char * const system_fields[] = {
   "id", "collectionId", "collectionName", "created", "updated", "expand",
@@ -578,6 +618,15 @@ has_credentials (JustSyncPocketbaseStore *self)
   return self->identity != NULL && self->password != NULL;
 }
 
+/* Whether requests go out as a superuser, whom no collection rule restricts. */
+static gboolean
+acts_as_superuser (JustSyncPocketbaseStore *self)
+{
+  if (has_credentials (self))
+    return strcmp (self->auth_collection, SUPERUSERS_COLLECTION) == 0;
+  return g_strcmp0 (self->token_collection_id, SUPERUSERS_COLLECTION_ID) == 0;
+}
+
 static void
 set_token (JustSyncPocketbaseStore *self,
            const char              *token)
@@ -587,7 +636,8 @@ set_token (JustSyncPocketbaseStore *self,
 
   g_free (self->token);
   self->token = token != NULL && token[0] != '\0' ? g_strdup (token) : NULL;
-  self->token_expires = self->token != NULL ? token_get_expiry (self->token) : 0;
+  g_clear_pointer (&self->token_collection_id, g_free);
+  self->token_expires = self->token != NULL ? token_get_claims (self->token, &self->token_collection_id) : 0;
   self->token_margin = 0;
   if (self->token_expires != 0)
     self->token_margin = CLAMP ((self->token_expires - server_now (self)) / 5, 0, MAX_TOKEN_MARGIN);
@@ -956,6 +1006,29 @@ pb_request_finish (JustSyncPocketbaseStore  *self,
 
 /* --- fetch_since -------------------------------------------------------- */
 
+/* The records of a list reply, or NULL with the error the reply means. */
+static JsonArray *
+response_get_items (JustSyncHttpResponse  *response,
+                    const Target          *target,
+                    GError               **error)
+{
+  JsonObject *body = body_get_object (response->body);
+  JsonNode *items = body != NULL ? json_object_get_member (body, "items") : NULL;
+
+  if (!_just_sync_http_response_is_success (response))
+    {
+      set_response_error (error, response);
+      return NULL;
+    }
+  if (items == NULL || !JSON_NODE_HOLDS_ARRAY (items))
+    {
+      g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER,
+                   _("PocketBase sent a list of “%s” without items"), target->collection);
+      return NULL;
+    }
+  return json_node_get_array (items);
+}
+
 typedef struct
 {
   JustSyncScope *scope;
@@ -984,7 +1057,6 @@ fetch_cb (GObject      *object,
   g_autoptr(GPtrArray) records = NULL;
   GError *error = NULL;
   JsonObject *body;
-  JsonNode *items;
   JsonArray *array;
   gint64 server_time, per_page;
   guint n;
@@ -994,24 +1066,13 @@ fetch_cb (GObject      *object,
       g_task_return_error (task, error);
       return;
     }
-  if (!_just_sync_http_response_is_success (response))
+  if ((array = response_get_items (response, &data->target, &error)) == NULL)
     {
-      set_response_error (&error, response);
       g_task_return_error (task, error);
       return;
     }
 
   body = body_get_object (response->body);
-  items = body != NULL ? json_object_get_member (body, "items") : NULL;
-  if (items == NULL || !JSON_NODE_HOLDS_ARRAY (items))
-    {
-      g_task_return_new_error (task, JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER,
-                               _("PocketBase sent a list of “%s” without items"),
-                               data->target.collection);
-      return;
-    }
-
-  array = json_node_get_array (items);
   n = json_array_get_length (array);
   records = g_ptr_array_new_full (n, (GDestroyNotify) just_sync_record_unref);
   server_time = response->date;
@@ -1148,6 +1209,8 @@ typedef struct
   SendMode single_mode;   /* per-record sending: how todo[0] goes out */
   gboolean single_switched;
   gboolean one_per_batch; /* a batch failed without saying which request */
+  guint checked;          /* todo[0..checked) were checked for other scopes */
+  guint checking;         /* how many the check in flight covers */
 } PushData;
 
 static void
@@ -1710,6 +1773,140 @@ push_batch (GTask *task)
                     cancellable, batch_sent_cb, g_steal_pointer (&task));
 }
 
+/* --- the scope check before a push --- */
+
+/* Ids looked up in one check; well under PocketBase's 200 filter terms. */
+#define CHECK_CHUNK_SIZE 50
+
+static gboolean
+item_in_scope (JsonObject    *item,
+               JustSyncScope *scope)
+{
+  g_auto(GStrv) keys = just_sync_scope_dup_keys (scope);
+
+  for (guint i = 0; keys[i] != NULL; i++)
+    if (scope_field_matches (item, scope, keys[i]) != FIELD_MATCHES)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+check_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  JustSyncPocketbaseStore *self = JUST_SYNC_POCKETBASE_STORE (object);
+  g_autoptr(GTask) task = user_data;
+  PushData *data = g_task_get_task_data (task);
+  g_autoptr(JustSyncHttpResponse) response = NULL;
+  g_autoptr(GPtrArray) foreign = g_ptr_array_new ();
+  GError *error = NULL;
+  JsonArray *array;
+
+  if ((response = pb_request_finish (self, result, &error)) == NULL)
+    {
+      push_fail (task, error);
+      return;
+    }
+  if (response->status >= 500 || response->status == 429)
+    {
+      g_autofree char *message = dup_error_message (response->body, response->status);
+
+      retry_rest (data, message, response->retry_after);
+      push_next (g_steal_pointer (&task));
+      return;
+    }
+  if ((array = response_get_items (response, &data->target, &error)) == NULL)
+    {
+      push_fail (task, error);
+      return;
+    }
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *item = body_get_object (json_array_get_element (array, i));
+      const char *id = object_get_string (item, "id");
+
+      if (id == NULL || item_in_scope (item, data->scope))
+        continue;
+      for (guint j = data->checked; j < data->checked + data->checking; j++)
+        {
+          JustSyncPendingOp *op = g_ptr_array_index (data->todo, j);
+
+          if (strcmp (just_sync_pending_op_get_record_id (op), id) == 0)
+            g_ptr_array_add (foreign, op);
+        }
+    }
+
+  /* Another scope's record is not ours to overwrite; deleting it from this
+   * scope is done, since this scope does not have it. */
+  for (guint i = 0; i < foreign->len; i++)
+    {
+      JustSyncPendingOp *op = g_ptr_array_index (foreign, i);
+
+      if (data->kind == PUSH_DELETE)
+        add_tombstone (data, op, response_time (self, response));
+      else
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("The record “%s” belongs to another scope"),
+                             just_sync_pending_op_get_record_id (op));
+
+          add_result (data, op, JUST_SYNC_PUSH_REJECTED, message, 0);
+        }
+    }
+  data->checked += data->checking - foreign->len;
+  data->checking = 0;
+  for (guint i = 0; i < foreign->len; i++)
+    g_ptr_array_remove (data->todo, g_ptr_array_index (foreign, i));
+  push_next (g_steal_pointer (&task));
+}
+
+/*
+ * PocketBase writes by id are not conditional: a superuser, whom no
+ * collection rule restricts, could overwrite or delete another scope's
+ * record that has the same id. So a superuser's push first looks its ids
+ * up, and those found in another scope are settled without being sent. (A
+ * record created elsewhere between the check and the write slips through;
+ * ids are random.) For other tokens the collection rules must tie records
+ * to their scope, as `owner = @request.auth.id` does: the lookup would cost
+ * them a scan, since SQLite then prefers the rule's index to the ids.
+ */
+static void
+push_check (GTask *task)
+{
+  JustSyncPocketbaseStore *self = g_task_get_source_object (task);
+  PushData *data = g_task_get_task_data (task);
+  g_autoptr(GString) filter = g_string_new (NULL);
+  g_autoptr(GString) fields = g_string_new ("id");
+  g_autoptr(GString) query = g_string_new (NULL);
+  g_auto(GStrv) keys = just_sync_scope_dup_keys (data->scope);
+  g_autofree char *path = records_path (data->target.collection, NULL);
+  g_autofree char *per_page = NULL;
+  GCancellable *cancellable;
+
+  data->checking = MIN (data->todo->len - data->checked, CHECK_CHUNK_SIZE);
+  for (guint i = data->checked; i < data->checked + data->checking; i++)
+    {
+      if (filter->len > 0)
+        g_string_append (filter, " || ");
+      g_string_append (filter, "id = ");
+      append_quoted (filter, just_sync_pending_op_get_record_id (g_ptr_array_index (data->todo, i)));
+    }
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_string_append_printf (fields, ",%s", keys[i]);
+
+  _just_sync_http_query_add (query, "filter", filter->str);
+  _just_sync_http_query_add (query, "fields", fields->str);
+  _just_sync_http_query_add (query, "skipTotal", "1");
+  per_page = g_strdup_printf ("%u", data->checking);
+  _just_sync_http_query_add (query, "perPage", per_page);
+
+  cancellable = g_task_get_cancellable (task);
+  pb_request_async (self, "GET", path, query->str, NULL, PB_REQUEST_DEFAULT,
+                    cancellable, check_cb, g_steal_pointer (&task));
+}
+
 static void
 push_next (GTask *task)
 {
@@ -1723,7 +1920,11 @@ push_next (GTask *task)
       return;
     }
 
-  if (self->batch_unavailable)
+  /* A scope without keys spans the whole collection: nothing to check. */
+  if (data->checked < data->todo->len && just_sync_scope_get_n_keys (data->scope) > 0 &&
+      acts_as_superuser (self))
+    push_check (task);
+  else if (self->batch_unavailable)
     push_single (task);
   else
     push_batch (task);
@@ -1965,20 +2166,16 @@ realtime_lost (JustSyncPocketbaseStore *self,
   self->reconnect_source = g_timeout_add (delay, reconnect_cb, self);
 }
 
+/* Events are hints: only a key field that plainly differs rules a record out. */
 static gboolean
-record_in_scope (JsonObject    *record,
-                 JustSyncScope *scope)
+record_may_be_in_scope (JsonObject    *record,
+                        JustSyncScope *scope)
 {
   g_auto(GStrv) keys = just_sync_scope_dup_keys (scope);
 
-  /* Events are hints: only a field that plainly differs rules one out. */
   for (guint i = 0; keys[i] != NULL; i++)
-    {
-      const char *value = object_get_string (record, keys[i]);
-
-      if (value != NULL && strcmp (value, just_sync_scope_get_key (scope, keys[i])) != 0)
-        return FALSE;
-    }
+    if (scope_field_matches (record, scope, keys[i]) == FIELD_DIFFERS)
+      return FALSE;
   return TRUE;
 }
 
@@ -2023,7 +2220,7 @@ realtime_dispatch (JustSyncPocketbaseStore *self)
 
           resolve_target (self, watch->scope, &target);
           if (strcmp (target.collection, collection) == 0 &&
-              (record == NULL || record_in_scope (record, watch->scope)))
+              (record == NULL || record_may_be_in_scope (record, watch->scope)))
             g_ptr_array_add (scopes, just_sync_scope_ref (watch->scope));
           target_clear (&target);
         }
@@ -2334,6 +2531,7 @@ just_sync_pocketbase_store_finalize (GObject *object)
   g_clear_object (&self->client);
   g_clear_error (&self->client_error);
   g_free (self->token);
+  g_free (self->token_collection_id);
   g_free (self->auth_collection);
   g_free (self->identity);
   g_free (self->password);
