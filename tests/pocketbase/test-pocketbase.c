@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "justsync-test-contract.h"
 #include "pb-test-util.h"
 
 static JustSyncPocketbaseStore *
@@ -1155,11 +1156,38 @@ test_fault_refused_token (Faults        *fixture,
   g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_AUTH);
 }
 
+/* --- the store contract ------------------------------------------------ */
+
+/* A superuser: the contract's scopes differ only in `tag`, which no rule of
+ * the harness's collections enforces, so its scoping case checks the
+ * store's own guard. PocketBase's clock cannot be stopped. */
+static JustSyncRemoteStore *
+new_contract_store (gpointer user_data)
+{
+  return JUST_SYNC_REMOTE_STORE (store_for ("ADMIN"));
+}
+
+static const JustSyncTestRemoteStoreContract soft_contract = {
+  .scope_name = "records",
+  .scope_key = "tag",
+  .new_store = new_contract_store,
+};
+
+/* Hard deletes: `hard_records` has no deleted_at. */
+static const JustSyncTestRemoteStoreContract hard_contract = {
+  .scope_name = "hard_records",
+  .scope_key = "tag",
+  .new_store = new_contract_store,
+};
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  just_sync_test_add_remote_store_contract ("/pocketbase/soft-deletes", &soft_contract);
+  just_sync_test_add_remote_store_contract ("/pocketbase/hard-deletes", &hard_contract);
 
   g_test_add_func ("/pocketbase/roundtrip", test_roundtrip);
   g_test_add_func ("/pocketbase/scope-isolation", test_scope_isolation);
