@@ -116,7 +116,6 @@ struct _HttpTestProxy
   char *fault_retry_after;
   guint fault_delay;
 
-  guint n_requests;
   GPtrArray *forwarded;             /* paths */
   GPtrArray *delayed;               /* Forward waiting to reply */
   GCancellable *cancellable;        /* forwards in flight */
@@ -313,8 +312,6 @@ proxy_handler (SoupServer        *server,
   SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (msg);
   Forward *forward;
 
-  self->n_requests++;
-
   if (fault == HTTP_TEST_FAULT_DROP)
     {
       http_test_reply_raw (msg, NULL);
@@ -421,18 +418,6 @@ http_test_proxy_skip (HttpTestProxy *self,
                       guint          count)
 {
   self->fault_skip = count;
-}
-
-guint
-http_test_proxy_get_n_requests (HttpTestProxy *self)
-{
-  return self->n_requests;
-}
-
-guint
-http_test_proxy_get_n_forwarded (HttpTestProxy *self)
-{
-  return self->forwarded->len;
 }
 
 guint

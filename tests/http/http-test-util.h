@@ -68,9 +68,6 @@ void           http_test_proxy_set_fault  (HttpTestProxy      *self,
 /* Lets the next @count requests the fault applies to pass first. */
 void           http_test_proxy_skip       (HttpTestProxy      *self,
                                            guint               count);
-/* How many requests reached the proxy, and the upstream, so far. */
-guint          http_test_proxy_get_n_requests   (HttpTestProxy *self);
-guint          http_test_proxy_get_n_forwarded  (HttpTestProxy *self);
 /* How many requests with a path starting with @path_prefix were forwarded. */
 guint          http_test_proxy_count_forwarded  (HttpTestProxy *self,
                                                  const char    *path_prefix);

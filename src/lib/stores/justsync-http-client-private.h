@@ -56,7 +56,6 @@ G_DECLARE_FINAL_TYPE (JustSyncHttpClient, _just_sync_http_client, JUST_SYNC, HTT
 JustSyncHttpClient   *_just_sync_http_client_new                (const char           *base_url,
                                                                  GError              **error);
 const char           *_just_sync_http_client_get_base_url       (JustSyncHttpClient   *self);
-guint                 _just_sync_http_client_get_timeout        (JustSyncHttpClient   *self);
 void                  _just_sync_http_client_set_timeout        (JustSyncHttpClient   *self,
                                                                  guint                 seconds);
 SoupMessage          *_just_sync_http_client_new_message        (JustSyncHttpClient   *self,

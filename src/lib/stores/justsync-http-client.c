@@ -677,14 +677,6 @@ _just_sync_http_client_get_base_url (JustSyncHttpClient *self)
   return self->base_url;
 }
 
-guint
-_just_sync_http_client_get_timeout (JustSyncHttpClient *self)
-{
-  g_return_val_if_fail (JUST_SYNC_IS_HTTP_CLIENT (self), 0);
-
-  return self->timeout;
-}
-
 /* @seconds: the deadline of each request, or 0 for none. */
 void
 _just_sync_http_client_set_timeout (JustSyncHttpClient *self,
