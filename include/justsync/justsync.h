@@ -34,6 +34,7 @@
 #include "justsync-remote-store.h"
 #include "justsync-memory-local-store.h"
 #include "justsync-memory-remote-store.h"
+#include "justsync-pocketbase-store.h"
 #include "justsync-orchestrator.h"
 
 #undef JUST_SYNC_INSIDE

@@ -69,8 +69,10 @@ random_key_value (void)
   static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
   char *value = g_new0 (char, 16);
 
+  /* Not g_test_rand_*(): GTest seeds it alike for every case, and cases
+   * against one real server must not share scopes. */
   for (guint i = 0; i < 15; i++)
-    value[i] = alphabet[g_test_rand_int_range (0, sizeof alphabet - 1)];
+    value[i] = alphabet[g_random_int_range (0, sizeof alphabet - 1)];
   return value;
 }
 
@@ -489,6 +491,23 @@ commit (LocalFixture       *f,
   va_end (args);
 
   return LOCAL (f, commit_push_results, scope, results);
+}
+
+/* Records a push of @ops whose reply was lost: each counts an attempt. */
+static void
+send_lost (LocalFixture  *f,
+           JustSyncScope *scope,
+           GPtrArray     *ops)
+{
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_push_result_unref);
+  g_autoptr(JustSyncApplyResult) result = NULL;
+
+  for (guint i = 0; i < ops->len; i++)
+    g_ptr_array_add (results,
+                     just_sync_push_result_new_failed (just_sync_pending_op_get_seq (g_ptr_array_index (ops, i)),
+                                                       just_sync_pending_op_get_record_id (g_ptr_array_index (ops, i)),
+                                                       JUST_SYNC_PUSH_RETRY, "reply lost", 0));
+  result = LOCAL (f, commit_push_results, scope, results);
 }
 
 static JustSyncRecord *
@@ -1070,6 +1089,8 @@ local_apply_acknowledges_echo (LocalFixture  *f,
   g_autoptr(GPtrArray) conflicts = NULL;
   g_autoptr(JustSyncRecord) got = NULL;
 
+  send_lost (f, f->scope, queued);
+  settle ();
   g_ptr_array_set_size (f->changes, 0);
   result = apply (f, f->scope, delta_take (just_sync_record_ref (echo), NULL), f->lww);
   g_assert_cmpuint (just_sync_apply_result_get_count (result, JUST_SYNC_APPLY_ACKNOWLEDGED), ==, 1);
@@ -1104,6 +1125,10 @@ local_apply_echo_keeps_newer_op (LocalFixture  *f,
   g_autoptr(GPtrArray) ops = NULL;
   g_autoptr(JustSyncRecord) got = NULL;
 
+  /* Both were sent (the first, then the second while the first's reply
+   * was lost). */
+  send_lost (f, f->scope, q1);
+  send_lost (f, f->scope, q2);
   first = apply (f, f->scope, delta_take (just_sync_record_ref (echo1), NULL), f->lww);
   assert_change_waits (f, v2, echo1);
 
@@ -1113,6 +1138,28 @@ local_apply_echo_keeps_newer_op (LocalFixture  *f,
   g_assert_cmpuint (ops->len, ==, 0);
   got = get (f, f->scope, "a");
   assert_records_equal (got, echo2);
+}
+
+/* Only a change that was sent can have an echo: a new server version that
+ * merely holds every member of an unsent change (which removed a member)
+ * is another writer's, and goes to the resolver. */
+static void
+local_apply_unsent_change_has_no_echo (LocalFixture  *f,
+                                       gconstpointer  data)
+{
+  g_autoptr(JustSyncRecord) base = rec ("a", "{\"title\":\"x\",\"note\":\"n\"}", T0 + MS);
+  g_autoptr(JustSyncRecord) removal = rec ("a", "{\"title\":\"x\"}", T0 + 2 * MS);
+  g_autoptr(JustSyncRecord) other = rec ("a", "{\"title\":\"x\",\"note\":\"m\"}", T0 + 3 * MS);
+  g_autoptr(GPtrArray) queued = NULL;
+  g_autoptr(JustSyncApplyResult) result = NULL;
+  g_autoptr(GPtrArray) conflicts = NULL;
+
+  pull_row (f, f->scope, just_sync_record_ref (base));
+  queued = upsert (f, f->scope, just_sync_record_ref (removal), NULL);
+  result = apply (f, f->scope, delta_take (just_sync_record_ref (other), NULL), f->lww);
+  g_assert_cmpuint (just_sync_apply_result_get_count (result, JUST_SYNC_APPLY_ACKNOWLEDGED), ==, 0);
+  conflicts = LOCAL (f, list_conflicts, f->scope);
+  g_assert_cmpuint (conflicts->len, ==, 1);
 }
 
 /* A local change made on a pulled base version, then another version of
@@ -1956,6 +2003,7 @@ static const struct {
   { "apply/skips-base-of-pending-op", local_apply_skips_base_of_pending_op },
   { "apply/acknowledges-echo", local_apply_acknowledges_echo },
   { "apply/echo-keeps-newer-op", local_apply_echo_keeps_newer_op },
+  { "apply/unsent-change-has-no-echo", local_apply_unsent_change_has_no_echo },
   { "apply/conflict-remote-wins", local_apply_conflict_remote_wins },
   { "apply/conflict-local-wins", local_apply_conflict_local_wins },
   { "apply/conflict-equal-stamps", local_apply_conflict_equal_stamps },

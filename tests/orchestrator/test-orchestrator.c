@@ -35,15 +35,8 @@ client_init (Client                    *client,
 {
   client->local = new_local_store ();
   client->monitor = test_network_monitor_new (TRUE);
-  client->orchestrator = just_sync_orchestrator_new_with_monitor (client->local,
-                                                                  JUST_SYNC_REMOTE_STORE (remote),
-                                                                  NULL,
-                                                                  G_NETWORK_MONITOR (client->monitor));
-  /* Tests sync explicitly unless they test background syncs. */
-  g_object_set (client->orchestrator,
-                "debounce-interval", 600000,
-                "retry-base-delay", 600000,
-                NULL);
+  client->orchestrator = test_orchestrator_new (client->local, JUST_SYNC_REMOTE_STORE (remote),
+                                                client->monitor);
 }
 
 static void
@@ -78,12 +71,7 @@ static JustSyncSyncResult *
 sync_ok (Client        *client,
          JustSyncScope *scope)
 {
-  g_autoptr(GError) error = NULL;
-  JustSyncSyncResult *result = test_sync (client->orchestrator, scope, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (result);
-  return result;
+  return test_sync_ok (client->orchestrator, scope);
 }
 
 static void

@@ -568,12 +568,15 @@ apply_one (JustSyncMemoryLocalStore *self,
     }
 
   /* Our own echo? The newest op it covers is acknowledged with every older
-   * op; newer ones wait, rebased on it. */
+   * op; newer ones wait, rebased on it. Only an op that was sent can have an
+   * echo: a new version that merely holds what an unsent change says (the
+   * change only removed members, say) is somebody else's, a conflict. */
   for (guint i = data->ops->len; i > 0; i--)
     {
       JustSyncPendingOp *op = g_ptr_array_index (data->ops, i - 1);
 
       if (!op_is_for (op, id) ||
+          just_sync_pending_op_get_attempts (op) == 0 ||
           !just_sync_record_content_covers (remote, just_sync_pending_op_get_record (op)))
         continue;
 
