@@ -312,9 +312,9 @@ jsd_remote_config_uses_credentials (JsdRemoteConfig *self)
   return self->kind == JSD_REMOTE_POCKETBASE;
 }
 
+/* A new remote store as configured. */
 JustSyncRemoteStore *
-jsd_remote_config_create_remote (JsdRemoteConfig  *self,
-                                 GError          **error)
+jsd_remote_config_create_remote (JsdRemoteConfig *self)
 {
   switch (self->kind)
     {
@@ -323,16 +323,46 @@ jsd_remote_config_create_remote (JsdRemoteConfig  *self,
 
     case JSD_REMOTE_POCKETBASE:
     default:
-      g_set_error_literal (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
-                           _("This build of JustSync has no PocketBase remote"));
-      return NULL;
+      {
+        JustSyncPocketbaseStore *store = just_sync_pocketbase_store_new (self->url);
+
+        if (self->soft_delete_field != NULL)
+          just_sync_pocketbase_store_set_soft_delete_field (store, self->soft_delete_field);
+        for (guint i = 0; self->collections[i] != NULL; i += 2)
+          just_sync_pocketbase_store_set_collection (store, self->collections[i],
+                                                     self->collections[i + 1],
+                                                     self->soft_delete_field);
+        return JUST_SYNC_REMOTE_STORE (store);
+      }
     }
 }
 
-void
-jsd_remote_config_apply_credentials (JsdRemoteConfig     *self,
-                                     JustSyncRemoteStore *remote,
-                                     JsdCredentials      *credentials)
+/* Logs @remote in with @credentials: a token, or the configured identity
+ * and a password. */
+gboolean
+jsd_remote_config_apply_credentials (JsdRemoteConfig      *self,
+                                     JustSyncRemoteStore  *remote,
+                                     JsdCredentials       *credentials,
+                                     GError              **error)
 {
-  /* Only PocketBase logs in; it arrives with its store. */
+  JustSyncPocketbaseStore *store;
+
+  if (!JUST_SYNC_IS_POCKETBASE_STORE (remote))
+    return TRUE;
+
+  store = JUST_SYNC_POCKETBASE_STORE (remote);
+  if (jsd_credentials_get_password (credentials) != NULL)
+    {
+      if (self->identity == NULL)
+        {
+          g_set_error_literal (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                               _("A password needs the option “identity”"));
+          return FALSE;
+        }
+      just_sync_pocketbase_store_set_credentials (store, self->auth_collection, self->identity,
+                                                  jsd_credentials_get_password (credentials));
+    }
+  if (jsd_credentials_get_token (credentials) != NULL)
+    just_sync_pocketbase_store_set_token (store, jsd_credentials_get_token (credentials));
+  return TRUE;
 }

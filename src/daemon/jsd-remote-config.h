@@ -33,11 +33,11 @@ JsdRemoteKind        jsd_remote_config_get_kind           (JsdRemoteConfig  *sel
 const char          *jsd_remote_config_get_kind_name      (JsdRemoteConfig  *self);
 const char          *jsd_remote_config_get_url            (JsdRemoteConfig  *self);
 gboolean             jsd_remote_config_uses_credentials   (JsdRemoteConfig  *self);
-JustSyncRemoteStore *jsd_remote_config_create_remote      (JsdRemoteConfig  *self,
-                                                           GError          **error);
-void                 jsd_remote_config_apply_credentials  (JsdRemoteConfig     *self,
-                                                           JustSyncRemoteStore *remote,
-                                                           JsdCredentials      *credentials);
+JustSyncRemoteStore *jsd_remote_config_create_remote      (JsdRemoteConfig  *self);
+gboolean             jsd_remote_config_apply_credentials  (JsdRemoteConfig      *self,
+                                                           JustSyncRemoteStore  *remote,
+                                                           JsdCredentials       *credentials,
+                                                           GError              **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JsdRemoteConfig, jsd_remote_config_free)
 

@@ -461,8 +461,12 @@ open_finish_remote (JsdStore *self,
                                                 JUST_SYNC_ERROR_NETWORK, FALSE);
     }
 
-  if (data->credentials != NULL)
-    jsd_remote_config_apply_credentials (self->config, self->remote, data->credentials);
+  if (data->credentials != NULL &&
+      !jsd_remote_config_apply_credentials (self->config, self->remote, data->credentials, &error))
+    {
+      open_complete (self, error);
+      return;
+    }
 
   if (data->remember_credentials)
     {
@@ -549,14 +553,14 @@ open_remote (JsdStore *self,
       return;
     }
 
-  /* A new remote from the options is remembered once it works. */
-  if ((remote = jsd_remote_config_create_remote (config, &error)) == NULL ||
-      (from_options && !jsd_remote_config_save (config, self->config_path, &error)))
+  /* A new remote from the options is remembered. */
+  if (from_options && !jsd_remote_config_save (config, self->config_path, &error))
     {
       open_complete (self, error);
       return;
     }
 
+  remote = jsd_remote_config_create_remote (config);
   use_remote (self, remote);
   g_clear_pointer (&self->config, jsd_remote_config_free);
   self->config = g_steal_pointer (&config);

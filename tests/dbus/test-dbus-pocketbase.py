@@ -1,0 +1,105 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# justsyncd with a real PocketBase remote: two stores (two "devices" of
+# alice) sync through the server over D-Bus. Runs under
+# tests/servers/pocketbase/pb-harness (which exports JUSTSYNC_PB_*) and on
+# a private bus (private-bus.sh).
+
+import json
+import os
+import unittest
+
+import gi
+
+gi.require_version("Gio", "2.0")
+from gi.repository import Gio, GLib  # noqa: E402
+
+BUS_NAME = "org.justsync.Sync1"
+TIMEOUT_MS = 60000
+
+
+def remote_error(error):
+    return Gio.DBusError.get_remote_error(error)
+
+
+class PocketbaseTestCase(unittest.TestCase):
+    def setUp(self):
+        self.bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+        self.manager = Gio.DBusProxy.new_sync(
+            self.bus, Gio.DBusProxyFlags.NONE, None, BUS_NAME,
+            "/org/justsync/Sync1", "org.justsync.Sync1.Manager", None)
+        self.url = os.environ["JUSTSYNC_PB_URL"]
+        self.email = os.environ["JUSTSYNC_PB_ALICE_EMAIL"]
+        self.password = os.environ["JUSTSYNC_PB_ALICE_PASSWORD"]
+        self.scope = "records?owner=%s&tag=%s" % (os.environ["JUSTSYNC_PB_ALICE_ID"],
+                                                  self._testMethodName.replace("_", "-"))
+
+    def open_store(self, name, password):
+        options = {
+            "remote": GLib.Variant("s", "pocketbase"),
+            "url": GLib.Variant("s", self.url),
+            "collections": GLib.Variant("a{ss}", {"records": "records"}),
+            "soft-delete-field": GLib.Variant("s", "deleted_at"),
+            "auth-collection": GLib.Variant("s", "users"),
+            "identity": GLib.Variant("s", self.email),
+            "password": GLib.Variant("s", password),
+        }
+        path = self.manager.call_sync(
+            "OpenStore", GLib.Variant("(sa{sv})", (name, options)),
+            Gio.DBusCallFlags.NONE, TIMEOUT_MS, None).unpack()[0]
+        return Gio.DBusProxy.new_sync(
+            self.bus, Gio.DBusProxyFlags.NONE, None, BUS_NAME, path,
+            "org.justsync.Sync1.Store", None)
+
+    @staticmethod
+    def call(store, method, signature, *args):
+        return store.call_sync(method, GLib.Variant(signature, args),
+                               Gio.DBusCallFlags.NONE, TIMEOUT_MS, None).unpack()
+
+    def test_two_devices(self):
+        laptop = self.open_store("laptop", self.password)
+        phone = self.open_store("phone", self.password)
+        self.assertEqual(laptop.get_cached_property("Remote").unpack(), "pocketbase")
+
+        created = json.loads(self.call(laptop, "Create", "(ssa{sv})", self.scope,
+                                       json.dumps({"title": "over D-Bus", "n": 7}), {})[0])
+        stats = self.call(laptop, "Synchronize", "(sa{sv})", self.scope, {})[0]
+        self.assertEqual(stats["pushed"], 1)
+        self.assertEqual(stats["failed"], 0)
+
+        stats = self.call(phone, "Synchronize", "(sa{sv})", self.scope, {})[0]
+        self.assertEqual(stats["pulled"], 1)
+        records = json.loads(self.call(phone, "Query", "(ssa{sv})", self.scope,
+                                       "offline-only", {})[0])
+        self.assertEqual([r["id"] for r in records], [created["id"]])
+        self.assertEqual(records[0]["payload"]["title"], "over D-Bus")
+
+        # A delete on the phone reaches the laptop.
+        self.call(phone, "Delete", "(ssa{sv})", self.scope, created["id"], {})
+        self.assertEqual(self.call(phone, "Synchronize", "(sa{sv})", self.scope, {})[0]["pushed"], 1)
+        self.call(laptop, "Synchronize", "(sa{sv})", self.scope, {})
+        records = json.loads(self.call(laptop, "Query", "(ssa{sv})", self.scope,
+                                       "offline-only", {})[0])
+        self.assertEqual(records, [])
+
+        # The password is used, never kept on disk.
+        data_home = os.environ["XDG_DATA_HOME"]
+        for directory, _, files in os.walk(data_home):
+            for name in files:
+                with open(os.path.join(directory, name), "rb") as f:
+                    self.assertNotIn(self.password.encode(), f.read(), name)
+
+    def test_wrong_password(self):
+        store = self.open_store("wrong-password", "not-the-password")
+        self.call(store, "Create", "(ssa{sv})", self.scope, "{}", {})
+        with self.assertRaises(GLib.Error) as raised:
+            self.call(store, "Synchronize", "(sa{sv})", self.scope, {})
+        self.assertEqual(remote_error(raised.exception), "org.justsync.Sync1.Error.Auth")
+        # The change waits for better credentials.
+        pending = json.loads(self.call(store, "ListPending", "(sa{sv})", self.scope, {})[0])
+        self.assertEqual(len(pending), 1)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
