@@ -34,5 +34,6 @@
 #include "justsync-remote-store.h"
 #include "justsync-memory-local-store.h"
 #include "justsync-memory-remote-store.h"
+#include "justsync-sqlite-store.h"
 
 #undef JUST_SYNC_INSIDE
