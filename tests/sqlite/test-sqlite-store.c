@@ -1221,6 +1221,10 @@ typedef struct
   JustSyncConflictResolver *resolver;
   GHashTable *server;        /* id -> JustSyncRecord */
   gint64 clock;
+  /* What the run covered: counts per JustSyncApplyAction, and conflicts
+   * per JustSyncResolution. */
+  guint actions[JUST_SYNC_APPLY_ACKNOWLEDGED + 1];
+  guint resolutions[JUST_SYNC_RESOLUTION_LOCAL + 1];
 } Twin;
 
 #define N_IDS 6
@@ -1243,15 +1247,22 @@ random_record (Twin       *twin,
 }
 
 static void
-assert_same_apply_results (JustSyncApplyResult *a,
+assert_same_apply_results (Twin                *twin,
+                           JustSyncApplyResult *a,
                            JustSyncApplyResult *b)
 {
   g_auto(GStrv) ids_a = just_sync_apply_result_dup_changed_ids (a);
   g_auto(GStrv) ids_b = just_sync_apply_result_dup_changed_ids (b);
+  GPtrArray *conflicts = just_sync_apply_result_get_conflicts (a);
 
   for (JustSyncApplyAction action = JUST_SYNC_APPLY_INSERTED; action <= JUST_SYNC_APPLY_ACKNOWLEDGED; action++)
-    g_assert_cmpuint (just_sync_apply_result_get_count (a, action), ==,
-                      just_sync_apply_result_get_count (b, action));
+    {
+      g_assert_cmpuint (just_sync_apply_result_get_count (a, action), ==,
+                        just_sync_apply_result_get_count (b, action));
+      twin->actions[action] += just_sync_apply_result_get_count (a, action);
+    }
+  for (guint i = 0; i < conflicts->len; i++)
+    twin->resolutions[just_sync_conflict_get_resolution (g_ptr_array_index (conflicts, i))]++;
   g_assert_true (g_strv_equal ((const char * const *) ids_a, (const char * const *) ids_b));
   assert_same_conflicts (just_sync_apply_result_get_conflicts (a),
                          just_sync_apply_result_get_conflicts (b), FALSE);
@@ -1367,7 +1378,7 @@ twin_pull (Twin *twin)
   g_assert_no_error (error);
   b = util_apply (twin->sqlite, twin->scope, delta, twin->resolver, &error);
   g_assert_no_error (error);
-  assert_same_apply_results (a, b);
+  assert_same_apply_results (twin, a, b);
 }
 
 /* Pushes some queued ops with random outcomes; a written op lands on the
@@ -1434,7 +1445,7 @@ twin_push (Twin *twin)
   g_assert_no_error (error);
   b = util_commit_push (twin->sqlite, twin->scope, results, &error);
   g_assert_no_error (error);
-  assert_same_apply_results (a, b);
+  assert_same_apply_results (twin, a, b);
 }
 
 static void
@@ -1485,6 +1496,8 @@ static void
 test_same_rules_as_memory_store (void)
 {
   guint n_seeds = g_test_slow () ? 20 : 4;
+  guint actions[G_N_ELEMENTS (((Twin *) NULL)->actions)] = { 0, };
+  guint resolutions[G_N_ELEMENTS (((Twin *) NULL)->resolutions)] = { 0, };
 
   for (guint seed = 1; seed <= n_seeds; seed++)
     {
@@ -1524,7 +1537,24 @@ test_same_rules_as_memory_store (void)
             }
           twin_compare (&twin);
         }
+
+      for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+        actions[i] += twin.actions[i];
+      for (guint i = 0; i < G_N_ELEMENTS (resolutions); i++)
+        resolutions[i] += twin.resolutions[i];
     }
+
+  /* Every rule was exercised, not just the easy ones. */
+  g_test_message ("inserted %u, replaced %u, deleted %u, skipped %u, acknowledged %u; "
+                  "conflicts won by remote %u, by local %u",
+                  actions[JUST_SYNC_APPLY_INSERTED], actions[JUST_SYNC_APPLY_REPLACED],
+                  actions[JUST_SYNC_APPLY_DELETED], actions[JUST_SYNC_APPLY_SKIPPED],
+                  actions[JUST_SYNC_APPLY_ACKNOWLEDGED], resolutions[JUST_SYNC_RESOLUTION_REMOTE],
+                  resolutions[JUST_SYNC_RESOLUTION_LOCAL]);
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    g_assert_cmpuint (actions[i], >, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (resolutions); i++)
+    g_assert_cmpuint (resolutions[i], >, 0);
 }
 
 int
