@@ -28,6 +28,11 @@ JustSyncOrchestrator *just_sync_orchestrator_new                 (JustSyncLocalS
                                                                   JustSyncRemoteStore       *remote,
                                                                   JustSyncConflictResolver  *resolver);
 JUST_SYNC_AVAILABLE_IN_ALL
+JustSyncOrchestrator *just_sync_orchestrator_new_with_monitor    (JustSyncLocalStore        *local,
+                                                                  JustSyncRemoteStore       *remote,
+                                                                  JustSyncConflictResolver  *resolver,
+                                                                  GNetworkMonitor           *monitor);
+JUST_SYNC_AVAILABLE_IN_ALL
 JustSyncLocalStore   *just_sync_orchestrator_get_local_store     (JustSyncOrchestrator      *self);
 JUST_SYNC_AVAILABLE_IN_ALL
 JustSyncRemoteStore  *just_sync_orchestrator_get_remote_store    (JustSyncOrchestrator      *self);

@@ -35,5 +35,6 @@
 #include "justsync-memory-local-store.h"
 #include "justsync-memory-remote-store.h"
 #include "justsync-sqlite-store.h"
+#include "justsync-orchestrator.h"
 
 #undef JUST_SYNC_INSIDE

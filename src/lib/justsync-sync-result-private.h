@@ -14,6 +14,8 @@ void _just_sync_sync_result_add_applied   (JustSyncSyncResult  *self,
                                            JustSyncApplyResult *applied);
 void _just_sync_sync_result_add_pushed    (JustSyncSyncResult  *self,
                                            guint                n);
+void _just_sync_sync_result_add_deleted   (JustSyncSyncResult  *self,
+                                           guint                n);
 void _just_sync_sync_result_add_failed_op (JustSyncSyncResult  *self,
                                            JustSyncPendingOp   *op);
 void _just_sync_sync_result_finish        (JustSyncSyncResult  *self,

@@ -111,6 +111,13 @@ _just_sync_sync_result_add_pushed (JustSyncSyncResult *self,
 }
 
 void
+_just_sync_sync_result_add_deleted (JustSyncSyncResult *self,
+                                    guint               n)
+{
+  self->deleted += n;
+}
+
+void
 _just_sync_sync_result_add_failed_op (JustSyncSyncResult *self,
                                       JustSyncPendingOp  *op)
 {

@@ -508,12 +508,10 @@ just_sync_memory_local_store_count_finish (JustSyncLocalStore  *store,
                                            GAsyncResult        *result,
                                            GError             **error)
 {
-  gssize count;
-
   g_return_val_if_fail (g_task_is_valid (result, store), 0);
 
-  /* Not inside MAX (): a macro would propagate twice. */
-  count = g_task_propagate_int (G_TASK (result), error);
+  gssize count = g_task_propagate_int (G_TASK (result), error);
+
   return (guint) MAX (count, 0);
 }
 

@@ -1,0 +1,1003 @@
+/* test-orchestrator.c: the sync engine, one test per correctness rule
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Each test names the rule of DESIGN.md ("The sync algorithm", "Rules that
+ * make sync correct") it guards, and fails when that rule is broken.
+ */
+
+#include "test-support.h"
+
+#define MS (G_GINT64_CONSTANT (1000))
+#define SEC (G_GINT64_CONSTANT (1000000))
+#define T0 (G_GINT64_CONSTANT (1700000000) * SEC)
+
+typedef struct
+{
+  JustSyncLocalStore *local;
+  JustSyncOrchestrator *orchestrator;
+  TestNetworkMonitor *monitor;
+} Client;
+
+typedef struct
+{
+  JustSyncMemoryRemoteStore *remote;
+  JustSyncScope *scope;
+  Client a;
+  Client b;
+} Fixture;
+
+static JustSyncLocalStore *(*new_local_store) (void) = just_sync_memory_local_store_new;
+
+static void
+client_init (Client                    *client,
+             JustSyncMemoryRemoteStore *remote)
+{
+  client->local = new_local_store ();
+  client->monitor = test_network_monitor_new (TRUE);
+  client->orchestrator = just_sync_orchestrator_new_with_monitor (client->local,
+                                                                  JUST_SYNC_REMOTE_STORE (remote),
+                                                                  NULL,
+                                                                  G_NETWORK_MONITOR (client->monitor));
+  /* Tests sync explicitly unless they test background syncs. */
+  g_object_set (client->orchestrator,
+                "debounce-interval", 600000,
+                "retry-base-delay", 600000,
+                NULL);
+}
+
+static void
+client_clear (Client *client)
+{
+  g_clear_object (&client->orchestrator);
+  g_clear_object (&client->local);
+  g_clear_object (&client->monitor);
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  fixture->remote = just_sync_memory_remote_store_new ();
+  fixture->scope = test_scope ("records", "owner", "u1");
+  client_init (&fixture->a, fixture->remote);
+  client_init (&fixture->b, fixture->remote);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  client_clear (&fixture->a);
+  client_clear (&fixture->b);
+  g_clear_pointer (&fixture->scope, just_sync_scope_unref);
+  g_clear_object (&fixture->remote);
+}
+
+static JustSyncSyncResult *
+sync_ok (Client        *client,
+         JustSyncScope *scope)
+{
+  g_autoptr(GError) error = NULL;
+  JustSyncSyncResult *result = test_sync (client->orchestrator, scope, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  return result;
+}
+
+static void
+assert_server_title (Fixture    *fixture,
+                     const char *id,
+                     const char *title)
+{
+  g_autoptr(JustSyncRecord) record = just_sync_memory_remote_store_server_get (fixture->remote,
+                                                                               fixture->scope, id);
+
+  g_assert_nonnull (record);
+  g_assert_cmpstr (test_payload_string (record, "title"), ==, title);
+}
+
+static void
+assert_local_title (Client        *client,
+                    JustSyncScope *scope,
+                    const char    *id,
+                    const char    *title)
+{
+  g_autoptr(JustSyncRecord) record = test_local_get (client->local, scope, id);
+
+  g_assert_nonnull (record);
+  g_assert_cmpstr (test_payload_string (record, "title"), ==, title);
+}
+
+static guint
+n_ops (Client        *client,
+       JustSyncScope *scope)
+{
+  g_autoptr(GPtrArray) ops = test_local_ops (client->local, scope);
+
+  return ops->len;
+}
+
+/* Basics: a create reaches the server and another client. */
+static void
+test_round_trip (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(JustSyncRecord) created = NULL;
+  g_autoptr(JustSyncSyncResult) pushed = NULL;
+  g_autoptr(JustSyncSyncResult) pulled = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+
+  created = test_create (fixture->a.orchestrator, fixture->scope, NULL, "{\"title\": \"milk\"}");
+  g_assert_nonnull (just_sync_record_get_id (created));
+  g_assert_cmpuint (n_ops (&fixture->a, fixture->scope), ==, 1);
+
+  pushed = sync_ok (&fixture->a, fixture->scope);
+  g_assert_cmpuint (just_sync_sync_result_get_pushed (pushed), ==, 1);
+  g_assert_cmpuint (n_ops (&fixture->a, fixture->scope), ==, 0);
+  assert_server_title (fixture, just_sync_record_get_id (created), "milk");
+
+  pulled = sync_ok (&fixture->b, fixture->scope);
+  g_assert_cmpuint (just_sync_sync_result_get_pulled (pulled), ==, 1);
+  records = test_local_query (fixture->b.local, fixture->scope);
+  g_assert_cmpuint (records->len, ==, 1);
+  assert_local_title (&fixture->b, fixture->scope, just_sync_record_get_id (created), "milk");
+
+  /* Our own write comes back in the next pull as an echo: no change. */
+  {
+    g_autoptr(JustSyncSyncResult) again = sync_ok (&fixture->a, fixture->scope);
+
+    g_assert_cmpuint (just_sync_sync_result_get_pulled (again), ==, 0);
+    g_assert_cmpuint (just_sync_sync_result_get_conflicts (again)->len, ==, 0);
+  }
+}
+
+/* Scopes never mix: another key value is another world. */
+static void
+test_scope_isolation (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(JustSyncScope) other = test_scope ("records", "owner", "u2");
+  g_autoptr(JustSyncRecord) created = NULL;
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+
+  created = test_create (fixture->a.orchestrator, fixture->scope, "r1", "{\"title\": \"mine\"}");
+  g_clear_pointer (&result, just_sync_sync_result_unref);
+  result = sync_ok (&fixture->a, fixture->scope);
+  g_clear_pointer (&result, just_sync_sync_result_unref);
+  result = sync_ok (&fixture->b, other);
+  records = test_local_query (fixture->b.local, other);
+  g_assert_cmpuint (records->len, ==, 0);
+}
+
+/* Rule 3 and "pull first": a stale offline edit meets a newer remote edit.
+ * LWW keeps the newer one on every client and records the loser. Pushing
+ * first (as the plugin did) would overwrite the newer remote edit. */
+static void
+test_stale_offline_edit (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(JustSyncRecord) created = NULL;
+  g_autoptr(JustSyncRecord) edit = NULL;
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  g_autoptr(GPtrArray) conflicts = NULL;
+  JustSyncConflict *conflict;
+
+  created = test_create (fixture->a.orchestrator, fixture->scope, "r1", "{\"title\": \"v1\"}");
+  result = sync_ok (&fixture->a, fixture->scope);
+  g_clear_pointer (&result, just_sync_sync_result_unref);
+  result = sync_ok (&fixture->b, fixture->scope);
+
+  /* A edits offline first; B edits later and syncs. */
+  test_network_monitor_set_available (fixture->a.monitor, FALSE);
+  edit = test_update (fixture->a.orchestrator, fixture->scope, "r1", "{\"title\": \"stale\"}");
+  test_wait_ms (5);
+  g_clear_pointer (&edit, just_sync_record_unref);
+  edit = test_update (fixture->b.orchestrator, fixture->scope, "r1", "{\"title\": \"newer\"}");
+  g_clear_pointer (&result, just_sync_sync_result_unref);
+  result = sync_ok (&fixture->b, fixture->scope);
+
+  test_network_monitor_set_available (fixture->a.monitor, TRUE);
+  g_clear_pointer (&result, just_sync_sync_result_unref);
+  result = sync_ok (&fixture->a, fixture->scope);
+
+  g_assert_cmpuint (just_sync_sync_result_get_conflicts (result)->len, ==, 1);
+  g_assert_cmpuint (just_sync_sync_result_get_pushed (result), ==, 0);
+  assert_server_title (fixture, "r1", "newer");
+  assert_local_title (&fixture->a, fixture->scope, "r1", "newer");
+  g_assert_cmpuint (n_ops (&fixture->a, fixture->scope), ==, 0);
+
+  conflicts = test_local_conflicts (fixture->a.local, fixture->scope);
+  g_assert_cmpuint (conflicts->len, ==, 1);
+  conflict = g_ptr_array_index (conflicts, 0);
+  g_assert_cmpint (just_sync_conflict_get_resolution (conflict), ==, JUST_SYNC_RESOLUTION_REMOTE);
+  g_assert_cmpstr (test_payload_string (just_sync_conflict_get_loser (conflict), "title"), ==, "stale");
+}
+
+/* The other way round: the offline edit is the newer one and wins. */
+static void
+test_newer_offline_edit_wins (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(JustSyncRecord) record = NULL;
+  g_autoptr(JustSyncSyncResult) result = NULL;
+
+  record = test_create (fixture->a.orchestrator, fixture->scope, "r1", "{\"title\": \"v1\"}");
+  result = sync_ok (&fixture->a, fixture->scope);
+  g_clear_pointer (&result, just_sync_sync_result_unref);
+  result = sync_ok (&fixture->b, fixture->scope);
+
+  g_clear_pointer (&record, just_sync_record_unref);
+  record = test_update (fixture->b.orchestrator, fixture->scope, "r1", "{\"title\": \"older\"}");
+  g_clear_pointer (&result, just_sync_sync_result_unref);
+  result = sync_ok (&fixture->b, fixture->scope);
+  test_wait_ms (5);
+  g_clear_pointer (&record, just_sync_record_unref);
+  record = test_update (fixture->a.orchestrator, fixture->scope, "r1", "{\"title\": \"newest\"}");
+
+  g_clear_pointer (&result, just_sync_sync_result_unref);
+  result = sync_ok (&fixture->a, fixture->scope);
+  g_assert_cmpuint (just_sync_sync_result_get_conflicts (result)->len, ==, 1);
+  g_assert_cmpuint (just_sync_sync_result_get_pushed (result), ==, 1);
+  assert_server_title (fixture, "r1", "newest");
+
+  g_clear_pointer (&result, just_sync_sync_result_unref);
+  result = sync_ok (&fixture->b, fixture->scope);
+  assert_local_title (&fixture->b, fixture->scope, "r1", "newest");
+}
+
+typedef struct
+{
+  Fixture *fixture;
+  Client *client;
+  const char *title;
+  JustSyncSyncPhase phase;
+  gboolean done;
+} EditDuring;
+
+static void
+edit_during_cb (JustSyncOrchestrator *orchestrator,
+                JustSyncScope        *scope,
+                JustSyncSyncPhase     phase,
+                guint                 done,
+                guint                 total,
+                EditDuring           *edit)
+{
+  g_autofree char *json = NULL;
+  g_autoptr(JsonObject) payload = NULL;
+
+  if (edit->done || phase != edit->phase)
+    return;
+  edit->done = TRUE;
+  json = g_strdup_printf ("{\"title\": \"%s\"}", edit->title);
+  payload = test_payload (json);
+  /* Not waited for: it lands while the request is in flight. */
+  just_sync_orchestrator_update_async (orchestrator, scope, "r1", payload, NULL, NULL, NULL);
+}
+
+/* Step 2: a local edit made while the previous version's push is in flight.
+ * The reply rebases the row but must not overwrite the newer edit, and the
+ * echo in the next pull must not either. */
+static void
+test_edit_during_push (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(JustSyncRecord) record = NULL;
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  EditDuring edit = { fixture, &fixture->a, "during-push", JUST_SYNC_PHASE_PUSH, FALSE };
+  gulong id;
+
+  record = test_create (fixture->a.orchestrator, fixture->scope, "r1", "{\"title\": \"first\"}");
+  just_sync_memory_remote_store_set_latency (fixture->remote, 30);
+  id = g_signal_connect (fixture->a.orchestrator, "progress", G_CALLBACK (edit_during_cb), &edit);
+  result = sync_ok (&fixture->a, fixture->scope);
+  g_signal_handler_disconnect (fixture->a.orchestrator, id);
+  g_assert_true (edit.done);
+
+  assert_server_title (fixture, "r1", "first");
+  assert_local_title (&fixture->a, fixture->scope, "r1", "during-push");
+  g_assert_cmpuint (n_ops (&fixture->a, fixture->scope), ==, 1);
+
+  g_clear_pointer (&result, just_sync_sync_result_unref);
+  result = sync_ok (&fixture->a, fixture->scope);
+  g_assert_cmpuint (just_sync_sync_result_get_conflicts (result)->len, ==, 0);
+  assert_server_title (fixture, "r1", "during-push");
+  assert_local_title (&fixture->a, fixture->scope, "r1", "during-push");
+  g_assert_cmpuint (n_ops (&fixture->a, fixture->scope), ==, 0);
+}
+
+/* A local edit made while a pull of another version is in flight: the pull
+ * must send it to the resolver, not overwrite it. */
+static void
+test_edit_during_pull (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(JustSyncRecord) record = NULL;
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  record = test_create (fixture->a.orchestrator, fixture->scope, "r1", "{\"title\": \"v1\"}");
+  result = sync_ok (&fixture->a, fixture->scope);
+  g_clear_pointer (&result, just_sync_sync_result_unref);
+  result = sync_ok (&fixture->b, fixture->scope);
+  g_clear_pointer (&record, just_sync_record_unref);
+  record = test_update (fixture->b.orchestrator, fixture->scope, "r1", "{\"title\": \"remote\"}");
+  g_clear_pointer (&result, just_sync_sync_result_unref);
+  result = sync_ok (&fixture->b, fixture->scope);
+
+  /* The edit lands just after the sync starts, while its fetch is in
+   * flight: the fetched page holds "remote", the row holds a newer edit. */
+  just_sync_memory_remote_store_set_latency (fixture->remote, 30);
+  test_wait_ms (5);
+  {
+    g_autoptr(GAsyncResult) res = NULL;
+    g_autoptr(JsonObject) payload = test_payload ("{\"title\": \"during-pull\"}");
+    g_autoptr(GError) error = NULL;
+
+    just_sync_orchestrator_synchronize_async (fixture->a.orchestrator, fixture->scope, NULL,
+                                              test_result_cb, NULL);
+    just_sync_orchestrator_update_async (fixture->a.orchestrator, fixture->scope, "r1", payload,
+                                         NULL, NULL, NULL);
+    res = test_wait_result ();
+    g_clear_pointer (&result, just_sync_sync_result_unref);
+    result = just_sync_orchestrator_synchronize_finish (fixture->a.orchestrator, res, &error);
+    g_assert_no_error (error);
+  }
+
+  /* The newer local edit won the conflict and was pushed (now or next). */
+  g_assert_cmpuint (just_sync_sync_result_get_conflicts (result)->len, ==, 1);
+  g_clear_pointer (&result, just_sync_sync_result_unref);
+  result = sync_ok (&fixture->a, fixture->scope);
+  assert_server_title (fixture, "r1", "during-pull");
+  assert_local_title (&fixture->a, fixture->scope, "r1", "during-pull");
+  g_assert_cmpuint (n_ops (&fixture->a, fixture->scope), ==, 0);
+}
+
+static void
+server_put (Fixture    *fixture,
+            const char *id,
+            const char *title,
+            gint64      stamp)
+{
+  g_autofree char *json = g_strdup_printf ("{\"title\": \"%s\"}", title);
+  g_autoptr(JsonObject) payload = test_payload (json);
+  g_autoptr(JustSyncRecord) record = NULL;
+
+  record = just_sync_memory_remote_store_server_upsert (fixture->remote, fixture->scope, id, payload, stamp);
+  g_assert_nonnull (record);
+}
+
+static guint
+n_local (Client        *client,
+         JustSyncScope *scope)
+{
+  g_autoptr(GPtrArray) records = test_local_query (client->local, scope);
+
+  return records->len;
+}
+
+/* Keyset paging: rows sharing one stamp across a page boundary are all
+ * pulled, once (the id breaks the tie). */
+static void
+test_equal_stamps_across_pages (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(JustSyncSyncResult) result = NULL;
+
+  for (guint i = 0; i < 7; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("r%u", i);
+
+      server_put (fixture, id, "same", T0);
+    }
+  g_object_set (fixture->a.orchestrator, "page-size", 2, NULL);
+  result = sync_ok (&fixture->a, fixture->scope);
+  g_assert_cmpuint (just_sync_sync_result_get_pulled (result), ==, 7);
+  g_assert_cmpuint (n_local (&fixture->a, fixture->scope), ==, 7);
+}
+
+/* Rule 2: two server writes in the same millisecond, the second (with a
+ * smaller id) after our pull: the keyset cursor alone would skip it, the
+ * overlap window re-reads it. */
+static void
+test_same_millisecond_writes (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(JustSyncSyncResult) result = NULL;
+
+  server_put (fixture, "m", "first", T0);
+  result = sync_ok (&fixture->a, fixture->scope);
+  server_put (fixture, "a", "second", T0);
+
+  g_clear_pointer (&result, just_sync_sync_result_unref);
+  result = sync_ok (&fixture->a, fixture->scope);
+  g_assert_cmpuint (just_sync_sync_result_get_pulled (result), ==, 1);
+  assert_local_title (&fixture->a, fixture->scope, "a", "second");
+}
+
+/* Rule 2: a row committed late with an older stamp, inside the overlap
+ * window, is pulled; without the window it would be missed. */
+static void
+test_late_commit_in_window (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(JustSyncSyncResult) result = NULL;
+
+  server_put (fixture, "b", "on time", T0 + 10 * SEC);
+  result = sync_ok (&fixture->a, fixture->scope);
+  server_put (fixture, "a", "late", T0 + 5 * SEC);
+
+  g_clear_pointer (&result, just_sync_sync_result_unref);
+  result = sync_ok (&fixture->a, fixture->scope);
+  assert_local_title (&fixture->a, fixture->scope, "a", "late");
+
+  /* With no window, the same late row is lost: the rule matters. */
+  g_object_set (fixture->b.orchestrator, "overlap-window", G_GINT64_CONSTANT (0), NULL);
+  g_clear_pointer (&result, just_sync_sync_result_unref);
+  result = sync_ok (&fixture->b, fixture->scope);
+  server_put (fixture, "c", "late too", T0 + 6 * SEC);
+  g_clear_pointer (&result, just_sync_sync_result_unref);
+  result = sync_ok (&fixture->b, fixture->scope);
+  g_assert_null (test_local_get (fixture->b.local, fixture->scope, "c"));
+}
+
+/* A write that commits after a newer-stamped one wins the row on the
+ * server (commit order); clients must follow the server even though the
+ * stamp they get is older than the one they have (identity, not order). */
+static void
+test_older_stamp_commits_last (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(JustSyncSyncResult) result = NULL;
+
+  server_put (fixture, "r1", "newer stamp", T0 + 8 * SEC);
+  result = sync_ok (&fixture->a, fixture->scope);
+  assert_local_title (&fixture->a, fixture->scope, "r1", "newer stamp");
+
+  server_put (fixture, "r1", "committed last", T0 + 7 * SEC);
+  g_clear_pointer (&result, just_sync_sync_result_unref);
+  result = sync_ok (&fixture->a, fixture->scope);
+  assert_local_title (&fixture->a, fixture->scope, "r1", "committed last");
+}
+
+typedef struct
+{
+  JustSyncMemoryRemoteStore *remote;
+  gboolean armed;
+} LoseReply;
+
+static void
+lose_push_reply_cb (JustSyncOrchestrator *orchestrator,
+                    JustSyncScope        *scope,
+                    JustSyncSyncPhase     phase,
+                    guint                 done,
+                    guint                 total,
+                    LoseReply            *lose)
+{
+  if (phase == JUST_SYNC_PHASE_PUSH && done == 0 && !lose->armed)
+    {
+      lose->armed = TRUE;
+      just_sync_memory_remote_store_fail_calls (lose->remote, 1, JUST_SYNC_ERROR_NETWORK, TRUE);
+    }
+}
+
+/* Rule 4: a crash (or a lost reply) between a successful push and clearing
+ * its op. The next engine, on the same store, finds its own echo and
+ * acknowledges the op; re-pushing would be harmless too. */
+static void
+test_lost_push_reply (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(JustSyncRecord) record = NULL;
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  g_autoptr(GPtrArray) conflicts = NULL;
+  g_autoptr(GPtrArray) server = NULL;
+  g_autoptr(GError) error = NULL;
+  LoseReply lose = { fixture->remote, FALSE };
+  gulong id;
+
+  record = test_create (fixture->a.orchestrator, fixture->scope, "r1", "{\"title\": \"once\"}");
+  id = g_signal_connect (fixture->a.orchestrator, "progress", G_CALLBACK (lose_push_reply_cb), &lose);
+  result = test_sync (fixture->a.orchestrator, fixture->scope, &error);
+  g_signal_handler_disconnect (fixture->a.orchestrator, id);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_NETWORK);
+  g_assert_null (result);
+  assert_server_title (fixture, "r1", "once");
+  g_assert_cmpuint (n_ops (&fixture->a, fixture->scope), ==, 1);
+
+  /* "Crash": a new engine on the same local store. */
+  g_clear_object (&fixture->a.orchestrator);
+  fixture->a.orchestrator =
+    just_sync_orchestrator_new_with_monitor (fixture->a.local, JUST_SYNC_REMOTE_STORE (fixture->remote),
+                                             NULL, G_NETWORK_MONITOR (fixture->a.monitor));
+  result = sync_ok (&fixture->a, fixture->scope);
+  g_assert_cmpuint (n_ops (&fixture->a, fixture->scope), ==, 0);
+  conflicts = test_local_conflicts (fixture->a.local, fixture->scope);
+  g_assert_cmpuint (conflicts->len, ==, 0);
+  server = just_sync_memory_remote_store_server_list (fixture->remote, fixture->scope);
+  g_assert_cmpuint (server->len, ==, 1);
+  assert_local_title (&fixture->a, fixture->scope, "r1", "once");
+}
+
+static void
+count_op_failed_cb (JustSyncOrchestrator *orchestrator,
+                    JustSyncScope        *scope,
+                    JustSyncPendingOp    *op,
+                    guint                *count)
+{
+  g_assert_cmpint (just_sync_pending_op_get_state (op), ==, JUST_SYNC_OP_STATE_FAILED);
+  g_assert_cmpstr (just_sync_pending_op_get_last_error (op), ==, "title too rude");
+  (*count)++;
+}
+
+static void
+wait_for_counts (JustSyncOrchestrator *orchestrator,
+                 guint                 pending,
+                 guint                 failed)
+{
+  for (guint i = 0; i < 200; i++)
+    {
+      if (just_sync_orchestrator_get_pending_count (orchestrator) == pending &&
+          just_sync_orchestrator_get_failed_count (orchestrator) == failed)
+        return;
+      test_wait_ms (5);
+    }
+  g_assert_cmpuint (just_sync_orchestrator_get_pending_count (orchestrator), ==, pending);
+  g_assert_cmpuint (just_sync_orchestrator_get_failed_count (orchestrator), ==, failed);
+}
+
+/* A permanent rejection parks that op, reports it, and blocks nothing else;
+ * it can be retried once the server accepts it. */
+static void
+test_permanent_error_isolated (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  guint failed = 0;
+
+  just_sync_memory_remote_store_reject_id (fixture->remote, "bad", "title too rude");
+  just_sync_record_unref (test_create (fixture->a.orchestrator, fixture->scope, "good1", "{\"title\": \"a\"}"));
+  just_sync_record_unref (test_create (fixture->a.orchestrator, fixture->scope, "bad", "{\"title\": \"b\"}"));
+  just_sync_record_unref (test_create (fixture->a.orchestrator, fixture->scope, "good2", "{\"title\": \"c\"}"));
+  wait_for_counts (fixture->a.orchestrator, 3, 0);
+
+  g_signal_connect (fixture->a.orchestrator, "op-failed", G_CALLBACK (count_op_failed_cb), &failed);
+  result = sync_ok (&fixture->a, fixture->scope);
+  g_assert_cmpuint (failed, ==, 1);
+  g_assert_cmpuint (just_sync_sync_result_get_pushed (result), ==, 2);
+  g_assert_cmpuint (just_sync_sync_result_get_failed_ops (result)->len, ==, 1);
+  assert_server_title (fixture, "good1", "a");
+  assert_server_title (fixture, "good2", "c");
+  g_assert_null (just_sync_memory_remote_store_server_get (fixture->remote, fixture->scope, "bad"));
+  wait_for_counts (fixture->a.orchestrator, 0, 1);
+  /* Parked, not dropped: the local row and its op are still there. */
+  assert_local_title (&fixture->a, fixture->scope, "bad", "b");
+  g_assert_cmpuint (n_ops (&fixture->a, fixture->scope), ==, 1);
+
+  /* A sync does not try it again on its own. */
+  g_clear_pointer (&result, just_sync_sync_result_unref);
+  result = sync_ok (&fixture->a, fixture->scope);
+  g_assert_cmpuint (failed, ==, 1);
+
+  just_sync_memory_remote_store_reject_id (fixture->remote, "bad", NULL);
+  just_sync_orchestrator_retry_failed_async (fixture->a.orchestrator, fixture->scope, NULL, test_result_cb, NULL);
+  res = test_wait_result ();
+  g_assert_cmpuint (just_sync_orchestrator_retry_failed_finish (fixture->a.orchestrator, res, &error), ==, 1);
+  g_assert_no_error (error);
+  g_clear_pointer (&result, just_sync_sync_result_unref);
+  result = sync_ok (&fixture->a, fixture->scope);
+  assert_server_title (fixture, "bad", "b");
+  wait_for_counts (fixture->a.orchestrator, 0, 0);
+}
+
+/* Connected swapped, so any signal can count itself: the count comes
+ * first and the signal's own arguments are ignored. */
+static void
+count_signal_cb (guint *count)
+{
+  (*count)++;
+}
+
+/* Offline: local writes work, syncs are refused without a single request;
+ * when the network returns, the engine syncs by itself. */
+static void
+test_offline_then_online (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint calls, finished = 0;
+
+  test_network_monitor_set_available (fixture->a.monitor, FALSE);
+  g_assert_cmpint (just_sync_orchestrator_get_state (fixture->a.orchestrator), ==, JUST_SYNC_STATE_OFFLINE);
+  calls = just_sync_memory_remote_store_get_call_count (fixture->remote);
+
+  just_sync_record_unref (test_create (fixture->a.orchestrator, fixture->scope, "r1", "{\"title\": \"offline\"}"));
+  result = test_sync (fixture->a.orchestrator, fixture->scope, &error);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_OFFLINE);
+  g_assert_null (result);
+  g_assert_cmpuint (just_sync_memory_remote_store_get_call_count (fixture->remote), ==, calls);
+
+  g_object_set (fixture->a.orchestrator, "debounce-interval", 10, NULL);
+  g_signal_connect_swapped (fixture->a.orchestrator, "sync-finished", G_CALLBACK (count_signal_cb), &finished);
+  test_network_monitor_set_available (fixture->a.monitor, TRUE);
+  while (finished == 0)
+    test_wait_ms (5);
+  assert_server_title (fixture, "r1", "offline");
+  g_assert_cmpint (just_sync_orchestrator_get_state (fixture->a.orchestrator), ==, JUST_SYNC_STATE_IDLE);
+}
+
+static void
+cancel_after_first_page_cb (JustSyncOrchestrator *orchestrator,
+                            JustSyncScope        *scope,
+                            JustSyncSyncPhase     phase,
+                            guint                 done,
+                            guint                 total,
+                            GCancellable         *cancellable)
+{
+  if (phase == JUST_SYNC_PHASE_PULL && done >= 2)
+    g_cancellable_cancel (cancellable);
+}
+
+/* Cancelling mid-pull leaves the store consistent: the pages applied and
+ * the sync point agree, and the next sync finishes the job. */
+static void
+test_cancel_mid_pull (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JustSyncSyncPoint) point = NULL;
+  guint n;
+
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("r%02u", i);
+
+      server_put (fixture, id, "x", T0 + i * SEC);
+    }
+  g_object_set (fixture->a.orchestrator, "page-size", 2, NULL);
+  just_sync_memory_remote_store_set_latency (fixture->remote, 10);
+  g_signal_connect (fixture->a.orchestrator, "progress", G_CALLBACK (cancel_after_first_page_cb), cancellable);
+
+  just_sync_orchestrator_synchronize_async (fixture->a.orchestrator, fixture->scope, cancellable,
+                                            test_result_cb, NULL);
+  res = test_wait_result ();
+  result = just_sync_orchestrator_synchronize_finish (fixture->a.orchestrator, res, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (result);
+  g_clear_error (&error);
+
+  n = n_local (&fixture->a, fixture->scope);
+  g_assert_cmpuint (n, >=, 2);
+  g_assert_cmpuint (n, <, 10);
+  {
+    g_autoptr(GAsyncResult) pres = NULL;
+
+    just_sync_local_store_get_sync_point_async (fixture->a.local, fixture->scope, NULL, test_result_cb, NULL);
+    pres = test_wait_result ();
+    point = just_sync_local_store_get_sync_point_finish (fixture->a.local, pres, &error);
+    g_assert_no_error (error);
+  }
+  /* The checkpoint is the last row applied, no further. */
+  g_assert_nonnull (point);
+  g_assert_cmpint (just_sync_sync_point_get_updated_at (point), ==, T0 + (n - 1) * SEC);
+
+  g_signal_handlers_disconnect_by_func (fixture->a.orchestrator, cancel_after_first_page_cb, cancellable);
+  result = sync_ok (&fixture->a, fixture->scope);
+  g_assert_cmpuint (n_local (&fixture->a, fixture->scope), ==, 10);
+}
+
+/* One sync per scope: a second call joins the running one. */
+static void
+test_join_running_sync (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) first = NULL;
+  g_autoptr(GAsyncResult) second = NULL;
+  g_autoptr(JustSyncSyncResult) r1 = NULL;
+  g_autoptr(JustSyncSyncResult) r2 = NULL;
+  guint started = 0, calls;
+
+  just_sync_record_unref (test_create (fixture->a.orchestrator, fixture->scope, "r1", "{\"title\": \"x\"}"));
+  just_sync_memory_remote_store_set_latency (fixture->remote, 10);
+  calls = just_sync_memory_remote_store_get_call_count (fixture->remote);
+  g_signal_connect_swapped (fixture->a.orchestrator, "sync-started", G_CALLBACK (count_signal_cb), &started);
+
+  just_sync_orchestrator_synchronize_async (fixture->a.orchestrator, fixture->scope, NULL, test_result_cb, &first);
+  just_sync_orchestrator_synchronize_async (fixture->a.orchestrator, fixture->scope, NULL, test_result_cb, &second);
+  while (first == NULL || second == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  r1 = just_sync_orchestrator_synchronize_finish (fixture->a.orchestrator, first, NULL);
+  r2 = just_sync_orchestrator_synchronize_finish (fixture->a.orchestrator, second, NULL);
+  g_assert_true (r1 == r2);
+  g_assert_cmpuint (started, ==, 1);
+  /* time, one page, one push */
+  g_assert_cmpuint (just_sync_memory_remote_store_get_call_count (fixture->remote) - calls, ==, 3);
+}
+
+/* Transient failures are retried with backoff until they pass. */
+static void
+test_transient_retry (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint finished = 0;
+
+  just_sync_record_unref (test_create (fixture->a.orchestrator, fixture->scope, "r1", "{\"title\": \"x\"}"));
+  g_object_set (fixture->a.orchestrator, "retry-base-delay", 20, "retry-max-delay", 100, NULL);
+  just_sync_memory_remote_store_fail_calls (fixture->remote, 3, JUST_SYNC_ERROR_SERVER, FALSE);
+
+  result = test_sync (fixture->a.orchestrator, fixture->scope, &error);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER);
+  g_assert_cmpint (just_sync_orchestrator_get_state (fixture->a.orchestrator), ==, JUST_SYNC_STATE_ERROR);
+  g_assert_nonnull (just_sync_orchestrator_get_last_error (fixture->a.orchestrator));
+
+  g_signal_connect_swapped (fixture->a.orchestrator, "sync-finished", G_CALLBACK (count_signal_cb), &finished);
+  for (;;)
+    {
+      g_autoptr(JustSyncRecord) pushed = just_sync_memory_remote_store_server_get (fixture->remote,
+                                                                                   fixture->scope, "r1");
+      if (pushed != NULL)
+        break;
+      test_wait_ms (5);
+    }
+  g_assert_cmpuint (finished, >=, 2);
+  while (just_sync_orchestrator_get_state (fixture->a.orchestrator) != JUST_SYNC_STATE_IDLE)
+    test_wait_ms (5);
+  g_assert_null (just_sync_orchestrator_get_last_error (fixture->a.orchestrator));
+}
+
+static GPtrArray *
+read_records (Client             *client,
+              JustSyncScope      *scope,
+              JustSyncReadPolicy  policy,
+              gboolean           *from_cache,
+              GError            **error)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+
+  just_sync_orchestrator_read_async (client->orchestrator, scope, policy, NULL, test_result_cb, NULL);
+  res = test_wait_result ();
+  return just_sync_orchestrator_read_finish (client->orchestrator, res, from_cache, error);
+}
+
+/* Read policies: REMOTE_FIRST falls back to local and says so; ONLINE_ONLY
+ * fails; both sync first when they can. */
+static void
+test_read_policies (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean from_cache = FALSE;
+
+  server_put (fixture, "r1", "server", 0);
+
+  records = read_records (&fixture->a, fixture->scope, JUST_SYNC_READ_OFFLINE_ONLY, &from_cache, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->len, ==, 0);
+  g_assert_true (from_cache);
+
+  g_clear_pointer (&records, g_ptr_array_unref);
+  records = read_records (&fixture->a, fixture->scope, JUST_SYNC_READ_REMOTE_FIRST, &from_cache, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->len, ==, 1);
+  g_assert_false (from_cache);
+
+  /* Server unreachable: REMOTE_FIRST serves the local copy, flagged. */
+  just_sync_memory_remote_store_fail_calls (fixture->remote, 100, JUST_SYNC_ERROR_NETWORK, FALSE);
+  g_clear_pointer (&records, g_ptr_array_unref);
+  records = read_records (&fixture->a, fixture->scope, JUST_SYNC_READ_REMOTE_FIRST, &from_cache, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->len, ==, 1);
+  g_assert_true (from_cache);
+
+  g_clear_pointer (&records, g_ptr_array_unref);
+  records = read_records (&fixture->a, fixture->scope, JUST_SYNC_READ_ONLINE_ONLY, &from_cache, &error);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_NETWORK);
+  g_assert_null (records);
+  g_clear_error (&error);
+
+  /* Offline: the same, without a request. */
+  just_sync_memory_remote_store_fail_calls (fixture->remote, 0, JUST_SYNC_ERROR_NETWORK, FALSE);
+  test_network_monitor_set_available (fixture->a.monitor, FALSE);
+  records = read_records (&fixture->a, fixture->scope, JUST_SYNC_READ_REMOTE_FIRST, &from_cache, &error);
+  g_assert_no_error (error);
+  g_assert_true (from_cache);
+  g_clear_pointer (&records, g_ptr_array_unref);
+  records = read_records (&fixture->a, fixture->scope, JUST_SYNC_READ_ONLINE_ONLY, &from_cache, &error);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_OFFLINE);
+}
+
+/* Rule 5: local changes are stamped on the server's clock. */
+static void
+test_server_clock (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  g_autoptr(JustSyncRecord) record = NULL;
+  gint64 server_now = g_get_real_time () + 3600 * SEC;
+
+  just_sync_memory_remote_store_set_clock (fixture->remote, server_now);
+  result = sync_ok (&fixture->a, fixture->scope);
+  g_assert_cmpint (ABS (just_sync_orchestrator_get_clock_offset (fixture->a.orchestrator) - 3600 * SEC), <, 2 * SEC);
+
+  record = test_create (fixture->a.orchestrator, fixture->scope, "r1", "{\"title\": \"x\"}");
+  g_assert_cmpint (ABS (just_sync_record_get_updated_at (record) - server_now), <, 2 * SEC);
+}
+
+/* Hard deletes never show in a delta: a reconcile removes what the server
+ * no longer has, but never a row with a pending change. */
+static void
+test_reconcile_hard_delete (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+
+  just_sync_memory_remote_store_set_keeps_tombstones (fixture->remote, FALSE);
+  server_put (fixture, "gone", "x", 0);
+  server_put (fixture, "kept", "y", 0);
+  result = sync_ok (&fixture->a, fixture->scope);
+  g_assert_cmpuint (n_local (&fixture->a, fixture->scope), ==, 2);
+
+  just_sync_record_unref (just_sync_memory_remote_store_server_delete (fixture->remote, fixture->scope, "gone"));
+  just_sync_record_unref (test_create (fixture->a.orchestrator, fixture->scope, "new", "{\"title\": \"z\"}"));
+  g_clear_pointer (&result, just_sync_sync_result_unref);
+  /* pull-only view: a plain sync cannot see the hard delete */
+  test_network_monitor_set_available (fixture->a.monitor, TRUE);
+  result = sync_ok (&fixture->a, fixture->scope);
+  {
+    g_autoptr(JustSyncRecord) stale = test_local_get (fixture->a.local, fixture->scope, "gone");
+
+    g_assert_nonnull (stale);
+  }
+
+  just_sync_orchestrator_reconcile_async (fixture->a.orchestrator, fixture->scope, NULL, test_result_cb, NULL);
+  res = test_wait_result ();
+  g_clear_pointer (&result, just_sync_sync_result_unref);
+  result = just_sync_orchestrator_reconcile_finish (fixture->a.orchestrator, res, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (just_sync_sync_result_get_deleted (result), ==, 1);
+  g_assert_null (test_local_get (fixture->a.local, fixture->scope, "gone"));
+  assert_local_title (&fixture->a, fixture->scope, "kept", "y");
+  assert_local_title (&fixture->a, fixture->scope, "new", "z");
+}
+
+/* A server clock that stepped back behind the sync point: the engine
+ * notices and reconciles, so rows stamped "in the past" are not lost. */
+static void
+test_clock_stepped_back (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  gint64 now = g_get_real_time ();
+
+  just_sync_memory_remote_store_set_clock (fixture->remote, now);
+  server_put (fixture, "r1", "before", 0);
+  result = sync_ok (&fixture->a, fixture->scope);
+
+  just_sync_memory_remote_store_set_clock (fixture->remote, now - 3600 * SEC);
+  server_put (fixture, "r2", "after the step", 0);
+  g_clear_pointer (&result, just_sync_sync_result_unref);
+  result = sync_ok (&fixture->a, fixture->scope);
+  assert_local_title (&fixture->a, fixture->scope, "r2", "after the step");
+}
+
+/* Deletes travel both ways as tombstones. */
+static void
+test_delete_propagates (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  g_autoptr(JustSyncRecord) tombstone = NULL;
+
+  just_sync_record_unref (test_create (fixture->a.orchestrator, fixture->scope, "r1", "{\"title\": \"x\"}"));
+  result = sync_ok (&fixture->a, fixture->scope);
+  g_clear_pointer (&result, just_sync_sync_result_unref);
+  result = sync_ok (&fixture->b, fixture->scope);
+  g_assert_cmpuint (n_local (&fixture->b, fixture->scope), ==, 1);
+
+  test_delete (fixture->a.orchestrator, fixture->scope, "r1");
+  g_assert_cmpuint (n_local (&fixture->a, fixture->scope), ==, 0);
+  g_clear_pointer (&result, just_sync_sync_result_unref);
+  result = sync_ok (&fixture->a, fixture->scope);
+  tombstone = just_sync_memory_remote_store_server_get (fixture->remote, fixture->scope, "r1");
+  g_assert_true (just_sync_record_is_deleted (tombstone));
+
+  g_clear_pointer (&result, just_sync_sync_result_unref);
+  result = sync_ok (&fixture->b, fixture->scope);
+  g_assert_cmpuint (just_sync_sync_result_get_deleted (result), ==, 1);
+  g_assert_cmpuint (n_local (&fixture->b, fixture->scope), ==, 0);
+}
+
+static void
+collect_changed_cb (JustSyncOrchestrator *orchestrator,
+                    JustSyncScope        *scope,
+                    const char * const   *ids,
+                    GPtrArray            *seen)
+{
+  for (guint i = 0; ids[i] != NULL; i++)
+    g_ptr_array_add (seen, g_strdup (ids[i]));
+}
+
+/* What a UI sees: changed with the ids, pending-count, state. */
+static void
+test_ui_signals (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(JustSyncSyncResult) result = NULL;
+
+  g_signal_connect (fixture->a.orchestrator, "changed", G_CALLBACK (collect_changed_cb), seen);
+  just_sync_record_unref (test_create (fixture->a.orchestrator, fixture->scope, "r1", "{\"title\": \"x\"}"));
+  g_assert_cmpuint (seen->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (seen, 0), ==, "r1");
+  wait_for_counts (fixture->a.orchestrator, 1, 0);
+
+  result = sync_ok (&fixture->a, fixture->scope);
+  wait_for_counts (fixture->a.orchestrator, 0, 0);
+  g_assert_cmpint (just_sync_orchestrator_get_last_sync_time (fixture->a.orchestrator), >, 0);
+  g_assert_cmpint (just_sync_orchestrator_get_state (fixture->a.orchestrator), ==, JUST_SYNC_STATE_IDLE);
+
+  g_ptr_array_set_size (seen, 0);
+  server_put (fixture, "r2", "remote", 0);
+  g_clear_pointer (&result, just_sync_sync_result_unref);
+  result = sync_ok (&fixture->a, fixture->scope);
+  g_assert_cmpuint (seen->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (seen, 0), ==, "r2");
+}
+
+static void
+add_tests (const char *prefix)
+{
+#define ADD(name, func) \
+  G_STMT_START { \
+    g_autofree char *path = g_strdup_printf ("%s/%s", prefix, name); \
+    g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown); \
+  } G_STMT_END
+
+  ADD ("round-trip", test_round_trip);
+  ADD ("scope-isolation", test_scope_isolation);
+  ADD ("rule3/stale-offline-edit-loses", test_stale_offline_edit);
+  ADD ("rule3/newer-offline-edit-wins", test_newer_offline_edit_wins);
+  ADD ("echo/edit-during-push", test_edit_during_push);
+  ADD ("echo/edit-during-pull", test_edit_during_pull);
+  ADD ("rule2/equal-stamps-across-pages", test_equal_stamps_across_pages);
+  ADD ("rule2/same-millisecond-writes", test_same_millisecond_writes);
+  ADD ("rule2/late-commit-in-window", test_late_commit_in_window);
+  ADD ("identity/older-stamp-commits-last", test_older_stamp_commits_last);
+  ADD ("rule4/lost-push-reply", test_lost_push_reply);
+  ADD ("errors/permanent-error-isolated", test_permanent_error_isolated);
+  ADD ("errors/transient-retry", test_transient_retry);
+  ADD ("network/offline-then-online", test_offline_then_online);
+  ADD ("cancel/mid-pull", test_cancel_mid_pull);
+  ADD ("join-running-sync", test_join_running_sync);
+  ADD ("read-policies", test_read_policies);
+  ADD ("rule5/server-clock", test_server_clock);
+  ADD ("reconcile/hard-delete", test_reconcile_hard_delete);
+  ADD ("reconcile/clock-stepped-back", test_clock_stepped_back);
+  ADD ("delete-propagates", test_delete_propagates);
+  ADD ("ui-signals", test_ui_signals);
+#undef ADD
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  new_local_store = just_sync_memory_local_store_new;
+  add_tests ("/orchestrator/memory");
+
+  return g_test_run ();
+}
