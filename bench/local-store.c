@@ -113,7 +113,7 @@ raw_open (Raw        *raw,
 {
   g_autofree char *path = NULL;
 
-  g_object_unref (open_store (name, durable));
+  util_close (open_store (name, durable));
   path = g_build_filename (dir, name, NULL);
 
   check (raw->db, sqlite3_open (path, &raw->db), SQLITE_OK);

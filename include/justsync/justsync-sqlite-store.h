@@ -37,6 +37,15 @@ const char          *just_sync_sqlite_store_get_path                (JustSyncSql
 JUST_SYNC_AVAILABLE_IN_ALL
 gboolean             just_sync_sqlite_store_get_durable             (JustSyncSqliteStore  *self);
 JUST_SYNC_AVAILABLE_IN_ALL
+void                 just_sync_sqlite_store_close_async             (JustSyncSqliteStore  *self,
+                                                                     GCancellable         *cancellable,
+                                                                     GAsyncReadyCallback   callback,
+                                                                     gpointer              user_data);
+JUST_SYNC_AVAILABLE_IN_ALL
+gboolean             just_sync_sqlite_store_close_finish            (JustSyncSqliteStore  *self,
+                                                                     GAsyncResult         *result,
+                                                                     GError              **error);
+JUST_SYNC_AVAILABLE_IN_ALL
 void                 just_sync_sqlite_store_count_async             (JustSyncSqliteStore  *self,
                                                                      JustSyncScope        *scope,
                                                                      GCancellable         *cancellable,

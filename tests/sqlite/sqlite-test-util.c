@@ -80,6 +80,17 @@ util_open (const char  *path,
   return just_sync_sqlite_store_new_finish (result, error);
 }
 
+void
+util_close (JustSyncSqliteStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  AWAIT_CALL (just_sync_sqlite_store_close_async (store, NULL, util_store_result, &pending));
+
+  g_assert_true (just_sync_sqlite_store_close_finish (store, result, &error));
+  g_assert_no_error (error);
+  g_object_unref (store);
+}
+
 GPtrArray *
 util_query (JustSyncLocalStore *store,
             JustSyncScope      *scope)

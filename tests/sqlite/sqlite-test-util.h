@@ -25,6 +25,8 @@ GPtrArray           *util_records              (JustSyncRecord            *first
 JustSyncSqliteStore *util_open                 (const char                *path,
                                                 gboolean                   durable,
                                                 GError                   **error);
+/* Closes the database and drops the store. */
+void                 util_close                (JustSyncSqliteStore       *store);
 
 GPtrArray           *util_query                (JustSyncLocalStore        *store,
                                                 JustSyncScope             *scope);

@@ -227,13 +227,14 @@ test_open_newer_schema (void)
   g_autoptr(GError) error = NULL;
 
   {
-    g_autoptr(JustSyncSqliteStore) store = util_open (path, FALSE, &error);
+    JustSyncSqliteStore *store = util_open (path, FALSE, &error);
     g_autoptr(GPtrArray) records = util_records (util_record ("a", "{\"x\": 1}", 10), NULL);
     g_autoptr(GPtrArray) ops = NULL;
 
     g_assert_no_error (error);
     ops = util_upsert (JUST_SYNC_LOCAL_STORE (store), scope, records, &error);
     g_assert_no_error (error);
+    util_close (store);
   }
 
   exec_on_file (path, bump);
@@ -292,7 +293,7 @@ test_damaged_pages (void)
   gsize length;
 
   {
-    g_autoptr(JustSyncSqliteStore) writer = open_scratch ("damaged.db");
+    JustSyncSqliteStore *writer = open_scratch ("damaged.db");
     g_autoptr(GPtrArray) ops = NULL;
 
     for (guint i = 0; i < 500; i++)
@@ -303,6 +304,7 @@ test_damaged_pages (void)
       }
     ops = util_upsert (JUST_SYNC_LOCAL_STORE (writer), scope, records, &error);
     g_assert_no_error (error);
+    util_close (writer);
   }
 
   /* Scribble over every page but the header page. */
@@ -393,7 +395,7 @@ test_persistence (void)
   gint64 max_seq;
 
   {
-    g_autoptr(JustSyncSqliteStore) store = util_open (path, FALSE, &error);
+    JustSyncSqliteStore *store = util_open (path, FALSE, &error);
     JustSyncLocalStore *local = JUST_SYNC_LOCAL_STORE (store);
     g_autoptr(GPtrArray) written = util_records (util_record ("a", "{\"t\": \"one\"}", 100),
                                                  util_record ("b", "{\"t\": \"two\"}", 100),
@@ -423,10 +425,11 @@ test_persistence (void)
     g_assert_cmpuint (records->len, ==, 3);
     g_assert_cmpuint (ops->len, ==, 3);
     g_assert_nonnull (sync_point);
+    util_close (store);
   }
 
   {
-    g_autoptr(JustSyncSqliteStore) store = util_open (path, FALSE, &error);
+    JustSyncSqliteStore *store = util_open (path, FALSE, &error);
     JustSyncLocalStore *local = JUST_SYNC_LOCAL_STORE (store);
     g_autoptr(GPtrArray) records2 = NULL, ops2 = NULL, conflicts2 = NULL, results = NULL;
     g_autoptr(JustSyncSyncPoint) sync_point2 = NULL;
@@ -456,6 +459,7 @@ test_persistence (void)
     acked = util_commit_push (local, scope, results, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (util_count_ops (local, scope, JUST_SYNC_OP_STATE_QUEUED), ==, 0);
+    util_close (store);
   }
 
   {
@@ -471,6 +475,50 @@ test_persistence (void)
     ops_after = util_list_ops (JUST_SYNC_LOCAL_STORE (store), scope);
     assert_same_ops (new_ops, ops_after);
   }
+}
+
+static void
+test_close (void)
+{
+  g_autofree char *path = scratch_path ("close.db");
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autoptr(JustSyncScope) scope = util_scope ("notes");
+  g_autoptr(GPtrArray) records = util_records (util_record ("a", "{}", 1), NULL);
+  g_autoptr(GPtrArray) ops = NULL, after = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *pending = NULL;
+  JustSyncSqliteStore *store = util_open (path, FALSE, &error);
+
+  g_assert_no_error (error);
+  /* A write queued before the close is done before it. */
+  just_sync_local_store_upsert_many_async (JUST_SYNC_LOCAL_STORE (store), scope, records, NULL,
+                                           util_store_result, &pending);
+  g_object_ref (store);
+  util_close (store);
+  result = util_await (&pending);
+  ops = just_sync_local_store_upsert_many_finish (JUST_SYNC_LOCAL_STORE (store), result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  /* The log was folded into the file. */
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (int_on_file (path, "SELECT count(*) FROM records"), ==, 1);
+
+  /* Later calls get an error, not a crash. */
+  g_clear_pointer (&ops, g_ptr_array_unref);
+  ops = util_upsert (JUST_SYNC_LOCAL_STORE (store), scope, records, &error);
+  g_assert_null (ops);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_STORAGE);
+  g_assert_nonnull (strstr (error->message, "closed"));
+  g_clear_error (&error);
+  g_object_unref (store);
+
+  store = util_open (path, FALSE, &error);
+  g_assert_no_error (error);
+  after = util_list_ops (JUST_SYNC_LOCAL_STORE (store), scope);
+  g_assert_cmpuint (after->len, ==, 1);
+  util_close (store);
 }
 
 /* Query plans */
@@ -1572,6 +1620,7 @@ main (int   argc,
   g_test_add_func ("/sqlite/open/migration-is-atomic", test_open_migration_is_atomic);
   g_test_add_func ("/sqlite/damaged-pages", test_damaged_pages);
   g_test_add_func ("/sqlite/persistence", test_persistence);
+  g_test_add_func ("/sqlite/close", test_close);
   g_test_add_func ("/sqlite/query-plans", test_query_plans);
   g_test_add_func ("/sqlite/hostile-strings", test_hostile_strings);
   g_test_add_func ("/sqlite/disk-full", test_disk_full);

@@ -155,10 +155,26 @@ typedef enum
   RESULT_BOOLEAN,
 } ResultKind;
 
+/* What the worker thread owns. It outlives the store: the worker frees it
+ * when it stops, after closing the database, so that letting go of a store
+ * never waits for SQLite.
+ */
+typedef struct
+{
+  char *path;
+  gboolean durable;
+  GAsyncQueue *jobs;
+  sqlite3 *db;
+  GHashTable *statements;      /* SQL text -> sqlite3_stmt */
+  GHashTable *scope_ids;       /* scope key -> its id in the database */
+  GError *open_error;
+  gboolean closed;
+} Worker;
+
 typedef struct _Job Job;
 
 /* Runs on the worker thread. */
-typedef gboolean (*JobFunc) (JustSyncSqliteStore  *self,
+typedef gboolean (*JobFunc) (Worker               *self,
                              Job                  *job,
                              GError              **error);
 
@@ -192,14 +208,8 @@ struct _JustSyncSqliteStore
   /* The creator's context: JustSyncLocalStore::changed is emitted there. */
   GMainContext *main_context;
 
-  GThread *worker;
+  GThread *thread;
   GAsyncQueue *jobs;
-
-  /* Owned by the worker thread: nothing else touches them. */
-  sqlite3 *db;
-  GHashTable *statements;      /* SQL text -> sqlite3_stmt */
-  GHashTable *scope_ids;       /* scope key -> its id in the database */
-  GError *open_error;
 };
 
 enum {
@@ -282,7 +292,7 @@ request_free (Request *request)
 /* Errors */
 
 static gboolean
-set_storage_error (JustSyncSqliteStore  *self,
+set_storage_error (Worker               *self,
                    int                   rc,
                    const char           *detail,
                    GError              **error)
@@ -324,7 +334,7 @@ set_storage_error (JustSyncSqliteStore  *self,
 }
 
 static gboolean
-set_db_error (JustSyncSqliteStore  *self,
+set_db_error (Worker               *self,
               int                   rc,
               GError              **error)
 {
@@ -333,12 +343,27 @@ set_db_error (JustSyncSqliteStore  *self,
 }
 
 static gboolean
-set_damaged_error (JustSyncSqliteStore  *self,
+set_damaged_error (Worker               *self,
                    const char           *detail,
                    GError              **error)
 {
   g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_STORAGE,
                _("The store “%s” holds a damaged row: %s"), self->path, detail);
+  return FALSE;
+}
+
+static gboolean
+set_not_open_error (Worker  *self,
+                    GError **error)
+{
+  if (self->open_error != NULL)
+    g_propagate_error (error, g_error_copy (self->open_error));
+  else if (self->closed)
+    g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_STORAGE,
+                 _("The store “%s” is closed"), self->path);
+  else
+    g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_STORAGE,
+                 _("The store “%s” is not open yet"), self->path);
   return FALSE;
 }
 
@@ -363,7 +388,7 @@ stmt_finalize (gpointer stmt)
 }
 
 static CachedStmt *
-stmt_get (JustSyncSqliteStore  *self,
+stmt_get (Worker               *self,
           const char           *sql,
           GError              **error)
 {
@@ -396,7 +421,7 @@ bind_text (sqlite3_stmt *stmt,
  * FALSE with @error.
  */
 static gboolean
-stmt_step (JustSyncSqliteStore  *self,
+stmt_step (Worker               *self,
            sqlite3_stmt         *stmt,
            gboolean             *has_row,
            GError              **error)
@@ -410,7 +435,7 @@ stmt_step (JustSyncSqliteStore  *self,
 }
 
 static gboolean
-stmt_run (JustSyncSqliteStore  *self,
+stmt_run (Worker               *self,
           sqlite3_stmt         *stmt,
           GError              **error)
 {
@@ -421,7 +446,7 @@ stmt_run (JustSyncSqliteStore  *self,
 
 /* Runs a statement that returns one integer (a count). */
 static gboolean
-stmt_get_int (JustSyncSqliteStore  *self,
+stmt_get_int (Worker               *self,
               sqlite3_stmt         *stmt,
               gint64               *value,
               GError              **error)
@@ -443,7 +468,7 @@ column_dup_text (sqlite3_stmt *stmt,
 
 /* Runs SQL text outside the cache: schema and pragmas at open. */
 static gboolean
-exec_sql (JustSyncSqliteStore  *self,
+exec_sql (Worker               *self,
           const char           *sql,
           GError              **error)
 {
@@ -453,7 +478,7 @@ exec_sql (JustSyncSqliteStore  *self,
 }
 
 static gboolean
-pragma_get_int (JustSyncSqliteStore  *self,
+pragma_get_int (Worker               *self,
                 const char           *sql,
                 gint64               *value,
                 GError              **error)
@@ -471,7 +496,7 @@ pragma_get_int (JustSyncSqliteStore  *self,
 }
 
 static void
-rollback (JustSyncSqliteStore *self)
+rollback (Worker              *self)
 {
   /* SQLite rolls some failures (a full disk) back by itself. */
   if (!sqlite3_get_autocommit (self->db))
@@ -481,7 +506,7 @@ rollback (JustSyncSqliteStore *self)
 }
 
 static gboolean
-exec_cached (JustSyncSqliteStore  *self,
+exec_cached (Worker               *self,
              const char           *sql,
              GError              **error)
 {
@@ -504,7 +529,7 @@ default_path (void)
 }
 
 static gboolean
-check_version (JustSyncSqliteStore  *self,
+check_version (Worker               *self,
                gint64                version,
                GError              **error)
 {
@@ -520,7 +545,7 @@ check_version (JustSyncSqliteStore  *self,
 
 /* Reads what the file is without writing anything to it. */
 static gboolean
-check_file (JustSyncSqliteStore  *self,
+check_file (Worker               *self,
             GError              **error)
 {
   gint64 application_id, version, n_objects;
@@ -541,7 +566,7 @@ check_file (JustSyncSqliteStore  *self,
 }
 
 static gboolean
-migrate (JustSyncSqliteStore  *self,
+migrate (Worker               *self,
          GError              **error)
 {
   g_autofree char *stamp = NULL;
@@ -571,7 +596,7 @@ migrate (JustSyncSqliteStore  *self,
 }
 
 static gboolean
-open_database (JustSyncSqliteStore  *self,
+open_database (Worker               *self,
                Job                  *job,
                GError              **error)
 {
@@ -581,11 +606,8 @@ open_database (JustSyncSqliteStore  *self,
 
   if (self->db != NULL)
     return TRUE;
-  if (self->open_error != NULL)
-    {
-      g_propagate_error (error, g_error_copy (self->open_error));
-      return FALSE;
-    }
+  if (self->open_error != NULL || self->closed)
+    return set_not_open_error (self, error);
 
   dir = g_path_get_dirname (self->path);
   if (g_mkdir_with_parents (dir, 0700) != 0)
@@ -621,6 +643,19 @@ failed:
   self->open_error = g_error_copy (local_error);
   g_propagate_error (error, g_steal_pointer (&local_error));
   return FALSE;
+}
+
+/* Checkpoints the write-ahead log into the database and closes it. */
+static gboolean
+close_database (Worker  *self,
+                Job     *job,
+                GError **error)
+{
+  /* SQLite refuses to close with statements left. */
+  g_hash_table_remove_all (self->statements);
+  g_clear_pointer (&self->db, sqlite3_close);
+  self->closed = TRUE;
+  return TRUE;
 }
 
 /* Jobs */
@@ -745,7 +780,7 @@ job_return_in_context (gpointer data)
  * never written gets 0, which no row has.
  */
 static gboolean
-resolve_scope (JustSyncSqliteStore  *self,
+resolve_scope (Worker               *self,
                Job                  *job,
                GError              **error)
 {
@@ -790,7 +825,7 @@ resolve_scope (JustSyncSqliteStore  *self,
 }
 
 static gboolean
-run_in_transaction (JustSyncSqliteStore  *self,
+run_in_transaction (Worker               *self,
                     Job                  *job,
                     GError              **error)
 {
@@ -808,8 +843,8 @@ run_in_transaction (JustSyncSqliteStore  *self,
  * started, it is atomic.
  */
 static void
-job_run (JustSyncSqliteStore *self,
-         Job                 *job)
+job_run (Worker *self,
+         Job    *job)
 {
   GError *error = NULL;
   gboolean ok;
@@ -817,15 +852,8 @@ job_run (JustSyncSqliteStore *self,
   if (job->task != NULL &&
       g_cancellable_set_error_if_cancelled (g_task_get_cancellable (job->task), &error))
     ok = FALSE;
-  else if (self->db == NULL && job->func != open_database)
-    {
-      if (self->open_error != NULL)
-        error = g_error_copy (self->open_error);
-      else
-        g_set_error (&error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_STORAGE,
-                     _("The store “%s” is not open yet"), self->path);
-      ok = FALSE;
-    }
+  else if (self->db == NULL && job->func != open_database && job->func != close_database)
+    ok = set_not_open_error (self, &error);
   else if (job->write)
     ok = run_in_transaction (self, job, &error);
   else
@@ -860,8 +888,7 @@ job_run (JustSyncSqliteStore *self,
 static gpointer
 worker_main (gpointer data)
 {
-  /* Not a reference: the store joins this thread before it is freed. */
-  JustSyncSqliteStore *self = data;
+  Worker *self = data;
 
   for (;;)
     {
@@ -875,10 +902,13 @@ worker_main (gpointer data)
       job_run (self, job);
     }
 
-  g_clear_pointer (&self->statements, g_hash_table_unref);
-  g_clear_pointer (&self->scope_ids, g_hash_table_unref);
-  g_clear_pointer (&self->db, sqlite3_close);
+  close_database (self, NULL, NULL);
+  g_hash_table_unref (self->statements);
+  g_hash_table_unref (self->scope_ids);
   g_clear_error (&self->open_error);
+  g_async_queue_unref (self->jobs);
+  g_free (self->path);
+  g_free (self);
   return NULL;
 }
 
@@ -1014,7 +1044,7 @@ state_to_string (JustSyncOpState state)
  * in the three columns from @column.
  */
 static JustSyncRecord *
-record_from_stmt (JustSyncSqliteStore  *self,
+record_from_stmt (Worker               *self,
                   sqlite3_stmt         *stmt,
                   int                   id_column,
                   int                   column,
@@ -1035,7 +1065,7 @@ record_from_stmt (JustSyncSqliteStore  *self,
 }
 
 static JustSyncPendingOp *
-op_from_stmt (JustSyncSqliteStore  *self,
+op_from_stmt (Worker               *self,
               sqlite3_stmt         *stmt,
               GError              **error)
 {
@@ -1059,7 +1089,7 @@ op_from_stmt (JustSyncSqliteStore  *self,
 
 /* Collects every row of @stmt, records or operations. */
 static GPtrArray *
-collect_rows (JustSyncSqliteStore  *self,
+collect_rows (Worker               *self,
               sqlite3_stmt         *stmt,
               gboolean              ops,
               GError              **error)
@@ -1087,7 +1117,7 @@ collect_rows (JustSyncSqliteStore  *self,
 }
 
 static gboolean
-row_load (JustSyncSqliteStore  *self,
+row_load (Worker               *self,
           gint64                scope,
           const char           *id,
           Row                  *row,
@@ -1116,7 +1146,7 @@ row_load (JustSyncSqliteStore  *self,
 
 /* Makes @input the content of its row, which reflects server version @base. */
 static gboolean
-row_put (JustSyncSqliteStore  *self,
+row_put (Worker               *self,
          gint64                scope,
          Input                *input,
          const char           *base,
@@ -1146,7 +1176,7 @@ row_put (JustSyncSqliteStore  *self,
 
 /* Sets the row's base and the base of its operations to @version. */
 static gboolean
-rebase (JustSyncSqliteStore  *self,
+rebase (Worker               *self,
         gint64                scope,
         const char           *id,
         const char           *version,
@@ -1178,7 +1208,7 @@ rebase (JustSyncSqliteStore  *self,
 }
 
 static gboolean
-ops_load (JustSyncSqliteStore  *self,
+ops_load (Worker               *self,
           gint64                scope,
           const char           *id,
           GPtrArray           **ops,
@@ -1195,7 +1225,7 @@ ops_load (JustSyncSqliteStore  *self,
 }
 
 static gboolean
-ops_count (JustSyncSqliteStore  *self,
+ops_count (Worker               *self,
            gint64                scope,
            const char           *id,
            gint64               *count,
@@ -1214,7 +1244,7 @@ ops_count (JustSyncSqliteStore  *self,
 
 /* Removes the operations of @id up to @seq; @remaining counts the rest. */
 static gboolean
-ops_clear_up_to (JustSyncSqliteStore  *self,
+ops_clear_up_to (Worker               *self,
                  gint64                scope,
                  const char           *id,
                  gint64                seq,
@@ -1239,7 +1269,7 @@ ops_clear_up_to (JustSyncSqliteStore  *self,
  * wait.
  */
 static gboolean
-acknowledge (JustSyncSqliteStore  *self,
+acknowledge (Worker               *self,
              gint64                scope,
              const char           *id,
              gint64                seq,
@@ -1269,7 +1299,7 @@ acknowledge (JustSyncSqliteStore  *self,
 }
 
 static gboolean
-conflict_save (JustSyncSqliteStore  *self,
+conflict_save (Worker               *self,
                gint64                scope,
                Row                  *local,
                Input                *remote,
@@ -1300,7 +1330,7 @@ conflict_save (JustSyncSqliteStore  *self,
 }
 
 static gboolean
-sync_point_load (JustSyncSqliteStore  *self,
+sync_point_load (Worker               *self,
                  gint64                scope,
                  JustSyncSyncPoint   **sync_point,
                  GError              **error)
@@ -1328,7 +1358,7 @@ sync_point_load (JustSyncSqliteStore  *self,
 }
 
 static gboolean
-sync_point_save (JustSyncSqliteStore  *self,
+sync_point_save (Worker               *self,
                  gint64                scope,
                  JustSyncSyncPoint    *sync_point,
                  GError              **error)
@@ -1355,7 +1385,7 @@ sync_point_save (JustSyncSqliteStore  *self,
 /* Job functions (worker thread) */
 
 static gboolean
-query_job (JustSyncSqliteStore  *self,
+query_job (Worker               *self,
            Job                  *job,
            GError              **error)
 {
@@ -1377,7 +1407,7 @@ query_job (JustSyncSqliteStore  *self,
 }
 
 static gboolean
-get_job (JustSyncSqliteStore  *self,
+get_job (Worker               *self,
          Job                  *job,
          GError              **error)
 {
@@ -1399,7 +1429,7 @@ get_job (JustSyncSqliteStore  *self,
 }
 
 static gboolean
-count_job (JustSyncSqliteStore  *self,
+count_job (Worker               *self,
            Job                  *job,
            GError              **error)
 {
@@ -1417,7 +1447,7 @@ count_job (JustSyncSqliteStore  *self,
 }
 
 static gboolean
-query_filter_job (JustSyncSqliteStore  *self,
+query_filter_job (Worker               *self,
                   Job                  *job,
                   GError              **error)
 {
@@ -1463,7 +1493,7 @@ query_filter_job (JustSyncSqliteStore  *self,
  * it pushes.
  */
 static gboolean
-app_write_job (JustSyncSqliteStore  *self,
+app_write_job (Worker               *self,
                Job                  *job,
                GError              **error)
 {
@@ -1540,7 +1570,7 @@ app_write_job (JustSyncSqliteStore  *self,
 }
 
 static gboolean
-list_ops_job (JustSyncSqliteStore  *self,
+list_ops_job (Worker               *self,
               Job                  *job,
               GError              **error)
 {
@@ -1557,7 +1587,7 @@ list_ops_job (JustSyncSqliteStore  *self,
 }
 
 static gboolean
-count_ops_job (JustSyncSqliteStore  *self,
+count_ops_job (Worker               *self,
                Job                  *job,
                GError              **error)
 {
@@ -1584,7 +1614,7 @@ count_ops_job (JustSyncSqliteStore  *self,
  * @remote: the resolver picks, and the loser is recorded.
  */
 static gboolean
-resolve_conflict (JustSyncSqliteStore  *self,
+resolve_conflict (Worker               *self,
                   Job                  *job,
                   Input                *remote,
                   Row                  *row,
@@ -1635,7 +1665,7 @@ resolve_conflict (JustSyncSqliteStore  *self,
  * exactly as JustSyncMemoryLocalStore does.
  */
 static gboolean
-apply_one (JustSyncSqliteStore  *self,
+apply_one (Worker               *self,
            Job                  *job,
            Input                *remote,
            JustSyncApplyResult  *result,
@@ -1713,7 +1743,7 @@ apply_one (JustSyncSqliteStore  *self,
 }
 
 static gboolean
-apply_remote_changes_job (JustSyncSqliteStore  *self,
+apply_remote_changes_job (Worker               *self,
                           Job                  *job,
                           GError              **error)
 {
@@ -1744,7 +1774,7 @@ apply_remote_changes_job (JustSyncSqliteStore  *self,
 }
 
 static gboolean
-mark_ops (JustSyncSqliteStore  *self,
+mark_ops (Worker               *self,
           gint64                scope,
           JustSyncPushResult   *push,
           JustSyncOpState       state,
@@ -1765,7 +1795,7 @@ mark_ops (JustSyncSqliteStore  *self,
 }
 
 static gboolean
-commit_push_results_job (JustSyncSqliteStore  *self,
+commit_push_results_job (Worker               *self,
                          Job                  *job,
                          GError              **error)
 {
@@ -1811,7 +1841,7 @@ commit_push_results_job (JustSyncSqliteStore  *self,
 }
 
 static gboolean
-get_sync_point_job (JustSyncSqliteStore  *self,
+get_sync_point_job (Worker               *self,
                     Job                  *job,
                     GError              **error)
 {
@@ -1824,7 +1854,7 @@ get_sync_point_job (JustSyncSqliteStore  *self,
 }
 
 static gboolean
-save_sync_point_job (JustSyncSqliteStore  *self,
+save_sync_point_job (Worker               *self,
                      Job                  *job,
                      GError              **error)
 {
@@ -1832,7 +1862,7 @@ save_sync_point_job (JustSyncSqliteStore  *self,
 }
 
 static gboolean
-list_conflicts_job (JustSyncSqliteStore  *self,
+list_conflicts_job (Worker               *self,
                     Job                  *job,
                     GError              **error)
 {
@@ -1875,7 +1905,7 @@ list_conflicts_job (JustSyncSqliteStore  *self,
 }
 
 static gboolean
-retry_failed_ops_job (JustSyncSqliteStore  *self,
+retry_failed_ops_job (Worker               *self,
                       Job                  *job,
                       GError              **error)
 {
@@ -1894,7 +1924,7 @@ retry_failed_ops_job (JustSyncSqliteStore  *self,
 
 /* Collects the first column of every row of @stmt. */
 static GPtrArray *
-collect_strings (JustSyncSqliteStore  *self,
+collect_strings (Worker               *self,
                  sqlite3_stmt         *stmt,
                  GError              **error)
 {
@@ -1912,7 +1942,7 @@ collect_strings (JustSyncSqliteStore  *self,
 }
 
 static gboolean
-discard_failed_ops_job (JustSyncSqliteStore  *self,
+discard_failed_ops_job (Worker               *self,
                         Job                  *job,
                         GError              **error)
 {
@@ -1959,7 +1989,7 @@ discard_failed_ops_job (JustSyncSqliteStore  *self,
 }
 
 static gboolean
-prune_missing_job (JustSyncSqliteStore  *self,
+prune_missing_job (Worker               *self,
                    Job                  *job,
                    GError              **error)
 {
@@ -2017,7 +2047,7 @@ prune_missing_job (JustSyncSqliteStore  *self,
 }
 
 static gboolean
-purge_tombstones_job (JustSyncSqliteStore  *self,
+purge_tombstones_job (Worker               *self,
                       Job                  *job,
                       GError              **error)
 {
@@ -2036,7 +2066,7 @@ purge_tombstones_job (JustSyncSqliteStore  *self,
 }
 
 static gboolean
-run_sql_job (JustSyncSqliteStore  *self,
+run_sql_job (Worker               *self,
              Job                  *job,
              GError              **error)
 {
@@ -2098,6 +2128,16 @@ propagate_pointer (gpointer       self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gboolean
+propagate_boolean (gpointer       self,
+                   GAsyncResult  *result,
+                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static guint
@@ -2346,9 +2386,7 @@ just_sync_sqlite_store_save_sync_point_finish (JustSyncLocalStore  *store,
                                                GAsyncResult        *result,
                                                GError             **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return propagate_boolean (store, result, error);
 }
 
 static void
@@ -2478,9 +2516,7 @@ just_sync_sqlite_store_init_finish (GAsyncInitable  *initable,
                                     GAsyncResult    *result,
                                     GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, initable), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return propagate_boolean (initable, result, error);
 }
 
 static void
@@ -2496,17 +2532,21 @@ static void
 just_sync_sqlite_store_constructed (GObject *object)
 {
   JustSyncSqliteStore *self = (JustSyncSqliteStore *) object;
+  Worker *worker = g_new0 (Worker, 1);
 
   G_OBJECT_CLASS (just_sync_sqlite_store_parent_class)->constructed (object);
 
   if (self->path == NULL)
     self->path = default_path ();
   self->main_context = g_main_context_ref_thread_default ();
-  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                            stmt_finalize);
-  self->scope_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->jobs = g_async_queue_new ();
-  self->worker = g_thread_new ("justsync-sqlite", worker_main, self);
+
+  worker->path = g_strdup (self->path);
+  worker->durable = self->durable;
+  worker->jobs = g_async_queue_ref (self->jobs);
+  worker->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, stmt_finalize);
+  worker->scope_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->thread = g_thread_new ("justsync-sqlite", worker_main, worker);
 }
 
 static void
@@ -2515,9 +2555,9 @@ just_sync_sqlite_store_finalize (GObject *object)
   JustSyncSqliteStore *self = (JustSyncSqliteStore *) object;
 
   /* Every job holds a reference through its task: the queue is empty
-   * but for this stop. */
+   * but for this stop. The worker closes the database on its own. */
   g_async_queue_push (self->jobs, job_new (NULL, FALSE, NULL));
-  g_thread_join (self->worker);
+  g_thread_unref (self->thread);
   g_async_queue_unref (self->jobs);
   g_main_context_unref (self->main_context);
   g_free (self->path);
@@ -2732,6 +2772,52 @@ just_sync_sqlite_store_get_durable (JustSyncSqliteStore *self)
   g_return_val_if_fail (JUST_SYNC_IS_SQLITE_STORE (self), FALSE);
 
   return self->durable;
+}
+
+/**
+ * just_sync_sqlite_store_close_async:
+ * @self: a #JustSyncSqliteStore
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the database is closed
+ * @user_data: data for @callback
+ *
+ * Closes the database once the calls made before this one are done: the
+ * write-ahead log is folded into the database file, and every later call
+ * fails with %JUST_SYNC_ERROR_STORAGE.
+ *
+ * Dropping the last reference to a store closes it too, in the background;
+ * close it explicitly when something else opens the file next.
+ */
+void
+just_sync_sqlite_store_close_async (JustSyncSqliteStore *self,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_return_if_fail (JUST_SYNC_IS_SQLITE_STORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  QUEUE (self, close_database, FALSE, RESULT_BOOLEAN, NULL, just_sync_sqlite_store_close_async);
+}
+
+/**
+ * just_sync_sqlite_store_close_finish:
+ * @self: a #JustSyncSqliteStore
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes just_sync_sqlite_store_close_async().
+ *
+ * Returns: %TRUE once the database is closed
+ */
+gboolean
+just_sync_sqlite_store_close_finish (JustSyncSqliteStore  *self,
+                                     GAsyncResult         *result,
+                                     GError              **error)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_SQLITE_STORE (self), FALSE);
+
+  return propagate_boolean (self, result, error);
 }
 
 /**
