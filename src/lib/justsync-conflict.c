@@ -82,6 +82,7 @@ just_sync_conflict_from_json (JsonNode  *node,
 {
   g_autoptr(JustSyncRecord) local = NULL;
   g_autoptr(JustSyncRecord) remote = NULL;
+  JsonNode *local_node, *remote_node;
   JsonObject *object;
   gint64 resolved_at;
   int resolution;
@@ -91,8 +92,10 @@ just_sync_conflict_from_json (JsonNode  *node,
   if ((object = _just_sync_json_get_object (node, _("A conflict"), error)) == NULL ||
       !_just_sync_json_get_enum (object, "resolution", JUST_SYNC_TYPE_RESOLUTION, &resolution, error) ||
       !_just_sync_json_get_timestamp (object, "resolved_at", &resolved_at, error) ||
-      (local = just_sync_record_from_json (json_object_get_member (object, "local"), error)) == NULL ||
-      (remote = just_sync_record_from_json (json_object_get_member (object, "remote"), error)) == NULL)
+      (local_node = _just_sync_json_get_member (object, "local", error)) == NULL ||
+      (remote_node = _just_sync_json_get_member (object, "remote", error)) == NULL ||
+      (local = just_sync_record_from_json (local_node, error)) == NULL ||
+      (remote = just_sync_record_from_json (remote_node, error)) == NULL)
     return NULL;
 
   if (strcmp (just_sync_record_get_id (local), just_sync_record_get_id (remote)) != 0)

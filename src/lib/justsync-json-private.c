@@ -11,21 +11,19 @@
 #include "justsync-json-private.h"
 #include "justsync-timestamp.h"
 
+static JsonObject *copy_object (JsonObject *object,
+                                gboolean    sort_members);
+
+/* A deep copy: json_node_copy() shares the objects and arrays it holds. */
 static JsonNode *
-sorted_copy (JsonNode *node)
+copy_node (JsonNode *node,
+           gboolean  sort_members)
 {
   if (JSON_NODE_HOLDS_OBJECT (node))
     {
-      JsonObject *object = json_node_get_object (node);
-      g_autoptr(JsonObject) copy = json_object_new ();
-      g_autoptr(GList) members = json_object_get_members (object);
       JsonNode *result = json_node_new (JSON_NODE_OBJECT);
 
-      members = g_list_sort (members, (GCompareFunc) g_strcmp0);
-      for (const GList *l = members; l != NULL; l = l->next)
-        json_object_set_member (copy, l->data,
-                                sorted_copy (json_object_get_member (object, l->data)));
-      json_node_set_object (result, copy);
+      json_node_take_object (result, copy_object (json_node_get_object (node), sort_members));
       return result;
     }
 
@@ -36,12 +34,39 @@ sorted_copy (JsonNode *node)
       JsonNode *result = json_node_new (JSON_NODE_ARRAY);
 
       for (guint i = 0; i < json_array_get_length (array); i++)
-        json_array_add_element (copy, sorted_copy (json_array_get_element (array, i)));
+        json_array_add_element (copy, copy_node (json_array_get_element (array, i), sort_members));
       json_node_set_array (result, copy);
       return result;
     }
 
   return json_node_copy (node);
+}
+
+static JsonObject *
+copy_object (JsonObject *object,
+             gboolean    sort_members)
+{
+  JsonObject *copy = json_object_new ();
+  g_autoptr(GList) members = json_object_get_members (object);
+
+  if (sort_members)
+    members = g_list_sort (members, (GCompareFunc) g_strcmp0);
+  for (const GList *l = members; l != NULL; l = l->next)
+    json_object_set_member (copy, l->data,
+                            copy_node (json_object_get_member (object, l->data), sort_members));
+  return copy;
+}
+
+/*
+ * _just_sync_json_object_copy:
+ *
+ * Copies @object and everything in it, keeping the order of its members,
+ * so that sealing the copy leaves the original alone.
+ */
+JsonObject *
+_just_sync_json_object_copy (JsonObject *object)
+{
+  return copy_object (object, FALSE);
 }
 
 /*
@@ -54,7 +79,7 @@ sorted_copy (JsonNode *node)
 char *
 _just_sync_json_canonical (JsonNode *node)
 {
-  g_autoptr(JsonNode) sorted = sorted_copy (node);
+  g_autoptr(JsonNode) sorted = copy_node (node, TRUE);
 
   return json_to_string (sorted, FALSE);
 }
@@ -99,6 +124,15 @@ _just_sync_json_get_object (JsonNode    *node,
   return json_node_get_object (node);
 }
 
+/*
+ * _just_sync_json_parse_object:
+ *
+ * Parses a document that must be exactly one JSON object. JsonParser
+ * keeps the first of several top-level values and drops the rest
+ * silently (`{"a":1}{"b":2}` reads as `{"a":1}`), so the text is parsed
+ * as the only element of an array, which turns any second value into a
+ * syntax error or a second element.
+ */
 JsonObject *
 _just_sync_json_parse_object (const char  *json,
                               gssize       length,
@@ -106,17 +140,46 @@ _just_sync_json_parse_object (const char  *json,
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(GString) wrapped = g_string_new ("[\n");
+  JsonNode *root;
   JsonObject *object;
 
-  if (!json_parser_load_from_data (parser, json, length, &local_error))
+  /* Newlines, so that a trailing // comment cannot swallow the bracket. */
+  g_string_append_len (wrapped, json, length);
+  g_string_append (wrapped, "\n]");
+
+  if (!json_parser_load_from_data (parser, wrapped->str, wrapped->len, &local_error))
     {
       g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
                    _("Invalid JSON: %s"), local_error->message);
       return NULL;
     }
 
-  object = _just_sync_json_get_object (json_parser_get_root (parser), _("The payload"), error);
+  root = json_parser_get_root (parser);
+  if (json_array_get_length (json_node_get_array (root)) != 1)
+    {
+      g_set_error_literal (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                           _("Invalid JSON: expected one value"));
+      return NULL;
+    }
+
+  object = _just_sync_json_get_object (json_array_get_element (json_node_get_array (root), 0),
+                                       _("The payload"), error);
   return object != NULL ? json_object_ref (object) : NULL;
+}
+
+/* A member that must be there, whatever its type. */
+JsonNode *
+_just_sync_json_get_member (JsonObject  *object,
+                            const char  *member,
+                            GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL)
+    g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                 _("The member “%s” is missing"), member);
+  return node;
 }
 
 gboolean

@@ -10,6 +10,7 @@
 G_BEGIN_DECLS
 
 char       *_just_sync_json_canonical         (JsonNode     *node);
+JsonObject *_just_sync_json_object_copy       (JsonObject   *object);
 gboolean    _just_sync_json_object_covers     (JsonObject   *object,
                                                JsonObject   *subset);
 JsonObject *_just_sync_json_parse_object      (const char   *json,
@@ -17,6 +18,9 @@ JsonObject *_just_sync_json_parse_object      (const char   *json,
                                                GError      **error);
 JsonObject *_just_sync_json_get_object        (JsonNode     *node,
                                                const char   *what,
+                                               GError      **error);
+JsonNode   *_just_sync_json_get_member        (JsonObject   *object,
+                                               const char   *member,
                                                GError      **error);
 gboolean    _just_sync_json_get_string        (JsonObject   *object,
                                                const char   *member,

@@ -25,6 +25,11 @@
  * suite checks, is described with #JustSyncLocalStoreInterface. The
  * implementations are #JustSyncSqliteStore, the persistent default, and
  * #JustSyncMemoryLocalStore for tests and demos.
+ *
+ * The arrays the methods return own their elements through their free
+ * function, so they are annotated `(transfer container)`: a C caller frees
+ * them with g_ptr_array_unref(), and bindings do not free the elements a
+ * second time (PyGObject 3.42 does for `(transfer full)`).
  */
 
 G_DEFINE_INTERFACE (JustSyncLocalStore, just_sync_local_store, G_TYPE_OBJECT)
@@ -144,7 +149,7 @@ just_sync_local_store_query_async (JustSyncLocalStore  *self,
  *
  * Finishes just_sync_local_store_query_async().
  *
- * Returns: (transfer full) (element-type JustSyncRecord): the live records, ordered by id
+ * Returns: (transfer container) (element-type JustSyncRecord): the live records, ordered by id
  */
 GPtrArray *
 just_sync_local_store_query_finish (JustSyncLocalStore  *self,
@@ -192,7 +197,7 @@ just_sync_local_store_query_since_async (JustSyncLocalStore  *self,
  *
  * Finishes just_sync_local_store_query_since_async().
  *
- * Returns: (transfer full) (element-type JustSyncRecord): the records, tombstones
+ * Returns: (transfer container) (element-type JustSyncRecord): the records, tombstones
  *   included, ordered by (`updated_at`, id)
  */
 GPtrArray *
@@ -291,7 +296,7 @@ just_sync_local_store_upsert_many_async (JustSyncLocalStore  *self,
  *
  * Finishes just_sync_local_store_upsert_many_async().
  *
- * Returns: (transfer full) (element-type JustSyncPendingOp): the queued operations
+ * Returns: (transfer container) (element-type JustSyncPendingOp): the queued operations
  */
 GPtrArray *
 just_sync_local_store_upsert_many_finish (JustSyncLocalStore  *self,
@@ -344,7 +349,7 @@ just_sync_local_store_delete_many_async (JustSyncLocalStore  *self,
  *
  * Finishes just_sync_local_store_delete_many_async().
  *
- * Returns: (transfer full) (element-type JustSyncPendingOp): the queued operations
+ * Returns: (transfer container) (element-type JustSyncPendingOp): the queued operations
  */
 GPtrArray *
 just_sync_local_store_delete_many_finish (JustSyncLocalStore  *self,
@@ -389,7 +394,7 @@ just_sync_local_store_list_pending_ops_async (JustSyncLocalStore  *self,
  *
  * Finishes just_sync_local_store_list_pending_ops_async().
  *
- * Returns: (transfer full) (element-type JustSyncPendingOp): the operations in
+ * Returns: (transfer container) (element-type JustSyncPendingOp): the operations in
  *   sequence order
  */
 GPtrArray *
@@ -676,7 +681,7 @@ just_sync_local_store_list_conflicts_async (JustSyncLocalStore  *self,
  *
  * Finishes just_sync_local_store_list_conflicts_async().
  *
- * Returns: (transfer full) (element-type JustSyncConflict): the conflicts, oldest
+ * Returns: (transfer container) (element-type JustSyncConflict): the conflicts, oldest
  *   first
  */
 GPtrArray *

@@ -95,6 +95,7 @@ just_sync_pending_op_from_json (JsonNode  *node,
                                 GError   **error)
 {
   g_autoptr(JustSyncRecord) record = NULL;
+  JsonNode *record_node;
   JsonObject *object;
   const char *base_version, *last_error;
   gint64 seq, attempts;
@@ -118,7 +119,8 @@ just_sync_pending_op_from_json (JsonNode  *node,
       return NULL;
     }
 
-  if ((record = just_sync_record_from_json (json_object_get_member (object, "record"), error)) == NULL)
+  if ((record_node = _just_sync_json_get_member (object, "record", error)) == NULL ||
+      (record = just_sync_record_from_json (record_node, error)) == NULL)
     return NULL;
 
   return just_sync_pending_op_new (seq, kind, record, base_version, (guint) attempts, state, last_error);

@@ -78,18 +78,13 @@ record_new_take (const char *id,
   return self;
 }
 
+/* A sealed object cannot change any more, so it can be shared. */
 static JsonObject *
-copy_object (JsonObject *object)
+copy_payload (JsonObject *payload)
 {
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-  g_autoptr(JsonNode) copy = NULL;
-
-  if (json_object_is_immutable (object))
-    return json_object_ref (object);
-
-  json_node_set_object (node, object);
-  copy = json_node_copy (node);
-  return json_node_dup_object (copy);
+  if (json_object_is_immutable (payload))
+    return json_object_ref (payload);
+  return _just_sync_json_object_copy (payload);
 }
 
 /**
@@ -118,7 +113,7 @@ just_sync_record_new (const char  *id,
   if (!check_fields (id, updated_at, deleted_at, error))
     return NULL;
 
-  return record_new_take (id, payload != NULL ? copy_object (payload) : json_object_new (),
+  return record_new_take (id, payload != NULL ? copy_payload (payload) : json_object_new (),
                           updated_at, deleted_at);
 }
 

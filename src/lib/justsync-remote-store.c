@@ -16,6 +16,11 @@
  * pending operations, and tells the server's time. Every method is
  * scope-aware: it only reads and writes rows of the scope's name with every
  * one of its keys.
+ *
+ * The arrays the methods return own their elements through their free
+ * function, so they are annotated `(transfer container)`: a C caller frees
+ * them with g_ptr_array_unref(), and bindings do not free the elements a
+ * second time (PyGObject 3.42 does for `(transfer full)`).
  */
 
 G_DEFINE_INTERFACE (JustSyncRemoteStore, just_sync_remote_store, G_TYPE_OBJECT)
@@ -224,7 +229,7 @@ just_sync_remote_store_batch_upsert_async (JustSyncRemoteStore *self,
  *
  * Finishes just_sync_remote_store_batch_upsert_async().
  *
- * Returns: (transfer full) (element-type JustSyncPushResult): one result per
+ * Returns: (transfer container) (element-type JustSyncPushResult): one result per
  *   operation
  */
 GPtrArray *
@@ -274,7 +279,7 @@ just_sync_remote_store_batch_delete_async (JustSyncRemoteStore *self,
  *
  * Finishes just_sync_remote_store_batch_delete_async().
  *
- * Returns: (transfer full) (element-type JustSyncPushResult): one result per
+ * Returns: (transfer container) (element-type JustSyncPushResult): one result per
  *   operation
  */
 GPtrArray *

@@ -13,6 +13,9 @@
 #include "sqlite-crash-common.h"
 #include "sqlite-test-util.h"
 
+/* The child program: the test's argument, or next to the test. */
+static char *child_path;
+
 typedef struct
 {
   char *id;
@@ -156,7 +159,6 @@ run_child_and_kill (const char *path,
                     guint       delay_ms,
                     Acks       *acks)
 {
-  g_autofree char *child_path = g_test_build_filename (G_TEST_BUILT, "sqlite-crash-child", NULL);
   g_autofree char *n = g_strdup_printf ("%" G_GINT64_FORMAT, first_n);
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GError) error = NULL;
@@ -315,7 +317,11 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *path = NULL;
+
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  path = argc > 1 ? g_strdup (argv[1]) : g_test_build_filename (G_TEST_BUILT, "sqlite-crash-child", NULL);
+  child_path = path;
 
   g_test_add_func ("/sqlite/crash-safety", test_crash_safety);
 

@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "justsync-sqlite-store-private.h"
+#include "justsync-test-contract.h"
 #include "sqlite-test-util.h"
 
 #define DAY (G_USEC_PER_SEC * G_GINT64_CONSTANT (86400))
@@ -92,6 +93,16 @@ delta_of (gint64          server_time,
     }
   va_end (args);
   return delta;
+}
+
+/* Every case of the store contract gets a fresh file. */
+static JustSyncLocalStore *
+new_contract_store (gpointer data)
+{
+  static guint n_stores;
+  g_autofree char *name = g_strdup_printf ("contract-%u.db", ++n_stores);
+
+  return JUST_SYNC_LOCAL_STORE (open_scratch (name));
 }
 
 /* Opening */
@@ -1634,6 +1645,8 @@ main (int   argc,
   g_test_add_func ("/sqlite/thread/cancelled-before-start", test_cancelled_before_start);
   g_test_add_func ("/sqlite/thread/resolver-on-caller-context", test_resolver_runs_on_caller_context);
   g_test_add_func ("/sqlite/same-rules-as-memory-store", test_same_rules_as_memory_store);
+
+  just_sync_test_add_local_store_contract ("/sqlite/contract", new_contract_store, NULL);
 
   return g_test_run ();
 }

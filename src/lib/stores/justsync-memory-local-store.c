@@ -508,10 +508,12 @@ just_sync_memory_local_store_count_finish (JustSyncLocalStore  *store,
                                            GAsyncResult        *result,
                                            GError             **error)
 {
+  gssize count;
+
   g_return_val_if_fail (g_task_is_valid (result, store), 0);
 
-  gssize count = g_task_propagate_int (G_TASK (result), error);
-
+  /* Not MAX (g_task_propagate_int (…), 0): it would propagate twice. */
+  count = g_task_propagate_int (G_TASK (result), error);
   return (guint) MAX (count, 0);
 }
 
@@ -556,13 +558,25 @@ apply_one (JustSyncMemoryLocalStore *self,
       return;
     }
 
+  /* The version the local change was made on: not a conflict, and not an
+   * echo either, even when it holds every member of the change (a change
+   * that removed a member is covered by its base). */
+  if (g_strcmp0 (just_sync_pending_op_get_base_version (newest), version) == 0)
+    {
+      just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_SKIPPED);
+      return;
+    }
+
   /* Our own echo? The newest op it covers is acknowledged with every older
-   * op; newer ones wait, rebased on it. */
+   * op; newer ones wait, rebased on it. Only an op that was sent can have an
+   * echo: a new version that merely holds what an unsent change says (the
+   * change only removed members, say) is somebody else's, a conflict. */
   for (guint i = data->ops->len; i > 0; i--)
     {
       JustSyncPendingOp *op = g_ptr_array_index (data->ops, i - 1);
 
       if (!op_is_for (op, id) ||
+          just_sync_pending_op_get_attempts (op) == 0 ||
           !just_sync_record_content_covers (remote, just_sync_pending_op_get_record (op)))
         continue;
 
@@ -578,13 +592,6 @@ apply_one (JustSyncMemoryLocalStore *self,
           rebase_ops (data, id, version);
           just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_SKIPPED);
         }
-      return;
-    }
-
-  /* The version the local change was made on: not a conflict. */
-  if (g_strcmp0 (just_sync_pending_op_get_base_version (newest), version) == 0)
-    {
-      just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_SKIPPED);
       return;
     }
 

@@ -721,7 +721,7 @@ just_sync_memory_remote_store_server_get (JustSyncMemoryRemoteStore *self,
  * @self: a #JustSyncMemoryRemoteStore
  * @scope: a scope
  *
- * Returns: (transfer full) (element-type JustSyncRecord): every record of
+ * Returns: (transfer container) (element-type JustSyncRecord): every record of
  *   @scope on the server, tombstones included, in (`updated_at`, id) order
  */
 GPtrArray *

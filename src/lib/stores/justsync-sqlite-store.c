@@ -1712,9 +1712,21 @@ apply_one (Worker               *self,
       return TRUE;
     }
 
+  /* The version the local change was made on: not a conflict, and not an
+   * echo either, even when it holds every member of the change (a change
+   * that removed a member is covered by its base). */
+  newest = g_ptr_array_index (ops, ops->len - 1);
+  if (g_strcmp0 (just_sync_pending_op_get_base_version (newest), remote->version) == 0)
+    {
+      just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_SKIPPED);
+      return TRUE;
+    }
+
   /* Our own echo? The newest op it covers is acknowledged with every older
-   * op; newer ones wait, rebased on it. The comparison runs on the worker's
-   * own copy of the remote row. */
+   * op; newer ones wait, rebased on it. Only an op that was sent can have an
+   * echo: a new version that merely holds what an unsent change says is
+   * somebody else's, a conflict. The comparison runs on the worker's own
+   * copy of the remote row. */
   mine = just_sync_record_new_from_data (id, remote->payload,
                                          just_sync_record_get_updated_at (remote->record),
                                          just_sync_record_get_deleted_at (remote->record),
@@ -1726,17 +1738,10 @@ apply_one (Worker               *self,
     {
       JustSyncPendingOp *op = g_ptr_array_index (ops, i - 1);
 
-      if (just_sync_record_content_covers (mine, just_sync_pending_op_get_record (op)))
+      if (just_sync_pending_op_get_attempts (op) > 0 &&
+          just_sync_record_content_covers (mine, just_sync_pending_op_get_record (op)))
         return acknowledge (self, scope, id, just_sync_pending_op_get_seq (op), remote, TRUE,
                             result, error);
-    }
-
-  /* The version the local change was made on: not a conflict. */
-  newest = g_ptr_array_index (ops, ops->len - 1);
-  if (g_strcmp0 (just_sync_pending_op_get_base_version (newest), remote->version) == 0)
-    {
-      just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_SKIPPED);
-      return TRUE;
     }
 
   return resolve_conflict (self, job, remote, &row, ops->len, result, error);
@@ -3015,7 +3020,7 @@ just_sync_sqlite_store_query_filter_async (JustSyncSqliteStore *self,
  *
  * Finishes just_sync_sqlite_store_query_filter_async().
  *
- * Returns: (transfer full) (element-type JustSyncRecord): the matching
+ * Returns: (transfer container) (element-type JustSyncRecord): the matching
  *   records, or %NULL with %JUST_SYNC_ERROR_INVALID_ARGUMENT for a bad
  *   field or value
  */

@@ -1,0 +1,352 @@
+/* test-record.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <string.h>
+
+#include <justsync/justsync.h>
+
+#define T0 G_GINT64_CONSTANT (1700000000000000)
+
+static JustSyncRecord *
+from_data (const char *id,
+           const char *json,
+           gint64      updated_at)
+{
+  g_autoptr(GError) error = NULL;
+  JustSyncRecord *record = just_sync_record_new_from_data (id, json, updated_at, 0, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (record);
+  return record;
+}
+
+static void
+test_new (void)
+{
+  g_autoptr(JsonObject) payload = json_object_new ();
+  g_autoptr(JustSyncRecord) record = NULL;
+  g_autoptr(JustSyncRecord) empty = NULL;
+  g_autoptr(GDateTime) updated = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+
+  json_object_set_string_member (payload, "title", "milk");
+  json_object_set_int_member (payload, "n", 2);
+  record = just_sync_record_new ("id-1", payload, T0, 0, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpstr (just_sync_record_get_id (record), ==, "id-1");
+  g_assert_cmpint (just_sync_record_get_updated_at (record), ==, T0);
+  g_assert_cmpint (just_sync_record_get_deleted_at (record), ==, 0);
+  g_assert_false (just_sync_record_is_deleted (record));
+  g_assert_cmpstr (json_object_get_string_member (just_sync_record_get_payload (record), "title"), ==, "milk");
+  data = just_sync_record_dup_payload_data (record);
+  g_assert_cmpstr (data, ==, "{\"title\":\"milk\",\"n\":2}");
+  updated = just_sync_record_dup_updated_at_date_time (record);
+  g_assert_cmpint (just_sync_timestamp_from_date_time (updated), ==, T0);
+
+  empty = just_sync_record_new ("id-2", NULL, 0, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_object_get_size (just_sync_record_get_payload (empty)), ==, 0);
+  g_assert_null (just_sync_record_dup_updated_at_date_time (empty));
+}
+
+/* The record keeps its own sealed copy: the caller's object stays the
+ * caller's, to change as it likes. */
+static void
+test_payload_copy (void)
+{
+  g_autoptr(JsonObject) payload = json_object_new ();
+  g_autoptr(JsonObject) nested = json_object_new ();
+  g_autoptr(JustSyncRecord) record = NULL;
+  g_autoptr(JustSyncRecord) shared = NULL;
+  JsonObject *stored;
+
+  json_object_set_object_member (nested, "x", json_object_new ());
+  json_object_set_object_member (payload, "nested", json_object_ref (nested));
+  json_object_set_string_member (payload, "title", "before");
+  record = just_sync_record_new ("a", payload, T0, 0, NULL);
+  stored = just_sync_record_get_payload (record);
+
+  g_assert_true (json_object_is_immutable (stored));
+  g_assert_false (json_object_is_immutable (payload));
+  g_assert_true (stored != payload);
+
+  json_object_set_string_member (payload, "title", "after");
+  json_object_set_int_member (nested, "added", 1);
+  g_assert_cmpstr (json_object_get_string_member (stored, "title"), ==, "before");
+  g_assert_false (json_object_has_member (json_object_get_object_member (stored, "nested"), "added"));
+
+  /* A sealed payload is immutable anyway: records share it. */
+  shared = just_sync_record_new ("b", stored, T0, 0, NULL);
+  g_assert_true (just_sync_record_get_payload (shared) == stored);
+}
+
+static void
+test_new_from_data_errors (void)
+{
+  static const char *not_objects[] = {
+    "", "{", "{\"a\":}", "nul", "[]", "[{}]", "42", "\"text\"", "null", "true", "{}{}", "\xff",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (not_objects); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JustSyncRecord) record = NULL;
+
+      g_autofree char *shown = g_strescape (not_objects[i], NULL);
+
+      g_test_message ("“%s”", shown);
+      record = just_sync_record_new_from_data ("a", not_objects[i], T0, 0, &error);
+      g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT);
+      g_assert_null (record);
+    }
+}
+
+static void
+test_field_errors (void)
+{
+  static const struct {
+    const char *id;
+    gint64 updated_at;
+    gint64 deleted_at;
+  } bad[] = {
+    { "", T0, 0 },
+    { "\xc3\x28", T0, 0 },
+    { "a", -1, 0 },
+    { "a", T0, -5 },
+    { "a", JUST_SYNC_TIMESTAMP_MAX + 1, 0 },
+    { "a", T0, JUST_SYNC_TIMESTAMP_MAX + 1 },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JustSyncRecord) tomb = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(JustSyncRecord) record = NULL;
+      g_autoptr(JustSyncRecord) from_json = NULL;
+
+      record = just_sync_record_new (bad[i].id, NULL, bad[i].updated_at, bad[i].deleted_at, &error);
+      g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT);
+      g_assert_null (record);
+      g_clear_error (&error);
+
+      from_json = just_sync_record_new_from_data (bad[i].id, "{}", bad[i].updated_at, bad[i].deleted_at, &error);
+      g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT);
+      g_assert_null (from_json);
+      g_clear_error (&error);
+    }
+
+  tomb = just_sync_record_new_tombstone ("a", 0, &error);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT);
+  g_assert_null (tomb);
+}
+
+static void
+test_tombstone (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JustSyncRecord) tomb = just_sync_record_new_tombstone ("a", T0 + 5, &error);
+  g_autoptr(JustSyncRecord) live = from_data ("a", "{}", T0 + 5);
+
+  g_assert_no_error (error);
+  g_assert_true (just_sync_record_is_deleted (tomb));
+  g_assert_cmpint (just_sync_record_get_deleted_at (tomb), ==, T0 + 5);
+  g_assert_cmpint (just_sync_record_get_updated_at (tomb), ==, T0 + 5);
+  g_assert_cmpuint (json_object_get_size (just_sync_record_get_payload (tomb)), ==, 0);
+
+  /* Deletion is content: a tombstone is another version than a live row. */
+  g_assert_cmpstr (just_sync_record_get_content_hash (tomb), !=, just_sync_record_get_content_hash (live));
+  g_assert_false (just_sync_record_equal (tomb, live));
+}
+
+static void
+test_content_hash (void)
+{
+  g_autoptr(JustSyncRecord) a = from_data ("a", "{\"x\":1,\"y\":{\"p\":[1,{\"q\":2,\"r\":3}],\"s\":\"t\"}}", T0);
+  g_autoptr(JustSyncRecord) reordered = from_data ("b", "{\"y\":{\"s\":\"t\",\"p\":[1,{\"r\":3,\"q\":2}]},\"x\":1}", T0 + 9);
+  g_autoptr(JustSyncRecord) array_order = from_data ("a", "{\"x\":1,\"y\":{\"p\":[{\"q\":2,\"r\":3},1],\"s\":\"t\"}}", T0);
+  g_autoptr(JustSyncRecord) other_value = from_data ("a", "{\"x\":2,\"y\":{\"p\":[1,{\"q\":2,\"r\":3}],\"s\":\"t\"}}", T0);
+  g_autoptr(JustSyncRecord) string_one = from_data ("a", "{\"x\":\"1\",\"y\":{\"p\":[1,{\"q\":2,\"r\":3}],\"s\":\"t\"}}", T0);
+  const char *hash = just_sync_record_get_content_hash (a);
+
+  g_assert_cmpuint (strlen (hash), ==, 32);
+  g_assert_true (hash == just_sync_record_get_content_hash (a));
+  /* Neither the member order, nor the id, nor updated_at count. */
+  g_assert_cmpstr (hash, ==, just_sync_record_get_content_hash (reordered));
+  /* Array order and value types do. */
+  g_assert_cmpstr (hash, !=, just_sync_record_get_content_hash (array_order));
+  g_assert_cmpstr (hash, !=, just_sync_record_get_content_hash (other_value));
+  g_assert_cmpstr (hash, !=, just_sync_record_get_content_hash (string_one));
+}
+
+static void
+test_version (void)
+{
+  g_autoptr(JustSyncRecord) a = from_data ("a", "{\"x\":1}", T0);
+  g_autoptr(JustSyncRecord) same = from_data ("a", "{\"x\":1}", T0);
+  g_autoptr(JustSyncRecord) restamped = just_sync_record_with_updated_at (a, T0 + 1);
+  g_autoptr(JustSyncRecord) changed = from_data ("a", "{\"x\":2}", T0);
+  g_autofree char *version = just_sync_record_dup_version (a);
+  g_autofree char *same_version = just_sync_record_dup_version (same);
+  g_autofree char *restamped_version = just_sync_record_dup_version (restamped);
+  g_autofree char *changed_version = just_sync_record_dup_version (changed);
+  g_autofree char *expected = g_strdup_printf ("%" G_GINT64_FORMAT ":%s", T0,
+                                               just_sync_record_get_content_hash (a));
+
+  g_assert_cmpstr (version, ==, expected);
+  g_assert_cmpstr (version, ==, same_version);
+  /* Same content, other stamp: another version (servers re-stamp saves). */
+  g_assert_cmpstr (version, !=, restamped_version);
+  g_assert_cmpstr (just_sync_record_get_content_hash (a), ==, just_sync_record_get_content_hash (restamped));
+  g_assert_true (just_sync_record_get_payload (restamped) == just_sync_record_get_payload (a));
+  g_assert_cmpint (just_sync_record_get_updated_at (restamped), ==, T0 + 1);
+  /* Same stamp, other content: another version (two writes in one ms). */
+  g_assert_cmpstr (version, !=, changed_version);
+}
+
+static void
+test_content_covers (void)
+{
+  g_autoptr(JustSyncRecord) local = from_data ("a", "{\"title\":\"x\",\"tags\":[1,2],\"o\":{\"k\":true}}", T0);
+  g_autoptr(JustSyncRecord) server = from_data ("other-id", "{\"o\":{\"k\":true},\"created\":\"2006\",\"tags\":[1,2],\"title\":\"x\",\"n\":0}", T0 + 7);
+  g_autoptr(JustSyncRecord) changed = from_data ("a", "{\"title\":\"y\",\"tags\":[1,2],\"o\":{\"k\":true}}", T0);
+  g_autoptr(JustSyncRecord) nested = from_data ("a", "{\"title\":\"x\",\"tags\":[1,2],\"o\":{\"k\":true,\"extra\":1}}", T0);
+  g_autoptr(JustSyncRecord) empty = from_data ("a", "{}", T0);
+  g_autoptr(JustSyncRecord) tomb1 = just_sync_record_new_tombstone ("a", T0, NULL);
+  g_autoptr(JustSyncRecord) tomb2 = just_sync_record_new_tombstone ("a", T0 + 3, NULL);
+
+  g_assert_true (just_sync_record_content_covers (local, local));
+  g_assert_true (just_sync_record_content_covers (server, local));
+  g_assert_false (just_sync_record_content_covers (local, server));
+  g_assert_false (just_sync_record_content_covers (changed, local));
+  /* Nested values are compared whole. */
+  g_assert_false (just_sync_record_content_covers (nested, local));
+  g_assert_true (just_sync_record_content_covers (local, empty));
+  g_assert_true (just_sync_record_content_covers (tomb1, tomb2));
+  g_assert_false (just_sync_record_content_covers (tomb1, empty));
+  g_assert_false (just_sync_record_content_covers (empty, tomb1));
+}
+
+static void
+test_json_round_trip (void)
+{
+  g_autoptr(JustSyncRecord) live = from_data ("a", "{\"title\":\"é\",\"n\":1.5,\"l\":[null,true]}", T0 + 123456);
+  g_autoptr(JustSyncRecord) tomb = just_sync_record_new_tombstone ("b", T0, NULL);
+  g_autoptr(JustSyncRecord) unstamped = from_data ("c", "{}", 0);
+  JustSyncRecord *records[] = { live, tomb, unstamped };
+
+  for (guint i = 0; i < G_N_ELEMENTS (records); i++)
+    {
+      g_autoptr(JsonNode) node = just_sync_record_to_json (records[i]);
+      g_autofree char *text = json_to_string (node, FALSE);
+      g_autoptr(JsonNode) reparsed = json_from_string (text, NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JustSyncRecord) back = just_sync_record_from_json (reparsed, &error);
+
+      g_test_message ("%s", text);
+      g_assert_no_error (error);
+      g_assert_true (just_sync_record_equal (back, records[i]));
+      g_assert_cmpuint (just_sync_record_hash (back), ==, just_sync_record_hash (records[i]));
+    }
+
+  {
+    g_autoptr(JsonNode) node = just_sync_record_to_json (live);
+    g_autofree char *text = json_to_string (node, FALSE);
+
+    g_assert_cmpstr (text, ==, "{\"id\":\"a\",\"updated_at\":\"2023-11-14T22:13:20.123456Z\","
+                               "\"deleted_at\":null,\"payload\":{\"title\":\"é\",\"n\":1.5,\"l\":[null,true]}}");
+  }
+}
+
+static void
+test_json_errors (void)
+{
+  static const char *bad[] = {
+    "[]", "\"a\"", "{}", "{\"id\":1}", "{\"id\":\"\"}",
+    "{\"id\":\"a\",\"updated_at\":\"yesterday\"}", "{\"id\":\"a\",\"updated_at\":12}",
+    "{\"id\":\"a\",\"deleted_at\":\"1969-01-01T00:00:00Z\"}", "{\"id\":\"a\",\"payload\":[]}",
+    "{\"id\":\"a\",\"payload\":\"{}\"}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(JsonNode) node = json_from_string (bad[i], NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JustSyncRecord) record = NULL;
+
+      g_test_message ("%s", bad[i]);
+      record = just_sync_record_from_json (node, &error);
+      g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT);
+      g_assert_null (record);
+    }
+}
+
+static void
+test_equal_hash (void)
+{
+  g_autoptr(JustSyncRecord) a = from_data ("a", "{\"x\":1,\"y\":2}", T0);
+  g_autoptr(JustSyncRecord) same = from_data ("a", "{\"y\":2,\"x\":1}", T0);
+  g_autoptr(JustSyncRecord) other_id = from_data ("b", "{\"x\":1,\"y\":2}", T0);
+  g_autoptr(JustSyncRecord) other_time = from_data ("a", "{\"x\":1,\"y\":2}", T0 + 1);
+  g_autoptr(JustSyncRecord) other_content = from_data ("a", "{\"x\":1}", T0);
+  g_autoptr(GHashTable) set = g_hash_table_new_full (just_sync_record_hash, just_sync_record_equal,
+                                                     (GDestroyNotify) just_sync_record_unref, NULL);
+
+  g_assert_true (just_sync_record_equal (a, same));
+  g_assert_cmpuint (just_sync_record_hash (a), ==, just_sync_record_hash (same));
+  g_assert_false (just_sync_record_equal (a, other_id));
+  g_assert_false (just_sync_record_equal (a, other_time));
+  g_assert_false (just_sync_record_equal (a, other_content));
+
+  g_hash_table_add (set, just_sync_record_ref (a));
+  g_assert_true (g_hash_table_contains (set, same));
+  g_assert_false (g_hash_table_contains (set, other_content));
+}
+
+/* Records are shared between threads: the lazily computed hash must be
+ * the same whichever thread computes it first. */
+static gpointer
+hash_in_thread (gpointer data)
+{
+  return (gpointer) just_sync_record_get_content_hash (data);
+}
+
+static void
+test_threads (void)
+{
+  g_autoptr(JustSyncRecord) record = from_data ("a", "{\"x\":1}", T0);
+  GThread *threads[4];
+  const char *hashes[G_N_ELEMENTS (threads)];
+
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("hash", hash_in_thread, record);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    hashes[i] = g_thread_join (threads[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_assert_true (hashes[i] == just_sync_record_get_content_hash (record));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/record/new", test_new);
+  g_test_add_func ("/record/payload-copy", test_payload_copy);
+  g_test_add_func ("/record/new-from-data-errors", test_new_from_data_errors);
+  g_test_add_func ("/record/field-errors", test_field_errors);
+  g_test_add_func ("/record/tombstone", test_tombstone);
+  g_test_add_func ("/record/content-hash", test_content_hash);
+  g_test_add_func ("/record/version", test_version);
+  g_test_add_func ("/record/content-covers", test_content_covers);
+  g_test_add_func ("/record/json-round-trip", test_json_round_trip);
+  g_test_add_func ("/record/json-errors", test_json_errors);
+  g_test_add_func ("/record/equal-hash", test_equal_hash);
+  g_test_add_func ("/record/threads", test_threads);
+
+  return g_test_run ();
+}
