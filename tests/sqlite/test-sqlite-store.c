@@ -344,22 +344,15 @@ test_damaged_pages (void)
 
 /* Persistence */
 
+/* Records or pending ops, with their equal function. */
 static void
-assert_same_records (GPtrArray *a,
-                     GPtrArray *b)
+assert_same (GPtrArray  *a,
+             GPtrArray  *b,
+             GEqualFunc  equal)
 {
   g_assert_cmpuint (a->len, ==, b->len);
   for (guint i = 0; i < a->len; i++)
-    g_assert_true (just_sync_record_equal (g_ptr_array_index (a, i), g_ptr_array_index (b, i)));
-}
-
-static void
-assert_same_ops (GPtrArray *a,
-                 GPtrArray *b)
-{
-  g_assert_cmpuint (a->len, ==, b->len);
-  for (guint i = 0; i < a->len; i++)
-    g_assert_true (just_sync_pending_op_equal (g_ptr_array_index (a, i), g_ptr_array_index (b, i)));
+    g_assert_true (equal (g_ptr_array_index (a, i), g_ptr_array_index (b, i)));
 }
 
 static void
@@ -451,8 +444,8 @@ test_persistence (void)
     ops2 = util_list_ops (local, scope);
     conflicts2 = util_list_conflicts (local, scope);
     sync_point2 = util_get_sync_point (local, scope);
-    assert_same_records (records, records2);
-    assert_same_ops (ops, ops2);
+    assert_same (records, records2, just_sync_record_equal);
+    assert_same (ops, ops2, just_sync_pending_op_equal);
     assert_same_conflicts (conflicts, conflicts2, TRUE);
     assert_same_sync_points (sync_point, sync_point2);
 
@@ -484,7 +477,7 @@ test_persistence (void)
     /* Sequences are never reused, even after a reopen with an empty queue. */
     g_assert_cmpint (just_sync_pending_op_get_seq (g_ptr_array_index (new_ops, 0)), >, max_seq);
     ops_after = util_list_ops (JUST_SYNC_LOCAL_STORE (store), scope);
-    assert_same_ops (new_ops, ops_after);
+    assert_same (new_ops, ops_after, just_sync_pending_op_equal);
   }
 }
 
@@ -626,9 +619,9 @@ test_hostile_strings (void)
 
       /* Everything comes back exactly, in the scope and nowhere else. */
       found = util_query_since (local, scope, 0);
-      assert_same_records (records, found);
+      assert_same (records, found, just_sync_record_equal);
       listed = util_list_ops (local, scope);
-      assert_same_ops (ops, listed);
+      assert_same (ops, listed, just_sync_pending_op_equal);
       for (guint i = 0; i < records->len; i++)
         {
           JustSyncRecord *record = g_ptr_array_index (records, i);
@@ -718,10 +711,10 @@ test_disk_full (void)
 
   /* Everything from before is intact, nothing of the failed writes is there. */
   records = util_query (local, scope);
-  assert_same_records (first, records);
+  assert_same (first, records, just_sync_record_equal);
   g_clear_pointer (&records, g_ptr_array_unref);
   records = util_list_ops (local, scope);
-  assert_same_ops (ops, records);
+  assert_same (ops, records, just_sync_pending_op_equal);
   missing = util_get (local, scope, "big-000");
   g_assert_null (missing);
   sync_point = util_get_sync_point (local, scope);
@@ -771,40 +764,12 @@ test_app_write_atomic (void)
 
 /* Extra reads */
 
-static guint
-count_records (JustSyncSqliteStore *store,
-               JustSyncScope       *scope)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  GAsyncResult *pending = NULL;
-  guint count;
 
-  just_sync_sqlite_store_count_async (store, scope, NULL, util_store_result, &pending);
-  result = util_await (&pending);
-  count = just_sync_sqlite_store_count_finish (store, result, &error);
-  g_assert_no_error (error);
-  return count;
-}
 
-static GPtrArray *
-filter (JustSyncSqliteStore  *store,
-        JustSyncScope        *scope,
-        const char           *field,
-        const char           *value_json,
-        const char           *order_by,
-        gboolean              descending,
-        guint                 limit,
-        GError              **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  GAsyncResult *pending = NULL;
-
-  just_sync_sqlite_store_query_filter_async (store, scope, field, value_json, order_by, descending,
-                                             limit, NULL, util_store_result, &pending);
-  result = util_await (&pending);
-  return just_sync_sqlite_store_query_filter_finish (store, result, error);
-}
+#define FILTER(store, error, ...) \
+  JUST_SYNC_TEST_AWAIT (just_sync_sqlite_store_query_filter, store, error, __VA_ARGS__)
+#define AWAIT_COUNT(method, store, ...) \
+  JUST_SYNC_TEST_AWAIT_OK (just_sync_sqlite_store_##method, store, __VA_ARGS__)
 
 static char *
 ids_of (GPtrArray *records)
@@ -865,9 +830,8 @@ test_query_filter (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(GPtrArray) found = filter (store, scope, cases[i].field, cases[i].value,
-                                           cases[i].order_by, cases[i].descending, cases[i].limit,
-                                           &error);
+      g_autoptr(GPtrArray) found = FILTER (store, &error, scope, cases[i].field, cases[i].value,
+                                           cases[i].order_by, cases[i].descending, cases[i].limit);
       g_autofree char *ids = NULL;
 
       g_assert_no_error (error);
@@ -878,20 +842,21 @@ test_query_filter (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (bad_fields); i++)
     {
-      g_autoptr(GPtrArray) found = filter (store, scope, bad_fields[i], "1", NULL, FALSE, 0, &error);
+      g_autoptr(GPtrArray) found = FILTER (store, &error, scope, bad_fields[i], "1", NULL, FALSE, 0);
 
       g_assert_null (found);
       g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT);
       g_clear_error (&error);
 
-      found = filter (store, scope, NULL, NULL, bad_fields[i], FALSE, 0, &error);
+      found = FILTER (store, &error, scope, NULL, NULL, bad_fields[i], FALSE, 0);
       g_assert_null (found);
       g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT);
       g_clear_error (&error);
     }
   for (guint i = 0; i < G_N_ELEMENTS (bad_values); i++)
     {
-      g_autoptr(GPtrArray) found = filter (store, scope, "status", bad_values[i], NULL, FALSE, 0, &error);
+      g_autoptr(GPtrArray) found = FILTER (store, &error, scope, "status", bad_values[i], NULL, FALSE,
+                                           0);
 
       g_assert_null (found);
       g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT);
@@ -918,8 +883,8 @@ test_count_and_get (void)
   deleted = util_delete (local, scope, gone, 50, &error);
   g_assert_no_error (error);
 
-  g_assert_cmpuint (count_records (store, scope), ==, 2);
-  g_assert_cmpuint (count_records (store, other), ==, 0);
+  g_assert_cmpuint (AWAIT_COUNT (count, store, scope), ==, 2);
+  g_assert_cmpuint (AWAIT_COUNT (count, store, other), ==, 0);
 
   live = util_get (local, scope, "a");
   g_assert_true (just_sync_record_equal (live, g_ptr_array_index (records, 0)));
@@ -932,23 +897,6 @@ test_count_and_get (void)
   g_assert_null (elsewhere);
 }
 
-static guint
-purge (JustSyncSqliteStore *store,
-       JustSyncScope       *scope,
-       GTimeSpan            older_than)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  GAsyncResult *pending = NULL;
-  guint count;
-
-  just_sync_sqlite_store_purge_tombstones_async (store, scope, older_than, NULL,
-                                                 util_store_result, &pending);
-  result = util_await (&pending);
-  count = just_sync_sqlite_store_purge_tombstones_finish (store, result, &error);
-  g_assert_no_error (error);
-  return count;
-}
 
 static void
 test_purge_tombstones (void)
@@ -977,15 +925,15 @@ test_purge_tombstones (void)
   deleted = util_delete (local, scope, mine, now - 5 * DAY, &error);
   g_assert_no_error (error);
 
-  g_assert_cmpuint (purge (store, scope, 2 * DAY), ==, 1);
-  g_assert_cmpuint (purge (store, scope, 2 * DAY), ==, 0);
+  g_assert_cmpuint (AWAIT_COUNT (purge_tombstones, store, scope, 2 * DAY), ==, 1);
+  g_assert_cmpuint (AWAIT_COUNT (purge_tombstones, store, scope, 2 * DAY), ==, 0);
 
   left = util_query_since (local, scope, 0);
   g_assert_cmpuint (left->len, ==, 2);
   g_assert_cmpstr (just_sync_record_get_id (g_ptr_array_index (left, 0)), ==, "mine");
   g_assert_cmpstr (just_sync_record_get_id (g_ptr_array_index (left, 1)), ==, "recent");
 
-  g_assert_cmpuint (purge (store, scope, 0), ==, 1);
+  g_assert_cmpuint (AWAIT_COUNT (purge_tombstones, store, scope, 0), ==, 1);
 }
 
 /* Threads and main contexts */
@@ -1278,7 +1226,7 @@ typedef struct
   JustSyncLocalStore *sqlite;
   JustSyncScope *scope;
   JustSyncConflictResolver *resolver;
-  GHashTable *server;        /* id -> JustSyncRecord */
+  JustSyncMemoryRemoteStore *server;
   gint64 clock;
   /* What the run covered: counts per JustSyncApplyAction, and conflicts
    * per JustSyncResolution. */
@@ -1341,9 +1289,9 @@ twin_compare (Twin *twin)
   g_autoptr(GPtrArray) qa = util_query (twin->memory, twin->scope);
   g_autoptr(GPtrArray) qb = util_query (twin->sqlite, twin->scope);
 
-  assert_same_records (ra, rb);
-  assert_same_records (qa, qb);
-  assert_same_ops (oa, ob);
+  assert_same (ra, rb, just_sync_record_equal);
+  assert_same (qa, qb, just_sync_record_equal);
+  assert_same (oa, ob, just_sync_pending_op_equal);
   assert_same_conflicts (ca, cb, FALSE);
   assert_same_sync_points (sa, sb);
   for (JustSyncOpState state = JUST_SYNC_OP_STATE_QUEUED; state <= JUST_SYNC_OP_STATE_FAILED; state++)
@@ -1385,53 +1333,48 @@ twin_local_write (Twin *twin)
       ob = util_upsert (twin->sqlite, twin->scope, records, &error);
       g_assert_no_error (error);
     }
-  assert_same_ops (oa, ob);
+  assert_same (oa, ob, just_sync_pending_op_equal);
+}
+
+/* Another client's write on the server, stamped by the test's clock. */
+static JustSyncRecord *
+server_write (Twin       *twin,
+              const char *id,
+              JsonObject *payload,
+              gboolean    delete)
+{
+  if (!delete)
+    return just_sync_memory_remote_store_server_upsert (twin->server, twin->scope, id, payload,
+                                                        ++twin->clock);
+  just_sync_memory_remote_store_set_clock (twin->server, ++twin->clock);
+  return just_sync_memory_remote_store_server_delete (twin->server, twin->scope, id);
 }
 
 static void
 twin_remote_edit (Twin *twin)
 {
   g_autofree char *id = random_id (twin);
-  JustSyncRecord *record;
+  g_autoptr(JustSyncRecord) content = random_record (twin, id, "remote");
+  g_autoptr(JustSyncRecord) written = NULL;
 
-  if (g_rand_int_range (twin->rand, 0, 5) == 0)
-    record = just_sync_record_new_tombstone (id, ++twin->clock, NULL);
-  else
-    record = random_record (twin, id, "remote");
-  g_hash_table_replace (twin->server, g_strdup (id), record);
-}
-
-static int
-compare_keyset (gconstpointer a,
-                gconstpointer b)
-{
-  JustSyncRecord *ra = *(JustSyncRecord **) a, *rb = *(JustSyncRecord **) b;
-  gint64 ta = just_sync_record_get_updated_at (ra), tb = just_sync_record_get_updated_at (rb);
-
-  if (ta != tb)
-    return ta < tb ? -1 : 1;
-  return strcmp (just_sync_record_get_id (ra), just_sync_record_get_id (rb));
+  written = server_write (twin, id, just_sync_record_get_payload (content),
+                          g_rand_int_range (twin->rand, 0, 5) == 0);
 }
 
 static void
 twin_pull (Twin *twin)
 {
-  g_autoptr(JustSyncDelta) delta = just_sync_delta_new (twin->clock);
-  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  g_autoptr(JustSyncSyncPoint) since = NULL;
+  g_autoptr(JustSyncDelta) delta = NULL;
   g_autoptr(JustSyncApplyResult) a = NULL, b = NULL;
   g_autoptr(GError) error = NULL;
-  /* From anywhere in the past: overlap re-reads are the norm. */
-  gint64 since = g_rand_int_range (twin->rand, 0, (gint32) MAX (twin->clock, 1));
-  GHashTableIter iter;
-  JustSyncRecord *record;
+  gint32 clock = (gint32) MAX (twin->clock, 1);
 
-  g_hash_table_iter_init (&iter, twin->server);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &record))
-    if (just_sync_record_get_updated_at (record) > since)
-      g_ptr_array_add (rows, record);
-  g_ptr_array_sort (rows, compare_keyset);
-  for (guint i = 0; i < rows->len; i++)
-    just_sync_delta_add (delta, g_ptr_array_index (rows, i));
+  /* From anywhere in the past: overlap re-reads are the norm. */
+  if (g_rand_boolean (twin->rand))
+    since = just_sync_sync_point_new (g_rand_int_range (twin->rand, 0, clock), NULL);
+  delta = JUST_SYNC_TEST_AWAIT_OK (just_sync_remote_store_fetch_since,
+                                   JUST_SYNC_REMOTE_STORE (twin->server), twin->scope, since, 10000);
 
   a = util_apply (twin->memory, twin->scope, delta, twin->resolver, &error);
   g_assert_no_error (error);
@@ -1482,7 +1425,7 @@ twin_push (Twin *twin)
         default:
           {
             g_autoptr(JsonObject) payload = json_object_new ();
-            JustSyncRecord *reply;
+            g_autoptr(JustSyncRecord) reply = NULL;
             JsonObjectIter iter;
             const char *name;
             JsonNode *value;
@@ -1491,9 +1434,7 @@ twin_push (Twin *twin)
             while (json_object_iter_next (&iter, &name, &value))
               json_object_set_member (payload, name, json_node_copy (value));
             json_object_set_string_member (payload, "server_extra", "x");
-            reply = just_sync_record_new (id, payload, ++twin->clock,
-                                          just_sync_record_get_deleted_at (local), NULL);
-            g_hash_table_replace (twin->server, g_strdup (id), reply);
+            reply = server_write (twin, id, payload, just_sync_record_is_deleted (local));
             g_ptr_array_add (results, just_sync_push_result_new_written (seq, reply));
           }
           break;
@@ -1524,16 +1465,17 @@ twin_maintenance (Twin *twin)
 
     case 2:
       {
+        g_autoptr(GPtrArray) rows = NULL;
         g_autoptr(GPtrArray) keep = g_ptr_array_new ();
-        GHashTableIter iter;
-        const char *id;
+        const char * const *ids;
 
-        g_hash_table_iter_init (&iter, twin->server);
-        while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
-          g_ptr_array_add (keep, (gpointer) id);
+        rows = just_sync_memory_remote_store_server_list (twin->server, twin->scope);
+        for (guint i = 0; i < rows->len; i++)
+          g_ptr_array_add (keep, (gpointer) just_sync_record_get_id (g_ptr_array_index (rows, i)));
         g_ptr_array_add (keep, NULL);
-        g_assert_cmpuint (util_prune_missing (twin->memory, twin->scope, (const char * const *) keep->pdata), ==,
-                          util_prune_missing (twin->sqlite, twin->scope, (const char * const *) keep->pdata));
+        ids = (const char * const *) keep->pdata;
+        g_assert_cmpuint (util_prune_missing (twin->memory, twin->scope, ids), ==,
+                          util_prune_missing (twin->sqlite, twin->scope, ids));
       }
       break;
 
@@ -1566,8 +1508,7 @@ test_same_rules_as_memory_store (void)
       g_autoptr(JustSyncConflictResolver) lww = JUST_SYNC_CONFLICT_RESOLVER (just_sync_last_write_wins_resolver_new ());
       g_autoptr(JustSyncScope) scope = util_scope ("twin");
       g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
-      g_autoptr(GHashTable) server = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                            (GDestroyNotify) just_sync_record_unref);
+      g_autoptr(JustSyncMemoryRemoteStore) server = just_sync_memory_remote_store_new ();
       Twin twin = { rand, memory, JUST_SYNC_LOCAL_STORE (sqlite), scope, lww, server, 0 };
 
       for (guint step = 0; step < 150; step++)
