@@ -107,6 +107,13 @@ typedef struct
 } Raw;
 
 static void
+raw_exec (Raw        *raw,
+          const char *sql)
+{
+  check (raw->db, sqlite3_exec (raw->db, sql, NULL, NULL, NULL), SQLITE_OK);
+}
+
+static void
 raw_open (Raw        *raw,
           const char *name,
           gboolean    durable)
@@ -117,17 +124,17 @@ raw_open (Raw        *raw,
   path = g_build_filename (dir, name, NULL);
 
   check (raw->db, sqlite3_open (path, &raw->db), SQLITE_OK);
-  check (raw->db, sqlite3_exec (raw->db, durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL",
-                                NULL, NULL, NULL), SQLITE_OK);
-  check (raw->db, sqlite3_exec (raw->db, "INSERT INTO scopes (name) VALUES ('bench')", NULL, NULL, NULL),
-         SQLITE_OK);
+  raw_exec (raw, durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+  raw_exec (raw, "INSERT INTO scopes (name) VALUES ('bench')");
   check (raw->db, sqlite3_prepare_v2 (raw->db,
-                                      "INSERT INTO records (scope, id, payload, updated_at, deleted_at, "
-                                      "local_changes) VALUES (1, ?1, ?2, ?3, 0, 1)", -1, &raw->stmts[0], NULL),
+                                      "INSERT INTO records (scope, id, payload, updated_at, "
+                                      "deleted_at, local_changes) VALUES (1, ?1, ?2, ?3, 0, 1)",
+                                      -1, &raw->stmts[0], NULL),
          SQLITE_OK);
   check (raw->db, sqlite3_prepare_v2 (raw->db,
                                       "INSERT INTO pending_ops (scope, record_id, kind, payload, "
-                                      "updated_at) VALUES (1, ?1, 'upsert', ?2, ?3)", -1, &raw->stmts[1], NULL),
+                                      "updated_at) VALUES (1, ?1, 'upsert', ?2, ?3)",
+                                      -1, &raw->stmts[1], NULL),
          SQLITE_OK);
 }
 
@@ -153,13 +160,6 @@ raw_close (Raw *raw)
   for (guint s = 0; s < G_N_ELEMENTS (raw->stmts); s++)
     sqlite3_finalize (raw->stmts[s]);
   sqlite3_close (raw->db);
-}
-
-static void
-raw_exec (Raw        *raw,
-          const char *sql)
-{
-  check (raw->db, sqlite3_exec (raw->db, sql, NULL, NULL, NULL), SQLITE_OK);
 }
 
 static double
@@ -337,10 +337,13 @@ main (int   argc,
   g_print ("SQLite %s, best of %d runs, %s\n\n", sqlite3_libversion (), repeat, dir);
   g_print ("| measure | JustSyncSqliteStore | raw SQLite | ratio |\n");
   g_print ("| --- | --- | --- | --- |\n");
-  g_print ("| upsert %d records, one transaction | %.0f records/s (%.3f s) | %.0f records/s (%.3f s) | %.2fx |\n",
+  g_print ("| upsert %d records, one transaction | %.0f records/s (%.3f s) "
+           "| %.0f records/s (%.3f s) | %.2fx |\n",
            rows, rows / store, store, rows / raw, raw, raw / store);
-  g_print ("| create one record, durable commit | p50 %.3f ms, p99 %.3f ms | p50 %.3f ms, p99 %.3f ms | |\n",
-           create.p50 / 1000.0, create.p99 / 1000.0, raw_create.p50 / 1000.0, raw_create.p99 / 1000.0);
+  g_print ("| create one record, durable commit | p50 %.3f ms, p99 %.3f ms "
+           "| p50 %.3f ms, p99 %.3f ms | |\n",
+           create.p50 / 1000.0, create.p99 / 1000.0,
+           raw_create.p50 / 1000.0, raw_create.p99 / 1000.0);
   g_print ("| query a scope of %d records | %.1f ms (%.0f records/s) | | |\n",
            query_rows, query * 1000, query_rows / query);
 

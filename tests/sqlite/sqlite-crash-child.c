@@ -84,19 +84,24 @@ push_oldest (JustSyncLocalStore *store,
   g_autoptr(JustSyncApplyResult) acked = NULL;
   g_autoptr(GError) error = NULL;
   JustSyncPendingOp *op;
+  const char *id;
+  gint64 seq;
 
   if (ops->len == 0)
     return;
 
   op = g_ptr_array_index (ops, 0);
-  reply = just_sync_record_with_updated_at (just_sync_pending_op_get_record (op), CRASH_BASE_TIME + n);
+  id = just_sync_pending_op_get_record_id (op);
+  seq = just_sync_pending_op_get_seq (op);
+  reply = just_sync_record_with_updated_at (just_sync_pending_op_get_record (op),
+                                            CRASH_BASE_TIME + n);
   results = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_push_result_unref);
-  g_ptr_array_add (results, just_sync_push_result_new_written (just_sync_pending_op_get_seq (op), reply));
+  g_ptr_array_add (results, just_sync_push_result_new_written (seq, reply));
 
-  say ("p %s %" G_GINT64_FORMAT, just_sync_pending_op_get_record_id (op), just_sync_pending_op_get_seq (op));
+  say ("p %s %" G_GINT64_FORMAT, id, seq);
   acked = util_commit_push (store, scope, results, &error);
   g_assert_no_error (error);
-  say ("P %s %" G_GINT64_FORMAT, just_sync_pending_op_get_record_id (op), just_sync_pending_op_get_seq (op));
+  say ("P %s %" G_GINT64_FORMAT, id, seq);
 }
 
 static void

@@ -126,7 +126,8 @@ util_get (JustSyncLocalStore *store,
 {
   g_autoptr(GError) error = NULL;
   JustSyncRecord *record;
-  AWAIT_CALL (just_sync_local_store_get_async (store, scope, id, NULL, util_store_result, &pending));
+  AWAIT_CALL (just_sync_local_store_get_async (store, scope, id, NULL,
+                                               util_store_result, &pending));
 
   record = just_sync_local_store_get_finish (store, result, &error);
   g_assert_no_error (error);

@@ -272,9 +272,11 @@ verify (const char *path,
 
   /* Rows and their ops agree. */
   assert_sql_zero (store, "SELECT count(*) FROM records r WHERE local_changes != "
-                          "(SELECT count(*) FROM pending_ops o WHERE o.scope = r.scope AND o.record_id = r.id)");
+                          "(SELECT count(*) FROM pending_ops o "
+                          "WHERE o.scope = r.scope AND o.record_id = r.id)");
   assert_sql_zero (store, "SELECT count(*) FROM pending_ops o WHERE NOT EXISTS "
-                          "(SELECT 1 FROM records r WHERE r.scope = o.scope AND r.id = o.record_id)");
+                          "(SELECT 1 FROM records r "
+                          "WHERE r.scope = o.scope AND r.id = o.record_id)");
 
   /* The sync point says exactly which pages are in. */
   sync_point = util_get_sync_point (local, scope);
@@ -320,7 +322,10 @@ main (int   argc,
   g_autofree char *path = NULL;
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  path = argc > 1 ? g_strdup (argv[1]) : g_test_build_filename (G_TEST_BUILT, "sqlite-crash-child", NULL);
+  if (argc > 1)
+    path = g_strdup (argv[1]);
+  else
+    path = g_test_build_filename (G_TEST_BUILT, "sqlite-crash-child", NULL);
   child_path = path;
 
   g_test_add_func ("/sqlite/crash-safety", test_crash_safety);

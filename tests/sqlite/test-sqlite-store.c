@@ -65,6 +65,12 @@ int_on_file (const char *path,
   return value;
 }
 
+static GPtrArray *
+empty_records (void)
+{
+  return util_records (NULL, NULL);
+}
+
 static JustSyncSqliteStore *
 open_scratch (const char *name)
 {
@@ -296,7 +302,7 @@ test_damaged_pages (void)
   g_autoptr(JustSyncScope) scope = util_scope ("notes");
   g_autoptr(GError) error = NULL;
   g_autoptr(JustSyncSqliteStore) store = NULL;
-  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_record_unref);
+  g_autoptr(GPtrArray) records = empty_records ();
   g_autoptr(GAsyncResult) result = NULL;
   GAsyncResult *pending = NULL;
   g_autoptr(GPtrArray) found = NULL;
@@ -311,7 +317,8 @@ test_damaged_pages (void)
       {
         g_autofree char *id = g_strdup_printf ("r%04u", i);
 
-        g_ptr_array_add (records, util_record (id, "{\"text\": \"some text to fill the pages\"}", i + 1));
+        g_ptr_array_add (records, util_record (id, "{\"text\": \"some text to fill the pages\"}",
+                                               i + 1));
       }
     ops = util_upsert (JUST_SYNC_LOCAL_STORE (writer), scope, records, &error);
     g_assert_no_error (error);
@@ -365,12 +372,14 @@ assert_same_conflicts (GPtrArray *a,
     {
       JustSyncConflict *ca = g_ptr_array_index (a, i), *cb = g_ptr_array_index (b, i);
 
-      g_assert_cmpstr (just_sync_conflict_get_record_id (ca), ==, just_sync_conflict_get_record_id (cb));
+      g_assert_cmpstr (just_sync_conflict_get_record_id (ca), ==,
+                       just_sync_conflict_get_record_id (cb));
       g_assert_true (just_sync_record_equal (just_sync_conflict_get_local (ca),
                                              just_sync_conflict_get_local (cb)));
       g_assert_true (just_sync_record_equal (just_sync_conflict_get_remote (ca),
                                              just_sync_conflict_get_remote (cb)));
-      g_assert_cmpint (just_sync_conflict_get_resolution (ca), ==, just_sync_conflict_get_resolution (cb));
+      g_assert_cmpint (just_sync_conflict_get_resolution (ca), ==,
+                       just_sync_conflict_get_resolution (cb));
       if (with_times)
         g_assert_cmpint (just_sync_conflict_get_resolved_at (ca), ==,
                          just_sync_conflict_get_resolved_at (cb));
@@ -391,7 +400,7 @@ test_persistence (void)
 {
   g_autofree char *path = scratch_path ("persist.db");
   g_autoptr(JustSyncScope) scope = util_scope ("notes");
-  g_autoptr(JustSyncConflictResolver) lww = JUST_SYNC_CONFLICT_RESOLVER (just_sync_last_write_wins_resolver_new ());
+  g_autoptr(JustSyncConflictResolver) lww = just_sync_last_write_wins_resolver_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) records = NULL, ops = NULL, conflicts = NULL, ops_after = NULL;
   g_autoptr(JustSyncSyncPoint) sync_point = NULL;
@@ -455,10 +464,13 @@ test_persistence (void)
     for (guint i = 0; i < ops2->len; i++)
       {
         JustSyncPendingOp *op = g_ptr_array_index (ops2, i);
-        g_autoptr(JustSyncRecord) reply = just_sync_record_with_updated_at (just_sync_pending_op_get_record (op), 300);
+        JustSyncRecord *record = just_sync_pending_op_get_record (op);
+        g_autoptr(JustSyncRecord) reply = just_sync_record_with_updated_at (record, 300);
 
         max_seq = MAX (max_seq, just_sync_pending_op_get_seq (op));
-        g_ptr_array_add (results, just_sync_push_result_new_written (just_sync_pending_op_get_seq (op), reply));
+        g_ptr_array_add (results,
+                         just_sync_push_result_new_written (just_sync_pending_op_get_seq (op),
+                                                            reply));
       }
     acked = util_commit_push (local, scope, results, &error);
     g_assert_no_error (error);
@@ -554,8 +566,10 @@ test_query_plans (void)
   g_autoptr(JustSyncSqliteStore) store = open_scratch ("plans.db");
 
   assert_index_scan (store, _JUST_SYNC_SQLITE_SQL_QUERY, "PRIMARY KEY (scope=?)");
-  assert_index_scan (store, _JUST_SYNC_SQLITE_SQL_QUERY_SINCE, "INDEX records_by_time (scope=? AND updated_at>?)");
-  assert_index_scan (store, _JUST_SYNC_SQLITE_SQL_OPS_OF_SCOPE, "INDEX pending_ops_by_scope (scope=?)");
+  assert_index_scan (store, _JUST_SYNC_SQLITE_SQL_QUERY_SINCE,
+                     "INDEX records_by_time (scope=? AND updated_at>?)");
+  assert_index_scan (store, _JUST_SYNC_SQLITE_SQL_OPS_OF_SCOPE,
+                     "INDEX pending_ops_by_scope (scope=?)");
   assert_index_scan (store, _JUST_SYNC_SQLITE_SQL_OPS_OF_RECORD,
                      "INDEX pending_ops_by_record (scope=? AND record_id=?)");
 }
@@ -587,12 +601,13 @@ test_hostile_strings (void)
     {
       g_autoptr(GHashTable) keys = g_hash_table_new (g_str_hash, g_str_equal);
       g_autoptr(JustSyncScope) scope = NULL;
-      g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_record_unref);
+      g_autoptr(GPtrArray) records = empty_records ();
       g_autoptr(GPtrArray) ops = NULL, found = NULL, listed = NULL;
       g_autoptr(JsonBuilder) builder = json_builder_new ();
       g_autoptr(JsonNode) payload = NULL;
 
-      g_hash_table_insert (keys, (gpointer) hostile[s], (gpointer) hostile[(s + 1) % G_N_ELEMENTS (hostile)]);
+      g_hash_table_insert (keys, (gpointer) hostile[s],
+                           (gpointer) hostile[(s + 1) % G_N_ELEMENTS (hostile)]);
       scope = just_sync_scope_new_with_keys (hostile[s], keys, &error);
       g_assert_no_error (error);
 
@@ -655,7 +670,7 @@ batch (const char *prefix,
        guint       n,
        gsize       payload_size)
 {
-  GPtrArray *records = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_record_unref);
+  GPtrArray *records = empty_records ();
   g_autofree char *filler = g_strnfill (payload_size, 'p');
   g_autofree char *json = g_strdup_printf ("{\"filler\": \"%s\"}", filler);
 
@@ -674,7 +689,7 @@ test_disk_full (void)
   g_autoptr(JustSyncSqliteStore) store = open_scratch ("full.db");
   JustSyncLocalStore *local = JUST_SYNC_LOCAL_STORE (store);
   g_autoptr(JustSyncScope) scope = util_scope ("notes");
-  g_autoptr(JustSyncConflictResolver) lww = JUST_SYNC_CONFLICT_RESOLVER (just_sync_last_write_wins_resolver_new ());
+  g_autoptr(JustSyncConflictResolver) lww = just_sync_last_write_wins_resolver_new ();
   g_autoptr(GPtrArray) first = batch ("first", 20, 100);
   g_autoptr(GPtrArray) big = batch ("big", 300, 2000);
   g_autoptr(GPtrArray) ops = NULL, failed = NULL, records = NULL, retried = NULL;
@@ -788,8 +803,12 @@ test_query_filter (void)
   g_autoptr(JustSyncSqliteStore) store = open_scratch ("filter.db");
   g_autoptr(JustSyncScope) scope = util_scope ("tasks");
   g_autoptr(GPtrArray) records = util_records (
-    util_record ("a", "{\"status\": \"done\", \"n\": 3, \"flag\": true, \"place\": {\"city\": \"Paris\"}}", 1),
-    util_record ("b", "{\"status\": \"todo\", \"n\": 3.0, \"flag\": false, \"place\": {\"city\": \"Oslo\"}}", 2),
+    util_record ("a",
+                 "{\"status\": \"done\", \"n\": 3, \"flag\": true, "
+                 "\"place\": {\"city\": \"Paris\"}}", 1),
+    util_record ("b",
+                 "{\"status\": \"todo\", \"n\": 3.0, \"flag\": false, "
+                 "\"place\": {\"city\": \"Oslo\"}}", 2),
     util_record ("c", "{\"status\": \"done\", \"n\": 10, \"flag\": null}", 3),
     util_record ("d", "{\"status\": \"done\", \"n\": -1, \"odd key\": \"it's\"}", 4),
     util_record ("e", "{\"status\": 1}", 5),
@@ -842,7 +861,9 @@ test_query_filter (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (bad_fields); i++)
     {
-      g_autoptr(GPtrArray) found = FILTER (store, &error, scope, bad_fields[i], "1", NULL, FALSE, 0);
+      g_autoptr(GPtrArray) found = NULL;
+
+      found = FILTER (store, &error, scope, bad_fields[i], "1", NULL, FALSE, 0);
 
       g_assert_null (found);
       g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT);
@@ -855,8 +876,9 @@ test_query_filter (void)
     }
   for (guint i = 0; i < G_N_ELEMENTS (bad_values); i++)
     {
-      g_autoptr(GPtrArray) found = FILTER (store, &error, scope, "status", bad_values[i], NULL, FALSE,
-                                           0);
+      g_autoptr(GPtrArray) found = NULL;
+
+      found = FILTER (store, &error, scope, "status", bad_values[i], NULL, FALSE, 0);
 
       g_assert_null (found);
       g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT);
@@ -871,7 +893,8 @@ test_count_and_get (void)
   JustSyncLocalStore *local = JUST_SYNC_LOCAL_STORE (store);
   g_autoptr(JustSyncScope) scope = util_scope ("notes");
   g_autoptr(JustSyncScope) other = util_scope ("other");
-  g_autoptr(GPtrArray) records = util_records (util_record ("a", "{}", 1), util_record ("b", "{}", 2),
+  g_autoptr(GPtrArray) records = util_records (util_record ("a", "{}", 1),
+                                               util_record ("b", "{}", 2),
                                                util_record ("c", "{}", 3), NULL);
   const char *gone[] = { "b", NULL };
   g_autoptr(GPtrArray) ops = NULL, deleted = NULL;
@@ -904,7 +927,7 @@ test_purge_tombstones (void)
   g_autoptr(JustSyncSqliteStore) store = open_scratch ("purge.db");
   JustSyncLocalStore *local = JUST_SYNC_LOCAL_STORE (store);
   g_autoptr(JustSyncScope) scope = util_scope ("notes");
-  g_autoptr(JustSyncConflictResolver) lww = JUST_SYNC_CONFLICT_RESOLVER (just_sync_last_write_wins_resolver_new ());
+  g_autoptr(JustSyncConflictResolver) lww = just_sync_last_write_wins_resolver_new ();
   gint64 now = g_get_real_time ();
   g_autoptr(JustSyncDelta) first = delta_of (now, util_record ("old", "{}", now - 9 * DAY),
                                              util_record ("recent", "{}", now - 9 * DAY),
@@ -1011,7 +1034,8 @@ on_changed (JustSyncLocalStore *store,
   g_autofree char *joined = g_strjoinv (",", (char **) ids);
 
   g_assert_true (watch->thread == g_thread_self ());
-  g_ptr_array_add (watch->emissions, g_strdup_printf ("%s: %s", just_sync_scope_to_string (scope), joined));
+  g_ptr_array_add (watch->emissions, g_strdup_printf ("%s: %s", just_sync_scope_to_string (scope),
+                                                      joined));
   if (!watch->callback_seen)
     watch->changed_before_callback = TRUE;
 }
@@ -1022,7 +1046,7 @@ test_changed_signal (void)
   g_autoptr(JustSyncSqliteStore) store = open_scratch ("changed.db");
   JustSyncLocalStore *local = JUST_SYNC_LOCAL_STORE (store);
   g_autoptr(JustSyncScope) scope = util_scope ("notes");
-  g_autoptr(JustSyncConflictResolver) lww = JUST_SYNC_CONFLICT_RESOLVER (just_sync_last_write_wins_resolver_new ());
+  g_autoptr(JustSyncConflictResolver) lww = just_sync_last_write_wins_resolver_new ();
   g_autoptr(GPtrArray) records = util_records (util_record ("a", "{\"v\": 1}", 1),
                                                util_record ("b", "{\"v\": 1}", 1), NULL);
   g_autoptr(JustSyncDelta) delta = NULL;
@@ -1076,11 +1100,12 @@ write_from_thread (gpointer data)
   GAsyncResult *pending = NULL;
 
   g_main_context_push_thread_default (context);
-  just_sync_local_store_upsert_many_async (JUST_SYNC_LOCAL_STORE (call->store), call->scope, records,
-                                           NULL, util_store_result, &pending);
+  just_sync_local_store_upsert_many_async (JUST_SYNC_LOCAL_STORE (call->store), call->scope,
+                                           records, NULL, util_store_result, &pending);
   result = util_await (&pending);
   call->callback_thread = g_thread_self ();
-  ops = just_sync_local_store_upsert_many_finish (JUST_SYNC_LOCAL_STORE (call->store), result, &error);
+  ops = just_sync_local_store_upsert_many_finish (JUST_SYNC_LOCAL_STORE (call->store), result,
+                                                  &error);
   g_assert_no_error (error);
   g_main_context_pop_thread_default (context);
   return NULL;
@@ -1210,7 +1235,8 @@ test_resolver_runs_on_caller_context (void)
   g_assert_true (just_sync_record_equal (kept, g_ptr_array_index (records, 0)));
   after = util_list_ops (local, scope);
   g_assert_cmpuint (after->len, ==, 1);
-  g_assert_cmpstr (just_sync_pending_op_get_base_version (g_ptr_array_index (after, 0)), ==, version);
+  g_assert_cmpstr (just_sync_pending_op_get_base_version (g_ptr_array_index (after, 0)), ==,
+                   version);
   conflicts = util_list_conflicts (local, scope);
   g_assert_cmpuint (conflicts->len, ==, 1);
   g_assert_cmpint (just_sync_conflict_get_resolution (g_ptr_array_index (conflicts, 0)), ==,
@@ -1262,7 +1288,7 @@ assert_same_apply_results (Twin                *twin,
   g_auto(GStrv) ids_b = just_sync_apply_result_dup_changed_ids (b);
   GPtrArray *conflicts = just_sync_apply_result_get_conflicts (a);
 
-  for (JustSyncApplyAction action = JUST_SYNC_APPLY_INSERTED; action <= JUST_SYNC_APPLY_ACKNOWLEDGED; action++)
+  for (JustSyncApplyAction action = 0; action <= JUST_SYNC_APPLY_ACKNOWLEDGED; action++)
     {
       g_assert_cmpuint (just_sync_apply_result_get_count (a, action), ==,
                         just_sync_apply_result_get_count (b, action));
@@ -1294,7 +1320,7 @@ twin_compare (Twin *twin)
   assert_same (oa, ob, just_sync_pending_op_equal);
   assert_same_conflicts (ca, cb, FALSE);
   assert_same_sync_points (sa, sb);
-  for (JustSyncOpState state = JUST_SYNC_OP_STATE_QUEUED; state <= JUST_SYNC_OP_STATE_FAILED; state++)
+  for (JustSyncOpState state = 0; state <= JUST_SYNC_OP_STATE_FAILED; state++)
     g_assert_cmpuint (util_count_ops (twin->memory, NULL, state), ==,
                       util_count_ops (twin->sqlite, NULL, state));
 }
@@ -1313,14 +1339,16 @@ twin_local_write (Twin *twin)
       for (guint i = 0; i < n; i++)
         g_ptr_array_add (ids, random_id (twin));
       g_ptr_array_add (ids, NULL);
-      oa = util_delete (twin->memory, twin->scope, (const char * const *) ids->pdata, ++twin->clock, &error);
+      oa = util_delete (twin->memory, twin->scope, (const char * const *) ids->pdata,
+                        ++twin->clock, &error);
       g_assert_no_error (error);
-      ob = util_delete (twin->sqlite, twin->scope, (const char * const *) ids->pdata, twin->clock, &error);
+      ob = util_delete (twin->sqlite, twin->scope, (const char * const *) ids->pdata, twin->clock,
+                        &error);
       g_assert_no_error (error);
     }
   else
     {
-      g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_record_unref);
+      g_autoptr(GPtrArray) records = empty_records ();
 
       for (guint i = 0; i < n; i++)
         {
@@ -1374,7 +1402,8 @@ twin_pull (Twin *twin)
   if (g_rand_boolean (twin->rand))
     since = just_sync_sync_point_new (g_rand_int_range (twin->rand, 0, clock), NULL);
   delta = JUST_SYNC_TEST_AWAIT_OK (just_sync_remote_store_fetch_since,
-                                   JUST_SYNC_REMOTE_STORE (twin->server), twin->scope, since, 10000);
+                                   JUST_SYNC_REMOTE_STORE (twin->server), twin->scope, since,
+                                   10000);
 
   a = util_apply (twin->memory, twin->scope, delta, twin->resolver, &error);
   g_assert_no_error (error);
@@ -1388,57 +1417,48 @@ twin_pull (Twin *twin)
 static void
 twin_push (Twin *twin)
 {
+  static const JustSyncPushStatus failures[] = {
+    JUST_SYNC_PUSH_REJECTED, JUST_SYNC_PUSH_RETRY, JUST_SYNC_PUSH_PRECONDITION_FAILED,
+  };
   g_autoptr(GPtrArray) ops = util_list_ops (twin->memory, twin->scope);
-  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_push_result_unref);
+  g_autoptr(GPtrArray) results = NULL;
   g_autoptr(JustSyncApplyResult) a = NULL, b = NULL;
   g_autoptr(GError) error = NULL;
 
+  results = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_push_result_unref);
   for (guint i = 0; i < ops->len; i++)
     {
       JustSyncPendingOp *op = g_ptr_array_index (ops, i);
       JustSyncRecord *local = just_sync_pending_op_get_record (op);
       const char *id = just_sync_pending_op_get_record_id (op);
       gint64 seq = just_sync_pending_op_get_seq (op);
+      g_autoptr(JsonObject) payload = NULL;
+      g_autoptr(JustSyncRecord) reply = NULL;
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *value;
+      guint outcome;
 
       if (just_sync_pending_op_get_state (op) != JUST_SYNC_OP_STATE_QUEUED ||
           g_rand_int_range (twin->rand, 0, 3) == 0)
         continue;
 
-      switch (g_rand_int_range (twin->rand, 0, 6))
+      /* Half of the pushes fail, each way as often. */
+      outcome = g_rand_int_range (twin->rand, 0, 6);
+      if (outcome < G_N_ELEMENTS (failures))
         {
-        case 0:
-          g_ptr_array_add (results, just_sync_push_result_new_failed (seq, id, JUST_SYNC_PUSH_REJECTED,
-                                                                      "rejected", 0));
-          break;
-
-        case 1:
-          g_ptr_array_add (results, just_sync_push_result_new_failed (seq, id, JUST_SYNC_PUSH_RETRY,
-                                                                      "try later", 0));
-          break;
-
-        case 2:
-          g_ptr_array_add (results, just_sync_push_result_new_failed (seq, id,
-                                                                      JUST_SYNC_PUSH_PRECONDITION_FAILED,
-                                                                      NULL, 0));
-          break;
-
-        default:
-          {
-            g_autoptr(JsonObject) payload = json_object_new ();
-            g_autoptr(JustSyncRecord) reply = NULL;
-            JsonObjectIter iter;
-            const char *name;
-            JsonNode *value;
-
-            json_object_iter_init (&iter, just_sync_record_get_payload (local));
-            while (json_object_iter_next (&iter, &name, &value))
-              json_object_set_member (payload, name, json_node_copy (value));
-            json_object_set_string_member (payload, "server_extra", "x");
-            reply = server_write (twin, id, payload, just_sync_record_is_deleted (local));
-            g_ptr_array_add (results, just_sync_push_result_new_written (seq, reply));
-          }
-          break;
+          g_ptr_array_add (results, just_sync_push_result_new_failed (seq, id, failures[outcome],
+                                                                      "refused", 0));
+          continue;
         }
+
+      payload = json_object_new ();
+      json_object_iter_init (&iter, just_sync_record_get_payload (local));
+      while (json_object_iter_next (&iter, &name, &value))
+        json_object_set_member (payload, name, json_node_copy (value));
+      json_object_set_string_member (payload, "server_extra", "x");
+      reply = server_write (twin, id, payload, just_sync_record_is_deleted (local));
+      g_ptr_array_add (results, just_sync_push_result_new_written (seq, reply));
     }
 
   a = util_commit_push (twin->memory, twin->scope, results, &error);
@@ -1484,7 +1504,8 @@ twin_maintenance (Twin *twin)
         g_autoptr(JustSyncSyncPoint) point = NULL;
 
         if (g_rand_boolean (twin->rand))
-          point = just_sync_sync_point_new (g_rand_int_range (twin->rand, 0, (gint32) MAX (twin->clock, 1)),
+          point = just_sync_sync_point_new (g_rand_int_range (twin->rand, 0,
+                                                              (gint32) MAX (twin->clock, 1)),
                                             "r1");
         util_save_sync_point (twin->memory, twin->scope, point);
         util_save_sync_point (twin->sqlite, twin->scope, point);
@@ -1505,7 +1526,7 @@ test_same_rules_as_memory_store (void)
       g_autofree char *name = g_strdup_printf ("twin-%u.db", seed);
       g_autoptr(JustSyncSqliteStore) sqlite = open_scratch (name);
       g_autoptr(JustSyncLocalStore) memory = just_sync_memory_local_store_new ();
-      g_autoptr(JustSyncConflictResolver) lww = JUST_SYNC_CONFLICT_RESOLVER (just_sync_last_write_wins_resolver_new ());
+      g_autoptr(JustSyncConflictResolver) lww = just_sync_last_write_wins_resolver_new ();
       g_autoptr(JustSyncScope) scope = util_scope ("twin");
       g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
       g_autoptr(JustSyncMemoryRemoteStore) server = just_sync_memory_remote_store_new ();
@@ -1584,7 +1605,8 @@ main (int   argc,
   g_test_add_func ("/sqlite/thread/changed-signal", test_changed_signal);
   g_test_add_func ("/sqlite/thread/contexts", test_contexts);
   g_test_add_func ("/sqlite/thread/cancelled-before-start", test_cancelled_before_start);
-  g_test_add_func ("/sqlite/thread/resolver-on-caller-context", test_resolver_runs_on_caller_context);
+  g_test_add_func ("/sqlite/thread/resolver-on-caller-context",
+                   test_resolver_runs_on_caller_context);
   g_test_add_func ("/sqlite/same-rules-as-memory-store", test_same_rules_as_memory_store);
 
   just_sync_test_add_local_store_contract ("/sqlite/contract", new_contract_store, NULL);

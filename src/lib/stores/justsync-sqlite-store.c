@@ -228,8 +228,10 @@ static void local_store_iface_init    (JustSyncLocalStoreInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (JustSyncSqliteStore, just_sync_sqlite_store, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, initable_iface_init)
-                               G_IMPLEMENT_INTERFACE (G_TYPE_ASYNC_INITABLE, async_initable_iface_init)
-                               G_IMPLEMENT_INTERFACE (JUST_SYNC_TYPE_LOCAL_STORE, local_store_iface_init))
+                               G_IMPLEMENT_INTERFACE (G_TYPE_ASYNC_INITABLE,
+                                                      async_initable_iface_init)
+                               G_IMPLEMENT_INTERFACE (JUST_SYNC_TYPE_LOCAL_STORE,
+                                                      local_store_iface_init))
 
 /* Inputs and requests */
 
@@ -308,7 +310,8 @@ set_storage_error (Worker               *self,
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
       g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_STORAGE,
-                   _("“%s” is not a JustSync store: it is damaged or not a SQLite database (%s)"),
+                   _("“%s” is not a JustSync store: it is damaged or not a SQLite "
+                     "database (%s)"),
                    self->path, detail);
       break;
 
@@ -338,8 +341,9 @@ set_db_error (Worker               *self,
               int                   rc,
               GError              **error)
 {
-  return set_storage_error (self, rc, self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc),
-                            error);
+  const char *detail = self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc);
+
+  return set_storage_error (self, rc, detail, error);
 }
 
 static gboolean
@@ -1156,8 +1160,8 @@ row_put (Worker               *self,
   g_autoptr(CachedStmt) stmt = NULL;
 
   stmt = stmt_get (self,
-                   "INSERT INTO records (scope, id, payload, updated_at, deleted_at, base, local_changes) "
-                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                   "INSERT INTO records (scope, id, payload, updated_at, deleted_at, base, "
+                   "local_changes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
                    "ON CONFLICT (scope, id) DO UPDATE SET payload = excluded.payload, "
                    "updated_at = excluded.updated_at, deleted_at = excluded.deleted_at, "
                    "base = excluded.base, local_changes = excluded.local_changes",
@@ -1253,8 +1257,8 @@ ops_clear_up_to (Worker               *self,
 {
   g_autoptr(CachedStmt) stmt = NULL;
 
-  stmt = stmt_get (self, "DELETE FROM pending_ops WHERE scope = ?1 AND record_id = ?2 AND seq <= ?3",
-                   error);
+  stmt = stmt_get (self, "DELETE FROM pending_ops "
+                         "WHERE scope = ?1 AND record_id = ?2 AND seq <= ?3", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, scope);
@@ -1368,9 +1372,9 @@ sync_point_save (Worker               *self,
   if (sync_point == NULL)
     stmt = stmt_get (self, "DELETE FROM sync_points WHERE scope = ?1", error);
   else
-    stmt = stmt_get (self, "INSERT INTO sync_points (scope, updated_at, last_id) VALUES (?1, ?2, ?3) "
-                           "ON CONFLICT (scope) DO UPDATE SET updated_at = excluded.updated_at, "
-                           "last_id = excluded.last_id", error);
+    stmt = stmt_get (self, "INSERT INTO sync_points (scope, updated_at, last_id) "
+                           "VALUES (?1, ?2, ?3) ON CONFLICT (scope) DO UPDATE SET "
+                           "updated_at = excluded.updated_at, last_id = excluded.last_id", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, scope);
@@ -1514,8 +1518,8 @@ app_write_job (Worker               *self,
                   "updated_at = excluded.updated_at, deleted_at = excluded.deleted_at, "
                   "local_changes = local_changes + 1", error);
   op = stmt_get (self,
-                 "INSERT INTO pending_ops (scope, record_id, kind, payload, updated_at, deleted_at, base) "
-                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error);
+                 "INSERT INTO pending_ops (scope, record_id, kind, payload, updated_at, "
+                 "deleted_at, base) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error);
   if (find == NULL || row == NULL || op == NULL)
     return FALSE;
 
@@ -1598,7 +1602,8 @@ count_ops_job (Worker               *self,
   if (request->scope_key == NULL)
     stmt = stmt_get (self, "SELECT count(*) FROM pending_ops WHERE state = ?1", error);
   else
-    stmt = stmt_get (self, "SELECT count(*) FROM pending_ops WHERE state = ?1 AND scope = ?2", error);
+    stmt = stmt_get (self, "SELECT count(*) FROM pending_ops WHERE state = ?1 AND scope = ?2",
+                     error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, state_to_string (request->state));
@@ -1787,8 +1792,9 @@ mark_ops (Worker               *self,
 {
   g_autoptr(CachedStmt) stmt = NULL;
 
-  stmt = stmt_get (self, "UPDATE pending_ops SET attempts = attempts + 1, state = ?4, last_error = ?5 "
-                         "WHERE scope = ?1 AND record_id = ?2 AND seq <= ?3", error);
+  stmt = stmt_get (self, "UPDATE pending_ops SET attempts = attempts + 1, state = ?4, "
+                         "last_error = ?5 WHERE scope = ?1 AND record_id = ?2 AND seq <= ?3",
+                   error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, scope);
@@ -2006,8 +2012,8 @@ prune_missing_job (Worker               *self,
   g_autoptr(GArray) was_deleted = g_array_new (FALSE, FALSE, sizeof (gboolean));
   gboolean has_row;
 
-  find = stmt_get (self, "SELECT id, deleted_at FROM records WHERE scope = ?1 AND local_changes = 0",
-                   error);
+  find = stmt_get (self, "SELECT id, deleted_at FROM records "
+                         "WHERE scope = ?1 AND local_changes = 0", error);
   drop = stmt_get (self, "DELETE FROM records WHERE scope = ?1 AND id = ?2", error);
   if (find == NULL || drop == NULL)
     return FALSE;
@@ -2225,7 +2231,8 @@ just_sync_sqlite_store_upsert_many_async (JustSyncLocalStore  *store,
   for (guint i = 0; i < records->len; i++)
     if (just_sync_record_is_deleted (g_ptr_array_index (records, i)))
       {
-        g_task_report_new_error (store, callback, user_data, just_sync_sqlite_store_upsert_many_async,
+        g_task_report_new_error (store, callback, user_data,
+                                 just_sync_sqlite_store_upsert_many_async,
                                  JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
                                  _("Write a tombstone with a delete, not an upsert"));
         return;
@@ -2255,7 +2262,9 @@ just_sync_sqlite_store_delete_many_async (JustSyncLocalStore  *store,
   for (guint i = 0; ids[i] != NULL; i++)
     {
       GError *error = NULL;
-      g_autoptr(JustSyncRecord) tombstone = just_sync_record_new_tombstone (ids[i], deleted_at, &error);
+      g_autoptr(JustSyncRecord) tombstone = NULL;
+
+      tombstone = just_sync_record_new_tombstone (ids[i], deleted_at, &error);
 
       if (tombstone == NULL)
         {
@@ -2657,7 +2666,8 @@ just_sync_sqlite_store_class_init (JustSyncSqliteStoreClass *klass)
                           G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, PROP_SUPPORTS_SOFT_DELETE, properties);
-  g_object_class_override_property (object_class, PROP_SUPPORTS_SOFT_DELETE, "supports-soft-delete");
+  g_object_class_override_property (object_class, PROP_SUPPORTS_SOFT_DELETE,
+                                    "supports-soft-delete");
 }
 
 static void
