@@ -575,7 +575,7 @@ migrate (Worker               *self,
 {
   g_autofree char *stamp = NULL;
   gboolean ok;
-  gint64 version;
+  gint64 version = 0;
 
   if (!exec_sql (self, "BEGIN IMMEDIATE", error))
     return FALSE;
