@@ -35,15 +35,8 @@ client_init (Client                    *client,
 {
   client->local = new_local_store ();
   client->monitor = test_network_monitor_new (TRUE);
-  client->orchestrator = just_sync_orchestrator_new_with_monitor (client->local,
-                                                                  JUST_SYNC_REMOTE_STORE (remote),
-                                                                  NULL,
-                                                                  G_NETWORK_MONITOR (client->monitor));
-  /* Tests sync explicitly unless they test background syncs. */
-  g_object_set (client->orchestrator,
-                "debounce-interval", 600000,
-                "retry-base-delay", 600000,
-                NULL);
+  client->orchestrator = test_orchestrator_new (client->local, JUST_SYNC_REMOTE_STORE (remote),
+                                                client->monitor);
 }
 
 static void
@@ -78,12 +71,7 @@ static JustSyncSyncResult *
 sync_ok (Client        *client,
          JustSyncScope *scope)
 {
-  g_autoptr(GError) error = NULL;
-  JustSyncSyncResult *result = test_sync (client->orchestrator, scope, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (result);
-  return result;
+  return test_sync_ok (client->orchestrator, scope);
 }
 
 static void
@@ -956,6 +944,27 @@ test_ui_signals (Fixture       *fixture,
   g_assert_cmpstr (g_ptr_array_index (seen, 0), ==, "r2");
 }
 
+/* A periodic sync picks up server changes of known scopes by itself. */
+static void
+test_periodic_sync (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(JustSyncSyncResult) result = NULL;
+
+  result = sync_ok (&fixture->a, fixture->scope);
+  server_put (fixture, "r1", "later", 0);
+  g_object_set (fixture->a.orchestrator, "sync-interval", 1, NULL);
+  for (guint i = 0; i < 400; i++)
+    {
+      g_autoptr(JustSyncRecord) pulled = test_local_get (fixture->a.local, fixture->scope, "r1");
+
+      if (pulled != NULL)
+        break;
+      test_wait_ms (10);
+    }
+  assert_local_title (&fixture->a, fixture->scope, "r1", "later");
+}
+
 static void
 add_tests (const char *prefix)
 {
@@ -987,6 +996,7 @@ add_tests (const char *prefix)
   ADD ("reconcile/clock-stepped-back", test_clock_stepped_back);
   ADD ("delete-propagates", test_delete_propagates);
   ADD ("ui-signals", test_ui_signals);
+  ADD ("network/periodic-sync", test_periodic_sync);
 #undef ADD
 }
 

@@ -240,6 +240,34 @@ test_sync (JustSyncOrchestrator  *orchestrator,
   return just_sync_orchestrator_synchronize_finish (orchestrator, result, error);
 }
 
+JustSyncSyncResult *
+test_sync_ok (JustSyncOrchestrator *orchestrator,
+              JustSyncScope        *scope)
+{
+  g_autoptr(GError) error = NULL;
+  JustSyncSyncResult *result = test_sync (orchestrator, scope, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  return result;
+}
+
+JustSyncOrchestrator *
+test_orchestrator_new (JustSyncLocalStore  *local,
+                       JustSyncRemoteStore *remote,
+                       TestNetworkMonitor  *monitor)
+{
+  JustSyncOrchestrator *orchestrator =
+    just_sync_orchestrator_new_with_monitor (local, remote, NULL, G_NETWORK_MONITOR (monitor));
+
+  /* Tests sync explicitly unless they test background syncs. */
+  g_object_set (orchestrator,
+                "debounce-interval", 600000,
+                "retry-base-delay", 600000,
+                NULL);
+  return orchestrator;
+}
+
 static JustSyncRecord *
 write_record (JustSyncOrchestrator *orchestrator,
               JustSyncScope        *scope,

@@ -33,6 +33,14 @@ JustSyncScope *test_scope          (const char           *name,
 JustSyncSyncResult *test_sync      (JustSyncOrchestrator *orchestrator,
                                     JustSyncScope        *scope,
                                     GError              **error);
+/* test_sync() that must succeed. */
+JustSyncSyncResult *test_sync_ok   (JustSyncOrchestrator *orchestrator,
+                                    JustSyncScope        *scope);
+/* An engine that syncs only when the test says so (no debounced or
+ * retried background syncs), online as @monitor says. */
+JustSyncOrchestrator *test_orchestrator_new (JustSyncLocalStore   *local,
+                                             JustSyncRemoteStore  *remote,
+                                             TestNetworkMonitor   *monitor);
 JustSyncRecord *test_create        (JustSyncOrchestrator *orchestrator,
                                     JustSyncScope        *scope,
                                     const char           *id,

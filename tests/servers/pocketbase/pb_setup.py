@@ -12,8 +12,10 @@ Input (environment):
 What it does:
   - logs in as the superuser,
   - enables the batch API (disabled by default in PocketBase),
-  - creates the base collections `records` (soft delete via `deleted_at`)
-    and `hard_records` (no `deleted_at`), both owner-scoped,
+  - imports the base collection `records` (soft delete via `deleted_at`)
+    from data/pocketbase/justsync-collections.json, the schema JustSync
+    ships for apps, and creates `hard_records`, the same without
+    `deleted_at`; both owner-scoped,
   - creates the auth collection `shortusers` (tokens expire after ~2 s, see
     main.go) and the users alice, bob (in the default `users` collection)
     and carol (in `shortusers`).
@@ -52,6 +54,12 @@ def api(method, path, body=None, token=None):
         sys.exit(1)
 
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+# The schema JustSync ships for apps: the `records` collection comes from it,
+# so every PocketBase test exercises what the README tells apps to import.
+SCHEMA = os.path.join(HERE, "..", "..", "..", "data", "pocketbase", "justsync-collections.json")
+
+
 def autodate_fields():
     return [
         {"name": "created", "type": "autodate", "onCreate": True, "onUpdate": False},
@@ -59,32 +67,27 @@ def autodate_fields():
     ]
 
 
-def record_collection(name, soft_delete):
-    fields = [
-        {"name": "title", "type": "text"},
-        {"name": "n", "type": "number"},
-        {"name": "done", "type": "bool"},
-        {"name": "owner", "type": "text"},
-        {"name": "tag", "type": "text"},
-    ]
-    if soft_delete:
-        fields.append({"name": "deleted_at", "type": "date"})
-    fields += autodate_fields()
-    return {
-        "name": name,
-        "type": "base",
-        "fields": fields,
-        # The delta pull is a keyset scan on (updated, id).
-        "indexes": [
-            "CREATE INDEX `idx_%s_updated_id` ON `%s` (`updated`, `id`)" % (name, name),
-            "CREATE INDEX `idx_%s_owner` ON `%s` (`owner`)" % (name, name),
-        ],
-        "listRule": OWNER_RULE,
-        "viewRule": OWNER_RULE,
-        "createRule": OWNER_RULE,
-        "updateRule": OWNER_RULE,
-        "deleteRule": OWNER_RULE,
-    }
+def shipped_schema():
+    with open(SCHEMA) as f:
+        schema = json.load(f)
+    records = next(c for c in schema["collections"] if c["name"] == "records")
+    # The tests rely on these rules and fields; fail loudly if the shipped
+    # schema drifts from what they check.
+    for rule in ("listRule", "viewRule", "createRule", "updateRule", "deleteRule"):
+        if records[rule] != OWNER_RULE:
+            sys.exit("pb_setup: %s: records.%s is not %r" % (SCHEMA, rule, OWNER_RULE))
+    names = [f["name"] for f in records["fields"]]
+    for name in ("title", "n", "done", "owner", "tag", "deleted_at", "created", "updated"):
+        if name not in names:
+            sys.exit("pb_setup: %s: records has no field %r" % (SCHEMA, name))
+    return schema, records
+
+
+def hard_collection(records):
+    """`records` without its soft-delete field: deletes are hard."""
+    hard = json.loads(json.dumps(records).replace("records", "hard_records"))
+    hard["fields"] = [f for f in hard["fields"] if f["name"] != "deleted_at"]
+    return hard
 
 
 def main():
@@ -107,8 +110,9 @@ def main():
     if names.get("users") != "auth":
         sys.exit("pb_setup: expected a default `users` auth collection, got %r" % names)
 
-    api("POST", "/api/collections", record_collection("records", True), su)
-    api("POST", "/api/collections", record_collection("hard_records", False), su)
+    schema, records = shipped_schema()
+    api("PUT", "/api/collections/import", schema, su)
+    api("POST", "/api/collections", hard_collection(records), su)
     api("POST", "/api/collections", {
         "name": "shortusers",
         "type": "auth",

@@ -1,0 +1,83 @@
+/* justsync-http-client-private.h
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+/*
+ * JustSyncHttpResponse:
+ * @status: the HTTP status
+ * @headers: the response headers
+ * @body: (nullable): the parsed JSON body; %NULL for an empty body or an
+ *   error reply that is not JSON
+ * @date: the `Date` header in microseconds since the epoch, or 0
+ * @retry_after: the `Retry-After` header as a delay in microseconds, or 0
+ *
+ * A reply of any status, as _just_sync_http_client_send_finish() returns it.
+ */
+typedef struct
+{
+  guint               status;
+  SoupMessageHeaders *headers;
+  JsonNode           *body;
+  gint64              date;
+  gint64              retry_after;
+} JustSyncHttpResponse;
+
+void        _just_sync_http_response_free        (JustSyncHttpResponse  *self);
+gboolean    _just_sync_http_response_is_success  (JustSyncHttpResponse  *self);
+const char *_just_sync_http_response_get_message (JustSyncHttpResponse  *self);
+gboolean    _just_sync_http_response_check       (JustSyncHttpResponse  *self,
+                                                  GError               **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JustSyncHttpResponse, _just_sync_http_response_free)
+
+const char *_just_sync_http_body_get_message     (JsonNode               *body);
+const char *_just_sync_http_status_get_phrase    (guint                  status);
+void        _just_sync_http_set_status_error     (GError               **error,
+                                                  guint                  status,
+                                                  const char            *message);
+void        _just_sync_http_query_add            (GString               *query,
+                                                  const char            *name,
+                                                  const char            *value);
+gint64      _just_sync_http_parse_retry_after    (const char            *value,
+                                                  gint64                 now);
+
+#define JUST_SYNC_TYPE_HTTP_CLIENT (_just_sync_http_client_get_type ())
+
+G_DECLARE_FINAL_TYPE (JustSyncHttpClient, _just_sync_http_client, JUST_SYNC, HTTP_CLIENT, GObject)
+
+JustSyncHttpClient   *_just_sync_http_client_new                (const char           *base_url,
+                                                                 GError              **error);
+const char           *_just_sync_http_client_get_base_url       (JustSyncHttpClient   *self);
+void                  _just_sync_http_client_set_timeout        (JustSyncHttpClient   *self,
+                                                                 guint                 seconds);
+SoupMessage          *_just_sync_http_client_new_message        (JustSyncHttpClient   *self,
+                                                                 const char           *method,
+                                                                 const char           *path,
+                                                                 const char           *query,
+                                                                 JsonNode             *body);
+void                  _just_sync_http_client_send_async         (JustSyncHttpClient   *self,
+                                                                 SoupMessage          *message,
+                                                                 GCancellable         *cancellable,
+                                                                 GAsyncReadyCallback   callback,
+                                                                 gpointer              user_data);
+JustSyncHttpResponse *_just_sync_http_client_send_finish        (JustSyncHttpClient   *self,
+                                                                 GAsyncResult         *result,
+                                                                 GError              **error);
+void                  _just_sync_http_client_open_stream_async  (JustSyncHttpClient   *self,
+                                                                 SoupMessage          *message,
+                                                                 GCancellable         *cancellable,
+                                                                 GAsyncReadyCallback   callback,
+                                                                 gpointer              user_data);
+GInputStream         *_just_sync_http_client_open_stream_finish (JustSyncHttpClient   *self,
+                                                                 GAsyncResult         *result,
+                                                                 GError              **error);
+
+G_END_DECLS

@@ -1,0 +1,77 @@
+/* http-test-util.h: in-process HTTP servers for the HTTP backends' tests
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+/* Runs the default main context until *@slot is set by http_test_result_cb. */
+GAsyncResult *http_test_wait              (GAsyncResult      **slot);
+void          http_test_result_cb         (GObject            *object,
+                                           GAsyncResult       *result,
+                                           gpointer            user_data);
+/* Runs the default main context for @msec milliseconds. */
+void          http_test_sleep             (guint               msec);
+/* Runs the default main context until *@counter reaches @target, at most
+ * @timeout_ms milliseconds; returns whether it did. */
+gboolean      http_test_wait_count        (guint              *counter,
+                                           guint               target,
+                                           guint               timeout_ms);
+
+/* A SoupServer listening on 127.0.0.1 at a free port; its URL without a
+ * trailing slash. */
+SoupServer   *http_test_server_new        (char              **out_url);
+
+/* Answers @msg with @status and the JSON text @json. */
+void          http_test_reply_json        (SoupServerMessage  *msg,
+                                           guint               status,
+                                           const char         *json);
+
+/* Takes the connection of @msg, writes @raw to it as it is and closes it:
+ * for replies a well-behaved server never sends. @msg is gone after. */
+void          http_test_reply_raw         (SoupServerMessage  *msg,
+                                           const char         *raw);
+
+/*
+ * HttpTestProxy: a SoupServer on 127.0.0.1 that forwards every request
+ * to an upstream server and can misbehave on the next requests.
+ */
+typedef enum
+{
+  HTTP_TEST_FAULT_NONE,
+  HTTP_TEST_FAULT_DROP,         /* close the connection, forward nothing */
+  HTTP_TEST_FAULT_LOSE_REPLY,   /* forward, then close instead of replying */
+  HTTP_TEST_FAULT_TRUNCATE,     /* forward, then send half the body */
+  HTTP_TEST_FAULT_DELAY,        /* forward, reply after the fault's delay */
+  HTTP_TEST_FAULT_STATUS,       /* reply with the fault's status, forward nothing */
+} HttpTestFault;
+
+typedef struct _HttpTestProxy HttpTestProxy;
+
+HttpTestProxy *http_test_proxy_new        (const char         *upstream_url);
+void           http_test_proxy_free       (HttpTestProxy      *self);
+const char    *http_test_proxy_get_url    (HttpTestProxy      *self);
+/* Misbehaves on the next @count requests whose path starts with @path_prefix
+ * (NULL: any). @status and @retry_after (NULL: none) are for
+ * HTTP_TEST_FAULT_STATUS, @delay_ms for HTTP_TEST_FAULT_DELAY. */
+void           http_test_proxy_set_fault  (HttpTestProxy      *self,
+                                           HttpTestFault       fault,
+                                           guint               count,
+                                           const char         *path_prefix,
+                                           guint               status,
+                                           const char         *retry_after,
+                                           guint               delay_ms);
+/* Lets the next @count requests the fault applies to pass first. */
+void           http_test_proxy_skip       (HttpTestProxy      *self,
+                                           guint               count);
+/* How many requests with a path starting with @path_prefix were forwarded. */
+guint          http_test_proxy_count_forwarded  (HttpTestProxy *self,
+                                                 const char    *path_prefix);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HttpTestProxy, http_test_proxy_free)
+
+G_END_DECLS
