@@ -34,6 +34,7 @@
 #include "justsync-remote-store.h"
 #include "justsync-memory-local-store.h"
 #include "justsync-memory-remote-store.h"
+#include "justsync-sqlite-store.h"
 #include "justsync-pocketbase-store.h"
 #include "justsync-orchestrator.h"
 

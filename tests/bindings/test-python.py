@@ -6,14 +6,17 @@
 # (PyGObject 3.42 cannot await GIO calls, so each call gets a callback).
 
 import json
+import os
 import sys
+import tempfile
+import threading
 
 import gi
 
 gi.require_version("GLib", "2.0")
 gi.require_version("Json", "1.0")
 gi.require_version("JustSync", "1")
-from gi.repository import GLib, Json, JustSync  # noqa: E402
+from gi.repository import GLib, GObject, Json, JustSync  # noqa: E402
 
 
 def call(obj, method, *args):
@@ -120,11 +123,72 @@ def check_remote_store(scope, store):
     assert call(remote, "get_server_time") > 0
 
 
+class KeepLocal(GObject.Object, JustSync.ConflictResolver):
+    """A resolver in Python: the SQLite store must call it on this thread."""
+
+    def __init__(self):
+        super().__init__()
+        self.threads = []
+
+    def do_resolve(self, local, remote):
+        self.threads.append(threading.current_thread())
+        return JustSync.Resolution.LOCAL
+
+
+def check_sqlite_store(scope, records):
+    with tempfile.TemporaryDirectory() as folder:
+        check_sqlite_file(scope, records, os.path.join(folder, "py.db"))
+
+
+def check_sqlite_file(scope, records, path):
+    loop = GLib.MainLoop()
+    opened = {}
+
+    def done(_source, result):
+        opened["store"] = JustSync.SqliteStore.new_finish(result)
+        loop.quit()
+
+    JustSync.SqliteStore.new_async(path, True, None, done)
+    loop.run()
+    store = opened["store"]
+    assert store.get_durable() and store.props.supports_soft_delete
+
+    ops = call(store, "upsert_many", scope, records)
+    assert [op.get_seq() for op in ops] == [1, 2]
+    assert [r.get_id() for r in call(store, "query", scope)] == ["a", "b"]
+    assert call(store, "count", scope) == 2
+    found = call(store, "query_filter", scope, "title", '"eggs"', None, False, 0)
+    assert [r.get_id() for r in found] == ["b"]
+    try:
+        call(store, "query_filter", scope, 'ti"tle', "1", None, False, 0)
+    except GLib.Error as error:
+        assert error.matches(JustSync.error_quark(), JustSync.Error.INVALID_ARGUMENT), error
+    else:
+        raise AssertionError("a field name with a quote was accepted")
+
+    resolver = KeepLocal()
+    delta = JustSync.Delta.new(JustSync.timestamp_now())
+    delta.add(JustSync.Record.new_from_data("a", '{"title": "oat milk"}', 5, 0))
+    applied = call(store, "apply_remote_changes", scope, delta, resolver)
+    assert resolver.threads == [threading.main_thread()], resolver.threads
+    assert len(applied.get_conflicts()) == 1
+    assert call(store, "get", scope, "a").get_payload().get_string_member("title") == "milk"
+
+    assert call(store, "close")
+    try:
+        call(store, "count", scope)
+    except GLib.Error as error:
+        assert error.matches(JustSync.error_quark(), JustSync.Error.STORAGE), error
+    else:
+        raise AssertionError("a closed store answered")
+
+
 def main():
     scope = check_scope()
     records = check_records()
     store = check_local_store(scope, records)
     check_remote_store(scope, store)
+    check_sqlite_store(scope, records)
     print("python bindings: ok")
     return 0
 

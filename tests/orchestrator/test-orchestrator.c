@@ -944,6 +944,27 @@ test_ui_signals (Fixture       *fixture,
   g_assert_cmpstr (g_ptr_array_index (seen, 0), ==, "r2");
 }
 
+/* A periodic sync picks up server changes of known scopes by itself. */
+static void
+test_periodic_sync (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(JustSyncSyncResult) result = NULL;
+
+  result = sync_ok (&fixture->a, fixture->scope);
+  server_put (fixture, "r1", "later", 0);
+  g_object_set (fixture->a.orchestrator, "sync-interval", 1, NULL);
+  for (guint i = 0; i < 400; i++)
+    {
+      g_autoptr(JustSyncRecord) pulled = test_local_get (fixture->a.local, fixture->scope, "r1");
+
+      if (pulled != NULL)
+        break;
+      test_wait_ms (10);
+    }
+  assert_local_title (&fixture->a, fixture->scope, "r1", "later");
+}
+
 static void
 add_tests (const char *prefix)
 {
@@ -975,6 +996,7 @@ add_tests (const char *prefix)
   ADD ("reconcile/clock-stepped-back", test_clock_stepped_back);
   ADD ("delete-propagates", test_delete_propagates);
   ADD ("ui-signals", test_ui_signals);
+  ADD ("network/periodic-sync", test_periodic_sync);
 #undef ADD
 }
 
