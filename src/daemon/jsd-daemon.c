@@ -568,14 +568,12 @@ jsd_daemon_new (GDBusConnection  *connection,
   return g_steal_pointer (&self);
 }
 
-/* Stops serving: unexports everything and closes the stores. */
-void
-jsd_daemon_shutdown (JsdDaemon *self)
+/* Stops serving: unexports everything and forgets the calls in flight. */
+static void
+stop_serving (JsdDaemon *self)
 {
   GHashTableIter iter;
   GDBusMethodInvocation *invocation;
-
-  g_return_if_fail (JSD_IS_DAEMON (self));
 
   g_clear_handle_id (&self->idle_id, g_source_remove);
   if (self->subtree_id != 0)
@@ -589,7 +587,67 @@ jsd_daemon_shutdown (JsdDaemon *self)
   while (g_hash_table_iter_next (&iter, (gpointer *) &invocation, NULL))
     g_object_weak_unref (G_OBJECT (invocation), invocation_finalized, self);
   g_hash_table_remove_all (self->invocations);
-  g_hash_table_remove_all (self->stores);
+}
+
+static void
+store_closed (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  guint *n_open = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!jsd_store_close_finish (JSD_STORE (object), result, &error))
+    g_message ("Could not close %s: %s", jsd_store_get_object_path (JSD_STORE (object)),
+               error->message);
+  if (--*n_open == 0)
+    g_task_return_boolean (task, TRUE);
+}
+
+/* Stops serving and closes every store. */
+void
+jsd_daemon_close_async (JsdDaemon           *self,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GHashTable) stores = NULL;
+  GHashTableIter iter;
+  JsdStore *store;
+  guint *n_open;
+
+  g_return_if_fail (JSD_IS_DAEMON (self));
+
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, jsd_daemon_close_async);
+  n_open = g_new0 (guint, 1);
+  g_task_set_task_data (task, n_open, g_free);
+
+  stop_serving (self);
+  stores = g_steal_pointer (&self->stores);
+  self->stores = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+
+  /* One count for the loop, so that no store closing at once ends it. */
+  *n_open = 1;
+  g_hash_table_iter_init (&iter, stores);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &store))
+    {
+      ++*n_open;
+      jsd_store_close_async (store, NULL, store_closed, g_object_ref (task));
+    }
+  if (--*n_open == 0)
+    g_task_return_boolean (task, TRUE);
+}
+
+gboolean
+jsd_daemon_close_finish (JsdDaemon     *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static void
@@ -597,7 +655,7 @@ jsd_daemon_dispose (GObject *object)
 {
   JsdDaemon *self = JSD_DAEMON (object);
 
-  jsd_daemon_shutdown (self);
+  stop_serving (self);
   g_clear_object (&self->manager);
   g_clear_object (&self->callers);
 

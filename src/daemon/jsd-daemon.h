@@ -16,11 +16,16 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (JsdDaemon, jsd_daemon, JSD, DAEMON, GObject)
 
-JsdDaemon *jsd_daemon_new      (GDBusConnection  *connection,
-                                const char       *data_dir,
-                                const char       *proc_root,
-                                guint             idle_timeout,
-                                GError          **error);
-void       jsd_daemon_shutdown (JsdDaemon        *self);
+JsdDaemon *jsd_daemon_new          (GDBusConnection     *connection,
+                                    const char          *data_dir,
+                                    const char          *proc_root,
+                                    guint                idle_timeout,
+                                    GError             **error);
+void       jsd_daemon_close_async  (JsdDaemon           *self,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data);
+gboolean   jsd_daemon_close_finish (JsdDaemon           *self,
+                                    GAsyncResult        *result,
+                                    GError             **error);
 
 G_END_DECLS

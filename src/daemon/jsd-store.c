@@ -576,6 +576,25 @@ open_remote (JsdStore *self,
 }
 
 static void
+local_opened (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(JsdStore) self = user_data;
+  OpenData *data = g_task_get_task_data (self->opening);
+  JustSyncSqliteStore *local;
+  GError *error = NULL;
+
+  if ((local = just_sync_sqlite_store_new_finish (result, &error)) == NULL)
+    {
+      open_complete (self, error);
+      return;
+    }
+  self->local = JUST_SYNC_LOCAL_STORE (local);
+  open_remote (self, data);
+}
+
+static void
 open_local (JsdStore *self,
             OpenData *data)
 {
@@ -598,9 +617,8 @@ open_local (JsdStore *self,
       return;
     }
 
-  /* FIXME: an SQLite store at self->db_path once it lands. */
-  self->local = just_sync_memory_local_store_new ();
-  open_remote (self, data);
+  just_sync_sqlite_store_new_async (self->db_path, data->durable, NULL, local_opened,
+                                    g_object_ref (self));
 }
 
 static void
@@ -1032,6 +1050,60 @@ jsd_store_handle_method_call (JsdStore              *self,
 
 invalid:
   return_error_take (invocation, error);
+}
+
+/* Closing */
+
+static void
+local_closed (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!just_sync_sqlite_store_close_finish (JUST_SYNC_SQLITE_STORE (object), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* Stops syncing and closes the database, so that the next process to open
+ * it finds it whole, its write-ahead log folded in. */
+void
+jsd_store_close_async (JsdStore            *self,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (JSD_IS_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, jsd_store_close_async);
+
+  if (self->orchestrator != NULL)
+    g_signal_handlers_disconnect_by_data (self->orchestrator, self);
+  g_clear_object (&self->orchestrator);
+
+  if (self->local == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  just_sync_sqlite_store_close_async (JUST_SYNC_SQLITE_STORE (self->local), cancellable,
+                                      local_closed, g_steal_pointer (&task));
+}
+
+gboolean
+jsd_store_close_finish (JsdStore      *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* Clients */

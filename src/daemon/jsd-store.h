@@ -35,6 +35,13 @@ void        jsd_store_open_async          (JsdStore               *self,
 gboolean    jsd_store_open_finish         (JsdStore               *self,
                                            GAsyncResult           *result,
                                            GError                **error);
+void        jsd_store_close_async         (JsdStore               *self,
+                                           GCancellable           *cancellable,
+                                           GAsyncReadyCallback     callback,
+                                           gpointer                user_data);
+gboolean    jsd_store_close_finish        (JsdStore               *self,
+                                           GAsyncResult           *result,
+                                           GError                **error);
 void        jsd_store_handle_method_call  (JsdStore               *self,
                                            GDBusMethodInvocation  *invocation);
 void        jsd_store_return_error        (GDBusMethodInvocation  *invocation,

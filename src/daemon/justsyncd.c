@@ -16,10 +16,14 @@
 
 #define DEFAULT_IDLE_TIMEOUT 60
 
+#define CLOSE_TIMEOUT 10
+
 typedef struct
 {
   GMainLoop *loop;
   gboolean name_acquired;
+  gboolean name_lost;
+  gboolean closed;
   int exit_status;
 } Service;
 
@@ -30,6 +34,28 @@ on_quit_signal (gpointer user_data)
 
   g_main_loop_quit (service->loop);
   return G_SOURCE_CONTINUE;
+}
+
+static void
+on_closed (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Service *service = user_data;
+
+  jsd_daemon_close_finish (JSD_DAEMON (object), result, NULL);
+  service->closed = TRUE;
+  g_main_loop_quit (service->loop);
+}
+
+static gboolean
+on_close_timeout (gpointer user_data)
+{
+  Service *service = user_data;
+
+  g_message ("The stores took more than %d seconds to close", CLOSE_TIMEOUT);
+  g_main_loop_quit (service->loop);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -67,6 +93,7 @@ on_name_lost (GDBusConnection *connection,
 {
   Service *service = user_data;
 
+  service->name_lost = TRUE;
   /* Lost after owning it: another instance replaced this one. */
   if (!service->name_acquired)
     {
@@ -167,8 +194,17 @@ main (int   argc,
 
   g_main_loop_run (loop);
 
-  g_bus_unown_name (owner_id);
-  jsd_daemon_shutdown (daemon);
+  /* Let the bus start a new instance for the next call while this one
+   * closes its stores. A name lost already needs no release (GLib would
+   * warn that it is not the owner). */
+  if (!service.name_lost)
+    g_bus_unown_name (owner_id);
+  jsd_daemon_close_async (daemon, on_closed, &service);
+  if (!service.closed)
+    {
+      g_timeout_add_seconds (CLOSE_TIMEOUT, on_close_timeout, &service);
+      g_main_loop_run (loop);
+    }
   g_dbus_connection_flush_sync (connection, NULL, NULL);
 
   return service.exit_status;

@@ -24,6 +24,7 @@
 typedef struct
 {
   gboolean json;
+  JustSyncSqliteStore *local;
   JustSyncScope *scope;
   JustSyncMemoryRemoteStore *server;
   JustSyncOrchestrator *engine;
@@ -32,15 +33,6 @@ typedef struct
   guint pushed;
   guint conflicts;
 } Demo;
-
-static void
-demo_clear (Demo *demo)
-{
-  g_clear_pointer (&demo->scope, just_sync_scope_unref);
-  g_clear_object (&demo->server);
-  g_clear_object (&demo->engine);
-  g_clear_object (&demo->result);
-}
 
 /* The demo runs its steps one after the other: each waits for its result
  * on the main context. */
@@ -60,6 +52,24 @@ wait_for_result (Demo *demo)
   while (demo->result == NULL)
     g_main_context_iteration (NULL, TRUE);
   return g_steal_pointer (&demo->result);
+}
+
+/* Closes the local store before its directory goes. */
+static void
+demo_clear (Demo *demo)
+{
+  g_clear_pointer (&demo->scope, just_sync_scope_unref);
+  g_clear_object (&demo->server);
+  g_clear_object (&demo->engine);
+  if (demo->local != NULL)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+
+      just_sync_sqlite_store_close_async (demo->local, NULL, on_result, demo);
+      result = wait_for_result (demo);
+      just_sync_sqlite_store_close_finish (demo->local, result, NULL);
+      g_clear_object (&demo->local);
+    }
 }
 
 static void
@@ -234,7 +244,6 @@ demo_run (Demo        *demo,
           const char  *directory,
           GError     **error)
 {
-  g_autoptr(JustSyncLocalStore) local = NULL;
   g_autoptr(GNetworkMonitor) monitor = jsd_loopback_monitor_new ();
   g_autoptr(JustSyncSyncResult) first = NULL;
   g_autoptr(JustSyncSyncResult) second = NULL;
@@ -245,15 +254,17 @@ demo_run (Demo        *demo,
   g_autoptr(JsonObject) theirs = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) pending = NULL;
+  g_autofree char *db_path = NULL;
   guint n_records = 0;
 
-  /* FIXME: an SQLite store in @directory once it lands. */
-  local = just_sync_memory_local_store_new ();
+  db_path = g_build_filename (directory, "notes.db", NULL);
+  if ((demo->local = just_sync_sqlite_store_new_sync (db_path, TRUE, NULL, error)) == NULL)
+    return FALSE;
   demo->server = just_sync_memory_remote_store_new ();
   /* Small pages and batches and a little latency, so the progress shows. */
   just_sync_memory_remote_store_set_latency (demo->server, 40);
   just_sync_memory_remote_store_set_page_limit (demo->server, 1);
-  demo->engine = just_sync_orchestrator_new_with_monitor (local,
+  demo->engine = just_sync_orchestrator_new_with_monitor (JUST_SYNC_LOCAL_STORE (demo->local),
                                                           JUST_SYNC_REMOTE_STORE (demo->server),
                                                           NULL, monitor);
   g_object_set (demo->engine, "push-batch-size", 1, NULL);
@@ -262,7 +273,7 @@ demo_run (Demo        *demo,
     return FALSE;
 
   say (demo, _("JustSync demo: a notes app that keeps working offline"));
-  say (demo, _("   local store: %s"), directory);
+  say (demo, _("   local store: %s"), db_path);
   say (demo, _("   server:      the in-memory demo server"));
   say (demo, "%s", "");
 
