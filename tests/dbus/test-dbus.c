@@ -657,7 +657,8 @@ test_isolation (Fixture       *fixture,
   g_autofree char *id_a = NULL;
   g_autofree char *node_a = NULL;
   g_autofree char *xml = NULL;
-  g_autofree char *db_dir_a = NULL;
+  g_autofree char *db_a = NULL;
+  g_autofree char *db_b = NULL;
   g_autoptr(JsonArray) records = NULL;
   Recorder b_events = { 0 };
   guint b_subscription;
@@ -728,8 +729,10 @@ test_isolation (Fixture       *fixture,
   g_assert_cmpuint (json_array_get_length (records), ==, 2);
 
   /* Each app's files are in its own directory. */
-  db_dir_a = g_build_filename (g_get_user_data_dir (), "justsync", "com.example.AppA", NULL);
-  g_assert_true (g_file_test (db_dir_a, G_FILE_TEST_IS_DIR));
+  db_a = g_build_filename (g_get_user_data_dir (), "justsync", "com.example.AppA", "notes.db", NULL);
+  db_b = g_build_filename (g_get_user_data_dir (), "justsync", "com.example.AppB", "notes.db", NULL);
+  g_assert_true (g_file_test (db_a, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (db_b, G_FILE_TEST_IS_REGULAR));
 
   /* The user's own processes may act for any app. */
   fake_identity (fixture, NULL);
