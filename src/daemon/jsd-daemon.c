@@ -557,10 +557,10 @@ jsd_daemon_new (GDBusConnection  *connection,
                                          JSD_OBJECT_PATH, error))
     return NULL;
 
-  self->subtree_id = g_dbus_connection_register_subtree (connection, STORE_PATH_PREFIX,
-                                                         &subtree_vtable,
-                                                         G_DBUS_SUBTREE_FLAGS_DISPATCH_TO_UNENUMERATED_NODES,
-                                                         self, NULL, error);
+  self->subtree_id =
+    g_dbus_connection_register_subtree (connection, STORE_PATH_PREFIX, &subtree_vtable,
+                                        G_DBUS_SUBTREE_FLAGS_DISPATCH_TO_UNENUMERATED_NODES,
+                                        self, NULL, error);
   if (self->subtree_id == 0)
     return NULL;
 

@@ -105,7 +105,8 @@ collections_from_variant (GVariant  *value,
   while (g_variant_iter_next (&iter, "{&s&s}", &scope_name, &collection))
     {
       if (scope_name[0] == '\0' || collection[0] == '\0' ||
-          strlen (scope_name) > JSD_MAX_OPTION_LENGTH || strlen (collection) > JSD_MAX_OPTION_LENGTH)
+          strlen (scope_name) > JSD_MAX_OPTION_LENGTH ||
+          strlen (collection) > JSD_MAX_OPTION_LENGTH)
         {
           g_set_error_literal (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
                                _("The option “collections” maps scope names to collection "

@@ -255,6 +255,7 @@ demo_run (Demo        *demo,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) pending = NULL;
   g_autofree char *db_path = NULL;
+  GPtrArray *conflicts;
   guint n_records = 0;
 
   db_path = g_build_filename (directory, "notes.db", NULL);
@@ -328,9 +329,10 @@ demo_run (Demo        *demo,
   just_sync_memory_remote_store_fail_calls (demo->server, 0, JUST_SYNC_ERROR_NETWORK, FALSE);
   if ((second = demo_sync (demo, error)) == NULL)
     return FALSE;
-  for (guint i = 0; i < just_sync_sync_result_get_conflicts (second)->len; i++)
+  conflicts = just_sync_sync_result_get_conflicts (second);
+  for (guint i = 0; i < conflicts->len; i++)
     {
-      JustSyncConflict *conflict = g_ptr_array_index (just_sync_sync_result_get_conflicts (second), i);
+      JustSyncConflict *conflict = g_ptr_array_index (conflicts, i);
 
       const char *id = just_sync_conflict_get_record_id (conflict);
 

@@ -77,7 +77,8 @@ class PocketbaseTestCase(unittest.TestCase):
 
         # A delete on the phone reaches the laptop.
         self.call(phone, "Delete", "(ssa{sv})", self.scope, created["id"], {})
-        self.assertEqual(self.call(phone, "Synchronize", "(sa{sv})", self.scope, {})[0]["pushed"], 1)
+        stats = self.call(phone, "Synchronize", "(sa{sv})", self.scope, {})[0]
+        self.assertEqual(stats["pushed"], 1)
         self.call(laptop, "Synchronize", "(sa{sv})", self.scope, {})
         records = json.loads(self.call(laptop, "Query", "(ssa{sv})", self.scope,
                                        "offline-only", {})[0])

@@ -110,13 +110,13 @@ bus_up (Fixture    *fixture,
 static GDBusConnection *
 new_connection (Fixture *fixture)
 {
+  GDBusConnectionFlags flags = G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                               G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION;
   g_autoptr(GError) error = NULL;
   GDBusConnection *connection;
 
-  connection = g_dbus_connection_new_for_address_sync (fixture->address,
-                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                       G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                       NULL, NULL, &error);
+  connection = g_dbus_connection_new_for_address_sync (fixture->address, flags, NULL, NULL,
+                                                       &error);
   g_assert_no_error (error);
   g_dbus_connection_set_exit_on_close (connection, FALSE);
   return connection;
@@ -228,6 +228,12 @@ teardown (Fixture       *fixture,
 /* Calls */
 
 static GVariant *
+no_options (void)
+{
+  return g_variant_new ("a{sv}", NULL);
+}
+
+static GVariant *
 call (GDBusConnection     *connection,
       const char          *path,
       const char          *interface_name,
@@ -310,7 +316,7 @@ create_record (GDBusConnection *connection,
 
   record = call_json (connection, path, "Create",
                       g_variant_new ("(ss@a{sv})", scope, payload,
-                                     g_variant_new_parsed ("@a{sv} {}")),
+                                     no_options ()),
                       &error);
   g_assert_no_error (error);
   return g_strdup (json_object_get_string_member (json_node_get_object (record), "id"));
@@ -327,7 +333,7 @@ query (GDBusConnection *connection,
 
   records = call_json (connection, path, "Query",
                        g_variant_new ("(ss@a{sv})", scope, "offline-only",
-                                      g_variant_new_parsed ("@a{sv} {}")),
+                                      no_options ()),
                        &error);
   g_assert_no_error (error);
   return json_array_ref (json_node_get_array (records));
@@ -451,12 +457,13 @@ test_crud (Fixture       *fixture,
                                      g_variant_new_parsed ("{'id': <'my-id'>}")),
                       &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (record), "id"), ==, "my-id");
+  object = json_node_get_object (record);
+  g_assert_cmpstr (json_object_get_string_member (object, "id"), ==, "my-id");
   g_clear_pointer (&record, json_node_unref);
 
   record = call_json (fixture->client, path, "Get",
                       g_variant_new ("(ss@a{sv})", "notes?user=u1", id,
-                                     g_variant_new_parsed ("@a{sv} {}")),
+                                     no_options ()),
                       &error);
   g_assert_no_error (error);
   object = json_object_get_object_member (json_node_get_object (record), "payload");
@@ -465,7 +472,7 @@ test_crud (Fixture       *fixture,
 
   record = call_json (fixture->client, path, "Update",
                       g_variant_new ("(sss@a{sv})", "notes?user=u1", id, "{\"title\": \"uno\"}",
-                                     g_variant_new_parsed ("@a{sv} {}")),
+                                     no_options ()),
                       &error);
   g_assert_no_error (error);
   object = json_object_get_object_member (json_node_get_object (record), "payload");
@@ -483,7 +490,8 @@ test_crud (Fixture       *fixture,
   /* Paging. */
   reply = call (fixture->client, path, STORE_IFACE, "Query",
                 g_variant_new ("(ss@a{sv})", "notes?user=u1", "local-first",
-                               g_variant_new_parsed ("{'offset': <uint32 1>, 'limit': <uint32 5>}")),
+                               g_variant_new_parsed ("{'offset': <uint32 1>, "
+                                                     "'limit': <uint32 5>}")),
                 G_VARIANT_TYPE ("(sa{sv})"), &error);
   g_assert_no_error (error);
   g_variant_get (reply, "(&s@a{sv})", &json, NULL);
@@ -495,13 +503,13 @@ test_crud (Fixture       *fixture,
 
   g_clear_pointer (&reply, g_variant_unref);
   reply = call (fixture->client, path, STORE_IFACE, "Delete",
-                g_variant_new ("(ss@a{sv})", "notes?user=u1", id, g_variant_new_parsed ("@a{sv} {}")),
+                g_variant_new ("(ss@a{sv})", "notes?user=u1", id, no_options ()),
                 G_VARIANT_TYPE ("()"), &error);
   g_assert_no_error (error);
 
   record = call_json (fixture->client, path, "Get",
                       g_variant_new ("(ss@a{sv})", "notes?user=u1", id,
-                                     g_variant_new_parsed ("@a{sv} {}")),
+                                     no_options ()),
                       &error);
   g_assert_null (record);
   assert_remote_error (error, "org.justsync.Sync1.Error.NotFound");
@@ -540,14 +548,14 @@ test_sync (Fixture       *fixture,
     g_free (create_record (fixture->client, path, "tasks", "{\"done\": false}"));
 
   reply = call (fixture->client, path, STORE_IFACE, "Synchronize",
-                g_variant_new ("(s@a{sv})", "tasks", g_variant_new_parsed ("@a{sv} {}")),
+                g_variant_new ("(s@a{sv})", "tasks", no_options ()),
                 G_VARIANT_TYPE ("(a{sv})"), &error);
   g_assert_null (reply);
   assert_remote_error (error, "org.justsync.Sync1.Error.Network");
   g_clear_error (&error);
 
   ops = call_json (fixture->client, path, "ListPending",
-                   g_variant_new ("(s@a{sv})", "tasks", g_variant_new_parsed ("@a{sv} {}")),
+                   g_variant_new ("(s@a{sv})", "tasks", no_options ()),
                    &error);
   g_assert_no_error (error);
   g_assert_cmpuint (json_array_get_length (json_node_get_array (ops)), ==, 3);
@@ -555,7 +563,7 @@ test_sync (Fixture       *fixture,
   /* Online: one sync pushes them all. */
   g_free (open_store (fixture->client, "notes", "{'offline': <false>}"));
   reply = call (fixture->client, path, STORE_IFACE, "Synchronize",
-                g_variant_new ("(s@a{sv})", "tasks", g_variant_new_parsed ("@a{sv} {}")),
+                g_variant_new ("(s@a{sv})", "tasks", no_options ()),
                 G_VARIANT_TYPE ("(a{sv})"), &error);
   g_assert_no_error (error);
   g_variant_get (reply, "(@a{sv})", &stats);
@@ -589,7 +597,8 @@ test_changed_signals (Fixture       *fixture,
   g_autofree char *path = open_store (fixture->client, "notes", "{'remote': <'memory'>}");
   g_autofree char *path2 = open_store (second, "notes", "@a{sv} {}");
   g_autofree char *other_path = open_store (other_app, "notes",
-                                            "{'remote': <'memory'>, 'app-id': <'org.example.Other'>}");
+                                            "{'remote': <'memory'>, "
+                                            "'app-id': <'org.example.Other'>}");
   g_autofree char *id = NULL;
   Recorder first_events = { 0 }, second_events = { 0 }, other_events = { 0 };
   guint first_id, second_id, other_id;
@@ -636,7 +645,8 @@ fake_identity (Fixture    *fixture,
       g_unlink (info);
       return;
     }
-  contents = g_strdup_printf ("[Application]\nname=%s\nruntime=runtime/org.gnome.Platform/x86_64/46\n"
+  contents = g_strdup_printf ("[Application]\nname=%s\n"
+                              "runtime=runtime/org.gnome.Platform/x86_64/46\n"
                               "\n[Instance]\ninstance-id=1\n", app_id);
   g_file_set_contents (info, contents, -1, &error);
   g_assert_no_error (error);
@@ -694,7 +704,7 @@ test_isolation (Fixture       *fixture,
   g_clear_error (&error);
 
   reply = call (app_b, path_a, STORE_IFACE, "Delete",
-                g_variant_new ("(ss@a{sv})", "notes", id_a, g_variant_new_parsed ("@a{sv} {}")),
+                g_variant_new ("(ss@a{sv})", "notes", id_a, no_options ()),
                 NULL, &error);
   g_assert_null (reply);
   assert_remote_error (error, "org.freedesktop.DBus.Error.UnknownObject");
@@ -729,8 +739,10 @@ test_isolation (Fixture       *fixture,
   g_assert_cmpuint (json_array_get_length (records), ==, 2);
 
   /* Each app's files are in its own directory. */
-  db_a = g_build_filename (g_get_user_data_dir (), "justsync", "com.example.AppA", "notes.db", NULL);
-  db_b = g_build_filename (g_get_user_data_dir (), "justsync", "com.example.AppB", "notes.db", NULL);
+  db_a = g_build_filename (g_get_user_data_dir (), "justsync", "com.example.AppA", "notes.db",
+                           NULL);
+  db_b = g_build_filename (g_get_user_data_dir (), "justsync", "com.example.AppB", "notes.db",
+                           NULL);
   g_assert_true (g_file_test (db_a, G_FILE_TEST_IS_REGULAR));
   g_assert_true (g_file_test (db_b, G_FILE_TEST_IS_REGULAR));
 
@@ -880,15 +892,16 @@ test_bad_input (Fixture       *fixture,
         GVariant *parameters;
 
         if (g_str_equal (big_calls[i][1], "scope"))
-          parameters = g_variant_new ("(ss@a{sv})", long_text, "x", g_variant_new_parsed ("@a{sv} {}"));
+          parameters = g_variant_new ("(ss@a{sv})", long_text, "x", no_options ());
         else if (g_str_equal (big_calls[i][1], "id"))
-          parameters = g_variant_new ("(ss@a{sv})", "notes", long_text, g_variant_new_parsed ("@a{sv} {}"));
+          parameters = g_variant_new ("(ss@a{sv})", "notes", long_text, no_options ());
         else if (g_str_equal (big_calls[i][1], "payload"))
-          parameters = g_variant_new ("(ss@a{sv})", "notes", huge, g_variant_new_parsed ("@a{sv} {}"));
+          parameters = g_variant_new ("(ss@a{sv})", "notes", huge, no_options ());
         else
-          parameters = g_variant_new ("(ss@a{sv})", "notes", deep, g_variant_new_parsed ("@a{sv} {}"));
+          parameters = g_variant_new ("(ss@a{sv})", "notes", deep, no_options ());
 
-        reply = call (fixture->client, path, STORE_IFACE, big_calls[i][0], parameters, NULL, &error);
+        reply = call (fixture->client, path, STORE_IFACE, big_calls[i][0], parameters, NULL,
+                      &error);
         g_assert_null (reply);
         assert_remote_error (error, invalid);
       }
@@ -993,6 +1006,7 @@ restart_daemon (Fixture *fixture,
   g_autoptr(JsonNode) record = NULL;
   g_autoptr(GVariant) remote = NULL;
   g_autoptr(GError) error = NULL;
+  JsonObject *payload;
   guint32 first_pid, second_pid;
 
   id = create_record (fixture->client, path, "notes", "{\"survives\": \"restarts\"}");
@@ -1009,12 +1023,11 @@ restart_daemon (Fixture *fixture,
   g_assert_cmpuint (first_pid, !=, second_pid);
 
   record = call_json (fixture->client, path, "Get",
-                      g_variant_new ("(ss@a{sv})", "notes", id, g_variant_new_parsed ("@a{sv} {}")),
+                      g_variant_new ("(ss@a{sv})", "notes", id, no_options ()),
                       &error);
   g_assert_no_error (error);
-  g_assert_true (json_object_has_member (json_object_get_object_member (json_node_get_object (record),
-                                                                        "payload"),
-                                         "survives"));
+  payload = json_object_get_object_member (json_node_get_object (record), "payload");
+  g_assert_true (json_object_has_member (payload, "survives"));
 
   /* The remote was remembered. */
   remote = get_property (fixture->client, path, "Remote");

@@ -67,7 +67,8 @@ reply="$(gdbus call $store --method org.justsync.Sync1.Store.Update \
   'notes?user=u1' g1 '{"title": "edited"}' '{}')"
 check "Update replaces the payload" '"title":"edited"' "$reply"
 
-reply="$(gdbus call $store --method org.justsync.Sync1.Store.Query 'notes?user=u1' offline-only '{}')"
+reply="$(gdbus call $store --method org.justsync.Sync1.Store.Query \
+  'notes?user=u1' offline-only '{}')"
 check "Query lists the record" '"id":"g1"' "$reply"
 check "Query reports the total" "'total': <uint32 1>" "$reply"
 
@@ -108,11 +109,13 @@ check "the Manager has a version" "(<uint32 1>,)" "$reply"
 status "justsync open sets up a remote" 0 "$JUSTSYNC" --store cli open --remote memory
 check "... and shows the state" "Remote:   memory" "$out"
 
-status "justsync create" 0 "$JUSTSYNC" --store cli --json create tasks '{"todo": "test the tool"}' --id t1
+status "justsync create" 0 \
+  "$JUSTSYNC" --store cli --json create tasks '{"todo": "test the tool"}' --id t1
 check "... prints the record" '"id":"t1"' "$out"
 
 status "justsync create from standard input" 0 \
-  sh -c "echo '{\"todo\": \"read stdin\"}' | \"$JUSTSYNC\" --store cli create tasks - --id t2 --json"
+  sh -c "echo '{\"todo\": \"read stdin\"}' |
+         \"$JUSTSYNC\" --store cli create tasks - --id t2 --json"
 check "... reads it" '"todo":"read stdin"' "$out"
 
 status "justsync query --json" 0 "$JUSTSYNC" --store cli query tasks --json
