@@ -439,6 +439,7 @@ test_crud (Fixture       *fixture,
   g_autoptr(JsonNode) record = NULL;
   g_autoptr(JsonArray) records = NULL;
   g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) results = NULL;
   g_autoptr(GVariant) name = NULL;
   g_autoptr(GError) error = NULL;
   JsonObject *object;
@@ -477,6 +478,7 @@ test_crud (Fixture       *fixture,
   g_assert_no_error (error);
   object = json_object_get_object_member (json_node_get_object (record), "payload");
   g_assert_cmpstr (json_object_get_string_member (object, "title"), ==, "uno");
+  g_clear_pointer (&record, json_node_unref);
 
   /* Scopes do not mix: the other user's scope is empty. */
   records = query (fixture->client, path, "notes?user=u2");
@@ -494,8 +496,8 @@ test_crud (Fixture       *fixture,
                                                      "'limit': <uint32 5>}")),
                 G_VARIANT_TYPE ("(sa{sv})"), &error);
   g_assert_no_error (error);
-  g_variant_get (reply, "(&s@a{sv})", &json, NULL);
-  g_variant_lookup (g_variant_get_child_value (reply, 1), "total", "u", &total);
+  g_variant_get (reply, "(&s@a{sv})", &json, &results);
+  g_variant_lookup (results, "total", "u", &total);
   g_assert_cmpuint (total, ==, 2);
   record = parse_json (json);
   g_assert_cmpuint (json_array_get_length (json_node_get_array (record)), ==, 1);
