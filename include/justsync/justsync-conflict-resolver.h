@@ -27,9 +27,10 @@ G_DECLARE_INTERFACE (JustSyncConflictResolver, just_sync_conflict_resolver,
  * JustSyncConflictResolverInterface:
  * @resolve: picks the winner of a local and a remote version of one record.
  *   It must be deterministic (the same two versions always give the same
- *   answer, whatever order they arrived in), must not block, and may be
- *   called from a store's worker thread inside the transaction that applies
- *   a page, so it must be thread-safe and must not touch the UI.
+ *   answer, whatever order they arrived in) and quick. JustSync's stores
+ *   call it on the main context that started the apply, while the page's
+ *   transaction is open, so a resolver written in any language works, but
+ *   it must not call back into the store.
  *
  * The virtual methods of #JustSyncConflictResolver.
  */

@@ -21,8 +21,10 @@
  * change (`updated_at`) and, for a tombstone, the time it was deleted
  * (`deleted_at`). Times are UTC microseconds since the epoch; 0 means unset.
  *
- * Records are immutable and reference counted, so they can be shared between
- * threads; the payload is sealed. A version of a record is identified by
+ * Records are immutable and reference counted, and the payload is sealed. A
+ * record may be handed from one thread to another, but not used from two
+ * threads at once: json-glib 1.6 counts references to the payload without
+ * atomic operations. A version of a record is identified by
  * just_sync_record_dup_version(): its `updated_at` plus a hash of its content.
  */
 

@@ -272,7 +272,7 @@ typedef struct
   GPtrArray *writes[N_IDS];
 } SimClient;
 
-static JustSyncLocalStore *(*new_local_store) (void) = just_sync_memory_local_store_new;
+typedef JustSyncLocalStore *(*LocalStoreFactory) (void);
 
 static const char *
 record_id (guint i)
@@ -410,7 +410,8 @@ compare_ids (gconstpointer a,
 }
 
 static void
-run_seed (guint32 seed)
+run_seed (guint32           seed,
+          LocalStoreFactory new_local_store)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
   g_autoptr(TestLoggingRemote) remote = g_object_new (TEST_TYPE_LOGGING_REMOTE, NULL);
@@ -550,11 +551,11 @@ test_convergence (gconstpointer data)
 
   if (one != NULL)
     {
-      run_seed ((guint32) g_ascii_strtoull (one, NULL, 10));
+      run_seed ((guint32) g_ascii_strtoull (one, NULL, 10), (LocalStoreFactory) data);
       return;
     }
   for (guint seed = 1; seed <= n; seed++)
-    run_seed (seed);
+    run_seed (seed, (LocalStoreFactory) data);
 }
 
 int
@@ -563,7 +564,10 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  g_test_add_data_func ("/convergence/memory", NULL, test_convergence);
+  g_test_add_data_func ("/convergence/memory", (gconstpointer) just_sync_memory_local_store_new,
+                        test_convergence);
+  /* What the product runs on: each client its own SQLite file. */
+  g_test_add_data_func ("/convergence/sqlite", (gconstpointer) test_new_sqlite_store, test_convergence);
 
   return g_test_run ();
 }

@@ -27,11 +27,12 @@ typedef struct
   Client b;
 } Fixture;
 
-static JustSyncLocalStore *(*new_local_store) (void) = just_sync_memory_local_store_new;
+typedef JustSyncLocalStore *(*LocalStoreFactory) (void);
 
 static void
 client_init (Client                    *client,
-             JustSyncMemoryRemoteStore *remote)
+             JustSyncMemoryRemoteStore *remote,
+             LocalStoreFactory          new_local_store)
 {
   client->local = new_local_store ();
   client->monitor = test_network_monitor_new (TRUE);
@@ -53,8 +54,9 @@ fixture_setup (Fixture       *fixture,
 {
   fixture->remote = just_sync_memory_remote_store_new ();
   fixture->scope = test_scope ("records", "owner", "u1");
-  client_init (&fixture->a, fixture->remote);
-  client_init (&fixture->b, fixture->remote);
+  /* The test data is the factory of the local stores under test. */
+  client_init (&fixture->a, fixture->remote, (LocalStoreFactory) data);
+  client_init (&fixture->b, fixture->remote, (LocalStoreFactory) data);
 }
 
 static void
@@ -966,12 +968,13 @@ test_periodic_sync (Fixture       *fixture,
 }
 
 static void
-add_tests (const char *prefix)
+add_tests (const char        *prefix,
+           LocalStoreFactory  factory)
 {
 #define ADD(name, func) \
   G_STMT_START { \
     g_autofree char *path = g_strdup_printf ("%s/%s", prefix, name); \
-    g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown); \
+    g_test_add (path, Fixture, (gconstpointer) factory, fixture_setup, func, fixture_teardown); \
   } G_STMT_END
 
   ADD ("round-trip", test_round_trip);
@@ -1006,8 +1009,8 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  new_local_store = just_sync_memory_local_store_new;
-  add_tests ("/orchestrator/memory");
+  add_tests ("/orchestrator/memory", just_sync_memory_local_store_new);
+  add_tests ("/orchestrator/sqlite", test_new_sqlite_store);
 
   return g_test_run ();
 }

@@ -3,6 +3,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <unistd.h>
+
 #include "test-support.h"
 
 /* A GNetworkMonitor whose availability the test sets. */
@@ -364,3 +366,18 @@ test_local_get (JustSyncLocalStore *store,
 DEFINE_LIST_HELPER (test_local_query, query)
 DEFINE_LIST_HELPER (test_local_ops, list_pending_ops)
 DEFINE_LIST_HELPER (test_local_conflicts, list_conflicts)
+
+JustSyncLocalStore *
+test_new_sqlite_store (void)
+{
+  static guint counter;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_strdup_printf ("store-%u-%u.db", (guint) getpid (), ++counter);
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), name, NULL);
+  JustSyncSqliteStore *store;
+
+  g_mkdir_with_parents (g_get_user_data_dir (), 0700);
+  store = just_sync_sqlite_store_new_sync (path, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  return JUST_SYNC_LOCAL_STORE (store);
+}

@@ -64,4 +64,7 @@ GPtrArray  *test_local_conflicts   (JustSyncLocalStore   *store,
 const char *test_payload_string    (JustSyncRecord       *record,
                                     const char           *member);
 
+/* A new SQLite store in its own file under the test's data directory. */
+JustSyncLocalStore *test_new_sqlite_store (void);
+
 G_END_DECLS

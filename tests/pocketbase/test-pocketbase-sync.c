@@ -34,7 +34,7 @@ static void
 client_init (Client     *client,
              const char *url)
 {
-  client->local = just_sync_memory_local_store_new ();
+  client->local = test_new_sqlite_store ();
   client->remote = pb_store_new (url, "ALICE");
   client->monitor = test_network_monitor_new (TRUE);
   client->orchestrator = test_orchestrator_new (client->local, JUST_SYNC_REMOTE_STORE (client->remote),

@@ -558,10 +558,12 @@ start_send (JustSyncHttpClient  *self,
     }
 
   /* One deadline for the whole exchange, connecting and reading the body
-   * included; SoupSession:timeout would also cut idle event streams. */
+   * included; SoupSession:timeout would also cut idle event streams. A
+   * millisecond source, since a seconds source may fire early to
+   * coalesce with others. */
   if (self->timeout > 0)
     {
-      data->timeout_source = g_timeout_source_new_seconds (self->timeout);
+      data->timeout_source = g_timeout_source_new (self->timeout * 1000);
       g_source_set_callback (data->timeout_source, request_timeout_cb, data, NULL);
       g_source_set_static_name (data->timeout_source, "[justsync] http request deadline");
       g_source_attach (data->timeout_source, g_main_context_get_thread_default ());
