@@ -105,6 +105,35 @@ test_new_from_data_errors (void)
     }
 }
 
+/* json-glib recurses per level: a deeply nested document must be refused
+ * before it is parsed, not overflow the stack. 64 levels are fine; brackets
+ * inside strings do not count. */
+static void
+test_new_from_data_nesting (void)
+{
+  g_autoptr(GString) deep = g_string_new ("{\"a\":");
+  g_autoptr(GString) ok = g_string_new ("{\"s\":\"[[[[[[\",\"a\":");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JustSyncRecord) refused = NULL;
+  g_autoptr(JustSyncRecord) accepted = NULL;
+
+  for (guint i = 0; i < 200000; i++)
+    g_string_append_c (deep, '[');
+  refused = just_sync_record_new_from_data ("a", deep->str, T0, 0, &error);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT);
+  g_assert_null (refused);
+  g_clear_error (&error);
+
+  for (guint i = 0; i < 62; i++)
+    g_string_append_c (ok, '[');
+  for (guint i = 0; i < 62; i++)
+    g_string_append_c (ok, ']');
+  g_string_append_c (ok, '}');
+  accepted = just_sync_record_new_from_data ("a", ok->str, T0, 0, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (accepted);
+}
+
 static void
 test_field_errors (void)
 {
@@ -338,6 +367,7 @@ main (int   argc,
   g_test_add_func ("/record/new", test_new);
   g_test_add_func ("/record/payload-copy", test_payload_copy);
   g_test_add_func ("/record/new-from-data-errors", test_new_from_data_errors);
+  g_test_add_func ("/record/new-from-data-nesting", test_new_from_data_nesting);
   g_test_add_func ("/record/field-errors", test_field_errors);
   g_test_add_func ("/record/tombstone", test_tombstone);
   g_test_add_func ("/record/content-hash", test_content_hash);

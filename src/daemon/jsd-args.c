@@ -4,8 +4,7 @@
  *
  * Everything a client sends is checked here before it reaches a store, so
  * that bad input gets a named error that says what is wrong, and never a
- * crash: json-glib parses recursively and overflows the stack on deeply
- * nested documents, so the nesting depth is measured before parsing.
+ * crash.
  */
 
 #include "config.h"
@@ -56,84 +55,21 @@ jsd_args_check_id (const char  *id,
   return check_length (_("The record id"), id, JSD_MAX_ID_LENGTH, error);
 }
 
-/* The deepest nesting of arrays and objects in @json, or -1 as soon as it
- * exceeds @max_depth. Brackets inside strings do not count. */
-static int
-json_depth (const char *json,
-            int         max_depth)
-{
-  gboolean in_string = FALSE;
-  int depth = 0, deepest = 0;
-
-  for (const char *p = json; *p != '\0'; p++)
-    {
-      if (in_string)
-        {
-          if (*p == '\\' && p[1] != '\0')
-            p++;
-          else if (*p == '"')
-            in_string = FALSE;
-          continue;
-        }
-
-      switch (*p)
-        {
-        case '"':
-          in_string = TRUE;
-          break;
-        case '[':
-        case '{':
-          if (++depth > max_depth)
-            return -1;
-          deepest = MAX (deepest, depth);
-          break;
-        case ']':
-        case '}':
-          depth--;
-          break;
-        default:
-          break;
-        }
-    }
-  return deepest;
-}
-
 JsonObject *
 jsd_args_parse_payload (const char  *json,
                         GError     **error)
 {
-  g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(GError) local_error = NULL;
-  JsonNode *root;
+  g_autoptr(JustSyncRecord) record = NULL;
 
   if (!check_length (_("The payload"), json, JSD_MAX_PAYLOAD_LENGTH, error))
     return NULL;
 
-  if (json_depth (json, JSD_MAX_JSON_DEPTH) < 0)
-    {
-      g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
-                   _("The payload nests arrays and objects more than %d levels deep"),
-                   JSD_MAX_JSON_DEPTH);
-      return NULL;
-    }
-
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, json, -1, &local_error))
-    {
-      g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
-                   _("The payload is not valid JSON: %s"), local_error->message);
-      return NULL;
-    }
-
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_set_error_literal (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
-                           _("The payload must be a JSON object"));
-      return NULL;
-    }
-
-  return json_object_ref (json_node_get_object (root));
+  /* The library refuses deep nesting before parsing, and anything but
+   * exactly one JSON object. */
+  record = just_sync_record_new_from_data ("payload", json, 0, 0, error);
+  if (record == NULL)
+    return NULL;
+  return json_object_ref (just_sync_record_get_payload (record));
 }
 
 static gboolean

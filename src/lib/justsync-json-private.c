@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "justsync-error.h"
@@ -124,6 +126,38 @@ _just_sync_json_get_object (JsonNode    *node,
   return json_node_get_object (node);
 }
 
+/* Whether @json nests arrays and objects deeper than @max_depth. json-glib
+ * parses recursively and overflows the stack on deeply nested input, so
+ * this is measured before parsing. Brackets inside strings do not count. */
+static gboolean
+nests_deeper_than (const char *json,
+                   gsize       length,
+                   int         max_depth)
+{
+  gboolean in_string = FALSE;
+  int depth = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = json[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if ((c == '[' || c == '{') && ++depth > max_depth)
+        return TRUE;
+      else if (c == ']' || c == '}')
+        depth--;
+    }
+  return FALSE;
+}
+
 /*
  * _just_sync_json_parse_object:
  *
@@ -143,6 +177,16 @@ _just_sync_json_parse_object (const char  *json,
   g_autoptr(GString) wrapped = g_string_new ("[\n");
   JsonNode *root;
   JsonObject *object;
+
+  if (length < 0)
+    length = strlen (json);
+  if (nests_deeper_than (json, length, JUST_SYNC_JSON_MAX_DEPTH))
+    {
+      g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                   _("The payload nests arrays and objects more than %d levels deep"),
+                   JUST_SYNC_JSON_MAX_DEPTH);
+      return NULL;
+    }
 
   /* Newlines, so that a trailing // comment cannot swallow the bracket. */
   g_string_append_len (wrapped, json, length);

@@ -9,6 +9,9 @@
 
 G_BEGIN_DECLS
 
+/* The deepest nesting of arrays and objects a payload may have. */
+#define JUST_SYNC_JSON_MAX_DEPTH 64
+
 char       *_just_sync_json_canonical         (JsonNode     *node);
 JsonObject *_just_sync_json_object_copy       (JsonObject   *object);
 gboolean    _just_sync_json_object_covers     (JsonObject   *object,

@@ -128,7 +128,8 @@ just_sync_record_new (const char  *id,
  * @error: return location for an error
  *
  * Creates a record from a JSON document, as it comes from D-Bus, a file or
- * a language binding.
+ * a language binding. A document that nests arrays and objects more than
+ * 64 levels deep is refused before it is parsed.
  *
  * Returns: (transfer full): a new record, or %NULL with
  *   %JUST_SYNC_ERROR_INVALID_ARGUMENT when @json is not a JSON object
