@@ -300,6 +300,7 @@ test_login (Fixture       *fixture,
   g_autoptr(GAsyncResult) second = NULL;
   g_autoptr(JustSyncDelta) delta1 = NULL;
   g_autoptr(JustSyncDelta) delta2 = NULL;
+  g_autoptr(JsonNode) login_node = NULL;
   g_autoptr(JsonObject) login = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -316,7 +317,8 @@ test_login (Fixture       *fixture,
 
   g_assert_cmpuint (count_requests (fixture, "POST /api/collections/users/auth-with-password"), ==, 1);
   g_assert_cmpuint (count_requests (fixture, "GET /api/collections/records/records"), ==, 2);
-  login = json_node_dup_object (json_from_string (g_ptr_array_index (fixture->bodies, 0), NULL));
+  login_node = json_from_string (g_ptr_array_index (fixture->bodies, 0), NULL);
+  login = json_node_dup_object (login_node);
   g_assert_cmpstr (json_object_get_string_member (login, "identity"), ==, "u@example.com");
   g_assert_cmpstr (json_object_get_string_member (login, "password"), ==, "secret");
   g_assert_cmpstr (just_sync_pocketbase_store_get_user_id (fixture->store), ==, "user1");
