@@ -73,7 +73,7 @@ just_sync_local_store_default_init (JustSyncLocalStoreInterface *iface)
                   NULL, NULL,
                   NULL,
                   G_TYPE_NONE, 2,
-                  JUST_SYNC_TYPE_SCOPE | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  JUST_SYNC_TYPE_SCOPE,
                   G_TYPE_STRV);
 }
 

@@ -1357,7 +1357,7 @@ just_sync_orchestrator_read_async (JustSyncOrchestrator *self,
  *
  * Finishes just_sync_orchestrator_read_async().
  *
- * Returns: (transfer full) (element-type JustSyncRecord): the live records,
+ * Returns: (transfer container) (element-type JustSyncRecord): the live records,
  *   ordered by id
  */
 GPtrArray *
@@ -1827,7 +1827,7 @@ just_sync_orchestrator_list_pending_async (JustSyncOrchestrator *self,
  *
  * Finishes just_sync_orchestrator_list_pending_async().
  *
- * Returns: (transfer full) (element-type JustSyncPendingOp): the operations
+ * Returns: (transfer container) (element-type JustSyncPendingOp): the operations
  */
 GPtrArray *
 just_sync_orchestrator_list_pending_finish (JustSyncOrchestrator  *self,
@@ -2484,7 +2484,7 @@ just_sync_orchestrator_class_init (JustSyncOrchestratorClass *klass)
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL,
                   G_TYPE_NONE, 2,
-                  JUST_SYNC_TYPE_SCOPE | G_SIGNAL_TYPE_STATIC_SCOPE, G_TYPE_STRV);
+                  JUST_SYNC_TYPE_SCOPE, G_TYPE_STRV);
 
   /**
    * JustSyncOrchestrator::sync-started:
@@ -2497,7 +2497,7 @@ just_sync_orchestrator_class_init (JustSyncOrchestratorClass *klass)
     g_signal_new ("sync-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL,
                   G_TYPE_NONE, 1,
-                  JUST_SYNC_TYPE_SCOPE | G_SIGNAL_TYPE_STATIC_SCOPE);
+                  JUST_SYNC_TYPE_SCOPE);
 
   /**
    * JustSyncOrchestrator::sync-finished:
@@ -2512,9 +2512,9 @@ just_sync_orchestrator_class_init (JustSyncOrchestratorClass *klass)
     g_signal_new ("sync-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL,
                   G_TYPE_NONE, 3,
-                  JUST_SYNC_TYPE_SCOPE | G_SIGNAL_TYPE_STATIC_SCOPE,
-                  JUST_SYNC_TYPE_SYNC_RESULT | G_SIGNAL_TYPE_STATIC_SCOPE,
-                  G_TYPE_ERROR | G_SIGNAL_TYPE_STATIC_SCOPE);
+                  JUST_SYNC_TYPE_SCOPE,
+                  JUST_SYNC_TYPE_SYNC_RESULT,
+                  G_TYPE_ERROR);
 
   /**
    * JustSyncOrchestrator::progress:
@@ -2530,7 +2530,7 @@ just_sync_orchestrator_class_init (JustSyncOrchestratorClass *klass)
     g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL,
                   G_TYPE_NONE, 4,
-                  JUST_SYNC_TYPE_SCOPE | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  JUST_SYNC_TYPE_SCOPE,
                   JUST_SYNC_TYPE_SYNC_PHASE, G_TYPE_UINT, G_TYPE_UINT);
 
   /**
@@ -2546,8 +2546,8 @@ just_sync_orchestrator_class_init (JustSyncOrchestratorClass *klass)
     g_signal_new ("op-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL,
                   G_TYPE_NONE, 2,
-                  JUST_SYNC_TYPE_SCOPE | G_SIGNAL_TYPE_STATIC_SCOPE,
-                  JUST_SYNC_TYPE_PENDING_OP | G_SIGNAL_TYPE_STATIC_SCOPE);
+                  JUST_SYNC_TYPE_SCOPE,
+                  JUST_SYNC_TYPE_PENDING_OP);
 
   /**
    * JustSyncOrchestrator::conflict:
@@ -2562,8 +2562,8 @@ just_sync_orchestrator_class_init (JustSyncOrchestratorClass *klass)
     g_signal_new ("conflict", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL,
                   G_TYPE_NONE, 2,
-                  JUST_SYNC_TYPE_SCOPE | G_SIGNAL_TYPE_STATIC_SCOPE,
-                  JUST_SYNC_TYPE_CONFLICT | G_SIGNAL_TYPE_STATIC_SCOPE);
+                  JUST_SYNC_TYPE_SCOPE,
+                  JUST_SYNC_TYPE_CONFLICT);
 }
 
 static void

@@ -69,7 +69,7 @@ just_sync_remote_store_default_init (JustSyncRemoteStoreInterface *iface)
                   NULL, NULL,
                   NULL,
                   G_TYPE_NONE, 1,
-                  JUST_SYNC_TYPE_SCOPE | G_SIGNAL_TYPE_STATIC_SCOPE);
+                  JUST_SYNC_TYPE_SCOPE);
 }
 
 /**

@@ -13,24 +13,7 @@ gi.require_version("Json", "1.0")
 gi.require_version("JustSync", "1")
 from gi.repository import GLib, Json, JustSync  # noqa: E402
 
-
-def call(obj, method, *args):
-    loop = GLib.MainLoop()
-    outcome = {}
-
-    def done(source, result):
-        try:
-            outcome["value"] = getattr(source, method + "_finish")(result)
-        except GLib.Error as error:
-            outcome["error"] = error
-        loop.quit()
-
-    getattr(obj, method + "_async")(*args, None, done)
-    GLib.timeout_add_seconds(20, lambda: loop.quit() or outcome.setdefault("error", TimeoutError(method)))
-    loop.run()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
+from jstest import call  # noqa: E402
 
 
 def payload(text):

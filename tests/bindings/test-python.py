@@ -18,24 +18,7 @@ gi.require_version("Json", "1.0")
 gi.require_version("JustSync", "1")
 from gi.repository import GLib, GObject, Json, JustSync  # noqa: E402
 
-
-def call(obj, method, *args):
-    """Runs obj.method_async(*args), waits with a main loop, returns method_finish()."""
-    loop = GLib.MainLoop()
-    outcome = {}
-
-    def done(source, result):
-        try:
-            outcome["value"] = getattr(source, method + "_finish")(result)
-        except GLib.Error as error:
-            outcome["error"] = error
-        loop.quit()
-
-    getattr(obj, method + "_async")(*args, None, done)
-    loop.run()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
+from jstest import call  # noqa: E402
 
 
 def check_scope():
