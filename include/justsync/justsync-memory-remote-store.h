@@ -31,6 +31,9 @@ JUST_SYNC_AVAILABLE_IN_ALL
 void            just_sync_memory_remote_store_set_keeps_tombstones (JustSyncMemoryRemoteStore *self,
                                                                gboolean                   keeps_tombstones);
 JUST_SYNC_AVAILABLE_IN_ALL
+void            just_sync_memory_remote_store_set_needs_network (JustSyncMemoryRemoteStore *self,
+                                                               gboolean                   needs_network);
+JUST_SYNC_AVAILABLE_IN_ALL
 void            just_sync_memory_remote_store_set_clock       (JustSyncMemoryRemoteStore *self,
                                                                gint64                     now);
 JUST_SYNC_AVAILABLE_IN_ALL

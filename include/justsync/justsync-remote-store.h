@@ -50,6 +50,10 @@ G_DECLARE_INTERFACE (JustSyncRemoteStore, just_sync_remote_store, JUST_SYNC, REM
  * @watch: asks the backend to report changes of a scope with
  *   #JustSyncRemoteStore::remote-changed (realtime); the default does nothing.
  * @unwatch: undoes @watch.
+ * @needs_network: whether reaching the backend needs the network that
+ *   #GNetworkMonitor watches. The default is %TRUE; a backend in the same
+ *   process or on the loopback interface answers %FALSE, so the engine
+ *   syncs with it even when the machine has no network.
  *
  * The virtual methods of #JustSyncRemoteStore. Every method completes on the
  * thread-default main context of the caller.
@@ -99,9 +103,10 @@ struct _JustSyncRemoteStoreInterface
                                         JustSyncScope        *scope);
   void       (*unwatch)                (JustSyncRemoteStore  *self,
                                         JustSyncScope        *scope);
+  gboolean   (*needs_network)          (JustSyncRemoteStore  *self);
 
   /*< private >*/
-  gpointer _reserved[16];
+  gpointer _reserved[15];
 };
 
 JUST_SYNC_AVAILABLE_IN_ALL
@@ -156,6 +161,8 @@ void           just_sync_remote_store_watch                  (JustSyncRemoteStor
 JUST_SYNC_AVAILABLE_IN_ALL
 void           just_sync_remote_store_unwatch                (JustSyncRemoteStore  *self,
                                                               JustSyncScope        *scope);
+JUST_SYNC_AVAILABLE_IN_ALL
+gboolean       just_sync_remote_store_needs_network          (JustSyncRemoteStore  *self);
 JUST_SYNC_AVAILABLE_IN_ALL
 void           just_sync_remote_store_emit_remote_changed    (JustSyncRemoteStore  *self,
                                                               JustSyncScope        *scope);

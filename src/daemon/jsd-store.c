@@ -21,7 +21,6 @@
 #include "jsd-args.h"
 #include "jsd-credentials.h"
 #include "jsd-dbus-generated.h"
-#include "jsd-loopback-monitor.h"
 #include "jsd-remote-config.h"
 #include "jsd-store.h"
 
@@ -483,14 +482,12 @@ static void
 use_remote (JsdStore            *self,
             JustSyncRemoteStore *remote)
 {
-  g_autoptr(GNetworkMonitor) monitor = NULL;
   g_autoptr(JustSyncOrchestrator) orchestrator = NULL;
 
-  /* An in-process remote is reachable without a network. */
-  monitor = JUST_SYNC_IS_MEMORY_REMOTE_STORE (remote)
-            ? jsd_loopback_monitor_new ()
-            : g_object_ref (g_network_monitor_get_default ());
-  orchestrator = just_sync_orchestrator_new_with_monitor (self->local, remote, NULL, monitor);
+  /* A remote in the process or on loopback says it needs no network
+   * (just_sync_remote_store_needs_network()), so the default monitor is
+   * right for every remote. */
+  orchestrator = just_sync_orchestrator_new (self->local, remote, NULL);
 
   g_set_object (&self->remote, remote);
   set_orchestrator (self, orchestrator);

@@ -82,6 +82,7 @@ struct _JustSyncOrchestrator
   JustSyncRemoteStore *remote;
   JustSyncConflictResolver *resolver;
   GNetworkMonitor *monitor;
+  gboolean remote_needs_network;
   GMainContext *context;
 
   GHashTable *scopes;              /* canonical scope -> ScopeState */
@@ -189,10 +190,13 @@ ensure_scope (JustSyncOrchestrator *self,
   return state;
 }
 
+/* Offline means: the remote is reached over the network, and there is
+ * none. A server on the loopback interface or in the process is always
+ * reachable. */
 static gboolean
 is_online (JustSyncOrchestrator *self)
 {
-  return g_network_monitor_get_network_available (self->monitor);
+  return !self->remote_needs_network || g_network_monitor_get_network_available (self->monitor);
 }
 
 static guint
@@ -2110,6 +2114,7 @@ just_sync_orchestrator_constructed (GObject *object)
     self->resolver = just_sync_last_write_wins_resolver_new ();
   if (self->monitor == NULL)
     self->monitor = g_object_ref (g_network_monitor_get_default ());
+  self->remote_needs_network = just_sync_remote_store_needs_network (self->remote);
 
   self->changed_handler = g_signal_connect_object (self->local, "changed",
                                                    G_CALLBACK (local_changed_cb), self, 0);

@@ -45,9 +45,16 @@ just_sync_remote_store_real_watch (JustSyncRemoteStore *self,
 {
 }
 
+static gboolean
+just_sync_remote_store_real_needs_network (JustSyncRemoteStore *self)
+{
+  return TRUE;
+}
+
 static void
 just_sync_remote_store_default_init (JustSyncRemoteStoreInterface *iface)
 {
+  iface->needs_network = just_sync_remote_store_real_needs_network;
   iface->generate_id = just_sync_remote_store_real_generate_id;
   iface->watch = just_sync_remote_store_real_watch;
   iface->unwatch = just_sync_remote_store_real_watch;
@@ -125,6 +132,26 @@ just_sync_remote_store_unwatch (JustSyncRemoteStore *self,
   g_return_if_fail (scope != NULL);
 
   JUST_SYNC_REMOTE_STORE_GET_IFACE (self)->unwatch (self, scope);
+}
+
+/**
+ * just_sync_remote_store_needs_network:
+ * @self: a #JustSyncRemoteStore
+ *
+ * Tells whether reaching the backend needs the network. A
+ * #JustSyncOrchestrator only treats itself as offline, and refuses to try,
+ * when the #GNetworkMonitor says the network is down and this returns
+ * %TRUE: a server on the loopback interface works on a machine with no
+ * network at all.
+ *
+ * Returns: %TRUE if the backend is reached over the network
+ */
+gboolean
+just_sync_remote_store_needs_network (JustSyncRemoteStore *self)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_REMOTE_STORE (self), TRUE);
+
+  return JUST_SYNC_REMOTE_STORE_GET_IFACE (self)->needs_network (self);
 }
 
 /**

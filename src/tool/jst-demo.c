@@ -16,7 +16,6 @@
 #include <glib/gstdio.h>
 #include <justsync/justsync.h>
 
-#include "jsd-loopback-monitor.h"
 #include "jst-tool.h"
 
 #define BAR_WIDTH 20
@@ -244,7 +243,6 @@ demo_run (Demo        *demo,
           const char  *directory,
           GError     **error)
 {
-  g_autoptr(GNetworkMonitor) monitor = jsd_loopback_monitor_new ();
   g_autoptr(JustSyncSyncResult) first = NULL;
   g_autoptr(JustSyncSyncResult) second = NULL;
   g_autoptr(JustSyncRecord) seeded = NULL;
@@ -265,9 +263,8 @@ demo_run (Demo        *demo,
   /* Small pages and batches and a little latency, so the progress shows. */
   just_sync_memory_remote_store_set_latency (demo->server, 40);
   just_sync_memory_remote_store_set_page_limit (demo->server, 1);
-  demo->engine = just_sync_orchestrator_new_with_monitor (JUST_SYNC_LOCAL_STORE (demo->local),
-                                                          JUST_SYNC_REMOTE_STORE (demo->server),
-                                                          NULL, monitor);
+  demo->engine = just_sync_orchestrator_new (JUST_SYNC_LOCAL_STORE (demo->local),
+                                             JUST_SYNC_REMOTE_STORE (demo->server), NULL);
   g_object_set (demo->engine, "push-batch-size", 1, NULL);
   g_signal_connect (demo->engine, "progress", G_CALLBACK (on_progress), demo);
   if ((demo->scope = just_sync_scope_new ("notes", error)) == NULL)

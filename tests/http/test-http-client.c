@@ -471,6 +471,32 @@ test_retry_after (void)
   g_assert_cmpint (_just_sync_http_parse_retry_after (earlier_text, now), ==, 0);
 }
 
+/* Servers on the loopback interface need no network. */
+static void
+test_loopback (void)
+{
+  static const struct {
+    const char *url;
+    gboolean loopback;
+  } cases[] = {
+    { "http://127.0.0.1:8090", TRUE },
+    { "http://127.3.4.5/pb", TRUE },
+    { "http://localhost:8090/", TRUE },
+    { "http://LOCALHOST", TRUE },
+    { "http://[::1]:8090", TRUE },
+    { "https://pb.example.com", FALSE },
+    { "http://192.168.1.10:8090", FALSE },
+    { "http://127.0.0.1.example.com", FALSE },
+    { "not a url", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_test_message ("%s", cases[i].url);
+      g_assert_cmpint (_just_sync_http_url_is_loopback (cases[i].url), ==, cases[i].loopback);
+    }
+}
+
 static void
 test_base_url (void)
 {
@@ -523,6 +549,7 @@ main (int   argc,
   g_test_add_func ("/http-client/connection-refused", test_connection_refused);
   g_test_add_func ("/http-client/retry-after", test_retry_after);
   g_test_add_func ("/http-client/base-url", test_base_url);
+  g_test_add_func ("/http-client/loopback", test_loopback);
 
 #undef ADD
 

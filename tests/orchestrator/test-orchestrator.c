@@ -53,6 +53,8 @@ fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
   fixture->remote = just_sync_memory_remote_store_new ();
+  /* These tests play "offline" with the network monitor. */
+  just_sync_memory_remote_store_set_needs_network (fixture->remote, TRUE);
   fixture->scope = test_scope ("records", "owner", "u1");
   /* The test data is the factory of the local stores under test. */
   client_init (&fixture->a, fixture->remote, (LocalStoreFactory) data);
@@ -967,6 +969,28 @@ test_periodic_sync (Fixture       *fixture,
   assert_local_title (&fixture->a, fixture->scope, "r1", "later");
 }
 
+/* A server in the process (or on loopback) needs no network: the engine
+ * syncs with it even when the monitor says the machine is offline. */
+static void
+test_local_server_needs_no_network (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(JustSyncMemoryRemoteStore) local_server = just_sync_memory_remote_store_new ();
+  g_autoptr(TestNetworkMonitor) monitor = test_network_monitor_new (FALSE);
+  g_autoptr(JustSyncOrchestrator) engine = NULL;
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (just_sync_remote_store_needs_network (JUST_SYNC_REMOTE_STORE (local_server)));
+  engine = just_sync_orchestrator_new_with_monitor (fixture->a.local, JUST_SYNC_REMOTE_STORE (local_server),
+                                                    NULL, G_NETWORK_MONITOR (monitor));
+  g_assert_cmpint (just_sync_orchestrator_get_state (engine), !=, JUST_SYNC_STATE_OFFLINE);
+  just_sync_record_unref (test_create (engine, fixture->scope, "r1", "{\"title\": \"x\"}"));
+  result = test_sync (engine, fixture->scope, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (just_sync_sync_result_get_pushed (result), ==, 1);
+}
+
 static void
 add_tests (const char        *prefix,
            LocalStoreFactory  factory)
@@ -1000,6 +1024,7 @@ add_tests (const char        *prefix,
   ADD ("delete-propagates", test_delete_propagates);
   ADD ("ui-signals", test_ui_signals);
   ADD ("network/periodic-sync", test_periodic_sync);
+  ADD ("network/local-server-needs-no-network", test_local_server_needs_no_network);
 #undef ADD
 }
 

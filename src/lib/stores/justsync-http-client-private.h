@@ -46,6 +46,7 @@ void        _just_sync_http_set_status_error     (GError               **error,
 void        _just_sync_http_query_add            (GString               *query,
                                                   const char            *name,
                                                   const char            *value);
+gboolean    _just_sync_http_url_is_loopback      (const char            *url);
 gint64      _just_sync_http_parse_retry_after    (const char            *value,
                                                   gint64                 now);
 

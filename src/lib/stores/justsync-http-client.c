@@ -755,3 +755,20 @@ _just_sync_http_client_new (const char  *base_url,
   self->base_url = g_strndup (base_url, length);
   return self;
 }
+
+/* Whether @url names a server on this machine's loopback interface, which
+ * is reachable with no network: `localhost`, 127.0.0.0/8 or ::1. */
+gboolean
+_just_sync_http_url_is_loopback (const char *url)
+{
+  g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+  g_autoptr(GInetAddress) address = NULL;
+  const char *host;
+
+  if (uri == NULL || (host = g_uri_get_host (uri)) == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}

@@ -47,6 +47,7 @@ struct _JustSyncMemoryRemoteStore
   guint latency_ms;
   guint page_limit;
   gboolean keeps_tombstones;
+  gboolean needs_network;
   gboolean manual_clock;
   gint64 clock;
 
@@ -435,9 +436,16 @@ just_sync_memory_remote_store_get_server_time_finish (JustSyncRemoteStore  *stor
   return g_task_propagate_int (G_TASK (result), error);
 }
 
+static gboolean
+just_sync_memory_remote_store_needs_network (JustSyncRemoteStore *store)
+{
+  return JUST_SYNC_MEMORY_REMOTE_STORE (store)->needs_network;
+}
+
 static void
 remote_store_iface_init (JustSyncRemoteStoreInterface *iface)
 {
+  iface->needs_network = just_sync_memory_remote_store_needs_network;
   iface->fetch_since_async = just_sync_memory_remote_store_fetch_since_async;
   iface->fetch_since_finish = just_sync_memory_remote_store_fetch_since_finish;
   iface->batch_upsert_async = just_sync_memory_remote_store_batch_upsert_async;
@@ -540,6 +548,26 @@ just_sync_memory_remote_store_set_keeps_tombstones (JustSyncMemoryRemoteStore *s
   g_return_if_fail (JUST_SYNC_IS_MEMORY_REMOTE_STORE (self));
 
   self->keeps_tombstones = !!keeps_tombstones;
+}
+
+/**
+ * just_sync_memory_remote_store_set_needs_network:
+ * @self: a #JustSyncMemoryRemoteStore
+ * @needs_network: whether the engine should treat this server as one
+ *   reached over the network
+ *
+ * The server lives in the process, so by default it needs no network and
+ * an engine syncs with it whatever #GNetworkMonitor says. Tests that play
+ * "offline" with a network monitor set %TRUE. Set it before creating the
+ * orchestrator.
+ */
+void
+just_sync_memory_remote_store_set_needs_network (JustSyncMemoryRemoteStore *self,
+                                                 gboolean                   needs_network)
+{
+  g_return_if_fail (JUST_SYNC_IS_MEMORY_REMOTE_STORE (self));
+
+  self->needs_network = !!needs_network;
 }
 
 /**

@@ -2477,11 +2477,20 @@ just_sync_pocketbase_store_unwatch (JustSyncRemoteStore *store,
   realtime_update (self);
 }
 
+/* A server on the loopback interface (a development server, or one next
+ * to the app) is reachable with no network. */
+static gboolean
+just_sync_pocketbase_store_needs_network (JustSyncRemoteStore *store)
+{
+  return !_just_sync_http_url_is_loopback (JUST_SYNC_POCKETBASE_STORE (store)->base_url);
+}
+
 /* --- GObject ------------------------------------------------------------ */
 
 static void
 remote_store_iface_init (JustSyncRemoteStoreInterface *iface)
 {
+  iface->needs_network = just_sync_pocketbase_store_needs_network;
   iface->fetch_since_async = just_sync_pocketbase_store_fetch_since_async;
   iface->fetch_since_finish = just_sync_pocketbase_store_fetch_since_finish;
   iface->batch_upsert_async = just_sync_pocketbase_store_batch_upsert_async;
