@@ -202,6 +202,8 @@ test_latency (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) results = NULL;
   g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  GAsyncResult *pending = NULL;
   gint64 start;
 
   just_sync_memory_remote_store_set_latency (f->remote, 50);
@@ -215,10 +217,11 @@ test_latency (Fixture       *f,
   g_ptr_array_set_size (ops, 0);
   g_ptr_array_add (ops, new_op (2, JUST_SYNC_OP_UPSERT, "b"));
   just_sync_remote_store_batch_upsert_async (JUST_SYNC_REMOTE_STORE (f->remote), f->scope, ops,
-                                             cancellable, just_sync_test_async_ready, NULL);
+                                             cancellable, just_sync_test_result_cb, &pending);
   g_cancellable_cancel (cancellable);
-  results = just_sync_remote_store_batch_upsert_finish (JUST_SYNC_REMOTE_STORE (f->remote),
-                                                        just_sync_test_wait (), &error);
+  result = just_sync_test_await (&pending);
+  results = just_sync_remote_store_batch_upsert_finish (JUST_SYNC_REMOTE_STORE (f->remote), result,
+                                                        &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (results);
   stored = server_list (f);

@@ -14,43 +14,7 @@
 #define T0 G_GINT64_CONSTANT (1700000000000000)
 #define MS G_GINT64_CONSTANT (1000)
 
-/* {{{ Waiting for async calls */
-
-static GAsyncResult *pending_result;
-static GMainLoop *waiting_loop;
-
-void
-just_sync_test_async_ready (GObject      *source,
-                            GAsyncResult *result,
-                            gpointer      user_data)
-{
-  g_assert_null (pending_result);
-  pending_result = g_object_ref (result);
-  if (waiting_loop != NULL)
-    g_main_loop_quit (waiting_loop);
-}
-
-GAsyncResult *
-just_sync_test_wait (void)
-{
-  GAsyncResult *result;
-
-  if (pending_result == NULL)
-    {
-      g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
-
-      g_assert_null (waiting_loop);
-      waiting_loop = g_main_loop_new (context, FALSE);
-      g_main_loop_run (waiting_loop);
-      g_clear_pointer (&waiting_loop, g_main_loop_unref);
-    }
-
-  /* The result keeps its source object alive: it goes when the test case
-   * ends, before the fixture's teardown. */
-  result = g_steal_pointer (&pending_result);
-  g_test_queue_unref (result);
-  return result;
-}
+/* {{{ Waiting */
 
 /* Lets every callback that is already due run, without blocking. */
 static void
@@ -80,81 +44,10 @@ static JustSyncScope *
 random_scope (const char *name,
               const char *key)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JustSyncScope) bare = just_sync_scope_new (name, &error);
   g_autofree char *value = random_key_value ();
-  JustSyncScope *scope;
+  g_autofree char *text = g_strdup_printf ("%s?%s=%s", name, key, value);
 
-  g_assert_no_error (error);
-  scope = just_sync_scope_with_key (bare, key, value, &error);
-  g_assert_no_error (error);
-  return scope;
-}
-
-static JustSyncRecord *
-rec (const char *id,
-     const char *json,
-     gint64      updated_at)
-{
-  g_autoptr(GError) error = NULL;
-  JustSyncRecord *record = just_sync_record_new_from_data (id, json, updated_at, 0, &error);
-
-  g_assert_no_error (error);
-  return record;
-}
-
-static JustSyncRecord *
-tombstone (const char *id,
-           gint64      deleted_at)
-{
-  g_autoptr(GError) error = NULL;
-  JustSyncRecord *record = just_sync_record_new_tombstone (id, deleted_at, &error);
-
-  g_assert_no_error (error);
-  return record;
-}
-
-/* Takes the records, a NULL-terminated list. */
-static GPtrArray *
-records_take (JustSyncRecord *first,
-              ...)
-{
-  GPtrArray *records = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_record_unref);
-  va_list args;
-
-  va_start (args, first);
-  for (JustSyncRecord *r = first; r != NULL; r = va_arg (args, JustSyncRecord *))
-    g_ptr_array_add (records, r);
-  va_end (args);
-  return records;
-}
-
-/* A page of remote changes; takes the records, a NULL-terminated list. */
-static JustSyncDelta *
-delta_take (JustSyncRecord *first,
-            ...)
-{
-  JustSyncDelta *delta = just_sync_delta_new (T0);
-  va_list args;
-
-  va_start (args, first);
-  for (JustSyncRecord *r = first; r != NULL; r = va_arg (args, JustSyncRecord *))
-    {
-      just_sync_delta_add (delta, r);
-      just_sync_record_unref (r);
-    }
-  va_end (args);
-  return delta;
-}
-
-static JustSyncRecord *
-find_record (GPtrArray  *records,
-             const char *id)
-{
-  for (guint i = 0; i < records->len; i++)
-    if (g_strcmp0 (just_sync_record_get_id (g_ptr_array_index (records, i)), id) == 0)
-      return g_ptr_array_index (records, i);
-  return NULL;
+  return just_sync_test_scope (text);
 }
 
 static void
@@ -290,7 +183,6 @@ typedef struct
   JustSyncScope *other;
   JustSyncConflictResolver *lww;
   GPtrArray *changes;               /* Change, as the signal came */
-  GMainLoop *change_loop;
 } LocalFixture;
 
 #define LOCAL(f, method, ...) \
@@ -317,15 +209,6 @@ changed_cb (JustSyncLocalStore *store,
   change->scope = just_sync_scope_ref (scope);
   change->ids = g_strdupv ((char **) ids);
   g_ptr_array_add (f->changes, change);
-  if (f->change_loop != NULL)
-    g_main_loop_quit (f->change_loop);
-}
-
-static gboolean
-change_timeout_cb (gpointer user_data)
-{
-  g_error ("No JustSyncLocalStore::changed signal came within 10 s");
-  return G_SOURCE_REMOVE;
 }
 
 static int
@@ -348,17 +231,8 @@ assert_changed (LocalFixture  *f,
   g_autoptr(GPtrArray) actual = g_ptr_array_new ();
   va_list args;
 
-  if (f->changes->len == 0)
-    {
-      g_autoptr(GSource) timeout = g_timeout_source_new_seconds (10);
-
-      g_source_set_callback (timeout, change_timeout_cb, NULL, NULL);
-      g_source_attach (timeout, NULL);
-      f->change_loop = g_main_loop_new (NULL, FALSE);
-      g_main_loop_run (f->change_loop);
-      g_clear_pointer (&f->change_loop, g_main_loop_unref);
-      g_source_destroy (timeout);
-    }
+  if (!just_sync_test_wait_count (&f->changes->len, 1, 10000))
+    g_error ("No JustSyncLocalStore::changed signal came within 10 s");
   settle ();
 
   va_start (args, first);
@@ -464,13 +338,23 @@ apply (LocalFixture             *f,
   return LOCAL (f, apply_remote_changes, scope, owned, resolver);
 }
 
+/* Applies a page of one server row; takes @record. */
+static JustSyncApplyResult *
+apply_row (LocalFixture             *f,
+           JustSyncScope            *scope,
+           JustSyncRecord           *record,
+           JustSyncConflictResolver *resolver)
+{
+  return apply (f, scope, just_sync_test_delta (T0, record, NULL), resolver);
+}
+
 /* Applies one server row, as a pull does, and forgets the signal. */
 static void
 pull_row (LocalFixture   *f,
           JustSyncScope  *scope,
           JustSyncRecord *record)
 {
-  g_autoptr(JustSyncApplyResult) result = apply (f, scope, delta_take (record, NULL), f->lww);
+  g_autoptr(JustSyncApplyResult) result = apply_row (f, scope, record, f->lww);
 
   settle ();
   g_ptr_array_set_size (f->changes, 0);
@@ -598,10 +482,12 @@ static void
 local_upsert_query_get (LocalFixture  *f,
                         gconstpointer  data)
 {
-  g_autoptr(GPtrArray) written = records_take (rec ("c", "{\"title\":\"C\",\"n\":3}", T0 + 1 * MS),
-                                               rec ("a", "{\"title\":\"A\",\"tags\":[1,2]}", T0 + 2 * MS),
-                                               rec ("b", "{}", T0 + 3 * MS),
-                                               NULL);
+  g_autoptr(GPtrArray) written =
+    just_sync_test_records (just_sync_test_record ("c", "{\"title\":\"C\",\"n\":3}", T0 + 1 * MS),
+                            just_sync_test_record ("a", "{\"title\":\"A\",\"tags\":[1,2]}",
+                                                   T0 + 2 * MS),
+                            just_sync_test_record ("b", "{}", T0 + 3 * MS),
+                            NULL);
   g_autoptr(GPtrArray) ops = LOCAL (f, upsert_many, f->scope, written);
   g_autoptr(GPtrArray) records = NULL;
   g_autoptr(JustSyncRecord) b = NULL;
@@ -630,7 +516,7 @@ local_upsert_query_get (LocalFixture  *f,
     {
       JustSyncRecord *w = g_ptr_array_index (written, i);
 
-      assert_records_equal (find_record (records, just_sync_record_get_id (w)), w);
+      assert_records_equal (just_sync_test_find_record (records, just_sync_record_get_id (w)), w);
     }
 
   b = get (f, f->scope, "b");
@@ -643,8 +529,9 @@ static void
 local_upsert_replaces (LocalFixture  *f,
                        gconstpointer  data)
 {
-  g_autoptr(JustSyncRecord) v2 = rec ("a", "{\"title\":\"second\"}", T0 + 2 * MS);
-  g_autoptr(GPtrArray) ops1 = upsert (f, f->scope, rec ("a", "{\"title\":\"first\"}", T0 + MS), NULL);
+  g_autoptr(JustSyncRecord) v2 = just_sync_test_record ("a", "{\"title\":\"second\"}", T0 + 2 * MS);
+  g_autoptr(GPtrArray) ops1 =
+    upsert (f, f->scope, just_sync_test_record ("a", "{\"title\":\"first\"}", T0 + MS), NULL);
   g_autoptr(GPtrArray) ops2 = upsert (f, f->scope, just_sync_record_ref (v2), NULL);
   g_autoptr(GPtrArray) records = LOCAL (f, query, f->scope);
   g_autoptr(GPtrArray) ops = ops_of (f, f->scope);
@@ -664,8 +551,8 @@ local_delete (LocalFixture  *f,
               gconstpointer  data)
 {
   g_autoptr(GPtrArray) upserted = upsert (f, f->scope,
-                                          rec ("a", "{\"title\":\"A\"}", T0 + MS),
-                                          rec ("b", "{\"title\":\"B\"}", T0 + MS),
+                                          just_sync_test_record ("a", "{\"title\":\"A\"}", T0 + MS),
+                                          just_sync_test_record ("b", "{\"title\":\"B\"}", T0 + MS),
                                           NULL);
   g_autoptr(GPtrArray) deleted = NULL;
   g_autoptr(GPtrArray) records = NULL;
@@ -707,11 +594,11 @@ local_query_since (LocalFixture  *f,
                    gconstpointer  data)
 {
   g_autoptr(GPtrArray) ops = upsert (f, f->scope,
-                                     rec ("d", "{}", T0 + 300 * MS),
-                                     rec ("c", "{}", T0 + 200 * MS),
-                                     rec ("b", "{}", T0 + 200 * MS),
-                                     rec ("a", "{}", T0 + 100 * MS),
-                                     rec ("e", "{}", T0 + 50 * MS),
+                                     just_sync_test_record ("d", "{}", T0 + 300 * MS),
+                                     just_sync_test_record ("c", "{}", T0 + 200 * MS),
+                                     just_sync_test_record ("b", "{}", T0 + 200 * MS),
+                                     just_sync_test_record ("a", "{}", T0 + 100 * MS),
+                                     just_sync_test_record ("e", "{}", T0 + 50 * MS),
                                      NULL);
   g_autoptr(GPtrArray) deleted = delete_ids (f, f->scope, (const char * const[]) { "e", NULL },
                                          T0 + 250 * MS);
@@ -729,11 +616,13 @@ static void
 local_scoping (LocalFixture  *f,
                gconstpointer  data)
 {
-  g_autoptr(JustSyncRecord) a_in_scope = rec ("a", "{\"scope\":\"one\"}", T0 + MS);
-  g_autoptr(JustSyncRecord) a_in_other = rec ("a", "{\"scope\":\"other\"}", T0 + 2 * MS);
+  g_autoptr(JustSyncRecord) a_in_scope =
+    just_sync_test_record ("a", "{\"scope\":\"one\"}", T0 + MS);
+  g_autoptr(JustSyncRecord) a_in_other =
+    just_sync_test_record ("a", "{\"scope\":\"other\"}", T0 + 2 * MS);
   g_autoptr(JustSyncSyncPoint) saved = just_sync_sync_point_new (T0, "x");
   g_autoptr(GPtrArray) ops1 = upsert (f, f->scope, just_sync_record_ref (a_in_scope),
-                                      rec ("only-here", "{}", T0 + MS), NULL);
+                                      just_sync_test_record ("only-here", "{}", T0 + MS), NULL);
   g_autoptr(GPtrArray) ops2 = upsert (f, f->other, just_sync_record_ref (a_in_other), NULL);
   g_autoptr(GPtrArray) ops3 = NULL;
   g_autoptr(GPtrArray) records = NULL;
@@ -770,7 +659,7 @@ local_scoping (LocalFixture  *f,
   g_assert_false (just_sync_record_is_deleted (g_ptr_array_index (since, 0)));
 
   /* Pulls, sync points and conflicts. */
-  pull_row (f, f->scope, rec ("server", "{\"v\":1}", T0 + 10 * MS));
+  pull_row (f, f->scope, just_sync_test_record ("server", "{\"v\":1}", T0 + 10 * MS));
   got = get (f, f->other, "server");
   g_assert_null (got);
   point = LOCAL (f, get_sync_point, f->other);
@@ -782,8 +671,9 @@ local_scoping (LocalFixture  *f,
   g_assert_cmpstr (just_sync_sync_point_get_last_id (point), ==, "server");
 
   g_clear_pointer (&ops, g_ptr_array_unref);
-  ops = upsert (f, f->scope, rec ("server", "{\"v\":2}", T0 + 11 * MS), NULL);
-  conflict = apply (f, f->scope, delta_take (rec ("server", "{\"v\":3}", T0 + 12 * MS), NULL), f->lww);
+  ops = upsert (f, f->scope, just_sync_test_record ("server", "{\"v\":2}", T0 + 11 * MS), NULL);
+  conflict = apply_row (f, f->scope, just_sync_test_record ("server", "{\"v\":3}", T0 + 12 * MS),
+                        f->lww);
   g_assert_cmpuint (just_sync_apply_result_get_conflicts (conflict)->len, ==, 1);
   conflicts = LOCAL (f, list_conflicts, f->other);
   g_assert_cmpuint (conflicts->len, ==, 0);
@@ -818,7 +708,7 @@ local_scoping (LocalFixture  *f,
   g_assert_cmpuint (count_ops (f, f->scope, JUST_SYNC_OP_STATE_FAILED), ==, 1);
 
   /* A prune of the other scope removes none of this scope's rows. */
-  pull_row (f, f->other, rec ("other-server", "{}", T0 + 20 * MS));
+  pull_row (f, f->other, just_sync_test_record ("other-server", "{}", T0 + 20 * MS));
   g_assert_cmpuint (LOCAL (f, prune_missing, f->other, (const char * const[]) { NULL }), ==, 1);
   server_row = get (f, f->scope, "server");
   g_assert_nonnull (server_row);
@@ -857,13 +747,14 @@ local_pending_ops (LocalFixture  *f,
                    gconstpointer  data)
 {
   g_autoptr(GPtrArray) upserted = upsert (f, f->scope,
-                                          rec ("a", "{}", T0 + MS),
-                                          rec ("b", "{}", T0 + MS),
-                                          rec ("c", "{}", T0 + MS),
+                                          just_sync_test_record ("a", "{}", T0 + MS),
+                                          just_sync_test_record ("b", "{}", T0 + MS),
+                                          just_sync_test_record ("c", "{}", T0 + MS),
                                           NULL);
   g_autoptr(GPtrArray) deleted = delete_ids (f, f->scope, (const char * const[]) { "d", "e", NULL },
                                          T0 + 2 * MS);
-  g_autoptr(GPtrArray) elsewhere = upsert (f, f->other, rec ("a", "{}", T0 + MS), NULL);
+  g_autoptr(GPtrArray) elsewhere = upsert (f, f->other, just_sync_test_record ("a", "{}", T0 + MS),
+                                           NULL);
   g_autoptr(GPtrArray) ops = ops_of (f, f->scope);
   static const char *ids[] = { "a", "b", "c", "d", "e" };
 
@@ -889,9 +780,9 @@ static void
 local_failed_ops (LocalFixture  *f,
                   gconstpointer  data)
 {
-  g_autoptr(JustSyncRecord) a = rec ("a", "{\"title\":\"refused\"}", T0 + MS);
+  g_autoptr(JustSyncRecord) a = just_sync_test_record ("a", "{\"title\":\"refused\"}", T0 + MS);
   g_autoptr(GPtrArray) queued = upsert (f, f->scope, just_sync_record_ref (a),
-                                        rec ("b", "{}", T0 + MS), NULL);
+                                        just_sync_test_record ("b", "{}", T0 + MS), NULL);
   gint64 seq_a = just_sync_pending_op_get_seq (g_ptr_array_index (queued, 0));
   g_autoptr(JustSyncApplyResult) result = NULL;
   g_autoptr(GPtrArray) ops = NULL;
@@ -941,7 +832,8 @@ static void
 local_transient_failures (LocalFixture  *f,
                           gconstpointer  data)
 {
-  g_autoptr(GPtrArray) queued = upsert (f, f->scope, rec ("a", "{}", T0 + MS), NULL);
+  g_autoptr(GPtrArray) queued = upsert (f, f->scope, just_sync_test_record ("a", "{}", T0 + MS),
+                                        NULL);
   gint64 seq = just_sync_pending_op_get_seq (g_ptr_array_index (queued, 0));
   g_autoptr(JustSyncApplyResult) retry = NULL;
   g_autoptr(JustSyncApplyResult) precondition = NULL;
@@ -970,14 +862,13 @@ static void
 local_apply_insert (LocalFixture  *f,
                     gconstpointer  data)
 {
-  g_autoptr(JustSyncRecord) a = rec ("a", "{\"title\":\"A\"}", T0 + MS);
-  g_autoptr(JustSyncRecord) b = rec ("b", "{\"title\":\"B\"}", T0 + 2 * MS);
-  g_autoptr(JustSyncApplyResult) result = apply (f, f->scope,
-                                                 delta_take (just_sync_record_ref (a),
-                                                             just_sync_record_ref (b),
-                                                             tombstone ("c", T0 + 3 * MS),
-                                                             NULL),
-                                                 f->lww);
+  g_autoptr(JustSyncRecord) a = just_sync_test_record ("a", "{\"title\":\"A\"}", T0 + MS);
+  g_autoptr(JustSyncRecord) b = just_sync_test_record ("b", "{\"title\":\"B\"}", T0 + 2 * MS);
+  g_autoptr(JustSyncApplyResult) result =
+    apply (f, f->scope,
+           just_sync_test_delta (T0, just_sync_record_ref (a), just_sync_record_ref (b),
+                                 just_sync_test_tombstone ("c", T0 + 3 * MS), NULL),
+           f->lww);
   g_autoptr(GPtrArray) records = LOCAL (f, query, f->scope);
   g_autoptr(GPtrArray) ops = ops_of (f, f->scope);
   g_autoptr(JustSyncSyncPoint) point = LOCAL (f, get_sync_point, f->scope);
@@ -1000,12 +891,12 @@ static void
 local_apply_skips_base (LocalFixture  *f,
                         gconstpointer  data)
 {
-  g_autoptr(JustSyncRecord) a = rec ("a", "{\"title\":\"A\"}", T0 + MS);
+  g_autoptr(JustSyncRecord) a = just_sync_test_record ("a", "{\"title\":\"A\"}", T0 + MS);
   g_autoptr(JustSyncApplyResult) result = NULL;
   g_autoptr(JustSyncRecord) got = NULL;
 
   pull_row (f, f->scope, just_sync_record_ref (a));
-  result = apply (f, f->scope, delta_take (just_sync_record_ref (a), NULL), f->lww);
+  result = apply_row (f, f->scope, just_sync_record_ref (a), f->lww);
   g_assert_cmpuint (just_sync_apply_result_get_count (result, JUST_SYNC_APPLY_SKIPPED), ==, 1);
   assert_unchanged (f);
   got = get (f, f->scope, "a");
@@ -1016,22 +907,23 @@ static void
 local_apply_replaces_older (LocalFixture  *f,
                             gconstpointer  data)
 {
-  g_autoptr(JustSyncRecord) older = rec ("a", "{\"title\":\"older\"}", T0 + 100 * MS);
+  g_autoptr(JustSyncRecord) older =
+    just_sync_test_record ("a", "{\"title\":\"older\"}", T0 + 100 * MS);
   g_autoptr(JustSyncApplyResult) replaced = NULL;
   g_autoptr(JustSyncApplyResult) deleted = NULL;
   g_autoptr(JustSyncRecord) got = NULL;
   g_autoptr(GPtrArray) records = NULL;
 
   /* A pull shows the server's current state, even with an older stamp. */
-  pull_row (f, f->scope, rec ("a", "{\"title\":\"newer\"}", T0 + 200 * MS));
-  replaced = apply (f, f->scope, delta_take (just_sync_record_ref (older), NULL), f->lww);
+  pull_row (f, f->scope, just_sync_test_record ("a", "{\"title\":\"newer\"}", T0 + 200 * MS));
+  replaced = apply_row (f, f->scope, just_sync_record_ref (older), f->lww);
   g_assert_cmpuint (just_sync_apply_result_get_count (replaced, JUST_SYNC_APPLY_REPLACED), ==, 1);
   assert_changed (f, f->scope, "a", NULL);
   got = get (f, f->scope, "a");
   assert_records_equal (got, older);
   g_clear_pointer (&got, just_sync_record_unref);
 
-  deleted = apply (f, f->scope, delta_take (tombstone ("a", T0 + 300 * MS), NULL), f->lww);
+  deleted = apply_row (f, f->scope, just_sync_test_tombstone ("a", T0 + 300 * MS), f->lww);
   g_assert_cmpuint (just_sync_apply_result_get_count (deleted, JUST_SYNC_APPLY_DELETED), ==, 1);
   assert_changed (f, f->scope, "a", NULL);
   records = LOCAL (f, query, f->scope);
@@ -1046,9 +938,10 @@ static void
 local_apply_skips_base_of_pending_op (LocalFixture  *f,
                                       gconstpointer  data)
 {
-  g_autoptr(JustSyncRecord) base = rec ("a", "{\"title\":\"x\",\"note\":\"n\"}", T0 + MS);
-  g_autoptr(JustSyncRecord) edit = rec ("a", "{\"title\":\"y\"}", T0 + 2 * MS);
-  g_autoptr(JustSyncRecord) removal = rec ("a", "{\"title\":\"x\"}", T0 + 3 * MS);
+  g_autoptr(JustSyncRecord) base =
+    just_sync_test_record ("a", "{\"title\":\"x\",\"note\":\"n\"}", T0 + MS);
+  g_autoptr(JustSyncRecord) edit = just_sync_test_record ("a", "{\"title\":\"y\"}", T0 + 2 * MS);
+  g_autoptr(JustSyncRecord) removal = just_sync_test_record ("a", "{\"title\":\"x\"}", T0 + 3 * MS);
   JustSyncRecord *edits[] = { edit, removal };
 
   pull_row (f, f->scope, just_sync_record_ref (base));
@@ -1065,7 +958,7 @@ local_apply_skips_base_of_pending_op (LocalFixture  *f,
       assert_version (just_sync_pending_op_get_base_version (g_ptr_array_index (queued, 0)), base);
       g_ptr_array_set_size (f->changes, 0);
 
-      result = apply (f, f->scope, delta_take (just_sync_record_ref (base), NULL), f->lww);
+      result = apply_row (f, f->scope, just_sync_record_ref (base), f->lww);
       g_assert_cmpuint (just_sync_apply_result_get_count (result, JUST_SYNC_APPLY_SKIPPED), ==, 1);
       g_assert_cmpuint (just_sync_apply_result_get_count (result, JUST_SYNC_APPLY_ACKNOWLEDGED), ==, 0);
       assert_unchanged (f);
@@ -1081,8 +974,10 @@ local_apply_acknowledges_echo (LocalFixture  *f,
                                gconstpointer  data)
 {
   /* The server added a member of its own and stamped the write. */
-  g_autoptr(JustSyncRecord) echo = rec ("a", "{\"title\":\"x\",\"created\":\"today\"}", T0 + 5 * MS);
-  g_autoptr(GPtrArray) queued = upsert (f, f->scope, rec ("a", "{\"title\":\"x\"}", T0 + 2 * MS), NULL);
+  g_autoptr(JustSyncRecord) echo =
+    just_sync_test_record ("a", "{\"title\":\"x\",\"created\":\"today\"}", T0 + 5 * MS);
+  g_autoptr(GPtrArray) queued =
+    upsert (f, f->scope, just_sync_test_record ("a", "{\"title\":\"x\"}", T0 + 2 * MS), NULL);
   g_autoptr(JustSyncApplyResult) result = NULL;
   g_autoptr(JustSyncApplyResult) again = NULL;
   g_autoptr(GPtrArray) ops = NULL;
@@ -1092,7 +987,7 @@ local_apply_acknowledges_echo (LocalFixture  *f,
   send_lost (f, f->scope, queued);
   settle ();
   g_ptr_array_set_size (f->changes, 0);
-  result = apply (f, f->scope, delta_take (just_sync_record_ref (echo), NULL), f->lww);
+  result = apply_row (f, f->scope, just_sync_record_ref (echo), f->lww);
   g_assert_cmpuint (just_sync_apply_result_get_count (result, JUST_SYNC_APPLY_ACKNOWLEDGED), ==, 1);
   g_assert_cmpuint (just_sync_apply_result_get_conflicts (result)->len, ==, 0);
   assert_changed (f, f->scope, "a", NULL);
@@ -1104,7 +999,7 @@ local_apply_acknowledges_echo (LocalFixture  *f,
   conflicts = LOCAL (f, list_conflicts, f->scope);
   g_assert_cmpuint (conflicts->len, ==, 0);
 
-  again = apply (f, f->scope, delta_take (just_sync_record_ref (echo), NULL), f->lww);
+  again = apply_row (f, f->scope, just_sync_record_ref (echo), f->lww);
   g_assert_cmpuint (just_sync_apply_result_get_count (again, JUST_SYNC_APPLY_SKIPPED), ==, 1);
   assert_unchanged (f);
 }
@@ -1115,10 +1010,13 @@ static void
 local_apply_echo_keeps_newer_op (LocalFixture  *f,
                                  gconstpointer  data)
 {
-  g_autoptr(JustSyncRecord) v2 = rec ("a", "{\"title\":\"2\"}", T0 + 10 * MS);
-  g_autoptr(JustSyncRecord) echo1 = rec ("a", "{\"title\":\"1\",\"created\":\"today\"}", T0 + 5 * MS);
-  g_autoptr(JustSyncRecord) echo2 = rec ("a", "{\"title\":\"2\",\"created\":\"today\"}", T0 + 11 * MS);
-  g_autoptr(GPtrArray) q1 = upsert (f, f->scope, rec ("a", "{\"title\":\"1\"}", T0 + 2 * MS), NULL);
+  g_autoptr(JustSyncRecord) v2 = just_sync_test_record ("a", "{\"title\":\"2\"}", T0 + 10 * MS);
+  g_autoptr(JustSyncRecord) echo1 =
+    just_sync_test_record ("a", "{\"title\":\"1\",\"created\":\"today\"}", T0 + 5 * MS);
+  g_autoptr(JustSyncRecord) echo2 =
+    just_sync_test_record ("a", "{\"title\":\"2\",\"created\":\"today\"}", T0 + 11 * MS);
+  g_autoptr(GPtrArray) q1 =
+    upsert (f, f->scope, just_sync_test_record ("a", "{\"title\":\"1\"}", T0 + 2 * MS), NULL);
   g_autoptr(GPtrArray) q2 = upsert (f, f->scope, just_sync_record_ref (v2), NULL);
   g_autoptr(JustSyncApplyResult) first = NULL;
   g_autoptr(JustSyncApplyResult) second = NULL;
@@ -1129,10 +1027,10 @@ local_apply_echo_keeps_newer_op (LocalFixture  *f,
    * was lost). */
   send_lost (f, f->scope, q1);
   send_lost (f, f->scope, q2);
-  first = apply (f, f->scope, delta_take (just_sync_record_ref (echo1), NULL), f->lww);
+  first = apply_row (f, f->scope, just_sync_record_ref (echo1), f->lww);
   assert_change_waits (f, v2, echo1);
 
-  second = apply (f, f->scope, delta_take (just_sync_record_ref (echo2), NULL), f->lww);
+  second = apply_row (f, f->scope, just_sync_record_ref (echo2), f->lww);
   g_assert_cmpuint (just_sync_apply_result_get_count (second, JUST_SYNC_APPLY_ACKNOWLEDGED), ==, 1);
   ops = ops_of (f, f->scope);
   g_assert_cmpuint (ops->len, ==, 0);
@@ -1147,16 +1045,18 @@ static void
 local_apply_unsent_change_has_no_echo (LocalFixture  *f,
                                        gconstpointer  data)
 {
-  g_autoptr(JustSyncRecord) base = rec ("a", "{\"title\":\"x\",\"note\":\"n\"}", T0 + MS);
-  g_autoptr(JustSyncRecord) removal = rec ("a", "{\"title\":\"x\"}", T0 + 2 * MS);
-  g_autoptr(JustSyncRecord) other = rec ("a", "{\"title\":\"x\",\"note\":\"m\"}", T0 + 3 * MS);
+  g_autoptr(JustSyncRecord) base =
+    just_sync_test_record ("a", "{\"title\":\"x\",\"note\":\"n\"}", T0 + MS);
+  g_autoptr(JustSyncRecord) removal = just_sync_test_record ("a", "{\"title\":\"x\"}", T0 + 2 * MS);
+  g_autoptr(JustSyncRecord) other =
+    just_sync_test_record ("a", "{\"title\":\"x\",\"note\":\"m\"}", T0 + 3 * MS);
   g_autoptr(GPtrArray) queued = NULL;
   g_autoptr(JustSyncApplyResult) result = NULL;
   g_autoptr(GPtrArray) conflicts = NULL;
 
   pull_row (f, f->scope, just_sync_record_ref (base));
   queued = upsert (f, f->scope, just_sync_record_ref (removal), NULL);
-  result = apply (f, f->scope, delta_take (just_sync_record_ref (other), NULL), f->lww);
+  result = apply_row (f, f->scope, just_sync_record_ref (other), f->lww);
   g_assert_cmpuint (just_sync_apply_result_get_count (result, JUST_SYNC_APPLY_ACKNOWLEDGED), ==, 0);
   conflicts = LOCAL (f, list_conflicts, f->scope);
   g_assert_cmpuint (conflicts->len, ==, 1);
@@ -1173,10 +1073,10 @@ apply_conflicting (LocalFixture             *f,
   const char *id = just_sync_record_get_id (local);
   g_autoptr(GPtrArray) queued = NULL;
 
-  pull_row (f, f->scope, rec (id, "{\"title\":\"base\"}", T0 + MS));
+  pull_row (f, f->scope, just_sync_test_record (id, "{\"title\":\"base\"}", T0 + MS));
   queued = upsert (f, f->scope, just_sync_record_ref (local), NULL);
   g_ptr_array_set_size (f->changes, 0);
-  return apply (f, f->scope, delta_take (just_sync_record_ref (remote), NULL), resolver);
+  return apply_row (f, f->scope, just_sync_record_ref (remote), resolver);
 }
 
 /* The store recorded exactly one conflict, with both sides. */
@@ -1204,8 +1104,10 @@ static void
 local_apply_conflict_remote_wins (LocalFixture  *f,
                                   gconstpointer  data)
 {
-  g_autoptr(JustSyncRecord) local = rec ("a", "{\"title\":\"local\"}", T0 + 2 * MS);
-  g_autoptr(JustSyncRecord) remote = rec ("a", "{\"title\":\"remote\"}", T0 + 3 * MS);
+  g_autoptr(JustSyncRecord) local =
+    just_sync_test_record ("a", "{\"title\":\"local\"}", T0 + 2 * MS);
+  g_autoptr(JustSyncRecord) remote =
+    just_sync_test_record ("a", "{\"title\":\"remote\"}", T0 + 3 * MS);
   g_autoptr(JustSyncApplyResult) result = apply_conflicting (f, local, remote, f->lww);
   g_autoptr(GPtrArray) ops = NULL;
   g_autoptr(JustSyncRecord) got = NULL;
@@ -1225,8 +1127,10 @@ static void
 local_apply_conflict_local_wins (LocalFixture  *f,
                                  gconstpointer  data)
 {
-  g_autoptr(JustSyncRecord) local = rec ("a", "{\"title\":\"local\"}", T0 + 5 * MS);
-  g_autoptr(JustSyncRecord) remote = rec ("a", "{\"title\":\"remote\"}", T0 + 3 * MS);
+  g_autoptr(JustSyncRecord) local =
+    just_sync_test_record ("a", "{\"title\":\"local\"}", T0 + 5 * MS);
+  g_autoptr(JustSyncRecord) remote =
+    just_sync_test_record ("a", "{\"title\":\"remote\"}", T0 + 3 * MS);
   g_autoptr(JustSyncApplyResult) result = apply_conflicting (f, local, remote, f->lww);
   g_autoptr(JustSyncApplyResult) again = NULL;
   g_autoptr(GPtrArray) ops = NULL;
@@ -1241,7 +1145,7 @@ local_apply_conflict_local_wins (LocalFixture  *f,
   assert_one_conflict (f, JUST_SYNC_RESOLUTION_LOCAL, local, remote);
 
   /* Re-reading the version that lost is not a second conflict. */
-  again = apply (f, f->scope, delta_take (just_sync_record_ref (remote), NULL), f->lww);
+  again = apply_row (f, f->scope, just_sync_record_ref (remote), f->lww);
   g_assert_cmpuint (just_sync_apply_result_get_conflicts (again)->len, ==, 0);
   assert_one_conflict (f, JUST_SYNC_RESOLUTION_LOCAL, local, remote);
 }
@@ -1265,8 +1169,10 @@ local_apply_asks_resolver (LocalFixture  *f,
     {
       g_autofree char *id = g_strdup_printf ("r%u", i);
       g_autoptr(TestFixedResolver) resolver = test_fixed_resolver_new (cases[i].answer);
-      g_autoptr(JustSyncRecord) local = rec (id, "{\"side\":\"local\"}", cases[i].local_at);
-      g_autoptr(JustSyncRecord) remote = rec (id, "{\"side\":\"remote\"}", cases[i].remote_at);
+      g_autoptr(JustSyncRecord) local =
+        just_sync_test_record (id, "{\"side\":\"local\"}", cases[i].local_at);
+      g_autoptr(JustSyncRecord) remote =
+        just_sync_test_record (id, "{\"side\":\"remote\"}", cases[i].remote_at);
       g_autoptr(JustSyncApplyResult) result = NULL;
       g_autoptr(JustSyncRecord) got = NULL;
       g_autoptr(GPtrArray) ops = NULL;
@@ -1291,8 +1197,10 @@ static void
 local_apply_conflict_equal_stamps (LocalFixture  *f,
                                    gconstpointer  data)
 {
-  g_autoptr(JustSyncRecord) local = rec ("a", "{\"title\":\"local\"}", T0 + 3 * MS);
-  g_autoptr(JustSyncRecord) remote = rec ("a", "{\"title\":\"remote\"}", T0 + 3 * MS);
+  g_autoptr(JustSyncRecord) local =
+    just_sync_test_record ("a", "{\"title\":\"local\"}", T0 + 3 * MS);
+  g_autoptr(JustSyncRecord) remote =
+    just_sync_test_record ("a", "{\"title\":\"remote\"}", T0 + 3 * MS);
   g_autoptr(JustSyncApplyResult) result = apply_conflicting (f, local, remote, f->lww);
   g_autoptr(JustSyncRecord) got = get (f, f->scope, "a");
 
@@ -1320,15 +1228,16 @@ local_apply_sync_point_forward (LocalFixture  *f,
   g_autoptr(JustSyncApplyResult) page = NULL;
   g_autoptr(JustSyncApplyResult) empty = NULL;
 
-  pull_row (f, f->scope, rec ("a", "{}", T0 + 100 * MS));
+  pull_row (f, f->scope, just_sync_test_record ("a", "{}", T0 + 100 * MS));
   assert_sync_point (f, T0 + 100 * MS, "a");
   page = apply (f, f->scope,
-                delta_take (rec ("b", "{}", T0 + 200 * MS), rec ("c", "{}", T0 + 300 * MS), NULL),
+                just_sync_test_delta (T0, just_sync_test_record ("b", "{}", T0 + 200 * MS),
+                                      just_sync_test_record ("c", "{}", T0 + 300 * MS), NULL),
                 f->lww);
   assert_sync_point (f, T0 + 300 * MS, "c");
 
   /* An overlap re-read or a late commit: applied, the point stays. */
-  pull_row (f, f->scope, rec ("late", "{}", T0 + 150 * MS));
+  pull_row (f, f->scope, just_sync_test_record ("late", "{}", T0 + 150 * MS));
   assert_sync_point (f, T0 + 300 * MS, "c");
   late = get (f, f->scope, "late");
   g_assert_nonnull (late);
@@ -1338,9 +1247,9 @@ local_apply_sync_point_forward (LocalFixture  *f,
   assert_sync_point (f, T0 + 300 * MS, "c");
 
   /* Same stamp: the id breaks the tie. */
-  pull_row (f, f->scope, rec ("b2", "{}", T0 + 300 * MS));
+  pull_row (f, f->scope, just_sync_test_record ("b2", "{}", T0 + 300 * MS));
   assert_sync_point (f, T0 + 300 * MS, "c");
-  pull_row (f, f->scope, rec ("d", "{}", T0 + 300 * MS));
+  pull_row (f, f->scope, just_sync_test_record ("d", "{}", T0 + 300 * MS));
   assert_sync_point (f, T0 + 300 * MS, "d");
 }
 
@@ -1348,8 +1257,10 @@ static void
 local_commit_acknowledges (LocalFixture  *f,
                            gconstpointer  data)
 {
-  g_autoptr(JustSyncRecord) reply = rec ("a", "{\"title\":\"x\",\"created\":\"today\"}", T0 + 5 * MS);
-  g_autoptr(GPtrArray) queued = upsert (f, f->scope, rec ("a", "{\"title\":\"x\"}", T0 + 2 * MS), NULL);
+  g_autoptr(JustSyncRecord) reply =
+    just_sync_test_record ("a", "{\"title\":\"x\",\"created\":\"today\"}", T0 + 5 * MS);
+  g_autoptr(GPtrArray) queued =
+    upsert (f, f->scope, just_sync_test_record ("a", "{\"title\":\"x\"}", T0 + 2 * MS), NULL);
   gint64 seq = just_sync_pending_op_get_seq (g_ptr_array_index (queued, 0));
   g_autoptr(JustSyncApplyResult) result = NULL;
   g_autoptr(JustSyncApplyResult) echo = NULL;
@@ -1366,7 +1277,7 @@ local_commit_acknowledges (LocalFixture  *f,
   assert_records_equal (got, reply);
 
   /* The echo of our own write in the next pull is a no-op. */
-  echo = apply (f, f->scope, delta_take (just_sync_record_ref (reply), NULL), f->lww);
+  echo = apply_row (f, f->scope, just_sync_record_ref (reply), f->lww);
   g_assert_cmpuint (just_sync_apply_result_get_count (echo, JUST_SYNC_APPLY_SKIPPED), ==, 1);
   g_assert_cmpuint (just_sync_apply_result_get_conflicts (echo)->len, ==, 0);
   assert_unchanged (f);
@@ -1376,10 +1287,11 @@ static void
 local_commit_keeps_newer_op (LocalFixture  *f,
                              gconstpointer  data)
 {
-  g_autoptr(JustSyncRecord) v2 = rec ("a", "{\"title\":\"2\"}", T0 + 3 * MS);
-  g_autoptr(JustSyncRecord) reply1 = rec ("a", "{\"title\":\"1\"}", T0 + 5 * MS);
-  g_autoptr(JustSyncRecord) reply2 = rec ("a", "{\"title\":\"2\"}", T0 + 6 * MS);
-  g_autoptr(GPtrArray) q1 = upsert (f, f->scope, rec ("a", "{\"title\":\"1\"}", T0 + 2 * MS), NULL);
+  g_autoptr(JustSyncRecord) v2 = just_sync_test_record ("a", "{\"title\":\"2\"}", T0 + 3 * MS);
+  g_autoptr(JustSyncRecord) reply1 = just_sync_test_record ("a", "{\"title\":\"1\"}", T0 + 5 * MS);
+  g_autoptr(JustSyncRecord) reply2 = just_sync_test_record ("a", "{\"title\":\"2\"}", T0 + 6 * MS);
+  g_autoptr(GPtrArray) q1 =
+    upsert (f, f->scope, just_sync_test_record ("a", "{\"title\":\"1\"}", T0 + 2 * MS), NULL);
   g_autoptr(GPtrArray) q2 = upsert (f, f->scope, just_sync_record_ref (v2), NULL);
   g_autoptr(JustSyncApplyResult) r1 = NULL;
   g_autoptr(JustSyncApplyResult) r2 = NULL;
@@ -1404,14 +1316,14 @@ static void
 local_commit_delete (LocalFixture  *f,
                      gconstpointer  data)
 {
-  g_autoptr(JustSyncRecord) reply = tombstone ("a", T0 + 5 * MS);
+  g_autoptr(JustSyncRecord) reply = just_sync_test_tombstone ("a", T0 + 5 * MS);
   g_autoptr(GPtrArray) queued = NULL;
   g_autoptr(JustSyncApplyResult) result = NULL;
   g_autoptr(GPtrArray) ops = NULL;
   g_autoptr(GPtrArray) records = NULL;
   g_autoptr(JustSyncRecord) got = NULL;
 
-  pull_row (f, f->scope, rec ("a", "{\"title\":\"A\"}", T0 + MS));
+  pull_row (f, f->scope, just_sync_test_record ("a", "{\"title\":\"A\"}", T0 + MS));
   queued = delete_ids (f, f->scope, (const char * const[]) { "a", NULL }, T0 + 4 * MS);
   result = commit (f, f->scope,
                    just_sync_push_result_new_written (just_sync_pending_op_get_seq (g_ptr_array_index (queued, 0)),
@@ -1429,15 +1341,19 @@ static void
 local_prune_missing (LocalFixture  *f,
                      gconstpointer  data)
 {
-  g_autoptr(JustSyncApplyResult) page = apply (f, f->scope,
-                                               delta_take (rec ("a", "{}", T0 + MS),
-                                                           rec ("b", "{}", T0 + 2 * MS),
-                                                           rec ("c", "{}", T0 + 3 * MS),
-                                                           rec ("e", "{}", T0 + 4 * MS),
-                                                           NULL),
-                                               f->lww);
-  g_autoptr(GPtrArray) local_only = upsert (f, f->scope, rec ("d", "{}", T0 + 5 * MS), NULL);
-  g_autoptr(GPtrArray) edited = upsert (f, f->scope, rec ("e", "{\"edited\":true}", T0 + 6 * MS), NULL);
+  g_autoptr(JustSyncApplyResult) page =
+    apply (f, f->scope,
+           just_sync_test_delta (T0,
+                                 just_sync_test_record ("a", "{}", T0 + MS),
+                                 just_sync_test_record ("b", "{}", T0 + 2 * MS),
+                                 just_sync_test_record ("c", "{}", T0 + 3 * MS),
+                                 just_sync_test_record ("e", "{}", T0 + 4 * MS),
+                                 NULL),
+           f->lww);
+  g_autoptr(GPtrArray) local_only = upsert (f, f->scope,
+                                            just_sync_test_record ("d", "{}", T0 + 5 * MS), NULL);
+  g_autoptr(GPtrArray) edited =
+    upsert (f, f->scope, just_sync_test_record ("e", "{\"edited\":true}", T0 + 6 * MS), NULL);
   g_autoptr(GPtrArray) records = NULL;
   g_autoptr(JustSyncRecord) b = NULL;
 
@@ -1456,10 +1372,12 @@ static void
 local_bad_input (LocalFixture  *f,
                  gconstpointer  data)
 {
-  g_autoptr(GPtrArray) written = upsert (f, f->scope, rec ("a", "{}", T0 + MS), NULL);
-  g_autoptr(GPtrArray) with_tombstone = records_take (rec ("x", "{}", T0 + MS),
-                                                      tombstone ("y", T0 + MS),
-                                                      NULL);
+  g_autoptr(GPtrArray) written = upsert (f, f->scope, just_sync_test_record ("a", "{}", T0 + MS),
+                                         NULL);
+  g_autoptr(GPtrArray) with_tombstone =
+    just_sync_test_records (just_sync_test_record ("x", "{}", T0 + MS),
+                            just_sync_test_tombstone ("y", T0 + MS),
+                            NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) ops = NULL;
   g_autoptr(JustSyncRecord) got = NULL;
@@ -1509,15 +1427,19 @@ local_cancelled (LocalFixture  *f,
                  gconstpointer  data)
 {
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GPtrArray) records = records_take (rec ("a", "{}", T0), NULL);
+  g_autoptr(GPtrArray) records = just_sync_test_records (just_sync_test_record ("a", "{}", T0),
+                                                         NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) ops = NULL;
   g_autoptr(JustSyncRecord) got = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  GAsyncResult *pending = NULL;
 
   g_cancellable_cancel (cancellable);
   just_sync_local_store_upsert_many_async (f->store, f->scope, records, cancellable,
-                                           just_sync_test_async_ready, NULL);
-  ops = just_sync_local_store_upsert_many_finish (f->store, just_sync_test_wait (), &error);
+                                           just_sync_test_result_cb, &pending);
+  result = just_sync_test_await (&pending);
+  ops = just_sync_local_store_upsert_many_finish (f->store, result, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (ops);
   got = get (f, f->scope, "a");
@@ -1587,12 +1509,12 @@ remote_op (RemoteFixture  *f,
   g_autoptr(JustSyncRecord) record = NULL;
 
   if (kind == JUST_SYNC_OP_DELETE)
-    record = tombstone (id, just_sync_timestamp_now ());
+    record = just_sync_test_tombstone (id, just_sync_timestamp_now ());
   else
     {
       g_autofree char *json = g_strdup_printf ("{\"title\":\"%s\",\"n\":%d}", title, n);
 
-      record = rec (id, json, just_sync_timestamp_now ());
+      record = just_sync_test_record (id, json, just_sync_timestamp_now ());
     }
   return just_sync_pending_op_new (f->next_seq++, kind, record, NULL, 0, JUST_SYNC_OP_STATE_QUEUED, NULL);
 }
@@ -1722,7 +1644,7 @@ static void
 assert_live (GPtrArray      *records,
              JustSyncRecord *expected)
 {
-  JustSyncRecord *found = find_record (records, just_sync_record_get_id (expected));
+  JustSyncRecord *found = just_sync_test_find_record (records, just_sync_record_get_id (expected));
 
   g_assert_nonnull (found);
   g_assert_false (just_sync_record_is_deleted (found));
@@ -1733,7 +1655,7 @@ static void
 assert_not_live (GPtrArray  *records,
                  const char *id)
 {
-  JustSyncRecord *found = find_record (records, id);
+  JustSyncRecord *found = just_sync_test_find_record (records, id);
 
   g_assert_true (found == NULL || just_sync_record_is_deleted (found));
 }

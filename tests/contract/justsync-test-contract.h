@@ -4,66 +4,14 @@
  *
  * The store-contract test suite: the cases every JustSyncLocalStore and every
  * JustSyncRemoteStore must pass, registered with GTest for a store the caller
- * creates. Also the helper the tests use to wait for an async call.
+ * creates.
  */
 
 #pragma once
 
-#include <justsync/justsync.h>
+#include "justsync-test-util.h"
 
 G_BEGIN_DECLS
-
-/**
- * just_sync_test_async_ready:
- *
- * A #GAsyncReadyCallback that keeps the result for just_sync_test_wait().
- * Pass it with a %NULL user_data. One call may be outstanding at a time.
- */
-void          just_sync_test_async_ready (GObject      *source,
-                                          GAsyncResult *result,
-                                          gpointer      user_data);
-
-/**
- * just_sync_test_wait:
- *
- * Runs a #GMainLoop on the thread-default main context until the call
- * started with just_sync_test_async_ready() completes.
- *
- * Returns: (transfer none): its result, valid until the test case ends
- */
-GAsyncResult *just_sync_test_wait        (void);
-
-/**
- * JUST_SYNC_TEST_AWAIT:
- * @method: a method name without `_async`/`_finish`, such as
- *   `just_sync_local_store_query`
- * @self: the object
- * @error: a `GError **`
- * @...: the arguments between @self and the #GCancellable
- *
- * Calls `method_async`, waits for it with a main loop, and evaluates to
- * what `method_finish` returns.
- */
-#define JUST_SYNC_TEST_AWAIT(method, self, error, ...) \
-  (method##_async ((self), ##__VA_ARGS__, NULL, just_sync_test_async_ready, NULL), \
-   method##_finish ((self), just_sync_test_wait (), (error)))
-
-/**
- * JUST_SYNC_TEST_AWAIT_OK:
- * @method: as for JUST_SYNC_TEST_AWAIT()
- * @self: the object
- * @...: the arguments between @self and the #GCancellable
- *
- * Like JUST_SYNC_TEST_AWAIT(), and asserts that the call succeeded.
- */
-#define JUST_SYNC_TEST_AWAIT_OK(method, self, ...) \
-  ({ \
-    g_autoptr(GError) _just_sync_test_error = NULL; \
-    __auto_type _just_sync_test_value = \
-      JUST_SYNC_TEST_AWAIT (method, self, &_just_sync_test_error, ##__VA_ARGS__); \
-    g_assert_no_error (_just_sync_test_error); \
-    _just_sync_test_value; \
-  })
 
 /**
  * JustSyncTestLocalStoreFactory:
