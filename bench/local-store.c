@@ -51,7 +51,8 @@ make_records (const char *prefix,
         "\"done\": %s, \"priority\": %d, \"tags\": [\"work\", \"home\"]}",
         i, i % 2 ? "true" : "false", i % 5);
 
-      g_ptr_array_add (records, util_record (id, json, G_GINT64_CONSTANT (1700000000000000) + i));
+      g_ptr_array_add (records,
+                       just_sync_test_record (id, json, G_GINT64_CONSTANT (1700000000000000) + i));
     }
   return records;
 }
@@ -184,13 +185,13 @@ static double
 time_store_upsert (GPtrArray *records)
 {
   g_autoptr(JustSyncSqliteStore) store = open_store ("store.db", FALSE);
-  g_autoptr(JustSyncScope) scope = util_scope ("bench");
+  g_autoptr(JustSyncScope) scope = just_sync_test_scope ("bench", NULL);
   g_autoptr(GPtrArray) ops = NULL;
   g_autoptr(GError) error = NULL;
   gint64 start = g_get_monotonic_time ();
   double elapsed;
 
-  ops = util_upsert (JUST_SYNC_LOCAL_STORE (store), scope, records, &error);
+  ops = just_sync_test_local_upsert (JUST_SYNC_LOCAL_STORE (store), scope, records, &error);
   elapsed = seconds_since (start);
   g_assert_no_error (error);
   g_assert_cmpuint (ops->len, ==, records->len);
@@ -228,7 +229,7 @@ static Latency
 time_creates (GPtrArray *records)
 {
   g_autoptr(JustSyncSqliteStore) store = open_store ("durable.db", TRUE);
-  g_autoptr(JustSyncScope) scope = util_scope ("bench");
+  g_autoptr(JustSyncScope) scope = just_sync_test_scope ("bench", NULL);
   g_autoptr(GArray) latencies = g_array_sized_new (FALSE, FALSE, sizeof (gint64), records->len);
 
   for (guint i = 0; i < records->len; i++)
@@ -240,7 +241,7 @@ time_creates (GPtrArray *records)
 
       g_ptr_array_add (one, g_ptr_array_index (records, i));
       start = g_get_monotonic_time ();
-      ops = util_upsert (JUST_SYNC_LOCAL_STORE (store), scope, one, &error);
+      ops = just_sync_test_local_upsert (JUST_SYNC_LOCAL_STORE (store), scope, one, &error);
       latency = g_get_monotonic_time () - start;
       g_assert_no_error (error);
       g_array_append_val (latencies, latency);
@@ -277,7 +278,7 @@ time_query (JustSyncSqliteStore *store,
   gint64 start = g_get_monotonic_time ();
   double elapsed;
 
-  found = util_query (JUST_SYNC_LOCAL_STORE (store), scope);
+  found = just_sync_test_local_query (JUST_SYNC_LOCAL_STORE (store), scope);
   elapsed = seconds_since (start);
   g_assert_cmpint (found->len, ==, query_rows);
   return elapsed;
@@ -292,7 +293,7 @@ main (int   argc,
   g_autoptr(GPtrArray) records = NULL;
   g_autoptr(GPtrArray) queried = NULL;
   g_autoptr(JustSyncSqliteStore) query_store = NULL;
-  g_autoptr(JustSyncScope) scope = util_scope ("bench");
+  g_autoptr(JustSyncScope) scope = just_sync_test_scope ("bench", NULL);
   g_autoptr(GPtrArray) ops = NULL;
   g_autofree char *tmp = NULL;
   g_autoptr(GPtrArray) created = NULL;
@@ -329,7 +330,7 @@ main (int   argc,
 
   query_store = open_store ("query.db", FALSE);
   queried = make_records ("query", query_rows);
-  ops = util_upsert (JUST_SYNC_LOCAL_STORE (query_store), scope, queried, &error);
+  ops = just_sync_test_local_upsert (JUST_SYNC_LOCAL_STORE (query_store), scope, queried, &error);
   g_assert_no_error (error);
   for (int i = 0; i < repeat; i++)
     query = MIN (query, time_query (query_store, scope));

@@ -109,14 +109,27 @@ just_sync_test_payload (const char *json)
 }
 
 JustSyncScope *
-just_sync_test_scope (const char *text)
+just_sync_test_scope (const char *name,
+                      ...)
 {
   g_autoptr(GError) error = NULL;
-  JustSyncScope *scope = just_sync_scope_parse (text, &error);
+  g_autoptr(JustSyncScope) scope = just_sync_scope_new (name, &error);
+  const char *key;
+  va_list args;
 
   g_assert_no_error (error);
-  g_assert_nonnull (scope);
-  return scope;
+  va_start (args, name);
+  while ((key = va_arg (args, const char *)) != NULL)
+    {
+      const char *value = va_arg (args, const char *);
+      JustSyncScope *keyed = just_sync_scope_with_key (scope, key, value, &error);
+
+      g_assert_no_error (error);
+      just_sync_scope_unref (scope);
+      scope = keyed;
+    }
+  va_end (args);
+  return g_steal_pointer (&scope);
 }
 
 JustSyncRecord *

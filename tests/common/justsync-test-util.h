@@ -87,8 +87,10 @@ GAsyncResult *just_sync_test_await         (GAsyncResult          **slot);
 /* {{{ Building blocks; each asserts that what it builds is valid */
 
 JsonObject        *just_sync_test_payload     (const char      *json);
-/* A scope from its canonical form, e.g. "records?owner=u1". */
-JustSyncScope     *just_sync_test_scope       (const char      *text);
+/* The scope @name with the keys and values after it, a NULL-terminated
+ * list of pairs. */
+JustSyncScope     *just_sync_test_scope       (const char      *name,
+                                               ...) G_GNUC_NULL_TERMINATED;
 JustSyncRecord    *just_sync_test_record      (const char      *id,
                                                const char      *json,
                                                gint64           updated_at);

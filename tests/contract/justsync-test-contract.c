@@ -45,9 +45,8 @@ random_scope (const char *name,
               const char *key)
 {
   g_autofree char *value = random_key_value ();
-  g_autofree char *text = g_strdup_printf ("%s?%s=%s", name, key, value);
 
-  return just_sync_test_scope (text);
+  return just_sync_test_scope (name, key, value, NULL);
 }
 
 static void

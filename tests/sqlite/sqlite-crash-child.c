@@ -45,11 +45,12 @@ upsert (JustSyncLocalStore *store,
 {
   g_autofree char *json = g_strdup_printf ("{\"n\": %" G_GINT64_FORMAT ", \"pad\": \"%s\"}", n,
                                            "some padding so that pages fill up a little faster");
-  g_autoptr(GPtrArray) records = util_records (util_record (id, json, CRASH_BASE_TIME + n), NULL);
+  g_autoptr(GPtrArray) records =
+    just_sync_test_records (just_sync_test_record (id, json, CRASH_BASE_TIME + n), NULL);
   g_autoptr(GPtrArray) ops = NULL;
   g_autoptr(GError) error = NULL;
 
-  ops = util_upsert (store, scope, records, &error);
+  ops = just_sync_test_local_upsert (store, scope, records, &error);
   g_assert_no_error (error);
   say ("W %s %" G_GINT64_FORMAT " %" G_GINT64_FORMAT, id, n,
        just_sync_pending_op_get_seq (g_ptr_array_index (ops, 0)));
@@ -62,13 +63,14 @@ create_and_delete (JustSyncLocalStore *store,
 {
   g_autofree char *id = g_strdup_printf ("x%" G_GINT64_FORMAT, n);
   const char *ids[] = { id, NULL };
-  g_autoptr(GPtrArray) records = util_records (util_record (id, "{}", CRASH_BASE_TIME + n), NULL);
+  g_autoptr(GPtrArray) records =
+    just_sync_test_records (just_sync_test_record (id, "{}", CRASH_BASE_TIME + n), NULL);
   g_autoptr(GPtrArray) ops = NULL, deleted = NULL;
   g_autoptr(GError) error = NULL;
 
-  ops = util_upsert (store, scope, records, &error);
+  ops = just_sync_test_local_upsert (store, scope, records, &error);
   g_assert_no_error (error);
-  deleted = util_delete (store, scope, ids, CRASH_BASE_TIME + n + 1, &error);
+  deleted = just_sync_test_local_delete (store, scope, ids, CRASH_BASE_TIME + n + 1, &error);
   g_assert_no_error (error);
   say ("X %s", id);
 }
@@ -78,7 +80,7 @@ push_oldest (JustSyncLocalStore *store,
              JustSyncScope      *scope,
              gint64              n)
 {
-  g_autoptr(GPtrArray) ops = util_list_ops (store, scope);
+  g_autoptr(GPtrArray) ops = just_sync_test_local_list_ops (store, scope);
   g_autoptr(GPtrArray) results = NULL;
   g_autoptr(JustSyncRecord) reply = NULL;
   g_autoptr(JustSyncApplyResult) acked = NULL;
@@ -99,7 +101,7 @@ push_oldest (JustSyncLocalStore *store,
   g_ptr_array_add (results, just_sync_push_result_new_written (seq, reply));
 
   say ("p %s %" G_GINT64_FORMAT, id, seq);
-  acked = util_commit_push (store, scope, results, &error);
+  acked = just_sync_test_local_commit_push (store, scope, results, &error);
   g_assert_no_error (error);
   say ("P %s %" G_GINT64_FORMAT, id, seq);
 }
@@ -118,12 +120,13 @@ apply_page (JustSyncLocalStore       *store,
     {
       g_autofree char *id = crash_page_id (page, row);
       g_autofree char *json = g_strdup_printf ("{\"page\": %" G_GINT64_FORMAT "}", page);
-      g_autoptr(JustSyncRecord) record = util_record (id, json, crash_page_time (page, row));
+      g_autoptr(JustSyncRecord) record =
+        just_sync_test_record (id, json, crash_page_time (page, row));
 
       just_sync_delta_add (delta, record);
     }
 
-  applied = util_apply (store, scope, delta, resolver, &error);
+  applied = just_sync_test_local_apply (store, scope, delta, resolver, &error);
   g_assert_no_error (error);
   say ("A %" G_GINT64_FORMAT, page);
 }
@@ -153,7 +156,7 @@ main (int   argc,
   scope = crash_scope ();
 
   /* Go on from the page after the stored sync point. */
-  sync_point = util_get_sync_point (local, scope);
+  sync_point = just_sync_test_local_get_sync_point (local, scope);
   page = sync_point != NULL ? crash_page_of (sync_point) + 1 : 0;
 
   /* Never outlive a test that forgot us. */

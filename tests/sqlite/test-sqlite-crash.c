@@ -224,7 +224,7 @@ verify (const char *path,
   check = util_sql (store, "PRAGMA integrity_check");
   g_assert_cmpstr (check, ==, "ok");
 
-  records = util_query_since (local, scope, 0);
+  records = just_sync_test_local_query_since (local, scope, 0);
   for (guint i = 0; i < records->len; i++)
     {
       JustSyncRecord *record = g_ptr_array_index (records, i);
@@ -233,7 +233,7 @@ verify (const char *path,
       if (just_sync_record_get_id (record)[0] == 's')
         page_rows++;
     }
-  ops = util_list_ops (local, scope);
+  ops = just_sync_test_local_list_ops (local, scope);
   for (guint i = 0; i < ops->len; i++)
     {
       gint64 seq = just_sync_pending_op_get_seq (g_ptr_array_index (ops, i));
@@ -279,7 +279,7 @@ verify (const char *path,
                           "WHERE r.scope = o.scope AND r.id = o.record_id)");
 
   /* The sync point says exactly which pages are in. */
-  sync_point = util_get_sync_point (local, scope);
+  sync_point = just_sync_test_local_get_sync_point (local, scope);
   if (sync_point != NULL)
     page = crash_page_of (sync_point);
   g_assert_cmpint (page, >=, acks->last_page);

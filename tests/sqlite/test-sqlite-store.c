@@ -68,7 +68,7 @@ int_on_file (const char *path,
 static GPtrArray *
 empty_records (void)
 {
-  return util_records (NULL, NULL);
+  return just_sync_test_records (NULL, NULL);
 }
 
 static JustSyncSqliteStore *
@@ -81,24 +81,6 @@ open_scratch (const char *name)
   g_assert_no_error (error);
   g_assert_nonnull (store);
   return store;
-}
-
-static JustSyncDelta *
-delta_of (gint64          server_time,
-          JustSyncRecord *first,
-          ...)
-{
-  JustSyncDelta *delta = just_sync_delta_new (server_time);
-  va_list args;
-
-  va_start (args, first);
-  for (JustSyncRecord *record = first; record != NULL; record = va_arg (args, JustSyncRecord *))
-    {
-      just_sync_delta_add (delta, record);
-      just_sync_record_unref (record);
-    }
-  va_end (args);
-  return delta;
 }
 
 /* Every case of the store contract gets a fresh file. */
@@ -240,16 +222,17 @@ test_open_newer_schema (void)
   g_autofree char *path = scratch_path ("newer.db");
   g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d",
                                            _just_sync_sqlite_store_get_schema_version () + 1);
-  g_autoptr(JustSyncScope) scope = util_scope ("notes");
+  g_autoptr(JustSyncScope) scope = just_sync_test_scope ("notes", NULL);
   g_autoptr(GError) error = NULL;
 
   {
     JustSyncSqliteStore *store = util_open (path, FALSE, &error);
-    g_autoptr(GPtrArray) records = util_records (util_record ("a", "{\"x\": 1}", 10), NULL);
+    g_autoptr(GPtrArray) records =
+      just_sync_test_records (just_sync_test_record ("a", "{\"x\": 1}", 10), NULL);
     g_autoptr(GPtrArray) ops = NULL;
 
     g_assert_no_error (error);
-    ops = util_upsert (JUST_SYNC_LOCAL_STORE (store), scope, records, &error);
+    ops = just_sync_test_local_upsert (JUST_SYNC_LOCAL_STORE (store), scope, records, &error);
     g_assert_no_error (error);
     util_close (store);
   }
@@ -299,7 +282,7 @@ static void
 test_damaged_pages (void)
 {
   g_autofree char *path = scratch_path ("damaged.db");
-  g_autoptr(JustSyncScope) scope = util_scope ("notes");
+  g_autoptr(JustSyncScope) scope = just_sync_test_scope ("notes", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(JustSyncSqliteStore) store = NULL;
   g_autoptr(GPtrArray) records = empty_records ();
@@ -317,10 +300,11 @@ test_damaged_pages (void)
       {
         g_autofree char *id = g_strdup_printf ("r%04u", i);
 
-        g_ptr_array_add (records, util_record (id, "{\"text\": \"some text to fill the pages\"}",
-                                               i + 1));
+        g_ptr_array_add (records,
+                         just_sync_test_record (id, "{\"text\": \"some text to fill the pages\"}",
+                                                         i + 1));
       }
-    ops = util_upsert (JUST_SYNC_LOCAL_STORE (writer), scope, records, &error);
+    ops = just_sync_test_local_upsert (JUST_SYNC_LOCAL_STORE (writer), scope, records, &error);
     g_assert_no_error (error);
     util_close (writer);
   }
@@ -342,8 +326,8 @@ test_damaged_pages (void)
     }
 
   just_sync_local_store_query_async (JUST_SYNC_LOCAL_STORE (store), scope, NULL,
-                                     util_store_result, &pending);
-  result = util_await (&pending);
+                                     just_sync_test_result_cb, &pending);
+  result = just_sync_test_await (&pending);
   found = just_sync_local_store_query_finish (JUST_SYNC_LOCAL_STORE (store), result, &error);
   g_assert_null (found);
   g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_STORAGE);
@@ -400,7 +384,7 @@ static void
 test_persistence (void)
 {
   g_autofree char *path = scratch_path ("persist.db");
-  g_autoptr(JustSyncScope) scope = util_scope ("notes");
+  g_autoptr(JustSyncScope) scope = just_sync_test_scope ("notes", NULL);
   g_autoptr(JustSyncConflictResolver) lww = just_sync_last_write_wins_resolver_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) records = NULL, ops = NULL, conflicts = NULL, ops_after = NULL;
@@ -411,31 +395,33 @@ test_persistence (void)
   {
     JustSyncSqliteStore *store = util_open (path, FALSE, &error);
     JustSyncLocalStore *local = JUST_SYNC_LOCAL_STORE (store);
-    g_autoptr(GPtrArray) written = util_records (util_record ("a", "{\"t\": \"one\"}", 100),
-                                                 util_record ("b", "{\"t\": \"two\"}", 100),
-                                                 util_record ("c", "{\"t\": \"three\"}", 100),
-                                                 NULL);
+    g_autoptr(GPtrArray) written =
+      just_sync_test_records (just_sync_test_record ("a", "{\"t\": \"one\"}", 100),
+                              just_sync_test_record ("b", "{\"t\": \"two\"}", 100),
+                              just_sync_test_record ("c", "{\"t\": \"three\"}", 100),
+                              NULL);
     g_autoptr(GPtrArray) result = NULL;
     g_autoptr(JustSyncDelta) delta = NULL;
     g_autoptr(JustSyncApplyResult) applied = NULL;
 
     g_assert_no_error (error);
-    result = util_upsert (local, scope, written, &error);
+    result = just_sync_test_local_upsert (local, scope, written, &error);
     g_assert_no_error (error);
     g_clear_pointer (&result, g_ptr_array_unref);
-    result = util_delete (local, scope, doomed, 150, &error);
+    result = just_sync_test_local_delete (local, scope, doomed, 150, &error);
     g_assert_no_error (error);
 
     /* A newer remote version of "a" wins over the local one. */
-    delta = delta_of (1000, util_record ("a", "{\"t\": \"remote\"}", 200), NULL);
-    applied = util_apply (local, scope, delta, lww, &error);
+    delta =
+      just_sync_test_delta (1000, just_sync_test_record ("a", "{\"t\": \"remote\"}", 200), NULL);
+    applied = just_sync_test_local_apply (local, scope, delta, lww, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (just_sync_apply_result_get_conflicts (applied)->len, ==, 1);
 
-    records = util_query_since (local, scope, 0);
-    ops = util_list_ops (local, scope);
-    conflicts = util_list_conflicts (local, scope);
-    sync_point = util_get_sync_point (local, scope);
+    records = just_sync_test_local_query_since (local, scope, 0);
+    ops = just_sync_test_local_list_ops (local, scope);
+    conflicts = just_sync_test_local_list_conflicts (local, scope);
+    sync_point = just_sync_test_local_get_sync_point (local, scope);
     g_assert_cmpuint (records->len, ==, 3);
     g_assert_cmpuint (ops->len, ==, 3);
     g_assert_nonnull (sync_point);
@@ -450,10 +436,10 @@ test_persistence (void)
     g_autoptr(JustSyncApplyResult) acked = NULL;
 
     g_assert_no_error (error);
-    records2 = util_query_since (local, scope, 0);
-    ops2 = util_list_ops (local, scope);
-    conflicts2 = util_list_conflicts (local, scope);
-    sync_point2 = util_get_sync_point (local, scope);
+    records2 = just_sync_test_local_query_since (local, scope, 0);
+    ops2 = just_sync_test_local_list_ops (local, scope);
+    conflicts2 = just_sync_test_local_list_conflicts (local, scope);
+    sync_point2 = just_sync_test_local_get_sync_point (local, scope);
     assert_same (records, records2, just_sync_record_equal);
     assert_same (ops, ops2, just_sync_pending_op_equal);
     assert_same (conflicts, conflicts2, conflict_equal);
@@ -473,23 +459,25 @@ test_persistence (void)
                          just_sync_push_result_new_written (just_sync_pending_op_get_seq (op),
                                                             reply));
       }
-    acked = util_commit_push (local, scope, results, &error);
+    acked = just_sync_test_local_commit_push (local, scope, results, &error);
     g_assert_no_error (error);
-    g_assert_cmpuint (util_count_ops (local, scope, JUST_SYNC_OP_STATE_QUEUED), ==, 0);
+    g_assert_cmpuint (just_sync_test_local_count_ops (local, scope, JUST_SYNC_OP_STATE_QUEUED),
+                      ==, 0);
     util_close (store);
   }
 
   {
     g_autoptr(JustSyncSqliteStore) store = util_open (path, FALSE, &error);
-    g_autoptr(GPtrArray) more = util_records (util_record ("d", "{}", 400), NULL);
+    g_autoptr(GPtrArray) more =
+      just_sync_test_records (just_sync_test_record ("d", "{}", 400), NULL);
     g_autoptr(GPtrArray) new_ops = NULL;
 
     g_assert_no_error (error);
-    new_ops = util_upsert (JUST_SYNC_LOCAL_STORE (store), scope, more, &error);
+    new_ops = just_sync_test_local_upsert (JUST_SYNC_LOCAL_STORE (store), scope, more, &error);
     g_assert_no_error (error);
     /* Sequences are never reused, even after a reopen with an empty queue. */
     g_assert_cmpint (just_sync_pending_op_get_seq (g_ptr_array_index (new_ops, 0)), >, max_seq);
-    ops_after = util_list_ops (JUST_SYNC_LOCAL_STORE (store), scope);
+    ops_after = just_sync_test_local_list_ops (JUST_SYNC_LOCAL_STORE (store), scope);
     assert_same (new_ops, ops_after, just_sync_pending_op_equal);
   }
 }
@@ -499,8 +487,9 @@ test_close (void)
 {
   g_autofree char *path = scratch_path ("close.db");
   g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autoptr(JustSyncScope) scope = util_scope ("notes");
-  g_autoptr(GPtrArray) records = util_records (util_record ("a", "{}", 1), NULL);
+  g_autoptr(JustSyncScope) scope = just_sync_test_scope ("notes", NULL);
+  g_autoptr(GPtrArray) records =
+    just_sync_test_records (just_sync_test_record ("a", "{}", 1), NULL);
   g_autoptr(GPtrArray) ops = NULL, after = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -510,10 +499,10 @@ test_close (void)
   g_assert_no_error (error);
   /* A write queued before the close is done before it. */
   just_sync_local_store_upsert_many_async (JUST_SYNC_LOCAL_STORE (store), scope, records, NULL,
-                                           util_store_result, &pending);
+                                           just_sync_test_result_cb, &pending);
   g_object_ref (store);
   util_close (store);
-  result = util_await (&pending);
+  result = just_sync_test_await (&pending);
   ops = just_sync_local_store_upsert_many_finish (JUST_SYNC_LOCAL_STORE (store), result, &error);
   g_assert_no_error (error);
   g_clear_object (&result);
@@ -524,7 +513,7 @@ test_close (void)
 
   /* Later calls get an error, not a crash. */
   g_clear_pointer (&ops, g_ptr_array_unref);
-  ops = util_upsert (JUST_SYNC_LOCAL_STORE (store), scope, records, &error);
+  ops = just_sync_test_local_upsert (JUST_SYNC_LOCAL_STORE (store), scope, records, &error);
   g_assert_null (ops);
   g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_STORAGE);
   g_assert_nonnull (strstr (error->message, "closed"));
@@ -533,7 +522,7 @@ test_close (void)
 
   store = util_open (path, FALSE, &error);
   g_assert_no_error (error);
-  after = util_list_ops (JUST_SYNC_LOCAL_STORE (store), scope);
+  after = just_sync_test_local_list_ops (JUST_SYNC_LOCAL_STORE (store), scope);
   g_assert_cmpuint (after->len, ==, 1);
   util_close (store);
 }
@@ -630,18 +619,19 @@ test_hostile_strings (void)
           g_ptr_array_add (records, record);
         }
 
-      ops = util_upsert (local, scope, records, &error);
+      ops = just_sync_test_local_upsert (local, scope, records, &error);
       g_assert_no_error (error);
 
       /* Everything comes back exactly, in the scope and nowhere else. */
-      found = util_query_since (local, scope, 0);
+      found = just_sync_test_local_query_since (local, scope, 0);
       assert_same (records, found, just_sync_record_equal);
-      listed = util_list_ops (local, scope);
+      listed = just_sync_test_local_list_ops (local, scope);
       assert_same (ops, listed, just_sync_pending_op_equal);
       for (guint i = 0; i < records->len; i++)
         {
           JustSyncRecord *record = g_ptr_array_index (records, i);
-          g_autoptr(JustSyncRecord) got = util_get (local, scope, just_sync_record_get_id (record));
+          g_autoptr(JustSyncRecord) got =
+            just_sync_test_local_get (local, scope, just_sync_record_get_id (record));
 
           g_assert_nonnull (got);
           g_assert_true (just_sync_record_equal (got, record));
@@ -651,8 +641,8 @@ test_hostile_strings (void)
   /* Every scope holds its own records only: nothing leaked or was dropped. */
   for (guint s = 0; s < G_N_ELEMENTS (hostile); s++)
     {
-      g_autoptr(JustSyncScope) bare = util_scope (hostile[s]);
-      g_autoptr(GPtrArray) found = util_query (local, bare);
+      g_autoptr(JustSyncScope) bare = just_sync_test_scope (hostile[s], NULL);
+      g_autoptr(GPtrArray) found = just_sync_test_local_query (local, bare);
 
       g_assert_cmpuint (found->len, ==, 0);
     }
@@ -679,7 +669,7 @@ batch (const char *prefix,
     {
       g_autofree char *id = g_strdup_printf ("%s-%03u", prefix, i);
 
-      g_ptr_array_add (records, util_record (id, json, 1000 + i));
+      g_ptr_array_add (records, just_sync_test_record (id, json, 1000 + i));
     }
   return records;
 }
@@ -689,7 +679,7 @@ test_disk_full (void)
 {
   g_autoptr(JustSyncSqliteStore) store = open_scratch ("full.db");
   JustSyncLocalStore *local = JUST_SYNC_LOCAL_STORE (store);
-  g_autoptr(JustSyncScope) scope = util_scope ("notes");
+  g_autoptr(JustSyncScope) scope = just_sync_test_scope ("notes", NULL);
   g_autoptr(JustSyncConflictResolver) lww = just_sync_last_write_wins_resolver_new ();
   g_autoptr(GPtrArray) first = batch ("first", 20, 100);
   g_autoptr(GPtrArray) big = batch ("big", 300, 2000);
@@ -702,16 +692,16 @@ test_disk_full (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *pages = NULL, *limit = NULL, *unlimit = NULL;
 
-  ops = util_upsert (local, scope, first, &error);
+  ops = just_sync_test_local_upsert (local, scope, first, &error);
   g_assert_no_error (error);
-  util_save_sync_point (local, scope, initial);
+  just_sync_test_local_save_sync_point (local, scope, initial);
 
   /* Leave room for a few pages only. */
   pages = util_sql (store, "PRAGMA page_count");
   limit = g_strdup_printf ("PRAGMA max_page_count = %d", atoi (pages) + 4);
   g_free (util_sql (store, limit));
 
-  failed = util_upsert (local, scope, big, &error);
+  failed = just_sync_test_local_upsert (local, scope, big, &error);
   g_assert_null (failed);
   g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_STORAGE);
   g_assert_nonnull (strstr (error->message, "disk is full"));
@@ -720,20 +710,20 @@ test_disk_full (void)
   /* A remote page that does not fit: neither rows nor sync point move. */
   for (guint i = 0; i < big->len; i++)
     just_sync_delta_add (page, g_ptr_array_index (big, i));
-  applied = util_apply (local, scope, page, lww, &error);
+  applied = just_sync_test_local_apply (local, scope, page, lww, &error);
   g_assert_null (applied);
   g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_STORAGE);
   g_clear_error (&error);
 
   /* Everything from before is intact, nothing of the failed writes is there. */
-  records = util_query (local, scope);
+  records = just_sync_test_local_query (local, scope);
   assert_same (first, records, just_sync_record_equal);
   g_clear_pointer (&records, g_ptr_array_unref);
-  records = util_list_ops (local, scope);
+  records = just_sync_test_local_list_ops (local, scope);
   assert_same (ops, records, just_sync_pending_op_equal);
-  missing = util_get (local, scope, "big-000");
+  missing = just_sync_test_local_get (local, scope, "big-000");
   g_assert_null (missing);
-  sync_point = util_get_sync_point (local, scope);
+  sync_point = just_sync_test_local_get_sync_point (local, scope);
   assert_same_sync_points (initial, sync_point);
   {
     g_autofree char *check = util_sql (store, "PRAGMA integrity_check");
@@ -744,7 +734,7 @@ test_disk_full (void)
   /* With room again, the same write goes through. */
   unlimit = g_strdup_printf ("PRAGMA max_page_count = %d", G_MAXINT);
   g_free (util_sql (store, unlimit));
-  retried = util_upsert (local, scope, big, &error);
+  retried = just_sync_test_local_upsert (local, scope, big, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (retried->len, ==, big->len);
 }
@@ -756,26 +746,26 @@ test_app_write_atomic (void)
 {
   g_autoptr(JustSyncSqliteStore) store = open_scratch ("atomic.db");
   JustSyncLocalStore *local = JUST_SYNC_LOCAL_STORE (store);
-  g_autoptr(JustSyncScope) scope = util_scope ("notes");
-  g_autoptr(JustSyncRecord) tombstone = just_sync_record_new_tombstone ("t", 10, NULL);
-  g_autoptr(GPtrArray) mixed = util_records (util_record ("ok", "{}", 10),
-                                             just_sync_record_ref (tombstone), NULL);
+  g_autoptr(JustSyncScope) scope = just_sync_test_scope ("notes", NULL);
+  g_autoptr(JustSyncRecord) tombstone = just_sync_test_tombstone ("t", 10);
+  g_autoptr(GPtrArray) mixed = just_sync_test_records (just_sync_test_record ("ok", "{}", 10),
+                                                       just_sync_record_ref (tombstone), NULL);
   const char *bad_ids[] = { "fine", "", NULL };
   g_autoptr(GPtrArray) ops = NULL, records = NULL;
   g_autoptr(GError) error = NULL;
 
-  ops = util_upsert (local, scope, mixed, &error);
+  ops = just_sync_test_local_upsert (local, scope, mixed, &error);
   g_assert_null (ops);
   g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
 
-  ops = util_delete (local, scope, bad_ids, 10, &error);
+  ops = just_sync_test_local_delete (local, scope, bad_ids, 10, &error);
   g_assert_null (ops);
   g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT);
 
-  records = util_query_since (local, scope, 0);
+  records = just_sync_test_local_query_since (local, scope, 0);
   g_assert_cmpuint (records->len, ==, 0);
-  g_assert_cmpuint (util_count_ops (local, NULL, JUST_SYNC_OP_STATE_QUEUED), ==, 0);
+  g_assert_cmpuint (just_sync_test_local_count_ops (local, NULL, JUST_SYNC_OP_STATE_QUEUED), ==, 0);
 }
 
 /* Extra reads */
@@ -800,18 +790,18 @@ static void
 test_query_filter (void)
 {
   g_autoptr(JustSyncSqliteStore) store = open_scratch ("filter.db");
-  g_autoptr(JustSyncScope) scope = util_scope ("tasks");
-  g_autoptr(GPtrArray) records = util_records (
-    util_record ("a",
-                 "{\"status\": \"done\", \"n\": 3, \"flag\": true, "
-                 "\"place\": {\"city\": \"Paris\"}}", 1),
-    util_record ("b",
-                 "{\"status\": \"todo\", \"n\": 3.0, \"flag\": false, "
-                 "\"place\": {\"city\": \"Oslo\"}}", 2),
-    util_record ("c", "{\"status\": \"done\", \"n\": 10, \"flag\": null}", 3),
-    util_record ("d", "{\"status\": \"done\", \"n\": -1, \"odd key\": \"it's\"}", 4),
-    util_record ("e", "{\"status\": 1}", 5),
-    util_record ("f", "{\"status\": \"done\", \"n\": 7}", 6),
+  g_autoptr(JustSyncScope) scope = just_sync_test_scope ("tasks", NULL);
+  g_autoptr(GPtrArray) records = just_sync_test_records (
+    just_sync_test_record ("a",
+                           "{\"status\": \"done\", \"n\": 3, \"flag\": true, "
+                           "\"place\": {\"city\": \"Paris\"}}", 1),
+    just_sync_test_record ("b",
+                           "{\"status\": \"todo\", \"n\": 3.0, \"flag\": false, "
+                           "\"place\": {\"city\": \"Oslo\"}}", 2),
+    just_sync_test_record ("c", "{\"status\": \"done\", \"n\": 10, \"flag\": null}", 3),
+    just_sync_test_record ("d", "{\"status\": \"done\", \"n\": -1, \"odd key\": \"it's\"}", 4),
+    just_sync_test_record ("e", "{\"status\": 1}", 5),
+    just_sync_test_record ("f", "{\"status\": \"done\", \"n\": 7}", 6),
     NULL);
   const char *gone[] = { "f", NULL };
   struct {
@@ -841,9 +831,9 @@ test_query_filter (void)
   g_autoptr(GPtrArray) ops = NULL, deleted = NULL;
   g_autoptr(GError) error = NULL;
 
-  ops = util_upsert (JUST_SYNC_LOCAL_STORE (store), scope, records, &error);
+  ops = just_sync_test_local_upsert (JUST_SYNC_LOCAL_STORE (store), scope, records, &error);
   g_assert_no_error (error);
-  deleted = util_delete (JUST_SYNC_LOCAL_STORE (store), scope, gone, 100, &error);
+  deleted = just_sync_test_local_delete (JUST_SYNC_LOCAL_STORE (store), scope, gone, 100, &error);
   g_assert_no_error (error);
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -890,32 +880,33 @@ test_count_and_get (void)
 {
   g_autoptr(JustSyncSqliteStore) store = open_scratch ("count.db");
   JustSyncLocalStore *local = JUST_SYNC_LOCAL_STORE (store);
-  g_autoptr(JustSyncScope) scope = util_scope ("notes");
-  g_autoptr(JustSyncScope) other = util_scope ("other");
-  g_autoptr(GPtrArray) records = util_records (util_record ("a", "{}", 1),
-                                               util_record ("b", "{}", 2),
-                                               util_record ("c", "{}", 3), NULL);
+  g_autoptr(JustSyncScope) scope = just_sync_test_scope ("notes", NULL);
+  g_autoptr(JustSyncScope) other = just_sync_test_scope ("other", NULL);
+  g_autoptr(GPtrArray) records = just_sync_test_records (just_sync_test_record ("a", "{}", 1),
+                                                         just_sync_test_record ("b", "{}", 2),
+                                                         just_sync_test_record ("c", "{}", 3),
+                                                         NULL);
   const char *gone[] = { "b", NULL };
   g_autoptr(GPtrArray) ops = NULL, deleted = NULL;
   g_autoptr(JustSyncRecord) tombstone = NULL, live = NULL, missing = NULL, elsewhere = NULL;
   g_autoptr(GError) error = NULL;
 
-  ops = util_upsert (local, scope, records, &error);
+  ops = just_sync_test_local_upsert (local, scope, records, &error);
   g_assert_no_error (error);
-  deleted = util_delete (local, scope, gone, 50, &error);
+  deleted = just_sync_test_local_delete (local, scope, gone, 50, &error);
   g_assert_no_error (error);
 
   g_assert_cmpuint (AWAIT_COUNT (count, store, scope), ==, 2);
   g_assert_cmpuint (AWAIT_COUNT (count, store, other), ==, 0);
 
-  live = util_get (local, scope, "a");
+  live = just_sync_test_local_get (local, scope, "a");
   g_assert_true (just_sync_record_equal (live, g_ptr_array_index (records, 0)));
-  tombstone = util_get (local, scope, "b");
+  tombstone = just_sync_test_local_get (local, scope, "b");
   g_assert_true (just_sync_record_is_deleted (tombstone));
   g_assert_cmpint (just_sync_record_get_deleted_at (tombstone), ==, 50);
-  missing = util_get (local, scope, "zzz");
+  missing = just_sync_test_local_get (local, scope, "zzz");
   g_assert_null (missing);
-  elsewhere = util_get (local, other, "a");
+  elsewhere = just_sync_test_local_get (local, other, "a");
   g_assert_null (elsewhere);
 }
 
@@ -924,32 +915,34 @@ test_purge_tombstones (void)
 {
   g_autoptr(JustSyncSqliteStore) store = open_scratch ("purge.db");
   JustSyncLocalStore *local = JUST_SYNC_LOCAL_STORE (store);
-  g_autoptr(JustSyncScope) scope = util_scope ("notes");
+  g_autoptr(JustSyncScope) scope = just_sync_test_scope ("notes", NULL);
   g_autoptr(JustSyncConflictResolver) lww = just_sync_last_write_wins_resolver_new ();
   gint64 now = g_get_real_time ();
-  g_autoptr(JustSyncDelta) first = delta_of (now, util_record ("old", "{}", now - 9 * DAY),
-                                             util_record ("recent", "{}", now - 9 * DAY),
-                                             util_record ("mine", "{}", now - 9 * DAY), NULL);
+  g_autoptr(JustSyncDelta) first =
+    just_sync_test_delta (now,
+                          just_sync_test_record ("old", "{}", now - 9 * DAY),
+                          just_sync_test_record ("recent", "{}", now - 9 * DAY),
+                          just_sync_test_record ("mine", "{}", now - 9 * DAY), NULL);
   g_autoptr(JustSyncDelta) second = NULL;
   g_autoptr(JustSyncApplyResult) applied = NULL, applied2 = NULL;
   const char *mine[] = { "mine", NULL };
   g_autoptr(GPtrArray) deleted = NULL, left = NULL;
   g_autoptr(GError) error = NULL;
 
-  applied = util_apply (local, scope, first, lww, &error);
+  applied = just_sync_test_local_apply (local, scope, first, lww, &error);
   g_assert_no_error (error);
-  second = delta_of (now, just_sync_record_new_tombstone ("old", now - 3 * DAY, NULL),
-                     just_sync_record_new_tombstone ("recent", now - DAY / 2, NULL), NULL);
-  applied2 = util_apply (local, scope, second, lww, &error);
+  second = just_sync_test_delta (now, just_sync_test_tombstone ("old", now - 3 * DAY),
+                                 just_sync_test_tombstone ("recent", now - DAY / 2), NULL);
+  applied2 = just_sync_test_local_apply (local, scope, second, lww, &error);
   g_assert_no_error (error);
   /* A local delete still to push keeps its tombstone. */
-  deleted = util_delete (local, scope, mine, now - 5 * DAY, &error);
+  deleted = just_sync_test_local_delete (local, scope, mine, now - 5 * DAY, &error);
   g_assert_no_error (error);
 
   g_assert_cmpuint (AWAIT_COUNT (purge_tombstones, store, scope, 2 * DAY), ==, 1);
   g_assert_cmpuint (AWAIT_COUNT (purge_tombstones, store, scope, 2 * DAY), ==, 0);
 
-  left = util_query_since (local, scope, 0);
+  left = just_sync_test_local_query_since (local, scope, 0);
   g_assert_cmpuint (left->len, ==, 2);
   g_assert_cmpstr (just_sync_record_get_id (g_ptr_array_index (left, 0)), ==, "mine");
   g_assert_cmpstr (just_sync_record_get_id (g_ptr_array_index (left, 1)), ==, "recent");
@@ -984,8 +977,9 @@ static void
 test_main_thread_never_waits (void)
 {
   g_autoptr(JustSyncSqliteStore) store = open_scratch ("lock.db");
-  g_autoptr(JustSyncScope) scope = util_scope ("notes");
-  g_autoptr(GPtrArray) records = util_records (util_record ("a", "{}", 1), NULL);
+  g_autoptr(JustSyncScope) scope = just_sync_test_scope ("notes", NULL);
+  g_autoptr(GPtrArray) records =
+    just_sync_test_records (just_sync_test_record ("a", "{}", 1), NULL);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) ops = NULL;
   g_autoptr(GError) error = NULL;
@@ -1001,8 +995,8 @@ test_main_thread_never_waits (void)
   g_timeout_add (300, release_lock, other);
   start = g_get_monotonic_time ();
   just_sync_local_store_upsert_many_async (JUST_SYNC_LOCAL_STORE (store), scope, records, NULL,
-                                           util_store_result, &pending);
-  result = util_await (&pending);
+                                           just_sync_test_result_cb, &pending);
+  result = just_sync_test_await (&pending);
   waited = g_get_monotonic_time () - start;
   g_source_remove (ticker);
 
@@ -1043,10 +1037,11 @@ test_changed_signal (void)
 {
   g_autoptr(JustSyncSqliteStore) store = open_scratch ("changed.db");
   JustSyncLocalStore *local = JUST_SYNC_LOCAL_STORE (store);
-  g_autoptr(JustSyncScope) scope = util_scope ("notes");
+  g_autoptr(JustSyncScope) scope = just_sync_test_scope ("notes", NULL);
   g_autoptr(JustSyncConflictResolver) lww = just_sync_last_write_wins_resolver_new ();
-  g_autoptr(GPtrArray) records = util_records (util_record ("a", "{\"v\": 1}", 1),
-                                               util_record ("b", "{\"v\": 1}", 1), NULL);
+  g_autoptr(GPtrArray) records =
+    just_sync_test_records (just_sync_test_record ("a", "{\"v\": 1}", 1),
+                            just_sync_test_record ("b", "{\"v\": 1}", 1), NULL);
   g_autoptr(JustSyncDelta) delta = NULL;
   g_autoptr(GPtrArray) ops = NULL;
   g_autoptr(JustSyncApplyResult) applied = NULL;
@@ -1056,22 +1051,23 @@ test_changed_signal (void)
 
   handler = g_signal_connect (store, "changed", G_CALLBACK (on_changed), &watch);
 
-  ops = util_upsert (local, scope, records, &error);
+  ops = just_sync_test_local_upsert (local, scope, records, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (watch.emissions->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (watch.emissions, 0), ==, "notes: a,b");
 
   /* "b" is the echo of our write, "c" is new, "a" is re-read as is: only
    * the rows whose content changed are announced. */
-  delta = delta_of (10, util_record ("b", "{\"v\": 1}", 5), util_record ("c", "{}", 6), NULL);
-  applied = util_apply (local, scope, delta, lww, &error);
+  delta = just_sync_test_delta (10, just_sync_test_record ("b", "{\"v\": 1}", 5),
+                                just_sync_test_record ("c", "{}", 6), NULL);
+  applied = just_sync_test_local_apply (local, scope, delta, lww, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (watch.emissions->len, ==, 2);
   g_assert_cmpstr (g_ptr_array_index (watch.emissions, 1), ==, "notes: b,c");
 
   /* Nothing changes, nothing is emitted. */
   g_clear_pointer (&applied, just_sync_apply_result_unref);
-  applied = util_apply (local, scope, delta, lww, &error);
+  applied = just_sync_test_local_apply (local, scope, delta, lww, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (watch.emissions->len, ==, 2);
 
@@ -1091,7 +1087,8 @@ write_from_thread (gpointer data)
 {
   ThreadCall *call = data;
   g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(GPtrArray) records = util_records (util_record ("from-thread", "{}", 1), NULL);
+  g_autoptr(GPtrArray) records =
+    just_sync_test_records (just_sync_test_record ("from-thread", "{}", 1), NULL);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) ops = NULL;
   g_autoptr(GError) error = NULL;
@@ -1099,8 +1096,8 @@ write_from_thread (gpointer data)
 
   g_main_context_push_thread_default (context);
   just_sync_local_store_upsert_many_async (JUST_SYNC_LOCAL_STORE (call->store), call->scope,
-                                           records, NULL, util_store_result, &pending);
-  result = util_await (&pending);
+                                           records, NULL, just_sync_test_result_cb, &pending);
+  result = just_sync_test_await (&pending);
   call->callback_thread = g_thread_self ();
   ops = just_sync_local_store_upsert_many_finish (JUST_SYNC_LOCAL_STORE (call->store), result,
                                                   &error);
@@ -1116,7 +1113,7 @@ static void
 test_contexts (void)
 {
   g_autoptr(JustSyncSqliteStore) store = open_scratch ("contexts.db");
-  g_autoptr(JustSyncScope) scope = util_scope ("notes");
+  g_autoptr(JustSyncScope) scope = just_sync_test_scope ("notes", NULL);
   Watch watch = { g_thread_self (), g_ptr_array_new_with_free_func (g_free), FALSE, FALSE };
   ThreadCall call = { store, scope, NULL };
   GThread *thread;
@@ -1139,8 +1136,9 @@ static void
 test_cancelled_before_start (void)
 {
   g_autoptr(JustSyncSqliteStore) store = open_scratch ("cancel.db");
-  g_autoptr(JustSyncScope) scope = util_scope ("notes");
-  g_autoptr(GPtrArray) records = util_records (util_record ("a", "{}", 1), NULL);
+  g_autoptr(JustSyncScope) scope = just_sync_test_scope ("notes", NULL);
+  g_autoptr(GPtrArray) records =
+    just_sync_test_records (just_sync_test_record ("a", "{}", 1), NULL);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) ops = NULL, found = NULL;
@@ -1149,13 +1147,13 @@ test_cancelled_before_start (void)
 
   g_cancellable_cancel (cancellable);
   just_sync_local_store_upsert_many_async (JUST_SYNC_LOCAL_STORE (store), scope, records,
-                                           cancellable, util_store_result, &pending);
-  result = util_await (&pending);
+                                           cancellable, just_sync_test_result_cb, &pending);
+  result = just_sync_test_await (&pending);
   ops = just_sync_local_store_upsert_many_finish (JUST_SYNC_LOCAL_STORE (store), result, &error);
   g_assert_null (ops);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 
-  found = util_query (JUST_SYNC_LOCAL_STORE (store), scope);
+  found = just_sync_test_local_query (JUST_SYNC_LOCAL_STORE (store), scope);
   g_assert_cmpuint (found->len, ==, 0);
 }
 
@@ -1207,21 +1205,23 @@ test_resolver_runs_on_caller_context (void)
 {
   g_autoptr(JustSyncSqliteStore) store = open_scratch ("resolver.db");
   JustSyncLocalStore *local = JUST_SYNC_LOCAL_STORE (store);
-  g_autoptr(JustSyncScope) scope = util_scope ("notes");
+  g_autoptr(JustSyncScope) scope = just_sync_test_scope ("notes", NULL);
   g_autoptr(TestResolver) resolver = g_object_new (TEST_TYPE_RESOLVER, NULL);
-  g_autoptr(JustSyncRecord) remote = util_record ("a", "{\"v\": \"remote\"}", 50);
+  g_autoptr(JustSyncRecord) remote = just_sync_test_record ("a", "{\"v\": \"remote\"}", 50);
   g_autoptr(JustSyncDelta) delta = just_sync_delta_new (100);
-  g_autoptr(GPtrArray) records = util_records (util_record ("a", "{\"v\": \"local\"}", 10), NULL);
+  g_autoptr(GPtrArray) records =
+    just_sync_test_records (just_sync_test_record ("a", "{\"v\": \"local\"}", 10), NULL);
   g_autoptr(GPtrArray) ops = NULL, after = NULL, conflicts = NULL;
   g_autoptr(JustSyncApplyResult) applied = NULL;
   g_autoptr(JustSyncRecord) kept = NULL;
   g_autofree char *version = just_sync_record_dup_version (remote);
   g_autoptr(GError) error = NULL;
 
-  ops = util_upsert (local, scope, records, &error);
+  ops = just_sync_test_local_upsert (local, scope, records, &error);
   g_assert_no_error (error);
   just_sync_delta_add (delta, remote);
-  applied = util_apply (local, scope, delta, JUST_SYNC_CONFLICT_RESOLVER (resolver), &error);
+  applied = just_sync_test_local_apply (local, scope, delta, JUST_SYNC_CONFLICT_RESOLVER (resolver),
+                                        &error);
   g_assert_no_error (error);
 
   g_assert_cmpuint (resolver->calls, ==, 1);
@@ -1229,13 +1229,13 @@ test_resolver_runs_on_caller_context (void)
   g_assert_cmpuint (just_sync_apply_result_get_conflicts (applied)->len, ==, 1);
 
   /* Local won: row and op stay, the op now sits on the remote version. */
-  kept = util_get (local, scope, "a");
+  kept = just_sync_test_local_get (local, scope, "a");
   g_assert_true (just_sync_record_equal (kept, g_ptr_array_index (records, 0)));
-  after = util_list_ops (local, scope);
+  after = just_sync_test_local_list_ops (local, scope);
   g_assert_cmpuint (after->len, ==, 1);
   g_assert_cmpstr (just_sync_pending_op_get_base_version (g_ptr_array_index (after, 0)), ==,
                    version);
-  conflicts = util_list_conflicts (local, scope);
+  conflicts = just_sync_test_local_list_conflicts (local, scope);
   g_assert_cmpuint (conflicts->len, ==, 1);
   g_assert_cmpint (just_sync_conflict_get_resolution (g_ptr_array_index (conflicts, 0)), ==,
                    JUST_SYNC_RESOLUTION_LOCAL);
@@ -1274,7 +1274,7 @@ random_record (Twin       *twin,
   g_autofree char *json = g_strdup_printf ("{\"v\": %d, \"who\": \"%s\"}",
                                            g_rand_int_range (twin->rand, 0, 3), who);
 
-  return util_record (id, json, ++twin->clock);
+  return just_sync_test_record (id, json, ++twin->clock);
 }
 
 static void
@@ -1302,16 +1302,16 @@ assert_same_apply_results (Twin                *twin,
 static void
 twin_compare (Twin *twin)
 {
-  g_autoptr(GPtrArray) ra = util_query_since (twin->memory, twin->scope, 0);
-  g_autoptr(GPtrArray) rb = util_query_since (twin->sqlite, twin->scope, 0);
-  g_autoptr(GPtrArray) oa = util_list_ops (twin->memory, twin->scope);
-  g_autoptr(GPtrArray) ob = util_list_ops (twin->sqlite, twin->scope);
-  g_autoptr(GPtrArray) ca = util_list_conflicts (twin->memory, twin->scope);
-  g_autoptr(GPtrArray) cb = util_list_conflicts (twin->sqlite, twin->scope);
-  g_autoptr(JustSyncSyncPoint) sa = util_get_sync_point (twin->memory, twin->scope);
-  g_autoptr(JustSyncSyncPoint) sb = util_get_sync_point (twin->sqlite, twin->scope);
-  g_autoptr(GPtrArray) qa = util_query (twin->memory, twin->scope);
-  g_autoptr(GPtrArray) qb = util_query (twin->sqlite, twin->scope);
+  g_autoptr(GPtrArray) ra = just_sync_test_local_query_since (twin->memory, twin->scope, 0);
+  g_autoptr(GPtrArray) rb = just_sync_test_local_query_since (twin->sqlite, twin->scope, 0);
+  g_autoptr(GPtrArray) oa = just_sync_test_local_list_ops (twin->memory, twin->scope);
+  g_autoptr(GPtrArray) ob = just_sync_test_local_list_ops (twin->sqlite, twin->scope);
+  g_autoptr(GPtrArray) ca = just_sync_test_local_list_conflicts (twin->memory, twin->scope);
+  g_autoptr(GPtrArray) cb = just_sync_test_local_list_conflicts (twin->sqlite, twin->scope);
+  g_autoptr(JustSyncSyncPoint) sa = just_sync_test_local_get_sync_point (twin->memory, twin->scope);
+  g_autoptr(JustSyncSyncPoint) sb = just_sync_test_local_get_sync_point (twin->sqlite, twin->scope);
+  g_autoptr(GPtrArray) qa = just_sync_test_local_query (twin->memory, twin->scope);
+  g_autoptr(GPtrArray) qb = just_sync_test_local_query (twin->sqlite, twin->scope);
 
   assert_same (ra, rb, just_sync_record_equal);
   assert_same (qa, qb, just_sync_record_equal);
@@ -1319,8 +1319,8 @@ twin_compare (Twin *twin)
   assert_same (ca, cb, conflict_equal_but_time);
   assert_same_sync_points (sa, sb);
   for (JustSyncOpState state = 0; state <= JUST_SYNC_OP_STATE_FAILED; state++)
-    g_assert_cmpuint (util_count_ops (twin->memory, NULL, state), ==,
-                      util_count_ops (twin->sqlite, NULL, state));
+    g_assert_cmpuint (just_sync_test_local_count_ops (twin->memory, NULL, state), ==,
+                      just_sync_test_local_count_ops (twin->sqlite, NULL, state));
 }
 
 static void
@@ -1337,11 +1337,13 @@ twin_local_write (Twin *twin)
       for (guint i = 0; i < n; i++)
         g_ptr_array_add (ids, random_id (twin));
       g_ptr_array_add (ids, NULL);
-      oa = util_delete (twin->memory, twin->scope, (const char * const *) ids->pdata,
-                        ++twin->clock, &error);
+      oa = just_sync_test_local_delete (twin->memory, twin->scope,
+                                        (const char * const *) ids->pdata,
+                                        ++twin->clock, &error);
       g_assert_no_error (error);
-      ob = util_delete (twin->sqlite, twin->scope, (const char * const *) ids->pdata, twin->clock,
-                        &error);
+      ob = just_sync_test_local_delete (twin->sqlite, twin->scope,
+                                        (const char * const *) ids->pdata, twin->clock,
+                                        &error);
       g_assert_no_error (error);
     }
   else
@@ -1354,9 +1356,9 @@ twin_local_write (Twin *twin)
 
           g_ptr_array_add (records, random_record (twin, id, "local"));
         }
-      oa = util_upsert (twin->memory, twin->scope, records, &error);
+      oa = just_sync_test_local_upsert (twin->memory, twin->scope, records, &error);
       g_assert_no_error (error);
-      ob = util_upsert (twin->sqlite, twin->scope, records, &error);
+      ob = just_sync_test_local_upsert (twin->sqlite, twin->scope, records, &error);
       g_assert_no_error (error);
     }
   assert_same (oa, ob, just_sync_pending_op_equal);
@@ -1403,9 +1405,9 @@ twin_pull (Twin *twin)
                                    JUST_SYNC_REMOTE_STORE (twin->server), twin->scope, since,
                                    10000);
 
-  a = util_apply (twin->memory, twin->scope, delta, twin->resolver, &error);
+  a = just_sync_test_local_apply (twin->memory, twin->scope, delta, twin->resolver, &error);
   g_assert_no_error (error);
-  b = util_apply (twin->sqlite, twin->scope, delta, twin->resolver, &error);
+  b = just_sync_test_local_apply (twin->sqlite, twin->scope, delta, twin->resolver, &error);
   g_assert_no_error (error);
   assert_same_apply_results (twin, a, b);
 }
@@ -1418,7 +1420,7 @@ twin_push (Twin *twin)
   static const JustSyncPushStatus failures[] = {
     JUST_SYNC_PUSH_REJECTED, JUST_SYNC_PUSH_RETRY, JUST_SYNC_PUSH_PRECONDITION_FAILED,
   };
-  g_autoptr(GPtrArray) ops = util_list_ops (twin->memory, twin->scope);
+  g_autoptr(GPtrArray) ops = just_sync_test_local_list_ops (twin->memory, twin->scope);
   g_autoptr(GPtrArray) results = NULL;
   g_autoptr(JustSyncApplyResult) a = NULL, b = NULL;
   g_autoptr(GError) error = NULL;
@@ -1459,9 +1461,9 @@ twin_push (Twin *twin)
       g_ptr_array_add (results, just_sync_push_result_new_written (seq, reply));
     }
 
-  a = util_commit_push (twin->memory, twin->scope, results, &error);
+  a = just_sync_test_local_commit_push (twin->memory, twin->scope, results, &error);
   g_assert_no_error (error);
-  b = util_commit_push (twin->sqlite, twin->scope, results, &error);
+  b = just_sync_test_local_commit_push (twin->sqlite, twin->scope, results, &error);
   g_assert_no_error (error);
   assert_same_apply_results (twin, a, b);
 }
@@ -1472,13 +1474,13 @@ twin_maintenance (Twin *twin)
   switch (g_rand_int_range (twin->rand, 0, 4))
     {
     case 0:
-      g_assert_cmpuint (util_retry_failed (twin->memory, twin->scope), ==,
-                        util_retry_failed (twin->sqlite, twin->scope));
+      g_assert_cmpuint (just_sync_test_local_retry_failed (twin->memory, twin->scope), ==,
+                        just_sync_test_local_retry_failed (twin->sqlite, twin->scope));
       break;
 
     case 1:
-      g_assert_cmpuint (util_discard_failed (twin->memory, twin->scope), ==,
-                        util_discard_failed (twin->sqlite, twin->scope));
+      g_assert_cmpuint (just_sync_test_local_discard_failed (twin->memory, twin->scope), ==,
+                        just_sync_test_local_discard_failed (twin->sqlite, twin->scope));
       break;
 
     case 2:
@@ -1492,8 +1494,8 @@ twin_maintenance (Twin *twin)
           g_ptr_array_add (keep, (gpointer) just_sync_record_get_id (g_ptr_array_index (rows, i)));
         g_ptr_array_add (keep, NULL);
         ids = (const char * const *) keep->pdata;
-        g_assert_cmpuint (util_prune_missing (twin->memory, twin->scope, ids), ==,
-                          util_prune_missing (twin->sqlite, twin->scope, ids));
+        g_assert_cmpuint (just_sync_test_local_prune_missing (twin->memory, twin->scope, ids), ==,
+                          just_sync_test_local_prune_missing (twin->sqlite, twin->scope, ids));
       }
       break;
 
@@ -1505,8 +1507,8 @@ twin_maintenance (Twin *twin)
           point = just_sync_sync_point_new (g_rand_int_range (twin->rand, 0,
                                                               (gint32) MAX (twin->clock, 1)),
                                             "r1");
-        util_save_sync_point (twin->memory, twin->scope, point);
-        util_save_sync_point (twin->sqlite, twin->scope, point);
+        just_sync_test_local_save_sync_point (twin->memory, twin->scope, point);
+        just_sync_test_local_save_sync_point (twin->sqlite, twin->scope, point);
       }
       break;
     }
@@ -1525,7 +1527,7 @@ test_same_rules_as_memory_store (void)
       g_autoptr(JustSyncSqliteStore) sqlite = open_scratch (name);
       g_autoptr(JustSyncLocalStore) memory = just_sync_memory_local_store_new ();
       g_autoptr(JustSyncConflictResolver) lww = just_sync_last_write_wins_resolver_new ();
-      g_autoptr(JustSyncScope) scope = util_scope ("twin");
+      g_autoptr(JustSyncScope) scope = just_sync_test_scope ("twin", NULL);
       g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
       g_autoptr(JustSyncMemoryRemoteStore) server = just_sync_memory_remote_store_new ();
       Twin twin = { rand, memory, JUST_SYNC_LOCAL_STORE (sqlite), scope, lww, server, 0 };
