@@ -305,28 +305,19 @@ put_record (SimClient     *client,
             const char    *json,
             gboolean       create)
 {
-  g_autoptr(JsonObject) payload = test_payload (json);
+  g_autoptr(JsonObject) payload = just_sync_test_payload (json);
 
   for (guint attempt = 0; attempt < 4; attempt++, create = !create)
     {
-      g_autoptr(GAsyncResult) result = NULL;
       g_autoptr(GError) error = NULL;
       JustSyncRecord *record;
 
       if (create)
-        {
-          just_sync_orchestrator_create_async (client->orchestrator, scope, id, payload, NULL,
-                                               test_result_cb, NULL);
-          result = test_wait_result ();
-          record = just_sync_orchestrator_create_finish (client->orchestrator, result, &error);
-        }
+        record = JUST_SYNC_TEST_AWAIT (just_sync_orchestrator_create, client->orchestrator, &error,
+                                       scope, id, payload);
       else
-        {
-          just_sync_orchestrator_update_async (client->orchestrator, scope, id, payload, NULL,
-                                               test_result_cb, NULL);
-          result = test_wait_result ();
-          record = just_sync_orchestrator_update_finish (client->orchestrator, result, &error);
-        }
+        record = JUST_SYNC_TEST_AWAIT (just_sync_orchestrator_update, client->orchestrator, &error,
+                                       scope, id, payload);
       if (record != NULL)
         return record;
       g_assert_true (g_error_matches (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT) ||
@@ -342,7 +333,8 @@ client_write (SimClient     *client,
               gint64        *next_write,
               GRand         *rand)
 {
-  g_autoptr(JustSyncRecord) existing = test_local_get (client->local, scope, record_id (which));
+  g_autoptr(JustSyncRecord) existing =
+    just_sync_test_local_get (client->local, scope, record_id (which));
   gboolean live = existing != NULL && !just_sync_record_is_deleted (existing);
 
   if (live && g_rand_int_range (rand, 0, 5) == 0)
@@ -350,7 +342,7 @@ client_write (SimClient     *client,
       g_autoptr(JustSyncRecord) tombstone = NULL;
 
       test_delete (client->orchestrator, scope, record_id (which));
-      tombstone = test_local_get (client->local, scope, record_id (which));
+      tombstone = just_sync_test_local_get (client->local, scope, record_id (which));
       g_ptr_array_add (client->writes[which], write_identity (tombstone));
     }
   else
@@ -370,7 +362,8 @@ is_conflict_loser (SimClient     *clients,
 {
   for (guint c = 0; c < N_CLIENTS; c++)
     {
-      g_autoptr(GPtrArray) conflicts = test_local_conflicts (clients[c].local, scope);
+      g_autoptr(GPtrArray) conflicts =
+        just_sync_test_local_list_conflicts (clients[c].local, scope);
 
       for (guint i = 0; i < conflicts->len; i++)
         {
@@ -415,7 +408,7 @@ run_seed (guint32           seed,
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
   g_autoptr(TestLoggingRemote) remote = g_object_new (TEST_TYPE_LOGGING_REMOTE, NULL);
-  g_autoptr(JustSyncScope) scope = test_scope ("records", "owner", "u1");
+  g_autoptr(JustSyncScope) scope = just_sync_test_scope ("records", "owner", "u1", NULL);
   g_autoptr(GPtrArray) server_rows = NULL;
   g_autofree char *server_state = NULL;
   SimClient clients[N_CLIENTS] = { { 0 } };
@@ -471,7 +464,7 @@ run_seed (guint32           seed,
           /* Another writer's transaction commits late, stamped earlier. */
           gint64 w = next_write++;
           g_autofree char *json = g_strdup_printf ("{\"title\": \"late%" G_GINT64_FORMAT "\", \"w\": %" G_GINT64_FORMAT "}", w, w);
-          g_autoptr(JsonObject) payload = test_payload (json);
+          g_autoptr(JsonObject) payload = just_sync_test_payload (json);
           g_autoptr(JustSyncRecord) late = NULL;
 
           late = just_sync_memory_remote_store_server_upsert (remote->server, scope,
@@ -498,8 +491,8 @@ run_seed (guint32           seed,
 
   for (guint c = 0; c < N_CLIENTS; c++)
     {
-      g_autoptr(GPtrArray) local_rows = test_local_query (clients[c].local, scope);
-      g_autoptr(GPtrArray) ops = test_local_ops (clients[c].local, scope);
+      g_autoptr(GPtrArray) local_rows = just_sync_test_local_query (clients[c].local, scope);
+      g_autoptr(GPtrArray) ops = just_sync_test_local_list_ops (clients[c].local, scope);
       g_autofree char *local_state = live_state (local_rows);
 
       if (g_strcmp0 (local_state, server_state) != 0 || ops->len != 0)

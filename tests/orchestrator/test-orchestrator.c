@@ -55,7 +55,7 @@ fixture_setup (Fixture       *fixture,
   fixture->remote = just_sync_memory_remote_store_new ();
   /* These tests play "offline" with the network monitor. */
   just_sync_memory_remote_store_set_needs_network (fixture->remote, TRUE);
-  fixture->scope = test_scope ("records", "owner", "u1");
+  fixture->scope = just_sync_test_scope ("records", "owner", "u1", NULL);
   /* The test data is the factory of the local stores under test. */
   client_init (&fixture->a, fixture->remote, (LocalStoreFactory) data);
   client_init (&fixture->b, fixture->remote, (LocalStoreFactory) data);
@@ -96,7 +96,7 @@ assert_local_title (Client        *client,
                     const char    *id,
                     const char    *title)
 {
-  g_autoptr(JustSyncRecord) record = test_local_get (client->local, scope, id);
+  g_autoptr(JustSyncRecord) record = just_sync_test_local_get (client->local, scope, id);
 
   g_assert_nonnull (record);
   g_assert_cmpstr (test_payload_string (record, "title"), ==, title);
@@ -106,7 +106,7 @@ static guint
 n_ops (Client        *client,
        JustSyncScope *scope)
 {
-  g_autoptr(GPtrArray) ops = test_local_ops (client->local, scope);
+  g_autoptr(GPtrArray) ops = just_sync_test_local_list_ops (client->local, scope);
 
   return ops->len;
 }
@@ -132,7 +132,7 @@ test_round_trip (Fixture       *fixture,
 
   pulled = sync_ok (&fixture->b, fixture->scope);
   g_assert_cmpuint (just_sync_sync_result_get_pulled (pulled), ==, 1);
-  records = test_local_query (fixture->b.local, fixture->scope);
+  records = just_sync_test_local_query (fixture->b.local, fixture->scope);
   g_assert_cmpuint (records->len, ==, 1);
   assert_local_title (&fixture->b, fixture->scope, just_sync_record_get_id (created), "milk");
 
@@ -150,7 +150,7 @@ static void
 test_scope_isolation (Fixture       *fixture,
                       gconstpointer  data)
 {
-  g_autoptr(JustSyncScope) other = test_scope ("records", "owner", "u2");
+  g_autoptr(JustSyncScope) other = just_sync_test_scope ("records", "owner", "u2", NULL);
   g_autoptr(JustSyncRecord) created = NULL;
   g_autoptr(JustSyncSyncResult) result = NULL;
   g_autoptr(GPtrArray) records = NULL;
@@ -160,7 +160,7 @@ test_scope_isolation (Fixture       *fixture,
   result = sync_ok (&fixture->a, fixture->scope);
   g_clear_pointer (&result, just_sync_sync_result_unref);
   result = sync_ok (&fixture->b, other);
-  records = test_local_query (fixture->b.local, other);
+  records = just_sync_test_local_query (fixture->b.local, other);
   g_assert_cmpuint (records->len, ==, 0);
 }
 
@@ -185,7 +185,7 @@ test_stale_offline_edit (Fixture       *fixture,
   /* A edits offline first; B edits later and syncs. */
   test_network_monitor_set_available (fixture->a.monitor, FALSE);
   edit = test_update (fixture->a.orchestrator, fixture->scope, "r1", "{\"title\": \"stale\"}");
-  test_wait_ms (5);
+  just_sync_test_sleep (5);
   g_clear_pointer (&edit, just_sync_record_unref);
   edit = test_update (fixture->b.orchestrator, fixture->scope, "r1", "{\"title\": \"newer\"}");
   g_clear_pointer (&result, just_sync_sync_result_unref);
@@ -201,7 +201,7 @@ test_stale_offline_edit (Fixture       *fixture,
   assert_local_title (&fixture->a, fixture->scope, "r1", "newer");
   g_assert_cmpuint (n_ops (&fixture->a, fixture->scope), ==, 0);
 
-  conflicts = test_local_conflicts (fixture->a.local, fixture->scope);
+  conflicts = just_sync_test_local_list_conflicts (fixture->a.local, fixture->scope);
   g_assert_cmpuint (conflicts->len, ==, 1);
   conflict = g_ptr_array_index (conflicts, 0);
   g_assert_cmpint (just_sync_conflict_get_resolution (conflict), ==, JUST_SYNC_RESOLUTION_REMOTE);
@@ -225,7 +225,7 @@ test_newer_offline_edit_wins (Fixture       *fixture,
   record = test_update (fixture->b.orchestrator, fixture->scope, "r1", "{\"title\": \"older\"}");
   g_clear_pointer (&result, just_sync_sync_result_unref);
   result = sync_ok (&fixture->b, fixture->scope);
-  test_wait_ms (5);
+  just_sync_test_sleep (5);
   g_clear_pointer (&record, just_sync_record_unref);
   record = test_update (fixture->a.orchestrator, fixture->scope, "r1", "{\"title\": \"newest\"}");
 
@@ -264,7 +264,7 @@ edit_during_cb (JustSyncOrchestrator *orchestrator,
     return;
   edit->done = TRUE;
   json = g_strdup_printf ("{\"title\": \"%s\"}", edit->title);
-  payload = test_payload (json);
+  payload = just_sync_test_payload (json);
   /* Not waited for: it lands while the request is in flight. */
   just_sync_orchestrator_update_async (orchestrator, scope, "r1", payload, NULL, NULL, NULL);
 }
@@ -320,17 +320,18 @@ test_edit_during_pull (Fixture       *fixture,
   /* The edit lands just after the sync starts, while its fetch is in
    * flight: the fetched page holds "remote", the row holds a newer edit. */
   just_sync_memory_remote_store_set_latency (fixture->remote, 30);
-  test_wait_ms (5);
+  just_sync_test_sleep (5);
   {
     g_autoptr(GAsyncResult) res = NULL;
-    g_autoptr(JsonObject) payload = test_payload ("{\"title\": \"during-pull\"}");
+    g_autoptr(JsonObject) payload = just_sync_test_payload ("{\"title\": \"during-pull\"}");
     g_autoptr(GError) error = NULL;
+    GAsyncResult *pending = NULL;
 
     just_sync_orchestrator_synchronize_async (fixture->a.orchestrator, fixture->scope, NULL,
-                                              test_result_cb, NULL);
+                                              just_sync_test_result_cb, &pending);
     just_sync_orchestrator_update_async (fixture->a.orchestrator, fixture->scope, "r1", payload,
                                          NULL, NULL, NULL);
-    res = test_wait_result ();
+    res = just_sync_test_await (&pending);
     g_clear_pointer (&result, just_sync_sync_result_unref);
     result = just_sync_orchestrator_synchronize_finish (fixture->a.orchestrator, res, &error);
     g_assert_no_error (error);
@@ -352,7 +353,7 @@ server_put (Fixture    *fixture,
             gint64      stamp)
 {
   g_autofree char *json = g_strdup_printf ("{\"title\": \"%s\"}", title);
-  g_autoptr(JsonObject) payload = test_payload (json);
+  g_autoptr(JsonObject) payload = just_sync_test_payload (json);
   g_autoptr(JustSyncRecord) record = NULL;
 
   record = just_sync_memory_remote_store_server_upsert (fixture->remote, fixture->scope, id, payload, stamp);
@@ -363,7 +364,7 @@ static guint
 n_local (Client        *client,
          JustSyncScope *scope)
 {
-  g_autoptr(GPtrArray) records = test_local_query (client->local, scope);
+  g_autoptr(GPtrArray) records = just_sync_test_local_query (client->local, scope);
 
   return records->len;
 }
@@ -430,7 +431,7 @@ test_late_commit_in_window (Fixture       *fixture,
   server_put (fixture, "c", "late too", T0 + 6 * SEC);
   g_clear_pointer (&result, just_sync_sync_result_unref);
   result = sync_ok (&fixture->b, fixture->scope);
-  g_assert_null (test_local_get (fixture->b.local, fixture->scope, "c"));
+  g_assert_null (just_sync_test_local_get (fixture->b.local, fixture->scope, "c"));
 }
 
 /* A write that commits after a newer-stamped one wins the row on the
@@ -504,7 +505,7 @@ test_lost_push_reply (Fixture       *fixture,
                                              NULL, G_NETWORK_MONITOR (fixture->a.monitor));
   result = sync_ok (&fixture->a, fixture->scope);
   g_assert_cmpuint (n_ops (&fixture->a, fixture->scope), ==, 0);
-  conflicts = test_local_conflicts (fixture->a.local, fixture->scope);
+  conflicts = just_sync_test_local_list_conflicts (fixture->a.local, fixture->scope);
   g_assert_cmpuint (conflicts->len, ==, 0);
   server = just_sync_memory_remote_store_server_list (fixture->remote, fixture->scope);
   g_assert_cmpuint (server->len, ==, 1);
@@ -532,7 +533,7 @@ wait_for_counts (JustSyncOrchestrator *orchestrator,
       if (just_sync_orchestrator_get_pending_count (orchestrator) == pending &&
           just_sync_orchestrator_get_failed_count (orchestrator) == failed)
         return;
-      test_wait_ms (5);
+      just_sync_test_sleep (5);
     }
   g_assert_cmpuint (just_sync_orchestrator_get_pending_count (orchestrator), ==, pending);
   g_assert_cmpuint (just_sync_orchestrator_get_failed_count (orchestrator), ==, failed);
@@ -545,7 +546,6 @@ test_permanent_error_isolated (Fixture       *fixture,
                                gconstpointer  data)
 {
   g_autoptr(JustSyncSyncResult) result = NULL;
-  g_autoptr(GAsyncResult) res = NULL;
   g_autoptr(GError) error = NULL;
   guint failed = 0;
 
@@ -574,9 +574,9 @@ test_permanent_error_isolated (Fixture       *fixture,
   g_assert_cmpuint (failed, ==, 1);
 
   just_sync_memory_remote_store_reject_id (fixture->remote, "bad", NULL);
-  just_sync_orchestrator_retry_failed_async (fixture->a.orchestrator, fixture->scope, NULL, test_result_cb, NULL);
-  res = test_wait_result ();
-  g_assert_cmpuint (just_sync_orchestrator_retry_failed_finish (fixture->a.orchestrator, res, &error), ==, 1);
+  g_assert_cmpuint (JUST_SYNC_TEST_AWAIT (just_sync_orchestrator_retry_failed,
+                                          fixture->a.orchestrator, &error, fixture->scope),
+                    ==, 1);
   g_assert_no_error (error);
   g_clear_pointer (&result, just_sync_sync_result_unref);
   result = sync_ok (&fixture->a, fixture->scope);
@@ -616,7 +616,7 @@ test_offline_then_online (Fixture       *fixture,
   g_signal_connect_swapped (fixture->a.orchestrator, "sync-finished", G_CALLBACK (count_signal_cb), &finished);
   test_network_monitor_set_available (fixture->a.monitor, TRUE);
   while (finished == 0)
-    test_wait_ms (5);
+    just_sync_test_sleep (5);
   assert_server_title (fixture, "r1", "offline");
   g_assert_cmpint (just_sync_orchestrator_get_state (fixture->a.orchestrator), ==, JUST_SYNC_STATE_IDLE);
 }
@@ -644,6 +644,7 @@ test_cancel_mid_pull (Fixture       *fixture,
   g_autoptr(GAsyncResult) res = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JustSyncSyncPoint) point = NULL;
+  GAsyncResult *pending = NULL;
   guint n;
 
   for (guint i = 0; i < 10; i++)
@@ -657,8 +658,8 @@ test_cancel_mid_pull (Fixture       *fixture,
   g_signal_connect (fixture->a.orchestrator, "progress", G_CALLBACK (cancel_after_first_page_cb), cancellable);
 
   just_sync_orchestrator_synchronize_async (fixture->a.orchestrator, fixture->scope, cancellable,
-                                            test_result_cb, NULL);
-  res = test_wait_result ();
+                                            just_sync_test_result_cb, &pending);
+  res = just_sync_test_await (&pending);
   result = just_sync_orchestrator_synchronize_finish (fixture->a.orchestrator, res, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (result);
@@ -667,14 +668,7 @@ test_cancel_mid_pull (Fixture       *fixture,
   n = n_local (&fixture->a, fixture->scope);
   g_assert_cmpuint (n, >=, 2);
   g_assert_cmpuint (n, <, 10);
-  {
-    g_autoptr(GAsyncResult) pres = NULL;
-
-    just_sync_local_store_get_sync_point_async (fixture->a.local, fixture->scope, NULL, test_result_cb, NULL);
-    pres = test_wait_result ();
-    point = just_sync_local_store_get_sync_point_finish (fixture->a.local, pres, &error);
-    g_assert_no_error (error);
-  }
+  point = just_sync_test_local_get_sync_point (fixture->a.local, fixture->scope);
   /* The checkpoint is the last row applied, no further. */
   g_assert_nonnull (point);
   g_assert_cmpint (just_sync_sync_point_get_updated_at (point), ==, T0 + (n - 1) * SEC);
@@ -693,6 +687,7 @@ test_join_running_sync (Fixture       *fixture,
   g_autoptr(GAsyncResult) second = NULL;
   g_autoptr(JustSyncSyncResult) r1 = NULL;
   g_autoptr(JustSyncSyncResult) r2 = NULL;
+  GAsyncResult *pending_first = NULL, *pending_second = NULL;
   guint started = 0, calls;
 
   just_sync_record_unref (test_create (fixture->a.orchestrator, fixture->scope, "r1", "{\"title\": \"x\"}"));
@@ -700,10 +695,12 @@ test_join_running_sync (Fixture       *fixture,
   calls = just_sync_memory_remote_store_get_call_count (fixture->remote);
   g_signal_connect_swapped (fixture->a.orchestrator, "sync-started", G_CALLBACK (count_signal_cb), &started);
 
-  just_sync_orchestrator_synchronize_async (fixture->a.orchestrator, fixture->scope, NULL, test_result_cb, &first);
-  just_sync_orchestrator_synchronize_async (fixture->a.orchestrator, fixture->scope, NULL, test_result_cb, &second);
-  while (first == NULL || second == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  just_sync_orchestrator_synchronize_async (fixture->a.orchestrator, fixture->scope, NULL,
+                                            just_sync_test_result_cb, &pending_first);
+  just_sync_orchestrator_synchronize_async (fixture->a.orchestrator, fixture->scope, NULL,
+                                            just_sync_test_result_cb, &pending_second);
+  first = just_sync_test_await (&pending_first);
+  second = just_sync_test_await (&pending_second);
 
   r1 = just_sync_orchestrator_synchronize_finish (fixture->a.orchestrator, first, NULL);
   r2 = just_sync_orchestrator_synchronize_finish (fixture->a.orchestrator, second, NULL);
@@ -738,11 +735,11 @@ test_transient_retry (Fixture       *fixture,
                                                                                    fixture->scope, "r1");
       if (pushed != NULL)
         break;
-      test_wait_ms (5);
+      just_sync_test_sleep (5);
     }
   g_assert_cmpuint (finished, >=, 2);
   while (just_sync_orchestrator_get_state (fixture->a.orchestrator) != JUST_SYNC_STATE_IDLE)
-    test_wait_ms (5);
+    just_sync_test_sleep (5);
   g_assert_null (just_sync_orchestrator_get_last_error (fixture->a.orchestrator));
 }
 
@@ -754,9 +751,11 @@ read_records (Client             *client,
               GError            **error)
 {
   g_autoptr(GAsyncResult) res = NULL;
+  GAsyncResult *pending = NULL;
 
-  just_sync_orchestrator_read_async (client->orchestrator, scope, policy, NULL, test_result_cb, NULL);
-  res = test_wait_result ();
+  just_sync_orchestrator_read_async (client->orchestrator, scope, policy, NULL,
+                                     just_sync_test_result_cb, &pending);
+  res = just_sync_test_await (&pending);
   return just_sync_orchestrator_read_finish (client->orchestrator, res, from_cache, error);
 }
 
@@ -832,7 +831,6 @@ test_reconcile_hard_delete (Fixture       *fixture,
                             gconstpointer  data)
 {
   g_autoptr(JustSyncSyncResult) result = NULL;
-  g_autoptr(GAsyncResult) res = NULL;
   g_autoptr(GError) error = NULL;
 
   just_sync_memory_remote_store_set_keeps_tombstones (fixture->remote, FALSE);
@@ -848,18 +846,18 @@ test_reconcile_hard_delete (Fixture       *fixture,
   test_network_monitor_set_available (fixture->a.monitor, TRUE);
   result = sync_ok (&fixture->a, fixture->scope);
   {
-    g_autoptr(JustSyncRecord) stale = test_local_get (fixture->a.local, fixture->scope, "gone");
+    g_autoptr(JustSyncRecord) stale =
+      just_sync_test_local_get (fixture->a.local, fixture->scope, "gone");
 
     g_assert_nonnull (stale);
   }
 
-  just_sync_orchestrator_reconcile_async (fixture->a.orchestrator, fixture->scope, NULL, test_result_cb, NULL);
-  res = test_wait_result ();
   g_clear_pointer (&result, just_sync_sync_result_unref);
-  result = just_sync_orchestrator_reconcile_finish (fixture->a.orchestrator, res, &error);
+  result = JUST_SYNC_TEST_AWAIT (just_sync_orchestrator_reconcile, fixture->a.orchestrator, &error,
+                                 fixture->scope);
   g_assert_no_error (error);
   g_assert_cmpuint (just_sync_sync_result_get_deleted (result), ==, 1);
-  g_assert_null (test_local_get (fixture->a.local, fixture->scope, "gone"));
+  g_assert_null (just_sync_test_local_get (fixture->a.local, fixture->scope, "gone"));
   assert_local_title (&fixture->a, fixture->scope, "kept", "y");
   assert_local_title (&fixture->a, fixture->scope, "new", "z");
 }
@@ -960,11 +958,12 @@ test_periodic_sync (Fixture       *fixture,
   g_object_set (fixture->a.orchestrator, "sync-interval", 1, NULL);
   for (guint i = 0; i < 400; i++)
     {
-      g_autoptr(JustSyncRecord) pulled = test_local_get (fixture->a.local, fixture->scope, "r1");
+      g_autoptr(JustSyncRecord) pulled =
+        just_sync_test_local_get (fixture->a.local, fixture->scope, "r1");
 
       if (pulled != NULL)
         break;
-      test_wait_ms (10);
+      just_sync_test_sleep (10);
     }
   assert_local_title (&fixture->a, fixture->scope, "r1", "later");
 }

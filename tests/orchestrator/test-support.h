@@ -5,30 +5,10 @@
 
 #pragma once
 
-#include <justsync/justsync.h>
+#include "justsync-test-util.h"
+#include "test-network-monitor.h"
 
 G_BEGIN_DECLS
-
-#define TEST_TYPE_NETWORK_MONITOR (test_network_monitor_get_type ())
-G_DECLARE_FINAL_TYPE (TestNetworkMonitor, test_network_monitor, TEST, NETWORK_MONITOR, GObject)
-
-TestNetworkMonitor *test_network_monitor_new           (gboolean            available);
-void                test_network_monitor_set_available (TestNetworkMonitor *self,
-                                                        gboolean            available);
-
-/* Runs the thread-default main context until *flag is TRUE; fails the test
- * after a generous bound so a hang is a failure, not a stuck CI job. */
-void        test_wait_for          (gboolean             *flag);
-void        test_wait_ms           (guint                 msec);
-GAsyncResult *test_wait_result     (void);
-void        test_result_cb         (GObject              *object,
-                                    GAsyncResult         *result,
-                                    gpointer              user_data);
-
-JsonObject *test_payload           (const char           *json);
-JustSyncScope *test_scope          (const char           *name,
-                                    const char           *key,
-                                    const char           *value);
 
 JustSyncSyncResult *test_sync      (JustSyncOrchestrator *orchestrator,
                                     JustSyncScope        *scope,
@@ -52,15 +32,6 @@ JustSyncRecord *test_update        (JustSyncOrchestrator *orchestrator,
 void        test_delete            (JustSyncOrchestrator *orchestrator,
                                     JustSyncScope        *scope,
                                     const char           *id);
-JustSyncRecord *test_local_get     (JustSyncLocalStore   *store,
-                                    JustSyncScope        *scope,
-                                    const char           *id);
-GPtrArray  *test_local_query       (JustSyncLocalStore   *store,
-                                    JustSyncScope        *scope);
-GPtrArray  *test_local_ops         (JustSyncLocalStore   *store,
-                                    JustSyncScope        *scope);
-GPtrArray  *test_local_conflicts   (JustSyncLocalStore   *store,
-                                    JustSyncScope        *scope);
 const char *test_payload_string    (JustSyncRecord       *record,
                                     const char           *member);
 

@@ -83,7 +83,7 @@ assert_title (Client        *client,
               const char    *id,
               const char    *title)
 {
-  g_autoptr(JustSyncRecord) record = test_local_get (client->local, scope, id);
+  g_autoptr(JustSyncRecord) record = just_sync_test_local_get (client->local, scope, id);
 
   g_assert_nonnull (record);
   g_assert_false (just_sync_record_is_deleted (record));
@@ -104,8 +104,8 @@ static void
 assert_converged (Fixture *fixture,
                   guint    n_live)
 {
-  g_autoptr(GPtrArray) a = test_local_query (fixture->a.local, fixture->scope);
-  g_autoptr(GPtrArray) b = test_local_query (fixture->b.local, fixture->scope);
+  g_autoptr(GPtrArray) a = just_sync_test_local_query (fixture->a.local, fixture->scope);
+  g_autoptr(GPtrArray) b = just_sync_test_local_query (fixture->b.local, fixture->scope);
 
   g_assert_cmpuint (a->len, ==, n_live);
   g_assert_cmpuint (b->len, ==, n_live);
@@ -117,8 +117,10 @@ assert_converged (Fixture *fixture,
       g_assert_nonnull (theirs);
       g_assert_cmpstr (just_sync_record_get_content_hash (mine), ==, just_sync_record_get_content_hash (theirs));
     }
-  g_assert_cmpuint (count (test_local_ops (fixture->a.local, fixture->scope)), ==, 0);
-  g_assert_cmpuint (count (test_local_ops (fixture->b.local, fixture->scope)), ==, 0);
+  g_assert_cmpuint (count (just_sync_test_local_list_ops (fixture->a.local, fixture->scope)),
+                    ==, 0);
+  g_assert_cmpuint (count (just_sync_test_local_list_ops (fixture->b.local, fixture->scope)),
+                    ==, 0);
 }
 
 static void
@@ -158,12 +160,14 @@ test_crud (Fixture       *fixture,
 
   a_pull = sync_ok (&fixture->a, fixture->scope);
   assert_title (&fixture->a, fixture->scope, just_sync_record_get_id (r1), "one, edited");
-  gone = test_local_get (fixture->a.local, fixture->scope, just_sync_record_get_id (r2));
+  gone = just_sync_test_local_get (fixture->a.local, fixture->scope, just_sync_record_get_id (r2));
   g_assert_true (gone == NULL || just_sync_record_is_deleted (gone));
 
   assert_converged (fixture, 2);
-  g_assert_cmpuint (count (test_local_conflicts (fixture->a.local, fixture->scope)), ==, 0);
-  g_assert_cmpuint (count (test_local_conflicts (fixture->b.local, fixture->scope)), ==, 0);
+  g_assert_cmpuint (count (just_sync_test_local_list_conflicts (fixture->a.local, fixture->scope)),
+                    ==, 0);
+  g_assert_cmpuint (count (just_sync_test_local_list_conflicts (fixture->b.local, fixture->scope)),
+                    ==, 0);
 }
 
 /* Last write wins, whichever client syncs first. */
@@ -185,11 +189,11 @@ test_conflict_lww (Fixture       *fixture,
   /* r1: A edits and pushes, then B edits later: B's edit is the last write.
    * r2: B edits first, A edits later and pushes: A's edit is the last. */
   e2 = test_update (fixture->b.orchestrator, fixture->scope, id2, "{\"title\":\"2 by B, earlier\"}");
-  test_wait_ms (50);
+  just_sync_test_sleep (50);
   e1 = test_update (fixture->a.orchestrator, fixture->scope, id1, "{\"title\":\"1 by A, earlier\"}");
   e3 = test_update (fixture->a.orchestrator, fixture->scope, id2, "{\"title\":\"2 by A, later\"}");
   s3 = sync_ok (&fixture->a, fixture->scope);
-  test_wait_ms (50);
+  just_sync_test_sleep (50);
   e4 = test_update (fixture->b.orchestrator, fixture->scope, id1, "{\"title\":\"1 by B, later\"}");
 
   /* B pulls A's versions of both: two real conflicts. */
@@ -204,7 +208,7 @@ test_conflict_lww (Fixture       *fixture,
   assert_converged (fixture, 2);
 
   /* The losers are kept where the conflicts were seen. */
-  conflicts = test_local_conflicts (fixture->b.local, fixture->scope);
+  conflicts = just_sync_test_local_list_conflicts (fixture->b.local, fixture->scope);
   g_assert_cmpuint (conflicts->len, ==, 2);
 }
 
@@ -233,7 +237,7 @@ test_paging_5000 (Fixture       *fixture,
   pull_time = g_get_monotonic_time () - start;
   g_assert_cmpuint (just_sync_sync_result_get_pulled (pulled), ==, 5000);
 
-  records = test_local_query (fixture->b.local, fixture->scope);
+  records = just_sync_test_local_query (fixture->b.local, fixture->scope);
   g_assert_cmpuint (records->len, ==, 5000);
   assert_converged (fixture, 5000);
 
@@ -261,10 +265,12 @@ test_lost_reply (Fixture       *fixture,
   http_test_proxy_set_fault (fixture->proxy, HTTP_TEST_FAULT_LOSE_REPLY, 1, "/api/batch", 0, NULL, 0);
   failed = test_sync (fixture->a.orchestrator, fixture->scope, &error);
   g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_NETWORK);
-  g_assert_cmpuint (count (test_local_ops (fixture->a.local, fixture->scope)), ==, 10);
+  g_assert_cmpuint (count (just_sync_test_local_list_ops (fixture->a.local, fixture->scope)),
+                    ==, 10);
 
   retried = sync_ok (&fixture->a, fixture->scope);
-  g_assert_cmpuint (count (test_local_conflicts (fixture->a.local, fixture->scope)), ==, 0);
+  g_assert_cmpuint (count (just_sync_test_local_list_conflicts (fixture->a.local, fixture->scope)),
+                    ==, 0);
   pulled = sync_ok (&fixture->b, fixture->scope);
   g_assert_cmpuint (just_sync_sync_result_get_pulled (pulled), ==, 10);
   assert_converged (fixture, 10);
@@ -292,7 +298,8 @@ test_transient_failures (Fixture       *fixture,
       result = test_sync (fixture->a.orchestrator, fixture->scope, &error);
       g_assert_null (result);
       g_assert_true (just_sync_error_is_transient (error));
-      g_assert_cmpuint (count (test_local_ops (fixture->a.local, fixture->scope)), ==, 1);
+      g_assert_cmpuint (count (just_sync_test_local_list_ops (fixture->a.local, fixture->scope)),
+                        ==, 1);
     }
 
   done = sync_ok (&fixture->a, fixture->scope);
@@ -313,15 +320,16 @@ test_realtime (Fixture       *fixture,
 
   g_object_set (fixture->b.orchestrator, "debounce-interval", 50, NULL);
   just_sync_orchestrator_watch_scope (fixture->b.orchestrator, fixture->scope);
-  test_wait_ms (500);
+  just_sync_test_sleep (500);
 
   record = test_create (fixture->a.orchestrator, fixture->scope, NULL, "{\"title\":\"live\"}");
   pushed = sync_ok (&fixture->a, fixture->scope);
 
   for (guint i = 0; i < 100 && arrived == NULL; i++)
     {
-      test_wait_ms (100);
-      arrived = test_local_get (fixture->b.local, fixture->scope, just_sync_record_get_id (record));
+      just_sync_test_sleep (100);
+      arrived = just_sync_test_local_get (fixture->b.local, fixture->scope,
+                                          just_sync_record_get_id (record));
     }
   g_assert_nonnull (arrived);
   g_assert_cmpstr (test_payload_string (arrived, "title"), ==, "live");
