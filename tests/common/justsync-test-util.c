@@ -218,6 +218,17 @@ just_sync_test_find_record (GPtrArray  *records,
   return NULL;
 }
 
+const char *
+just_sync_test_payload_string (JustSyncRecord *record,
+                               const char     *member)
+{
+  JsonObject *payload = just_sync_record_get_payload (record);
+
+  if (!json_object_has_member (payload, member))
+    return NULL;
+  return json_object_get_string_member (payload, member);
+}
+
 /* }}} */
 /* {{{ Local store calls */
 

@@ -113,6 +113,9 @@ GPtrArray         *just_sync_test_ops_new     (void);
 /* The record with @id, or NULL. */
 JustSyncRecord    *just_sync_test_find_record (GPtrArray       *records,
                                                const char      *id);
+/* The string @member of the payload of @record, or NULL. */
+const char        *just_sync_test_payload_string (JustSyncRecord *record,
+                                                  const char     *member);
 
 /* }}} */
 /* {{{ Local store calls run to completion; those without a GError assert

@@ -9,19 +9,6 @@
 
 G_BEGIN_DECLS
 
-/* Runs the default main context until *@slot is set by http_test_result_cb. */
-GAsyncResult *http_test_wait              (GAsyncResult      **slot);
-void          http_test_result_cb         (GObject            *object,
-                                           GAsyncResult       *result,
-                                           gpointer            user_data);
-/* Runs the default main context for @msec milliseconds. */
-void          http_test_sleep             (guint               msec);
-/* Runs the default main context until *@counter reaches @target, at most
- * @timeout_ms milliseconds; returns whether it did. */
-gboolean      http_test_wait_count        (guint              *counter,
-                                           guint               target,
-                                           guint               timeout_ms);
-
 /* A SoupServer listening on 127.0.0.1 at a free port; its URL without a
  * trailing slash. */
 SoupServer   *http_test_server_new        (char              **out_url);

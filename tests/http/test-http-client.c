@@ -10,6 +10,7 @@
 #include <justsync/justsync.h>
 
 #include "http-test-util.h"
+#include "justsync-test-util.h"
 #include "justsync-http-client-private.h"
 
 typedef struct
@@ -152,9 +153,12 @@ send_with (JustSyncHttpClient  *client,
 {
   g_autoptr(SoupMessage) message = _just_sync_http_client_new_message (client, method, path, query, body);
   g_autoptr(GAsyncResult) result = NULL;
+  GAsyncResult *pending = NULL;
 
-  _just_sync_http_client_send_async (client, message, cancellable, http_test_result_cb, &result);
-  return _just_sync_http_client_send_finish (client, http_test_wait (&result), error);
+  _just_sync_http_client_send_async (client, message, cancellable, just_sync_test_result_cb,
+                                     &pending);
+  result = just_sync_test_await (&pending);
+  return _just_sync_http_client_send_finish (client, result, error);
 }
 
 static JustSyncHttpResponse *
@@ -425,22 +429,19 @@ test_stream (Fixture       *fixture,
 {
   g_autoptr(SoupMessage) ok = _just_sync_http_client_new_message (fixture->client, "GET", "/ok", NULL, NULL);
   g_autoptr(SoupMessage) refused = _just_sync_http_client_new_message (fixture->client, "GET", "/status/401", NULL, NULL);
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GInputStream) stream = NULL;
   g_autoptr(GError) error = NULL;
   char buffer[64] = { 0 };
   gsize n;
 
-  _just_sync_http_client_open_stream_async (fixture->client, ok, NULL, http_test_result_cb, &result);
-  stream = _just_sync_http_client_open_stream_finish (fixture->client, http_test_wait (&result), &error);
+  stream = JUST_SYNC_TEST_AWAIT (_just_sync_http_client_open_stream, fixture->client, &error, ok);
   g_assert_no_error (error);
   g_assert_true (g_input_stream_read_all (stream, buffer, sizeof buffer - 1, &n, NULL, &error));
   g_assert_cmpstr (buffer, ==, "{\"hello\":\"world\",\"n\":1}");
-  g_clear_object (&result);
   g_clear_object (&stream);
 
-  _just_sync_http_client_open_stream_async (fixture->client, refused, NULL, http_test_result_cb, &result);
-  stream = _just_sync_http_client_open_stream_finish (fixture->client, http_test_wait (&result), &error);
+  stream = JUST_SYNC_TEST_AWAIT (_just_sync_http_client_open_stream, fixture->client, &error,
+                                 refused);
   g_assert_null (stream);
   g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_AUTH);
   g_assert_nonnull (strstr (error->message, "server says 401"));

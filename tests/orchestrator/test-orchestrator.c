@@ -87,7 +87,7 @@ assert_server_title (Fixture    *fixture,
                                                                                fixture->scope, id);
 
   g_assert_nonnull (record);
-  g_assert_cmpstr (test_payload_string (record, "title"), ==, title);
+  g_assert_cmpstr (just_sync_test_payload_string (record, "title"), ==, title);
 }
 
 static void
@@ -99,7 +99,7 @@ assert_local_title (Client        *client,
   g_autoptr(JustSyncRecord) record = just_sync_test_local_get (client->local, scope, id);
 
   g_assert_nonnull (record);
-  g_assert_cmpstr (test_payload_string (record, "title"), ==, title);
+  g_assert_cmpstr (just_sync_test_payload_string (record, "title"), ==, title);
 }
 
 static guint
@@ -205,7 +205,7 @@ test_stale_offline_edit (Fixture       *fixture,
   g_assert_cmpuint (conflicts->len, ==, 1);
   conflict = g_ptr_array_index (conflicts, 0);
   g_assert_cmpint (just_sync_conflict_get_resolution (conflict), ==, JUST_SYNC_RESOLUTION_REMOTE);
-  g_assert_cmpstr (test_payload_string (just_sync_conflict_get_loser (conflict), "title"), ==, "stale");
+  g_assert_cmpstr (just_sync_test_payload_string (just_sync_conflict_get_loser (conflict), "title"), ==, "stale");
 }
 
 /* The other way round: the offline edit is the newer one and wins. */

@@ -7,17 +7,6 @@
 
 #include "test-support.h"
 
-const char *
-test_payload_string (JustSyncRecord *record,
-                     const char     *member)
-{
-  JsonObject *payload = just_sync_record_get_payload (record);
-
-  if (!json_object_has_member (payload, member))
-    return NULL;
-  return json_object_get_string_member (payload, member);
-}
-
 /* Orchestrator calls, run to completion */
 
 JustSyncSyncResult *

@@ -32,8 +32,6 @@ JustSyncRecord *test_update        (JustSyncOrchestrator *orchestrator,
 void        test_delete            (JustSyncOrchestrator *orchestrator,
                                     JustSyncScope        *scope,
                                     const char           *id);
-const char *test_payload_string    (JustSyncRecord       *record,
-                                    const char           *member);
 
 /* A new SQLite store in its own file under the test's data directory. */
 JustSyncLocalStore *test_new_sqlite_store (void);

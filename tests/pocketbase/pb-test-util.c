@@ -59,18 +59,10 @@ pb_user_scope (const char *collection,
                const char *tag)
 {
   const char *id = pb_env_for (who, "ID");
-  g_autoptr(JustSyncScope) base = pb_scope (collection);
-  g_autoptr(JustSyncScope) scope = NULL;
-  g_autoptr(JustSyncScope) tagged = NULL;
-  g_autoptr(GError) error = NULL;
 
-  scope = just_sync_scope_with_key (base, "owner", id, &error);
-  g_assert_no_error (error);
   if (tag == NULL)
-    return g_steal_pointer (&scope);
-  tagged = just_sync_scope_with_key (scope, "tag", tag, &error);
-  g_assert_no_error (error);
-  return g_steal_pointer (&tagged);
+    return just_sync_test_scope (collection, "owner", id, NULL);
+  return just_sync_test_scope (collection, "owner", id, "tag", tag, NULL);
 }
 
 JustSyncPendingOp *
@@ -79,50 +71,29 @@ pb_upsert_op (gint64      seq,
               const char *json,
               const char *base_version)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JustSyncRecord) record = just_sync_record_new_from_data (id, json, g_get_real_time (), 0, &error);
-
-  g_assert_no_error (error);
-  return just_sync_pending_op_new (seq, JUST_SYNC_OP_UPSERT, record, base_version, 0,
-                                   JUST_SYNC_OP_STATE_QUEUED, NULL);
+  return just_sync_test_op (seq, just_sync_test_record (id, json, g_get_real_time ()),
+                            base_version);
 }
 
 JustSyncPendingOp *
 pb_delete_op (gint64      seq,
               const char *id)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JustSyncRecord) tombstone = just_sync_record_new_tombstone (id, g_get_real_time (), &error);
-
-  g_assert_no_error (error);
-  return just_sync_pending_op_new (seq, JUST_SYNC_OP_DELETE, tombstone, NULL, 0,
-                                   JUST_SYNC_OP_STATE_QUEUED, NULL);
-}
-
-static gpointer
-find_by_id (GPtrArray     *array,
-            const char *(*get_id) (gpointer item),
-            const char    *id)
-{
-  for (guint i = 0; i < array->len; i++)
-    if (strcmp (get_id (g_ptr_array_index (array, i)), id) == 0)
-      return g_ptr_array_index (array, i);
-  return NULL;
+  return just_sync_test_op (seq, just_sync_test_tombstone (id, g_get_real_time ()), NULL);
 }
 
 JustSyncPushResult *
 pb_find_result (GPtrArray  *results,
                 const char *id)
 {
-  return find_by_id (results, (const char *(*) (gpointer)) just_sync_push_result_get_record_id, id);
+  for (guint i = 0; i < results->len; i++)
+    if (g_strcmp0 (just_sync_push_result_get_record_id (g_ptr_array_index (results, i)), id) == 0)
+      return g_ptr_array_index (results, i);
+  return NULL;
 }
 
-JustSyncRecord *
-pb_find_record (GPtrArray  *records,
-                const char *id)
-{
-  return find_by_id (records, (const char *(*) (gpointer)) just_sync_record_get_id, id);
-}
+#define REMOTE(store, method, error, ...) \
+  JUST_SYNC_TEST_AWAIT (just_sync_remote_store_##method, store, error, ##__VA_ARGS__)
 
 JustSyncDelta *
 pb_fetch (JustSyncRemoteStore  *store,
@@ -131,11 +102,7 @@ pb_fetch (JustSyncRemoteStore  *store,
           guint                 limit,
           GError              **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-
-  just_sync_remote_store_fetch_since_async (store, scope, since, limit, NULL,
-                                            http_test_result_cb, &result);
-  return just_sync_remote_store_fetch_since_finish (store, http_test_wait (&result), error);
+  return REMOTE (store, fetch_since, error, scope, since, limit);
 }
 
 GPtrArray *
@@ -144,10 +111,7 @@ pb_upsert (JustSyncRemoteStore  *store,
            GPtrArray            *ops,
            GError              **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-
-  just_sync_remote_store_batch_upsert_async (store, scope, ops, NULL, http_test_result_cb, &result);
-  return just_sync_remote_store_batch_upsert_finish (store, http_test_wait (&result), error);
+  return REMOTE (store, batch_upsert, error, scope, ops);
 }
 
 GPtrArray *
@@ -156,20 +120,14 @@ pb_delete (JustSyncRemoteStore  *store,
            GPtrArray            *ops,
            GError              **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-
-  just_sync_remote_store_batch_delete_async (store, scope, ops, NULL, http_test_result_cb, &result);
-  return just_sync_remote_store_batch_delete_finish (store, http_test_wait (&result), error);
+  return REMOTE (store, batch_delete, error, scope, ops);
 }
 
 gint64
 pb_server_time (JustSyncRemoteStore  *store,
                 GError              **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-
-  just_sync_remote_store_get_server_time_async (store, NULL, http_test_result_cb, &result);
-  return just_sync_remote_store_get_server_time_finish (store, http_test_wait (&result), error);
+  return REMOTE (store, get_server_time, error);
 }
 
 GPtrArray *

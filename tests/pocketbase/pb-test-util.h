@@ -5,9 +5,8 @@
 
 #pragma once
 
-#include <justsync/justsync.h>
-
 #include "http-test-util.h"
+#include "justsync-test-util.h"
 
 G_BEGIN_DECLS
 
@@ -31,10 +30,8 @@ JustSyncPendingOp *pb_upsert_op    (gint64                seq,
                                     const char           *base_version);
 JustSyncPendingOp *pb_delete_op    (gint64                seq,
                                     const char           *id);
-/* The result or record with @id, or NULL. */
+/* The result with @id, or NULL. */
 JustSyncPushResult *pb_find_result (GPtrArray            *results,
-                                    const char           *id);
-JustSyncRecord    *pb_find_record  (GPtrArray            *records,
                                     const char           *id);
 
 /* The store calls, run to completion on the default main context. */

@@ -87,7 +87,7 @@ assert_title (Client        *client,
 
   g_assert_nonnull (record);
   g_assert_false (just_sync_record_is_deleted (record));
-  g_assert_cmpstr (test_payload_string (record, "title"), ==, title);
+  g_assert_cmpstr (just_sync_test_payload_string (record, "title"), ==, title);
 }
 
 static guint
@@ -112,7 +112,7 @@ assert_converged (Fixture *fixture,
   for (guint i = 0; i < a->len; i++)
     {
       JustSyncRecord *mine = g_ptr_array_index (a, i);
-      JustSyncRecord *theirs = pb_find_record (b, just_sync_record_get_id (mine));
+      JustSyncRecord *theirs = just_sync_test_find_record (b, just_sync_record_get_id (mine));
 
       g_assert_nonnull (theirs);
       g_assert_cmpstr (just_sync_record_get_content_hash (mine), ==, just_sync_record_get_content_hash (theirs));
@@ -332,7 +332,7 @@ test_realtime (Fixture       *fixture,
                                           just_sync_record_get_id (record));
     }
   g_assert_nonnull (arrived);
-  g_assert_cmpstr (test_payload_string (arrived, "title"), ==, "live");
+  g_assert_cmpstr (just_sync_test_payload_string (arrived, "title"), ==, "live");
 }
 
 int

@@ -203,7 +203,7 @@ test_realtime (Fixture       *fixture,
   guint n_streams;
 
   just_sync_remote_store_watch (store, u1);
-  g_assert_true (http_test_wait_count (&fixture->n_subscriptions, 1, 5000));
+  g_assert_true (just_sync_test_wait_count (&fixture->n_subscriptions, 1, 5000));
   subscription = last_body (fixture);
   g_assert_cmpstr (json_object_get_string_member (subscription, "clientId"), ==, "client1");
   topics = json_object_get_array_member (subscription, "subscriptions");
@@ -214,17 +214,17 @@ test_realtime (Fixture       *fixture,
   /* An event for the scope's rows is a hint for that scope. */
   send_event (fixture, "records/*",
               "{\"action\":\"create\",\"record\":{\"id\":\"abc\",\"owner\":\"u1\",\"updated\":\"2026-01-01 00:00:00.000Z\"}}");
-  g_assert_true (http_test_wait_count (&fixture->n_changed, 1, 5000));
+  g_assert_true (just_sync_test_wait_count (&fixture->n_changed, 1, 5000));
   g_assert_true (just_sync_scope_equal (fixture->last_changed, u1));
 
   /* Another owner's row, or another collection, is not. */
   send_event (fixture, "records/*", "{\"action\":\"update\",\"record\":{\"id\":\"def\",\"owner\":\"u2\"}}");
   send_event (fixture, "tasks/*", "{\"action\":\"update\",\"record\":{\"id\":\"ghi\",\"owner\":\"u1\"}}");
-  g_assert_false (http_test_wait_count (&fixture->n_changed, 2, 300));
+  g_assert_false (just_sync_test_wait_count (&fixture->n_changed, 2, 300));
 
   /* A second watched collection joins the subscription. */
   just_sync_remote_store_watch (store, notes);
-  g_assert_true (http_test_wait_count (&fixture->n_subscriptions, 2, 5000));
+  g_assert_true (just_sync_test_wait_count (&fixture->n_subscriptions, 2, 5000));
   g_clear_pointer (&subscription, json_object_unref);
   subscription = last_body (fixture);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (subscription, "subscriptions")), ==, 2);
@@ -232,19 +232,19 @@ test_realtime (Fixture       *fixture,
   /* The server ends the stream: the store reconnects, subscribes again
    * and, as events may have been missed, reports every watched scope. */
   end_stream (fixture);
-  g_assert_true (http_test_wait_count (&fixture->n_subscriptions, 3, 5000));
+  g_assert_true (just_sync_test_wait_count (&fixture->n_subscriptions, 3, 5000));
   g_assert_cmpuint (fixture->n_streams, ==, 2);
   g_clear_pointer (&subscription, json_object_unref);
   subscription = last_body (fixture);
   g_assert_cmpstr (json_object_get_string_member (subscription, "clientId"), ==, "client2");
-  g_assert_true (http_test_wait_count (&fixture->n_changed, 3, 5000));
+  g_assert_true (just_sync_test_wait_count (&fixture->n_changed, 3, 5000));
 
   /* Unwatching everything closes the stream for good. */
   just_sync_remote_store_unwatch (store, u1);
   just_sync_remote_store_unwatch (store, notes);
   n_streams = fixture->n_streams;
   end_stream (fixture);
-  http_test_sleep (1500);
+  just_sync_test_sleep (1500);
   g_assert_cmpuint (fixture->n_streams, ==, n_streams);
   g_assert_cmpuint (fixture->n_changed, ==, 3);
 }
@@ -256,12 +256,12 @@ test_realtime_dispose (Fixture       *fixture,
   g_autoptr(JustSyncScope) u1 = pb_scope ("records?owner=u1");
 
   just_sync_remote_store_watch (JUST_SYNC_REMOTE_STORE (fixture->store), u1);
-  g_assert_true (http_test_wait_count (&fixture->n_subscriptions, 1, 5000));
+  g_assert_true (just_sync_test_wait_count (&fixture->n_subscriptions, 1, 5000));
 
   /* Dropping a store with an open stream cancels it; late callbacks are harmless. */
   g_clear_object (&fixture->store);
   end_stream (fixture);
-  http_test_sleep (200);
+  just_sync_test_sleep (200);
 }
 
 static void
@@ -303,16 +303,21 @@ test_login (Fixture       *fixture,
   g_autoptr(JsonNode) login_node = NULL;
   g_autoptr(JsonObject) login = NULL;
   g_autoptr(GError) error = NULL;
+  GAsyncResult *pending_first = NULL, *pending_second = NULL;
 
   just_sync_pocketbase_store_set_credentials (fixture->store, NULL, "u@example.com", "secret");
   g_assert_cmpstr (just_sync_pocketbase_store_get_auth_collection (fixture->store), ==, "users");
 
   /* Two calls at once share one login. */
-  just_sync_remote_store_fetch_since_async (store, scope, NULL, 10, NULL, http_test_result_cb, &first);
-  just_sync_remote_store_fetch_since_async (store, scope, NULL, 10, NULL, http_test_result_cb, &second);
-  delta1 = just_sync_remote_store_fetch_since_finish (store, http_test_wait (&first), &error);
+  just_sync_remote_store_fetch_since_async (store, scope, NULL, 10, NULL, just_sync_test_result_cb,
+                                            &pending_first);
+  just_sync_remote_store_fetch_since_async (store, scope, NULL, 10, NULL, just_sync_test_result_cb,
+                                            &pending_second);
+  first = just_sync_test_await (&pending_first);
+  delta1 = just_sync_remote_store_fetch_since_finish (store, first, &error);
   g_assert_no_error (error);
-  delta2 = just_sync_remote_store_fetch_since_finish (store, http_test_wait (&second), &error);
+  second = just_sync_test_await (&pending_second);
+  delta2 = just_sync_remote_store_fetch_since_finish (store, second, &error);
   g_assert_no_error (error);
 
   g_assert_cmpuint (count_requests (fixture, "POST /api/collections/users/auth-with-password"), ==, 1);

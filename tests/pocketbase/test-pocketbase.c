@@ -85,6 +85,17 @@ fetch_all (JustSyncPocketbaseStore *store,
   return records;
 }
 
+/* The title of the row with @id in @rows. */
+static const char *
+title_of (GPtrArray  *rows,
+          const char *id)
+{
+  JustSyncRecord *row = just_sync_test_find_record (rows, id);
+
+  g_assert_nonnull (row);
+  return just_sync_test_payload_string (row, "title");
+}
+
 static void
 assert_keyset_order (GPtrArray *records)
 {
@@ -257,7 +268,7 @@ test_roundtrip (void)
 
   /* An update shows up after the cursor, alone. */
   cursor = just_sync_delta_dup_cursor (first);
-  http_test_sleep (5);
+  just_sync_test_sleep (5);
   reply = just_sync_push_result_get_reply (pb_find_result (again, g_ptr_array_index (ids, 0)));
   version = just_sync_record_dup_version (reply);
   g_ptr_array_add (update, pb_upsert_op (4, g_ptr_array_index (ids, 0), "{\"title\":\"one v2\"}", version));
@@ -305,11 +316,11 @@ test_scope_isolation (void)
   g_assert_cmpuint (bob_rows->len, ==, 4);
   for (guint i = 0; i < 4; i++)
     {
-      g_assert_nonnull (pb_find_record (alice_rows, g_ptr_array_index (alice_ids, i)));
-      g_assert_nonnull (pb_find_record (bob_rows, g_ptr_array_index (bob_ids, i)));
-      g_assert_nonnull (pb_find_record (alice_every, g_ptr_array_index (alice_ids, i)));
+      g_assert_nonnull (just_sync_test_find_record (alice_rows, g_ptr_array_index (alice_ids, i)));
+      g_assert_nonnull (just_sync_test_find_record (bob_rows, g_ptr_array_index (bob_ids, i)));
+      g_assert_nonnull (just_sync_test_find_record (alice_every, g_ptr_array_index (alice_ids, i)));
       /* Never another user's row, whatever the scope asks for. */
-      g_assert_null (pb_find_record (alice_every, g_ptr_array_index (bob_ids, i)));
+      g_assert_null (just_sync_test_find_record (alice_every, g_ptr_array_index (bob_ids, i)));
     }
   g_assert_cmpuint (bob_peeks->len, ==, 0);
 }
@@ -343,9 +354,9 @@ test_scope_keys_filter (void)
   g_assert_cmpuint (admin_alice->len, ==, 3);
   g_assert_cmpuint (admin_bob->len, ==, 2);
   for (guint i = 0; i < bob_ids->len; i++)
-    g_assert_null (pb_find_record (admin_alice, g_ptr_array_index (bob_ids, i)));
+    g_assert_null (just_sync_test_find_record (admin_alice, g_ptr_array_index (bob_ids, i)));
   for (guint i = 0; i < alice_ids->len; i++)
-    g_assert_null (pb_find_record (admin_bob, g_ptr_array_index (alice_ids, i)));
+    g_assert_null (just_sync_test_find_record (admin_bob, g_ptr_array_index (alice_ids, i)));
   /* Without the owner key, the same superuser sees both users' rows. */
   g_assert_cmpuint (admin_both->len, ==, 5);
 }
@@ -441,11 +452,11 @@ test_scope_key_escaping (void)
       g_test_message ("tag %s", tags[i]);
       /* Exactly the two rows with this literal tag: no filter injection.
        * (The empty tag also matches bob's rows of other tests: count ours.) */
-      g_assert_nonnull (pb_find_record (rows, g_ptr_array_index (all_ids, 2 * i)));
-      g_assert_nonnull (pb_find_record (rows, g_ptr_array_index (all_ids, 2 * i + 1)));
+      g_assert_nonnull (just_sync_test_find_record (rows, g_ptr_array_index (all_ids, 2 * i)));
+      g_assert_nonnull (just_sync_test_find_record (rows, g_ptr_array_index (all_ids, 2 * i + 1)));
       for (guint j = 0; j < all_ids->len; j++)
         if (j / 2 != i)
-          g_assert_null (pb_find_record (rows, g_ptr_array_index (all_ids, j)));
+          g_assert_null (just_sync_test_find_record (rows, g_ptr_array_index (all_ids, j)));
     }
 }
 
@@ -560,7 +571,7 @@ test_token_expiry (void)
   g_assert_cmpstr (just_sync_pocketbase_store_get_user_id (carol), ==, pb_env ("JUSTSYNC_PB_CAROL_ID"));
   g_signal_connect (carol, "notify::token", G_CALLBACK (count_cb), &renewals);
 
-  http_test_sleep (2500);
+  just_sync_test_sleep (2500);
 
   /* The store saw the token run out and logged in again. */
   rows = fetch_all (carol, scope);
@@ -568,7 +579,7 @@ test_token_expiry (void)
   g_assert_cmpuint (renewals, >=, 1);
   g_assert_cmpstr (just_sync_pocketbase_store_get_token (carol), !=, old_token);
 
-  http_test_sleep (2500);
+  just_sync_test_sleep (2500);
   later = push_ok (carol, scope, more, "{\"title\":\"after expiry\"}");
   g_assert_cmpuint (renewals, >=, 2);
 
@@ -634,7 +645,7 @@ test_soft_delete (void)
   /* A pull shows the tombstone, the same version as the reply. */
   rows = fetch_all (alice, scope);
   g_assert_cmpuint (rows->len, ==, 2);
-  pulled = pb_find_record (rows, victim);
+  pulled = just_sync_test_find_record (rows, victim);
   g_assert_true (just_sync_record_equal (pulled, reply));
   g_assert_cmpint (just_sync_record_get_updated_at (pulled), >=, just_sync_record_get_deleted_at (pulled) - G_USEC_PER_SEC);
 
@@ -645,7 +656,7 @@ test_soft_delete (void)
   revived = push_ok (alice, scope, ids, "{\"title\":\"back\"}");
   g_assert_false (just_sync_record_is_deleted (just_sync_push_result_get_reply (g_ptr_array_index (revived, 0))));
   after = fetch_all (alice, scope);
-  g_assert_false (just_sync_record_is_deleted (pb_find_record (after, victim)));
+  g_assert_false (just_sync_record_is_deleted (just_sync_test_find_record (after, victim)));
 }
 
 static void
@@ -684,7 +695,7 @@ test_hard_delete (void)
     }
   rows = fetch_all (alice, scope);
   g_assert_cmpuint (rows->len, ==, 1);
-  g_assert_nonnull (pb_find_record (rows, g_ptr_array_index (ids, 2)));
+  g_assert_nonnull (just_sync_test_find_record (rows, g_ptr_array_index (ids, 2)));
 
   /* Mapped scopes: to a hard collection, and to a soft one. */
   just_sync_pocketbase_store_set_collection (alice, "plain", "hard_records", NULL);
@@ -766,8 +777,7 @@ test_batch_rejections (void)
   assert_status (bob_results, g_ptr_array_index (ids, 0), JUST_SYNC_PUSH_REJECTED, NULL);
   g_clear_pointer (&rows, g_ptr_array_unref);
   rows = fetch_all (alice, scope);
-  g_assert_cmpstr (json_object_get_string_member (just_sync_record_get_payload (pb_find_record (rows, g_ptr_array_index (ids, 0))), "title"),
-                   ==, "fine 1");
+  g_assert_cmpstr (title_of (rows, g_ptr_array_index (ids, 0)), ==, "fine 1");
 }
 
 /* A batch size above the server's maxRequests (50) is learned down. */
@@ -804,6 +814,7 @@ test_batch_disabled (void)
   g_autofree char *too_long = long_title_json ();
   g_autofree char *missing = new_id (alice);
   g_autofree char *version = NULL;
+  JustSyncRecord *removed;
 
   set_batch_enabled (FALSE);
 
@@ -839,9 +850,11 @@ test_batch_disabled (void)
 
   rows = fetch_all (alice, scope);
   g_assert_cmpuint (rows->len, ==, 3);
-  g_assert_cmpstr (json_object_get_string_member (just_sync_record_get_payload (pb_find_record (rows, g_ptr_array_index (ids, 0))), "title"), ==, "a v2");
-  g_assert_cmpstr (json_object_get_string_member (just_sync_record_get_payload (pb_find_record (rows, g_ptr_array_index (ids, 3))), "title"), ==, "lost");
-  g_assert_true (just_sync_record_is_deleted (pb_find_record (rows, g_ptr_array_index (ids, 1))));
+  g_assert_cmpstr (title_of (rows, g_ptr_array_index (ids, 0)), ==, "a v2");
+  g_assert_cmpstr (title_of (rows, g_ptr_array_index (ids, 3)), ==, "lost");
+  removed = just_sync_test_find_record (rows, g_ptr_array_index (ids, 1));
+  g_assert_nonnull (removed);
+  g_assert_true (just_sync_record_is_deleted (removed));
 }
 
 static void
@@ -871,22 +884,22 @@ test_realtime (void)
   g_signal_connect (watcher, "remote-changed", G_CALLBACK (changed_cb), seen);
   just_sync_remote_store_watch (remote (watcher), scope);
   /* Let it connect and subscribe. */
-  http_test_sleep (500);
+  just_sync_test_sleep (500);
 
   /* Rows of another tag, or another user's rows, are not this scope's. */
   w1 = push_ok (writer, other, ids1, "{\"title\":\"elsewhere\"}");
   w3 = push_ok (bob, bob_scope, ids3, "{\"title\":\"bob's\"}");
-  http_test_sleep (500);
+  just_sync_test_sleep (500);
   g_assert_cmpuint (seen->len, ==, 0);
 
   w2 = push_ok (writer, scope, ids2, "{\"title\":\"here\"}");
-  g_assert_true (http_test_wait_count (&seen->len, 1, 5000));
+  g_assert_true (just_sync_test_wait_count (&seen->len, 1, 5000));
   g_assert_true (just_sync_scope_equal (g_ptr_array_index (seen, 0), scope));
 
   /* Unwatched: no more hints. */
   just_sync_remote_store_unwatch (remote (watcher), scope);
   w4 = push_ok (writer, scope, ids4, "{\"title\":\"unheard\"}");
-  http_test_sleep (500);
+  just_sync_test_sleep (500);
   g_assert_cmpuint (seen->len, ==, 1);
 }
 
@@ -906,7 +919,7 @@ test_server_time (void)
       /* Milliseconds from /api/justsync/time, not the Date header's seconds. */
       g_assert_cmpint (now % 1000, ==, 0);
       sub_second |= now % G_USEC_PER_SEC != G_USEC_PER_SEC / 2;
-      http_test_sleep (3);
+      just_sync_test_sleep (3);
     }
   g_assert_true (sub_second);
 }
@@ -1080,8 +1093,10 @@ test_fault_lost_reply (Faults        *fixture,
   for (guint i = 0; i < results->len; i++)
     {
       JustSyncPushResult *result = g_ptr_array_index (results, i);
-      JustSyncRecord *pulled = pb_find_record (after, just_sync_push_result_get_record_id (result));
-      JustSyncRecord *first = pb_find_record (before, just_sync_push_result_get_record_id (result));
+      JustSyncRecord *pulled =
+        just_sync_test_find_record (after, just_sync_push_result_get_record_id (result));
+      JustSyncRecord *first =
+        just_sync_test_find_record (before, just_sync_push_result_get_record_id (result));
 
       g_assert_cmpint (just_sync_push_result_get_status (result), ==, JUST_SYNC_PUSH_WRITTEN);
       g_assert_true (just_sync_record_equal (pulled, just_sync_push_result_get_reply (result)));
