@@ -5,24 +5,17 @@
  * A page of remote changes and the keyset cursor it leaves.
  */
 
-#include <justsync/justsync.h>
+#include "justsync-test-util.h"
 
 #define T0 G_GINT64_CONSTANT (1700000000000000)
-
-static JustSyncRecord *
-rec (const char *id,
-     gint64      updated_at)
-{
-  return just_sync_record_new_from_data (id, "{\"v\":1}", updated_at, 0, NULL);
-}
 
 static JustSyncDelta *
 sample_delta (void)
 {
   JustSyncDelta *delta = just_sync_delta_new (T0 + 1000);
-  g_autoptr(JustSyncRecord) a = rec ("a", T0);
-  g_autoptr(JustSyncRecord) b = rec ("b", T0);
-  g_autoptr(JustSyncRecord) gone = just_sync_record_new_tombstone ("c", T0 + 5, NULL);
+  g_autoptr(JustSyncRecord) a = just_sync_test_record ("a", "{\"v\":1}", T0);
+  g_autoptr(JustSyncRecord) b = just_sync_test_record ("b", "{\"v\":1}", T0);
+  g_autoptr(JustSyncRecord) gone = just_sync_test_tombstone ("c", T0 + 5);
 
   just_sync_delta_add (delta, a);
   just_sync_delta_add (delta, b);

@@ -52,10 +52,8 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(JustSyncScope) bare = just_sync_scope_new ("records", NULL);
-
   f->remote = just_sync_memory_remote_store_new ();
-  f->scope = just_sync_scope_with_key (bare, "owner", "u1", NULL);
+  f->scope = just_sync_test_scope ("records", "owner", "u1", NULL);
 }
 
 static void
@@ -71,13 +69,9 @@ new_op (gint64          seq,
         JustSyncOpKind  kind,
         const char     *id)
 {
-  g_autoptr(JustSyncRecord) record = NULL;
-
   if (kind == JUST_SYNC_OP_DELETE)
-    record = just_sync_record_new_tombstone (id, T0, NULL);
-  else
-    record = just_sync_record_new_from_data (id, "{\"title\":\"t\"}", T0, 0, NULL);
-  return just_sync_pending_op_new (seq, kind, record, NULL, 0, JUST_SYNC_OP_STATE_QUEUED, NULL);
+    return just_sync_test_op (seq, just_sync_test_tombstone (id, T0), NULL);
+  return just_sync_test_op (seq, just_sync_test_record (id, "{\"title\":\"t\"}", T0), NULL);
 }
 
 /* One upsert op for each id, NULL-terminated. */
@@ -85,7 +79,7 @@ static GPtrArray *
 upserts (const char *first,
          ...)
 {
-  GPtrArray *ops = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_pending_op_unref);
+  GPtrArray *ops = just_sync_test_ops_new ();
   va_list args;
 
   va_start (args, first);
@@ -297,7 +291,7 @@ test_hard_deletes (Fixture       *f,
 {
   g_autoptr(GPtrArray) ops = upserts ("a", "b", NULL);
   g_autoptr(GPtrArray) written = REMOTE (f->remote, batch_upsert, f->scope, ops);
-  g_autoptr(GPtrArray) deletes = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_pending_op_unref);
+  g_autoptr(GPtrArray) deletes = just_sync_test_ops_new ();
   g_autoptr(GPtrArray) results = NULL;
   g_autoptr(JustSyncDelta) delta = NULL;
   g_autoptr(JustSyncRecord) a = NULL;
@@ -323,7 +317,7 @@ test_soft_deletes (Fixture       *f,
 {
   g_autoptr(GPtrArray) ops = upserts ("a", NULL);
   g_autoptr(GPtrArray) written = REMOTE (f->remote, batch_upsert, f->scope, ops);
-  g_autoptr(GPtrArray) deletes = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_pending_op_unref);
+  g_autoptr(GPtrArray) deletes = just_sync_test_ops_new ();
   g_autoptr(GPtrArray) results = NULL;
   g_autoptr(JustSyncDelta) delta = NULL;
 
@@ -343,7 +337,9 @@ test_round_trip (Fixture       *f,
   g_autoptr(JustSyncLocalStore) phone = just_sync_memory_local_store_new ();
   g_autoptr(JustSyncLocalStore) laptop = just_sync_memory_local_store_new ();
   g_autoptr(JustSyncConflictResolver) lww = just_sync_last_write_wins_resolver_new ();
-  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_record_unref);
+  g_autoptr(GPtrArray) records =
+    just_sync_test_records (just_sync_test_record ("n1", "{\"title\":\"milk\"}", T0),
+                            just_sync_test_record ("n2", "{\"title\":\"eggs\"}", T0), NULL);
   g_autoptr(GPtrArray) ops = NULL;
   g_autoptr(GPtrArray) results = NULL;
   g_autoptr(JustSyncApplyResult) committed = NULL;
@@ -352,8 +348,6 @@ test_round_trip (Fixture       *f,
   g_autoptr(GPtrArray) on_phone = NULL;
   g_autoptr(GPtrArray) on_laptop = NULL;
 
-  g_ptr_array_add (records, just_sync_record_new_from_data ("n1", "{\"title\":\"milk\"}", T0, 0, NULL));
-  g_ptr_array_add (records, just_sync_record_new_from_data ("n2", "{\"title\":\"eggs\"}", T0, 0, NULL));
   ops = JUST_SYNC_TEST_AWAIT_OK (just_sync_local_store_upsert_many, phone, f->scope, records);
 
   results = REMOTE (f->remote, batch_upsert, f->scope, ops);

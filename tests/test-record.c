@@ -5,22 +5,9 @@
 
 #include <string.h>
 
-#include <justsync/justsync.h>
+#include "justsync-test-util.h"
 
 #define T0 G_GINT64_CONSTANT (1700000000000000)
-
-static JustSyncRecord *
-from_data (const char *id,
-           const char *json,
-           gint64      updated_at)
-{
-  g_autoptr(GError) error = NULL;
-  JustSyncRecord *record = just_sync_record_new_from_data (id, json, updated_at, 0, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (record);
-  return record;
-}
 
 static void
 test_new (void)
@@ -178,7 +165,7 @@ test_tombstone (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JustSyncRecord) tomb = just_sync_record_new_tombstone ("a", T0 + 5, &error);
-  g_autoptr(JustSyncRecord) live = from_data ("a", "{}", T0 + 5);
+  g_autoptr(JustSyncRecord) live = just_sync_test_record ("a", "{}", T0 + 5);
 
   g_assert_no_error (error);
   g_assert_true (just_sync_record_is_deleted (tomb));
@@ -194,11 +181,18 @@ test_tombstone (void)
 static void
 test_content_hash (void)
 {
-  g_autoptr(JustSyncRecord) a = from_data ("a", "{\"x\":1,\"y\":{\"p\":[1,{\"q\":2,\"r\":3}],\"s\":\"t\"}}", T0);
-  g_autoptr(JustSyncRecord) reordered = from_data ("b", "{\"y\":{\"s\":\"t\",\"p\":[1,{\"r\":3,\"q\":2}]},\"x\":1}", T0 + 9);
-  g_autoptr(JustSyncRecord) array_order = from_data ("a", "{\"x\":1,\"y\":{\"p\":[{\"q\":2,\"r\":3},1],\"s\":\"t\"}}", T0);
-  g_autoptr(JustSyncRecord) other_value = from_data ("a", "{\"x\":2,\"y\":{\"p\":[1,{\"q\":2,\"r\":3}],\"s\":\"t\"}}", T0);
-  g_autoptr(JustSyncRecord) string_one = from_data ("a", "{\"x\":\"1\",\"y\":{\"p\":[1,{\"q\":2,\"r\":3}],\"s\":\"t\"}}", T0);
+  g_autoptr(JustSyncRecord) a =
+    just_sync_test_record ("a", "{\"x\":1,\"y\":{\"p\":[1,{\"q\":2,\"r\":3}],\"s\":\"t\"}}", T0);
+  g_autoptr(JustSyncRecord) reordered =
+    just_sync_test_record ("b", "{\"y\":{\"s\":\"t\",\"p\":[1,{\"r\":3,\"q\":2}]},\"x\":1}",
+                           T0 + 9);
+  g_autoptr(JustSyncRecord) array_order =
+    just_sync_test_record ("a", "{\"x\":1,\"y\":{\"p\":[{\"q\":2,\"r\":3},1],\"s\":\"t\"}}", T0);
+  g_autoptr(JustSyncRecord) other_value =
+    just_sync_test_record ("a", "{\"x\":2,\"y\":{\"p\":[1,{\"q\":2,\"r\":3}],\"s\":\"t\"}}", T0);
+  g_autoptr(JustSyncRecord) string_one =
+    just_sync_test_record ("a", "{\"x\":\"1\",\"y\":{\"p\":[1,{\"q\":2,\"r\":3}],\"s\":\"t\"}}",
+                           T0);
   const char *hash = just_sync_record_get_content_hash (a);
 
   g_assert_cmpuint (strlen (hash), ==, 32);
@@ -214,10 +208,10 @@ test_content_hash (void)
 static void
 test_version (void)
 {
-  g_autoptr(JustSyncRecord) a = from_data ("a", "{\"x\":1}", T0);
-  g_autoptr(JustSyncRecord) same = from_data ("a", "{\"x\":1}", T0);
+  g_autoptr(JustSyncRecord) a = just_sync_test_record ("a", "{\"x\":1}", T0);
+  g_autoptr(JustSyncRecord) same = just_sync_test_record ("a", "{\"x\":1}", T0);
   g_autoptr(JustSyncRecord) restamped = just_sync_record_with_updated_at (a, T0 + 1);
-  g_autoptr(JustSyncRecord) changed = from_data ("a", "{\"x\":2}", T0);
+  g_autoptr(JustSyncRecord) changed = just_sync_test_record ("a", "{\"x\":2}", T0);
   g_autofree char *version = just_sync_record_dup_version (a);
   g_autofree char *same_version = just_sync_record_dup_version (same);
   g_autofree char *restamped_version = just_sync_record_dup_version (restamped);
@@ -239,13 +233,21 @@ test_version (void)
 static void
 test_content_covers (void)
 {
-  g_autoptr(JustSyncRecord) local = from_data ("a", "{\"title\":\"x\",\"tags\":[1,2],\"o\":{\"k\":true}}", T0);
-  g_autoptr(JustSyncRecord) server = from_data ("other-id", "{\"o\":{\"k\":true},\"created\":\"2006\",\"tags\":[1,2],\"title\":\"x\",\"n\":0}", T0 + 7);
-  g_autoptr(JustSyncRecord) changed = from_data ("a", "{\"title\":\"y\",\"tags\":[1,2],\"o\":{\"k\":true}}", T0);
-  g_autoptr(JustSyncRecord) nested = from_data ("a", "{\"title\":\"x\",\"tags\":[1,2],\"o\":{\"k\":true,\"extra\":1}}", T0);
-  g_autoptr(JustSyncRecord) empty = from_data ("a", "{}", T0);
-  g_autoptr(JustSyncRecord) tomb1 = just_sync_record_new_tombstone ("a", T0, NULL);
-  g_autoptr(JustSyncRecord) tomb2 = just_sync_record_new_tombstone ("a", T0 + 3, NULL);
+  g_autoptr(JustSyncRecord) local =
+    just_sync_test_record ("a", "{\"title\":\"x\",\"tags\":[1,2],\"o\":{\"k\":true}}", T0);
+  g_autoptr(JustSyncRecord) server =
+    just_sync_test_record ("other-id",
+                           "{\"o\":{\"k\":true},\"created\":\"2006\",\"tags\":[1,2],"
+                           "\"title\":\"x\",\"n\":0}",
+                           T0 + 7);
+  g_autoptr(JustSyncRecord) changed =
+    just_sync_test_record ("a", "{\"title\":\"y\",\"tags\":[1,2],\"o\":{\"k\":true}}", T0);
+  g_autoptr(JustSyncRecord) nested =
+    just_sync_test_record ("a", "{\"title\":\"x\",\"tags\":[1,2],\"o\":{\"k\":true,\"extra\":1}}",
+                           T0);
+  g_autoptr(JustSyncRecord) empty = just_sync_test_record ("a", "{}", T0);
+  g_autoptr(JustSyncRecord) tomb1 = just_sync_test_tombstone ("a", T0);
+  g_autoptr(JustSyncRecord) tomb2 = just_sync_test_tombstone ("a", T0 + 3);
 
   g_assert_true (just_sync_record_content_covers (local, local));
   g_assert_true (just_sync_record_content_covers (server, local));
@@ -262,9 +264,10 @@ test_content_covers (void)
 static void
 test_json_round_trip (void)
 {
-  g_autoptr(JustSyncRecord) live = from_data ("a", "{\"title\":\"é\",\"n\":1.5,\"l\":[null,true]}", T0 + 123456);
-  g_autoptr(JustSyncRecord) tomb = just_sync_record_new_tombstone ("b", T0, NULL);
-  g_autoptr(JustSyncRecord) unstamped = from_data ("c", "{}", 0);
+  g_autoptr(JustSyncRecord) live =
+    just_sync_test_record ("a", "{\"title\":\"é\",\"n\":1.5,\"l\":[null,true]}", T0 + 123456);
+  g_autoptr(JustSyncRecord) tomb = just_sync_test_tombstone ("b", T0);
+  g_autoptr(JustSyncRecord) unstamped = just_sync_test_record ("c", "{}", 0);
   JustSyncRecord *records[] = { live, tomb, unstamped };
 
   for (guint i = 0; i < G_N_ELEMENTS (records); i++)
@@ -316,11 +319,11 @@ test_json_errors (void)
 static void
 test_equal_hash (void)
 {
-  g_autoptr(JustSyncRecord) a = from_data ("a", "{\"x\":1,\"y\":2}", T0);
-  g_autoptr(JustSyncRecord) same = from_data ("a", "{\"y\":2,\"x\":1}", T0);
-  g_autoptr(JustSyncRecord) other_id = from_data ("b", "{\"x\":1,\"y\":2}", T0);
-  g_autoptr(JustSyncRecord) other_time = from_data ("a", "{\"x\":1,\"y\":2}", T0 + 1);
-  g_autoptr(JustSyncRecord) other_content = from_data ("a", "{\"x\":1}", T0);
+  g_autoptr(JustSyncRecord) a = just_sync_test_record ("a", "{\"x\":1,\"y\":2}", T0);
+  g_autoptr(JustSyncRecord) same = just_sync_test_record ("a", "{\"y\":2,\"x\":1}", T0);
+  g_autoptr(JustSyncRecord) other_id = just_sync_test_record ("b", "{\"x\":1,\"y\":2}", T0);
+  g_autoptr(JustSyncRecord) other_time = just_sync_test_record ("a", "{\"x\":1,\"y\":2}", T0 + 1);
+  g_autoptr(JustSyncRecord) other_content = just_sync_test_record ("a", "{\"x\":1}", T0);
   g_autoptr(GHashTable) set = g_hash_table_new_full (just_sync_record_hash, just_sync_record_equal,
                                                      (GDestroyNotify) just_sync_record_unref, NULL);
 
@@ -346,7 +349,7 @@ hash_in_thread (gpointer data)
 static void
 test_threads (void)
 {
-  g_autoptr(JustSyncRecord) record = from_data ("a", "{\"x\":1}", T0);
+  g_autoptr(JustSyncRecord) record = just_sync_test_record ("a", "{\"x\":1}", T0);
   GThread *threads[4];
   const char *hashes[G_N_ELEMENTS (threads)];
 

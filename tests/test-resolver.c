@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
-#include <justsync/justsync.h>
+#include "justsync-test-util.h"
 
 #define T0 G_GINT64_CONSTANT (1700000000000000)
 
@@ -12,8 +12,9 @@ resolve (gint64 local_at,
          gint64 remote_at)
 {
   g_autoptr(JustSyncConflictResolver) lww = just_sync_last_write_wins_resolver_new ();
-  g_autoptr(JustSyncRecord) local = just_sync_record_new_from_data ("a", "{\"side\":\"local\"}", local_at, 0, NULL);
-  g_autoptr(JustSyncRecord) remote = just_sync_record_new_from_data ("a", "{\"side\":\"remote\"}", remote_at, 0, NULL);
+  g_autoptr(JustSyncRecord) local = just_sync_test_record ("a", "{\"side\":\"local\"}", local_at);
+  g_autoptr(JustSyncRecord) remote =
+    just_sync_test_record ("a", "{\"side\":\"remote\"}", remote_at);
 
   return just_sync_conflict_resolver_resolve (lww, local, remote);
 }
@@ -32,9 +33,9 @@ static void
 test_equal_stamps (void)
 {
   g_autoptr(JustSyncConflictResolver) lww = just_sync_last_write_wins_resolver_new ();
-  g_autoptr(JustSyncRecord) x = just_sync_record_new_from_data ("a", "{\"v\":\"x\"}", T0, 0, NULL);
-  g_autoptr(JustSyncRecord) y = just_sync_record_new_from_data ("a", "{\"v\":\"y\"}", T0, 0, NULL);
-  g_autoptr(JustSyncRecord) tomb = just_sync_record_new_tombstone ("a", T0, NULL);
+  g_autoptr(JustSyncRecord) x = just_sync_test_record ("a", "{\"v\":\"x\"}", T0);
+  g_autoptr(JustSyncRecord) y = just_sync_test_record ("a", "{\"v\":\"y\"}", T0);
+  g_autoptr(JustSyncRecord) tomb = just_sync_test_tombstone ("a", T0);
 
   g_assert_cmpint (resolve (T0, T0), ==, JUST_SYNC_RESOLUTION_REMOTE);
   g_assert_cmpint (just_sync_conflict_resolver_resolve (lww, x, y), ==, JUST_SYNC_RESOLUTION_REMOTE);

@@ -6,19 +6,11 @@
  * page and of a whole sync.
  */
 
-#include <justsync/justsync.h>
+#include "justsync-test-util.h"
 
 #include "justsync-sync-result-private.h"
 
 #define T0 G_GINT64_CONSTANT (1700000000000000)
-
-static JustSyncRecord *
-rec (const char *id,
-     const char *json,
-     gint64      updated_at)
-{
-  return just_sync_record_new_from_data (id, json, updated_at, 0, NULL);
-}
 
 /* Every member of @json parses to an error; none crashes. */
 typedef gpointer (*FromJsonFunc) (JsonNode *node, GError **error);
@@ -61,8 +53,8 @@ pending_op_round_trip (JustSyncPendingOp *op)
 static void
 test_pending_op (void)
 {
-  g_autoptr(JustSyncRecord) record = rec ("a", "{\"t\":1}", T0);
-  g_autoptr(JustSyncRecord) tomb = just_sync_record_new_tombstone ("b", T0, NULL);
+  g_autoptr(JustSyncRecord) record = just_sync_test_record ("a", "{\"t\":1}", T0);
+  g_autoptr(JustSyncRecord) tomb = just_sync_test_tombstone ("b", T0);
   g_autoptr(JustSyncPendingOp) upsert = just_sync_pending_op_new (7, JUST_SYNC_OP_UPSERT, record,
                                                                   "1:abc", 3, JUST_SYNC_OP_STATE_FAILED,
                                                                   "refused");
@@ -111,8 +103,8 @@ test_pending_op (void)
 static void
 test_conflict (void)
 {
-  g_autoptr(JustSyncRecord) local = rec ("a", "{\"side\":\"local\"}", T0 + 2);
-  g_autoptr(JustSyncRecord) remote = rec ("a", "{\"side\":\"remote\"}", T0 + 1);
+  g_autoptr(JustSyncRecord) local = just_sync_test_record ("a", "{\"side\":\"local\"}", T0 + 2);
+  g_autoptr(JustSyncRecord) remote = just_sync_test_record ("a", "{\"side\":\"remote\"}", T0 + 1);
   g_autoptr(JustSyncConflict) local_won = just_sync_conflict_new (local, remote, JUST_SYNC_RESOLUTION_LOCAL, T0 + 9);
   g_autoptr(JustSyncConflict) remote_won = just_sync_conflict_new (local, remote, JUST_SYNC_RESOLUTION_REMOTE, T0 + 9);
   g_autoptr(JsonNode) node = just_sync_conflict_to_json (local_won);
@@ -152,7 +144,7 @@ test_conflict (void)
 static void
 test_push_result (void)
 {
-  g_autoptr(JustSyncRecord) reply = rec ("a", "{\"t\":1,\"created\":\"x\"}", T0);
+  g_autoptr(JustSyncRecord) reply = just_sync_test_record ("a", "{\"t\":1,\"created\":\"x\"}", T0);
   g_autoptr(JustSyncPushResult) written = just_sync_push_result_new_written (4, reply);
   g_autoptr(JustSyncPushResult) rejected = just_sync_push_result_new_failed (5, "b", JUST_SYNC_PUSH_REJECTED,
                                                                              "title is required", 0);
@@ -185,8 +177,8 @@ static void
 test_apply_result (void)
 {
   g_autoptr(JustSyncApplyResult) result = just_sync_apply_result_new ();
-  g_autoptr(JustSyncRecord) local = rec ("x", "{}", T0);
-  g_autoptr(JustSyncRecord) remote = rec ("x", "{\"r\":1}", T0 + 1);
+  g_autoptr(JustSyncRecord) local = just_sync_test_record ("x", "{}", T0);
+  g_autoptr(JustSyncRecord) remote = just_sync_test_record ("x", "{\"r\":1}", T0 + 1);
   g_autoptr(JustSyncConflict) conflict = just_sync_conflict_new (local, remote, JUST_SYNC_RESOLUTION_REMOTE, T0);
   g_auto(GStrv) none = NULL;
   g_auto(GStrv) ids = NULL;
@@ -222,8 +214,8 @@ test_sync_result (void)
   g_autoptr(JustSyncScope) scope = just_sync_scope_parse ("records?owner=u1", NULL);
   g_autoptr(JustSyncSyncResult) result = just_sync_sync_result_new (scope);
   g_autoptr(JustSyncApplyResult) applied = just_sync_apply_result_new ();
-  g_autoptr(JustSyncRecord) local = rec ("x", "{}", T0);
-  g_autoptr(JustSyncRecord) remote = rec ("x", "{\"r\":1}", T0 + 1);
+  g_autoptr(JustSyncRecord) local = just_sync_test_record ("x", "{}", T0);
+  g_autoptr(JustSyncRecord) remote = just_sync_test_record ("x", "{\"r\":1}", T0 + 1);
   g_autoptr(JustSyncConflict) conflict = just_sync_conflict_new (local, remote, JUST_SYNC_RESOLUTION_REMOTE, T0);
   g_autoptr(JustSyncPendingOp) failed = just_sync_pending_op_new (3, JUST_SYNC_OP_UPSERT, local, NULL, 1,
                                                                   JUST_SYNC_OP_STATE_FAILED, "no");

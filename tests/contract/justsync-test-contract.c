@@ -1505,23 +1505,13 @@ remote_op (RemoteFixture  *f,
            const char     *title,
            int             n)
 {
-  g_autoptr(JustSyncRecord) record = NULL;
+  gint64 now = just_sync_timestamp_now ();
+  g_autofree char *json = NULL;
 
   if (kind == JUST_SYNC_OP_DELETE)
-    record = just_sync_test_tombstone (id, just_sync_timestamp_now ());
-  else
-    {
-      g_autofree char *json = g_strdup_printf ("{\"title\":\"%s\",\"n\":%d}", title, n);
-
-      record = just_sync_test_record (id, json, just_sync_timestamp_now ());
-    }
-  return just_sync_pending_op_new (f->next_seq++, kind, record, NULL, 0, JUST_SYNC_OP_STATE_QUEUED, NULL);
-}
-
-static GPtrArray *
-op_array (void)
-{
-  return g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_pending_op_unref);
+    return just_sync_test_op (f->next_seq++, just_sync_test_tombstone (id, now), NULL);
+  json = g_strdup_printf ("{\"title\":\"%s\",\"n\":%d}", title, n);
+  return just_sync_test_op (f->next_seq++, just_sync_test_record (id, json, now), NULL);
 }
 
 static JustSyncPushResult *
@@ -1625,7 +1615,7 @@ push_new (RemoteFixture *f,
           JustSyncScope *scope,
           guint          n)
 {
-  g_autoptr(GPtrArray) ops = op_array ();
+  g_autoptr(GPtrArray) ops = just_sync_test_ops_new ();
   g_autoptr(GPtrArray) results = NULL;
 
   for (guint i = 0; i < n; i++)
@@ -1680,7 +1670,7 @@ remote_idempotent_push (RemoteFixture *f,
 {
   g_autoptr(GPtrArray) ops = push_new (f, f->scope, 2);
   g_autoptr(GPtrArray) again = push (f, f->scope, ops, TRUE);
-  g_autoptr(GPtrArray) changed = op_array ();
+  g_autoptr(GPtrArray) changed = just_sync_test_ops_new ();
   g_autoptr(GPtrArray) changed_results = NULL;
   g_autoptr(GPtrArray) records = NULL;
   const char *id = just_sync_pending_op_get_record_id (g_ptr_array_index (ops, 0));
@@ -1705,7 +1695,7 @@ remote_delete (RemoteFixture *f,
 {
   g_autoptr(GPtrArray) ops = push_new (f, f->scope, 2);
   const char *gone = just_sync_pending_op_get_record_id (g_ptr_array_index (ops, 0));
-  g_autoptr(GPtrArray) deletes = op_array ();
+  g_autoptr(GPtrArray) deletes = just_sync_test_ops_new ();
   g_autoptr(GPtrArray) results = NULL;
   g_autoptr(GPtrArray) records = NULL;
   JustSyncRecord *reply;
@@ -1735,7 +1725,7 @@ remote_delete_missing (RemoteFixture *f,
                        gconstpointer  data)
 {
   g_autofree char *id = new_id (f);
-  g_autoptr(GPtrArray) deletes = op_array ();
+  g_autoptr(GPtrArray) deletes = just_sync_test_ops_new ();
   g_autoptr(GPtrArray) results = NULL;
   g_autoptr(GPtrArray) records = NULL;
 
@@ -1752,7 +1742,7 @@ remote_per_op_results (RemoteFixture *f,
                        gconstpointer  data)
 {
   g_autoptr(GPtrArray) ops = push_new (f, f->scope, 5);
-  g_autoptr(GPtrArray) mixed = op_array ();
+  g_autoptr(GPtrArray) mixed = just_sync_test_ops_new ();
   g_autoptr(GPtrArray) results = NULL;
 
   /* Two ops on new ids and one on an existing id, out of seq order. */
@@ -1786,7 +1776,7 @@ remote_scoping (RemoteFixture *f,
   const char *id = just_sync_pending_op_get_record_id (target);
   g_autoptr(GPtrArray) other_records = fetch_all (f, f->other, NULL, 100, NULL);
   g_autoptr(GPtrArray) records = NULL;
-  g_autoptr(GPtrArray) foreign = op_array ();
+  g_autoptr(GPtrArray) foreign = just_sync_test_ops_new ();
   g_autoptr(GPtrArray) results = NULL;
 
   g_assert_cmpuint (other_records->len, ==, 1);

@@ -357,7 +357,7 @@ test_bad_input (Fixture       *fixture,
   g_autoptr(JustSyncPocketbaseStore) unusable = just_sync_pocketbase_store_new ("ftp://example.com");
   g_autoptr(JustSyncScope) scope = pb_scope ("records");
   g_autoptr(JustSyncScope) bad_key = pb_scope ("records?a%20b=1");
-  g_autoptr(GPtrArray) ops = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_pending_op_unref);
+  g_autoptr(GPtrArray) ops = just_sync_test_ops_new ();
   g_autoptr(JustSyncDelta) delta = NULL;
   g_autoptr(GPtrArray) results = NULL;
   g_autoptr(GError) error = NULL;

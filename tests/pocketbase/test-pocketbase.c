@@ -35,12 +35,6 @@ new_id (JustSyncPocketbaseStore *store)
   return just_sync_remote_store_generate_id (remote (store), scope);
 }
 
-static GPtrArray *
-ops_new (void)
-{
-  return g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_pending_op_unref);
-}
-
 /* Pushes one upsert per id with @json and asserts each was written. */
 static GPtrArray *
 push_ok (JustSyncPocketbaseStore *store,
@@ -48,7 +42,7 @@ push_ok (JustSyncPocketbaseStore *store,
          GPtrArray               *ids,
          const char              *json)
 {
-  g_autoptr(GPtrArray) ops = ops_new ();
+  g_autoptr(GPtrArray) ops = just_sync_test_ops_new ();
   g_autoptr(GError) error = NULL;
   GPtrArray *results;
 
@@ -199,10 +193,10 @@ test_roundtrip (void)
   g_autoptr(JustSyncPocketbaseStore) alice = store_for ("ALICE");
   g_autoptr(JustSyncScope) scope = pb_user_scope ("records", "ALICE", "roundtrip");
   g_autoptr(GPtrArray) ids = new_ids (alice, 3);
-  g_autoptr(GPtrArray) ops = ops_new ();
+  g_autoptr(GPtrArray) ops = just_sync_test_ops_new ();
   g_autoptr(GPtrArray) results = NULL;
   g_autoptr(GPtrArray) again = NULL;
-  g_autoptr(GPtrArray) update = ops_new ();
+  g_autoptr(GPtrArray) update = just_sync_test_ops_new ();
   g_autoptr(JustSyncDelta) first = NULL;
   g_autoptr(JustSyncDelta) second = NULL;
   g_autoptr(JustSyncSyncPoint) cursor = NULL;
@@ -385,8 +379,8 @@ test_scope_crossing_writes (void)
   g_autoptr(JustSyncScope) theirs = pb_user_scope ("records", "BOB", "crossing");
   g_autoptr(GPtrArray) ids = new_ids (admin, 2);
   g_autoptr(GPtrArray) written = push_ok (admin, mine, ids, "{\"title\":\"alice's\"}");
-  g_autoptr(GPtrArray) upserts = ops_new ();
-  g_autoptr(GPtrArray) deletes = ops_new ();
+  g_autoptr(GPtrArray) upserts = just_sync_test_ops_new ();
+  g_autoptr(GPtrArray) deletes = just_sync_test_ops_new ();
   g_autoptr(GPtrArray) results = NULL;
   g_autoptr(GPtrArray) deleted = NULL;
   g_autoptr(GPtrArray) rows = NULL;
@@ -490,7 +484,7 @@ test_paging_5000 (void)
   g_autoptr(JustSyncPocketbaseStore) alice = store_for ("ALICE");
   g_autoptr(JustSyncScope) scope = pb_user_scope ("records", "ALICE", "paging");
   g_autoptr(GPtrArray) ids = new_ids (alice, 5000);
-  g_autoptr(GPtrArray) ops = ops_new ();
+  g_autoptr(GPtrArray) ops = just_sync_test_ops_new ();
   g_autoptr(GPtrArray) results = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
@@ -605,7 +599,7 @@ test_soft_delete (void)
   g_autoptr(JustSyncScope) scope = pb_user_scope ("records", "ALICE", "soft");
   g_autoptr(GPtrArray) ids = new_ids (alice, 2);
   g_autoptr(GPtrArray) written = push_ok (alice, scope, ids, "{\"title\":\"to delete\"}");
-  g_autoptr(GPtrArray) ops = ops_new ();
+  g_autoptr(GPtrArray) ops = just_sync_test_ops_new ();
   g_autoptr(GPtrArray) results = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GPtrArray) revived = NULL;
@@ -677,7 +671,7 @@ test_hard_delete (void)
    * so the store deletes for real, first noticing, then knowing it. */
   for (guint i = 0; i < 2; i++)
     {
-      g_autoptr(GPtrArray) ops = ops_new ();
+      g_autoptr(GPtrArray) ops = just_sync_test_ops_new ();
       g_autoptr(GPtrArray) results = NULL;
       g_autoptr(JsonObject) raw = NULL;
       JustSyncRecord *reply;
@@ -703,8 +697,8 @@ test_hard_delete (void)
   {
     g_autoptr(GPtrArray) w1 = push_ok (alice, mapped, mapped_ids, "{\"title\":\"mapped\"}");
     g_autoptr(GPtrArray) w2 = push_ok (alice, notes, note_ids, "{\"title\":\"note\"}");
-    g_autoptr(GPtrArray) ops1 = ops_new ();
-    g_autoptr(GPtrArray) ops2 = ops_new ();
+    g_autoptr(GPtrArray) ops1 = just_sync_test_ops_new ();
+    g_autoptr(GPtrArray) ops2 = just_sync_test_ops_new ();
     g_autoptr(GPtrArray) r1 = NULL;
     g_autoptr(GPtrArray) r2 = NULL;
     g_autoptr(JsonObject) gone = NULL;
@@ -744,9 +738,9 @@ test_batch_rejections (void)
   g_autoptr(JustSyncScope) scope = pb_user_scope ("records", "ALICE", "reject");
   g_autoptr(JustSyncScope) bob_scope = pb_user_scope ("records", "BOB", "reject");
   g_autoptr(GPtrArray) ids = new_ids (alice, 4);
-  g_autoptr(GPtrArray) ops = ops_new ();
+  g_autoptr(GPtrArray) ops = just_sync_test_ops_new ();
   g_autoptr(GPtrArray) results = NULL;
-  g_autoptr(GPtrArray) bob_ops = ops_new ();
+  g_autoptr(GPtrArray) bob_ops = just_sync_test_ops_new ();
   g_autoptr(GPtrArray) bob_results = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GError) error = NULL;
@@ -803,9 +797,9 @@ test_batch_disabled (void)
   g_autoptr(JustSyncPocketbaseStore) alice = store_for ("ALICE");
   g_autoptr(JustSyncScope) scope = pb_user_scope ("records", "ALICE", "nobatch");
   g_autoptr(GPtrArray) ids = new_ids (alice, 5);
-  g_autoptr(GPtrArray) ops = ops_new ();
-  g_autoptr(GPtrArray) second = ops_new ();
-  g_autoptr(GPtrArray) deletes = ops_new ();
+  g_autoptr(GPtrArray) ops = just_sync_test_ops_new ();
+  g_autoptr(GPtrArray) second = just_sync_test_ops_new ();
+  g_autoptr(GPtrArray) deletes = just_sync_test_ops_new ();
   g_autoptr(GPtrArray) results = NULL;
   g_autoptr(GPtrArray) results2 = NULL;
   g_autoptr(GPtrArray) deleted = NULL;
@@ -964,7 +958,7 @@ static GPtrArray *
 upsert_ops (GPtrArray  *ids,
             const char *json)
 {
-  GPtrArray *ops = ops_new ();
+  GPtrArray *ops = just_sync_test_ops_new ();
 
   for (guint i = 0; i < ids->len; i++)
     g_ptr_array_add (ops, pb_upsert_op (i + 1, g_ptr_array_index (ids, i), json, NULL));
