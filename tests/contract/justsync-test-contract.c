@@ -92,73 +92,6 @@ assert_version (const char     *version,
   g_assert_cmpstr (version, ==, expected);
 }
 
-/* A resolver with a fixed answer that remembers what it was asked. */
-#define TEST_TYPE_FIXED_RESOLVER (test_fixed_resolver_get_type ())
-G_DECLARE_FINAL_TYPE (TestFixedResolver, test_fixed_resolver, TEST, FIXED_RESOLVER, GObject)
-
-struct _TestFixedResolver
-{
-  GObject parent_instance;
-  JustSyncResolution answer;
-  JustSyncRecord *last_local;
-  JustSyncRecord *last_remote;
-};
-
-static JustSyncResolution
-test_fixed_resolver_resolve (JustSyncConflictResolver *resolver,
-                             JustSyncRecord           *local,
-                             JustSyncRecord           *remote)
-{
-  TestFixedResolver *self = TEST_FIXED_RESOLVER (resolver);
-
-  g_clear_pointer (&self->last_local, just_sync_record_unref);
-  g_clear_pointer (&self->last_remote, just_sync_record_unref);
-  self->last_local = just_sync_record_ref (local);
-  self->last_remote = just_sync_record_ref (remote);
-  return self->answer;
-}
-
-static void
-test_fixed_resolver_iface_init (JustSyncConflictResolverInterface *iface)
-{
-  iface->resolve = test_fixed_resolver_resolve;
-}
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (TestFixedResolver, test_fixed_resolver, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (JUST_SYNC_TYPE_CONFLICT_RESOLVER,
-                                                      test_fixed_resolver_iface_init))
-
-static void
-test_fixed_resolver_finalize (GObject *object)
-{
-  TestFixedResolver *self = TEST_FIXED_RESOLVER (object);
-
-  g_clear_pointer (&self->last_local, just_sync_record_unref);
-  g_clear_pointer (&self->last_remote, just_sync_record_unref);
-
-  G_OBJECT_CLASS (test_fixed_resolver_parent_class)->finalize (object);
-}
-
-static void
-test_fixed_resolver_class_init (TestFixedResolverClass *klass)
-{
-  G_OBJECT_CLASS (klass)->finalize = test_fixed_resolver_finalize;
-}
-
-static void
-test_fixed_resolver_init (TestFixedResolver *self)
-{
-}
-
-static TestFixedResolver *
-test_fixed_resolver_new (JustSyncResolution answer)
-{
-  TestFixedResolver *self = g_object_new (TEST_TYPE_FIXED_RESOLVER, NULL);
-
-  self->answer = answer;
-  return self;
-}
-
 /* }}} */
 /* {{{ Local store fixture */
 
@@ -1178,8 +1111,8 @@ local_apply_asks_resolver (LocalFixture  *f,
       GPtrArray *conflicts;
 
       result = apply_conflicting (f, local, remote, JUST_SYNC_CONFLICT_RESOLVER (resolver));
-      assert_records_equal (resolver->last_local, local);
-      assert_records_equal (resolver->last_remote, remote);
+      assert_records_equal (test_fixed_resolver_get_last_local (resolver), local);
+      assert_records_equal (test_fixed_resolver_get_last_remote (resolver), remote);
       conflicts = just_sync_apply_result_get_conflicts (result);
       g_assert_cmpuint (conflicts->len, ==, 1);
       g_assert_cmpint (just_sync_conflict_get_resolution (g_ptr_array_index (conflicts, 0)), ==,

@@ -10,6 +10,7 @@
 #pragma once
 
 #include "justsync-test-util.h"
+#include "test-fixed-resolver.h"
 
 G_BEGIN_DECLS
 

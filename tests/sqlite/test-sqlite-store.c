@@ -1157,56 +1157,13 @@ test_cancelled_before_start (void)
   g_assert_cmpuint (found->len, ==, 0);
 }
 
-/* A resolver that keeps the local side and notes where it ran. */
-#define TEST_TYPE_RESOLVER (test_resolver_get_type ())
-G_DECLARE_FINAL_TYPE (TestResolver, test_resolver, TEST, RESOLVER, GObject)
-
-struct _TestResolver
-{
-  GObject parent_instance;
-  GThread *thread;
-  guint calls;
-};
-
-static JustSyncResolution
-test_resolver_resolve (JustSyncConflictResolver *resolver,
-                       JustSyncRecord           *local,
-                       JustSyncRecord           *remote)
-{
-  TestResolver *self = TEST_RESOLVER (resolver);
-
-  self->thread = g_thread_self ();
-  self->calls++;
-  return JUST_SYNC_RESOLUTION_LOCAL;
-}
-
-static void
-test_resolver_iface_init (JustSyncConflictResolverInterface *iface)
-{
-  iface->resolve = test_resolver_resolve;
-}
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (TestResolver, test_resolver, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (JUST_SYNC_TYPE_CONFLICT_RESOLVER,
-                                                      test_resolver_iface_init))
-
-static void
-test_resolver_class_init (TestResolverClass *klass)
-{
-}
-
-static void
-test_resolver_init (TestResolver *self)
-{
-}
-
 static void
 test_resolver_runs_on_caller_context (void)
 {
   g_autoptr(JustSyncSqliteStore) store = open_scratch ("resolver.db");
   JustSyncLocalStore *local = JUST_SYNC_LOCAL_STORE (store);
   g_autoptr(JustSyncScope) scope = just_sync_test_scope ("notes", NULL);
-  g_autoptr(TestResolver) resolver = g_object_new (TEST_TYPE_RESOLVER, NULL);
+  g_autoptr(TestFixedResolver) resolver = test_fixed_resolver_new (JUST_SYNC_RESOLUTION_LOCAL);
   g_autoptr(JustSyncRecord) remote = just_sync_test_record ("a", "{\"v\": \"remote\"}", 50);
   g_autoptr(JustSyncDelta) delta = just_sync_delta_new (100);
   g_autoptr(GPtrArray) records =
@@ -1224,8 +1181,8 @@ test_resolver_runs_on_caller_context (void)
                                         &error);
   g_assert_no_error (error);
 
-  g_assert_cmpuint (resolver->calls, ==, 1);
-  g_assert_true (resolver->thread == g_thread_self ());
+  g_assert_cmpuint (test_fixed_resolver_get_calls (resolver), ==, 1);
+  g_assert_true (test_fixed_resolver_get_thread (resolver) == g_thread_self ());
   g_assert_cmpuint (just_sync_apply_result_get_conflicts (applied)->len, ==, 1);
 
   /* Local won: row and op stay, the op now sits on the remote version. */
