@@ -422,12 +422,10 @@ run_seed (guint32           seed,
     {
       clients[c].local = new_local_store ();
       clients[c].monitor = test_network_monitor_new (TRUE);
-      clients[c].orchestrator =
-        just_sync_orchestrator_new_with_monitor (clients[c].local, JUST_SYNC_REMOTE_STORE (remote), NULL,
-                                                 G_NETWORK_MONITOR (clients[c].monitor));
+      clients[c].orchestrator = test_orchestrator_new (clients[c].local,
+                                                       JUST_SYNC_REMOTE_STORE (remote),
+                                                       clients[c].monitor);
       g_object_set (clients[c].orchestrator,
-                    "debounce-interval", 600000,
-                    "retry-base-delay", 600000,
                     "page-size", 1 + g_rand_int_range (rand, 0, 4),
                     "push-batch-size", 1 + g_rand_int_range (rand, 0, 3),
                     NULL);

@@ -14,65 +14,41 @@
 
 typedef struct
 {
-  JustSyncLocalStore *local;
-  JustSyncOrchestrator *orchestrator;
-  TestNetworkMonitor *monitor;
-} Client;
-
-typedef struct
-{
   JustSyncMemoryRemoteStore *remote;
   JustSyncScope *scope;
-  Client a;
-  Client b;
+  TestClient a;
+  TestClient b;
 } Fixture;
 
 typedef JustSyncLocalStore *(*LocalStoreFactory) (void);
 
 static void
-client_init (Client                    *client,
-             JustSyncMemoryRemoteStore *remote,
-             LocalStoreFactory          new_local_store)
-{
-  client->local = new_local_store ();
-  client->monitor = test_network_monitor_new (TRUE);
-  client->orchestrator = test_orchestrator_new (client->local, JUST_SYNC_REMOTE_STORE (remote),
-                                                client->monitor);
-}
-
-static void
-client_clear (Client *client)
-{
-  g_clear_object (&client->orchestrator);
-  g_clear_object (&client->local);
-  g_clear_object (&client->monitor);
-}
-
-static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
+  /* The test data is the factory of the local stores under test. */
+  LocalStoreFactory new_local_store = (LocalStoreFactory) data;
+
   fixture->remote = just_sync_memory_remote_store_new ();
   /* These tests play "offline" with the network monitor. */
   just_sync_memory_remote_store_set_needs_network (fixture->remote, TRUE);
   fixture->scope = just_sync_test_scope ("records", "owner", "u1", NULL);
-  /* The test data is the factory of the local stores under test. */
-  client_init (&fixture->a, fixture->remote, (LocalStoreFactory) data);
-  client_init (&fixture->b, fixture->remote, (LocalStoreFactory) data);
+  test_client_init (&fixture->a, new_local_store (), JUST_SYNC_REMOTE_STORE (fixture->remote));
+  test_client_init (&fixture->b, new_local_store (), JUST_SYNC_REMOTE_STORE (fixture->remote));
 }
 
 static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  client_clear (&fixture->a);
-  client_clear (&fixture->b);
+  test_client_clear (&fixture->a);
+  test_client_clear (&fixture->b);
   g_clear_pointer (&fixture->scope, just_sync_scope_unref);
   g_clear_object (&fixture->remote);
 }
 
 static JustSyncSyncResult *
-sync_ok (Client        *client,
+sync_ok (TestClient    *client,
          JustSyncScope *scope)
 {
   return test_sync_ok (client->orchestrator, scope);
@@ -91,7 +67,7 @@ assert_server_title (Fixture    *fixture,
 }
 
 static void
-assert_local_title (Client        *client,
+assert_local_title (TestClient    *client,
                     JustSyncScope *scope,
                     const char    *id,
                     const char    *title)
@@ -103,12 +79,35 @@ assert_local_title (Client        *client,
 }
 
 static guint
-n_ops (Client        *client,
+n_ops (TestClient    *client,
        JustSyncScope *scope)
 {
   g_autoptr(GPtrArray) ops = just_sync_test_local_list_ops (client->local, scope);
 
   return ops->len;
+}
+
+/* Client A creates "r1" titled @title, and both clients sync it. */
+static void
+share_record (Fixture    *fixture,
+              const char *title)
+{
+  g_autofree char *json = g_strdup_printf ("{\"title\": \"%s\"}", title);
+  g_autoptr(JustSyncRecord) record = test_create (fixture->a.orchestrator, fixture->scope, "r1",
+                                                  json);
+  g_autoptr(JustSyncSyncResult) pushed = sync_ok (&fixture->a, fixture->scope);
+  g_autoptr(JustSyncSyncResult) pulled = sync_ok (&fixture->b, fixture->scope);
+}
+
+/* @client retitles "r1" and syncs. */
+static void
+retitle_and_sync (Fixture    *fixture,
+                  TestClient *client,
+                  const char *title)
+{
+  g_autofree char *json = g_strdup_printf ("{\"title\": \"%s\"}", title);
+  g_autoptr(JustSyncRecord) record = test_update (client->orchestrator, fixture->scope, "r1", json);
+  g_autoptr(JustSyncSyncResult) result = sync_ok (client, fixture->scope);
 }
 
 /* Basics: a create reaches the server and another client. */
@@ -171,28 +170,20 @@ static void
 test_stale_offline_edit (Fixture       *fixture,
                          gconstpointer  data)
 {
-  g_autoptr(JustSyncRecord) created = NULL;
   g_autoptr(JustSyncRecord) edit = NULL;
   g_autoptr(JustSyncSyncResult) result = NULL;
   g_autoptr(GPtrArray) conflicts = NULL;
   JustSyncConflict *conflict;
 
-  created = test_create (fixture->a.orchestrator, fixture->scope, "r1", "{\"title\": \"v1\"}");
-  result = sync_ok (&fixture->a, fixture->scope);
-  g_clear_pointer (&result, just_sync_sync_result_unref);
-  result = sync_ok (&fixture->b, fixture->scope);
+  share_record (fixture, "v1");
 
   /* A edits offline first; B edits later and syncs. */
   test_network_monitor_set_available (fixture->a.monitor, FALSE);
   edit = test_update (fixture->a.orchestrator, fixture->scope, "r1", "{\"title\": \"stale\"}");
   just_sync_test_sleep (5);
-  g_clear_pointer (&edit, just_sync_record_unref);
-  edit = test_update (fixture->b.orchestrator, fixture->scope, "r1", "{\"title\": \"newer\"}");
-  g_clear_pointer (&result, just_sync_sync_result_unref);
-  result = sync_ok (&fixture->b, fixture->scope);
+  retitle_and_sync (fixture, &fixture->b, "newer");
 
   test_network_monitor_set_available (fixture->a.monitor, TRUE);
-  g_clear_pointer (&result, just_sync_sync_result_unref);
   result = sync_ok (&fixture->a, fixture->scope);
 
   g_assert_cmpuint (just_sync_sync_result_get_conflicts (result)->len, ==, 1);
@@ -216,20 +207,11 @@ test_newer_offline_edit_wins (Fixture       *fixture,
   g_autoptr(JustSyncRecord) record = NULL;
   g_autoptr(JustSyncSyncResult) result = NULL;
 
-  record = test_create (fixture->a.orchestrator, fixture->scope, "r1", "{\"title\": \"v1\"}");
-  result = sync_ok (&fixture->a, fixture->scope);
-  g_clear_pointer (&result, just_sync_sync_result_unref);
-  result = sync_ok (&fixture->b, fixture->scope);
-
-  g_clear_pointer (&record, just_sync_record_unref);
-  record = test_update (fixture->b.orchestrator, fixture->scope, "r1", "{\"title\": \"older\"}");
-  g_clear_pointer (&result, just_sync_sync_result_unref);
-  result = sync_ok (&fixture->b, fixture->scope);
+  share_record (fixture, "v1");
+  retitle_and_sync (fixture, &fixture->b, "older");
   just_sync_test_sleep (5);
-  g_clear_pointer (&record, just_sync_record_unref);
   record = test_update (fixture->a.orchestrator, fixture->scope, "r1", "{\"title\": \"newest\"}");
 
-  g_clear_pointer (&result, just_sync_sync_result_unref);
   result = sync_ok (&fixture->a, fixture->scope);
   g_assert_cmpuint (just_sync_sync_result_get_conflicts (result)->len, ==, 1);
   g_assert_cmpuint (just_sync_sync_result_get_pushed (result), ==, 1);
@@ -243,7 +225,7 @@ test_newer_offline_edit_wins (Fixture       *fixture,
 typedef struct
 {
   Fixture *fixture;
-  Client *client;
+  TestClient *client;
   const char *title;
   JustSyncSyncPhase phase;
   gboolean done;
@@ -306,16 +288,10 @@ static void
 test_edit_during_pull (Fixture       *fixture,
                        gconstpointer  data)
 {
-  g_autoptr(JustSyncRecord) record = NULL;
   g_autoptr(JustSyncSyncResult) result = NULL;
-  record = test_create (fixture->a.orchestrator, fixture->scope, "r1", "{\"title\": \"v1\"}");
-  result = sync_ok (&fixture->a, fixture->scope);
-  g_clear_pointer (&result, just_sync_sync_result_unref);
-  result = sync_ok (&fixture->b, fixture->scope);
-  g_clear_pointer (&record, just_sync_record_unref);
-  record = test_update (fixture->b.orchestrator, fixture->scope, "r1", "{\"title\": \"remote\"}");
-  g_clear_pointer (&result, just_sync_sync_result_unref);
-  result = sync_ok (&fixture->b, fixture->scope);
+
+  share_record (fixture, "v1");
+  retitle_and_sync (fixture, &fixture->b, "remote");
 
   /* The edit lands just after the sync starts, while its fetch is in
    * flight: the fetched page holds "remote", the row holds a newer edit. */
@@ -332,7 +308,6 @@ test_edit_during_pull (Fixture       *fixture,
     just_sync_orchestrator_update_async (fixture->a.orchestrator, fixture->scope, "r1", payload,
                                          NULL, NULL, NULL);
     res = just_sync_test_await (&pending);
-    g_clear_pointer (&result, just_sync_sync_result_unref);
     result = just_sync_orchestrator_synchronize_finish (fixture->a.orchestrator, res, &error);
     g_assert_no_error (error);
   }
@@ -361,7 +336,7 @@ server_put (Fixture    *fixture,
 }
 
 static guint
-n_local (Client        *client,
+n_local (TestClient    *client,
          JustSyncScope *scope)
 {
   g_autoptr(GPtrArray) records = just_sync_test_local_query (client->local, scope);
@@ -744,7 +719,7 @@ test_transient_retry (Fixture       *fixture,
 }
 
 static GPtrArray *
-read_records (Client             *client,
+read_records (TestClient         *client,
               JustSyncScope      *scope,
               JustSyncReadPolicy  policy,
               gboolean           *from_cache,

@@ -45,18 +45,53 @@ test_orchestrator_new (JustSyncLocalStore  *local,
   return orchestrator;
 }
 
+void
+test_client_init (TestClient          *client,
+                  JustSyncLocalStore  *local,
+                  JustSyncRemoteStore *remote)
+{
+  client->local = local;
+  client->remote = g_object_ref (remote);
+  client->monitor = test_network_monitor_new (TRUE);
+  client->orchestrator = test_orchestrator_new (local, remote, client->monitor);
+}
+
+void
+test_client_clear (TestClient *client)
+{
+  g_clear_object (&client->orchestrator);
+  g_clear_object (&client->remote);
+  g_clear_object (&client->local);
+  g_clear_object (&client->monitor);
+}
+
+static JustSyncRecord *
+write_record (JustSyncOrchestrator *orchestrator,
+              JustSyncScope        *scope,
+              const char           *id,
+              const char           *json,
+              gboolean              create)
+{
+  g_autoptr(JsonObject) payload = just_sync_test_payload (json);
+  JustSyncRecord *record;
+
+  if (create)
+    record = JUST_SYNC_TEST_AWAIT_OK (just_sync_orchestrator_create, orchestrator, scope, id,
+                                      payload);
+  else
+    record = JUST_SYNC_TEST_AWAIT_OK (just_sync_orchestrator_update, orchestrator, scope, id,
+                                      payload);
+  g_assert_nonnull (record);
+  return record;
+}
+
 JustSyncRecord *
 test_create (JustSyncOrchestrator *orchestrator,
              JustSyncScope        *scope,
              const char           *id,
              const char           *json)
 {
-  g_autoptr(JsonObject) payload = just_sync_test_payload (json);
-  JustSyncRecord *record =
-    JUST_SYNC_TEST_AWAIT_OK (just_sync_orchestrator_create, orchestrator, scope, id, payload);
-
-  g_assert_nonnull (record);
-  return record;
+  return write_record (orchestrator, scope, id, json, TRUE);
 }
 
 JustSyncRecord *
@@ -65,12 +100,7 @@ test_update (JustSyncOrchestrator *orchestrator,
              const char           *id,
              const char           *json)
 {
-  g_autoptr(JsonObject) payload = just_sync_test_payload (json);
-  JustSyncRecord *record =
-    JUST_SYNC_TEST_AWAIT_OK (just_sync_orchestrator_update, orchestrator, scope, id, payload);
-
-  g_assert_nonnull (record);
-  return record;
+  return write_record (orchestrator, scope, id, json, FALSE);
 }
 
 void

@@ -10,6 +10,22 @@
 
 G_BEGIN_DECLS
 
+/* One device: a local store and an engine on it, online as its monitor
+ * says (online at first). */
+typedef struct
+{
+  JustSyncLocalStore *local;
+  JustSyncRemoteStore *remote;
+  TestNetworkMonitor *monitor;
+  JustSyncOrchestrator *orchestrator;
+} TestClient;
+
+/* Takes @local; @remote may be shared with other clients. */
+void        test_client_init       (TestClient           *client,
+                                    JustSyncLocalStore   *local,
+                                    JustSyncRemoteStore  *remote);
+void        test_client_clear      (TestClient           *client);
+
 JustSyncSyncResult *test_sync      (JustSyncOrchestrator *orchestrator,
                                     JustSyncScope        *scope,
                                     GError              **error);

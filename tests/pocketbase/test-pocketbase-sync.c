@@ -16,38 +16,21 @@
 
 typedef struct
 {
-  JustSyncLocalStore *local;
-  JustSyncPocketbaseStore *remote;
-  JustSyncOrchestrator *orchestrator;
-  TestNetworkMonitor *monitor;
-} Client;
-
-typedef struct
-{
   HttpTestProxy *proxy;
   JustSyncScope *scope;
-  Client a;                         /* through the fault-injecting proxy */
-  Client b;
+  TestClient a;                     /* through the fault-injecting proxy */
+  TestClient b;
 } Fixture;
 
+/* A client of ALICE's, with its own SQLite store, talking to @url (the
+ * harness's server when NULL). */
 static void
-client_init (Client     *client,
+client_init (TestClient *client,
              const char *url)
 {
-  client->local = test_new_sqlite_store ();
-  client->remote = pb_store_new (url, "ALICE");
-  client->monitor = test_network_monitor_new (TRUE);
-  client->orchestrator = test_orchestrator_new (client->local, JUST_SYNC_REMOTE_STORE (client->remote),
-                                                client->monitor);
-}
+  g_autoptr(JustSyncPocketbaseStore) remote = pb_store_new (url, "ALICE");
 
-static void
-client_clear (Client *client)
-{
-  g_clear_object (&client->orchestrator);
-  g_clear_object (&client->remote);
-  g_clear_object (&client->local);
-  g_clear_object (&client->monitor);
+  test_client_init (client, test_new_sqlite_store (), JUST_SYNC_REMOTE_STORE (remote));
 }
 
 static void
@@ -64,21 +47,21 @@ static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  client_clear (&fixture->a);
-  client_clear (&fixture->b);
+  test_client_clear (&fixture->a);
+  test_client_clear (&fixture->b);
   g_clear_pointer (&fixture->scope, just_sync_scope_unref);
   g_clear_pointer (&fixture->proxy, http_test_proxy_free);
 }
 
 static JustSyncSyncResult *
-sync_ok (Client        *client,
+sync_ok (TestClient    *client,
          JustSyncScope *scope)
 {
   return test_sync_ok (client->orchestrator, scope);
 }
 
 static void
-assert_title (Client        *client,
+assert_title (TestClient    *client,
               JustSyncScope *scope,
               const char    *id,
               const char    *title)
