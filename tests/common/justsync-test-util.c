@@ -14,10 +14,15 @@ set_flag_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-gboolean
-just_sync_test_iterate_until (JustSyncTestCondition done,
-                              gpointer              data,
-                              guint                 timeout_ms)
+typedef gboolean (*Condition) (gpointer data);
+
+/* Runs the thread-default main context until @done returns TRUE or, with a
+ * @timeout_ms other than 0, until that many milliseconds passed; returns
+ * whether @done held. Without @done, it runs until the timeout. */
+static gboolean
+iterate_until (Condition done,
+               gpointer  data,
+               guint     timeout_ms)
 {
   GMainContext *context = g_main_context_get_thread_default ();
   g_autoptr(GSource) timeout = NULL;
@@ -40,7 +45,7 @@ void
 just_sync_test_sleep (guint msec)
 {
   g_assert_cmpuint (msec, >, 0);
-  just_sync_test_iterate_until (NULL, NULL, msec);
+  iterate_until (NULL, NULL, msec);
 }
 
 typedef struct
@@ -64,7 +69,7 @@ just_sync_test_wait_count (guint *counter,
 {
   Count count = { counter, target };
 
-  return just_sync_test_iterate_until (count_reached, &count, timeout_ms);
+  return iterate_until (count_reached, &count, timeout_ms);
 }
 
 void
@@ -90,7 +95,7 @@ just_sync_test_await (GAsyncResult **slot)
 {
   guint timeout_ms = g_test_initialized () ? JUST_SYNC_TEST_AWAIT_TIMEOUT_MS : 0;
 
-  if (!just_sync_test_iterate_until (slot_filled, slot, timeout_ms))
+  if (!iterate_until (slot_filled, slot, timeout_ms))
     g_error ("An asynchronous call did not complete within %u ms", timeout_ms);
   return g_steal_pointer (slot);
 }

@@ -15,14 +15,6 @@ G_BEGIN_DECLS
 
 /* {{{ Waiting */
 
-typedef gboolean (*JustSyncTestCondition) (gpointer data);
-
-/* Runs the thread-default main context until @done returns TRUE, or, with
- * a @timeout_ms other than 0, until that many milliseconds passed; returns
- * whether @done held. */
-gboolean      just_sync_test_iterate_until (JustSyncTestCondition   done,
-                                            gpointer                data,
-                                            guint                   timeout_ms);
 /* Runs the thread-default main context for @msec milliseconds. */
 void          just_sync_test_sleep         (guint                   msec);
 /* Runs the thread-default main context until *@counter reaches @target, at
