@@ -829,14 +829,10 @@ job_batch_cb (GObject      *object,
     results = just_sync_remote_store_batch_delete_finish (self->remote, res, &error);
 
   /* The whole batch failed: it may still have reached the server (a lost
-   * reply), so count the attempt of every op before failing the sync. */
+   * reply, or a cancel while the request was out), so count the attempt of
+   * every op before failing the sync. */
   if (results == NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          job_failed (job, error);
-          return;
-        }
       job->push_error = error;
       results = g_ptr_array_new ();
     }
@@ -901,7 +897,8 @@ job_batch_cb (GObject      *object,
         }
     }
 
-  just_sync_local_store_commit_push_results_async (self->local, job->scope, checked, job->cancellable,
+  /* Not cancellable: what the server may have done must be recorded. */
+  just_sync_local_store_commit_push_results_async (self->local, job->scope, checked, NULL,
                                                    job_commit_cb, job);
 }
 
@@ -910,10 +907,18 @@ job_push_next_batch (SyncJob *job)
 {
   JustSyncOrchestrator *self = job->self;
   JustSyncOpKind kind;
+  GError *error = NULL;
 
   if (job->push_index >= job->push_ops->len)
     {
       job_finish (job, NULL);
+      return;
+    }
+
+  /* A batch sent after a cancel would count attempts it never made. */
+  if (g_cancellable_set_error_if_cancelled (job->cancellable, &error))
+    {
+      job_failed (job, error);
       return;
     }
 

@@ -684,6 +684,60 @@ test_cancel_mid_pull (Fixture       *fixture,
   g_assert_cmpuint (n_local (&fixture->a, fixture->scope), ==, 10);
 }
 
+static gboolean
+cancel_idle_cb (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+cancel_in_push_cb (JustSyncOrchestrator *orchestrator,
+                   JustSyncScope        *scope,
+                   JustSyncSyncPhase     phase,
+                   guint                 done,
+                   guint                 total,
+                   GCancellable         *cancellable)
+{
+  /* Runs just before the batch is sent: the cancel lands while the request
+   * is out, after the server did the write but before its reply is read. */
+  if (phase == JUST_SYNC_PHASE_PUSH && done == 0)
+    g_idle_add_full (G_PRIORITY_DEFAULT, cancel_idle_cb, g_object_ref (cancellable), g_object_unref);
+}
+
+/* Rule 3: a push cancelled while its request is out may have reached the
+ * server. Its op must count the attempt, so that the next pull takes the
+ * row as its echo, not as somebody else's version in conflict with it. */
+static void
+test_cancel_during_push (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GPtrArray) conflicts = NULL;
+  g_autoptr(GError) error = NULL;
+  gulong id;
+
+  just_sync_record_unref (test_create (fixture->a.orchestrator, fixture->scope, "r1", "{\"title\": \"mine\"}"));
+  id = g_signal_connect (fixture->a.orchestrator, "progress", G_CALLBACK (cancel_in_push_cb), cancellable);
+  just_sync_orchestrator_synchronize_async (fixture->a.orchestrator, fixture->scope, cancellable,
+                                            test_result_cb, NULL);
+  res = test_wait_result ();
+  g_signal_handler_disconnect (fixture->a.orchestrator, id);
+  result = just_sync_orchestrator_synchronize_finish (fixture->a.orchestrator, res, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (result);
+  assert_server_title (fixture, "r1", "mine");
+
+  result = sync_ok (&fixture->a, fixture->scope);
+  g_assert_cmpuint (just_sync_sync_result_get_conflicts (result)->len, ==, 0);
+  conflicts = test_local_conflicts (fixture->a.local, fixture->scope);
+  g_assert_cmpuint (conflicts->len, ==, 0);
+  g_assert_cmpuint (n_ops (&fixture->a, fixture->scope), ==, 0);
+  assert_local_title (&fixture->a, fixture->scope, "r1", "mine");
+}
+
 /* One sync per scope: a second call joins the running one. */
 static void
 test_join_running_sync (Fixture       *fixture,
@@ -1016,6 +1070,7 @@ add_tests (const char        *prefix,
   ADD ("errors/transient-retry", test_transient_retry);
   ADD ("network/offline-then-online", test_offline_then_online);
   ADD ("cancel/mid-pull", test_cancel_mid_pull);
+  ADD ("cancel/during-push", test_cancel_during_push);
   ADD ("join-running-sync", test_join_running_sync);
   ADD ("read-policies", test_read_policies);
   ADD ("rule5/server-clock", test_server_clock);
