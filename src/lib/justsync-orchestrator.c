@@ -525,16 +525,19 @@ job_finish (SyncJob *job,
   if (error == NULL)
     {
       _just_sync_sync_result_finish (job->result, now);
-      state->failures = 0;
       set_last_error (self, NULL);
       self->last_sync_time = now;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SYNC_TIME]);
+      /* Ops that failed transiently back off as a failed sync does: the
+       * failures count on until a sync leaves nothing to retry. */
       if (job->retry_needed)
         {
           state->failures++;
           state->retry_id = attach_timeout (self, retry_delay_ms (self, state, job->retry_after),
                                             retry_cb, state);
         }
+      else
+        state->failures = 0;
     }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {

@@ -27,6 +27,180 @@ typedef struct
   Client b;
 } Fixture;
 
+/* A remote that forwards to a memory server, except the pushes of the ids
+ * it refuses: those it answers itself with a status, and does not write. */
+
+#define TEST_TYPE_REFUSING_REMOTE (test_refusing_remote_get_type ())
+G_DECLARE_FINAL_TYPE (TestRefusingRemote, test_refusing_remote, TEST, REFUSING_REMOTE, GObject)
+
+struct _TestRefusingRemote
+{
+  GObject parent_instance;
+  JustSyncRemoteStore *server;
+  JustSyncPushStatus status;
+  char *refused_id;
+};
+
+static void refusing_remote_iface_init (JustSyncRemoteStoreInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestRefusingRemote, test_refusing_remote, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (JUST_SYNC_TYPE_REMOTE_STORE, refusing_remote_iface_init))
+
+static void
+refused_push_done_cb (GObject      *object,
+                      GAsyncResult *res,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GPtrArray *answers = g_task_get_task_data (task);
+  GError *error = NULL;
+  GPtrArray *results;
+
+  /* Both finishers of the memory server are one function. */
+  results = just_sync_remote_store_batch_upsert_finish (JUST_SYNC_REMOTE_STORE (object), res, &error);
+  if (results == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  for (guint i = 0; i < answers->len; i++)
+    g_ptr_array_add (results, just_sync_push_result_ref (g_ptr_array_index (answers, i)));
+  g_task_return_pointer (task, results, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+refusing_push_async (JustSyncRemoteStore *store,
+                     JustSyncScope       *scope,
+                     GPtrArray           *ops,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  TestRefusingRemote *self = TEST_REFUSING_REMOTE (store);
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GPtrArray) sent = g_ptr_array_new ();
+  GPtrArray *answers = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_push_result_unref);
+
+  g_task_set_task_data (task, answers, (GDestroyNotify) g_ptr_array_unref);
+  for (guint i = 0; i < ops->len; i++)
+    {
+      JustSyncPendingOp *op = g_ptr_array_index (ops, i);
+
+      if (g_strcmp0 (just_sync_pending_op_get_record_id (op), self->refused_id) != 0)
+        g_ptr_array_add (sent, op);
+      else
+        g_ptr_array_add (answers,
+                         just_sync_push_result_new_failed (just_sync_pending_op_get_seq (op),
+                                                           self->refused_id, self->status,
+                                                           "refused by the test", 0));
+    }
+
+  if (sent->len == 0)
+    {
+      g_task_return_pointer (task, g_ptr_array_ref (answers), (GDestroyNotify) g_ptr_array_unref);
+      g_object_unref (task);
+      return;
+    }
+  if (just_sync_pending_op_get_kind (g_ptr_array_index (ops, 0)) == JUST_SYNC_OP_UPSERT)
+    just_sync_remote_store_batch_upsert_async (self->server, scope, sent, cancellable, refused_push_done_cb, task);
+  else
+    just_sync_remote_store_batch_delete_async (self->server, scope, sent, cancellable, refused_push_done_cb, task);
+}
+
+static GPtrArray *
+refusing_push_finish (JustSyncRemoteStore  *store,
+                      GAsyncResult         *result,
+                      GError              **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+refusing_fetch_since_async (JustSyncRemoteStore *store,
+                            JustSyncScope       *scope,
+                            JustSyncSyncPoint   *since,
+                            guint                limit,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  just_sync_remote_store_fetch_since_async (TEST_REFUSING_REMOTE (store)->server, scope, since, limit,
+                                            cancellable, callback, user_data);
+}
+
+static JustSyncDelta *
+refusing_fetch_since_finish (JustSyncRemoteStore  *store,
+                             GAsyncResult         *result,
+                             GError              **error)
+{
+  return just_sync_remote_store_fetch_since_finish (TEST_REFUSING_REMOTE (store)->server, result, error);
+}
+
+static void
+refusing_server_time_async (JustSyncRemoteStore *store,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  just_sync_remote_store_get_server_time_async (TEST_REFUSING_REMOTE (store)->server, cancellable,
+                                                callback, user_data);
+}
+
+static gint64
+refusing_server_time_finish (JustSyncRemoteStore  *store,
+                             GAsyncResult         *result,
+                             GError              **error)
+{
+  return just_sync_remote_store_get_server_time_finish (TEST_REFUSING_REMOTE (store)->server, result, error);
+}
+
+static void
+refusing_remote_iface_init (JustSyncRemoteStoreInterface *iface)
+{
+  iface->fetch_since_async = refusing_fetch_since_async;
+  iface->fetch_since_finish = refusing_fetch_since_finish;
+  iface->batch_upsert_async = refusing_push_async;
+  iface->batch_upsert_finish = refusing_push_finish;
+  iface->batch_delete_async = refusing_push_async;
+  iface->batch_delete_finish = refusing_push_finish;
+  iface->get_server_time_async = refusing_server_time_async;
+  iface->get_server_time_finish = refusing_server_time_finish;
+}
+
+static void
+test_refusing_remote_finalize (GObject *object)
+{
+  TestRefusingRemote *self = TEST_REFUSING_REMOTE (object);
+
+  g_clear_object (&self->server);
+  g_clear_pointer (&self->refused_id, g_free);
+  G_OBJECT_CLASS (test_refusing_remote_parent_class)->finalize (object);
+}
+
+static void
+test_refusing_remote_class_init (TestRefusingRemoteClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = test_refusing_remote_finalize;
+}
+
+static void
+test_refusing_remote_init (TestRefusingRemote *self)
+{
+}
+
+static JustSyncRemoteStore *
+test_refusing_remote_new (JustSyncMemoryRemoteStore *server,
+                          const char                *id,
+                          JustSyncPushStatus         status)
+{
+  TestRefusingRemote *self = g_object_new (TEST_TYPE_REFUSING_REMOTE, NULL);
+
+  self->server = g_object_ref (JUST_SYNC_REMOTE_STORE (server));
+  self->refused_id = g_strdup (id);
+  self->status = status;
+  return JUST_SYNC_REMOTE_STORE (self);
+}
+
 typedef JustSyncLocalStore *(*LocalStoreFactory) (void);
 
 static void
@@ -800,6 +974,53 @@ test_transient_retry (Fixture       *fixture,
   g_assert_null (just_sync_orchestrator_get_last_error (fixture->a.orchestrator));
 }
 
+static void
+record_start_cb (GArray *starts)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  g_array_append_val (starts, now);
+}
+
+/* Waits until no sync of @engine runs, so that none outlives the test. */
+static void
+wait_not_syncing (JustSyncOrchestrator *engine)
+{
+  for (guint i = 0; i < 2000 && just_sync_orchestrator_get_state (engine) == JUST_SYNC_STATE_SYNCING; i++)
+    test_wait_ms (5);
+  g_assert_cmpint (just_sync_orchestrator_get_state (engine), !=, JUST_SYNC_STATE_SYNCING);
+}
+
+/* A record whose push keeps failing transiently is retried with a delay
+ * that doubles each time, as with a failing sync. */
+static void
+test_retry_backoff (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(JustSyncRemoteStore) remote = test_refusing_remote_new (fixture->remote, "r1", JUST_SYNC_PUSH_RETRY);
+  g_autoptr(JustSyncOrchestrator) engine = test_orchestrator_new (fixture->a.local, remote, fixture->a.monitor);
+  g_autoptr(GArray) starts = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  const gint64 base_ms = 40;
+
+  g_object_set (engine, "retry-base-delay", (guint) base_ms, "retry-max-delay", 60000, NULL);
+  just_sync_record_unref (test_create (engine, fixture->scope, "r1", "{\"title\": \"x\"}"));
+  g_signal_connect_swapped (engine, "sync-started", G_CALLBACK (record_start_cb), starts);
+  result = test_sync_ok (engine, fixture->scope);
+  g_assert_cmpuint (just_sync_sync_result_get_pushed (result), ==, 0);
+
+  /* The first sync and four retries: after the 4th failure the delay is
+   * 8 base delays, give or take the jitter of 25 %. */
+  for (guint i = 0; i < 6000 && starts->len < 5; i++)
+    test_wait_ms (5);
+  g_assert_cmpuint (starts->len, >=, 5);
+  g_signal_handlers_disconnect_by_data (engine, starts);
+  g_assert_cmpint (g_array_index (starts, gint64, 4) - g_array_index (starts, gint64, 3), >=,
+                   4 * base_ms * 1000);
+  wait_not_syncing (engine);
+  g_assert_cmpuint (n_ops (&fixture->a, fixture->scope), ==, 1);
+}
+
 static GPtrArray *
 read_records (Client             *client,
               JustSyncScope      *scope,
@@ -1068,6 +1289,7 @@ add_tests (const char        *prefix,
   ADD ("rule4/lost-push-reply", test_lost_push_reply);
   ADD ("errors/permanent-error-isolated", test_permanent_error_isolated);
   ADD ("errors/transient-retry", test_transient_retry);
+  ADD ("errors/retry-backoff", test_retry_backoff);
   ADD ("network/offline-then-online", test_offline_then_online);
   ADD ("cancel/mid-pull", test_cancel_mid_pull);
   ADD ("cancel/during-push", test_cancel_during_push);
