@@ -888,10 +888,9 @@ job_batch_cb (GObject      *object,
           break;
 
         case JUST_SYNC_PUSH_PRECONDITION_FAILED:
-          /* Another version is on the server: pull and resolve, then push. */
-          job->state->dirty = TRUE;
-          break;
-
+          /* Another version is on the server: the next sync pulls and
+           * resolves it, then pushes. It waits as a retry does, so that a
+           * version no pull shows cannot make the engine spin. */
         case JUST_SYNC_PUSH_RETRY:
         default:
           job->retry_needed = TRUE;

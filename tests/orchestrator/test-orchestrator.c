@@ -1021,6 +1021,31 @@ test_retry_backoff (Fixture       *fixture,
   g_assert_cmpuint (n_ops (&fixture->a, fixture->scope), ==, 1);
 }
 
+/* A failed precondition waits for a pull to resolve it, but a pull that
+ * cannot resolve it must not make the engine sync again and again at once. */
+static void
+test_precondition_failed_backs_off (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(JustSyncRemoteStore) remote = test_refusing_remote_new (fixture->remote, "r1",
+                                                                    JUST_SYNC_PUSH_PRECONDITION_FAILED);
+  g_autoptr(JustSyncOrchestrator) engine = test_orchestrator_new (fixture->a.local, remote, fixture->a.monitor);
+  g_autoptr(GArray) starts = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(JustSyncSyncResult) result = NULL;
+
+  just_sync_record_unref (test_create (engine, fixture->scope, "r1", "{\"title\": \"x\"}"));
+  result = test_sync_ok (engine, fixture->scope);
+  g_assert_cmpuint (just_sync_sync_result_get_pushed (result), ==, 0);
+
+  g_signal_connect_swapped (engine, "sync-started", G_CALLBACK (record_start_cb), starts);
+  test_wait_ms (300);
+  g_signal_handlers_disconnect_by_data (engine, starts);
+  /* The retry delay of the test engines is ten minutes. */
+  g_assert_cmpuint (starts->len, <=, 1);
+  wait_not_syncing (engine);
+  g_assert_cmpuint (n_ops (&fixture->a, fixture->scope), ==, 1);
+}
+
 static GPtrArray *
 read_records (Client             *client,
               JustSyncScope      *scope,
@@ -1290,6 +1315,7 @@ add_tests (const char        *prefix,
   ADD ("errors/permanent-error-isolated", test_permanent_error_isolated);
   ADD ("errors/transient-retry", test_transient_retry);
   ADD ("errors/retry-backoff", test_retry_backoff);
+  ADD ("errors/precondition-failed-backs-off", test_precondition_failed_backs_off);
   ADD ("network/offline-then-online", test_offline_then_online);
   ADD ("cancel/mid-pull", test_cancel_mid_pull);
   ADD ("cancel/during-push", test_cancel_during_push);
