@@ -34,7 +34,8 @@
  * Pulling first lets the resolver see a newer remote edit before a stale
  * offline edit could overwrite it.
  *
- * One sync per scope runs at a time: a second call joins the running one.
+ * One sync per scope runs at a time: a second call joins the running one,
+ * or the next one when the running one is already pushing.
  * Transient failures (network, 5xx, 429) are retried with exponential
  * backoff and jitter; operations the server rejects are parked as failed,
  * reported with #JustSyncOrchestrator::op-failed, and never block the
@@ -374,6 +375,7 @@ struct _SyncJob
   ScopeState *state;
   JustSyncScope *scope;
   gboolean reconcile;
+  gboolean pushing;                /* the ops to push are chosen */
   GCancellable *cancellable;
   GPtrArray *waiters;              /* GTask */
   JustSyncSyncResult *result;
@@ -560,8 +562,9 @@ job_finish (SyncJob *job,
       g_autoptr(GPtrArray) next = g_steal_pointer (&state->next_waiters);
 
       state->next_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+      /* The next job reconciles when one of them asked for it. */
       for (guint i = 0; i < next->len; i++)
-        join_or_start (self, state->scope, TRUE, g_ptr_array_index (next, i));
+        join_or_start (self, state->scope, FALSE, g_ptr_array_index (next, i));
     }
   else if (state->dirty || state->reconcile_needed)
     {
@@ -999,6 +1002,7 @@ job_push_start (SyncJob *job)
       return;
     }
 
+  job->pushing = TRUE;
   just_sync_local_store_list_pending_ops_async (job->self->local, job->scope, job->cancellable,
                                                 job_list_ops_cb, job);
 }
@@ -1080,10 +1084,13 @@ join_or_start (JustSyncOrchestrator *self,
       return;
     }
 
-  /* A reconcile asked for while a plain sync runs starts after it. */
-  if (state->job != NULL && reconcile && !state->job->reconcile)
+  /* A caller joins the running job only while it can still push the
+   * caller's changes; a reconcile asked for while a plain sync runs starts
+   * after it too. */
+  if (state->job != NULL && (state->job->pushing || (reconcile && !state->job->reconcile)))
     {
-      state->reconcile_needed = TRUE;
+      if (reconcile)
+        state->reconcile_needed = TRUE;
       g_ptr_array_add (state->next_waiters, g_object_ref (task));
       return;
     }
@@ -1117,7 +1124,9 @@ propagate_sync_result (JustSyncOrchestrator  *self,
  * @user_data: data for @callback
  *
  * Syncs @scope now: pulls the server's changes, then pushes the pending
- * operations. When a sync of @scope is already running, the call joins it.
+ * operations. When a sync of @scope is already running, the call joins it,
+ * unless that sync already chose what to push: then the call is completed
+ * by the next sync, so that every change made before the call is pushed.
  * Cancelling stops the sync once every caller waiting for it has cancelled;
  * the stores stay consistent, since every step is a transaction.
  *

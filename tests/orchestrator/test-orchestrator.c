@@ -941,6 +941,56 @@ test_join_running_sync (Fixture       *fixture,
   g_assert_cmpuint (just_sync_memory_remote_store_get_call_count (fixture->remote) - calls, ==, 3);
 }
 
+static void
+set_flag_in_push_cb (JustSyncOrchestrator *orchestrator,
+                     JustSyncScope        *scope,
+                     JustSyncSyncPhase     phase,
+                     guint                 done,
+                     guint                 total,
+                     gboolean             *in_push)
+{
+  if (phase == JUST_SYNC_PHASE_PUSH)
+    *in_push = TRUE;
+}
+
+/* A sync asked for after a write pushes that write: a caller who comes
+ * when the running sync already chose what to push waits for the next. */
+static void
+test_join_after_push_started (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) first = NULL;
+  g_autoptr(GAsyncResult) second = NULL;
+  g_autoptr(JustSyncSyncResult) r1 = NULL;
+  g_autoptr(JustSyncSyncResult) r2 = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean in_push = FALSE;
+
+  just_sync_record_unref (test_create (fixture->a.orchestrator, fixture->scope, "r1", "{\"title\": \"x\"}"));
+  just_sync_memory_remote_store_set_latency (fixture->remote, 200);
+  g_signal_connect (fixture->a.orchestrator, "progress", G_CALLBACK (set_flag_in_push_cb), &in_push);
+  just_sync_orchestrator_synchronize_async (fixture->a.orchestrator, fixture->scope, NULL, test_result_cb, &first);
+  test_wait_for (&in_push);
+  g_signal_handlers_disconnect_by_data (fixture->a.orchestrator, &in_push);
+
+  /* r1's push is in flight; r2 is written, then a sync is asked for. */
+  just_sync_record_unref (test_create (fixture->a.orchestrator, fixture->scope, "r2", "{\"title\": \"y\"}"));
+  g_assert_null (first);
+  just_sync_orchestrator_synchronize_async (fixture->a.orchestrator, fixture->scope, NULL, test_result_cb, &second);
+  while (second == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  r2 = just_sync_orchestrator_synchronize_finish (fixture->a.orchestrator, second, &error);
+  g_assert_no_error (error);
+  assert_server_title (fixture, "r2", "y");
+  g_assert_nonnull (first);
+  r1 = just_sync_orchestrator_synchronize_finish (fixture->a.orchestrator, first, &error);
+  g_assert_no_error (error);
+  g_assert_true (r1 != r2);
+  assert_server_title (fixture, "r1", "x");
+  wait_for_counts (fixture->a.orchestrator, 0, 0);
+}
+
 /* Transient failures are retried with backoff until they pass. */
 static void
 test_transient_retry (Fixture       *fixture,
@@ -1320,6 +1370,7 @@ add_tests (const char        *prefix,
   ADD ("cancel/mid-pull", test_cancel_mid_pull);
   ADD ("cancel/during-push", test_cancel_during_push);
   ADD ("join-running-sync", test_join_running_sync);
+  ADD ("join-after-push-started", test_join_after_push_started);
   ADD ("read-policies", test_read_policies);
   ADD ("rule5/server-clock", test_server_clock);
   ADD ("reconcile/hard-delete", test_reconcile_hard_delete);
