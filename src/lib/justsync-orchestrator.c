@@ -566,7 +566,9 @@ job_finish (SyncJob *job,
       for (guint i = 0; i < next->len; i++)
         join_or_start (self, state->scope, FALSE, g_ptr_array_index (next, i));
     }
-  else if (state->dirty || state->reconcile_needed)
+  /* A reconcile still to do after a failure waits for the retry, as the
+   * rest of the failed job does: only new changes come sooner. */
+  else if (state->dirty || (error == NULL && state->reconcile_needed))
     {
       state->dirty = FALSE;
       schedule_sync (self, state, error == NULL ? 0 : self->debounce_interval);

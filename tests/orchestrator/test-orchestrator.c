@@ -1214,6 +1214,38 @@ test_reconcile_hard_delete (Fixture       *fixture,
   assert_local_title (&fixture->a, fixture->scope, "new", "z");
 }
 
+/* A reconcile still to do (after a discard) while the server fails: the
+ * attempts follow the retry backoff, not the debounce of local changes. */
+static void
+test_reconcile_failing_backs_off (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  guint started = 0;
+
+  just_sync_memory_remote_store_reject_id (fixture->remote, "bad", "no");
+  just_sync_record_unref (test_create (fixture->a.orchestrator, fixture->scope, "bad", "{\"title\": \"z\"}"));
+  result = sync_ok (&fixture->a, fixture->scope);
+  g_assert_cmpuint (just_sync_sync_result_get_failed_ops (result)->len, ==, 1);
+
+  g_object_set (fixture->a.orchestrator, "debounce-interval", 10, NULL);
+  just_sync_memory_remote_store_fail_calls (fixture->remote, 1000, JUST_SYNC_ERROR_NETWORK, FALSE);
+  g_signal_connect_swapped (fixture->a.orchestrator, "sync-started", G_CALLBACK (count_signal_cb), &started);
+  just_sync_orchestrator_discard_failed_async (fixture->a.orchestrator, fixture->scope, NULL, test_result_cb, NULL);
+  res = test_wait_result ();
+  g_assert_cmpuint (just_sync_orchestrator_discard_failed_finish (fixture->a.orchestrator, res, &error), ==, 1);
+  g_assert_no_error (error);
+
+  test_wait_ms (300);
+  g_signal_handlers_disconnect_by_data (fixture->a.orchestrator, &started);
+  /* The one the discard asked for; the retry delay of test engines is ten minutes. */
+  g_assert_cmpuint (started, ==, 1);
+  just_sync_memory_remote_store_fail_calls (fixture->remote, 0, JUST_SYNC_ERROR_NETWORK, FALSE);
+  wait_not_syncing (fixture->a.orchestrator);
+}
+
 /* A server clock that stepped back behind the sync point: the engine
  * notices and reconciles, so rows stamped "in the past" are not lost. */
 static void
@@ -1374,6 +1406,7 @@ add_tests (const char        *prefix,
   ADD ("read-policies", test_read_policies);
   ADD ("rule5/server-clock", test_server_clock);
   ADD ("reconcile/hard-delete", test_reconcile_hard_delete);
+  ADD ("reconcile/failing-waits-for-backoff", test_reconcile_failing_backs_off);
   ADD ("reconcile/clock-stepped-back", test_clock_stepped_back);
   ADD ("delete-propagates", test_delete_propagates);
   ADD ("ui-signals", test_ui_signals);
