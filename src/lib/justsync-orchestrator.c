@@ -524,6 +524,11 @@ job_finish (SyncJob *job,
   state->job = NULL;
   self->n_running--;
 
+  /* A reconcile that did not end repaired nothing for sure (its prune comes
+   * last, and it forgot the sync point): the next job reconciles again. */
+  if (error != NULL && job->reconcile)
+    state->reconcile_needed = TRUE;
+
   if (error == NULL)
     {
       _just_sync_sync_result_finish (job->result, now);

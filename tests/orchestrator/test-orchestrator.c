@@ -1214,6 +1214,66 @@ test_reconcile_hard_delete (Fixture       *fixture,
   assert_local_title (&fixture->a, fixture->scope, "new", "z");
 }
 
+static void
+fail_second_page_cb (JustSyncOrchestrator *orchestrator,
+                     JustSyncScope        *scope,
+                     JustSyncSyncPhase     phase,
+                     guint                 done,
+                     guint                 total,
+                     LoseReply            *fail)
+{
+  if (phase == JUST_SYNC_PHASE_RECONCILE && done == 1 && !fail->armed)
+    {
+      fail->armed = TRUE;
+      just_sync_memory_remote_store_fail_calls (fail->remote, 1, JUST_SYNC_ERROR_NETWORK, FALSE);
+    }
+}
+
+/* A reconcile that fails half way (the network drops after its first page)
+ * has not repaired anything yet: the next sync must reconcile again. Here
+ * the repair is removing a discarded create the server never had. */
+static void
+test_reconcile_failed_is_redone (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JustSyncRecord) bad = NULL;
+  LoseReply fail = { fixture->remote, FALSE };
+
+  server_put (fixture, "r0", "x", T0);
+  server_put (fixture, "r1", "y", T0 + 100 * SEC);
+  just_sync_memory_remote_store_reject_id (fixture->remote, "bad", "no");
+  just_sync_record_unref (test_create (fixture->a.orchestrator, fixture->scope, "bad", "{\"title\": \"z\"}"));
+  result = sync_ok (&fixture->a, fixture->scope);
+  g_assert_cmpuint (just_sync_sync_result_get_failed_ops (result)->len, ==, 1);
+
+  just_sync_orchestrator_discard_failed_async (fixture->a.orchestrator, fixture->scope, NULL, test_result_cb, NULL);
+  res = test_wait_result ();
+  g_assert_cmpuint (just_sync_orchestrator_discard_failed_finish (fixture->a.orchestrator, res, &error), ==, 1);
+  g_assert_no_error (error);
+  g_clear_object (&res);
+
+  g_object_set (fixture->a.orchestrator, "page-size", 1, NULL);
+  g_signal_connect (fixture->a.orchestrator, "progress", G_CALLBACK (fail_second_page_cb), &fail);
+  just_sync_orchestrator_reconcile_async (fixture->a.orchestrator, fixture->scope, NULL, test_result_cb, NULL);
+  res = test_wait_result ();
+  g_signal_handlers_disconnect_by_data (fixture->a.orchestrator, &fail);
+  g_clear_pointer (&result, just_sync_sync_result_unref);
+  result = just_sync_orchestrator_reconcile_finish (fixture->a.orchestrator, res, &error);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_NETWORK);
+  g_assert_true (fail.armed);
+  bad = test_local_get (fixture->a.local, fixture->scope, "bad");
+  g_assert_nonnull (bad);
+
+  result = sync_ok (&fixture->a, fixture->scope);
+  g_clear_pointer (&bad, just_sync_record_unref);
+  bad = test_local_get (fixture->a.local, fixture->scope, "bad");
+  g_assert_null (bad);
+  g_assert_cmpuint (n_local (&fixture->a, fixture->scope), ==, 2);
+}
+
 /* A reconcile still to do (after a discard) while the server fails: the
  * attempts follow the retry backoff, not the debounce of local changes. */
 static void
@@ -1406,6 +1466,7 @@ add_tests (const char        *prefix,
   ADD ("read-policies", test_read_policies);
   ADD ("rule5/server-clock", test_server_clock);
   ADD ("reconcile/hard-delete", test_reconcile_hard_delete);
+  ADD ("reconcile/failed-is-redone", test_reconcile_failed_is_redone);
   ADD ("reconcile/failing-waits-for-backoff", test_reconcile_failing_backs_off);
   ADD ("reconcile/clock-stepped-back", test_clock_stepped_back);
   ADD ("delete-propagates", test_delete_propagates);
