@@ -1525,6 +1525,38 @@ local_cancelled (LocalFixture  *f,
   assert_unchanged (f);
 }
 
+/* A cancel that comes once the write started changes nothing: the write
+ * is atomic, and its result says what happened, so a caller is never told
+ * that a stored write failed. */
+static void
+local_cancelled_after_start (LocalFixture  *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GPtrArray) records = records_take (rec ("a", "{}", T0), NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autoptr(JustSyncRecord) got = NULL;
+
+  just_sync_local_store_upsert_many_async (f->store, f->scope, records, cancellable,
+                                           just_sync_test_async_ready, NULL);
+  g_cancellable_cancel (cancellable);
+  ops = just_sync_local_store_upsert_many_finish (f->store, just_sync_test_wait (), &error);
+  got = get (f, f->scope, "a");
+  if (ops == NULL)
+    {
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_assert_null (got);
+    }
+  else
+    {
+      g_assert_no_error (error);
+      g_assert_cmpuint (ops->len, ==, 1);
+      g_assert_nonnull (got);
+    }
+  g_ptr_array_set_size (f->changes, 0);
+}
+
 /* }}} */
 /* {{{ Remote store fixture */
 
@@ -2016,6 +2048,7 @@ static const struct {
   { "bad-input", local_bad_input },
   { "empty-writes", local_empty_writes },
   { "cancelled", local_cancelled },
+  { "cancelled-after-start", local_cancelled_after_start },
 };
 
 static const struct {
