@@ -2123,6 +2123,39 @@ set_sync_interval (JustSyncOrchestrator *self,
 
 /* GObject */
 
+/* Stops every scope: timers go, and so do the scopes that are not
+ * syncing. A running job (only g_object_run_dispose() can meet one, since
+ * a job holds a reference) is cancelled and keeps its scope until it ends;
+ * nothing starts after it. */
+static void
+stop_scopes (JustSyncOrchestrator *self)
+{
+  GHashTableIter iter;
+  ScopeState *state;
+
+  g_hash_table_iter_init (&iter, self->scopes);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &state))
+    {
+      g_autoptr(GPtrArray) next = NULL;
+
+      if (state->job == NULL)
+        {
+          g_hash_table_iter_remove (&iter);
+          continue;
+        }
+
+      g_clear_handle_id (&state->debounce_id, g_source_remove);
+      g_clear_handle_id (&state->retry_id, g_source_remove);
+      state->dirty = FALSE;
+      next = g_steal_pointer (&state->next_waiters);
+      state->next_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+      for (guint i = 0; i < next->len; i++)
+        g_task_return_new_error (g_ptr_array_index (next, i), G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                 _("The sync engine was shut down"));
+      g_cancellable_cancel (state->job->cancellable);
+    }
+}
+
 static void
 just_sync_orchestrator_constructed (GObject *object)
 {
@@ -2159,7 +2192,7 @@ just_sync_orchestrator_dispose (GObject *object)
   g_clear_signal_handler (&self->remote_changed_handler, self->remote);
   g_clear_signal_handler (&self->network_handler, self->monitor);
   if (self->scopes != NULL)
-    g_hash_table_remove_all (self->scopes);
+    stop_scopes (self);
 
   G_OBJECT_CLASS (just_sync_orchestrator_parent_class)->dispose (object);
 }

@@ -991,6 +991,28 @@ test_join_after_push_started (Fixture       *fixture,
   wait_for_counts (fixture->a.orchestrator, 0, 0);
 }
 
+/* An engine disposed while it syncs (g_object_run_dispose(), as bindings
+ * may do) stops cleanly: the caller is told the sync was cancelled, and
+ * nothing of the engine is used after it was let go. */
+static void
+test_dispose_during_sync (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+
+  just_sync_record_unref (test_create (fixture->a.orchestrator, fixture->scope, "r1", "{\"title\": \"x\"}"));
+  just_sync_memory_remote_store_set_latency (fixture->remote, 20);
+  just_sync_orchestrator_synchronize_async (fixture->a.orchestrator, fixture->scope, NULL, test_result_cb, NULL);
+  g_object_run_dispose (G_OBJECT (fixture->a.orchestrator));
+  res = test_wait_result ();
+  result = just_sync_orchestrator_synchronize_finish (fixture->a.orchestrator, res, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (result);
+  g_assert_cmpuint (n_ops (&fixture->a, fixture->scope), ==, 1);
+}
+
 /* Transient failures are retried with backoff until they pass. */
 static void
 test_transient_retry (Fixture       *fixture,
@@ -1463,6 +1485,7 @@ add_tests (const char        *prefix,
   ADD ("cancel/during-push", test_cancel_during_push);
   ADD ("join-running-sync", test_join_running_sync);
   ADD ("join-after-push-started", test_join_after_push_started);
+  ADD ("dispose-during-sync", test_dispose_during_sync);
   ADD ("read-policies", test_read_policies);
   ADD ("rule5/server-clock", test_server_clock);
   ADD ("reconcile/hard-delete", test_reconcile_hard_delete);
