@@ -732,9 +732,11 @@ job_sync_point_cb (GObject      *object,
     return;
 
   /* Deltas cannot repair a server clock that stepped back behind our
-   * checkpoint, nor tombstones the server purged while we were away. */
+   * checkpoint, nor tombstones the server purged while we were away. Both
+   * times are valid timestamps: their difference cannot overflow, a sum
+   * with the window (up to G_MAXINT64) could. */
   if (point != NULL &&
-      (server_now + self->overlap_window < just_sync_sync_point_get_updated_at (point) ||
+      (just_sync_sync_point_get_updated_at (point) - server_now > self->overlap_window ||
        (self->tombstone_retention > 0 &&
         server_now - just_sync_sync_point_get_updated_at (point) > self->tombstone_retention)))
     {

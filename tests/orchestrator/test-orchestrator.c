@@ -1348,6 +1348,37 @@ test_clock_stepped_back (Fixture       *fixture,
   assert_local_title (&fixture->a, fixture->scope, "r2", "after the step");
 }
 
+static void
+count_reconcile_cb (JustSyncOrchestrator *orchestrator,
+                    JustSyncScope        *scope,
+                    JustSyncSyncPhase     phase,
+                    guint                 done,
+                    guint                 total,
+                    guint                *count)
+{
+  if (phase == JUST_SYNC_PHASE_RECONCILE)
+    (*count)++;
+}
+
+/* The widest overlap window (re-read everything, every time) is a plain
+ * pull, not a clock step that calls for a reconcile. */
+static void
+test_widest_overlap_window (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  guint reconciled = 0;
+
+  server_put (fixture, "r1", "x", 0);
+  g_object_set (fixture->a.orchestrator, "overlap-window", G_MAXINT64, NULL);
+  g_signal_connect (fixture->a.orchestrator, "progress", G_CALLBACK (count_reconcile_cb), &reconciled);
+  result = sync_ok (&fixture->a, fixture->scope);
+  g_clear_pointer (&result, just_sync_sync_result_unref);
+  result = sync_ok (&fixture->a, fixture->scope);
+  g_assert_cmpuint (reconciled, ==, 0);
+  assert_local_title (&fixture->a, fixture->scope, "r1", "x");
+}
+
 /* Deletes travel both ways as tombstones. */
 static void
 test_delete_propagates (Fixture       *fixture,
@@ -1492,6 +1523,7 @@ add_tests (const char        *prefix,
   ADD ("reconcile/failed-is-redone", test_reconcile_failed_is_redone);
   ADD ("reconcile/failing-waits-for-backoff", test_reconcile_failing_backs_off);
   ADD ("reconcile/clock-stepped-back", test_clock_stepped_back);
+  ADD ("rule2/widest-overlap-window", test_widest_overlap_window);
   ADD ("delete-propagates", test_delete_propagates);
   ADD ("ui-signals", test_ui_signals);
   ADD ("network/periodic-sync", test_periodic_sync);
