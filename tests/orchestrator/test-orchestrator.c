@@ -967,7 +967,7 @@ test_join_after_push_started (Fixture       *fixture,
   gboolean in_push = FALSE;
 
   just_sync_record_unref (test_create (fixture->a.orchestrator, fixture->scope, "r1", "{\"title\": \"x\"}"));
-  just_sync_memory_remote_store_set_latency (fixture->remote, 200);
+  just_sync_memory_remote_store_set_latency (fixture->remote, 80);
   g_signal_connect (fixture->a.orchestrator, "progress", G_CALLBACK (set_flag_in_push_cb), &in_push);
   just_sync_orchestrator_synchronize_async (fixture->a.orchestrator, fixture->scope, NULL, test_result_cb, &first);
   test_wait_for (&in_push);
