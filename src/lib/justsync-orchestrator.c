@@ -71,6 +71,9 @@ typedef struct
   /* A sync was asked for while one ran: run another when it ends. */
   gboolean dirty;
   gboolean reconcile_needed;
+  /* The server's time when the last complete pull began, or 0: no
+   * tombstone purged before it was missed. */
+  gint64 pulled_at;
   /* Callers waiting for the job after the running one. */
   GPtrArray *next_waiters;
 } ScopeState;
@@ -738,7 +741,9 @@ job_sync_point_cb (GObject      *object,
   if (point != NULL &&
       (just_sync_sync_point_get_updated_at (point) - server_now > self->overlap_window ||
        (self->tombstone_retention > 0 &&
-        server_now - just_sync_sync_point_get_updated_at (point) > self->tombstone_retention)))
+        server_now - (job->state->pulled_at != 0 ? job->state->pulled_at
+                                                 : just_sync_sync_point_get_updated_at (point))
+        > self->tombstone_retention)))
     {
       job_start_reconcile (job);
       return;
@@ -1002,6 +1007,10 @@ job_list_ops_cb (GObject      *object,
 static void
 job_push_start (SyncJob *job)
 {
+  /* Every page is in: a quiet scope is not a scope we were away from. */
+  if (job->first_server_time > 0)
+    job->state->pulled_at = job->first_server_time;
+
   if (job->seen_ids != NULL)
     {
       g_ptr_array_add (job->seen_ids, NULL);
@@ -2526,8 +2535,9 @@ just_sync_orchestrator_class_init (JustSyncOrchestratorClass *klass)
    * JustSyncOrchestrator:tombstone-retention:
    *
    * How long the server keeps tombstones, in microseconds, or 0 for
-   * forever. A scope whose sync point is older than that is reconciled
-   * instead of pulled, since deletes may have been purged meanwhile.
+   * forever. A scope not pulled in full for longer than that is reconciled
+   * instead of pulled, since deletes may have been purged meanwhile. Before
+   * its first pull by this engine, the age of its sync point counts.
    */
   properties[PROP_TOMBSTONE_RETENTION] =
     g_param_spec_int64 ("tombstone-retention", NULL, NULL, 0, G_MAXINT64, 0, rw);

@@ -1379,6 +1379,36 @@ test_widest_overlap_window (Fixture       *fixture,
   assert_local_title (&fixture->a, fixture->scope, "r1", "x");
 }
 
+/* Tombstone retention: a scope pulled in full a moment ago missed no
+ * purged tombstone, however old its newest row is; a quiet scope must not
+ * be reconciled at every sync. */
+static void
+test_quiet_scope_not_reconciled (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  guint reconciled = 0;
+
+  server_put (fixture, "r1", "old", T0);
+  g_object_set (fixture->a.orchestrator, "tombstone-retention", 60 * SEC, NULL);
+  g_signal_connect (fixture->a.orchestrator, "progress", G_CALLBACK (count_reconcile_cb), &reconciled);
+  result = sync_ok (&fixture->a, fixture->scope);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_clear_pointer (&result, just_sync_sync_result_unref);
+      result = sync_ok (&fixture->a, fixture->scope);
+    }
+  g_assert_cmpuint (reconciled, ==, 0);
+  assert_local_title (&fixture->a, fixture->scope, "r1", "old");
+
+  /* Longer than the retention since the last pull: reconciled. */
+  g_object_set (fixture->a.orchestrator, "tombstone-retention", G_GINT64_CONSTANT (1), NULL);
+  test_wait_ms (2);
+  g_clear_pointer (&result, just_sync_sync_result_unref);
+  result = sync_ok (&fixture->a, fixture->scope);
+  g_assert_cmpuint (reconciled, ==, 1);
+}
+
 /* Deletes travel both ways as tombstones. */
 static void
 test_delete_propagates (Fixture       *fixture,
@@ -1524,6 +1554,7 @@ add_tests (const char        *prefix,
   ADD ("reconcile/failing-waits-for-backoff", test_reconcile_failing_backs_off);
   ADD ("reconcile/clock-stepped-back", test_clock_stepped_back);
   ADD ("rule2/widest-overlap-window", test_widest_overlap_window);
+  ADD ("reconcile/quiet-scope-not-reconciled", test_quiet_scope_not_reconciled);
   ADD ("delete-propagates", test_delete_propagates);
   ADD ("ui-signals", test_ui_signals);
   ADD ("network/periodic-sync", test_periodic_sync);
