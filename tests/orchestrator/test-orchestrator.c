@@ -27,180 +27,6 @@ typedef struct
   Client b;
 } Fixture;
 
-/* A remote that forwards to a memory server, except the pushes of the ids
- * it refuses: those it answers itself with a status, and does not write. */
-
-#define TEST_TYPE_REFUSING_REMOTE (test_refusing_remote_get_type ())
-G_DECLARE_FINAL_TYPE (TestRefusingRemote, test_refusing_remote, TEST, REFUSING_REMOTE, GObject)
-
-struct _TestRefusingRemote
-{
-  GObject parent_instance;
-  JustSyncRemoteStore *server;
-  JustSyncPushStatus status;
-  char *refused_id;
-};
-
-static void refusing_remote_iface_init (JustSyncRemoteStoreInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (TestRefusingRemote, test_refusing_remote, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (JUST_SYNC_TYPE_REMOTE_STORE, refusing_remote_iface_init))
-
-static void
-refused_push_done_cb (GObject      *object,
-                      GAsyncResult *res,
-                      gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GPtrArray *answers = g_task_get_task_data (task);
-  GError *error = NULL;
-  GPtrArray *results;
-
-  /* Both finishers of the memory server are one function. */
-  results = just_sync_remote_store_batch_upsert_finish (JUST_SYNC_REMOTE_STORE (object), res, &error);
-  if (results == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  for (guint i = 0; i < answers->len; i++)
-    g_ptr_array_add (results, just_sync_push_result_ref (g_ptr_array_index (answers, i)));
-  g_task_return_pointer (task, results, (GDestroyNotify) g_ptr_array_unref);
-}
-
-static void
-refusing_push_async (JustSyncRemoteStore *store,
-                     JustSyncScope       *scope,
-                     GPtrArray           *ops,
-                     GCancellable        *cancellable,
-                     GAsyncReadyCallback  callback,
-                     gpointer             user_data)
-{
-  TestRefusingRemote *self = TEST_REFUSING_REMOTE (store);
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(GPtrArray) sent = g_ptr_array_new ();
-  GPtrArray *answers = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_push_result_unref);
-
-  g_task_set_task_data (task, answers, (GDestroyNotify) g_ptr_array_unref);
-  for (guint i = 0; i < ops->len; i++)
-    {
-      JustSyncPendingOp *op = g_ptr_array_index (ops, i);
-
-      if (g_strcmp0 (just_sync_pending_op_get_record_id (op), self->refused_id) != 0)
-        g_ptr_array_add (sent, op);
-      else
-        g_ptr_array_add (answers,
-                         just_sync_push_result_new_failed (just_sync_pending_op_get_seq (op),
-                                                           self->refused_id, self->status,
-                                                           "refused by the test", 0));
-    }
-
-  if (sent->len == 0)
-    {
-      g_task_return_pointer (task, g_ptr_array_ref (answers), (GDestroyNotify) g_ptr_array_unref);
-      g_object_unref (task);
-      return;
-    }
-  if (just_sync_pending_op_get_kind (g_ptr_array_index (ops, 0)) == JUST_SYNC_OP_UPSERT)
-    just_sync_remote_store_batch_upsert_async (self->server, scope, sent, cancellable, refused_push_done_cb, task);
-  else
-    just_sync_remote_store_batch_delete_async (self->server, scope, sent, cancellable, refused_push_done_cb, task);
-}
-
-static GPtrArray *
-refusing_push_finish (JustSyncRemoteStore  *store,
-                      GAsyncResult         *result,
-                      GError              **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static void
-refusing_fetch_since_async (JustSyncRemoteStore *store,
-                            JustSyncScope       *scope,
-                            JustSyncSyncPoint   *since,
-                            guint                limit,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
-{
-  just_sync_remote_store_fetch_since_async (TEST_REFUSING_REMOTE (store)->server, scope, since, limit,
-                                            cancellable, callback, user_data);
-}
-
-static JustSyncDelta *
-refusing_fetch_since_finish (JustSyncRemoteStore  *store,
-                             GAsyncResult         *result,
-                             GError              **error)
-{
-  return just_sync_remote_store_fetch_since_finish (TEST_REFUSING_REMOTE (store)->server, result, error);
-}
-
-static void
-refusing_server_time_async (JustSyncRemoteStore *store,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
-{
-  just_sync_remote_store_get_server_time_async (TEST_REFUSING_REMOTE (store)->server, cancellable,
-                                                callback, user_data);
-}
-
-static gint64
-refusing_server_time_finish (JustSyncRemoteStore  *store,
-                             GAsyncResult         *result,
-                             GError              **error)
-{
-  return just_sync_remote_store_get_server_time_finish (TEST_REFUSING_REMOTE (store)->server, result, error);
-}
-
-static void
-refusing_remote_iface_init (JustSyncRemoteStoreInterface *iface)
-{
-  iface->fetch_since_async = refusing_fetch_since_async;
-  iface->fetch_since_finish = refusing_fetch_since_finish;
-  iface->batch_upsert_async = refusing_push_async;
-  iface->batch_upsert_finish = refusing_push_finish;
-  iface->batch_delete_async = refusing_push_async;
-  iface->batch_delete_finish = refusing_push_finish;
-  iface->get_server_time_async = refusing_server_time_async;
-  iface->get_server_time_finish = refusing_server_time_finish;
-}
-
-static void
-test_refusing_remote_finalize (GObject *object)
-{
-  TestRefusingRemote *self = TEST_REFUSING_REMOTE (object);
-
-  g_clear_object (&self->server);
-  g_clear_pointer (&self->refused_id, g_free);
-  G_OBJECT_CLASS (test_refusing_remote_parent_class)->finalize (object);
-}
-
-static void
-test_refusing_remote_class_init (TestRefusingRemoteClass *klass)
-{
-  G_OBJECT_CLASS (klass)->finalize = test_refusing_remote_finalize;
-}
-
-static void
-test_refusing_remote_init (TestRefusingRemote *self)
-{
-}
-
-static JustSyncRemoteStore *
-test_refusing_remote_new (JustSyncMemoryRemoteStore *server,
-                          const char                *id,
-                          JustSyncPushStatus         status)
-{
-  TestRefusingRemote *self = g_object_new (TEST_TYPE_REFUSING_REMOTE, NULL);
-
-  self->server = g_object_ref (JUST_SYNC_REMOTE_STORE (server));
-  self->refused_id = g_strdup (id);
-  self->status = status;
-  return JUST_SYNC_REMOTE_STORE (self);
-}
-
 typedef JustSyncLocalStore *(*LocalStoreFactory) (void);
 
 static void
@@ -626,24 +452,29 @@ test_older_stamp_commits_last (Fixture       *fixture,
   assert_local_title (&fixture->a, fixture->scope, "r1", "committed last");
 }
 
+/* Makes the next call fail with a network error once a sync reports
+ * progress @done in @phase: before its work, or after it (a lost reply). */
 typedef struct
 {
   JustSyncMemoryRemoteStore *remote;
+  JustSyncSyncPhase phase;
+  guint done;
+  gboolean after_write;
   gboolean armed;
-} LoseReply;
+} FailCall;
 
 static void
-lose_push_reply_cb (JustSyncOrchestrator *orchestrator,
-                    JustSyncScope        *scope,
-                    JustSyncSyncPhase     phase,
-                    guint                 done,
-                    guint                 total,
-                    LoseReply            *lose)
+fail_call_cb (JustSyncOrchestrator *orchestrator,
+              JustSyncScope        *scope,
+              JustSyncSyncPhase     phase,
+              guint                 done,
+              guint                 total,
+              FailCall             *fail)
 {
-  if (phase == JUST_SYNC_PHASE_PUSH && done == 0 && !lose->armed)
+  if (phase == fail->phase && done == fail->done && !fail->armed)
     {
-      lose->armed = TRUE;
-      just_sync_memory_remote_store_fail_calls (lose->remote, 1, JUST_SYNC_ERROR_NETWORK, TRUE);
+      fail->armed = TRUE;
+      just_sync_memory_remote_store_fail_calls (fail->remote, 1, JUST_SYNC_ERROR_NETWORK, fail->after_write);
     }
 }
 
@@ -659,11 +490,11 @@ test_lost_push_reply (Fixture       *fixture,
   g_autoptr(GPtrArray) conflicts = NULL;
   g_autoptr(GPtrArray) server = NULL;
   g_autoptr(GError) error = NULL;
-  LoseReply lose = { fixture->remote, FALSE };
+  FailCall lose = { fixture->remote, JUST_SYNC_PHASE_PUSH, 0, TRUE, FALSE };
   gulong id;
 
   record = test_create (fixture->a.orchestrator, fixture->scope, "r1", "{\"title\": \"once\"}");
-  id = g_signal_connect (fixture->a.orchestrator, "progress", G_CALLBACK (lose_push_reply_cb), &lose);
+  id = g_signal_connect (fixture->a.orchestrator, "progress", G_CALLBACK (fail_call_cb), &lose);
   result = test_sync (fixture->a.orchestrator, fixture->scope, &error);
   g_signal_handler_disconnect (fixture->a.orchestrator, id);
   g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_NETWORK);
@@ -1069,12 +900,12 @@ static void
 test_retry_backoff (Fixture       *fixture,
                     gconstpointer  data)
 {
-  g_autoptr(JustSyncRemoteStore) remote = test_refusing_remote_new (fixture->remote, "r1", JUST_SYNC_PUSH_RETRY);
-  g_autoptr(JustSyncOrchestrator) engine = test_orchestrator_new (fixture->a.local, remote, fixture->a.monitor);
+  JustSyncOrchestrator *engine = fixture->a.orchestrator;
   g_autoptr(GArray) starts = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(JustSyncSyncResult) result = NULL;
   const gint64 base_ms = 40;
 
+  just_sync_memory_remote_store_refuse_id (fixture->remote, "r1", JUST_SYNC_PUSH_RETRY, "busy");
   g_object_set (engine, "retry-base-delay", (guint) base_ms, "retry-max-delay", 60000, NULL);
   just_sync_record_unref (test_create (engine, fixture->scope, "r1", "{\"title\": \"x\"}"));
   g_signal_connect_swapped (engine, "sync-started", G_CALLBACK (record_start_cb), starts);
@@ -1099,12 +930,11 @@ static void
 test_precondition_failed_backs_off (Fixture       *fixture,
                                     gconstpointer  data)
 {
-  g_autoptr(JustSyncRemoteStore) remote = test_refusing_remote_new (fixture->remote, "r1",
-                                                                    JUST_SYNC_PUSH_PRECONDITION_FAILED);
-  g_autoptr(JustSyncOrchestrator) engine = test_orchestrator_new (fixture->a.local, remote, fixture->a.monitor);
+  JustSyncOrchestrator *engine = fixture->a.orchestrator;
   g_autoptr(GArray) starts = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(JustSyncSyncResult) result = NULL;
 
+  just_sync_memory_remote_store_refuse_id (fixture->remote, "r1", JUST_SYNC_PUSH_PRECONDITION_FAILED, NULL);
   just_sync_record_unref (test_create (engine, fixture->scope, "r1", "{\"title\": \"x\"}"));
   result = test_sync_ok (engine, fixture->scope);
   g_assert_cmpuint (just_sync_sync_result_get_pushed (result), ==, 0);
@@ -1236,21 +1066,6 @@ test_reconcile_hard_delete (Fixture       *fixture,
   assert_local_title (&fixture->a, fixture->scope, "new", "z");
 }
 
-static void
-fail_second_page_cb (JustSyncOrchestrator *orchestrator,
-                     JustSyncScope        *scope,
-                     JustSyncSyncPhase     phase,
-                     guint                 done,
-                     guint                 total,
-                     LoseReply            *fail)
-{
-  if (phase == JUST_SYNC_PHASE_RECONCILE && done == 1 && !fail->armed)
-    {
-      fail->armed = TRUE;
-      just_sync_memory_remote_store_fail_calls (fail->remote, 1, JUST_SYNC_ERROR_NETWORK, FALSE);
-    }
-}
-
 /* A reconcile that fails half way (the network drops after its first page)
  * has not repaired anything yet: the next sync must reconcile again. Here
  * the repair is removing a discarded create the server never had. */
@@ -1262,7 +1077,7 @@ test_reconcile_failed_is_redone (Fixture       *fixture,
   g_autoptr(GAsyncResult) res = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JustSyncRecord) bad = NULL;
-  LoseReply fail = { fixture->remote, FALSE };
+  FailCall fail = { fixture->remote, JUST_SYNC_PHASE_RECONCILE, 1, FALSE, FALSE };
 
   server_put (fixture, "r0", "x", T0);
   server_put (fixture, "r1", "y", T0 + 100 * SEC);
@@ -1278,7 +1093,7 @@ test_reconcile_failed_is_redone (Fixture       *fixture,
   g_clear_object (&res);
 
   g_object_set (fixture->a.orchestrator, "page-size", 1, NULL);
-  g_signal_connect (fixture->a.orchestrator, "progress", G_CALLBACK (fail_second_page_cb), &fail);
+  g_signal_connect (fixture->a.orchestrator, "progress", G_CALLBACK (fail_call_cb), &fail);
   just_sync_orchestrator_reconcile_async (fixture->a.orchestrator, fixture->scope, NULL, test_result_cb, NULL);
   res = test_wait_result ();
   g_signal_handlers_disconnect_by_data (fixture->a.orchestrator, &fail);
