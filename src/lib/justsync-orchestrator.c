@@ -639,8 +639,20 @@ job_apply_cb (GObject      *object,
 
   if (just_sync_delta_get_has_more (delta))
     {
+      g_autoptr(JustSyncSyncPoint) next = just_sync_delta_dup_cursor (delta);
+
+      /* Keyset pages only move forward; a server whose cursor does not
+       * would be asked for the same page forever. */
+      if (job->cursor != NULL &&
+          just_sync_sync_point_compare (job->cursor, just_sync_sync_point_get_updated_at (next),
+                                        just_sync_sync_point_get_last_id (next)) >= 0)
+        {
+          job_failed (job, g_error_new_literal (JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER,
+                                                _("The server sent a page that does not move past the last one")));
+          return;
+        }
       g_clear_pointer (&job->cursor, just_sync_sync_point_unref);
-      job->cursor = just_sync_delta_dup_cursor (delta);
+      job->cursor = g_steal_pointer (&next);
       job_pull_next_page (job);
     }
   else
@@ -667,12 +679,18 @@ job_fetch_cb (GObject      *object,
     for (guint i = 0; i < records->len; i++)
       g_ptr_array_add (job->seen_ids, g_strdup (just_sync_record_get_id (g_ptr_array_index (records, i))));
 
-  /* A page that says "more" but holds nothing cannot move the cursor: stop
-   * rather than ask for it again forever. */
   if (records->len == 0)
     {
+      gboolean has_more = just_sync_delta_get_has_more (job->delta);
+
       g_clear_pointer (&job->delta, just_sync_delta_unref);
-      job_push_start (job);
+      /* A page that says "more" but holds nothing cannot move the cursor,
+       * and a reconcile must not prune on a list it knows is incomplete. */
+      if (has_more)
+        job_failed (job, g_error_new_literal (JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER,
+                                              _("The server announced more changes but sent none")));
+      else
+        job_push_start (job);
       return;
     }
 

@@ -1309,6 +1309,113 @@ test_periodic_sync (Fixture       *fixture,
   assert_local_title (&fixture->a, fixture->scope, "r1", "later");
 }
 
+/* A broken server whose pages say "more" but never move on, or hold
+ * nothing: the engine must fail the sync, not loop or prune. */
+#define TEST_TYPE_STUCK_REMOTE (test_stuck_remote_get_type ())
+G_DECLARE_FINAL_TYPE (TestStuckRemote, test_stuck_remote, TEST, STUCK_REMOTE, GObject)
+
+struct _TestStuckRemote
+{
+  GObject parent_instance;
+  gboolean empty;
+  guint fetches;
+};
+
+static void stuck_remote_iface_init (JustSyncRemoteStoreInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestStuckRemote, test_stuck_remote, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (JUST_SYNC_TYPE_REMOTE_STORE, stuck_remote_iface_init))
+
+static void
+stuck_fetch_async (JustSyncRemoteStore *store,
+                   JustSyncScope       *scope,
+                   JustSyncSyncPoint   *since,
+                   guint                limit,
+                   GCancellable        *cancellable,
+                   GAsyncReadyCallback  callback,
+                   gpointer             user_data)
+{
+  TestStuckRemote *self = TEST_STUCK_REMOTE (store);
+  g_autoptr(GTask) task = g_task_new (store, cancellable, callback, user_data);
+  g_autoptr(JustSyncDelta) delta = just_sync_delta_new (T0);
+  g_autoptr(JustSyncRecord) record = just_sync_record_new ("same", NULL, T0, 0, NULL);
+
+  self->fetches++;
+  if (!self->empty)
+    just_sync_delta_add (delta, record);
+  just_sync_delta_set_has_more (delta, TRUE);
+  g_task_return_pointer (task, g_steal_pointer (&delta), (GDestroyNotify) just_sync_delta_unref);
+}
+
+static gpointer
+stuck_finish (JustSyncRemoteStore  *store,
+              GAsyncResult         *result,
+              GError              **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+stuck_time_async (JustSyncRemoteStore *store,
+                  GCancellable        *cancellable,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (store, cancellable, callback, user_data);
+
+  g_task_return_int (task, T0);
+}
+
+static gint64
+stuck_time_finish (JustSyncRemoteStore  *store,
+                   GAsyncResult         *result,
+                   GError              **error)
+{
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
+static void
+stuck_remote_iface_init (JustSyncRemoteStoreInterface *iface)
+{
+  iface->fetch_since_async = stuck_fetch_async;
+  iface->fetch_since_finish = (gpointer) stuck_finish;
+  iface->get_server_time_async = stuck_time_async;
+  iface->get_server_time_finish = stuck_time_finish;
+}
+
+static void
+test_stuck_remote_class_init (TestStuckRemoteClass *klass)
+{
+}
+
+static void
+test_stuck_remote_init (TestStuckRemote *self)
+{
+}
+
+static void
+test_stuck_server (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  for (guint empty = 0; empty < 2; empty++)
+    {
+      g_autoptr(TestStuckRemote) remote = g_object_new (TEST_TYPE_STUCK_REMOTE, NULL);
+      g_autoptr(TestNetworkMonitor) monitor = test_network_monitor_new (TRUE);
+      g_autoptr(JustSyncOrchestrator) engine = NULL;
+      g_autoptr(JustSyncSyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+
+      remote->empty = empty;
+      engine = just_sync_orchestrator_new_with_monitor (fixture->a.local, JUST_SYNC_REMOTE_STORE (remote),
+                                                        NULL, G_NETWORK_MONITOR (monitor));
+      g_object_set (engine, "retry-base-delay", 600000, NULL);
+      result = test_sync (engine, fixture->scope, &error);
+      g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER);
+      g_assert_null (result);
+      g_assert_cmpuint (remote->fetches, <=, 2);
+    }
+}
+
 /* A server in the process (or on loopback) needs no network: the engine
  * syncs with it even when the monitor says the machine is offline. */
 static void
@@ -1374,6 +1481,7 @@ add_tests (const char        *prefix,
   ADD ("ui-signals", test_ui_signals);
   ADD ("network/periodic-sync", test_periodic_sync);
   ADD ("network/local-server-needs-no-network", test_local_server_needs_no_network);
+  ADD ("errors/stuck-server", test_stuck_server);
 #undef ADD
 }
 
