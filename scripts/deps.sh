@@ -34,3 +34,35 @@ justsync_build () {
   fi
   ninja -C "$builddir"
 }
+
+# The PocketBase test server is built from its Go module with Go >= the
+# version its go.mod names. When no such Go is on PATH, install Debian's
+# newest Go (golang-1.23 from bookworm-backports; bookworm's own 1.19 is
+# too old) and let it fetch the exact toolchain from the Go module proxy,
+# then put that toolchain first on PATH for the tests.
+justsync_ensure_go () {
+  local want have goroot sudo=""
+  want="$(sed -n 's/^go \([0-9][0-9.]*\).*/\1/p' tests/servers/pocketbase/go.mod | head -n1)"
+  if command -v go >/dev/null 2>&1; then
+    have="$(go env GOVERSION 2>/dev/null || true)"
+    have="${have#go}"
+    if [ "$(printf '%s\n%s\n' "$want" "$have" | sort -V | head -n1)" = "$want" ]; then
+      return 0
+    fi
+  fi
+
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  if [ ! -x /usr/lib/go-1.23/bin/go ]; then
+    echo "Installing Go 1.23 from bookworm-backports to fetch Go $want"
+    if ! grep -rqs "bookworm-backports" /etc/apt/sources.list /etc/apt/sources.list.d/; then
+      echo "deb http://deb.debian.org/debian bookworm-backports main" |
+        $sudo tee /etc/apt/sources.list.d/justsync-bookworm-backports.list >/dev/null
+    fi
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      -t bookworm-backports golang-1.23-go
+  fi
+  goroot="$(GOTOOLCHAIN="go$want" /usr/lib/go-1.23/bin/go env GOROOT)"
+  export PATH="$goroot/bin:$PATH"
+  echo "Using Go $(go env GOVERSION) from $goroot"
+}

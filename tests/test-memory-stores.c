@@ -187,6 +187,33 @@ test_reject_id (Fixture       *f,
                      JUST_SYNC_PUSH_WRITTEN);
 }
 
+/* A record can fail with any status, transiently too, and not be written. */
+static void
+test_refuse_id (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GPtrArray) ops = upserts ("a", NULL);
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GPtrArray) stored = NULL;
+  JustSyncPushResult *result;
+
+  just_sync_memory_remote_store_refuse_id (f->remote, "a", JUST_SYNC_PUSH_PRECONDITION_FAILED, NULL);
+  just_sync_memory_remote_store_refuse_id (f->remote, "a", JUST_SYNC_PUSH_RETRY, "busy");
+  results = REMOTE (f->remote, batch_upsert, f->scope, ops);
+  g_assert_cmpuint (results->len, ==, 1);
+  result = g_ptr_array_index (results, 0);
+  g_assert_cmpint (just_sync_push_result_get_status (result), ==, JUST_SYNC_PUSH_RETRY);
+  g_assert_cmpstr (just_sync_push_result_get_message (result), ==, "busy");
+  stored = server_list (f);
+  g_assert_cmpuint (stored->len, ==, 0);
+
+  just_sync_memory_remote_store_refuse_id (f->remote, "a", JUST_SYNC_PUSH_WRITTEN, NULL);
+  g_clear_pointer (&results, g_ptr_array_unref);
+  results = REMOTE (f->remote, batch_upsert, f->scope, ops);
+  g_assert_cmpint (just_sync_push_result_get_status (g_ptr_array_index (results, 0)), ==,
+                   JUST_SYNC_PUSH_WRITTEN);
+}
+
 static void
 test_latency (Fixture       *f,
               gconstpointer  data)
@@ -379,6 +406,7 @@ main (int   argc,
   g_test_add ("/memory-remote-store/fail-before-write", Fixture, NULL, fixture_setup, test_fail_before_write, fixture_teardown);
   g_test_add ("/memory-remote-store/fail-after-write", Fixture, NULL, fixture_setup, test_fail_after_write, fixture_teardown);
   g_test_add ("/memory-remote-store/reject-id", Fixture, NULL, fixture_setup, test_reject_id, fixture_teardown);
+  g_test_add ("/memory-remote-store/refuse-id", Fixture, NULL, fixture_setup, test_refuse_id, fixture_teardown);
   g_test_add ("/memory-remote-store/latency", Fixture, NULL, fixture_setup, test_latency, fixture_teardown);
   g_test_add ("/memory-remote-store/manual-clock", Fixture, NULL, fixture_setup, test_manual_clock, fixture_teardown);
   g_test_add ("/memory-remote-store/real-clock", Fixture, NULL, fixture_setup, test_real_clock, fixture_teardown);

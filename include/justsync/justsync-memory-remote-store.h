@@ -49,6 +49,11 @@ void            just_sync_memory_remote_store_reject_id       (JustSyncMemoryRem
                                                                const char                *id,
                                                                const char                *message);
 JUST_SYNC_AVAILABLE_IN_ALL
+void            just_sync_memory_remote_store_refuse_id       (JustSyncMemoryRemoteStore *self,
+                                                               const char                *id,
+                                                               JustSyncPushStatus         status,
+                                                               const char                *message);
+JUST_SYNC_AVAILABLE_IN_ALL
 guint           just_sync_memory_remote_store_get_call_count  (JustSyncMemoryRemoteStore *self);
 JUST_SYNC_AVAILABLE_IN_ALL
 JustSyncRecord *just_sync_memory_remote_store_server_upsert   (JustSyncMemoryRemoteStore *self,

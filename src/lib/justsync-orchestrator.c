@@ -34,7 +34,8 @@
  * Pulling first lets the resolver see a newer remote edit before a stale
  * offline edit could overwrite it.
  *
- * One sync per scope runs at a time: a second call joins the running one.
+ * One sync per scope runs at a time: a second call joins the running one,
+ * or the next one when the running one is already pushing.
  * Transient failures (network, 5xx, 429) are retried with exponential
  * backoff and jitter; operations the server rejects are parked as failed,
  * reported with #JustSyncOrchestrator::op-failed, and never block the
@@ -70,6 +71,9 @@ typedef struct
   /* A sync was asked for while one ran: run another when it ends. */
   gboolean dirty;
   gboolean reconcile_needed;
+  /* The server's time when the last complete pull began, or 0: no
+   * tombstone purged before it was missed. */
+  gint64 pulled_at;
   /* Callers waiting for the job after the running one. */
   GPtrArray *next_waiters;
 } ScopeState;
@@ -374,6 +378,7 @@ struct _SyncJob
   ScopeState *state;
   JustSyncScope *scope;
   gboolean reconcile;
+  gboolean pushing;                /* the ops to push are chosen */
   GCancellable *cancellable;
   GPtrArray *waiters;              /* GTask */
   JustSyncSyncResult *result;
@@ -522,19 +527,27 @@ job_finish (SyncJob *job,
   state->job = NULL;
   self->n_running--;
 
+  /* A reconcile that did not end repaired nothing for sure (its prune comes
+   * last, and it forgot the sync point): the next job reconciles again. */
+  if (error != NULL && job->reconcile)
+    state->reconcile_needed = TRUE;
+
   if (error == NULL)
     {
       _just_sync_sync_result_finish (job->result, now);
-      state->failures = 0;
       set_last_error (self, NULL);
       self->last_sync_time = now;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SYNC_TIME]);
+      /* Ops that failed transiently back off as a failed sync does: the
+       * failures count on until a sync leaves nothing to retry. */
       if (job->retry_needed)
         {
           state->failures++;
           state->retry_id = attach_timeout (self, retry_delay_ms (self, state, job->retry_after),
                                             retry_cb, state);
         }
+      else
+        state->failures = 0;
     }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -557,10 +570,13 @@ job_finish (SyncJob *job,
       g_autoptr(GPtrArray) next = g_steal_pointer (&state->next_waiters);
 
       state->next_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+      /* The next job reconciles when one of them asked for it. */
       for (guint i = 0; i < next->len; i++)
-        join_or_start (self, state->scope, TRUE, g_ptr_array_index (next, i));
+        join_or_start (self, state->scope, FALSE, g_ptr_array_index (next, i));
     }
-  else if (state->dirty || state->reconcile_needed)
+  /* A reconcile still to do after a failure waits for the retry, as the
+   * rest of the failed job does: only new changes come sooner. */
+  else if (state->dirty || (error == NULL && state->reconcile_needed))
     {
       state->dirty = FALSE;
       schedule_sync (self, state, error == NULL ? 0 : self->debounce_interval);
@@ -623,8 +639,20 @@ job_apply_cb (GObject      *object,
 
   if (just_sync_delta_get_has_more (delta))
     {
+      g_autoptr(JustSyncSyncPoint) next = just_sync_delta_dup_cursor (delta);
+
+      /* Keyset pages only move forward; a server whose cursor does not
+       * would be asked for the same page forever. */
+      if (job->cursor != NULL &&
+          just_sync_sync_point_compare (job->cursor, just_sync_sync_point_get_updated_at (next),
+                                        just_sync_sync_point_get_last_id (next)) >= 0)
+        {
+          job_failed (job, g_error_new_literal (JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER,
+                                                _("The server sent a page that does not move past the last one")));
+          return;
+        }
       g_clear_pointer (&job->cursor, just_sync_sync_point_unref);
-      job->cursor = just_sync_delta_dup_cursor (delta);
+      job->cursor = g_steal_pointer (&next);
       job_pull_next_page (job);
     }
   else
@@ -651,12 +679,18 @@ job_fetch_cb (GObject      *object,
     for (guint i = 0; i < records->len; i++)
       g_ptr_array_add (job->seen_ids, g_strdup (just_sync_record_get_id (g_ptr_array_index (records, i))));
 
-  /* A page that says "more" but holds nothing cannot move the cursor: stop
-   * rather than ask for it again forever. */
   if (records->len == 0)
     {
+      gboolean has_more = just_sync_delta_get_has_more (job->delta);
+
       g_clear_pointer (&job->delta, just_sync_delta_unref);
-      job_push_start (job);
+      /* A page that says "more" but holds nothing cannot move the cursor,
+       * and a reconcile must not prune on a list it knows is incomplete. */
+      if (has_more)
+        job_failed (job, g_error_new_literal (JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER,
+                                              _("The server announced more changes but sent none")));
+      else
+        job_push_start (job);
       return;
     }
 
@@ -719,11 +753,15 @@ job_sync_point_cb (GObject      *object,
     return;
 
   /* Deltas cannot repair a server clock that stepped back behind our
-   * checkpoint, nor tombstones the server purged while we were away. */
+   * checkpoint, nor tombstones the server purged while we were away. Both
+   * times are valid timestamps: their difference cannot overflow, a sum
+   * with the window (up to G_MAXINT64) could. */
   if (point != NULL &&
-      (server_now + self->overlap_window < just_sync_sync_point_get_updated_at (point) ||
+      (just_sync_sync_point_get_updated_at (point) - server_now > self->overlap_window ||
        (self->tombstone_retention > 0 &&
-        server_now - just_sync_sync_point_get_updated_at (point) > self->tombstone_retention)))
+        server_now - (job->state->pulled_at != 0 ? job->state->pulled_at
+                                                 : just_sync_sync_point_get_updated_at (point))
+        > self->tombstone_retention)))
     {
       job_start_reconcile (job);
       return;
@@ -829,14 +867,10 @@ job_batch_cb (GObject      *object,
     results = just_sync_remote_store_batch_delete_finish (self->remote, res, &error);
 
   /* The whole batch failed: it may still have reached the server (a lost
-   * reply), so count the attempt of every op before failing the sync. */
+   * reply, or a cancel while the request was out), so count the attempt of
+   * every op before failing the sync. */
   if (results == NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          job_failed (job, error);
-          return;
-        }
       job->push_error = error;
       results = g_ptr_array_new ();
     }
@@ -889,10 +923,9 @@ job_batch_cb (GObject      *object,
           break;
 
         case JUST_SYNC_PUSH_PRECONDITION_FAILED:
-          /* Another version is on the server: pull and resolve, then push. */
-          job->state->dirty = TRUE;
-          break;
-
+          /* Another version is on the server: the next sync pulls and
+           * resolves it, then pushes. It waits as a retry does, so that a
+           * version no pull shows cannot make the engine spin. */
         case JUST_SYNC_PUSH_RETRY:
         default:
           job->retry_needed = TRUE;
@@ -901,7 +934,8 @@ job_batch_cb (GObject      *object,
         }
     }
 
-  just_sync_local_store_commit_push_results_async (self->local, job->scope, checked, job->cancellable,
+  /* Not cancellable: what the server may have done must be recorded. */
+  just_sync_local_store_commit_push_results_async (self->local, job->scope, checked, NULL,
                                                    job_commit_cb, job);
 }
 
@@ -910,10 +944,18 @@ job_push_next_batch (SyncJob *job)
 {
   JustSyncOrchestrator *self = job->self;
   JustSyncOpKind kind;
+  GError *error = NULL;
 
   if (job->push_index >= job->push_ops->len)
     {
       job_finish (job, NULL);
+      return;
+    }
+
+  /* A batch sent after a cancel would count attempts it never made. */
+  if (g_cancellable_set_error_if_cancelled (job->cancellable, &error))
+    {
+      job_failed (job, error);
       return;
     }
 
@@ -983,6 +1025,10 @@ job_list_ops_cb (GObject      *object,
 static void
 job_push_start (SyncJob *job)
 {
+  /* Every page is in: a quiet scope is not a scope we were away from. */
+  if (job->first_server_time > 0)
+    job->state->pulled_at = job->first_server_time;
+
   if (job->seen_ids != NULL)
     {
       g_ptr_array_add (job->seen_ids, NULL);
@@ -992,6 +1038,7 @@ job_push_start (SyncJob *job)
       return;
     }
 
+  job->pushing = TRUE;
   just_sync_local_store_list_pending_ops_async (job->self->local, job->scope, job->cancellable,
                                                 job_list_ops_cb, job);
 }
@@ -1073,10 +1120,13 @@ join_or_start (JustSyncOrchestrator *self,
       return;
     }
 
-  /* A reconcile asked for while a plain sync runs starts after it. */
-  if (state->job != NULL && reconcile && !state->job->reconcile)
+  /* A caller joins the running job only while it can still push the
+   * caller's changes; a reconcile asked for while a plain sync runs starts
+   * after it too. */
+  if (state->job != NULL && (state->job->pushing || (reconcile && !state->job->reconcile)))
     {
-      state->reconcile_needed = TRUE;
+      if (reconcile)
+        state->reconcile_needed = TRUE;
       g_ptr_array_add (state->next_waiters, g_object_ref (task));
       return;
     }
@@ -1110,7 +1160,9 @@ propagate_sync_result (JustSyncOrchestrator  *self,
  * @user_data: data for @callback
  *
  * Syncs @scope now: pulls the server's changes, then pushes the pending
- * operations. When a sync of @scope is already running, the call joins it.
+ * operations. When a sync of @scope is already running, the call joins it,
+ * unless that sync already chose what to push: then the call is completed
+ * by the next sync, so that every change made before the call is pushed.
  * Cancelling stops the sync once every caller waiting for it has cancelled;
  * the stores stay consistent, since every step is a transaction.
  *
@@ -2100,6 +2152,39 @@ set_sync_interval (JustSyncOrchestrator *self,
 
 /* GObject */
 
+/* Stops every scope: timers go, and so do the scopes that are not
+ * syncing. A running job (only g_object_run_dispose() can meet one, since
+ * a job holds a reference) is cancelled and keeps its scope until it ends;
+ * nothing starts after it. */
+static void
+stop_scopes (JustSyncOrchestrator *self)
+{
+  GHashTableIter iter;
+  ScopeState *state;
+
+  g_hash_table_iter_init (&iter, self->scopes);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &state))
+    {
+      g_autoptr(GPtrArray) next = NULL;
+
+      if (state->job == NULL)
+        {
+          g_hash_table_iter_remove (&iter);
+          continue;
+        }
+
+      g_clear_handle_id (&state->debounce_id, g_source_remove);
+      g_clear_handle_id (&state->retry_id, g_source_remove);
+      state->dirty = FALSE;
+      next = g_steal_pointer (&state->next_waiters);
+      state->next_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+      for (guint i = 0; i < next->len; i++)
+        g_task_return_new_error (g_ptr_array_index (next, i), G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                 _("The sync engine was shut down"));
+      g_cancellable_cancel (state->job->cancellable);
+    }
+}
+
 static void
 just_sync_orchestrator_constructed (GObject *object)
 {
@@ -2136,7 +2221,7 @@ just_sync_orchestrator_dispose (GObject *object)
   g_clear_signal_handler (&self->remote_changed_handler, self->remote);
   g_clear_signal_handler (&self->network_handler, self->monitor);
   if (self->scopes != NULL)
-    g_hash_table_remove_all (self->scopes);
+    stop_scopes (self);
 
   G_OBJECT_CLASS (just_sync_orchestrator_parent_class)->dispose (object);
 }
@@ -2468,8 +2553,9 @@ just_sync_orchestrator_class_init (JustSyncOrchestratorClass *klass)
    * JustSyncOrchestrator:tombstone-retention:
    *
    * How long the server keeps tombstones, in microseconds, or 0 for
-   * forever. A scope whose sync point is older than that is reconciled
-   * instead of pulled, since deletes may have been purged meanwhile.
+   * forever. A scope not pulled in full for longer than that is reconciled
+   * instead of pulled, since deletes may have been purged meanwhile. Before
+   * its first pull by this engine, the age of its sync point counts.
    */
   properties[PROP_TOMBSTONE_RETENTION] =
     g_param_spec_int64 ("tombstone-retention", NULL, NULL, 0, G_MAXINT64, 0, rw);

@@ -72,6 +72,19 @@ just_sync_test_wait_count (guint *counter,
   return iterate_until (count_reached, &count, timeout_ms);
 }
 
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+gboolean
+just_sync_test_wait_flag (gboolean *flag,
+                          guint     timeout_ms)
+{
+  return iterate_until (flag_set, flag, timeout_ms);
+}
+
 void
 just_sync_test_result_cb (GObject      *source,
                           GAsyncResult *result,

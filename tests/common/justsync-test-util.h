@@ -22,6 +22,10 @@ void          just_sync_test_sleep         (guint                   msec);
 gboolean      just_sync_test_wait_count    (guint                  *counter,
                                             guint                   target,
                                             guint                   timeout_ms);
+/* Runs the thread-default main context until *@flag is TRUE, at most
+ * @timeout_ms milliseconds; returns whether it became TRUE. */
+gboolean      just_sync_test_wait_flag     (gboolean               *flag,
+                                            guint                   timeout_ms);
 
 /* A GAsyncReadyCallback that keeps a reference to the result in the
  * `GAsyncResult *` that @user_data points to, which must be NULL. */

@@ -1354,11 +1354,15 @@ local_empty_writes (LocalFixture  *f,
   assert_unchanged (f);
 }
 
+/* A cancel before a write starts stops it; one that comes once the write
+ * started changes nothing: the write is atomic, and its result says what
+ * happened, so a caller is never told that a stored write failed. */
 static void
 local_cancelled (LocalFixture  *f,
                  gconstpointer  data)
 {
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GCancellable) later = g_cancellable_new ();
   g_autoptr(GPtrArray) records = just_sync_test_records (just_sync_test_record ("a", "{}", T0),
                                                          NULL);
   g_autoptr(GError) error = NULL;
@@ -1377,6 +1381,27 @@ local_cancelled (LocalFixture  *f,
   got = get (f, f->scope, "a");
   g_assert_null (got);
   assert_unchanged (f);
+  g_clear_error (&error);
+
+  g_clear_object (&result);
+  just_sync_local_store_upsert_many_async (f->store, f->scope, records, later,
+                                           just_sync_test_result_cb, &pending);
+  g_cancellable_cancel (later);
+  result = just_sync_test_await (&pending);
+  ops = just_sync_local_store_upsert_many_finish (f->store, result, &error);
+  got = get (f, f->scope, "a");
+  if (ops == NULL)
+    {
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_assert_null (got);
+    }
+  else
+    {
+      g_assert_no_error (error);
+      g_assert_cmpuint (ops->len, ==, 1);
+      g_assert_nonnull (got);
+    }
+  g_ptr_array_set_size (f->changes, 0);
 }
 
 /* }}} */

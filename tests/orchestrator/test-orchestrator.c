@@ -428,24 +428,29 @@ test_older_stamp_commits_last (Fixture       *fixture,
   assert_local_title (&fixture->a, fixture->scope, "r1", "committed last");
 }
 
+/* Makes the next call fail with a network error once a sync reports
+ * progress @done in @phase: before its work, or after it (a lost reply). */
 typedef struct
 {
   JustSyncMemoryRemoteStore *remote;
+  JustSyncSyncPhase phase;
+  guint done;
+  gboolean after_write;
   gboolean armed;
-} LoseReply;
+} FailCall;
 
 static void
-lose_push_reply_cb (JustSyncOrchestrator *orchestrator,
-                    JustSyncScope        *scope,
-                    JustSyncSyncPhase     phase,
-                    guint                 done,
-                    guint                 total,
-                    LoseReply            *lose)
+fail_call_cb (JustSyncOrchestrator *orchestrator,
+              JustSyncScope        *scope,
+              JustSyncSyncPhase     phase,
+              guint                 done,
+              guint                 total,
+              FailCall             *fail)
 {
-  if (phase == JUST_SYNC_PHASE_PUSH && done == 0 && !lose->armed)
+  if (phase == fail->phase && done == fail->done && !fail->armed)
     {
-      lose->armed = TRUE;
-      just_sync_memory_remote_store_fail_calls (lose->remote, 1, JUST_SYNC_ERROR_NETWORK, TRUE);
+      fail->armed = TRUE;
+      just_sync_memory_remote_store_fail_calls (fail->remote, 1, JUST_SYNC_ERROR_NETWORK, fail->after_write);
     }
 }
 
@@ -461,11 +466,11 @@ test_lost_push_reply (Fixture       *fixture,
   g_autoptr(GPtrArray) conflicts = NULL;
   g_autoptr(GPtrArray) server = NULL;
   g_autoptr(GError) error = NULL;
-  LoseReply lose = { fixture->remote, FALSE };
+  FailCall lose = { fixture->remote, JUST_SYNC_PHASE_PUSH, 0, TRUE, FALSE };
   gulong id;
 
   record = test_create (fixture->a.orchestrator, fixture->scope, "r1", "{\"title\": \"once\"}");
-  id = g_signal_connect (fixture->a.orchestrator, "progress", G_CALLBACK (lose_push_reply_cb), &lose);
+  id = g_signal_connect (fixture->a.orchestrator, "progress", G_CALLBACK (fail_call_cb), &lose);
   result = test_sync (fixture->a.orchestrator, fixture->scope, &error);
   g_signal_handler_disconnect (fixture->a.orchestrator, id);
   g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_NETWORK);
@@ -653,6 +658,61 @@ test_cancel_mid_pull (Fixture       *fixture,
   g_assert_cmpuint (n_local (&fixture->a, fixture->scope), ==, 10);
 }
 
+static gboolean
+cancel_idle_cb (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+cancel_in_push_cb (JustSyncOrchestrator *orchestrator,
+                   JustSyncScope        *scope,
+                   JustSyncSyncPhase     phase,
+                   guint                 done,
+                   guint                 total,
+                   GCancellable         *cancellable)
+{
+  /* Runs just before the batch is sent: the cancel lands while the request
+   * is out, after the server did the write but before its reply is read. */
+  if (phase == JUST_SYNC_PHASE_PUSH && done == 0)
+    g_idle_add_full (G_PRIORITY_DEFAULT, cancel_idle_cb, g_object_ref (cancellable), g_object_unref);
+}
+
+/* Rule 3: a push cancelled while its request is out may have reached the
+ * server. Its op must count the attempt, so that the next pull takes the
+ * row as its echo, not as somebody else's version in conflict with it. */
+static void
+test_cancel_during_push (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GPtrArray) conflicts = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *pending = NULL;
+  gulong id;
+
+  just_sync_record_unref (test_create (fixture->a.orchestrator, fixture->scope, "r1", "{\"title\": \"mine\"}"));
+  id = g_signal_connect (fixture->a.orchestrator, "progress", G_CALLBACK (cancel_in_push_cb), cancellable);
+  just_sync_orchestrator_synchronize_async (fixture->a.orchestrator, fixture->scope, cancellable,
+                                            just_sync_test_result_cb, &pending);
+  res = just_sync_test_await (&pending);
+  g_signal_handler_disconnect (fixture->a.orchestrator, id);
+  result = just_sync_orchestrator_synchronize_finish (fixture->a.orchestrator, res, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (result);
+  assert_server_title (fixture, "r1", "mine");
+
+  result = sync_ok (&fixture->a, fixture->scope);
+  g_assert_cmpuint (just_sync_sync_result_get_conflicts (result)->len, ==, 0);
+  conflicts = just_sync_test_local_list_conflicts (fixture->a.local, fixture->scope);
+  g_assert_cmpuint (conflicts->len, ==, 0);
+  g_assert_cmpuint (n_ops (&fixture->a, fixture->scope), ==, 0);
+  assert_local_title (&fixture->a, fixture->scope, "r1", "mine");
+}
+
 /* One sync per scope: a second call joins the running one. */
 static void
 test_join_running_sync (Fixture       *fixture,
@@ -683,6 +743,83 @@ test_join_running_sync (Fixture       *fixture,
   g_assert_cmpuint (started, ==, 1);
   /* time, one page, one push */
   g_assert_cmpuint (just_sync_memory_remote_store_get_call_count (fixture->remote) - calls, ==, 3);
+}
+
+static void
+set_flag_in_push_cb (JustSyncOrchestrator *orchestrator,
+                     JustSyncScope        *scope,
+                     JustSyncSyncPhase     phase,
+                     guint                 done,
+                     guint                 total,
+                     gboolean             *in_push)
+{
+  if (phase == JUST_SYNC_PHASE_PUSH)
+    *in_push = TRUE;
+}
+
+/* A sync asked for after a write pushes that write: a caller who comes
+ * when the running sync already chose what to push waits for the next. */
+static void
+test_join_after_push_started (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) first = NULL;
+  g_autoptr(GAsyncResult) second = NULL;
+  g_autoptr(JustSyncSyncResult) r1 = NULL;
+  g_autoptr(JustSyncSyncResult) r2 = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *pending_first = NULL, *pending_second = NULL;
+  gboolean in_push = FALSE;
+
+  just_sync_record_unref (test_create (fixture->a.orchestrator, fixture->scope, "r1", "{\"title\": \"x\"}"));
+  just_sync_memory_remote_store_set_latency (fixture->remote, 80);
+  g_signal_connect (fixture->a.orchestrator, "progress", G_CALLBACK (set_flag_in_push_cb), &in_push);
+  just_sync_orchestrator_synchronize_async (fixture->a.orchestrator, fixture->scope, NULL,
+                                            just_sync_test_result_cb, &pending_first);
+  g_assert_true (just_sync_test_wait_flag (&in_push, JUST_SYNC_TEST_AWAIT_TIMEOUT_MS));
+  g_signal_handlers_disconnect_by_data (fixture->a.orchestrator, &in_push);
+
+  /* r1's push is in flight; r2 is written, then a sync is asked for. */
+  just_sync_record_unref (test_create (fixture->a.orchestrator, fixture->scope, "r2", "{\"title\": \"y\"}"));
+  g_assert_null (pending_first);
+  just_sync_orchestrator_synchronize_async (fixture->a.orchestrator, fixture->scope, NULL,
+                                            just_sync_test_result_cb, &pending_second);
+  second = just_sync_test_await (&pending_second);
+
+  r2 = just_sync_orchestrator_synchronize_finish (fixture->a.orchestrator, second, &error);
+  g_assert_no_error (error);
+  assert_server_title (fixture, "r2", "y");
+  g_assert_nonnull (pending_first);
+  first = just_sync_test_await (&pending_first);
+  r1 = just_sync_orchestrator_synchronize_finish (fixture->a.orchestrator, first, &error);
+  g_assert_no_error (error);
+  g_assert_true (r1 != r2);
+  assert_server_title (fixture, "r1", "x");
+  wait_for_counts (fixture->a.orchestrator, 0, 0);
+}
+
+/* An engine disposed while it syncs (g_object_run_dispose(), as bindings
+ * may do) stops cleanly: the caller is told the sync was cancelled, and
+ * nothing of the engine is used after it was let go. */
+static void
+test_dispose_during_sync (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *pending = NULL;
+
+  just_sync_record_unref (test_create (fixture->a.orchestrator, fixture->scope, "r1", "{\"title\": \"x\"}"));
+  just_sync_memory_remote_store_set_latency (fixture->remote, 20);
+  just_sync_orchestrator_synchronize_async (fixture->a.orchestrator, fixture->scope, NULL,
+                                            just_sync_test_result_cb, &pending);
+  g_object_run_dispose (G_OBJECT (fixture->a.orchestrator));
+  res = just_sync_test_await (&pending);
+  result = just_sync_orchestrator_synchronize_finish (fixture->a.orchestrator, res, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (result);
+  g_assert_cmpuint (n_ops (&fixture->a, fixture->scope), ==, 1);
 }
 
 /* Transient failures are retried with backoff until they pass. */
@@ -716,6 +853,77 @@ test_transient_retry (Fixture       *fixture,
   while (just_sync_orchestrator_get_state (fixture->a.orchestrator) != JUST_SYNC_STATE_IDLE)
     just_sync_test_sleep (5);
   g_assert_null (just_sync_orchestrator_get_last_error (fixture->a.orchestrator));
+}
+
+static void
+record_start_cb (GArray *starts)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  g_array_append_val (starts, now);
+}
+
+/* Waits until no sync of @engine runs, so that none outlives the test. */
+static void
+wait_not_syncing (JustSyncOrchestrator *engine)
+{
+  for (guint i = 0; i < 2000 && just_sync_orchestrator_get_state (engine) == JUST_SYNC_STATE_SYNCING; i++)
+    just_sync_test_sleep (5);
+  g_assert_cmpint (just_sync_orchestrator_get_state (engine), !=, JUST_SYNC_STATE_SYNCING);
+}
+
+/* A record whose push keeps failing transiently is retried with a delay
+ * that doubles each time, as with a failing sync. */
+static void
+test_retry_backoff (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  JustSyncOrchestrator *engine = fixture->a.orchestrator;
+  g_autoptr(GArray) starts = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  const gint64 base_ms = 40;
+
+  just_sync_memory_remote_store_refuse_id (fixture->remote, "r1", JUST_SYNC_PUSH_RETRY, "busy");
+  g_object_set (engine, "retry-base-delay", (guint) base_ms, "retry-max-delay", 60000, NULL);
+  just_sync_record_unref (test_create (engine, fixture->scope, "r1", "{\"title\": \"x\"}"));
+  g_signal_connect_swapped (engine, "sync-started", G_CALLBACK (record_start_cb), starts);
+  result = test_sync_ok (engine, fixture->scope);
+  g_assert_cmpuint (just_sync_sync_result_get_pushed (result), ==, 0);
+
+  /* The first sync and four retries: after the 4th failure the delay is
+   * 8 base delays, give or take the jitter of 25 %. */
+  for (guint i = 0; i < 6000 && starts->len < 5; i++)
+    just_sync_test_sleep (5);
+  g_assert_cmpuint (starts->len, >=, 5);
+  g_signal_handlers_disconnect_by_data (engine, starts);
+  g_assert_cmpint (g_array_index (starts, gint64, 4) - g_array_index (starts, gint64, 3), >=,
+                   4 * base_ms * 1000);
+  wait_not_syncing (engine);
+  g_assert_cmpuint (n_ops (&fixture->a, fixture->scope), ==, 1);
+}
+
+/* A failed precondition waits for a pull to resolve it, but a pull that
+ * cannot resolve it must not make the engine sync again and again at once. */
+static void
+test_precondition_failed_backs_off (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  JustSyncOrchestrator *engine = fixture->a.orchestrator;
+  g_autoptr(GArray) starts = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(JustSyncSyncResult) result = NULL;
+
+  just_sync_memory_remote_store_refuse_id (fixture->remote, "r1", JUST_SYNC_PUSH_PRECONDITION_FAILED, NULL);
+  just_sync_record_unref (test_create (engine, fixture->scope, "r1", "{\"title\": \"x\"}"));
+  result = test_sync_ok (engine, fixture->scope);
+  g_assert_cmpuint (just_sync_sync_result_get_pushed (result), ==, 0);
+
+  g_signal_connect_swapped (engine, "sync-started", G_CALLBACK (record_start_cb), starts);
+  just_sync_test_sleep (300);
+  g_signal_handlers_disconnect_by_data (engine, starts);
+  /* The retry delay of the test engines is ten minutes. */
+  g_assert_cmpuint (starts->len, <=, 1);
+  wait_not_syncing (engine);
+  g_assert_cmpuint (n_ops (&fixture->a, fixture->scope), ==, 1);
 }
 
 static GPtrArray *
@@ -837,6 +1045,79 @@ test_reconcile_hard_delete (Fixture       *fixture,
   assert_local_title (&fixture->a, fixture->scope, "new", "z");
 }
 
+/* A reconcile that fails half way (the network drops after its first page)
+ * has not repaired anything yet: the next sync must reconcile again. Here
+ * the repair is removing a discarded create the server never had. */
+static void
+test_reconcile_failed_is_redone (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JustSyncRecord) bad = NULL;
+  FailCall fail = { fixture->remote, JUST_SYNC_PHASE_RECONCILE, 1, FALSE, FALSE };
+
+  server_put (fixture, "r0", "x", T0);
+  server_put (fixture, "r1", "y", T0 + 100 * SEC);
+  just_sync_memory_remote_store_reject_id (fixture->remote, "bad", "no");
+  just_sync_record_unref (test_create (fixture->a.orchestrator, fixture->scope, "bad", "{\"title\": \"z\"}"));
+  result = sync_ok (&fixture->a, fixture->scope);
+  g_assert_cmpuint (just_sync_sync_result_get_failed_ops (result)->len, ==, 1);
+
+  g_assert_cmpuint (JUST_SYNC_TEST_AWAIT (just_sync_orchestrator_discard_failed,
+                                          fixture->a.orchestrator, &error, fixture->scope),
+                    ==, 1);
+  g_assert_no_error (error);
+
+  g_object_set (fixture->a.orchestrator, "page-size", 1, NULL);
+  g_signal_connect (fixture->a.orchestrator, "progress", G_CALLBACK (fail_call_cb), &fail);
+  g_clear_pointer (&result, just_sync_sync_result_unref);
+  result = JUST_SYNC_TEST_AWAIT (just_sync_orchestrator_reconcile, fixture->a.orchestrator, &error,
+                                 fixture->scope);
+  g_signal_handlers_disconnect_by_data (fixture->a.orchestrator, &fail);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_NETWORK);
+  g_assert_true (fail.armed);
+  bad = just_sync_test_local_get (fixture->a.local, fixture->scope, "bad");
+  g_assert_nonnull (bad);
+
+  result = sync_ok (&fixture->a, fixture->scope);
+  g_clear_pointer (&bad, just_sync_record_unref);
+  bad = just_sync_test_local_get (fixture->a.local, fixture->scope, "bad");
+  g_assert_null (bad);
+  g_assert_cmpuint (n_local (&fixture->a, fixture->scope), ==, 2);
+}
+
+/* A reconcile still to do (after a discard) while the server fails: the
+ * attempts follow the retry backoff, not the debounce of local changes. */
+static void
+test_reconcile_failing_backs_off (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint started = 0;
+
+  just_sync_memory_remote_store_reject_id (fixture->remote, "bad", "no");
+  just_sync_record_unref (test_create (fixture->a.orchestrator, fixture->scope, "bad", "{\"title\": \"z\"}"));
+  result = sync_ok (&fixture->a, fixture->scope);
+  g_assert_cmpuint (just_sync_sync_result_get_failed_ops (result)->len, ==, 1);
+
+  g_object_set (fixture->a.orchestrator, "debounce-interval", 10, NULL);
+  just_sync_memory_remote_store_fail_calls (fixture->remote, 1000, JUST_SYNC_ERROR_NETWORK, FALSE);
+  g_signal_connect_swapped (fixture->a.orchestrator, "sync-started", G_CALLBACK (count_signal_cb), &started);
+  g_assert_cmpuint (JUST_SYNC_TEST_AWAIT (just_sync_orchestrator_discard_failed,
+                                          fixture->a.orchestrator, &error, fixture->scope),
+                    ==, 1);
+  g_assert_no_error (error);
+
+  just_sync_test_sleep (300);
+  g_signal_handlers_disconnect_by_data (fixture->a.orchestrator, &started);
+  /* The one the discard asked for; the retry delay of test engines is ten minutes. */
+  g_assert_cmpuint (started, ==, 1);
+  just_sync_memory_remote_store_fail_calls (fixture->remote, 0, JUST_SYNC_ERROR_NETWORK, FALSE);
+  wait_not_syncing (fixture->a.orchestrator);
+}
+
 /* A server clock that stepped back behind the sync point: the engine
  * notices and reconciles, so rows stamped "in the past" are not lost. */
 static void
@@ -855,6 +1136,67 @@ test_clock_stepped_back (Fixture       *fixture,
   g_clear_pointer (&result, just_sync_sync_result_unref);
   result = sync_ok (&fixture->a, fixture->scope);
   assert_local_title (&fixture->a, fixture->scope, "r2", "after the step");
+}
+
+static void
+count_reconcile_cb (JustSyncOrchestrator *orchestrator,
+                    JustSyncScope        *scope,
+                    JustSyncSyncPhase     phase,
+                    guint                 done,
+                    guint                 total,
+                    guint                *count)
+{
+  if (phase == JUST_SYNC_PHASE_RECONCILE)
+    (*count)++;
+}
+
+/* The widest overlap window (re-read everything, every time) is a plain
+ * pull, not a clock step that calls for a reconcile. */
+static void
+test_widest_overlap_window (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  guint reconciled = 0;
+
+  server_put (fixture, "r1", "x", 0);
+  g_object_set (fixture->a.orchestrator, "overlap-window", G_MAXINT64, NULL);
+  g_signal_connect (fixture->a.orchestrator, "progress", G_CALLBACK (count_reconcile_cb), &reconciled);
+  result = sync_ok (&fixture->a, fixture->scope);
+  g_clear_pointer (&result, just_sync_sync_result_unref);
+  result = sync_ok (&fixture->a, fixture->scope);
+  g_assert_cmpuint (reconciled, ==, 0);
+  assert_local_title (&fixture->a, fixture->scope, "r1", "x");
+}
+
+/* Tombstone retention: a scope pulled in full a moment ago missed no
+ * purged tombstone, however old its newest row is; a quiet scope must not
+ * be reconciled at every sync. */
+static void
+test_quiet_scope_not_reconciled (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  guint reconciled = 0;
+
+  server_put (fixture, "r1", "old", T0);
+  g_object_set (fixture->a.orchestrator, "tombstone-retention", 60 * SEC, NULL);
+  g_signal_connect (fixture->a.orchestrator, "progress", G_CALLBACK (count_reconcile_cb), &reconciled);
+  result = sync_ok (&fixture->a, fixture->scope);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_clear_pointer (&result, just_sync_sync_result_unref);
+      result = sync_ok (&fixture->a, fixture->scope);
+    }
+  g_assert_cmpuint (reconciled, ==, 0);
+  assert_local_title (&fixture->a, fixture->scope, "r1", "old");
+
+  /* Longer than the retention since the last pull: reconciled. */
+  g_object_set (fixture->a.orchestrator, "tombstone-retention", G_GINT64_CONSTANT (1), NULL);
+  just_sync_test_sleep (2);
+  g_clear_pointer (&result, just_sync_sync_result_unref);
+  result = sync_ok (&fixture->a, fixture->scope);
+  g_assert_cmpuint (reconciled, ==, 1);
 }
 
 /* Deletes travel both ways as tombstones. */
@@ -943,6 +1285,113 @@ test_periodic_sync (Fixture       *fixture,
   assert_local_title (&fixture->a, fixture->scope, "r1", "later");
 }
 
+/* A broken server whose pages say "more" but never move on, or hold
+ * nothing: the engine must fail the sync, not loop or prune. */
+#define TEST_TYPE_STUCK_REMOTE (test_stuck_remote_get_type ())
+G_DECLARE_FINAL_TYPE (TestStuckRemote, test_stuck_remote, TEST, STUCK_REMOTE, GObject)
+
+struct _TestStuckRemote
+{
+  GObject parent_instance;
+  gboolean empty;
+  guint fetches;
+};
+
+static void stuck_remote_iface_init (JustSyncRemoteStoreInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestStuckRemote, test_stuck_remote, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (JUST_SYNC_TYPE_REMOTE_STORE, stuck_remote_iface_init))
+
+static void
+stuck_fetch_async (JustSyncRemoteStore *store,
+                   JustSyncScope       *scope,
+                   JustSyncSyncPoint   *since,
+                   guint                limit,
+                   GCancellable        *cancellable,
+                   GAsyncReadyCallback  callback,
+                   gpointer             user_data)
+{
+  TestStuckRemote *self = TEST_STUCK_REMOTE (store);
+  g_autoptr(GTask) task = g_task_new (store, cancellable, callback, user_data);
+  g_autoptr(JustSyncDelta) delta = just_sync_delta_new (T0);
+  g_autoptr(JustSyncRecord) record = just_sync_record_new ("same", NULL, T0, 0, NULL);
+
+  self->fetches++;
+  if (!self->empty)
+    just_sync_delta_add (delta, record);
+  just_sync_delta_set_has_more (delta, TRUE);
+  g_task_return_pointer (task, g_steal_pointer (&delta), (GDestroyNotify) just_sync_delta_unref);
+}
+
+static gpointer
+stuck_finish (JustSyncRemoteStore  *store,
+              GAsyncResult         *result,
+              GError              **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+stuck_time_async (JustSyncRemoteStore *store,
+                  GCancellable        *cancellable,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (store, cancellable, callback, user_data);
+
+  g_task_return_int (task, T0);
+}
+
+static gint64
+stuck_time_finish (JustSyncRemoteStore  *store,
+                   GAsyncResult         *result,
+                   GError              **error)
+{
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
+static void
+stuck_remote_iface_init (JustSyncRemoteStoreInterface *iface)
+{
+  iface->fetch_since_async = stuck_fetch_async;
+  iface->fetch_since_finish = (gpointer) stuck_finish;
+  iface->get_server_time_async = stuck_time_async;
+  iface->get_server_time_finish = stuck_time_finish;
+}
+
+static void
+test_stuck_remote_class_init (TestStuckRemoteClass *klass)
+{
+}
+
+static void
+test_stuck_remote_init (TestStuckRemote *self)
+{
+}
+
+static void
+test_stuck_server (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  for (guint empty = 0; empty < 2; empty++)
+    {
+      g_autoptr(TestStuckRemote) remote = g_object_new (TEST_TYPE_STUCK_REMOTE, NULL);
+      g_autoptr(TestNetworkMonitor) monitor = test_network_monitor_new (TRUE);
+      g_autoptr(JustSyncOrchestrator) engine = NULL;
+      g_autoptr(JustSyncSyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+
+      remote->empty = empty;
+      engine = just_sync_orchestrator_new_with_monitor (fixture->a.local, JUST_SYNC_REMOTE_STORE (remote),
+                                                        NULL, G_NETWORK_MONITOR (monitor));
+      g_object_set (engine, "retry-base-delay", 600000, NULL);
+      result = test_sync (engine, fixture->scope, &error);
+      g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER);
+      g_assert_null (result);
+      g_assert_cmpuint (remote->fetches, <=, 2);
+    }
+}
+
 /* A server in the process (or on loopback) needs no network: the engine
  * syncs with it even when the monitor says the machine is offline. */
 static void
@@ -988,17 +1437,27 @@ add_tests (const char        *prefix,
   ADD ("rule4/lost-push-reply", test_lost_push_reply);
   ADD ("errors/permanent-error-isolated", test_permanent_error_isolated);
   ADD ("errors/transient-retry", test_transient_retry);
+  ADD ("errors/retry-backoff", test_retry_backoff);
+  ADD ("errors/precondition-failed-backs-off", test_precondition_failed_backs_off);
   ADD ("network/offline-then-online", test_offline_then_online);
   ADD ("cancel/mid-pull", test_cancel_mid_pull);
+  ADD ("cancel/during-push", test_cancel_during_push);
   ADD ("join-running-sync", test_join_running_sync);
+  ADD ("join-after-push-started", test_join_after_push_started);
+  ADD ("dispose-during-sync", test_dispose_during_sync);
   ADD ("read-policies", test_read_policies);
   ADD ("rule5/server-clock", test_server_clock);
   ADD ("reconcile/hard-delete", test_reconcile_hard_delete);
+  ADD ("reconcile/failed-is-redone", test_reconcile_failed_is_redone);
+  ADD ("reconcile/failing-waits-for-backoff", test_reconcile_failing_backs_off);
   ADD ("reconcile/clock-stepped-back", test_clock_stepped_back);
+  ADD ("rule2/widest-overlap-window", test_widest_overlap_window);
+  ADD ("reconcile/quiet-scope-not-reconciled", test_quiet_scope_not_reconciled);
   ADD ("delete-propagates", test_delete_propagates);
   ADD ("ui-signals", test_ui_signals);
   ADD ("network/periodic-sync", test_periodic_sync);
   ADD ("network/local-server-needs-no-network", test_local_server_needs_no_network);
+  ADD ("errors/stuck-server", test_stuck_server);
 #undef ADD
 }
 

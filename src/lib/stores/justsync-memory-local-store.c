@@ -239,12 +239,14 @@ new_task (JustSyncMemoryLocalStore *self,
   GTask *task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, source_tag);
+  /* A cancel after the work is done must not hide it from the caller. */
+  g_task_set_check_cancellable (task, FALSE);
   return task;
 }
 
 /* Every method works synchronously and completes the task on the caller's
  * context, so the store never re-enters its caller. Cancellation before the
- * work starts is honoured; once started, the work is atomic.
+ * work starts is honoured; once started, the work is atomic and reported.
  */
 #define RETURN_IF_CANCELLED(task) \
   G_STMT_START { \

@@ -37,12 +37,19 @@ typedef struct
   GHashTable *rows;                 /* id -> JustSyncRecord */
 } RemoteScope;
 
+/* How every push of a record is answered instead of written. */
+typedef struct
+{
+  JustSyncPushStatus status;
+  char *message;
+} Refusal;
+
 struct _JustSyncMemoryRemoteStore
 {
   GObject parent_instance;
 
   GHashTable *scopes;               /* canonical scope -> RemoteScope */
-  GHashTable *rejected;             /* id -> message */
+  GHashTable *refused;              /* id -> Refusal */
 
   guint latency_ms;
   guint page_limit;
@@ -63,6 +70,13 @@ static void remote_store_iface_init (JustSyncRemoteStoreInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (JustSyncMemoryRemoteStore, just_sync_memory_remote_store, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (JUST_SYNC_TYPE_REMOTE_STORE,
                                                       remote_store_iface_init))
+
+static void
+refusal_free (Refusal *refusal)
+{
+  g_free (refusal->message);
+  g_free (refusal);
+}
 
 static void
 remote_scope_free (RemoteScope *data)
@@ -231,14 +245,14 @@ do_push (JustSyncMemoryRemoteStore *self,
     {
       JustSyncPendingOp *op = g_ptr_array_index (call->ops, i);
       const char *id = just_sync_pending_op_get_record_id (op);
-      const char *rejection = g_hash_table_lookup (self->rejected, id);
+      Refusal *refusal = g_hash_table_lookup (self->refused, id);
       g_autoptr(JustSyncRecord) reply = NULL;
 
-      if (rejection != NULL)
+      if (refusal != NULL)
         {
           g_ptr_array_add (results,
                            just_sync_push_result_new_failed (just_sync_pending_op_get_seq (op), id,
-                                                             JUST_SYNC_PUSH_REJECTED, rejection, 0));
+                                                             refusal->status, refusal->message, 0));
           continue;
         }
 
@@ -462,7 +476,7 @@ just_sync_memory_remote_store_finalize (GObject *object)
   JustSyncMemoryRemoteStore *self = (JustSyncMemoryRemoteStore *) object;
 
   g_clear_pointer (&self->scopes, g_hash_table_unref);
-  g_clear_pointer (&self->rejected, g_hash_table_unref);
+  g_clear_pointer (&self->refused, g_hash_table_unref);
 
   G_OBJECT_CLASS (just_sync_memory_remote_store_parent_class)->finalize (object);
 }
@@ -480,7 +494,7 @@ just_sync_memory_remote_store_init (JustSyncMemoryRemoteStore *self)
 {
   self->scopes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify) remote_scope_free);
-  self->rejected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->refused = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) refusal_free);
   self->keeps_tombstones = TRUE;
   self->failure_code = JUST_SYNC_ERROR_NETWORK;
 }
@@ -645,13 +659,46 @@ just_sync_memory_remote_store_reject_id (JustSyncMemoryRemoteStore *self,
                                          const char                *id,
                                          const char                *message)
 {
+  just_sync_memory_remote_store_refuse_id (self, id,
+                                           message != NULL ? JUST_SYNC_PUSH_REJECTED
+                                                           : JUST_SYNC_PUSH_WRITTEN,
+                                           message);
+}
+
+/**
+ * just_sync_memory_remote_store_refuse_id:
+ * @self: a #JustSyncMemoryRemoteStore
+ * @id: a record id
+ * @status: how every push of @id is answered: %JUST_SYNC_PUSH_REJECTED,
+ *   %JUST_SYNC_PUSH_RETRY or %JUST_SYNC_PUSH_PRECONDITION_FAILED, or
+ *   %JUST_SYNC_PUSH_WRITTEN to write its pushes again
+ * @message: (nullable): the server's message
+ *
+ * Makes every push of @id fail with @status, without writing it: as a
+ * server refuses a record for good, fails on one record for a while, or
+ * finds another version under a conditional write.
+ */
+void
+just_sync_memory_remote_store_refuse_id (JustSyncMemoryRemoteStore *self,
+                                         const char                *id,
+                                         JustSyncPushStatus         status,
+                                         const char                *message)
+{
+  Refusal *refusal;
+
   g_return_if_fail (JUST_SYNC_IS_MEMORY_REMOTE_STORE (self));
   g_return_if_fail (id != NULL);
+  g_return_if_fail (status <= JUST_SYNC_PUSH_RETRY);
 
-  if (message != NULL)
-    g_hash_table_replace (self->rejected, g_strdup (id), g_strdup (message));
-  else
-    g_hash_table_remove (self->rejected, id);
+  if (status == JUST_SYNC_PUSH_WRITTEN)
+    {
+      g_hash_table_remove (self->refused, id);
+      return;
+    }
+  refusal = g_new0 (Refusal, 1);
+  refusal->status = status;
+  refusal->message = g_strdup (message);
+  g_hash_table_replace (self->refused, g_strdup (id), refusal);
 }
 
 /**

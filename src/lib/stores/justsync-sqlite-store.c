@@ -932,6 +932,9 @@ queue_job (JustSyncSqliteStore *self,
   job->result_kind = result_kind;
   job->task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (job->task, source_tag);
+  /* job_run() honours a cancel until the job starts; after that the job
+   * commits, and its result must say so. */
+  g_task_set_check_cancellable (job->task, FALSE);
   g_async_queue_push (self->jobs, job);
 }
 
