@@ -82,33 +82,33 @@ GAsyncResult *just_sync_test_await         (GAsyncResult          **slot);
 /* }}} */
 /* {{{ Building blocks; each asserts that what it builds is valid */
 
-JsonObject        *just_sync_test_payload     (const char      *json);
+JsonObject        *just_sync_test_payload        (const char     *json);
 /* The scope @name with the keys and values after it, a NULL-terminated
  * list of pairs. */
-JustSyncScope     *just_sync_test_scope       (const char      *name,
-                                               ...) G_GNUC_NULL_TERMINATED;
-JustSyncRecord    *just_sync_test_record      (const char      *id,
-                                               const char      *json,
-                                               gint64           updated_at);
-JustSyncRecord    *just_sync_test_tombstone   (const char      *id,
-                                               gint64           deleted_at);
+JustSyncScope     *just_sync_test_scope          (const char     *name,
+                                                  ...) G_GNUC_NULL_TERMINATED;
+JustSyncRecord    *just_sync_test_record         (const char     *id,
+                                                  const char     *json,
+                                                  gint64          updated_at);
+JustSyncRecord    *just_sync_test_tombstone      (const char     *id,
+                                                  gint64          deleted_at);
 /* Takes the records, a NULL-terminated list. */
-GPtrArray         *just_sync_test_records     (JustSyncRecord  *first,
-                                               ...) G_GNUC_NULL_TERMINATED;
+GPtrArray         *just_sync_test_records        (JustSyncRecord *first,
+                                                  ...) G_GNUC_NULL_TERMINATED;
 /* A page of remote changes; takes the records, a NULL-terminated list. */
-JustSyncDelta     *just_sync_test_delta       (gint64           server_time,
-                                               JustSyncRecord  *first,
-                                               ...) G_GNUC_NULL_TERMINATED;
+JustSyncDelta     *just_sync_test_delta          (gint64          server_time,
+                                                  JustSyncRecord *first,
+                                                  ...) G_GNUC_NULL_TERMINATED;
 /* A queued operation that writes @record, a delete when it is a tombstone;
  * takes @record. */
-JustSyncPendingOp *just_sync_test_op          (gint64           seq,
-                                               JustSyncRecord  *record,
-                                               const char      *base_version);
+JustSyncPendingOp *just_sync_test_op             (gint64          seq,
+                                                  JustSyncRecord *record,
+                                                  const char     *base_version);
 /* An empty array of JustSyncPendingOp. */
-GPtrArray         *just_sync_test_ops_new     (void);
+GPtrArray         *just_sync_test_ops_new        (void);
 /* The record with @id, or NULL. */
-JustSyncRecord    *just_sync_test_find_record (GPtrArray       *records,
-                                               const char      *id);
+JustSyncRecord    *just_sync_test_find_record    (GPtrArray      *records,
+                                                  const char     *id);
 /* The string @member of the payload of @record, or NULL. */
 const char        *just_sync_test_payload_string (JustSyncRecord *record,
                                                   const char     *member);
@@ -117,51 +117,51 @@ const char        *just_sync_test_payload_string (JustSyncRecord *record,
 /* {{{ Local store calls run to completion; those without a GError assert
  * that they succeed */
 
-GPtrArray           *just_sync_test_local_query          (JustSyncLocalStore        *store,
-                                                          JustSyncScope             *scope);
-GPtrArray           *just_sync_test_local_query_since    (JustSyncLocalStore        *store,
-                                                          JustSyncScope             *scope,
-                                                          gint64                     since);
-JustSyncRecord      *just_sync_test_local_get            (JustSyncLocalStore        *store,
-                                                          JustSyncScope             *scope,
-                                                          const char                *id);
-GPtrArray           *just_sync_test_local_upsert         (JustSyncLocalStore        *store,
-                                                          JustSyncScope             *scope,
-                                                          GPtrArray                 *records,
-                                                          GError                   **error);
-GPtrArray           *just_sync_test_local_delete         (JustSyncLocalStore        *store,
-                                                          JustSyncScope             *scope,
-                                                          const char * const        *ids,
-                                                          gint64                     deleted_at,
-                                                          GError                   **error);
-GPtrArray           *just_sync_test_local_list_ops       (JustSyncLocalStore        *store,
-                                                          JustSyncScope             *scope);
-guint                just_sync_test_local_count_ops      (JustSyncLocalStore        *store,
-                                                          JustSyncScope             *scope,
-                                                          JustSyncOpState            state);
-JustSyncApplyResult *just_sync_test_local_apply          (JustSyncLocalStore        *store,
-                                                          JustSyncScope             *scope,
-                                                          JustSyncDelta             *delta,
-                                                          JustSyncConflictResolver  *resolver,
-                                                          GError                   **error);
-JustSyncApplyResult *just_sync_test_local_commit_push    (JustSyncLocalStore        *store,
-                                                          JustSyncScope             *scope,
-                                                          GPtrArray                 *results,
-                                                          GError                   **error);
-JustSyncSyncPoint   *just_sync_test_local_get_sync_point (JustSyncLocalStore        *store,
-                                                          JustSyncScope             *scope);
-void                 just_sync_test_local_save_sync_point (JustSyncLocalStore       *store,
-                                                           JustSyncScope            *scope,
-                                                           JustSyncSyncPoint        *sync_point);
-GPtrArray           *just_sync_test_local_list_conflicts (JustSyncLocalStore        *store,
-                                                          JustSyncScope             *scope);
-guint                just_sync_test_local_retry_failed   (JustSyncLocalStore        *store,
-                                                          JustSyncScope             *scope);
-guint                just_sync_test_local_discard_failed (JustSyncLocalStore        *store,
-                                                          JustSyncScope             *scope);
-guint                just_sync_test_local_prune_missing  (JustSyncLocalStore        *store,
-                                                          JustSyncScope             *scope,
-                                                          const char * const        *keep_ids);
+GPtrArray           *just_sync_test_local_query           (JustSyncLocalStore        *store,
+                                                           JustSyncScope             *scope);
+GPtrArray           *just_sync_test_local_query_since     (JustSyncLocalStore        *store,
+                                                           JustSyncScope             *scope,
+                                                           gint64                     since);
+JustSyncRecord      *just_sync_test_local_get             (JustSyncLocalStore        *store,
+                                                           JustSyncScope             *scope,
+                                                           const char                *id);
+GPtrArray           *just_sync_test_local_upsert          (JustSyncLocalStore        *store,
+                                                           JustSyncScope             *scope,
+                                                           GPtrArray                 *records,
+                                                           GError                   **error);
+GPtrArray           *just_sync_test_local_delete          (JustSyncLocalStore        *store,
+                                                           JustSyncScope             *scope,
+                                                           const char * const        *ids,
+                                                           gint64                     deleted_at,
+                                                           GError                   **error);
+GPtrArray           *just_sync_test_local_list_ops        (JustSyncLocalStore        *store,
+                                                           JustSyncScope             *scope);
+guint                just_sync_test_local_count_ops       (JustSyncLocalStore        *store,
+                                                           JustSyncScope             *scope,
+                                                           JustSyncOpState            state);
+JustSyncApplyResult *just_sync_test_local_apply           (JustSyncLocalStore        *store,
+                                                           JustSyncScope             *scope,
+                                                           JustSyncDelta             *delta,
+                                                           JustSyncConflictResolver  *resolver,
+                                                           GError                   **error);
+JustSyncApplyResult *just_sync_test_local_commit_push     (JustSyncLocalStore        *store,
+                                                           JustSyncScope             *scope,
+                                                           GPtrArray                 *results,
+                                                           GError                   **error);
+JustSyncSyncPoint   *just_sync_test_local_get_sync_point  (JustSyncLocalStore        *store,
+                                                           JustSyncScope             *scope);
+void                 just_sync_test_local_save_sync_point (JustSyncLocalStore        *store,
+                                                           JustSyncScope             *scope,
+                                                           JustSyncSyncPoint         *sync_point);
+GPtrArray           *just_sync_test_local_list_conflicts  (JustSyncLocalStore        *store,
+                                                           JustSyncScope             *scope);
+guint                just_sync_test_local_retry_failed    (JustSyncLocalStore        *store,
+                                                           JustSyncScope             *scope);
+guint                just_sync_test_local_discard_failed  (JustSyncLocalStore        *store,
+                                                           JustSyncScope             *scope);
+guint                just_sync_test_local_prune_missing   (JustSyncLocalStore        *store,
+                                                           JustSyncScope             *scope,
+                                                           const char * const        *keep_ids);
 
 /* }}} */
 
