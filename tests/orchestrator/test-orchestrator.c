@@ -93,10 +93,10 @@ share_record (Fixture    *fixture,
               const char *title)
 {
   g_autofree char *json = g_strdup_printf ("{\"title\": \"%s\"}", title);
-  g_autoptr(JustSyncRecord) record = test_create (fixture->a.orchestrator, fixture->scope, "r1",
-                                                  json);
-  g_autoptr(JustSyncSyncResult) pushed = sync_ok (&fixture->a, fixture->scope);
-  g_autoptr(JustSyncSyncResult) pulled = sync_ok (&fixture->b, fixture->scope);
+
+  just_sync_record_unref (test_create (fixture->a.orchestrator, fixture->scope, "r1", json));
+  just_sync_sync_result_unref (sync_ok (&fixture->a, fixture->scope));
+  just_sync_sync_result_unref (sync_ok (&fixture->b, fixture->scope));
 }
 
 /* @client retitles "r1" and syncs. */
@@ -106,8 +106,9 @@ retitle_and_sync (Fixture    *fixture,
                   const char *title)
 {
   g_autofree char *json = g_strdup_printf ("{\"title\": \"%s\"}", title);
-  g_autoptr(JustSyncRecord) record = test_update (client->orchestrator, fixture->scope, "r1", json);
-  g_autoptr(JustSyncSyncResult) result = sync_ok (client, fixture->scope);
+
+  just_sync_record_unref (test_update (client->orchestrator, fixture->scope, "r1", json));
+  just_sync_sync_result_unref (sync_ok (client, fixture->scope));
 }
 
 /* Basics: a create reaches the server and another client. */
@@ -595,8 +596,7 @@ test_offline_then_online (Fixture       *fixture,
   g_object_set (fixture->a.orchestrator, "debounce-interval", 10, NULL);
   g_signal_connect_swapped (fixture->a.orchestrator, "sync-finished", G_CALLBACK (count_signal_cb), &finished);
   test_network_monitor_set_available (fixture->a.monitor, TRUE);
-  while (finished == 0)
-    just_sync_test_sleep (5);
+  g_assert_true (just_sync_test_wait_count (&finished, 1, JUST_SYNC_TEST_AWAIT_TIMEOUT_MS));
   assert_server_title (fixture, "r1", "offline");
   g_assert_cmpint (just_sync_orchestrator_get_state (fixture->a.orchestrator), ==, JUST_SYNC_STATE_IDLE);
 }
@@ -892,8 +892,7 @@ test_retry_backoff (Fixture       *fixture,
 
   /* The first sync and four retries: after the 4th failure the delay is
    * 8 base delays, give or take the jitter of 25 %. */
-  for (guint i = 0; i < 6000 && starts->len < 5; i++)
-    just_sync_test_sleep (5);
+  just_sync_test_wait_count (&starts->len, 5, 30000);
   g_assert_cmpuint (starts->len, >=, 5);
   g_signal_handlers_disconnect_by_data (engine, starts);
   g_assert_cmpint (g_array_index (starts, gint64, 4) - g_array_index (starts, gint64, 3), >=,
