@@ -2459,6 +2459,9 @@ just_sync_pocketbase_store_watch (JustSyncRemoteStore *store,
   watch->scope = just_sync_scope_ref (scope);
   watch->count = 1;
   g_hash_table_insert (self->watched, g_strdup (key), watch);
+  /* Changes made before the subscription is live send no event: once it
+   * is, report the watched scopes changed, as after a reconnect. */
+  self->needs_catch_up = TRUE;
   realtime_update (self);
 }
 
