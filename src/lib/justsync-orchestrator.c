@@ -252,24 +252,36 @@ update_idle_state (JustSyncOrchestrator *self)
     set_state (self, JUST_SYNC_STATE_IDLE);
 }
 
+/* Finishes a count of pending operations into @field, notifying @prop_id
+ * when it changed. */
+static void
+take_count (JustSyncOrchestrator *self,
+            GObject              *store,
+            GAsyncResult         *result,
+            guint                *field,
+            guint                 prop_id)
+{
+  g_autoptr(GError) error = NULL;
+  guint count;
+
+  count = just_sync_local_store_count_pending_ops_finish (JUST_SYNC_LOCAL_STORE (store), result, &error);
+  if (error != NULL)
+    g_warning ("Could not count pending operations: %s", error->message);
+  else if (count != *field)
+    {
+      *field = count;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+    }
+}
+
 static void
 count_failed_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
   g_autoptr(JustSyncOrchestrator) self = user_data;
-  g_autoptr(GError) error = NULL;
-  guint count;
 
-  count = just_sync_local_store_count_pending_ops_finish (JUST_SYNC_LOCAL_STORE (object), result, &error);
-  if (error == NULL && count != self->failed_count)
-    {
-      self->failed_count = count;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAILED_COUNT]);
-    }
-  else if (error != NULL)
-    g_warning ("Could not count failed operations: %s", error->message);
-
+  take_count (self, object, result, &self->failed_count, PROP_FAILED_COUNT);
   self->counts_refreshing = FALSE;
   if (self->counts_dirty)
     refresh_counts (self);
@@ -281,18 +293,8 @@ count_queued_cb (GObject      *object,
                  gpointer      user_data)
 {
   g_autoptr(JustSyncOrchestrator) self = user_data;
-  g_autoptr(GError) error = NULL;
-  guint count;
 
-  count = just_sync_local_store_count_pending_ops_finish (JUST_SYNC_LOCAL_STORE (object), result, &error);
-  if (error == NULL && count != self->pending_count)
-    {
-      self->pending_count = count;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING_COUNT]);
-    }
-  else if (error != NULL)
-    g_warning ("Could not count pending operations: %s", error->message);
-
+  take_count (self, object, result, &self->pending_count, PROP_PENDING_COUNT);
   just_sync_local_store_count_pending_ops_async (self->local, NULL, JUST_SYNC_OP_STATE_FAILED, NULL,
                                                  count_failed_cb, g_object_ref (self));
 }
