@@ -31,6 +31,10 @@ justsync_build () {
   local builddir="$1"; shift
   if [ ! -f "$builddir/build.ninja" ]; then
     meson setup "$builddir" "$@"
+  elif [ $# -gt 0 ]; then
+    # An existing build dir (made by scripts/demo, say) gets the options
+    # this caller needs too, instead of silently keeping its own.
+    meson configure "$builddir" "$@"
   fi
   ninja -C "$builddir"
 }

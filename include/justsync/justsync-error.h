@@ -40,6 +40,11 @@ G_BEGIN_DECLS
  * @JUST_SYNC_ERROR_REJECTED: the server refused the request permanently
  *   (another 4xx); the message is the server's
  * @JUST_SYNC_ERROR_OFFLINE: the operation needs the network and there is none
+ * @JUST_SYNC_ERROR_PROTOCOL: the server broke the sync protocol: a page that
+ *   does not move past the last one, a field of the wrong type, a reply that
+ *   contradicts the request. Permanent: retrying the same request cannot
+ *   help, so the engine waits for something to change (a new sync request,
+ *   a new server reply) instead of backing off for ever
  *
  * Error codes in the %JUST_SYNC_ERROR domain. Over D-Bus they are the named
  * errors `org.justsync.Sync1.Error.Failed`, `….InvalidArgument`, and so on.
@@ -56,6 +61,7 @@ typedef enum
   JUST_SYNC_ERROR_CONFLICT,
   JUST_SYNC_ERROR_REJECTED,
   JUST_SYNC_ERROR_OFFLINE,
+  JUST_SYNC_ERROR_PROTOCOL,
 } JustSyncError;
 
 JUST_SYNC_AVAILABLE_IN_ALL

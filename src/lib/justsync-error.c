@@ -20,9 +20,10 @@ static const GDBusErrorEntry just_sync_error_entries[] = {
   { JUST_SYNC_ERROR_CONFLICT, "org.justsync.Sync1.Error.Conflict" },
   { JUST_SYNC_ERROR_REJECTED, "org.justsync.Sync1.Error.Rejected" },
   { JUST_SYNC_ERROR_OFFLINE, "org.justsync.Sync1.Error.Offline" },
+  { JUST_SYNC_ERROR_PROTOCOL, "org.justsync.Sync1.Error.Protocol" },
 };
 
-G_STATIC_ASSERT (G_N_ELEMENTS (just_sync_error_entries) == JUST_SYNC_ERROR_OFFLINE + 1);
+G_STATIC_ASSERT (G_N_ELEMENTS (just_sync_error_entries) == JUST_SYNC_ERROR_PROTOCOL + 1);
 
 /**
  * just_sync_error_quark:

@@ -139,6 +139,7 @@ exit_code_for_error (const GError *error)
         case JUST_SYNC_ERROR_NETWORK:
         case JUST_SYNC_ERROR_SERVER:
         case JUST_SYNC_ERROR_OFFLINE:
+        case JUST_SYNC_ERROR_PROTOCOL:
           return JST_EXIT_UNAVAILABLE;
         case JUST_SYNC_ERROR_AUTH:
           return JST_EXIT_AUTH;
