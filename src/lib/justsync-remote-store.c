@@ -5,7 +5,7 @@
 
 #include "config.h"
 
-#include "justsync-remote-store.h"
+#include "justsync-remote-store-private.h"
 
 /**
  * JustSyncRemoteStore:
@@ -31,6 +31,8 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+G_LOCK_DEFINE_STATIC (not_before);
 
 static char *
 just_sync_remote_store_real_generate_id (JustSyncRemoteStore *self,
@@ -363,3 +365,72 @@ just_sync_remote_store_get_server_time_finish (JustSyncRemoteStore  *self,
   return JUST_SYNC_REMOTE_STORE_GET_IFACE (self)->get_server_time_finish (self, result, error);
 }
 
+
+static GQuark
+not_before_quark (void)
+{
+  static GQuark quark = 0;
+
+  if (g_once_init_enter (&quark))
+    g_once_init_leave (&quark, g_quark_from_static_string ("just-sync-remote-not-before"));
+  return quark;
+}
+
+/*
+ * _just_sync_remote_store_note_retry_after:
+ * @self: a remote store
+ * @delay: the server's `Retry-After`, in microseconds
+ *
+ * Called by a backend when the server asked for a pause, for a request
+ * of any kind (a page, a push, the time). The scheduler reads it back with
+ * _just_sync_remote_store_get_not_before() and starts no job against this
+ * remote before then. A later, shorter answer does not shorten a pause
+ * already asked for. Thread-safe: backends may call it from a worker.
+ */
+void
+_just_sync_remote_store_note_retry_after (JustSyncRemoteStore *self,
+                                          GTimeSpan            delay)
+{
+  gint64 *not_before;
+  gint64 when;
+
+  g_return_if_fail (JUST_SYNC_IS_REMOTE_STORE (self));
+
+  if (delay <= 0)
+    return;
+
+  when = g_get_monotonic_time () + delay;
+  G_LOCK (not_before);
+  not_before = g_object_get_qdata (G_OBJECT (self), not_before_quark ());
+  if (not_before == NULL)
+    {
+      not_before = g_new (gint64, 1);
+      *not_before = when;
+      g_object_set_qdata_full (G_OBJECT (self), not_before_quark (), not_before, g_free);
+    }
+  else
+    *not_before = MAX (*not_before, when);
+  G_UNLOCK (not_before);
+}
+
+/*
+ * _just_sync_remote_store_get_not_before:
+ * @self: a remote store
+ *
+ * Returns: the monotonic time (g_get_monotonic_time()) before which the
+ *   server asked not to be called again, or 0 when it asked for no pause
+ */
+gint64
+_just_sync_remote_store_get_not_before (JustSyncRemoteStore *self)
+{
+  gint64 *not_before;
+  gint64 when;
+
+  g_return_val_if_fail (JUST_SYNC_IS_REMOTE_STORE (self), 0);
+
+  G_LOCK (not_before);
+  not_before = g_object_get_qdata (G_OBJECT (self), not_before_quark ());
+  when = not_before != NULL ? *not_before : 0;
+  G_UNLOCK (not_before);
+  return when;
+}
