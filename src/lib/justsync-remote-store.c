@@ -366,15 +366,7 @@ just_sync_remote_store_get_server_time_finish (JustSyncRemoteStore  *self,
 }
 
 
-static GQuark
-not_before_quark (void)
-{
-  static GQuark quark = 0;
-
-  if (g_once_init_enter (&quark))
-    g_once_init_leave (&quark, g_quark_from_static_string ("just-sync-remote-not-before"));
-  return quark;
-}
+static G_DEFINE_QUARK (just-sync-remote-not-before, not_before)
 
 /*
  * _just_sync_remote_store_note_retry_after:
