@@ -25,14 +25,14 @@ new_local_store (gpointer data)
 static JustSyncRemoteStore *
 new_remote_store (gpointer data)
 {
-  return JUST_SYNC_REMOTE_STORE (just_sync_memory_remote_store_new ());
+  return JUST_SYNC_REMOTE_STORE (just_sync_test_remote_new ());
 }
 
 static void
 stop_clock (JustSyncRemoteStore *store,
             gpointer             data)
 {
-  just_sync_memory_remote_store_set_clock (JUST_SYNC_MEMORY_REMOTE_STORE (store), T0);
+  just_sync_test_remote_set_clock (JUST_SYNC_MEMORY_REMOTE_STORE (store), T0);
 }
 
 static const JustSyncTestRemoteStoreContract remote_contract = {
@@ -52,7 +52,7 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  f->remote = just_sync_memory_remote_store_new ();
+  f->remote = just_sync_test_remote_new ();
   f->scope = just_sync_test_scope ("records", "owner", "u1", NULL);
 }
 
@@ -104,7 +104,7 @@ test_fail_before_write (Fixture       *f,
   g_autoptr(GPtrArray) results = NULL;
   g_autoptr(GPtrArray) stored = NULL;
 
-  just_sync_memory_remote_store_fail_calls (f->remote, 1, JUST_SYNC_ERROR_NETWORK, FALSE);
+  just_sync_test_remote_fail_calls (f->remote, 1, JUST_SYNC_ERROR_NETWORK, FALSE);
   results = JUST_SYNC_TEST_AWAIT (just_sync_remote_store_batch_upsert, JUST_SYNC_REMOTE_STORE (f->remote),
                                   &error, f->scope, ops);
   g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_NETWORK);
@@ -119,7 +119,7 @@ test_fail_before_write (Fixture       *f,
   g_clear_pointer (&stored, g_ptr_array_unref);
   stored = server_list (f);
   g_assert_cmpuint (stored->len, ==, 1);
-  g_assert_cmpuint (just_sync_memory_remote_store_get_call_count (f->remote), ==, 2);
+  g_assert_cmpuint (just_sync_test_remote_get_call_count (f->remote), ==, 2);
 }
 
 static void
@@ -133,7 +133,7 @@ test_fail_after_write (Fixture       *f,
   g_autoptr(JustSyncDelta) delta = NULL;
 
   /* The write happens, the reply is lost. */
-  just_sync_memory_remote_store_fail_calls (f->remote, 2, JUST_SYNC_ERROR_SERVER, TRUE);
+  just_sync_test_remote_fail_calls (f->remote, 2, JUST_SYNC_ERROR_SERVER, TRUE);
   results = JUST_SYNC_TEST_AWAIT (just_sync_remote_store_batch_upsert, JUST_SYNC_REMOTE_STORE (f->remote),
                                   &error, f->scope, ops);
   g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER);
@@ -160,7 +160,7 @@ test_reject_id (Fixture       *f,
   g_autoptr(GPtrArray) results = NULL;
   g_autoptr(JustSyncRecord) bad = NULL;
 
-  just_sync_memory_remote_store_reject_id (f->remote, "bad", "title is required");
+  just_sync_test_remote_reject_id (f->remote, "bad", "title is required");
   results = REMOTE (f->remote, batch_upsert, f->scope, ops);
   g_assert_cmpuint (results->len, ==, 2);
   for (guint i = 0; i < results->len; i++)
@@ -179,7 +179,7 @@ test_reject_id (Fixture       *f,
   bad = just_sync_memory_remote_store_server_get (f->remote, f->scope, "bad");
   g_assert_null (bad);
 
-  just_sync_memory_remote_store_reject_id (f->remote, "bad", NULL);
+  just_sync_test_remote_reject_id (f->remote, "bad", NULL);
   g_clear_pointer (&results, g_ptr_array_unref);
   results = REMOTE (f->remote, batch_upsert, f->scope, ops);
   for (guint i = 0; i < results->len; i++)
@@ -197,8 +197,8 @@ test_refuse_id (Fixture       *f,
   g_autoptr(GPtrArray) stored = NULL;
   JustSyncPushResult *result;
 
-  just_sync_memory_remote_store_refuse_id (f->remote, "a", JUST_SYNC_PUSH_PRECONDITION_FAILED, NULL);
-  just_sync_memory_remote_store_refuse_id (f->remote, "a", JUST_SYNC_PUSH_RETRY, "busy");
+  just_sync_test_remote_refuse_id (f->remote, "a", JUST_SYNC_PUSH_PRECONDITION_FAILED, NULL);
+  just_sync_test_remote_refuse_id (f->remote, "a", JUST_SYNC_PUSH_RETRY, "busy");
   results = REMOTE (f->remote, batch_upsert, f->scope, ops);
   g_assert_cmpuint (results->len, ==, 1);
   result = g_ptr_array_index (results, 0);
@@ -207,7 +207,7 @@ test_refuse_id (Fixture       *f,
   stored = server_list (f);
   g_assert_cmpuint (stored->len, ==, 0);
 
-  just_sync_memory_remote_store_refuse_id (f->remote, "a", JUST_SYNC_PUSH_WRITTEN, NULL);
+  just_sync_test_remote_refuse_id (f->remote, "a", JUST_SYNC_PUSH_WRITTEN, NULL);
   g_clear_pointer (&results, g_ptr_array_unref);
   results = REMOTE (f->remote, batch_upsert, f->scope, ops);
   g_assert_cmpint (just_sync_push_result_get_status (g_ptr_array_index (results, 0)), ==,
@@ -258,7 +258,7 @@ test_manual_clock (Fixture       *f,
   g_autoptr(JustSyncRecord) late = NULL;
   g_autoptr(JustSyncRecord) deleted = NULL;
 
-  just_sync_memory_remote_store_set_clock (f->remote, T0);
+  just_sync_test_remote_set_clock (f->remote, T0);
   g_assert_cmpint (REMOTE (f->remote, get_server_time), ==, T0);
 
   results = REMOTE (f->remote, batch_upsert, f->scope, ops);
@@ -266,14 +266,14 @@ test_manual_clock (Fixture       *f,
     g_assert_cmpint (just_sync_record_get_updated_at (just_sync_push_result_get_reply (g_ptr_array_index (results, i))),
                      ==, T0);
 
-  just_sync_memory_remote_store_advance_clock (f->remote, 5 * G_USEC_PER_SEC);
+  just_sync_test_remote_advance_clock (f->remote, 5 * G_USEC_PER_SEC);
   g_assert_cmpint (REMOTE (f->remote, get_server_time), ==, T0 + 5 * G_USEC_PER_SEC);
   deleted = just_sync_memory_remote_store_server_delete (f->remote, f->scope, "a");
   g_assert_cmpint (just_sync_record_get_updated_at (deleted), ==, T0 + 5 * G_USEC_PER_SEC);
   g_assert_cmpint (just_sync_record_get_deleted_at (deleted), ==, T0 + 5 * G_USEC_PER_SEC);
 
   /* A clock that steps back, and a late commit with an old stamp. */
-  just_sync_memory_remote_store_advance_clock (f->remote, -10 * G_USEC_PER_SEC);
+  just_sync_test_remote_advance_clock (f->remote, -10 * G_USEC_PER_SEC);
   g_assert_cmpint (REMOTE (f->remote, get_server_time), ==, T0 - 5 * G_USEC_PER_SEC);
   late = just_sync_memory_remote_store_server_upsert (f->remote, f->scope, "late", NULL, T0 - 60 * G_USEC_PER_SEC);
   g_assert_cmpint (just_sync_record_get_updated_at (late), ==, T0 - 60 * G_USEC_PER_SEC);

@@ -31,30 +31,8 @@ JUST_SYNC_AVAILABLE_IN_ALL
 void            just_sync_memory_remote_store_set_keeps_tombstones (JustSyncMemoryRemoteStore *self,
                                                                gboolean                   keeps_tombstones);
 JUST_SYNC_AVAILABLE_IN_ALL
-void            just_sync_memory_remote_store_set_needs_network (JustSyncMemoryRemoteStore *self,
-                                                               gboolean                   needs_network);
-JUST_SYNC_AVAILABLE_IN_ALL
-void            just_sync_memory_remote_store_set_clock       (JustSyncMemoryRemoteStore *self,
-                                                               gint64                     now);
-JUST_SYNC_AVAILABLE_IN_ALL
-void            just_sync_memory_remote_store_advance_clock   (JustSyncMemoryRemoteStore *self,
-                                                               gint64                     delta);
-JUST_SYNC_AVAILABLE_IN_ALL
-void            just_sync_memory_remote_store_fail_calls      (JustSyncMemoryRemoteStore *self,
-                                                               guint                      n_calls,
-                                                               JustSyncError              code,
-                                                               gboolean                   after_write);
-JUST_SYNC_AVAILABLE_IN_ALL
-void            just_sync_memory_remote_store_reject_id       (JustSyncMemoryRemoteStore *self,
-                                                               const char                *id,
-                                                               const char                *message);
-JUST_SYNC_AVAILABLE_IN_ALL
-void            just_sync_memory_remote_store_refuse_id       (JustSyncMemoryRemoteStore *self,
-                                                               const char                *id,
-                                                               JustSyncPushStatus         status,
-                                                               const char                *message);
-JUST_SYNC_AVAILABLE_IN_ALL
-guint           just_sync_memory_remote_store_get_call_count  (JustSyncMemoryRemoteStore *self);
+void            just_sync_memory_remote_store_set_reachable   (JustSyncMemoryRemoteStore *self,
+                                                               gboolean                   reachable);
 JUST_SYNC_AVAILABLE_IN_ALL
 JustSyncRecord *just_sync_memory_remote_store_server_upsert   (JustSyncMemoryRemoteStore *self,
                                                                JustSyncScope             *scope,

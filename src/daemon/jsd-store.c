@@ -454,10 +454,8 @@ open_finish_remote (JsdStore *self,
           open_complete (self, error);
           return;
         }
-      /* The memory remote fails every call while "offline". */
-      just_sync_memory_remote_store_fail_calls (JUST_SYNC_MEMORY_REMOTE_STORE (self->remote),
-                                                data->offline ? G_MAXUINT : 0,
-                                                JUST_SYNC_ERROR_NETWORK, FALSE);
+      just_sync_memory_remote_store_set_reachable (JUST_SYNC_MEMORY_REMOTE_STORE (self->remote),
+                                                   !data->offline);
     }
 
   if (data->credentials != NULL &&

@@ -288,8 +288,7 @@ demo_run (Demo        *demo,
   say (demo, "%s", "");
 
   say (demo, _("2. The network goes down. The app keeps working:"));
-  just_sync_memory_remote_store_fail_calls (demo->server, G_MAXUINT, JUST_SYNC_ERROR_NETWORK,
-                                            FALSE);
+  just_sync_memory_remote_store_set_reachable (demo->server, FALSE);
   if (!demo_write (demo, "create", "milk", "Buy milk", note ("Buy milk", "and bread"), error) ||
       !demo_write (demo, "create", "call", "Call Alice", note ("Call Alice", "about the trip"),
                    error) ||
@@ -323,7 +322,7 @@ demo_run (Demo        *demo,
   say (demo, "%s", "");
 
   say (demo, _("3. The network is back."));
-  just_sync_memory_remote_store_fail_calls (demo->server, 0, JUST_SYNC_ERROR_NETWORK, FALSE);
+  just_sync_memory_remote_store_set_reachable (demo->server, TRUE);
   if ((second = demo_sync (demo, error)) == NULL)
     return FALSE;
   conflicts = just_sync_sync_result_get_conflicts (second);

@@ -11,6 +11,8 @@
 
 #include <justsync/justsync.h>
 
+#include "justsync-test-remote.h"
+
 G_BEGIN_DECLS
 
 /* {{{ Waiting */

@@ -257,7 +257,7 @@ test_logging_remote_class_init (TestLoggingRemoteClass *klass)
 static void
 test_logging_remote_init (TestLoggingRemote *self)
 {
-  self->server = just_sync_memory_remote_store_new ();
+  self->server = just_sync_test_remote_new ();
   self->written = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
@@ -416,7 +416,7 @@ run_seed (guint32           seed,
   gint64 next_write = 1;
 
   g_test_message ("seed %u (replay with JUSTSYNC_SEED=%u)", seed, seed);
-  just_sync_memory_remote_store_set_clock (remote->server, clock);
+  just_sync_test_remote_set_clock (remote->server, clock);
 
   for (guint c = 0; c < N_CLIENTS; c++)
     {
@@ -440,7 +440,7 @@ run_seed (guint32           seed,
       static const gint64 ticks[] = { 0, 0, 1, 1, 2, 5 };
 
       clock += ticks[g_rand_int_range (rand, 0, G_N_ELEMENTS (ticks))] * MS;
-      just_sync_memory_remote_store_set_clock (remote->server, clock);
+      just_sync_test_remote_set_clock (remote->server, clock);
 
       if (action < 45)
         client_write (client, scope, g_rand_int_range (rand, 0, N_IDS), &next_write, rand);
@@ -450,7 +450,7 @@ run_seed (guint32           seed,
             sync_quietly (client, scope);
         }
       else if (action < 87)
-        just_sync_memory_remote_store_fail_calls (remote->server, 1 + g_rand_int_range (rand, 0, 2),
+        just_sync_test_remote_fail_calls (remote->server, 1 + g_rand_int_range (rand, 0, 2),
                                                   g_rand_boolean (rand) ? JUST_SYNC_ERROR_NETWORK
                                                                         : JUST_SYNC_ERROR_SERVER,
                                                   g_rand_boolean (rand));
@@ -472,14 +472,14 @@ run_seed (guint32           seed,
     }
 
   /* Quiescence: everyone online, no more failures, a few rounds. */
-  just_sync_memory_remote_store_fail_calls (remote->server, 0, JUST_SYNC_ERROR_NETWORK, FALSE);
+  just_sync_test_remote_fail_calls (remote->server, 0, JUST_SYNC_ERROR_NETWORK, FALSE);
   for (guint c = 0; c < N_CLIENTS; c++)
     test_network_monitor_set_available (clients[c].monitor, TRUE);
   for (guint round = 0; round < 3; round++)
     for (guint c = 0; c < N_CLIENTS; c++)
       {
         clock += MS;
-        just_sync_memory_remote_store_set_clock (remote->server, clock);
+        just_sync_test_remote_set_clock (remote->server, clock);
         sync_quietly (&clients[c], scope);
       }
 

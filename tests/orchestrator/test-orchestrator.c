@@ -29,9 +29,9 @@ fixture_setup (Fixture       *fixture,
   /* The test data is the factory of the local stores under test. */
   LocalStoreFactory new_local_store = (LocalStoreFactory) data;
 
-  fixture->remote = just_sync_memory_remote_store_new ();
+  fixture->remote = just_sync_test_remote_new ();
   /* These tests play "offline" with the network monitor. */
-  just_sync_memory_remote_store_set_needs_network (fixture->remote, TRUE);
+  just_sync_test_remote_set_needs_network (fixture->remote, TRUE);
   fixture->scope = just_sync_test_scope ("records", "owner", "u1", NULL);
   test_client_init (&fixture->a, new_local_store (), JUST_SYNC_REMOTE_STORE (fixture->remote));
   test_client_init (&fixture->b, new_local_store (), JUST_SYNC_REMOTE_STORE (fixture->remote));
@@ -451,7 +451,7 @@ fail_call_cb (JustSyncOrchestrator *orchestrator,
   if (phase == fail->phase && done == fail->done && !fail->armed)
     {
       fail->armed = TRUE;
-      just_sync_memory_remote_store_fail_calls (fail->remote, 1, JUST_SYNC_ERROR_NETWORK, fail->after_write);
+      just_sync_test_remote_fail_calls (fail->remote, 1, JUST_SYNC_ERROR_NETWORK, fail->after_write);
     }
 }
 
@@ -530,7 +530,7 @@ test_permanent_error_isolated (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   guint failed = 0;
 
-  just_sync_memory_remote_store_reject_id (fixture->remote, "bad", "title too rude");
+  just_sync_test_remote_reject_id (fixture->remote, "bad", "title too rude");
   just_sync_record_unref (test_create (fixture->a.orchestrator, fixture->scope, "good1", "{\"title\": \"a\"}"));
   just_sync_record_unref (test_create (fixture->a.orchestrator, fixture->scope, "bad", "{\"title\": \"b\"}"));
   just_sync_record_unref (test_create (fixture->a.orchestrator, fixture->scope, "good2", "{\"title\": \"c\"}"));
@@ -554,7 +554,7 @@ test_permanent_error_isolated (Fixture       *fixture,
   result = sync_ok (&fixture->a, fixture->scope);
   g_assert_cmpuint (failed, ==, 1);
 
-  just_sync_memory_remote_store_reject_id (fixture->remote, "bad", NULL);
+  just_sync_test_remote_reject_id (fixture->remote, "bad", NULL);
   g_assert_cmpuint (JUST_SYNC_TEST_AWAIT (just_sync_orchestrator_retry_failed,
                                           fixture->a.orchestrator, &error, fixture->scope),
                     ==, 1);
@@ -585,13 +585,13 @@ test_offline_then_online (Fixture       *fixture,
 
   test_network_monitor_set_available (fixture->a.monitor, FALSE);
   g_assert_cmpint (just_sync_orchestrator_get_state (fixture->a.orchestrator), ==, JUST_SYNC_STATE_OFFLINE);
-  calls = just_sync_memory_remote_store_get_call_count (fixture->remote);
+  calls = just_sync_test_remote_get_call_count (fixture->remote);
 
   just_sync_record_unref (test_create (fixture->a.orchestrator, fixture->scope, "r1", "{\"title\": \"offline\"}"));
   result = test_sync (fixture->a.orchestrator, fixture->scope, &error);
   g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_OFFLINE);
   g_assert_null (result);
-  g_assert_cmpuint (just_sync_memory_remote_store_get_call_count (fixture->remote), ==, calls);
+  g_assert_cmpuint (just_sync_test_remote_get_call_count (fixture->remote), ==, calls);
 
   g_object_set (fixture->a.orchestrator, "debounce-interval", 10, NULL);
   g_signal_connect_swapped (fixture->a.orchestrator, "sync-finished", G_CALLBACK (count_signal_cb), &finished);
@@ -727,7 +727,7 @@ test_join_running_sync (Fixture       *fixture,
 
   just_sync_record_unref (test_create (fixture->a.orchestrator, fixture->scope, "r1", "{\"title\": \"x\"}"));
   just_sync_memory_remote_store_set_latency (fixture->remote, 10);
-  calls = just_sync_memory_remote_store_get_call_count (fixture->remote);
+  calls = just_sync_test_remote_get_call_count (fixture->remote);
   g_signal_connect_swapped (fixture->a.orchestrator, "sync-started", G_CALLBACK (count_signal_cb), &started);
 
   just_sync_orchestrator_synchronize_async (fixture->a.orchestrator, fixture->scope, NULL,
@@ -742,7 +742,7 @@ test_join_running_sync (Fixture       *fixture,
   g_assert_true (r1 == r2);
   g_assert_cmpuint (started, ==, 1);
   /* time, one page, one push */
-  g_assert_cmpuint (just_sync_memory_remote_store_get_call_count (fixture->remote) - calls, ==, 3);
+  g_assert_cmpuint (just_sync_test_remote_get_call_count (fixture->remote) - calls, ==, 3);
 }
 
 static void
@@ -833,7 +833,7 @@ test_transient_retry (Fixture       *fixture,
 
   just_sync_record_unref (test_create (fixture->a.orchestrator, fixture->scope, "r1", "{\"title\": \"x\"}"));
   g_object_set (fixture->a.orchestrator, "retry-base-delay", 20, "retry-max-delay", 100, NULL);
-  just_sync_memory_remote_store_fail_calls (fixture->remote, 3, JUST_SYNC_ERROR_SERVER, FALSE);
+  just_sync_test_remote_fail_calls (fixture->remote, 3, JUST_SYNC_ERROR_SERVER, FALSE);
 
   result = test_sync (fixture->a.orchestrator, fixture->scope, &error);
   g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER);
@@ -883,7 +883,7 @@ test_retry_backoff (Fixture       *fixture,
   g_autoptr(JustSyncSyncResult) result = NULL;
   const gint64 base_ms = 40;
 
-  just_sync_memory_remote_store_refuse_id (fixture->remote, "r1", JUST_SYNC_PUSH_RETRY, "busy");
+  just_sync_test_remote_refuse_id (fixture->remote, "r1", JUST_SYNC_PUSH_RETRY, "busy");
   g_object_set (engine, "retry-base-delay", (guint) base_ms, "retry-max-delay", 60000, NULL);
   just_sync_record_unref (test_create (engine, fixture->scope, "r1", "{\"title\": \"x\"}"));
   g_signal_connect_swapped (engine, "sync-started", G_CALLBACK (record_start_cb), starts);
@@ -911,7 +911,7 @@ test_precondition_failed_backs_off (Fixture       *fixture,
   g_autoptr(GArray) starts = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(JustSyncSyncResult) result = NULL;
 
-  just_sync_memory_remote_store_refuse_id (fixture->remote, "r1", JUST_SYNC_PUSH_PRECONDITION_FAILED, NULL);
+  just_sync_test_remote_refuse_id (fixture->remote, "r1", JUST_SYNC_PUSH_PRECONDITION_FAILED, NULL);
   just_sync_record_unref (test_create (engine, fixture->scope, "r1", "{\"title\": \"x\"}"));
   result = test_sync_ok (engine, fixture->scope);
   g_assert_cmpuint (just_sync_sync_result_get_pushed (result), ==, 0);
@@ -965,7 +965,7 @@ test_read_policies (Fixture       *fixture,
   g_assert_false (from_cache);
 
   /* Server unreachable: REMOTE_FIRST serves the local copy, flagged. */
-  just_sync_memory_remote_store_fail_calls (fixture->remote, 100, JUST_SYNC_ERROR_NETWORK, FALSE);
+  just_sync_test_remote_fail_calls (fixture->remote, 100, JUST_SYNC_ERROR_NETWORK, FALSE);
   g_clear_pointer (&records, g_ptr_array_unref);
   records = read_records (&fixture->a, fixture->scope, JUST_SYNC_READ_REMOTE_FIRST, &from_cache, &error);
   g_assert_no_error (error);
@@ -979,7 +979,7 @@ test_read_policies (Fixture       *fixture,
   g_clear_error (&error);
 
   /* Offline: the same, without a request. */
-  just_sync_memory_remote_store_fail_calls (fixture->remote, 0, JUST_SYNC_ERROR_NETWORK, FALSE);
+  just_sync_test_remote_fail_calls (fixture->remote, 0, JUST_SYNC_ERROR_NETWORK, FALSE);
   test_network_monitor_set_available (fixture->a.monitor, FALSE);
   records = read_records (&fixture->a, fixture->scope, JUST_SYNC_READ_REMOTE_FIRST, &from_cache, &error);
   g_assert_no_error (error);
@@ -998,7 +998,7 @@ test_server_clock (Fixture       *fixture,
   g_autoptr(JustSyncRecord) record = NULL;
   gint64 server_now = g_get_real_time () + 3600 * SEC;
 
-  just_sync_memory_remote_store_set_clock (fixture->remote, server_now);
+  just_sync_test_remote_set_clock (fixture->remote, server_now);
   result = sync_ok (&fixture->a, fixture->scope);
   g_assert_cmpint (ABS (just_sync_orchestrator_get_clock_offset (fixture->a.orchestrator) - 3600 * SEC), <, 2 * SEC);
 
@@ -1058,7 +1058,7 @@ test_reconcile_failed_is_redone (Fixture       *fixture,
 
   server_put (fixture, "r0", "x", T0);
   server_put (fixture, "r1", "y", T0 + 100 * SEC);
-  just_sync_memory_remote_store_reject_id (fixture->remote, "bad", "no");
+  just_sync_test_remote_reject_id (fixture->remote, "bad", "no");
   just_sync_record_unref (test_create (fixture->a.orchestrator, fixture->scope, "bad", "{\"title\": \"z\"}"));
   result = sync_ok (&fixture->a, fixture->scope);
   g_assert_cmpuint (just_sync_sync_result_get_failed_ops (result)->len, ==, 1);
@@ -1096,13 +1096,13 @@ test_reconcile_failing_backs_off (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   guint started = 0;
 
-  just_sync_memory_remote_store_reject_id (fixture->remote, "bad", "no");
+  just_sync_test_remote_reject_id (fixture->remote, "bad", "no");
   just_sync_record_unref (test_create (fixture->a.orchestrator, fixture->scope, "bad", "{\"title\": \"z\"}"));
   result = sync_ok (&fixture->a, fixture->scope);
   g_assert_cmpuint (just_sync_sync_result_get_failed_ops (result)->len, ==, 1);
 
   g_object_set (fixture->a.orchestrator, "debounce-interval", 10, NULL);
-  just_sync_memory_remote_store_fail_calls (fixture->remote, 1000, JUST_SYNC_ERROR_NETWORK, FALSE);
+  just_sync_test_remote_fail_calls (fixture->remote, 1000, JUST_SYNC_ERROR_NETWORK, FALSE);
   g_signal_connect_swapped (fixture->a.orchestrator, "sync-started", G_CALLBACK (count_signal_cb), &started);
   g_assert_cmpuint (JUST_SYNC_TEST_AWAIT (just_sync_orchestrator_discard_failed,
                                           fixture->a.orchestrator, &error, fixture->scope),
@@ -1113,7 +1113,7 @@ test_reconcile_failing_backs_off (Fixture       *fixture,
   g_signal_handlers_disconnect_by_data (fixture->a.orchestrator, &started);
   /* The one the discard asked for; the retry delay of test engines is ten minutes. */
   g_assert_cmpuint (started, ==, 1);
-  just_sync_memory_remote_store_fail_calls (fixture->remote, 0, JUST_SYNC_ERROR_NETWORK, FALSE);
+  just_sync_test_remote_fail_calls (fixture->remote, 0, JUST_SYNC_ERROR_NETWORK, FALSE);
   wait_not_syncing (fixture->a.orchestrator);
 }
 
@@ -1126,11 +1126,11 @@ test_clock_stepped_back (Fixture       *fixture,
   g_autoptr(JustSyncSyncResult) result = NULL;
   gint64 now = g_get_real_time ();
 
-  just_sync_memory_remote_store_set_clock (fixture->remote, now);
+  just_sync_test_remote_set_clock (fixture->remote, now);
   server_put (fixture, "r1", "before", 0);
   result = sync_ok (&fixture->a, fixture->scope);
 
-  just_sync_memory_remote_store_set_clock (fixture->remote, now - 3600 * SEC);
+  just_sync_test_remote_set_clock (fixture->remote, now - 3600 * SEC);
   server_put (fixture, "r2", "after the step", 0);
   g_clear_pointer (&result, just_sync_sync_result_unref);
   result = sync_ok (&fixture->a, fixture->scope);
@@ -1397,7 +1397,7 @@ static void
 test_local_server_needs_no_network (Fixture       *fixture,
                                     gconstpointer  data)
 {
-  g_autoptr(JustSyncMemoryRemoteStore) local_server = just_sync_memory_remote_store_new ();
+  g_autoptr(JustSyncMemoryRemoteStore) local_server = just_sync_test_remote_new ();
   g_autoptr(TestNetworkMonitor) monitor = test_network_monitor_new (FALSE);
   g_autoptr(JustSyncOrchestrator) engine = NULL;
   g_autoptr(JustSyncSyncResult) result = NULL;

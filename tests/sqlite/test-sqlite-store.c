@@ -1331,7 +1331,7 @@ server_write (Twin       *twin,
   if (!delete)
     return just_sync_memory_remote_store_server_upsert (twin->server, twin->scope, id, payload,
                                                         ++twin->clock);
-  just_sync_memory_remote_store_set_clock (twin->server, ++twin->clock);
+  just_sync_test_remote_set_clock (twin->server, ++twin->clock);
   return just_sync_memory_remote_store_server_delete (twin->server, twin->scope, id);
 }
 
@@ -1486,7 +1486,7 @@ test_same_rules_as_memory_store (void)
       g_autoptr(JustSyncConflictResolver) lww = just_sync_last_write_wins_resolver_new ();
       g_autoptr(JustSyncScope) scope = just_sync_test_scope ("twin", NULL);
       g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
-      g_autoptr(JustSyncMemoryRemoteStore) server = just_sync_memory_remote_store_new ();
+      g_autoptr(JustSyncMemoryRemoteStore) server = just_sync_test_remote_new ();
       Twin twin = { rand, memory, JUST_SYNC_LOCAL_STORE (sqlite), scope, lww, server, 0 };
 
       for (guint step = 0; step < 150; step++)

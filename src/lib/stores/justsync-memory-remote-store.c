@@ -11,7 +11,7 @@
 
 #include "justsync-enum-types.h"
 #include "justsync-error.h"
-#include "justsync-memory-remote-store.h"
+#include "justsync-memory-remote-store-private.h"
 #include "justsync-timestamp.h"
 
 /**
@@ -24,11 +24,15 @@
  * stamps every write with its own clock at millisecond resolution (so two
  * writes can share a stamp), keeps rows per scope with every key (a client
  * never sees another scope's rows), keeps tombstones or deletes hard, and
- * serves keyset pages. Tests can also pin or move its clock
- * (just_sync_memory_remote_store_set_clock()), commit rows with old stamps
- * (just_sync_memory_remote_store_server_upsert()), make calls fail before or
- * after their writes (a lost reply), reject one record for good, and delay
- * every call.
+ * serves keyset pages. A demo can delay every call
+ * ([method@JustSync.MemoryRemoteStore.set_latency]), take the server off the
+ * network ([method@JustSync.MemoryRemoteStore.set_reachable]) and write as
+ * another device would
+ * ([method@JustSync.MemoryRemoteStore.server_upsert]).
+ *
+ * Fault injection (failing calls, lost replies, refused records, a stopped
+ * clock) is no part of the installed API: the project's tests plug it in
+ * through a private hook, from a test library that is not installed.
  */
 
 typedef struct
@@ -37,32 +41,20 @@ typedef struct
   GHashTable *rows;                 /* id -> JustSyncRecord */
 } RemoteScope;
 
-/* How every push of a record is answered instead of written. */
-typedef struct
-{
-  JustSyncPushStatus status;
-  char *message;
-} Refusal;
-
 struct _JustSyncMemoryRemoteStore
 {
   GObject parent_instance;
 
   GHashTable *scopes;               /* canonical scope -> RemoteScope */
-  GHashTable *refused;              /* id -> Refusal */
 
   guint latency_ms;
   guint page_limit;
   gboolean keeps_tombstones;
-  gboolean needs_network;
-  gboolean manual_clock;
-  gint64 clock;
+  gboolean unreachable;
 
-  guint n_failing_calls;
-  JustSyncError failure_code;
-  gboolean fail_after_write;
-
-  guint call_count;
+  const JustSyncMemoryRemoteControl *control;
+  gpointer control_data;
+  GDestroyNotify control_destroy;
 };
 
 static void remote_store_iface_init (JustSyncRemoteStoreInterface *iface);
@@ -70,13 +62,6 @@ static void remote_store_iface_init (JustSyncRemoteStoreInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (JustSyncMemoryRemoteStore, just_sync_memory_remote_store, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (JUST_SYNC_TYPE_REMOTE_STORE,
                                                       remote_store_iface_init))
-
-static void
-refusal_free (Refusal *refusal)
-{
-  g_free (refusal->message);
-  g_free (refusal);
-}
 
 static void
 remote_scope_free (RemoteScope *data)
@@ -108,9 +93,11 @@ get_scope (JustSyncMemoryRemoteStore *self,
 static gint64
 server_now (JustSyncMemoryRemoteStore *self)
 {
-  if (self->manual_clock)
-    return self->clock;
-  return g_get_real_time () / 1000 * 1000;
+  gint64 now = 0;
+
+  if (self->control != NULL && self->control->now != NULL)
+    now = self->control->now (self->control_data);
+  return now != 0 ? now : g_get_real_time () / 1000 * 1000;
 }
 
 static JustSyncRecord *
@@ -157,29 +144,23 @@ compare_keyset (gconstpointer a,
   return strcmp (just_sync_record_get_id (ra), just_sync_record_get_id (rb));
 }
 
-/* A call: counts it, and fails it when a failure was injected. Returns
- * FALSE with @error set when the call must fail before doing anything. */
+/* A call: fails it when the server is off the network, or when the test
+ * control says so. Returns FALSE with @error set when the call must fail
+ * before doing anything; TRUE with @error set when it must do its work and
+ * then fail (a lost reply). */
 static gboolean
 begin_call (JustSyncMemoryRemoteStore  *self,
-            gboolean                   *fail_after,
             GError                    **error)
 {
-  self->call_count++;
-  *fail_after = FALSE;
-
-  if (self->n_failing_calls == 0)
-    return TRUE;
-
-  self->n_failing_calls--;
-  if (self->fail_after_write)
+  if (self->unreachable)
     {
-      *fail_after = TRUE;
-      return TRUE;
+      g_set_error_literal (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_NETWORK,
+                           _("The memory remote store is unreachable"));
+      return FALSE;
     }
-
-  g_set_error (error, JUST_SYNC_ERROR, self->failure_code,
-               _("Injected failure of the memory remote store"));
-  return FALSE;
+  if (self->control != NULL && self->control->begin_call != NULL)
+    return self->control->begin_call (self->control_data, error);
+  return TRUE;
 }
 
 typedef struct
@@ -245,14 +226,17 @@ do_push (JustSyncMemoryRemoteStore *self,
     {
       JustSyncPendingOp *op = g_ptr_array_index (call->ops, i);
       const char *id = just_sync_pending_op_get_record_id (op);
-      Refusal *refusal = g_hash_table_lookup (self->refused, id);
+      JustSyncPushStatus status = JUST_SYNC_PUSH_WRITTEN;
+      const char *message = NULL;
       g_autoptr(JustSyncRecord) reply = NULL;
 
-      if (refusal != NULL)
+      if (self->control != NULL && self->control->push_status != NULL)
+        status = self->control->push_status (self->control_data, id, &message);
+      if (status != JUST_SYNC_PUSH_WRITTEN)
         {
           g_ptr_array_add (results,
                            just_sync_push_result_new_failed (just_sync_pending_op_get_seq (op), id,
-                                                             refusal->status, refusal->message, 0));
+                                                             status, message, 0));
           continue;
         }
 
@@ -272,21 +256,23 @@ run_call (GTask *task)
   JustSyncMemoryRemoteStore *self = g_task_get_source_object (task);
   CallData *call = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  gboolean fail_after;
+  g_autoptr(GError) lost_reply = NULL;
 
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  if (!begin_call (self, &fail_after, &error))
+  if (!begin_call (self, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  /* Set on success: do the work, then lose its reply. */
+  lost_reply = g_steal_pointer (&error);
 
   switch (call->kind)
     {
     case CALL_FETCH:
-      if (!fail_after)
+      if (lost_reply == NULL)
         g_task_return_pointer (task, do_fetch (self, call), (GDestroyNotify) just_sync_delta_unref);
       break;
 
@@ -295,22 +281,27 @@ run_call (GTask *task)
       {
         g_autoptr(GPtrArray) results = do_push (self, call);
 
-        if (!fail_after)
+        if (lost_reply == NULL)
           g_task_return_pointer (task, g_steal_pointer (&results), (GDestroyNotify) g_ptr_array_unref);
       }
       break;
 
     case CALL_TIME:
     default:
-      if (!fail_after)
-        g_task_return_int (task, server_now (self));
+      if (lost_reply == NULL)
+        {
+          gint64 *now = g_new (gint64, 1);
+
+          /* A pointer, not g_task_return_int(): a gssize is 32 bits wide
+           * on 32-bit systems, and server times are not. */
+          *now = server_now (self);
+          g_task_return_pointer (task, now, g_free);
+        }
       break;
     }
 
-  /* The work is done, but the reply is lost. */
-  if (fail_after)
-    g_task_return_new_error (task, JUST_SYNC_ERROR, self->failure_code,
-                             _("Injected failure of the memory remote store after the write"));
+  if (lost_reply != NULL)
+    g_task_return_error (task, g_steal_pointer (&lost_reply));
 }
 
 static gboolean
@@ -445,15 +436,24 @@ just_sync_memory_remote_store_get_server_time_finish (JustSyncRemoteStore  *stor
                                                       GAsyncResult         *result,
                                                       GError              **error)
 {
+  g_autofree gint64 *now = NULL;
+
   g_return_val_if_fail (g_task_is_valid (result, store), 0);
 
-  return g_task_propagate_int (G_TASK (result), error);
+  now = g_task_propagate_pointer (G_TASK (result), error);
+  return now != NULL ? *now : 0;
 }
 
 static gboolean
 just_sync_memory_remote_store_needs_network (JustSyncRemoteStore *store)
 {
-  return JUST_SYNC_MEMORY_REMOTE_STORE (store)->needs_network;
+  JustSyncMemoryRemoteStore *self = JUST_SYNC_MEMORY_REMOTE_STORE (store);
+
+  /* An in-memory server is reached without a network, unless a test
+   * makes it play one. */
+  if (self->control != NULL && self->control->needs_network != NULL)
+    return self->control->needs_network (self->control_data);
+  return FALSE;
 }
 
 static void
@@ -476,7 +476,8 @@ just_sync_memory_remote_store_finalize (GObject *object)
   JustSyncMemoryRemoteStore *self = (JustSyncMemoryRemoteStore *) object;
 
   g_clear_pointer (&self->scopes, g_hash_table_unref);
-  g_clear_pointer (&self->refused, g_hash_table_unref);
+  if (self->control_destroy != NULL)
+    g_clear_pointer (&self->control_data, self->control_destroy);
 
   G_OBJECT_CLASS (just_sync_memory_remote_store_parent_class)->finalize (object);
 }
@@ -494,16 +495,14 @@ just_sync_memory_remote_store_init (JustSyncMemoryRemoteStore *self)
 {
   self->scopes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify) remote_scope_free);
-  self->refused = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) refusal_free);
   self->keeps_tombstones = TRUE;
-  self->failure_code = JUST_SYNC_ERROR_NETWORK;
 }
 
 /**
  * just_sync_memory_remote_store_new:
  *
  * Creates an empty in-memory server, for tests and demos. It keeps
- * tombstones, stamps with the real clock and never fails until told to.
+ * tombstones, stamps with the real clock and answers at once.
  *
  * Returns: (transfer full): a new store
  */
@@ -565,154 +564,62 @@ just_sync_memory_remote_store_set_keeps_tombstones (JustSyncMemoryRemoteStore *s
 }
 
 /**
- * just_sync_memory_remote_store_set_needs_network:
+ * just_sync_memory_remote_store_set_reachable:
  * @self: a #JustSyncMemoryRemoteStore
- * @needs_network: whether the engine should treat this server as one
- *   reached over the network
+ * @reachable: %FALSE to take the server off the network
  *
- * The server lives in the process, so by default it needs no network and
- * an engine syncs with it whatever #GNetworkMonitor says. Tests that play
- * "offline" with a network monitor set %TRUE. Set it before creating the
- * orchestrator.
+ * While unreachable, every call fails with %JUST_SYNC_ERROR_NETWORK before
+ * doing anything, as a server with no route to it: a demo of offline
+ * writes. The default is %TRUE.
  */
 void
-just_sync_memory_remote_store_set_needs_network (JustSyncMemoryRemoteStore *self,
-                                                 gboolean                   needs_network)
+just_sync_memory_remote_store_set_reachable (JustSyncMemoryRemoteStore *self,
+                                             gboolean                   reachable)
 {
   g_return_if_fail (JUST_SYNC_IS_MEMORY_REMOTE_STORE (self));
 
-  self->needs_network = !!needs_network;
+  self->unreachable = !reachable;
 }
 
-/**
- * just_sync_memory_remote_store_set_clock:
+/*
+ * _just_sync_memory_remote_store_set_control:
  * @self: a #JustSyncMemoryRemoteStore
- * @now: the server time to use, in microseconds since the epoch
+ * @control: (nullable): the hooks, which must outlive @self
+ * @user_data: passed to every hook
+ * @destroy: (nullable): frees @user_data with @self or the next control
  *
- * Stops the server's clock at @now: every write stamps that time until the
- * clock is moved with just_sync_memory_remote_store_advance_clock() or set
- * again, so tests can make equal stamps or a clock that steps back.
+ * Plugs a test's fault injection and clock into the server.
  */
 void
-just_sync_memory_remote_store_set_clock (JustSyncMemoryRemoteStore *self,
-                                         gint64                     now)
-{
-  g_return_if_fail (JUST_SYNC_IS_MEMORY_REMOTE_STORE (self));
-  g_return_if_fail (just_sync_timestamp_is_valid (now));
-
-  self->manual_clock = TRUE;
-  self->clock = now;
-}
-
-/**
- * just_sync_memory_remote_store_advance_clock:
- * @self: a #JustSyncMemoryRemoteStore
- * @delta: microseconds to move the stopped clock by; may be negative
- *
- * Moves the clock stopped by just_sync_memory_remote_store_set_clock().
- */
-void
-just_sync_memory_remote_store_advance_clock (JustSyncMemoryRemoteStore *self,
-                                             gint64                     delta)
-{
-  g_return_if_fail (JUST_SYNC_IS_MEMORY_REMOTE_STORE (self));
-  g_return_if_fail (self->manual_clock);
-  g_return_if_fail (just_sync_timestamp_is_valid (self->clock + delta));
-
-  self->clock += delta;
-}
-
-/**
- * just_sync_memory_remote_store_fail_calls:
- * @self: a #JustSyncMemoryRemoteStore
- * @n_calls: how many of the next calls fail
- * @code: the #JustSyncError they fail with, such as %JUST_SYNC_ERROR_NETWORK
- * @after_write: %TRUE to do the work of each call and then fail it, as
- *   when a server's reply is lost; %FALSE to fail before any work
- *
- * Makes the next @n_calls calls of any kind fail.
- */
-void
-just_sync_memory_remote_store_fail_calls (JustSyncMemoryRemoteStore *self,
-                                          guint                      n_calls,
-                                          JustSyncError              code,
-                                          gboolean                   after_write)
+_just_sync_memory_remote_store_set_control (JustSyncMemoryRemoteStore         *self,
+                                            const JustSyncMemoryRemoteControl *control,
+                                            gpointer                           user_data,
+                                            GDestroyNotify                     destroy)
 {
   g_return_if_fail (JUST_SYNC_IS_MEMORY_REMOTE_STORE (self));
 
-  self->n_failing_calls = n_calls;
-  self->failure_code = code;
-  self->fail_after_write = !!after_write;
+  if (self->control_destroy != NULL)
+    g_clear_pointer (&self->control_data, self->control_destroy);
+  self->control = control;
+  self->control_data = user_data;
+  self->control_destroy = destroy;
 }
 
-/**
- * just_sync_memory_remote_store_reject_id:
+/*
+ * _just_sync_memory_remote_store_get_control_data:
  * @self: a #JustSyncMemoryRemoteStore
- * @id: a record id
- * @message: (nullable): the server's message, or %NULL to stop rejecting
+ * @control: the hooks a test library installs
  *
- * Makes every push of @id fail permanently with @message, as a server
- * refuses a record that breaks its rules.
+ * Returns: (nullable): the data installed with @control, or %NULL when
+ *   another control, or none, is installed
  */
-void
-just_sync_memory_remote_store_reject_id (JustSyncMemoryRemoteStore *self,
-                                         const char                *id,
-                                         const char                *message)
+gpointer
+_just_sync_memory_remote_store_get_control_data (JustSyncMemoryRemoteStore         *self,
+                                                 const JustSyncMemoryRemoteControl *control)
 {
-  just_sync_memory_remote_store_refuse_id (self, id,
-                                           message != NULL ? JUST_SYNC_PUSH_REJECTED
-                                                           : JUST_SYNC_PUSH_WRITTEN,
-                                           message);
-}
+  g_return_val_if_fail (JUST_SYNC_IS_MEMORY_REMOTE_STORE (self), NULL);
 
-/**
- * just_sync_memory_remote_store_refuse_id:
- * @self: a #JustSyncMemoryRemoteStore
- * @id: a record id
- * @status: how every push of @id is answered: %JUST_SYNC_PUSH_REJECTED,
- *   %JUST_SYNC_PUSH_RETRY or %JUST_SYNC_PUSH_PRECONDITION_FAILED, or
- *   %JUST_SYNC_PUSH_WRITTEN to write its pushes again
- * @message: (nullable): the server's message
- *
- * Makes every push of @id fail with @status, without writing it: as a
- * server refuses a record for good, fails on one record for a while, or
- * finds another version under a conditional write.
- */
-void
-just_sync_memory_remote_store_refuse_id (JustSyncMemoryRemoteStore *self,
-                                         const char                *id,
-                                         JustSyncPushStatus         status,
-                                         const char                *message)
-{
-  Refusal *refusal;
-
-  g_return_if_fail (JUST_SYNC_IS_MEMORY_REMOTE_STORE (self));
-  g_return_if_fail (id != NULL);
-  g_return_if_fail (status <= JUST_SYNC_PUSH_RETRY);
-
-  if (status == JUST_SYNC_PUSH_WRITTEN)
-    {
-      g_hash_table_remove (self->refused, id);
-      return;
-    }
-  refusal = g_new0 (Refusal, 1);
-  refusal->status = status;
-  refusal->message = g_strdup (message);
-  g_hash_table_replace (self->refused, g_strdup (id), refusal);
-}
-
-/**
- * just_sync_memory_remote_store_get_call_count:
- * @self: a #JustSyncMemoryRemoteStore
- *
- * Returns: how many calls the server received, failed ones included
- */
-guint
-just_sync_memory_remote_store_get_call_count (JustSyncMemoryRemoteStore *self)
-{
-  g_return_val_if_fail (JUST_SYNC_IS_MEMORY_REMOTE_STORE (self), 0);
-
-  return self->call_count;
+  return self->control == control ? self->control_data : NULL;
 }
 
 /**
