@@ -67,6 +67,7 @@ struct _HttpTestProxy
 
   GPtrArray *forwarded;             /* paths */
   GPtrArray *delayed;               /* Forward waiting to reply */
+  GPtrArray *held;                  /* Forward held until release */
   GCancellable *cancellable;        /* forwards in flight */
 };
 
@@ -95,7 +96,10 @@ forward_discard (Forward       *forward,
 {
   g_signal_handlers_disconnect_by_func (forward->msg, disconnected_cb, forward);
   if (proxy != NULL)
-    g_ptr_array_remove (proxy->delayed, forward);
+    {
+      g_ptr_array_remove (proxy->delayed, forward);
+      g_ptr_array_remove (proxy->held, forward);
+    }
   g_clear_handle_id (&forward->delay_source, g_source_remove);
   g_object_unref (forward->msg);
   g_object_unref (forward->upstream);
@@ -211,6 +215,8 @@ forwarded_cb (GObject      *object,
     case HTTP_TEST_FAULT_DROP:
     case HTTP_TEST_FAULT_DELAY:
     case HTTP_TEST_FAULT_STATUS:
+    case HTTP_TEST_FAULT_HOLD:
+    case HTTP_TEST_FAULT_HOLD_REPLY:
     default:
       break;
     }
@@ -226,8 +232,17 @@ forwarded_cb (GObject      *object,
       forward->delay_source = g_timeout_add (forward->delay, unpause_cb, forward);
       g_ptr_array_add (forward->proxy->delayed, forward);
     }
+  else if (forward->fault == HTTP_TEST_FAULT_HOLD_REPLY)
+    g_ptr_array_add (forward->proxy->held, forward);
   else
     unpause_cb (forward);
+}
+
+static void
+forward_send (Forward *forward)
+{
+  soup_session_send_and_read_async (forward->proxy->session, forward->upstream, G_PRIORITY_DEFAULT,
+                                    forward->proxy->cancellable, forwarded_cb, forward);
 }
 
 static HttpTestFault
@@ -296,8 +311,10 @@ proxy_handler (SoupServer        *server,
                                               body);
 
   soup_server_message_pause (msg);
-  soup_session_send_and_read_async (self->session, forward->upstream, G_PRIORITY_DEFAULT,
-                                    self->cancellable, forwarded_cb, forward);
+  if (fault == HTTP_TEST_FAULT_HOLD)
+    g_ptr_array_add (self->held, forward);
+  else
+    forward_send (forward);
 }
 
 HttpTestProxy *
@@ -310,6 +327,7 @@ http_test_proxy_new (const char *upstream_url)
   self->upstream = g_strdup (upstream_url);
   self->forwarded = g_ptr_array_new_with_free_func (g_free);
   self->delayed = g_ptr_array_new ();
+  self->held = g_ptr_array_new ();
   self->cancellable = g_cancellable_new ();
   soup_server_add_handler (self->server, NULL, proxy_handler, self, NULL);
   return self;
@@ -324,6 +342,9 @@ http_test_proxy_free (HttpTestProxy *self)
   while (self->delayed->len > 0)
     forward_free (g_ptr_array_index (self->delayed, 0));
   g_ptr_array_unref (self->delayed);
+  while (self->held->len > 0)
+    forward_free (g_ptr_array_index (self->held, 0));
+  g_ptr_array_unref (self->held);
   soup_server_disconnect (self->server);
   g_object_unref (self->server);
   soup_session_abort (self->session);
@@ -379,4 +400,31 @@ http_test_proxy_count_forwarded (HttpTestProxy *self,
     if (g_str_has_prefix (g_ptr_array_index (self->forwarded, i), path_prefix))
       n++;
   return n;
+}
+
+guint
+http_test_proxy_count_held (HttpTestProxy *self)
+{
+  return self->held->len;
+}
+
+void
+http_test_proxy_release (HttpTestProxy *self)
+{
+  g_autoptr(GPtrArray) held = g_ptr_array_copy (self->held, NULL, NULL);
+
+  g_ptr_array_set_size (self->held, 0);
+  for (guint i = 0; i < held->len; i++)
+    {
+      Forward *forward = g_ptr_array_index (held, i);
+
+      /* A held request was never sent; a held reply has its body. */
+      if (forward->fault == HTTP_TEST_FAULT_HOLD)
+        {
+          forward->fault = HTTP_TEST_FAULT_NONE;
+          forward_send (forward);
+        }
+      else
+        unpause_cb (forward);
+    }
 }

@@ -35,6 +35,8 @@ typedef enum
   HTTP_TEST_FAULT_TRUNCATE,     /* forward, then send half the body */
   HTTP_TEST_FAULT_DELAY,        /* forward, reply after the fault's delay */
   HTTP_TEST_FAULT_STATUS,       /* reply with the fault's status, forward nothing */
+  HTTP_TEST_FAULT_HOLD,         /* hold the request, forward it on release */
+  HTTP_TEST_FAULT_HOLD_REPLY,   /* forward, hold the reply until release */
 } HttpTestFault;
 
 typedef struct _HttpTestProxy HttpTestProxy;
@@ -58,6 +60,15 @@ void           http_test_proxy_skip       (HttpTestProxy      *self,
 /* How many requests with a path starting with @path_prefix were forwarded. */
 guint          http_test_proxy_count_forwarded  (HttpTestProxy *self,
                                                  const char    *path_prefix);
+
+/* How many requests (HTTP_TEST_FAULT_HOLD) or replies
+ * (HTTP_TEST_FAULT_HOLD_REPLY) are held back now. A held reply means the
+ * server has done the request's work. */
+guint          http_test_proxy_count_held (HttpTestProxy *self);
+/* Forwards the held requests and sends the held replies, whether or not
+ * their clients are still there: a request already sent reaches the server
+ * even when its client dies. */
+void           http_test_proxy_release    (HttpTestProxy *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HttpTestProxy, http_test_proxy_free)
 
