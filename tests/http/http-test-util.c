@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include <json-glib/json-glib.h>
+
 #include "http-test-util.h"
 
 SoupServer *
@@ -65,6 +67,15 @@ struct _HttpTestProxy
   char *fault_retry_after;
   guint fault_delay;
 
+  guint reply_count;
+  char *reply_prefix;
+  gboolean reply_forward;
+  guint reply_status;
+  char *reply_type;
+  GBytes *reply_body;
+  GSList *endless;                  /* GIOStream being sent an endless body */
+  GBytes *replay;                   /* HTTP_TEST_FAULT_REPLAY's reply */
+
   GPtrArray *forwarded;             /* paths */
   GPtrArray *delayed;               /* Forward waiting to reply */
   GPtrArray *held;                  /* Forward held until release */
@@ -77,6 +88,7 @@ typedef struct
   SoupServerMessage *msg;
   SoupMessage *upstream;
   HttpTestFault fault;
+  gboolean replace;                 /* answer with the proxy's reply */
   guint delay;
   gboolean disconnected;            /* the client gave up meanwhile */
   guint delay_source;
@@ -160,6 +172,59 @@ unpause_cb (gpointer user_data)
 }
 
 static void
+reply_replaced (HttpTestProxy     *self,
+                SoupServerMessage *msg)
+{
+  soup_server_message_set_status (msg, self->reply_status, NULL);
+  soup_server_message_set_response (msg, self->reply_type != NULL ? self->reply_type : "application/json",
+                                    SOUP_MEMORY_COPY, g_bytes_get_data (self->reply_body, NULL),
+                                    g_bytes_get_size (self->reply_body));
+  close_after_reply (msg);
+}
+
+static gboolean
+endless_cb (gpointer user_data)
+{
+  GIOStream *stream = user_data;
+  static const char chunk[] = "400\r\n"
+    "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+    "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+    "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+    "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+    "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+    "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+    "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+    "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+    "\r\n";
+
+  if (!g_output_stream_write_all (g_io_stream_get_output_stream (stream), chunk, sizeof chunk - 1,
+                                  NULL, NULL, NULL))
+    return G_SOURCE_REMOVE;
+  return G_SOURCE_CONTINUE;
+}
+
+/* A 200 reply whose chunked body never ends: 1 KiB every millisecond until
+ * the client hangs up or the proxy is freed. */
+static void
+reply_endless (HttpTestProxy     *self,
+               SoupServerMessage *msg)
+{
+  static const char head[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                             "Transfer-Encoding: chunked\r\n\r\n";
+  GIOStream *stream = soup_server_message_steal_connection (msg);
+  GSource *source;
+
+  if (stream == NULL)
+    return;
+  g_output_stream_write_all (g_io_stream_get_output_stream (stream), head, sizeof head - 1,
+                             NULL, NULL, NULL);
+  source = g_timeout_source_new (1);
+  g_source_set_callback (source, endless_cb, stream, g_object_unref);
+  g_source_attach (source, NULL);
+  self->endless = g_slist_prepend (self->endless, source);
+}
+
+static void
 forwarded_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
@@ -189,6 +254,13 @@ forwarded_cb (GObject      *object,
   headers = soup_message_get_response_headers (forward->upstream);
   data = g_bytes_get_data (body, &length);
 
+  if (forward->replace)
+    {
+      reply_replaced (forward->proxy, forward->msg);
+      unpause_cb (forward);
+      return;
+    }
+
   switch (forward->fault)
     {
     case HTTP_TEST_FAULT_LOSE_REPLY:
@@ -216,7 +288,34 @@ forwarded_cb (GObject      *object,
     case HTTP_TEST_FAULT_DELAY:
     case HTTP_TEST_FAULT_STATUS:
     case HTTP_TEST_FAULT_HOLD:
+    case HTTP_TEST_FAULT_REPLAY:
+      g_clear_pointer (&forward->proxy->replay, g_bytes_unref);
+      forward->proxy->replay = g_bytes_ref (body);
+      break;
+
+    case HTTP_TEST_FAULT_REVERSE:
+      {
+        g_autoptr(JsonParser) parser = json_parser_new ();
+        g_autoptr(JsonGenerator) generator = json_generator_new ();
+        g_autoptr(JsonNode) reversed = json_node_new (JSON_NODE_ARRAY);
+        g_autoptr(JsonArray) items = json_array_new ();
+        JsonArray *array;
+        char *text;
+
+        g_assert_true (json_parser_load_from_data (parser, data, length, NULL));
+        array = json_node_get_array (json_parser_get_root (parser));
+        for (guint i = json_array_get_length (array); i > 0; i--)
+          json_array_add_element (items, json_node_copy (json_array_get_element (array, i - 1)));
+        json_node_set_array (reversed, items);
+        json_generator_set_root (generator, reversed);
+        text = json_generator_to_data (generator, &length);
+        g_clear_pointer (&body, g_bytes_unref);
+        body = g_bytes_new_take (text, length);
+      }
+      break;
+
     case HTTP_TEST_FAULT_HOLD_REPLY:
+    case HTTP_TEST_FAULT_ENDLESS:
     default:
       break;
     }
@@ -261,6 +360,17 @@ take_fault (HttpTestProxy *self,
   return self->fault;
 }
 
+static gboolean
+take_reply (HttpTestProxy *self,
+            const char    *path)
+{
+  if (self->reply_count == 0 ||
+      (self->reply_prefix != NULL && !g_str_has_prefix (path, self->reply_prefix)))
+    return FALSE;
+  self->reply_count--;
+  return TRUE;
+}
+
 static void
 proxy_handler (SoupServer        *server,
                SoupServerMessage *msg,
@@ -275,6 +385,7 @@ proxy_handler (SoupServer        *server,
   g_autoptr(GBytes) body = NULL;
   SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (msg);
   Forward *forward;
+  gboolean replace = FALSE;
 
   if (fault == HTTP_TEST_FAULT_DROP)
     {
@@ -293,12 +404,37 @@ proxy_handler (SoupServer        *server,
       return;
     }
 
+  if (fault == HTTP_TEST_FAULT_ENDLESS)
+    {
+      reply_endless (self, msg);
+      return;
+    }
+  if (fault == HTTP_TEST_FAULT_REPLAY && self->replay != NULL)
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
+                                        g_bytes_get_data (self->replay, NULL),
+                                        g_bytes_get_size (self->replay));
+      close_after_reply (msg);
+      return;
+    }
+  if (take_reply (self, path))
+    {
+      if (!self->reply_forward)
+        {
+          reply_replaced (self, msg);
+          return;
+        }
+      replace = TRUE;
+    }
+
   url = g_strconcat (self->upstream, path, g_uri_get_query (uri) != NULL ? "?" : NULL,
                      g_uri_get_query (uri), NULL);
   forward = g_new0 (Forward, 1);
   forward->proxy = self;
   forward->msg = g_object_ref (msg);
   forward->fault = fault;
+  forward->replace = replace;
   forward->delay = self->fault_delay;
   forward->upstream = soup_message_new (soup_server_message_get_method (msg), url);
   g_signal_connect (msg, "disconnected", G_CALLBACK (disconnected_cb), forward);
@@ -345,6 +481,13 @@ http_test_proxy_free (HttpTestProxy *self)
   while (self->held->len > 0)
     forward_free (g_ptr_array_index (self->held, 0));
   g_ptr_array_unref (self->held);
+  for (GSList *l = self->endless; l != NULL; l = l->next)
+    g_source_destroy (l->data);
+  g_slist_free_full (self->endless, (GDestroyNotify) g_source_unref);
+  g_free (self->reply_prefix);
+  g_free (self->reply_type);
+  g_clear_pointer (&self->reply_body, g_bytes_unref);
+  g_clear_pointer (&self->replay, g_bytes_unref);
   soup_server_disconnect (self->server);
   g_object_unref (self->server);
   soup_session_abort (self->session);
@@ -427,4 +570,24 @@ http_test_proxy_release (HttpTestProxy *self)
       else
         unpause_cb (forward);
     }
+}
+
+void
+http_test_proxy_set_reply (HttpTestProxy *self,
+                           guint          count,
+                           const char    *path_prefix,
+                           gboolean       forward,
+                           guint          status,
+                           const char    *content_type,
+                           GBytes        *body)
+{
+  self->reply_count = count;
+  g_free (self->reply_prefix);
+  self->reply_prefix = g_strdup (path_prefix);
+  self->reply_forward = forward;
+  self->reply_status = status;
+  g_free (self->reply_type);
+  self->reply_type = g_strdup (content_type);
+  g_clear_pointer (&self->reply_body, g_bytes_unref);
+  self->reply_body = g_bytes_ref (body);
 }

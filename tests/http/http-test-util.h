@@ -37,6 +37,9 @@ typedef enum
   HTTP_TEST_FAULT_STATUS,       /* reply with the fault's status, forward nothing */
   HTTP_TEST_FAULT_HOLD,         /* hold the request, forward it on release */
   HTTP_TEST_FAULT_HOLD_REPLY,   /* forward, hold the reply until release */
+  HTTP_TEST_FAULT_ENDLESS,      /* reply 200 with a JSON body that never ends */
+  HTTP_TEST_FAULT_REPLAY,       /* forward the first, answer the rest with its reply */
+  HTTP_TEST_FAULT_REVERSE,      /* forward, reverse the reply's top-level JSON array */
 } HttpTestFault;
 
 typedef struct _HttpTestProxy HttpTestProxy;
@@ -60,6 +63,18 @@ void           http_test_proxy_skip       (HttpTestProxy      *self,
 /* How many requests with a path starting with @path_prefix were forwarded. */
 guint          http_test_proxy_count_forwarded  (HttpTestProxy *self,
                                                  const char    *path_prefix);
+
+/* Answers the next @count requests whose path starts with @path_prefix
+ * with @status and @body (of @content_type, "application/json" when NULL)
+ * instead of the server's reply. With @forward the server gets the request
+ * first and does its work; without it the server never sees it. */
+void           http_test_proxy_set_reply  (HttpTestProxy      *self,
+                                           guint               count,
+                                           const char         *path_prefix,
+                                           gboolean            forward,
+                                           guint               status,
+                                           const char         *content_type,
+                                           GBytes             *body);
 
 /* How many requests (HTTP_TEST_FAULT_HOLD) or replies
  * (HTTP_TEST_FAULT_HOLD_REPLY) are held back now. A held reply means the
