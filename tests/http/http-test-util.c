@@ -283,11 +283,6 @@ forwarded_cb (GObject      *object,
         return;
       }
 
-    case HTTP_TEST_FAULT_NONE:
-    case HTTP_TEST_FAULT_DROP:
-    case HTTP_TEST_FAULT_DELAY:
-    case HTTP_TEST_FAULT_STATUS:
-    case HTTP_TEST_FAULT_HOLD:
     case HTTP_TEST_FAULT_REPLAY:
       g_clear_pointer (&forward->proxy->replay, g_bytes_unref);
       forward->proxy->replay = g_bytes_ref (body);
@@ -314,6 +309,11 @@ forwarded_cb (GObject      *object,
       }
       break;
 
+    case HTTP_TEST_FAULT_NONE:
+    case HTTP_TEST_FAULT_DROP:
+    case HTTP_TEST_FAULT_DELAY:
+    case HTTP_TEST_FAULT_STATUS:
+    case HTTP_TEST_FAULT_HOLD:
     case HTTP_TEST_FAULT_HOLD_REPLY:
     case HTTP_TEST_FAULT_ENDLESS:
     default:
@@ -589,5 +589,5 @@ http_test_proxy_set_reply (HttpTestProxy *self,
   g_free (self->reply_type);
   self->reply_type = g_strdup (content_type);
   g_clear_pointer (&self->reply_body, g_bytes_unref);
-  self->reply_body = g_bytes_ref (body);
+  self->reply_body = body != NULL ? g_bytes_ref (body) : NULL;
 }
