@@ -628,30 +628,64 @@ test_changed_signals (Fixture       *fixture,
   g_dbus_connection_close_sync (other_app, NULL, NULL);
 }
 
+/* Writes the fake /proc/PID/stat and ns/mnt of this process: started at
+ * boot, or @start_ticks clock ticks after it. */
+static void
+fake_stamp (Fixture *fixture,
+            guint64  start_ticks)
+{
+  g_autofree char *pid = g_strdup_printf ("%d", (int) getpid ());
+  g_autofree char *ns = g_build_filename (fixture->proc_dir, pid, "ns", NULL);
+  g_autofree char *mnt = g_build_filename (ns, "mnt", NULL);
+  g_autofree char *stat = g_build_filename (fixture->proc_dir, pid, "stat", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (ns, 0700), ==, 0);
+  g_unlink (mnt);
+  g_assert_cmpint (symlink ("mnt:[4026531841]", mnt), ==, 0);
+  /* The command name may hold spaces and parentheses; the start time is
+   * field 22. */
+  contents = g_strdup_printf ("%s (test (dbus) ) S 1 0 0 0 0 0 0 0 0 0 0 0 0 0 20 0 1 0 %"
+                              G_GUINT64_FORMAT " 0 0\n", pid, start_ticks);
+  g_file_set_contents (stat, contents, -1, &error);
+  g_assert_no_error (error);
+}
+
 /* Makes the next connection of this process look like @app_id in a
  * sandbox, or unsandboxed for %NULL. The daemon identifies a connection
  * at its first call and remembers it. */
 static void
-fake_identity (Fixture    *fixture,
-               const char *app_id)
+fake_flatpak_info (Fixture    *fixture,
+                   const char *contents)
 {
   g_autofree char *pid = g_strdup_printf ("%d", (int) getpid ());
   g_autofree char *root = g_build_filename (fixture->proc_dir, pid, "root", NULL);
   g_autofree char *info = g_build_filename (root, ".flatpak-info", NULL);
-  g_autofree char *contents = NULL;
   g_autoptr(GError) error = NULL;
 
+  fake_stamp (fixture, 0);
   g_assert_cmpint (g_mkdir_with_parents (root, 0700), ==, 0);
-  if (app_id == NULL)
+  if (contents == NULL)
     {
       g_unlink (info);
       return;
     }
-  contents = g_strdup_printf ("[Application]\nname=%s\n"
-                              "runtime=runtime/org.gnome.Platform/x86_64/46\n"
-                              "\n[Instance]\ninstance-id=1\n", app_id);
   g_file_set_contents (info, contents, -1, &error);
   g_assert_no_error (error);
+}
+
+static void
+fake_identity (Fixture    *fixture,
+               const char *app_id)
+{
+  g_autofree char *contents = NULL;
+
+  if (app_id != NULL)
+    contents = g_strdup_printf ("[Application]\nname=%s\n"
+                                "runtime=runtime/org.gnome.Platform/x86_64/46\n"
+                                "\n[Instance]\ninstance-id=1\n", app_id);
+  fake_flatpak_info (fixture, contents);
 }
 
 static void
@@ -783,6 +817,67 @@ test_unidentified_caller (Fixture       *fixture,
   g_assert_null (reply);
   assert_remote_error (error, "org.freedesktop.DBus.Error.AccessDenied");
   g_dbus_connection_close_sync (connection, NULL, NULL);
+}
+
+/* Only [Application] names a sandboxed app: a [Runtime] group, which
+ * Flatpak writes too, does not stand in for it. */
+static void
+test_flatpak_info_groups (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  g_autoptr(GDBusConnection) connection = NULL;
+  g_autofree char *path = NULL;
+
+  fake_flatpak_info (fixture, "[Application]\nname=com.example.AppB\n"
+                              "runtime=runtime/org.gnome.Platform/x86_64/46\n"
+                              "\n[Runtime]\nname=com.example.AppA\n");
+  connection = new_connection (fixture);
+  path = open_store (connection, "notes", "{'remote': <'memory'>}");
+  g_assert_nonnull (strstr (path, "AppB"));
+  g_assert_null (strstr (path, "AppA"));
+  g_dbus_connection_close_sync (connection, NULL, NULL);
+}
+
+static void
+assert_open_refused (GDBusConnection *connection)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = call (connection, MANAGER_PATH, MANAGER_IFACE, "OpenStore",
+                g_variant_new_parsed ("('notes', {'app-id': <'com.example.AppA'>, "
+                                      "'remote': <'memory'>})"), NULL, &error);
+  g_assert_null (reply);
+  assert_remote_error (error, "org.freedesktop.DBus.Error.AccessDenied");
+}
+
+/* A sandboxed process can connect and exit, leaving its connection to
+ * another process, and its pid free for an unsandboxed one. */
+static void
+test_pid_reuse (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr(GDBusConnection) first = NULL;
+  g_autoptr(GDBusConnection) second = NULL;
+  g_autofree char *path = NULL;
+
+  /* The process at the pid started after the connection appeared. */
+  fake_identity (fixture, NULL);
+  first = new_connection (fixture);
+  fake_stamp (fixture, (guint64) G_MAXINT32);
+  assert_open_refused (first);
+
+  /* Identified at its first call, then the process is replaced: the
+   * connection is refused from then on. */
+  fake_identity (fixture, NULL);
+  second = new_connection (fixture);
+  path = open_store (second, "notes", "{'app-id': <'com.example.AppA'>, 'remote': <'memory'>}");
+  g_assert_nonnull (path);
+  fake_stamp (fixture, 1);
+  assert_open_refused (second);
+
+  g_dbus_connection_close_sync (first, NULL, NULL);
+  g_dbus_connection_close_sync (second, NULL, NULL);
 }
 
 typedef struct
@@ -1135,6 +1230,9 @@ main (int   argc,
   g_test_add ("/dbus/isolation", Fixture, NULL, setup_sandboxes, test_isolation, teardown);
   g_test_add ("/dbus/unidentified-caller", Fixture, NULL, setup_sandboxes,
               test_unidentified_caller, teardown);
+  g_test_add ("/dbus/flatpak-info-groups", Fixture, NULL, setup_sandboxes,
+              test_flatpak_info_groups, teardown);
+  g_test_add ("/dbus/pid-reuse", Fixture, NULL, setup_sandboxes, test_pid_reuse, teardown);
   g_test_add ("/dbus/restart/term", Fixture, NULL, setup_activated, test_restart_term, teardown);
   g_test_add ("/dbus/restart/kill", Fixture, NULL, setup_activated, test_restart_kill, teardown);
   g_test_add ("/dbus/idle-exit", Fixture, NULL, setup_activated, test_idle_exit, teardown);
