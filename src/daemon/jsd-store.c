@@ -30,6 +30,9 @@
  * message sizes, and clients choke on huge ones. */
 #define MAX_REPLY_LENGTH (64 * 1024 * 1024)
 
+/* The files of a store's database. */
+static const char * const database_suffixes[] = { "", "-wal", "-shm", "-journal" };
+
 struct _JsdStore
 {
   GObject parent_instance;
@@ -93,17 +96,44 @@ enum_nick (GType type,
 
 /* Errors */
 
+/* Whether @message names an absolute path: a slash at the start of a word
+ * or a quotation (a URL's slashes follow a colon or a host name). */
+static gboolean
+names_path (const char *message)
+{
+  for (const char *p = strchr (message, '/'); p != NULL; p = strchr (p + 1, '/'))
+    if (p == message || strchr (" \"'(", p[-1]) != NULL ||
+        (p - message >= 3 && strncmp (p - 3, "“", 3) == 0))
+      return TRUE;
+  return FALSE;
+}
+
+/* What a caller may read of @message: callers may be sandboxed, and must
+ * not learn where the user's files are, so a message that names a path is
+ * logged here and replaced. */
+static const char *
+public_message (const char *message)
+{
+  if (!names_path (message))
+    return message;
+  g_message ("%s", message);
+  return _("The service could not use the store’s files (its log has the details)");
+}
+
 void
 jsd_store_return_error (GDBusMethodInvocation *invocation,
                         const GError          *error)
 {
+  const char *message = public_message (error->message);
+
   /* JustSync and D-Bus errors have D-Bus names; anything else would reach
    * the client as an unmapped GError, so it is reported as Failed. */
   if (error->domain == JUST_SYNC_ERROR || error->domain == G_DBUS_ERROR)
-    g_dbus_method_invocation_return_gerror (invocation, error);
+    g_dbus_method_invocation_return_error_literal (invocation, error->domain, error->code,
+                                                   message);
   else
     g_dbus_method_invocation_return_error_literal (invocation, JUST_SYNC_ERROR,
-                                                   JUST_SYNC_ERROR_FAILED, error->message);
+                                                   JUST_SYNC_ERROR_FAILED, message);
 }
 
 static void
@@ -157,7 +187,7 @@ get_property_value (JsdStore   *self,
     {
       const char *last_error = just_sync_orchestrator_get_last_error (orchestrator);
 
-      return g_variant_new_string (last_error != NULL ? last_error : "");
+      return g_variant_new_string (last_error != NULL ? public_message (last_error) : "");
     }
   if (g_str_equal (property_name, "LastSync"))
     return g_variant_new_int64 (just_sync_orchestrator_get_last_sync_time (orchestrator));
@@ -313,7 +343,7 @@ on_orchestrator_sync_finished (JustSyncOrchestrator *orchestrator,
       g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
       g_variant_builder_add (&builder, "{sv}", "error", g_variant_new_string (error_name));
       g_variant_builder_add (&builder, "{sv}", "error-message",
-                             g_variant_new_string (error->message));
+                             g_variant_new_string (public_message (error->message)));
       stats = g_variant_builder_end (&builder);
     }
 
@@ -612,6 +642,16 @@ open_local (JsdStore *self,
                    g_strerror (saved_errno));
       open_complete (self, error);
       return;
+    }
+
+  /* The daemon's umask makes new files private; files of older versions
+   * are made so here. */
+  for (guint i = 0; i < G_N_ELEMENTS (database_suffixes); i++)
+    {
+      g_autofree char *path = g_strconcat (self->db_path, database_suffixes[i], NULL);
+
+      if (g_chmod (path, 0600) != 0 && errno != ENOENT)
+        g_message ("Could not make %s private: %s", path, g_strerror (errno));
     }
 
   just_sync_sqlite_store_new_async (self->db_path, data->durable, NULL, local_opened,

@@ -5,8 +5,11 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <gio/gio.h>
 #include <glib-unix.h>
@@ -104,6 +107,20 @@ on_name_lost (GDBusConnection *connection,
   g_main_loop_quit (service->loop);
 }
 
+/* Each open store costs a few file descriptors: take all the system
+ * allows, as the stores are bounded by it (see jsd-daemon.c). */
+static void
+raise_fd_limit (void)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max)
+    return;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit (RLIMIT_NOFILE, &limit) != 0)
+    g_message ("Could not raise the file descriptor limit: %s", g_strerror (errno));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -157,6 +174,10 @@ main (int   argc,
       g_printerr (_("The idle timeout must not be negative\n"));
       return 2;
     }
+
+  /* The stores hold the user's data: only the user may read their files. */
+  umask (077);
+  raise_fd_limit ();
 
   connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
   if (connection == NULL)

@@ -35,16 +35,17 @@ class PocketbaseTestCase(unittest.TestCase):
         self.scope = "records?owner=%s&tag=%s" % (os.environ["JUSTSYNC_PB_ALICE_ID"],
                                                   self._testMethodName.replace("_", "-"))
 
-    def open_store(self, name, password):
+    def open_store(self, name, password, soft_delete_field="deleted_at"):
         options = {
             "remote": GLib.Variant("s", "pocketbase"),
             "url": GLib.Variant("s", self.url),
             "collections": GLib.Variant("a{ss}", {"records": "records"}),
-            "soft-delete-field": GLib.Variant("s", "deleted_at"),
             "auth-collection": GLib.Variant("s", "users"),
             "identity": GLib.Variant("s", self.email),
             "password": GLib.Variant("s", password),
         }
+        if soft_delete_field is not None:
+            options["soft-delete-field"] = GLib.Variant("s", soft_delete_field)
         path = self.manager.call_sync(
             "OpenStore", GLib.Variant("(sa{sv})", (name, options)),
             Gio.DBusCallFlags.NONE, TIMEOUT_MS, None).unpack()[0]
@@ -90,6 +91,27 @@ class PocketbaseTestCase(unittest.TestCase):
             for name in files:
                 with open(os.path.join(directory, name), "rb") as f:
                     self.assertNotIn(self.password.encode(), f.read(), name)
+
+    def test_collection_without_soft_delete_field(self):
+        # As the README opens it: a collection map, no soft-delete field.
+        laptop = self.open_store("laptop-default", self.password, None)
+        phone = self.open_store("phone-default", self.password, None)
+        created = json.loads(self.call(laptop, "Create", "(ssa{sv})", self.scope,
+                                       json.dumps({"title": "soft"}), {})[0])
+        self.call(laptop, "Synchronize", "(sa{sv})", self.scope, {})
+        self.call(phone, "Synchronize", "(sa{sv})", self.scope, {})
+        records = json.loads(self.call(phone, "Query", "(ssa{sv})", self.scope,
+                                       "offline-only", {})[0])
+        self.assertEqual(records[0]["payload"]["title"], "soft")
+        self.assertNotIn("deleted_at", records[0]["payload"])
+
+        # The delete is soft, so the other device's pull sees it.
+        self.call(laptop, "Delete", "(ssa{sv})", self.scope, created["id"], {})
+        self.call(laptop, "Synchronize", "(sa{sv})", self.scope, {})
+        self.call(phone, "Synchronize", "(sa{sv})", self.scope, {})
+        records = json.loads(self.call(phone, "Query", "(ssa{sv})", self.scope,
+                                       "offline-only", {})[0])
+        self.assertEqual(records, [])
 
     def test_wrong_password(self):
         store = self.open_store("wrong-password", "not-the-password")

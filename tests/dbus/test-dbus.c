@@ -911,6 +911,17 @@ test_bad_input (Fixture       *fixture,
     { MANAGER_PATH, MANAGER_IFACE, "OpenStore", "('x', {'remote': <'pocketbase'>})", invalid },
     { MANAGER_PATH, MANAGER_IFACE, "OpenStore",
       "('x', {'remote': <'pocketbase'>, 'url': <'file:///etc/passwd'>})", invalid },
+    /* Credentials in a URL would be saved in the clear with it. */
+    { MANAGER_PATH, MANAGER_IFACE, "OpenStore",
+      "('x', {'remote': <'pocketbase'>, 'url': <'https://me:pw@example.com'>})", invalid },
+    { MANAGER_PATH, MANAGER_IFACE, "OpenStore",
+      "('x', {'remote': <'pocketbase'>, 'url': <'http://me@127.0.0.1:8090'>})", invalid },
+    /* Plain http leaves the machine only when asked to. */
+    { MANAGER_PATH, MANAGER_IFACE, "OpenStore",
+      "('x', {'remote': <'pocketbase'>, 'url': <'http://example.com'>})", invalid },
+    { MANAGER_PATH, MANAGER_IFACE, "OpenStore",
+      "('x', {'remote': <'pocketbase'>, 'url': <'http://example.com'>, "
+      "'allow-insecure-http': <false>})", invalid },
     { MANAGER_PATH, MANAGER_IFACE, "OpenStore",
       "('x', {'remote': <'memory'>, 'collections': <{'': 'x'}>})", invalid },
     { MANAGER_PATH, MANAGER_IFACE, "OpenStore", "('x', {'app-id': <'../../etc'>})", invalid },
@@ -1075,6 +1086,83 @@ test_credentials (Fixture       *fixture,
   g_assert_false (tree_contains (g_get_user_data_dir (), secret));
 }
 
+/* Plain http to this machine, or elsewhere when the caller opts in. */
+static void
+test_http_urls (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  const char *urls[] = { "http://127.0.0.1:8090", "http://localhost:8090", "http://[::1]:8090" };
+  g_autofree char *insecure = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (urls); i++)
+    {
+      g_autofree char *options = g_strdup_printf ("{'remote': <'pocketbase'>, 'url': <'%s'>}",
+                                                  urls[i]);
+      g_autofree char *name = g_strdup_printf ("local%u", i);
+
+      g_free (open_store (fixture->client, name, options));
+    }
+  insecure = open_store (fixture->client, "insecure",
+                         "{'remote': <'pocketbase'>, 'url': <'http://example.com'>, "
+                         "'allow-insecure-http': <true>}");
+  g_assert_nonnull (insecure);
+}
+
+static void
+assert_private (const char *path)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+}
+
+/* The database and its log are the user's only, as are files an older
+ * version made readable. */
+static void
+test_private_files (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autofree char *directory = g_build_filename (g_get_user_data_dir (), "justsync",
+                                                 "unsandboxed", NULL);
+  g_autofree char *db = g_build_filename (directory, "notes.db", NULL);
+  g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (db, "-shm", NULL);
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (directory, 0700), ==, 0);
+  g_file_set_contents_full (db, "", 0, G_FILE_SET_CONTENTS_NONE, 0644, &error);
+  g_assert_no_error (error);
+
+  path = open_store (fixture->client, "notes", "{'remote': <'memory'>}");
+  g_free (create_record (fixture->client, path, "notes", "{}"));
+  assert_private (db);
+  assert_private (wal);
+  assert_private (shm);
+}
+
+/* Errors tell a (maybe sandboxed) caller nothing of where files are. */
+static void
+test_errors_hide_paths (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autofree char *directory = g_build_filename (g_get_user_data_dir (), "justsync",
+                                                 "unsandboxed", NULL);
+  g_autofree char *config = g_build_filename (directory, "broken.conf", NULL);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A configuration that cannot be read. */
+  g_assert_cmpint (g_mkdir_with_parents (config, 0700), ==, 0);
+  reply = call (fixture->client, MANAGER_PATH, MANAGER_IFACE, "OpenStore",
+                g_variant_new_parsed ("('broken', @a{sv} {})"), NULL, &error);
+  g_assert_null (reply);
+  assert_remote_error (error, "org.justsync.Sync1.Error.Storage");
+  g_assert_null (strstr (error->message, g_get_user_data_dir ()));
+  g_assert_null (strstr (error->message, "/"));
+}
+
 static guint32
 daemon_pid (GDBusConnection *connection)
 {
@@ -1227,6 +1315,11 @@ main (int   argc,
               teardown);
   g_test_add ("/dbus/bad-input", Fixture, NULL, setup_activated, test_bad_input, teardown);
   g_test_add ("/dbus/credentials", Fixture, NULL, setup_activated, test_credentials, teardown);
+  g_test_add ("/dbus/http-urls", Fixture, NULL, setup_activated, test_http_urls, teardown);
+  g_test_add ("/dbus/private-files", Fixture, NULL, setup_activated, test_private_files,
+              teardown);
+  g_test_add ("/dbus/errors-hide-paths", Fixture, NULL, setup_activated, test_errors_hide_paths,
+              teardown);
   g_test_add ("/dbus/isolation", Fixture, NULL, setup_sandboxes, test_isolation, teardown);
   g_test_add ("/dbus/unidentified-caller", Fixture, NULL, setup_sandboxes,
               test_unidentified_caller, teardown);
