@@ -30,6 +30,13 @@
  * message sizes, and clients choke on huge ones. */
 #define MAX_REPLY_LENGTH (64 * 1024 * 1024)
 
+/* The scopes a store keeps following live, at most. */
+#define MAX_WATCHED_SCOPES 64
+
+/* A pull at least this often (seconds) for remotes that tell of no
+ * changes themselves. */
+#define SYNC_INTERVAL 60
+
 /* The files of a store's database. */
 static const char * const database_suffixes[] = { "", "-wal", "-shm", "-journal" };
 
@@ -59,7 +66,13 @@ struct _JsdStore
   GHashTable *changed_properties;  /* D-Bus property names */
   guint flush_properties_id;
 
+  GHashTable *watched;             /* scope strings */
+
+  /* Credentials given in a call and not kept in the keyring: gone with
+   * the process. */
+  gboolean unsaved_credentials;
   gboolean busy;
+  gint64 unused_since;
 };
 
 enum {
@@ -224,13 +237,26 @@ queue_property_change (JsdStore   *self,
     self->flush_properties_id = g_idle_add (flush_properties, self);
 }
 
-/* Busy while opening, syncing, or about to push queued changes: the daemon
- * does not exit then. Changes that cannot be pushed (offline, failing
+/* Unused: no clients and not busy, since when (monotonic), or 0. */
+static void
+update_unused (JsdStore *self)
+{
+  gboolean unused = !self->busy && g_hash_table_size (self->clients) == 0;
+
+  if (!unused)
+    self->unused_since = 0;
+  else if (self->unused_since == 0)
+    self->unused_since = g_get_monotonic_time ();
+}
+
+/* Busy while opening, syncing, or about to push queued changes, or while
+ * it holds credentials it could not get back: the daemon neither closes
+ * it nor exits then. Changes that cannot be pushed (offline, failing
  * server) wait in the database for the next start. */
 static void
 update_busy (JsdStore *self)
 {
-  gboolean busy = self->opening != NULL;
+  gboolean busy = self->opening != NULL || self->unsaved_credentials;
 
   if (self->orchestrator != NULL)
     {
@@ -244,6 +270,7 @@ update_busy (JsdStore *self)
   if (busy != self->busy)
     {
       self->busy = busy;
+      update_unused (self);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
     }
 }
@@ -381,6 +408,7 @@ typedef struct
   JsdRemoteConfig *config;         /* from the options, or NULL */
   JsdCredentials *credentials;     /* from the options or the keyring */
   gboolean remember_credentials;
+  gboolean credentials_from_keyring;
   gboolean offline;
   gboolean has_offline;
   gboolean durable;
@@ -465,6 +493,8 @@ credentials_stored (GObject      *object,
     g_set_error (&error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_FAILED,
                  _("The store is open, but its credentials could not be kept in the keyring: %s"),
                  local_error->message);
+  else
+    self->unsaved_credentials = FALSE;
   open_complete (self, error);
 }
 
@@ -496,6 +526,8 @@ open_finish_remote (JsdStore *self,
       open_complete (self, error);
       return;
     }
+  if (data->credentials != NULL && !data->credentials_from_keyring)
+    self->unsaved_credentials = jsd_remote_config_uses_credentials (self->config);
 
   if (data->remember_credentials)
     {
@@ -518,6 +550,10 @@ use_remote (JsdStore            *self,
    * (just_sync_remote_store_needs_network()), so the default monitor is
    * right for every remote. */
   orchestrator = just_sync_orchestrator_new (self->local, remote, NULL);
+  g_object_set (orchestrator, "sync-interval", SYNC_INTERVAL, NULL);
+  g_hash_table_remove_all (self->watched);
+  /* Credentials belong to the remote they were given for. */
+  self->unsaved_credentials = FALSE;
 
   g_set_object (&self->remote, remote);
   set_orchestrator (self, orchestrator);
@@ -533,6 +569,7 @@ credentials_looked_up (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   data->credentials = jsd_credentials_lookup_finish (result, &error);
+  data->credentials_from_keyring = TRUE;
   /* No keyring, a locked one or no entry: try without credentials; the
    * server's refusal will say what is missing. */
   if (error != NULL)
@@ -969,6 +1006,22 @@ handle_properties (JsdStore              *self,
   g_dbus_method_invocation_return_value (invocation, g_variant_new ("(v)", value));
 }
 
+/* A scope a client reads is followed live (from the remote's change
+ * notices, else by the periodic pull) while the store is open, that is
+ * until it has had no clients for a while. */
+static void
+watch (JsdStore      *self,
+       JustSyncScope *scope)
+{
+  const char *key = just_sync_scope_to_string (scope);
+
+  if (g_hash_table_size (self->watched) >= MAX_WATCHED_SCOPES ||
+      g_hash_table_contains (self->watched, key))
+    return;
+  g_hash_table_add (self->watched, g_strdup (key));
+  just_sync_orchestrator_watch_scope (self->orchestrator, scope);
+}
+
 /* Serves a call of the caller, whom the daemon allowed to use the store,
  * once the store is open. Arguments are checked here; their D-Bus types
  * were checked against the interface already. */
@@ -1016,6 +1069,7 @@ jsd_store_handle_method_call (JsdStore              *self,
           !jsd_args_get_uint_option (options, "offset", &call->offset, &error) ||
           !jsd_args_get_uint_option (options, "limit", &call->limit, &error))
         goto invalid;
+      watch (self, scope);
       just_sync_orchestrator_read_async (self->orchestrator, scope, policy, NULL,
                                          query_done, g_steal_pointer (&call));
     }
@@ -1152,6 +1206,7 @@ jsd_store_add_client (JsdStore   *self,
   g_return_if_fail (JSD_IS_STORE (self));
 
   g_hash_table_add (self->clients, g_strdup (sender));
+  update_unused (self);
 }
 
 void
@@ -1161,6 +1216,17 @@ jsd_store_remove_client (JsdStore   *self,
   g_return_if_fail (JSD_IS_STORE (self));
 
   g_hash_table_remove (self->clients, sender);
+  update_unused (self);
+}
+
+/* Since when (monotonic time) the store had no clients and no work, or 0
+ * while it has. */
+gint64
+jsd_store_get_unused_since (JsdStore *self)
+{
+  g_return_val_if_fail (JSD_IS_STORE (self), 0);
+
+  return self->unused_since;
 }
 
 const char *
@@ -1237,6 +1303,7 @@ jsd_store_finalize (GObject *object)
   g_clear_pointer (&self->config, jsd_remote_config_free);
   g_clear_pointer (&self->clients, g_hash_table_unref);
   g_clear_pointer (&self->changed_properties, g_hash_table_unref);
+  g_clear_pointer (&self->watched, g_hash_table_unref);
   g_free (self->object_path);
   g_free (self->app_id);
   g_free (self->name);
@@ -1288,5 +1355,7 @@ jsd_store_init (JsdStore *self)
 {
   self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->changed_properties = g_hash_table_new (g_str_hash, g_str_equal);
+  self->watched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->unused_since = g_get_monotonic_time ();
   g_queue_init (&self->open_queue);
 }

@@ -14,6 +14,7 @@
  */
 
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -193,6 +194,24 @@ setup_sandboxes (Fixture       *fixture,
   fixture->proc_dir = g_build_filename (g_get_user_runtime_dir (), "proc", NULL);
   proc_arg = g_strconcat ("--proc-path=", fixture->proc_dir, NULL);
   fixture->daemon = spawn_justsyncd (G_SUBPROCESS_FLAGS_NONE, proc_arg, "--no-idle-exit", NULL);
+  g_assert_true (wait_for_owner (fixture->client, TRUE));
+}
+
+/* The same, with small limits. */
+static void
+setup_limited (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  g_autofree char *proc_arg = NULL;
+
+  bus_up (fixture, NULL);
+  fixture->client = new_connection (fixture);
+
+  fixture->proc_dir = g_build_filename (g_get_user_runtime_dir (), "proc", NULL);
+  proc_arg = g_strconcat ("--proc-path=", fixture->proc_dir, NULL);
+  fixture->daemon = spawn_justsyncd (G_SUBPROCESS_FLAGS_NONE, proc_arg, "--no-idle-exit",
+                                     "--max-stores=8", "--max-stores-per-app=5",
+                                     "--store-idle-timeout=1", NULL);
   g_assert_true (wait_for_owner (fixture->client, TRUE));
 }
 
@@ -1163,6 +1182,114 @@ test_errors_hide_paths (Fixture       *fixture,
   g_assert_null (strstr (error->message, "/"));
 }
 
+static guint
+count_fds (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/fd", (int) pid);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+static GError *
+try_open (GDBusConnection *connection,
+          const char      *name)
+{
+  g_autoptr(GVariant) reply = NULL;
+  GError *error = NULL;
+
+  reply = call (connection, MANAGER_PATH, MANAGER_IFACE, "OpenStore",
+                g_variant_new_parsed ("(%s, {'remote': <'memory'>})", name), NULL, &error);
+  return error;
+}
+
+/* Opens stores PREFIX0, PREFIX1... until that fails: how many opened. */
+static guint
+open_until_refused (GDBusConnection  *connection,
+                    const char       *prefix,
+                    GError          **error)
+{
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s%u", prefix, i);
+
+      if ((*error = try_open (connection, name)) != NULL)
+        return i;
+    }
+  g_assert_not_reached ();
+}
+
+/* One app opening stores without end reaches its bound, and the others
+ * keep theirs; stores nobody uses close, and give their files back. */
+static void
+test_store_limits (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autoptr(GDBusConnection) app_a = NULL;
+  g_autoptr(GDBusConnection) app_b = NULL;
+  GPid pid = (GPid) atoi (g_subprocess_get_identifier (fixture->daemon));
+  guint baseline, i;
+  GError *error = NULL;
+
+  fake_identity (fixture, "com.example.AppA");
+  app_a = new_connection (fixture);
+  /* Once identified: the identification's thread counts too. */
+  g_assert_no_error ((error = try_open (app_a, "warm-up")));
+  g_dbus_connection_close_sync (app_a, NULL, NULL);
+  g_clear_object (&app_a);
+  g_usleep (3 * G_USEC_PER_SEC);
+  baseline = count_fds (pid);
+
+  app_a = new_connection (fixture);
+  g_assert_cmpuint (open_until_refused (app_a, "a", &error), ==, 5);
+  assert_remote_error (error, "org.freedesktop.DBus.Error.LimitsExceeded");
+  g_assert_nonnull (strstr (error->message, "5"));
+  g_clear_error (&error);
+  g_assert_cmpuint (count_fds (pid), >, baseline + 5);
+
+  fake_identity (fixture, "com.example.AppB");
+  app_b = new_connection (fixture);
+  /* Eight in all. */
+  g_assert_cmpuint (open_until_refused (app_b, "b", &error), ==, 3);
+  assert_remote_error (error, "org.freedesktop.DBus.Error.LimitsExceeded");
+  g_clear_error (&error);
+
+  /* Gone clients leave nothing open for long. */
+  g_dbus_connection_close_sync (app_a, NULL, NULL);
+  g_dbus_connection_close_sync (app_b, NULL, NULL);
+  for (i = 0; i < 100 && count_fds (pid) > baseline + 2; i++)
+    g_usleep (100 * 1000);
+  g_assert_cmpuint (count_fds (pid), <=, baseline + 2);
+
+  /* And the app may open its stores again. */
+  g_clear_object (&app_b);
+  fake_identity (fixture, "com.example.AppB");
+  app_b = new_connection (fixture);
+  g_assert_no_error ((error = try_open (app_b, "b0")));
+  g_dbus_connection_close_sync (app_b, NULL, NULL);
+}
+
+/* Credentials given to the service alone would be lost if it exited. */
+static void
+test_idle_keeps_credentials (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  g_autoptr(GDBusConnection) client = new_connection (fixture);
+  g_autofree char *path = NULL;
+
+  path = open_store (client, "remote", "{'remote': <'pocketbase'>, "
+                                       "'url': <'http://127.0.0.1:9'>, 'identity': <'me'>, "
+                                       "'password': <'secret'>}");
+  g_dbus_connection_close_sync (client, NULL, NULL);
+  /* The test service's idle timeout is 2 seconds. */
+  g_usleep (4 * G_USEC_PER_SEC);
+  g_assert_true (name_has_owner (fixture->client));
+}
+
 static guint32
 daemon_pid (GDBusConnection *connection)
 {
@@ -1330,6 +1457,9 @@ main (int   argc,
   g_test_add ("/dbus/restart/kill", Fixture, NULL, setup_activated, test_restart_kill, teardown);
   g_test_add ("/dbus/idle-exit", Fixture, NULL, setup_activated, test_idle_exit, teardown);
   g_test_add ("/dbus/no-idle-exit", Fixture, NULL, setup_bare, test_no_idle_exit, teardown);
+  g_test_add ("/dbus/idle-keeps-credentials", Fixture, NULL, setup_activated,
+              test_idle_keeps_credentials, teardown);
+  g_test_add ("/dbus/store-limits", Fixture, NULL, setup_limited, test_store_limits, teardown);
   g_test_add ("/dbus/replace", Fixture, NULL, setup_bare, test_replace, teardown);
 
   return g_test_run ();
