@@ -550,7 +550,9 @@ use_remote (JsdStore            *self,
    * (just_sync_remote_store_needs_network()), so the default monitor is
    * right for every remote. */
   orchestrator = just_sync_orchestrator_new (self->local, remote, NULL);
-  g_object_set (orchestrator, "sync-interval", SYNC_INTERVAL, NULL);
+  /* A memory remote is this store's alone: nothing else changes it. */
+  if (!JUST_SYNC_IS_MEMORY_REMOTE_STORE (remote))
+    g_object_set (orchestrator, "sync-interval", SYNC_INTERVAL, NULL);
   g_hash_table_remove_all (self->watched);
   /* Credentials belong to the remote they were given for. */
   self->unsaved_credentials = FALSE;
@@ -609,9 +611,9 @@ open_remote (JsdStore *self,
       if (g_error_matches (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_NOT_FOUND))
         {
           g_clear_error (&error);
-          g_set_error (&error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
-                       _("The store “%s” has no remote yet: open it with the option “remote”"),
-                       self->name);
+          g_set_error (&error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_NOT_FOUND,
+                       _("The store “%s” does not exist: open it with the option “remote” "
+                         "first"), self->name);
         }
       open_complete (self, error);
       return;
@@ -1008,14 +1010,16 @@ handle_properties (JsdStore              *self,
 
 /* A scope a client reads is followed live (from the remote's change
  * notices, else by the periodic pull) while the store is open, that is
- * until it has had no clients for a while. */
+ * until it has had no clients for a while. A memory remote needs none of
+ * it: only this store changes it. */
 static void
 watch (JsdStore      *self,
        JustSyncScope *scope)
 {
   const char *key = just_sync_scope_to_string (scope);
 
-  if (g_hash_table_size (self->watched) >= MAX_WATCHED_SCOPES ||
+  if (JUST_SYNC_IS_MEMORY_REMOTE_STORE (self->remote) ||
+      g_hash_table_size (self->watched) >= MAX_WATCHED_SCOPES ||
       g_hash_table_contains (self->watched, key))
     return;
   g_hash_table_add (self->watched, g_strdup (key));
@@ -1084,11 +1088,15 @@ jsd_store_handle_method_call (JsdStore              *self,
     }
   else if (g_str_equal (method, "Create"))
     {
+      g_autoptr(GVariant) id_option = NULL;
       const char *payload_text;
 
+      /* An id has the same limit here as in the other methods, not that
+       * of other string options. */
       g_variant_get_child (parameters, 1, "&s", &payload_text);
-      if (!jsd_args_get_string_option (options, "id", &id, &error) ||
-          (id != NULL && !jsd_args_check_id (id, &error)) ||
+      if (!jsd_args_lookup_option (options, "id", G_VARIANT_TYPE_STRING, &id_option, &error) ||
+          (id_option != NULL && !jsd_args_check_id ((id = g_variant_get_string (id_option, NULL)),
+                                                    &error)) ||
           (payload = jsd_args_parse_payload (payload_text, &error)) == NULL)
         goto invalid;
       call->finish_record = just_sync_orchestrator_create_finish;
