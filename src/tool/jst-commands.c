@@ -163,11 +163,13 @@ jst_command_open (const JstCommand  *command,
   g_autofree char *soft_delete_field = NULL;
   g_auto(GStrv) collections = NULL;
   gboolean password_stdin = FALSE, token_stdin = FALSE, remember = FALSE;
-  gboolean offline = FALSE, online = FALSE;
+  gboolean offline = FALSE, online = FALSE, allow_insecure_http = FALSE;
   const GOptionEntry entries[] = {
     { "remote", 0, 0, G_OPTION_ARG_STRING, &remote,
       N_("Synchronize with a remote of KIND: memory or pocketbase"), N_("KIND") },
     { "url", 0, 0, G_OPTION_ARG_STRING, &url, N_("The URL of the server"), N_("URL") },
+    { "allow-insecure-http", 0, 0, G_OPTION_ARG_NONE, &allow_insecure_http,
+      N_("Allow a plain http URL to another machine"), NULL },
     { "collection", 0, 0, G_OPTION_ARG_STRING_ARRAY, &collections,
       N_("Keep the scope SCOPE in the server's collection COLLECTION (repeatable)"),
       N_("SCOPE=COLLECTION") },
@@ -253,6 +255,8 @@ jst_command_open (const JstCommand  *command,
     }
   if (remember)
     g_variant_builder_add (&options, "{sv}", "remember-credentials", g_variant_new_boolean (TRUE));
+  if (allow_insecure_http)
+    g_variant_builder_add (&options, "{sv}", "allow-insecure-http", g_variant_new_boolean (TRUE));
   if (offline || online)
     g_variant_builder_add (&options, "{sv}", "offline", g_variant_new_boolean (offline));
 

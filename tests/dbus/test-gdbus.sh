@@ -175,6 +175,10 @@ status "a missing argument exits 2" 2 "$JUSTSYNC" get tasks
 status "an unknown option exits 2" 2 "$JUSTSYNC" query tasks --frobnicate
 status "a store without a remote exits 4" 4 "$JUSTSYNC" --store never-opened status
 check "... and says how to create it" "justsync open --remote" "$err"
+status "plain http to another machine exits 3" 3 \
+  "$JUSTSYNC" --store web open --remote pocketbase --url http://example.com
+status "... unless allowed" 0 "$JUSTSYNC" --store web open --remote pocketbase \
+  --url http://example.com --allow-insecure-http
 status "an unknown policy exits 2" 2 "$JUSTSYNC" --store cli query tasks --policy sometimes
 status "offline sync exits 5" 0 "$JUSTSYNC" --store cli open --offline
 status "... " 5 "$JUSTSYNC" --store cli sync tasks
