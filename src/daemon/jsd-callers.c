@@ -7,8 +7,9 @@
  * connection goes away. The connections it knows are the service's
  * clients: it stays alive while it has any.
  *
- * It also notes when each connection appeared on the bus: the process the
- * bus names for it must have started before (see jsd-app-info.c). At every
+ * It also notes when each connection appeared on the bus, in a message
+ * filter so that a busy main loop does not delay it: the process the bus
+ * names for it must have started before (see jsd-app-info.c). At every
  * later call it checks that this process is still there, unchanged.
  */
 
@@ -21,6 +22,14 @@
 
 #include "jsd-callers.h"
 
+/* When each connection appeared, noted in GDBus's worker thread as soon as
+ * the bus tells, however busy the main loop is. */
+typedef struct
+{
+  GMutex lock;
+  GHashTable *times;    /* unique name -> gint64 *, microseconds since boot */
+} Appearances;
+
 struct _JsdCallers
 {
   GObject parent_instance;
@@ -31,7 +40,8 @@ struct _JsdCallers
 
   GHashTable *known;    /* unique name -> JsdAppInfo */
   GHashTable *pending;  /* unique name -> Lookup */
-  GHashTable *appeared; /* unique name -> gint64 *, microseconds since boot */
+  Appearances *appearances;
+  guint filter_id;
   gint64 watching_since;
 };
 
@@ -78,6 +88,56 @@ boot_time_now (void)
 }
 
 static void
+appearances_clear (Appearances *appearances)
+{
+  g_mutex_clear (&appearances->lock);
+  g_hash_table_unref (appearances->times);
+}
+
+static void
+appearances_unref (gpointer appearances)
+{
+  g_rc_box_release_full (appearances, (GDestroyNotify) appearances_clear);
+}
+
+/* A filter: runs in GDBus's worker thread. */
+static GDBusMessage *
+note_appearances (GDBusConnection *connection,
+                  GDBusMessage    *message,
+                  gboolean         incoming,
+                  gpointer         user_data)
+{
+  Appearances *appearances = user_data;
+  GVariant *body = g_dbus_message_get_body (message);
+  const char *name, *old_owner, *new_owner;
+
+  if (!incoming || g_dbus_message_get_message_type (message) != G_DBUS_MESSAGE_TYPE_SIGNAL ||
+      g_strcmp0 (g_dbus_message_get_sender (message), "org.freedesktop.DBus") != 0 ||
+      g_strcmp0 (g_dbus_message_get_member (message), "NameOwnerChanged") != 0 ||
+      body == NULL || !g_variant_is_of_type (body, G_VARIANT_TYPE ("(sss)")))
+    return message;
+
+  g_variant_get (body, "(&s&s&s)", &name, &old_owner, &new_owner);
+  if (name[0] != ':')
+    return message;
+
+  g_mutex_lock (&appearances->lock);
+  if (new_owner[0] != '\0')
+    {
+      gint64 *appeared = g_new (gint64, 1);
+
+      *appeared = boot_time_now ();
+      g_hash_table_insert (appearances->times, g_strdup (name), appeared);
+    }
+  else
+    {
+      g_hash_table_remove (appearances->times, name);
+    }
+  g_mutex_unlock (&appearances->lock);
+  return message;
+}
+
+static void
 lookup_free (Lookup *lookup)
 {
   g_object_unref (lookup->self);
@@ -109,17 +169,8 @@ on_name_owner_changed (GDBusConnection *connection,
   if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(sss)")))
     return;
   g_variant_get (parameters, "(&s&s&s)", &name, &old_owner, &new_owner);
-  if (name[0] != ':')
+  if (name[0] != ':' || new_owner[0] != '\0')
     return;
-  if (new_owner[0] != '\0')
-    {
-      gint64 *appeared = g_new (gint64, 1);
-
-      *appeared = boot_time_now ();
-      g_hash_table_insert (self->appeared, g_strdup (name), appeared);
-      return;
-    }
-  g_hash_table_remove (self->appeared, name);
 
   /* A lookup still running for it must not cache it when it ends. */
   if ((lookup = g_hash_table_lookup (self->pending, name)) != NULL)
@@ -245,8 +296,10 @@ credentials_done (GObject      *object,
   read->proc_root = g_strdup (self->proc_root);
   read->pid = pid;
   /* A connection older than the watch on the bus existed by then. */
-  appeared = g_hash_table_lookup (self->appeared, lookup->sender);
+  g_mutex_lock (&self->appearances->lock);
+  appeared = g_hash_table_lookup (self->appearances->times, lookup->sender);
   read->connected_before = appeared != NULL ? *appeared : self->watching_since;
+  g_mutex_unlock (&self->appearances->lock);
   task = g_task_new (self, NULL, proc_read_done, g_strdup (lookup->sender));
   g_task_set_source_tag (task, credentials_done);
   g_task_set_task_data (task, read, (GDestroyNotify) proc_read_free);
@@ -343,6 +396,9 @@ jsd_callers_new (GDBusConnection *connection,
 
   self->connection = g_object_ref (connection);
   self->proc_root = g_strdup (proc_root);
+  self->filter_id = g_dbus_connection_add_filter (connection, note_appearances,
+                                                  g_rc_box_acquire (self->appearances),
+                                                  appearances_unref);
   self->name_owner_changed_id =
     g_dbus_connection_signal_subscribe (connection,
                                         "org.freedesktop.DBus", "org.freedesktop.DBus",
@@ -366,11 +422,13 @@ jsd_callers_finalize (GObject *object)
 
   if (self->name_owner_changed_id != 0)
     g_dbus_connection_signal_unsubscribe (self->connection, self->name_owner_changed_id);
+  if (self->filter_id != 0)
+    g_dbus_connection_remove_filter (self->connection, self->filter_id);
   g_clear_object (&self->connection);
   g_clear_pointer (&self->proc_root, g_free);
   g_clear_pointer (&self->known, g_hash_table_unref);
   g_clear_pointer (&self->pending, g_hash_table_unref);
-  g_clear_pointer (&self->appeared, g_hash_table_unref);
+  g_clear_pointer (&self->appearances, appearances_unref);
 
   G_OBJECT_CLASS (jsd_callers_parent_class)->finalize (object);
 }
@@ -420,5 +478,7 @@ jsd_callers_init (JsdCallers *self)
                                        (GDestroyNotify) jsd_app_info_unref);
   self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                          (GDestroyNotify) lookup_free);
-  self->appeared = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->appearances = g_rc_box_new0 (Appearances);
+  g_mutex_init (&self->appearances->lock);
+  self->appearances->times = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }

@@ -367,6 +367,9 @@ class SandboxTestCase(unittest.TestCase):
         pid = int(app.stdout.readline())
         # The connecting process is gone once bwrap returned.
         self.assertEqual(app.wait(), 0)
+        # A real reuse waits for the pids to wrap around, far longer than
+        # this: the service has heard of the connection by then.
+        time.sleep(0.2)
         taker = self.take_pid(pid)
         try:
             app.stdin.write("go\n")
