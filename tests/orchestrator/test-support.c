@@ -39,8 +39,8 @@ test_orchestrator_new (JustSyncLocalStore  *local,
 
   /* Tests sync explicitly unless they test background syncs. */
   g_object_set (orchestrator,
-                "debounce-interval", 600000,
-                "retry-base-delay", 600000,
+                "debounce-interval", 10 * G_TIME_SPAN_MINUTE,
+                "retry-base-delay", 10 * G_TIME_SPAN_MINUTE,
                 NULL);
   return orchestrator;
 }
