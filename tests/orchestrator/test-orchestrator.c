@@ -1391,6 +1391,42 @@ test_stuck_server (Fixture       *fixture,
     }
 }
 
+/* A protocol error is permanent: neither the retry backoff nor the
+ * periodic sync asks the broken server again, until something changes,
+ * such as a local write. */
+static void
+test_protocol_error_stalls (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(TestStuckRemote) remote = g_object_new (TEST_TYPE_STUCK_REMOTE, NULL);
+  g_autoptr(TestNetworkMonitor) monitor = test_network_monitor_new (TRUE);
+  g_autoptr(JustSyncOrchestrator) engine = NULL;
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint fetches;
+
+  remote->empty = TRUE;
+  engine = test_orchestrator_new (fixture->a.local, JUST_SYNC_REMOTE_STORE (remote), monitor);
+  g_object_set (engine,
+                "retry-base-delay", 20 * MS,
+                "sync-interval", 20 * MS,
+                "debounce-interval", 10 * MS,
+                NULL);
+  result = test_sync (engine, fixture->scope, &error);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_PROTOCOL);
+  g_assert_false (just_sync_error_is_transient (error));
+  fetches = remote->fetches;
+
+  just_sync_test_sleep (300);
+  g_assert_cmpuint (remote->fetches, ==, fetches);
+
+  just_sync_record_unref (test_create (engine, fixture->scope, "r1", "{\"title\": \"x\"}"));
+  for (guint i = 0; i < 500 && remote->fetches == fetches; i++)
+    just_sync_test_sleep (10);
+  g_assert_cmpuint (remote->fetches, >, fetches);
+  wait_not_syncing (engine);
+}
+
 /* A server in the process (or on loopback) needs no network: the engine
  * syncs with it even when the monitor says the machine is offline. */
 static void
@@ -1411,6 +1447,30 @@ test_local_server_needs_no_network (Fixture       *fixture,
   result = test_sync (engine, fixture->scope, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (just_sync_sync_result_get_pushed (result), ==, 1);
+}
+
+/* A SQLite store closed while its engine lives: the engine's syncs fail
+ * with the store's error, and nothing is logged (warnings are fatal in
+ * the tests). */
+static void
+test_closed_store_is_quiet (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint finished = 0;
+
+  g_assert_true (JUST_SYNC_TEST_AWAIT_OK (just_sync_sqlite_store_close,
+                                          JUST_SYNC_SQLITE_STORE (fixture->a.local)));
+  g_signal_connect_swapped (fixture->a.orchestrator, "sync-finished", G_CALLBACK (count_signal_cb), &finished);
+  result = test_sync (fixture->a.orchestrator, fixture->scope, &error);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_STORAGE);
+  g_assert_null (result);
+  g_assert_cmpuint (finished, ==, 1);
+  g_assert_cmpint (just_sync_orchestrator_get_state (fixture->a.orchestrator), ==, JUST_SYNC_STATE_ERROR);
+  /* The counts the sync's end asked for have come back, quietly. */
+  just_sync_test_sleep (100);
+  g_assert_cmpuint (just_sync_orchestrator_get_pending_count (fixture->a.orchestrator), ==, 0);
 }
 
 static void
@@ -1457,6 +1517,7 @@ add_tests (const char        *prefix,
   ADD ("network/periodic-sync", test_periodic_sync);
   ADD ("network/local-server-needs-no-network", test_local_server_needs_no_network);
   ADD ("errors/stuck-server", test_stuck_server);
+  ADD ("errors/protocol-error-stalls", test_protocol_error_stalls);
 #undef ADD
 }
 
@@ -1468,6 +1529,8 @@ main (int   argc,
 
   add_tests ("/orchestrator/memory", just_sync_memory_local_store_new);
   add_tests ("/orchestrator/sqlite", test_new_sqlite_store);
+  g_test_add ("/orchestrator/sqlite/closed-store-is-quiet", Fixture, (gconstpointer) test_new_sqlite_store,
+              fixture_setup, test_closed_store_is_quiet, fixture_teardown);
 
   return g_test_run ();
 }
