@@ -384,9 +384,9 @@ propagate_sync_result (JustSyncOrchestrator  *self,
 
 /**
  * just_sync_orchestrator_synchronize_async:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  * @scope: the scope to sync
- * @cancellable: (nullable): a #GCancellable
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async): called when the sync is done
  * @user_data: data for @callback
  *
@@ -419,11 +419,11 @@ just_sync_orchestrator_synchronize_async (JustSyncOrchestrator *self,
 
 /**
  * just_sync_orchestrator_synchronize_finish:
- * @self: a #JustSyncOrchestrator
- * @result: the #GAsyncResult passed to the callback
+ * @self: a [class@JustSync.Orchestrator]
+ * @result: the [iface@Gio.AsyncResult] passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_orchestrator_synchronize_async().
+ * Finishes [method@JustSync.Orchestrator.synchronize_async].
  *
  * Returns: (transfer full): what the sync did
  */
@@ -437,9 +437,9 @@ just_sync_orchestrator_synchronize_finish (JustSyncOrchestrator  *self,
 
 /**
  * just_sync_orchestrator_reconcile_async:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  * @scope: the scope to reconcile
- * @cancellable: (nullable): a #GCancellable
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async): called when the reconcile is done
  * @user_data: data for @callback
  *
@@ -450,7 +450,7 @@ just_sync_orchestrator_synchronize_finish (JustSyncOrchestrator  *self,
  * local rows the server no longer has (never rows with pending changes),
  * then pushes as a sync does. The engine also starts one by itself when it
  * notices a clock step or a gap longer than
- * #JustSyncOrchestrator:tombstone-retention.
+ * [property@JustSync.Orchestrator:tombstone-retention].
  */
 void
 just_sync_orchestrator_reconcile_async (JustSyncOrchestrator *self,
@@ -472,11 +472,11 @@ just_sync_orchestrator_reconcile_async (JustSyncOrchestrator *self,
 
 /**
  * just_sync_orchestrator_reconcile_finish:
- * @self: a #JustSyncOrchestrator
- * @result: the #GAsyncResult passed to the callback
+ * @self: a [class@JustSync.Orchestrator]
+ * @result: the [iface@Gio.AsyncResult] passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_orchestrator_reconcile_async().
+ * Finishes [method@JustSync.Orchestrator.reconcile_async].
  *
  * Returns: (transfer full): what the reconcile did
  */
@@ -564,10 +564,10 @@ read_sync_cb (GObject      *object,
 
 /**
  * just_sync_orchestrator_read_async:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  * @scope: the scope to read
  * @policy: where to read from
- * @cancellable: (nullable): a #GCancellable
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async): called with the records
  * @user_data: data for @callback
  *
@@ -634,14 +634,14 @@ just_sync_orchestrator_read_async (JustSyncOrchestrator *self,
 
 /**
  * just_sync_orchestrator_read_finish:
- * @self: a #JustSyncOrchestrator
- * @result: the #GAsyncResult passed to the callback
+ * @self: a [class@JustSync.Orchestrator]
+ * @result: the [iface@Gio.AsyncResult] passed to the callback
  * @out_from_cache: (out) (optional): set to %TRUE when the records come
  *   from the local store without a successful sync just before (offline,
  *   a fallback, or a local-first read)
  * @error: return location for an error
  *
- * Finishes just_sync_orchestrator_read_async().
+ * Finishes [method@JustSync.Orchestrator.read_async].
  *
  * Returns: (transfer container) (element-type JustSyncRecord): the live records,
  *   ordered by id
@@ -686,10 +686,10 @@ get_cb (GObject      *object,
 
 /**
  * just_sync_orchestrator_get_async:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  * @scope: the record's scope
  * @id: the record's id
- * @cancellable: (nullable): a #GCancellable
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async): called with the record
  * @user_data: data for @callback
  *
@@ -716,11 +716,11 @@ just_sync_orchestrator_get_async (JustSyncOrchestrator *self,
 
 /**
  * just_sync_orchestrator_get_finish:
- * @self: a #JustSyncOrchestrator
- * @result: the #GAsyncResult passed to the callback
+ * @self: a [class@JustSync.Orchestrator]
+ * @result: the [iface@Gio.AsyncResult] passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_orchestrator_get_async().
+ * Finishes [method@JustSync.Orchestrator.get_async].
  *
  * Returns: (transfer full) (nullable): the record, or %NULL without an
  *   error when there is none or it was deleted
@@ -893,19 +893,19 @@ start_write (JustSyncOrchestrator *self,
 
 /**
  * just_sync_orchestrator_create_async:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  * @scope: the scope of the new record
  * @id: (nullable): the new record's id, or %NULL for a new client id from
- *   the remote store (just_sync_remote_store_generate_id())
+ *   the remote store ([method@JustSync.RemoteStore.generate_id])
  * @payload: the record's content
- * @cancellable: (nullable): a #GCancellable
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async): called when the record is stored locally
  * @user_data: data for @callback
  *
  * Creates a record: it is written to the local store with its pending
- * operation in one transaction, #JustSyncOrchestrator::changed is emitted,
+ * operation in one transaction, [signal@JustSync.Orchestrator::changed] is emitted,
  * and a sync is scheduled. Works offline. The record is stamped with
- * just_sync_orchestrator_now().
+ * [method@JustSync.Orchestrator.now].
  */
 void
 just_sync_orchestrator_create_async (JustSyncOrchestrator *self,
@@ -939,11 +939,11 @@ propagate_record (JustSyncOrchestrator  *self,
 
 /**
  * just_sync_orchestrator_create_finish:
- * @self: a #JustSyncOrchestrator
- * @result: the #GAsyncResult passed to the callback
+ * @self: a [class@JustSync.Orchestrator]
+ * @result: the [iface@Gio.AsyncResult] passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_orchestrator_create_async().
+ * Finishes [method@JustSync.Orchestrator.create_async].
  *
  * Returns: (transfer full): the record as stored, with its id
  */
@@ -957,15 +957,15 @@ just_sync_orchestrator_create_finish (JustSyncOrchestrator  *self,
 
 /**
  * just_sync_orchestrator_update_async:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  * @scope: the record's scope
  * @id: the record's id
  * @payload: the record's new content, replacing the old
- * @cancellable: (nullable): a #GCancellable
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async): called when the change is stored locally
  * @user_data: data for @callback
  *
- * Replaces the content of a record, as just_sync_orchestrator_create_async()
+ * Replaces the content of a record, as [method@JustSync.Orchestrator.create_async]
  * creates one. Fails with %JUST_SYNC_ERROR_NOT_FOUND when there is no live
  * record with @id.
  */
@@ -989,11 +989,11 @@ just_sync_orchestrator_update_async (JustSyncOrchestrator *self,
 
 /**
  * just_sync_orchestrator_update_finish:
- * @self: a #JustSyncOrchestrator
- * @result: the #GAsyncResult passed to the callback
+ * @self: a [class@JustSync.Orchestrator]
+ * @result: the [iface@Gio.AsyncResult] passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_orchestrator_update_async().
+ * Finishes [method@JustSync.Orchestrator.update_async].
  *
  * Returns: (transfer full): the record as stored
  */
@@ -1007,10 +1007,10 @@ just_sync_orchestrator_update_finish (JustSyncOrchestrator  *self,
 
 /**
  * just_sync_orchestrator_delete_async:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  * @scope: the record's scope
  * @id: the record's id
- * @cancellable: (nullable): a #GCancellable
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async): called when the delete is stored locally
  * @user_data: data for @callback
  *
@@ -1036,11 +1036,11 @@ just_sync_orchestrator_delete_async (JustSyncOrchestrator *self,
 
 /**
  * just_sync_orchestrator_delete_finish:
- * @self: a #JustSyncOrchestrator
- * @result: the #GAsyncResult passed to the callback
+ * @self: a [class@JustSync.Orchestrator]
+ * @result: the [iface@Gio.AsyncResult] passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_orchestrator_delete_async().
+ * Finishes [method@JustSync.Orchestrator.delete_async].
  *
  * Returns: %TRUE on success
  */
@@ -1076,9 +1076,9 @@ list_pending_cb (GObject      *object,
 
 /**
  * just_sync_orchestrator_list_pending_async:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  * @scope: a scope
- * @cancellable: (nullable): a #GCancellable
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async): called with the operations
  * @user_data: data for @callback
  *
@@ -1104,11 +1104,11 @@ just_sync_orchestrator_list_pending_async (JustSyncOrchestrator *self,
 
 /**
  * just_sync_orchestrator_list_pending_finish:
- * @self: a #JustSyncOrchestrator
- * @result: the #GAsyncResult passed to the callback
+ * @self: a [class@JustSync.Orchestrator]
+ * @result: the [iface@Gio.AsyncResult] passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_orchestrator_list_pending_async().
+ * Finishes [method@JustSync.Orchestrator.list_pending_async].
  *
  * Returns: (transfer container) (element-type JustSyncPendingOp): the operations
  */
@@ -1193,9 +1193,9 @@ propagate_count (JustSyncOrchestrator  *self,
 
 /**
  * just_sync_orchestrator_retry_failed_async:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  * @scope: a scope
- * @cancellable: (nullable): a #GCancellable
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async): called when done
  * @user_data: data for @callback
  *
@@ -1219,11 +1219,11 @@ just_sync_orchestrator_retry_failed_async (JustSyncOrchestrator *self,
 
 /**
  * just_sync_orchestrator_retry_failed_finish:
- * @self: a #JustSyncOrchestrator
- * @result: the #GAsyncResult passed to the callback
+ * @self: a [class@JustSync.Orchestrator]
+ * @result: the [iface@Gio.AsyncResult] passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_orchestrator_retry_failed_async().
+ * Finishes [method@JustSync.Orchestrator.retry_failed_async].
  *
  * Returns: how many operations were queued again
  */
@@ -1237,9 +1237,9 @@ just_sync_orchestrator_retry_failed_finish (JustSyncOrchestrator  *self,
 
 /**
  * just_sync_orchestrator_discard_failed_async:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  * @scope: a scope
- * @cancellable: (nullable): a #GCancellable
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async): called when done
  * @user_data: data for @callback
  *
@@ -1263,11 +1263,11 @@ just_sync_orchestrator_discard_failed_async (JustSyncOrchestrator *self,
 
 /**
  * just_sync_orchestrator_discard_failed_finish:
- * @self: a #JustSyncOrchestrator
- * @result: the #GAsyncResult passed to the callback
+ * @self: a [class@JustSync.Orchestrator]
+ * @result: the [iface@Gio.AsyncResult] passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_orchestrator_discard_failed_async().
+ * Finishes [method@JustSync.Orchestrator.discard_failed_async].
  *
  * Returns: how many operations were dropped
  */
@@ -1281,11 +1281,11 @@ just_sync_orchestrator_discard_failed_finish (JustSyncOrchestrator  *self,
 
 /**
  * just_sync_orchestrator_watch_scope:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  * @scope: a scope
  *
  * Keeps @scope in sync in the background: it is synced when the network
- * returns, at every #JustSyncOrchestrator:sync-interval, and when the remote
+ * returns, at every [property@JustSync.Orchestrator:sync-interval], and when the remote
  * store reports changes for it (which it is asked to watch). Scopes the app
  * writes to or reads are kept in sync this way too; this call starts it
  * before the first read or write.
@@ -1884,7 +1884,7 @@ just_sync_orchestrator_init (JustSyncOrchestrator *self)
  * @resolver: (nullable): the conflict resolver, or %NULL for last-write-wins
  *
  * Creates a sync engine on the thread-default main context, following the
- * default #GNetworkMonitor.
+ * default [iface@Gio.NetworkMonitor].
  *
  * Returns: (transfer full): a new orchestrator
  */
@@ -1930,7 +1930,7 @@ just_sync_orchestrator_new_with_monitor (JustSyncLocalStore       *local,
 
 /**
  * just_sync_orchestrator_get_local_store:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  *
  * Returns: (transfer none): the local store
  */
@@ -1944,7 +1944,7 @@ just_sync_orchestrator_get_local_store (JustSyncOrchestrator *self)
 
 /**
  * just_sync_orchestrator_get_remote_store:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  *
  * Returns: (transfer none): the remote store
  */
@@ -1958,7 +1958,7 @@ just_sync_orchestrator_get_remote_store (JustSyncOrchestrator *self)
 
 /**
  * just_sync_orchestrator_get_resolver:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  *
  * Returns: (transfer none): the conflict resolver
  */
@@ -1972,7 +1972,7 @@ just_sync_orchestrator_get_resolver (JustSyncOrchestrator *self)
 
 /**
  * just_sync_orchestrator_get_state:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  *
  * Returns: the engine's state
  */
@@ -1986,7 +1986,7 @@ just_sync_orchestrator_get_state (JustSyncOrchestrator *self)
 
 /**
  * just_sync_orchestrator_get_pending_count:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  *
  * Returns: how many local changes wait to be pushed
  */
@@ -2000,7 +2000,7 @@ just_sync_orchestrator_get_pending_count (JustSyncOrchestrator *self)
 
 /**
  * just_sync_orchestrator_get_failed_count:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  *
  * Returns: how many local changes the server rejected
  */
@@ -2014,7 +2014,7 @@ just_sync_orchestrator_get_failed_count (JustSyncOrchestrator *self)
 
 /**
  * just_sync_orchestrator_get_last_error:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  *
  * Returns: (nullable): the message of the last failed sync
  */
@@ -2028,7 +2028,7 @@ just_sync_orchestrator_get_last_error (JustSyncOrchestrator *self)
 
 /**
  * just_sync_orchestrator_get_last_sync_time:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  *
  * Returns: when the last successful sync ended, or 0
  */
@@ -2042,7 +2042,7 @@ just_sync_orchestrator_get_last_sync_time (JustSyncOrchestrator *self)
 
 /**
  * just_sync_orchestrator_get_clock_offset:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  *
  * Returns: the measured offset of the server's clock, in microseconds
  */
