@@ -76,6 +76,7 @@ struct _JustSyncScheduler
 
   GHashTable *scopes;              /* canonical scope string -> ScopeState */
   guint n_running;
+  gboolean shut_down;
   guint periodic_id;
   GTimeSpan periodic_interval;
 };
@@ -193,6 +194,8 @@ scope_schedule (ScopeState *state,
   gint64 now = g_get_monotonic_time ();
   gint64 due;
 
+  if (self->shut_down)
+    return;
   if (state->job != NULL)
     {
       state->dirty = TRUE;
@@ -424,6 +427,12 @@ _just_sync_scheduler_join (JustSyncScheduler *self,
 {
   ScopeState *state = ensure_scope (self, scope);
 
+  if (self->shut_down)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               _("The sync engine was shut down"));
+      return;
+    }
   if (!_just_sync_scheduler_is_online (self))
     {
       g_task_return_new_error (task, JUST_SYNC_ERROR, JUST_SYNC_ERROR_OFFLINE,
@@ -649,6 +658,7 @@ _just_sync_scheduler_shutdown (JustSyncScheduler *self)
   GHashTableIter iter;
   ScopeState *state;
 
+  self->shut_down = TRUE;
   unsubscribe_bus (self);
   g_clear_handle_id (&self->periodic_id, g_source_remove);
   self->periodic_interval = 0;
