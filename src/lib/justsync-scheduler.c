@@ -168,17 +168,13 @@ scope_timer_cb (gpointer user_data)
   JustSyncScheduler *self = state->scheduler;
 
   state->timer_id = 0;
-  /* The conditions may have changed since the timer was armed. */
-  if (state->job != NULL)
-    state->dirty = TRUE;
-  else if (!_just_sync_scheduler_is_online (self))
-    ;
-  else if (is_constrained (self))
-    state->deferred = TRUE;
-  else if (not_before (state) > g_get_monotonic_time ())
-    scope_schedule (state, 0);
-  else
+  if (state->job == NULL && _just_sync_scheduler_is_online (self) && !is_constrained (self) &&
+      not_before (state) <= g_get_monotonic_time ())
     start_job (state, FALSE);
+  else
+    /* The conditions changed since the timer was armed: a sync started,
+     * the network went, or the server asked for a longer pause. */
+    scope_schedule (state, 0);
   return G_SOURCE_REMOVE;
 }
 
