@@ -35,7 +35,7 @@
 
 /* A pull at least this often (seconds) for remotes that tell of no
  * changes themselves. */
-#define SYNC_INTERVAL 60
+#define SYNC_INTERVAL ((gint64) 60 * G_TIME_SPAN_SECOND)
 
 /* The files of a store's database. */
 static const char * const database_suffixes[] = { "", "-wal", "-shm", "-journal" };
