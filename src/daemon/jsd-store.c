@@ -33,7 +33,7 @@
 /* The scopes a store keeps following live, at most. */
 #define MAX_WATCHED_SCOPES 64
 
-/* A pull at least this often (seconds) for remotes that tell of no
+/* A pull at least this often (microseconds) for remotes that tell of no
  * changes themselves. */
 #define SYNC_INTERVAL ((gint64) 60 * G_TIME_SPAN_SECOND)
 
