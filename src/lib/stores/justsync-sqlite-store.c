@@ -1958,12 +1958,16 @@ just_sync_sqlite_store_query_async (JustSyncLocalStore  *store,
          just_sync_sqlite_store_query_async);
 }
 
+/* Each finish checks that @result came from its own start: the result of
+ * another method would hand back another type. */
 static gpointer
 propagate_pointer (gpointer       self,
                    GAsyncResult  *result,
+                   gpointer       source_tag,
                    GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, source_tag), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -1971,9 +1975,11 @@ propagate_pointer (gpointer       self,
 static gboolean
 propagate_boolean (gpointer       self,
                    GAsyncResult  *result,
+                   gpointer       source_tag,
                    GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, source_tag), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -1981,30 +1987,16 @@ propagate_boolean (gpointer       self,
 static guint
 propagate_count (gpointer       self,
                  GAsyncResult  *result,
+                 gpointer       source_tag,
                  GError       **error)
 {
   gssize count;
 
   g_return_val_if_fail (g_task_is_valid (result, self), 0);
+  g_return_val_if_fail (g_async_result_is_tagged (result, source_tag), 0);
 
   count = g_task_propagate_int (G_TASK (result), error);
   return (guint) MAX (count, 0);
-}
-
-static GPtrArray *
-just_sync_sqlite_store_array_finish (JustSyncLocalStore  *store,
-                                     GAsyncResult        *result,
-                                     GError             **error)
-{
-  return propagate_pointer (store, result, error);
-}
-
-static guint
-just_sync_sqlite_store_count_vfunc_finish (JustSyncLocalStore  *store,
-                                           GAsyncResult        *result,
-                                           GError             **error)
-{
-  return propagate_count (store, result, error);
 }
 
 static void
@@ -2035,14 +2027,6 @@ just_sync_sqlite_store_get_async (JustSyncLocalStore  *store,
   request->id = g_strdup (id);
   QUEUE (JUST_SYNC_SQLITE_STORE (store), get_job, FALSE, RESULT_POINTER, request,
          just_sync_sqlite_store_get_async);
-}
-
-static JustSyncRecord *
-just_sync_sqlite_store_get_finish (JustSyncLocalStore  *store,
-                                   GAsyncResult        *result,
-                                   GError             **error)
-{
-  return propagate_pointer (store, result, error);
 }
 
 static void
@@ -2152,14 +2136,6 @@ just_sync_sqlite_store_apply_remote_changes_async (JustSyncLocalStore       *sto
          just_sync_sqlite_store_apply_remote_changes_async);
 }
 
-static JustSyncApplyResult *
-just_sync_sqlite_store_apply_finish (JustSyncLocalStore  *store,
-                                     GAsyncResult        *result,
-                                     GError             **error)
-{
-  return propagate_pointer (store, result, error);
-}
-
 static void
 just_sync_sqlite_store_commit_push_results_async (JustSyncLocalStore  *store,
                                                   JustSyncScope       *scope,
@@ -2198,14 +2174,6 @@ just_sync_sqlite_store_get_sync_point_async (JustSyncLocalStore  *store,
          request_new (scope), just_sync_sqlite_store_get_sync_point_async);
 }
 
-static JustSyncSyncPoint *
-just_sync_sqlite_store_get_sync_point_finish (JustSyncLocalStore  *store,
-                                              GAsyncResult        *result,
-                                              GError             **error)
-{
-  return propagate_pointer (store, result, error);
-}
-
 static void
 just_sync_sqlite_store_save_sync_point_async (JustSyncLocalStore  *store,
                                               JustSyncScope       *scope,
@@ -2220,14 +2188,6 @@ just_sync_sqlite_store_save_sync_point_async (JustSyncLocalStore  *store,
     request->sync_point = just_sync_sync_point_ref (sync_point);
   QUEUE (JUST_SYNC_SQLITE_STORE (store), save_sync_point_job, TRUE, RESULT_BOOLEAN, request,
          just_sync_sqlite_store_save_sync_point_async);
-}
-
-static gboolean
-just_sync_sqlite_store_save_sync_point_finish (JustSyncLocalStore  *store,
-                                               GAsyncResult        *result,
-                                               GError             **error)
-{
-  return propagate_boolean (store, result, error);
 }
 
 static void
@@ -2280,39 +2240,66 @@ just_sync_sqlite_store_prune_missing_async (JustSyncLocalStore  *store,
          just_sync_sqlite_store_prune_missing_async);
 }
 
+#define DEFINE_FINISH(method, type, propagate) \
+  static type \
+  just_sync_sqlite_store_##method##_finish (JustSyncLocalStore  *store, \
+                                            GAsyncResult        *result, \
+                                            GError             **error) \
+  { \
+    return propagate (store, result, just_sync_sqlite_store_##method##_async, error); \
+  }
+
+DEFINE_FINISH (query, GPtrArray *, propagate_pointer)
+DEFINE_FINISH (query_since, GPtrArray *, propagate_pointer)
+DEFINE_FINISH (get, JustSyncRecord *, propagate_pointer)
+DEFINE_FINISH (upsert_many, GPtrArray *, propagate_pointer)
+DEFINE_FINISH (delete_many, GPtrArray *, propagate_pointer)
+DEFINE_FINISH (list_pending_ops, GPtrArray *, propagate_pointer)
+DEFINE_FINISH (count_pending_ops, guint, propagate_count)
+DEFINE_FINISH (apply_remote_changes, JustSyncApplyResult *, propagate_pointer)
+DEFINE_FINISH (commit_push_results, JustSyncApplyResult *, propagate_pointer)
+DEFINE_FINISH (get_sync_point, JustSyncSyncPoint *, propagate_pointer)
+DEFINE_FINISH (save_sync_point, gboolean, propagate_boolean)
+DEFINE_FINISH (list_conflicts, GPtrArray *, propagate_pointer)
+DEFINE_FINISH (retry_failed_ops, guint, propagate_count)
+DEFINE_FINISH (discard_failed_ops, guint, propagate_count)
+DEFINE_FINISH (prune_missing, guint, propagate_count)
+
+#undef DEFINE_FINISH
+
 static void
 local_store_iface_init (JustSyncLocalStoreInterface *iface)
 {
   iface->query_async = just_sync_sqlite_store_query_async;
-  iface->query_finish = just_sync_sqlite_store_array_finish;
+  iface->query_finish = just_sync_sqlite_store_query_finish;
   iface->query_since_async = just_sync_sqlite_store_query_since_async;
-  iface->query_since_finish = just_sync_sqlite_store_array_finish;
+  iface->query_since_finish = just_sync_sqlite_store_query_since_finish;
   iface->get_async = just_sync_sqlite_store_get_async;
   iface->get_finish = just_sync_sqlite_store_get_finish;
   iface->upsert_many_async = just_sync_sqlite_store_upsert_many_async;
-  iface->upsert_many_finish = just_sync_sqlite_store_array_finish;
+  iface->upsert_many_finish = just_sync_sqlite_store_upsert_many_finish;
   iface->delete_many_async = just_sync_sqlite_store_delete_many_async;
-  iface->delete_many_finish = just_sync_sqlite_store_array_finish;
+  iface->delete_many_finish = just_sync_sqlite_store_delete_many_finish;
   iface->list_pending_ops_async = just_sync_sqlite_store_list_pending_ops_async;
-  iface->list_pending_ops_finish = just_sync_sqlite_store_array_finish;
+  iface->list_pending_ops_finish = just_sync_sqlite_store_list_pending_ops_finish;
   iface->count_pending_ops_async = just_sync_sqlite_store_count_pending_ops_async;
-  iface->count_pending_ops_finish = just_sync_sqlite_store_count_vfunc_finish;
+  iface->count_pending_ops_finish = just_sync_sqlite_store_count_pending_ops_finish;
   iface->apply_remote_changes_async = just_sync_sqlite_store_apply_remote_changes_async;
-  iface->apply_remote_changes_finish = just_sync_sqlite_store_apply_finish;
+  iface->apply_remote_changes_finish = just_sync_sqlite_store_apply_remote_changes_finish;
   iface->commit_push_results_async = just_sync_sqlite_store_commit_push_results_async;
-  iface->commit_push_results_finish = just_sync_sqlite_store_apply_finish;
+  iface->commit_push_results_finish = just_sync_sqlite_store_commit_push_results_finish;
   iface->get_sync_point_async = just_sync_sqlite_store_get_sync_point_async;
   iface->get_sync_point_finish = just_sync_sqlite_store_get_sync_point_finish;
   iface->save_sync_point_async = just_sync_sqlite_store_save_sync_point_async;
   iface->save_sync_point_finish = just_sync_sqlite_store_save_sync_point_finish;
   iface->list_conflicts_async = just_sync_sqlite_store_list_conflicts_async;
-  iface->list_conflicts_finish = just_sync_sqlite_store_array_finish;
+  iface->list_conflicts_finish = just_sync_sqlite_store_list_conflicts_finish;
   iface->retry_failed_ops_async = just_sync_sqlite_store_retry_failed_ops_async;
-  iface->retry_failed_ops_finish = just_sync_sqlite_store_count_vfunc_finish;
+  iface->retry_failed_ops_finish = just_sync_sqlite_store_retry_failed_ops_finish;
   iface->discard_failed_ops_async = just_sync_sqlite_store_discard_failed_ops_async;
-  iface->discard_failed_ops_finish = just_sync_sqlite_store_count_vfunc_finish;
+  iface->discard_failed_ops_finish = just_sync_sqlite_store_discard_failed_ops_finish;
   iface->prune_missing_async = just_sync_sqlite_store_prune_missing_async;
-  iface->prune_missing_finish = just_sync_sqlite_store_count_vfunc_finish;
+  iface->prune_missing_finish = just_sync_sqlite_store_prune_missing_finish;
 }
 
 /* GInitable and GAsyncInitable: opening runs on the worker. */
@@ -2357,7 +2344,7 @@ just_sync_sqlite_store_init_finish (GAsyncInitable  *initable,
                                     GAsyncResult    *result,
                                     GError         **error)
 {
-  return propagate_boolean (initable, result, error);
+  return propagate_boolean (initable, result, just_sync_sqlite_store_init_async, error);
 }
 
 static void
@@ -2659,7 +2646,7 @@ just_sync_sqlite_store_close_finish (JustSyncSqliteStore  *self,
 {
   g_return_val_if_fail (JUST_SYNC_IS_SQLITE_STORE (self), FALSE);
 
-  return propagate_boolean (self, result, error);
+  return propagate_boolean (self, result, just_sync_sqlite_store_close_async, error);
 }
 
 /**
@@ -2704,7 +2691,7 @@ just_sync_sqlite_store_count_finish (JustSyncSqliteStore  *self,
 {
   g_return_val_if_fail (JUST_SYNC_IS_SQLITE_STORE (self), 0);
 
-  return propagate_count (self, result, error);
+  return propagate_count (self, result, just_sync_sqlite_store_count_async, error);
 }
 
 /* Turns a member name or dotted path ("address.city") into a SQLite JSON
@@ -2868,7 +2855,7 @@ just_sync_sqlite_store_query_filter_finish (JustSyncSqliteStore  *self,
 {
   g_return_val_if_fail (JUST_SYNC_IS_SQLITE_STORE (self), NULL);
 
-  return propagate_pointer (self, result, error);
+  return propagate_pointer (self, result, just_sync_sqlite_store_query_filter_async, error);
 }
 
 /**
@@ -2923,7 +2910,7 @@ just_sync_sqlite_store_purge_tombstones_finish (JustSyncSqliteStore  *self,
 {
   g_return_val_if_fail (JUST_SYNC_IS_SQLITE_STORE (self), 0);
 
-  return propagate_count (self, result, error);
+  return propagate_count (self, result, just_sync_sqlite_store_purge_tombstones_async, error);
 }
 
 /* Private API for tests */
