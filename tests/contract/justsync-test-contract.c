@@ -1415,6 +1415,43 @@ local_empty_writes (LocalFixture  *f,
 /* A cancel before a write starts stops it; one that comes once the write
  * started changes nothing: the write is atomic, and its result says what
  * happened, so a caller is never told that a stored write failed. */
+/* Marking a batch sent before the push goes out counts one attempt for
+ * each of its ops, and no other: then the echo of the push, even when its
+ * reply never came back, is recognized as ours. */
+static void
+local_mark_ops_sent (LocalFixture  *f,
+                     gconstpointer  data)
+{
+  g_autoptr(JustSyncRecord) echo =
+    just_sync_test_record ("a", "{\"title\":\"x\",\"created\":\"today\"}", T0 + 5 * MS);
+  g_autoptr(GPtrArray) queued =
+    upsert (f, f->scope, just_sync_test_record ("a", "{\"title\":\"x\"}", T0 + MS),
+            just_sync_test_record ("b", "{\"title\":\"y\"}", T0 + MS), NULL);
+  g_autoptr(GPtrArray) batch = just_sync_test_ops_new ();
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(JustSyncApplyResult) result = NULL;
+  gboolean ok;
+
+  g_ptr_array_add (batch, just_sync_pending_op_ref (g_ptr_array_index (queued, 0)));
+  ok = LOCAL (f, mark_ops_sent, f->scope, batch);
+  g_assert_true (ok);
+
+  ops = ops_of (f, f->scope);
+  g_assert_cmpuint (ops->len, ==, 2);
+  g_assert_cmpuint (just_sync_pending_op_get_attempts (g_ptr_array_index (ops, 0)), ==, 1);
+  g_assert_cmpuint (just_sync_pending_op_get_attempts (g_ptr_array_index (ops, 1)), ==, 0);
+  g_assert_cmpint (just_sync_pending_op_get_state (g_ptr_array_index (ops, 0)), ==,
+                   JUST_SYNC_OP_STATE_QUEUED);
+
+  result = apply_row (f, f->scope, just_sync_record_ref (echo), f->lww);
+  g_assert_cmpuint (just_sync_apply_result_get_count (result, JUST_SYNC_APPLY_ACKNOWLEDGED), ==, 1);
+  g_assert_cmpuint (just_sync_apply_result_get_conflicts (result)->len, ==, 0);
+  after = ops_of (f, f->scope);
+  g_assert_cmpuint (after->len, ==, 1);
+  g_assert_cmpstr (just_sync_pending_op_get_record_id (g_ptr_array_index (after, 0)), ==, "b");
+}
+
 /* Issue 10: a finish checks that the result is its own method's, and a
  * lookup honours a cancel like every other call. */
 static void
@@ -1959,6 +1996,7 @@ static const struct {
   { "pending-ops", local_pending_ops },
   { "failed-ops", local_failed_ops },
   { "transient-failures", local_transient_failures },
+  { "mark-ops-sent", local_mark_ops_sent },
   { "apply/insert", local_apply_insert },
   { "apply/skips-base", local_apply_skips_base },
   { "apply/replaces-older", local_apply_replaces_older },

@@ -858,6 +858,45 @@ just_sync_memory_local_store_prune_missing_async (JustSyncLocalStore  *store,
                            just_sync_apply_result_get_count (result, JUST_SYNC_APPLY_SKIPPED));
 }
 
+static void
+just_sync_memory_local_store_mark_ops_sent_async (JustSyncLocalStore  *store,
+                                                  JustSyncScope       *scope,
+                                                  GPtrArray           *ops,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data)
+{
+  JustSyncMemoryLocalStore *self = JUST_SYNC_MEMORY_LOCAL_STORE (store);
+  g_autoptr(GTask) task = new_task (self, cancellable, callback, user_data,
+                                    just_sync_memory_local_store_mark_ops_sent_async);
+  ScopeData *data;
+
+  RETURN_IF_CANCELLED (task);
+
+  data = get_scope_data (self, scope);
+  for (guint i = 0; i < ops->len; i++)
+    {
+      gint64 seq = just_sync_pending_op_get_seq (g_ptr_array_index (ops, i));
+
+      for (guint j = 0; j < data->ops->len; j++)
+        {
+          JustSyncPendingOp *op = g_ptr_array_index (data->ops, j);
+
+          if (just_sync_pending_op_get_seq (op) != seq)
+            continue;
+          g_ptr_array_index (data->ops, j) =
+            op_copy_with (op, just_sync_pending_op_get_base_version (op),
+                          just_sync_pending_op_get_attempts (op) + 1,
+                          just_sync_pending_op_get_state (op),
+                          just_sync_pending_op_get_last_error (op));
+          just_sync_pending_op_unref (op);
+          break;
+        }
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
 /* Each finish checks that @result came from its own start: the result of
  * another method would hand back another type. */
 
@@ -889,6 +928,18 @@ propagate_count (JustSyncLocalStore  *store,
   return (guint) MAX (count, 0);
 }
 
+static gboolean
+propagate_boolean (JustSyncLocalStore  *store,
+                   GAsyncResult        *result,
+                   gpointer             source_tag,
+                   GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, source_tag), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 #define DEFINE_FINISH(method, type, propagate) \
   static type \
   just_sync_memory_local_store_##method##_finish (JustSyncLocalStore  *store, \
@@ -908,25 +959,15 @@ DEFINE_FINISH (count_pending_ops, guint, propagate_count)
 DEFINE_FINISH (apply_remote_changes, JustSyncApplyResult *, propagate_pointer)
 DEFINE_FINISH (commit_push_results, JustSyncApplyResult *, propagate_pointer)
 DEFINE_FINISH (get_sync_point, JustSyncSyncPoint *, propagate_pointer)
+DEFINE_FINISH (save_sync_point, gboolean, propagate_boolean)
 DEFINE_FINISH (list_conflicts, GPtrArray *, propagate_pointer)
 DEFINE_FINISH (retry_failed_ops, guint, propagate_count)
 DEFINE_FINISH (discard_failed_ops, guint, propagate_count)
 DEFINE_FINISH (prune_missing, guint, propagate_count)
+DEFINE_FINISH (mark_ops_sent, gboolean, propagate_boolean)
 
 #undef DEFINE_FINISH
 
-static gboolean
-just_sync_memory_local_store_save_sync_point_finish (JustSyncLocalStore  *store,
-                                                     GAsyncResult        *result,
-                                                     GError             **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
-  g_return_val_if_fail (g_async_result_is_tagged (result,
-                                                  just_sync_memory_local_store_save_sync_point_async),
-                        FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
 
 static void
 local_store_iface_init (JustSyncLocalStoreInterface *iface)
@@ -961,6 +1002,8 @@ local_store_iface_init (JustSyncLocalStoreInterface *iface)
   iface->discard_failed_ops_finish = just_sync_memory_local_store_discard_failed_ops_finish;
   iface->prune_missing_async = just_sync_memory_local_store_prune_missing_async;
   iface->prune_missing_finish = just_sync_memory_local_store_prune_missing_finish;
+  iface->mark_ops_sent_async = just_sync_memory_local_store_mark_ops_sent_async;
+  iface->mark_ops_sent_finish = just_sync_memory_local_store_mark_ops_sent_finish;
 }
 
 static void

@@ -144,6 +144,7 @@ typedef struct
   JustSyncSyncPoint *sync_point;
   JustSyncMergePage *page;     /* apply_remote_changes, across its attempts */
   GHashTable *keep;            /* prune_missing: the ids to keep */
+  GArray *seqs;                /* mark_ops_sent: gint64 */
   char *filter_path;
   char *filter_types[2];
   GVariant *filter_value;
@@ -289,6 +290,7 @@ request_free (Request *request)
   g_clear_pointer (&request->sync_point, just_sync_sync_point_unref);
   g_clear_pointer (&request->page, _just_sync_merge_page_free);
   g_clear_pointer (&request->keep, g_hash_table_unref);
+  g_clear_pointer (&request->seqs, g_array_unref);
   g_free (request->filter_path);
   g_free (request->filter_types[0]);
   g_free (request->filter_types[1]);
@@ -1885,6 +1887,29 @@ prune_missing_job (Worker               *self,
 }
 
 static gboolean
+mark_ops_sent_job (Worker               *self,
+                   Job                  *job,
+                   GError              **error)
+{
+  g_autoptr(CachedStmt) stmt = NULL;
+  GArray *seqs = job->request->seqs;
+
+  stmt = stmt_get (self, "UPDATE pending_ops SET attempts = attempts + 1 "
+                         "WHERE scope = ?1 AND seq = ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < seqs->len; i++)
+    {
+      sqlite3_bind_int64 (stmt, 1, job->request->scope_id);
+      sqlite3_bind_int64 (stmt, 2, g_array_index (seqs, gint64, i));
+      if (!stmt_run (self, stmt, error))
+        return FALSE;
+      sqlite3_reset (stmt);
+    }
+  return TRUE;
+}
+
+static gboolean
 purge_tombstones_job (Worker               *self,
                       Job                  *job,
                       GError              **error)
@@ -2240,6 +2265,27 @@ just_sync_sqlite_store_prune_missing_async (JustSyncLocalStore  *store,
          just_sync_sqlite_store_prune_missing_async);
 }
 
+static void
+just_sync_sqlite_store_mark_ops_sent_async (JustSyncLocalStore  *store,
+                                            JustSyncScope       *scope,
+                                            GPtrArray           *ops,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  Request *request = request_new (scope);
+
+  request->seqs = g_array_sized_new (FALSE, FALSE, sizeof (gint64), ops->len);
+  for (guint i = 0; i < ops->len; i++)
+    {
+      gint64 seq = just_sync_pending_op_get_seq (g_ptr_array_index (ops, i));
+
+      g_array_append_val (request->seqs, seq);
+    }
+  QUEUE (JUST_SYNC_SQLITE_STORE (store), mark_ops_sent_job, TRUE, RESULT_BOOLEAN, request,
+         just_sync_sqlite_store_mark_ops_sent_async);
+}
+
 #define DEFINE_FINISH(method, type, propagate) \
   static type \
   just_sync_sqlite_store_##method##_finish (JustSyncLocalStore  *store, \
@@ -2264,6 +2310,7 @@ DEFINE_FINISH (list_conflicts, GPtrArray *, propagate_pointer)
 DEFINE_FINISH (retry_failed_ops, guint, propagate_count)
 DEFINE_FINISH (discard_failed_ops, guint, propagate_count)
 DEFINE_FINISH (prune_missing, guint, propagate_count)
+DEFINE_FINISH (mark_ops_sent, gboolean, propagate_boolean)
 
 #undef DEFINE_FINISH
 
@@ -2300,6 +2347,8 @@ local_store_iface_init (JustSyncLocalStoreInterface *iface)
   iface->discard_failed_ops_finish = just_sync_sqlite_store_discard_failed_ops_finish;
   iface->prune_missing_async = just_sync_sqlite_store_prune_missing_async;
   iface->prune_missing_finish = just_sync_sqlite_store_prune_missing_finish;
+  iface->mark_ops_sent_async = just_sync_sqlite_store_mark_ops_sent_async;
+  iface->mark_ops_sent_finish = just_sync_sqlite_store_mark_ops_sent_finish;
 }
 
 /* GInitable and GAsyncInitable: opening runs on the worker. */
