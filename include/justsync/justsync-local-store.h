@@ -60,9 +60,12 @@ G_DECLARE_INTERFACE (JustSyncLocalStore, just_sync_local_store, JUST_SYNC, LOCAL
  * @apply_remote_changes_async: starts applying one page of remote changes
  *   by the rules of the sync algorithm: a row without a pending operation
  *   takes the remote version unless it already reflects it; a row with one
- *   acknowledges it when the remote row is its echo, skips its base version,
- *   and sends any other version to @resolver, recording a #JustSyncConflict
- *   and dropping the losing operations when the remote wins. It then saves
+ *   skips its base version, acknowledges it when the remote row is the echo
+ *   of a sent operation or says the same (the same content, or both
+ *   deleted), and sends any other version to @resolver, recording a
+ *   #JustSyncConflict and dropping the losing operations when the remote
+ *   wins. An app resolver runs on the caller's context while the store holds
+ *   no lock. It then saves
  *   the delta's cursor as the sync point unless the stored one is later.
  *   All of this is ONE transaction: after a crash or an error either the
  *   whole page and the sync point are applied, or nothing is. Emits
