@@ -408,22 +408,24 @@ static const JustSyncMergeStore fake_store = {
   fake_save_sync_point,
 };
 
-/* The row @record, pulled as its own base. */
+/* The row @record (taken), pulled as its own base. */
 static void
 fake_pull (Fake           *fake,
            JustSyncRecord *record)
 {
+  g_autoptr(JustSyncRecord) owned = record;
   g_autofree char *version = just_sync_record_dup_version (record);
 
   fake_put_row (fake, record, version, 0, NULL);
 }
 
-/* An app write of @record on the row's base; returns its seq. */
+/* An app write of @record (taken) on the row's base; returns its seq. */
 static gint64
 fake_write (Fake           *fake,
             JustSyncRecord *record,
             guint           attempts)
 {
+  g_autoptr(JustSyncRecord) owned = record;
   const char *id = just_sync_record_get_id (record);
   gint64 seq = fake->ops->len + 1;
 
