@@ -18,8 +18,9 @@
  *
  * A #JustSyncLocalStore that keeps everything in memory and forgets it when
  * it is finalized. It is complete and scope-aware, and applies remote
- * changes by the same rules as #JustSyncSqliteStore, but it is meant for
- * tests and demos only: apps use #JustSyncSqliteStore.
+ * changes by the same merge rules as [class@JustSync.SqliteStore] (one
+ * module runs both), but it is meant for tests and demos only: apps use
+ * [class@JustSync.SqliteStore].
  */
 
 typedef struct
