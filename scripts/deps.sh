@@ -6,7 +6,7 @@ JUSTSYNC_DEB_PACKAGES=(
   libglib2.0-dev libglib2.0-bin libjson-glib-dev libsoup-3.0-dev libsqlite3-dev libsecret-1-dev
   gobject-introspection libgirepository1.0-dev gir1.2-glib-2.0 gir1.2-json-1.0
   valac gjs python3-gi gi-docgen
-  dbus dbus-daemon
+  dbus dbus-daemon bubblewrap xdg-dbus-proxy
   valgrind curl ca-certificates
 )
 

@@ -60,9 +60,12 @@ G_DECLARE_INTERFACE (JustSyncLocalStore, just_sync_local_store, JUST_SYNC, LOCAL
  * @apply_remote_changes_async: starts applying one page of remote changes
  *   by the rules of the sync algorithm: a row without a pending operation
  *   takes the remote version unless it already reflects it; a row with one
- *   acknowledges it when the remote row is its echo, skips its base version,
- *   and sends any other version to @resolver, recording a #JustSyncConflict
- *   and dropping the losing operations when the remote wins. It then saves
+ *   skips its base version, acknowledges it when the remote row is the echo
+ *   of a sent operation or says the same (the same content, or both
+ *   deleted), and sends any other version to @resolver, recording a
+ *   #JustSyncConflict and dropping the losing operations when the remote
+ *   wins. An app resolver runs on the caller's context while the store holds
+ *   no lock. It then saves
  *   the delta's cursor as the sync point unless the stored one is later.
  *   All of this is ONE transaction: after a crash or an error either the
  *   whole page and the sync point are applied, or nothing is. Emits
@@ -99,6 +102,12 @@ G_DECLARE_INTERFACE (JustSyncLocalStore, just_sync_local_store, JUST_SYNC, LOCAL
  *   the server, have no pending operation, and whose ids are not in a list
  *   (the server's complete list of ids); used by a reconcile to repair hard
  *   deletes a delta cannot show.
+ * @mark_ops_sent_async: starts counting one attempt for each of the given
+ *   operations, in ONE transaction, before their push goes out: only a sent
+ *   operation can have an echo, and a crash after the server applied the
+ *   push must still find them marked. Operations no longer queued are left
+ *   alone.
+ * @mark_ops_sent_finish: finishes @mark_ops_sent_async.
  * @prune_missing_finish: finishes @prune_missing_async; returns how many rows
  *   were removed.
  *
@@ -241,9 +250,18 @@ struct _JustSyncLocalStoreInterface
   guint                (*prune_missing_finish)         (JustSyncLocalStore   *self,
                                                         GAsyncResult         *result,
                                                         GError              **error);
+  void                 (*mark_ops_sent_async)          (JustSyncLocalStore   *self,
+                                                        JustSyncScope        *scope,
+                                                        GPtrArray            *ops,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+  gboolean             (*mark_ops_sent_finish)         (JustSyncLocalStore   *self,
+                                                        GAsyncResult         *result,
+                                                        GError              **error);
 
   /*< private >*/
-  gpointer _reserved[16];
+  gpointer _reserved[14];
 };
 
 JUST_SYNC_AVAILABLE_IN_ALL
@@ -405,6 +423,17 @@ void                 just_sync_local_store_prune_missing_async         (JustSync
                                                                         gpointer                   user_data);
 JUST_SYNC_AVAILABLE_IN_ALL
 guint                just_sync_local_store_prune_missing_finish        (JustSyncLocalStore        *self,
+                                                                        GAsyncResult              *result,
+                                                                        GError                   **error);
+JUST_SYNC_AVAILABLE_IN_ALL
+void                 just_sync_local_store_mark_ops_sent_async         (JustSyncLocalStore        *self,
+                                                                        JustSyncScope             *scope,
+                                                                        GPtrArray                 *ops,
+                                                                        GCancellable              *cancellable,
+                                                                        GAsyncReadyCallback        callback,
+                                                                        gpointer                   user_data);
+JUST_SYNC_AVAILABLE_IN_ALL
+gboolean             just_sync_local_store_mark_ops_sent_finish        (JustSyncLocalStore        *self,
                                                                         GAsyncResult              *result,
                                                                         GError                   **error);
 JUST_SYNC_AVAILABLE_IN_ALL

@@ -17,6 +17,10 @@ typedef struct _JsdAppInfo JsdAppInfo;
 
 JsdAppInfo *jsd_app_info_new_for_pid   (const char  *proc_root,
                                         guint32      pid,
+                                        gint64       connected_before,
+                                        GError     **error);
+gboolean    jsd_app_info_verify        (JsdAppInfo  *self,
+                                        const char  *proc_root,
                                         GError     **error);
 JsdAppInfo *jsd_app_info_ref           (JsdAppInfo  *self);
 void        jsd_app_info_unref         (JsdAppInfo  *self);

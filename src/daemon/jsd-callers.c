@@ -6,15 +6,29 @@
  * its application, looked up once per connection and forgotten when the
  * connection goes away. The connections it knows are the service's
  * clients: it stays alive while it has any.
+ *
+ * It also notes when each connection appeared on the bus, in a message
+ * filter so that a busy main loop does not delay it: the process the bus
+ * names for it must have started before (see jsd-app-info.c). At every
+ * later call it checks that this process is still there, unchanged.
  */
 
 #include "config.h"
 
+#include <time.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
 
 #include "jsd-callers.h"
+
+/* When each connection appeared, noted in GDBus's worker thread as soon as
+ * the bus tells, however busy the main loop is. */
+typedef struct
+{
+  GMutex lock;
+  GHashTable *times;    /* unique name -> gint64 *, microseconds since boot */
+} Appearances;
 
 struct _JsdCallers
 {
@@ -26,6 +40,9 @@ struct _JsdCallers
 
   GHashTable *known;    /* unique name -> JsdAppInfo */
   GHashTable *pending;  /* unique name -> Lookup */
+  Appearances *appearances;
+  guint filter_id;
+  gint64 watching_since;
 };
 
 typedef struct
@@ -40,6 +57,7 @@ typedef struct
 {
   char *proc_root;
   guint32 pid;
+  gint64 connected_before;
 } ProcRead;
 
 enum {
@@ -58,6 +76,66 @@ enum {
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (JsdCallers, jsd_callers, G_TYPE_OBJECT)
+
+/* The clock of the start times in /proc/PID/stat. */
+static gint64
+boot_time_now (void)
+{
+  struct timespec now;
+
+  clock_gettime (CLOCK_BOOTTIME, &now);
+  return (gint64) now.tv_sec * G_USEC_PER_SEC + now.tv_nsec / 1000;
+}
+
+static void
+appearances_clear (Appearances *appearances)
+{
+  g_mutex_clear (&appearances->lock);
+  g_hash_table_unref (appearances->times);
+}
+
+static void
+appearances_unref (gpointer appearances)
+{
+  g_rc_box_release_full (appearances, (GDestroyNotify) appearances_clear);
+}
+
+/* A filter: runs in GDBus's worker thread. */
+static GDBusMessage *
+note_appearances (GDBusConnection *connection,
+                  GDBusMessage    *message,
+                  gboolean         incoming,
+                  gpointer         user_data)
+{
+  Appearances *appearances = user_data;
+  GVariant *body = g_dbus_message_get_body (message);
+  const char *name, *old_owner, *new_owner;
+
+  if (!incoming || g_dbus_message_get_message_type (message) != G_DBUS_MESSAGE_TYPE_SIGNAL ||
+      g_strcmp0 (g_dbus_message_get_sender (message), "org.freedesktop.DBus") != 0 ||
+      g_strcmp0 (g_dbus_message_get_member (message), "NameOwnerChanged") != 0 ||
+      body == NULL || !g_variant_is_of_type (body, G_VARIANT_TYPE ("(sss)")))
+    return message;
+
+  g_variant_get (body, "(&s&s&s)", &name, &old_owner, &new_owner);
+  if (name[0] != ':')
+    return message;
+
+  g_mutex_lock (&appearances->lock);
+  if (new_owner[0] != '\0')
+    {
+      gint64 *appeared = g_new (gint64, 1);
+
+      *appeared = boot_time_now ();
+      g_hash_table_insert (appearances->times, g_strdup (name), appeared);
+    }
+  else
+    {
+      g_hash_table_remove (appearances->times, name);
+    }
+  g_mutex_unlock (&appearances->lock);
+  return message;
+}
 
 static void
 lookup_free (Lookup *lookup)
@@ -152,7 +230,7 @@ proc_read_thread (GTask        *task,
   GError *error = NULL;
   JsdAppInfo *info;
 
-  info = jsd_app_info_new_for_pid (read->proc_root, read->pid, &error);
+  info = jsd_app_info_new_for_pid (read->proc_root, read->pid, read->connected_before, &error);
   if (info != NULL)
     g_task_return_pointer (task, info, (GDestroyNotify) jsd_app_info_unref);
   else
@@ -187,6 +265,7 @@ credentials_done (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GTask) task = NULL;
   ProcRead *read;
+  gint64 *appeared;
   guint32 pid, uid;
 
   reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, &error);
@@ -216,6 +295,11 @@ credentials_done (GObject      *object,
   read = g_new0 (ProcRead, 1);
   read->proc_root = g_strdup (self->proc_root);
   read->pid = pid;
+  /* A connection older than the watch on the bus existed by then. */
+  g_mutex_lock (&self->appearances->lock);
+  appeared = g_hash_table_lookup (self->appearances->times, lookup->sender);
+  read->connected_before = appeared != NULL ? *appeared : self->watching_since;
+  g_mutex_unlock (&self->appearances->lock);
   task = g_task_new (self, NULL, proc_read_done, g_strdup (lookup->sender));
   g_task_set_source_tag (task, credentials_done);
   g_task_set_task_data (task, read, (GDestroyNotify) proc_read_free);
@@ -241,7 +325,14 @@ jsd_callers_lookup_async (JsdCallers          *self,
 
   if ((info = g_hash_table_lookup (self->known, sender)) != NULL)
     {
-      g_task_return_pointer (task, jsd_app_info_ref (info), (GDestroyNotify) jsd_app_info_unref);
+      GError *error = NULL;
+
+      /* Blocking, but a few bytes of procfs. */
+      if (!jsd_app_info_verify (info, self->proc_root, &error))
+        g_task_return_error (task, error);
+      else
+        g_task_return_pointer (task, jsd_app_info_ref (info),
+                               (GDestroyNotify) jsd_app_info_unref);
       return;
     }
 
@@ -301,15 +392,26 @@ jsd_callers_new (GDBusConnection *connection,
                  const char      *proc_root)
 {
   JsdCallers *self = g_object_new (JSD_TYPE_CALLERS, NULL);
+  g_autoptr(GVariant) reply = NULL;
 
   self->connection = g_object_ref (connection);
   self->proc_root = g_strdup (proc_root);
+  self->filter_id = g_dbus_connection_add_filter (connection, note_appearances,
+                                                  g_rc_box_acquire (self->appearances),
+                                                  appearances_unref);
   self->name_owner_changed_id =
     g_dbus_connection_signal_subscribe (connection,
                                         "org.freedesktop.DBus", "org.freedesktop.DBus",
                                         "NameOwnerChanged", "/org/freedesktop/DBus",
                                         NULL, G_DBUS_SIGNAL_FLAGS_NONE,
                                         on_name_owner_changed, self, NULL);
+  /* The bus answers in order: once this reply is in, it sends every new
+   * connection's NameOwnerChanged, and any older connection existed now. */
+  reply = g_dbus_connection_call_sync (connection, "org.freedesktop.DBus",
+                                       "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                                       "GetId", NULL, NULL, G_DBUS_CALL_FLAGS_NONE,
+                                       -1, NULL, NULL);
+  self->watching_since = boot_time_now ();
   return self;
 }
 
@@ -320,10 +422,13 @@ jsd_callers_finalize (GObject *object)
 
   if (self->name_owner_changed_id != 0)
     g_dbus_connection_signal_unsubscribe (self->connection, self->name_owner_changed_id);
+  if (self->filter_id != 0)
+    g_dbus_connection_remove_filter (self->connection, self->filter_id);
   g_clear_object (&self->connection);
   g_clear_pointer (&self->proc_root, g_free);
   g_clear_pointer (&self->known, g_hash_table_unref);
   g_clear_pointer (&self->pending, g_hash_table_unref);
+  g_clear_pointer (&self->appearances, appearances_unref);
 
   G_OBJECT_CLASS (jsd_callers_parent_class)->finalize (object);
 }
@@ -373,4 +478,7 @@ jsd_callers_init (JsdCallers *self)
                                        (GDestroyNotify) jsd_app_info_unref);
   self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                          (GDestroyNotify) lookup_free);
+  self->appearances = g_rc_box_new0 (Appearances);
+  g_mutex_init (&self->appearances->lock);
+  self->appearances->times = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }

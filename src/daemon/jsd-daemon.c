@@ -28,7 +28,6 @@
 #include "jsd-store.h"
 
 #define STORE_PATH_PREFIX JSD_OBJECT_PATH "/store"
-#define MAX_STORES_PER_APP 256
 #define MANAGER_INTERFACE "org.justsync.Sync1.Manager"
 #define MANAGER_INTERFACE_VERSION 1
 
@@ -38,7 +37,7 @@ struct _JsdDaemon
 
   GDBusConnection *connection;
   char *data_dir;
-  guint idle_timeout;
+  JsdDaemonLimits limits;
 
   _JustSyncGenManager *manager;
   guint subtree_id;
@@ -48,6 +47,7 @@ struct _JsdDaemon
   GHashTable *invocations;   /* GDBusMethodInvocation being served */
 
   guint idle_id;
+  guint close_unused_id;
 };
 
 enum {
@@ -135,7 +135,7 @@ on_idle_timeout (gpointer user_data)
   JsdDaemon *self = JSD_DAEMON (user_data);
 
   self->idle_id = 0;
-  g_debug ("Idle for %u seconds, exiting", self->idle_timeout);
+  g_debug ("Idle for %u seconds, exiting", self->limits.idle_timeout);
   g_signal_emit (self, signals[IDLE], 0);
   return G_SOURCE_REMOVE;
 }
@@ -160,10 +160,10 @@ is_idle (JsdDaemon *self)
 static void
 update_idle (JsdDaemon *self)
 {
-  if (self->idle_timeout == 0 || !is_idle (self))
+  if (self->limits.idle_timeout == 0 || !is_idle (self))
     g_clear_handle_id (&self->idle_id, g_source_remove);
   else if (self->idle_id == 0)
-    self->idle_id = g_timeout_add_seconds (self->idle_timeout, on_idle_timeout, self);
+    self->idle_id = g_timeout_add_seconds (self->limits.idle_timeout, on_idle_timeout, self);
 }
 
 static void
@@ -217,6 +217,48 @@ on_n_callers_changed (JsdCallers *callers,
 
 /* Stores */
 
+static void
+unused_store_closed (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!jsd_store_close_finish (JSD_STORE (object), result, &error))
+    g_message ("Could not close %s: %s", jsd_store_get_object_path (JSD_STORE (object)),
+               error->message);
+}
+
+/* Stores without clients or work for the store idle timeout close: each
+ * holds files, a thread and the state of its scopes. A later call reopens
+ * one from its files. */
+static gboolean
+close_unused_stores (gpointer user_data)
+{
+  JsdDaemon *self = JSD_DAEMON (user_data);
+  gint64 cutoff = g_get_monotonic_time () -
+                  (gint64) self->limits.store_idle_timeout * G_USEC_PER_SEC;
+  GHashTableIter iter;
+  JsdStore *store;
+
+  g_hash_table_iter_init (&iter, self->stores);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &store))
+    {
+      gint64 unused_since = jsd_store_get_unused_since (store);
+
+      if (unused_since == 0 || unused_since > cutoff)
+        continue;
+      g_debug ("Closing the unused store %s", jsd_store_get_object_path (store));
+      jsd_store_close_async (store, NULL, unused_store_closed, NULL);
+      g_hash_table_iter_remove (&iter);
+    }
+
+  if (g_hash_table_size (self->stores) > 0)
+    return G_SOURCE_CONTINUE;
+  self->close_unused_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
 static JsdStore *
 lookup_or_add_store (JsdDaemon   *self,
                      const char  *app_id,
@@ -234,13 +276,22 @@ lookup_or_add_store (JsdDaemon   *self,
   if ((store = g_hash_table_lookup (self->stores, path)) != NULL)
     return store;
 
-  /* Each store costs a database connection and a thread. */
+  /* Each store costs file descriptors and a thread: no application may
+   * take them all. */
+  if (g_hash_table_size (self->stores) >= self->limits.max_stores)
+    {
+      g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_LIMITS_EXCEEDED,
+                   _("The service has %u stores open, its most: try again later"),
+                   self->limits.max_stores);
+      return NULL;
+    }
   g_hash_table_iter_init (&iter, self->stores);
   while (g_hash_table_iter_next (&iter, (gpointer *) &other_path, NULL))
-    if (g_str_has_prefix (other_path, app_prefix) && ++n_stores >= MAX_STORES_PER_APP)
+    if (g_str_has_prefix (other_path, app_prefix) && ++n_stores >= self->limits.max_stores_per_app)
       {
-        g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
-                     _("An application can have at most %d stores open"), MAX_STORES_PER_APP);
+        g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_LIMITS_EXCEEDED,
+                     _("An application can have at most %u stores open"),
+                     self->limits.max_stores_per_app);
         return NULL;
       }
 
@@ -249,6 +300,9 @@ lookup_or_add_store (JsdDaemon   *self,
   g_signal_connect_object (store, "notify::busy", G_CALLBACK (on_store_busy_changed), self,
                            G_CONNECT_DEFAULT);
   g_hash_table_insert (self->stores, g_steal_pointer (&path), store);
+  if (self->close_unused_id == 0)
+    self->close_unused_id = g_timeout_add_seconds (MAX (self->limits.store_idle_timeout, 1),
+                                                   close_unused_stores, self);
   return store;
 }
 
@@ -528,11 +582,11 @@ static const GDBusSubtreeVTable subtree_vtable = {
 /* Lifecycle */
 
 JsdDaemon *
-jsd_daemon_new (GDBusConnection  *connection,
-                const char       *data_dir,
-                const char       *proc_root,
-                guint             idle_timeout,
-                GError          **error)
+jsd_daemon_new (GDBusConnection        *connection,
+                const char             *data_dir,
+                const char             *proc_root,
+                const JsdDaemonLimits  *limits,
+                GError                **error)
 {
   g_autoptr(JsdDaemon) self = g_object_new (JSD_TYPE_DAEMON, NULL);
 
@@ -541,7 +595,7 @@ jsd_daemon_new (GDBusConnection  *connection,
 
   self->connection = g_object_ref (connection);
   self->data_dir = g_strdup (data_dir);
-  self->idle_timeout = idle_timeout;
+  self->limits = *limits;
 
   self->callers = jsd_callers_new (connection, proc_root);
   g_signal_connect_object (self->callers, "caller-vanished", G_CALLBACK (on_caller_vanished),
@@ -576,6 +630,7 @@ stop_serving (JsdDaemon *self)
   GDBusMethodInvocation *invocation;
 
   g_clear_handle_id (&self->idle_id, g_source_remove);
+  g_clear_handle_id (&self->close_unused_id, g_source_remove);
   if (self->subtree_id != 0)
     g_dbus_connection_unregister_subtree (self->connection, self->subtree_id);
   self->subtree_id = 0;

@@ -16,11 +16,20 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (JsdDaemon, jsd_daemon, JSD, DAEMON, GObject)
 
-JsdDaemon *jsd_daemon_new          (GDBusConnection     *connection,
-                                    const char          *data_dir,
-                                    const char          *proc_root,
-                                    guint                idle_timeout,
-                                    GError             **error);
+/* How long the service waits, and how much it serves. */
+typedef struct
+{
+  guint idle_timeout;         /* seconds without clients before exiting; 0: never */
+  guint store_idle_timeout;   /* seconds before a store without clients closes */
+  guint max_stores;           /* open stores, in all */
+  guint max_stores_per_app;
+} JsdDaemonLimits;
+
+JsdDaemon *jsd_daemon_new          (GDBusConnection        *connection,
+                                    const char             *data_dir,
+                                    const char             *proc_root,
+                                    const JsdDaemonLimits  *limits,
+                                    GError                **error);
 void       jsd_daemon_close_async  (JsdDaemon           *self,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data);

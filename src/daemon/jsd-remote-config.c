@@ -28,6 +28,7 @@ struct _JsdRemoteConfig
   char *auth_collection;
   char *identity;
   char *soft_delete_field;
+  gboolean allow_insecure_http;
   /* Alternating scope names and collection names, sorted by scope name. */
   GStrv collections;
 };
@@ -125,17 +126,48 @@ collections_from_variant (GVariant  *value,
 }
 
 static gboolean
+is_loopback_host (const char *host)
+{
+  g_autoptr(GInetAddress) address = NULL;
+
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+/* An http or https URL without credentials in it: they would be saved in
+ * the clear with it. Plain http only goes to this machine unless the
+ * caller allowed it. */
+static gboolean
 check_url (const char  *url,
+           gboolean     allow_insecure_http,
            GError     **error)
 {
   g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  const char *scheme;
 
-  if (uri == NULL ||
-      (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 &&
-       g_strcmp0 (g_uri_get_scheme (uri), "https") != 0))
+  if (uri == NULL || g_uri_get_host (uri) == NULL ||
+      ((scheme = g_uri_get_scheme (uri)), g_strcmp0 (scheme, "http") != 0 &&
+       g_strcmp0 (scheme, "https") != 0))
     {
       g_set_error_literal (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
                            _("The option “url” must be an http or https URL"));
+      return FALSE;
+    }
+  if (g_uri_get_userinfo (uri) != NULL)
+    {
+      g_set_error_literal (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                           _("The option “url” must not hold credentials: "
+                             "use “identity” and “password” or “token”"));
+      return FALSE;
+    }
+  if (g_str_equal (scheme, "http") && !allow_insecure_http &&
+      !is_loopback_host (g_uri_get_host (uri)))
+    {
+      g_set_error_literal (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                           _("Plain http is only for this machine: use https, or allow it "
+                             "with the option “allow-insecure-http”"));
       return FALSE;
     }
   return TRUE;
@@ -162,6 +194,8 @@ jsd_remote_config_new_from_options (GVariant  *options,
       !jsd_args_get_string_option (options, "auth-collection", &auth_collection, error) ||
       !jsd_args_get_string_option (options, "identity", &identity, error) ||
       !jsd_args_get_string_option (options, "soft-delete-field", &soft_delete_field, error) ||
+      !jsd_args_get_boolean_option (options, "allow-insecure-http", &self->allow_insecure_http,
+                                    error) ||
       !jsd_args_lookup_option (options, "collections", G_VARIANT_TYPE ("a{ss}"),
                                &collections, error))
     return NULL;
@@ -172,7 +206,7 @@ jsd_remote_config_new_from_options (GVariant  *options,
                            _("A pocketbase remote needs the option “url”"));
       return NULL;
     }
-  if (url != NULL && !check_url (url, error))
+  if (url != NULL && !check_url (url, self->allow_insecure_http, error))
     return NULL;
 
   if (collections != NULL)
@@ -222,6 +256,7 @@ jsd_remote_config_load (const char  *path,
   self->auth_collection = g_key_file_get_string (key_file, GROUP, "auth-collection", NULL);
   self->identity = g_key_file_get_string (key_file, GROUP, "identity", NULL);
   self->soft_delete_field = g_key_file_get_string (key_file, GROUP, "soft-delete-field", NULL);
+  self->allow_insecure_http = g_key_file_get_boolean (key_file, GROUP, "allow-insecure-http", NULL);
   if (g_key_file_has_key (key_file, GROUP, "collections", NULL))
     {
       g_strfreev (self->collections);
@@ -259,6 +294,8 @@ jsd_remote_config_save (JsdRemoteConfig  *self,
     g_key_file_set_string (key_file, GROUP, "identity", self->identity);
   if (self->soft_delete_field != NULL)
     g_key_file_set_string (key_file, GROUP, "soft-delete-field", self->soft_delete_field);
+  if (self->allow_insecure_http)
+    g_key_file_set_boolean (key_file, GROUP, "allow-insecure-http", TRUE);
   if (self->collections[0] != NULL)
     g_key_file_set_string_list (key_file, GROUP, "collections",
                                 (const char * const *) self->collections,
@@ -284,6 +321,7 @@ jsd_remote_config_equal (JsdRemoteConfig *self,
          g_strcmp0 (self->auth_collection, other->auth_collection) == 0 &&
          g_strcmp0 (self->identity, other->identity) == 0 &&
          g_strcmp0 (self->soft_delete_field, other->soft_delete_field) == 0 &&
+         self->allow_insecure_http == other->allow_insecure_http &&
          g_strv_equal ((const char * const *) self->collections,
                        (const char * const *) other->collections);
 }
@@ -329,10 +367,13 @@ jsd_remote_config_create_remote (JsdRemoteConfig *self)
 
         if (self->soft_delete_field != NULL)
           just_sync_pocketbase_store_set_soft_delete_field (store, self->soft_delete_field);
+        /* A mapped collection has the store's soft-delete field, like the
+         * shipped schema, unless the options name another ("" for hard
+         * deletes). */
         for (guint i = 0; self->collections[i] != NULL; i += 2)
           just_sync_pocketbase_store_set_collection (store, self->collections[i],
                                                      self->collections[i + 1],
-                                                     self->soft_delete_field);
+                                                     just_sync_pocketbase_store_get_soft_delete_field (store));
         return JUST_SYNC_REMOTE_STORE (store);
       }
     }

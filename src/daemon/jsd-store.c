@@ -30,6 +30,16 @@
  * message sizes, and clients choke on huge ones. */
 #define MAX_REPLY_LENGTH (64 * 1024 * 1024)
 
+/* The scopes a store keeps following live, at most. */
+#define MAX_WATCHED_SCOPES 64
+
+/* A pull at least this often (microseconds) for remotes that tell of no
+ * changes themselves. */
+#define SYNC_INTERVAL ((gint64) 60 * G_TIME_SPAN_SECOND)
+
+/* The files of a store's database. */
+static const char * const database_suffixes[] = { "", "-wal", "-shm", "-journal" };
+
 struct _JsdStore
 {
   GObject parent_instance;
@@ -56,7 +66,13 @@ struct _JsdStore
   GHashTable *changed_properties;  /* D-Bus property names */
   guint flush_properties_id;
 
+  GHashTable *watched;             /* scope strings */
+
+  /* Credentials given in a call and not kept in the keyring: gone with
+   * the process. */
+  gboolean unsaved_credentials;
   gboolean busy;
+  gint64 unused_since;
 };
 
 enum {
@@ -93,17 +109,44 @@ enum_nick (GType type,
 
 /* Errors */
 
+/* Whether @message names an absolute path: a slash at the start of a word
+ * or a quotation (a URL's slashes follow a colon or a host name). */
+static gboolean
+names_path (const char *message)
+{
+  for (const char *p = strchr (message, '/'); p != NULL; p = strchr (p + 1, '/'))
+    if (p == message || strchr (" \"'(", p[-1]) != NULL ||
+        (p - message >= 3 && strncmp (p - 3, "“", 3) == 0))
+      return TRUE;
+  return FALSE;
+}
+
+/* What a caller may read of @message: callers may be sandboxed, and must
+ * not learn where the user's files are, so a message that names a path is
+ * logged here and replaced. */
+static const char *
+public_message (const char *message)
+{
+  if (!names_path (message))
+    return message;
+  g_message ("%s", message);
+  return _("The service could not use the store’s files (its log has the details)");
+}
+
 void
 jsd_store_return_error (GDBusMethodInvocation *invocation,
                         const GError          *error)
 {
+  const char *message = public_message (error->message);
+
   /* JustSync and D-Bus errors have D-Bus names; anything else would reach
    * the client as an unmapped GError, so it is reported as Failed. */
   if (error->domain == JUST_SYNC_ERROR || error->domain == G_DBUS_ERROR)
-    g_dbus_method_invocation_return_gerror (invocation, error);
+    g_dbus_method_invocation_return_error_literal (invocation, error->domain, error->code,
+                                                   message);
   else
     g_dbus_method_invocation_return_error_literal (invocation, JUST_SYNC_ERROR,
-                                                   JUST_SYNC_ERROR_FAILED, error->message);
+                                                   JUST_SYNC_ERROR_FAILED, message);
 }
 
 static void
@@ -157,7 +200,7 @@ get_property_value (JsdStore   *self,
     {
       const char *last_error = just_sync_orchestrator_get_last_error (orchestrator);
 
-      return g_variant_new_string (last_error != NULL ? last_error : "");
+      return g_variant_new_string (last_error != NULL ? public_message (last_error) : "");
     }
   if (g_str_equal (property_name, "LastSync"))
     return g_variant_new_int64 (just_sync_orchestrator_get_last_sync_time (orchestrator));
@@ -194,13 +237,26 @@ queue_property_change (JsdStore   *self,
     self->flush_properties_id = g_idle_add (flush_properties, self);
 }
 
-/* Busy while opening, syncing, or about to push queued changes: the daemon
- * does not exit then. Changes that cannot be pushed (offline, failing
+/* Unused: no clients and not busy, since when (monotonic), or 0. */
+static void
+update_unused (JsdStore *self)
+{
+  gboolean unused = !self->busy && g_hash_table_size (self->clients) == 0;
+
+  if (!unused)
+    self->unused_since = 0;
+  else if (self->unused_since == 0)
+    self->unused_since = g_get_monotonic_time ();
+}
+
+/* Busy while opening, syncing, or about to push queued changes, or while
+ * it holds credentials it could not get back: the daemon neither closes
+ * it nor exits then. Changes that cannot be pushed (offline, failing
  * server) wait in the database for the next start. */
 static void
 update_busy (JsdStore *self)
 {
-  gboolean busy = self->opening != NULL;
+  gboolean busy = self->opening != NULL || self->unsaved_credentials;
 
   if (self->orchestrator != NULL)
     {
@@ -214,6 +270,7 @@ update_busy (JsdStore *self)
   if (busy != self->busy)
     {
       self->busy = busy;
+      update_unused (self);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
     }
 }
@@ -313,7 +370,7 @@ on_orchestrator_sync_finished (JustSyncOrchestrator *orchestrator,
       g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
       g_variant_builder_add (&builder, "{sv}", "error", g_variant_new_string (error_name));
       g_variant_builder_add (&builder, "{sv}", "error-message",
-                             g_variant_new_string (error->message));
+                             g_variant_new_string (public_message (error->message)));
       stats = g_variant_builder_end (&builder);
     }
 
@@ -351,6 +408,7 @@ typedef struct
   JsdRemoteConfig *config;         /* from the options, or NULL */
   JsdCredentials *credentials;     /* from the options or the keyring */
   gboolean remember_credentials;
+  gboolean credentials_from_keyring;
   gboolean offline;
   gboolean has_offline;
   gboolean durable;
@@ -435,6 +493,8 @@ credentials_stored (GObject      *object,
     g_set_error (&error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_FAILED,
                  _("The store is open, but its credentials could not be kept in the keyring: %s"),
                  local_error->message);
+  else
+    self->unsaved_credentials = FALSE;
   open_complete (self, error);
 }
 
@@ -464,6 +524,8 @@ open_finish_remote (JsdStore *self,
       open_complete (self, error);
       return;
     }
+  if (data->credentials != NULL && !data->credentials_from_keyring)
+    self->unsaved_credentials = jsd_remote_config_uses_credentials (self->config);
 
   if (data->remember_credentials)
     {
@@ -486,6 +548,12 @@ use_remote (JsdStore            *self,
    * (just_sync_remote_store_needs_network()), so the default monitor is
    * right for every remote. */
   orchestrator = just_sync_orchestrator_new (self->local, remote, NULL);
+  /* A memory remote is this store's alone: nothing else changes it. */
+  if (!JUST_SYNC_IS_MEMORY_REMOTE_STORE (remote))
+    g_object_set (orchestrator, "sync-interval", SYNC_INTERVAL, NULL);
+  g_hash_table_remove_all (self->watched);
+  /* Credentials belong to the remote they were given for. */
+  self->unsaved_credentials = FALSE;
 
   g_set_object (&self->remote, remote);
   set_orchestrator (self, orchestrator);
@@ -501,6 +569,7 @@ credentials_looked_up (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   data->credentials = jsd_credentials_lookup_finish (result, &error);
+  data->credentials_from_keyring = TRUE;
   /* No keyring, a locked one or no entry: try without credentials; the
    * server's refusal will say what is missing. */
   if (error != NULL)
@@ -540,9 +609,9 @@ open_remote (JsdStore *self,
       if (g_error_matches (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_NOT_FOUND))
         {
           g_clear_error (&error);
-          g_set_error (&error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
-                       _("The store “%s” has no remote yet: open it with the option “remote”"),
-                       self->name);
+          g_set_error (&error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_NOT_FOUND,
+                       _("The store “%s” does not exist: open it with the option “remote” "
+                         "first"), self->name);
         }
       open_complete (self, error);
       return;
@@ -610,6 +679,16 @@ open_local (JsdStore *self,
                    g_strerror (saved_errno));
       open_complete (self, error);
       return;
+    }
+
+  /* The daemon's umask makes new files private; files of older versions
+   * are made so here. */
+  for (guint i = 0; i < G_N_ELEMENTS (database_suffixes); i++)
+    {
+      g_autofree char *path = g_strconcat (self->db_path, database_suffixes[i], NULL);
+
+      if (g_chmod (path, 0600) != 0 && errno != ENOENT)
+        g_message ("Could not make %s private: %s", path, g_strerror (errno));
     }
 
   just_sync_sqlite_store_new_async (self->db_path, data->durable, NULL, local_opened,
@@ -927,6 +1006,24 @@ handle_properties (JsdStore              *self,
   g_dbus_method_invocation_return_value (invocation, g_variant_new ("(v)", value));
 }
 
+/* A scope a client reads is followed live (from the remote's change
+ * notices, else by the periodic pull) while the store is open, that is
+ * until it has had no clients for a while. A memory remote needs none of
+ * it: only this store changes it. */
+static void
+watch (JsdStore      *self,
+       JustSyncScope *scope)
+{
+  const char *key = just_sync_scope_to_string (scope);
+
+  if (JUST_SYNC_IS_MEMORY_REMOTE_STORE (self->remote) ||
+      g_hash_table_size (self->watched) >= MAX_WATCHED_SCOPES ||
+      g_hash_table_contains (self->watched, key))
+    return;
+  g_hash_table_add (self->watched, g_strdup (key));
+  just_sync_orchestrator_watch_scope (self->orchestrator, scope);
+}
+
 /* Serves a call of the caller, whom the daemon allowed to use the store,
  * once the store is open. Arguments are checked here; their D-Bus types
  * were checked against the interface already. */
@@ -974,6 +1071,7 @@ jsd_store_handle_method_call (JsdStore              *self,
           !jsd_args_get_uint_option (options, "offset", &call->offset, &error) ||
           !jsd_args_get_uint_option (options, "limit", &call->limit, &error))
         goto invalid;
+      watch (self, scope);
       just_sync_orchestrator_read_async (self->orchestrator, scope, policy, NULL,
                                          query_done, g_steal_pointer (&call));
     }
@@ -988,11 +1086,15 @@ jsd_store_handle_method_call (JsdStore              *self,
     }
   else if (g_str_equal (method, "Create"))
     {
+      g_autoptr(GVariant) id_option = NULL;
       const char *payload_text;
 
+      /* An id has the same limit here as in the other methods, not that
+       * of other string options. */
       g_variant_get_child (parameters, 1, "&s", &payload_text);
-      if (!jsd_args_get_string_option (options, "id", &id, &error) ||
-          (id != NULL && !jsd_args_check_id (id, &error)) ||
+      if (!jsd_args_lookup_option (options, "id", G_VARIANT_TYPE_STRING, &id_option, &error) ||
+          (id_option != NULL && !jsd_args_check_id ((id = g_variant_get_string (id_option, NULL)),
+                                                    &error)) ||
           (payload = jsd_args_parse_payload (payload_text, &error)) == NULL)
         goto invalid;
       call->finish_record = just_sync_orchestrator_create_finish;
@@ -1110,6 +1212,7 @@ jsd_store_add_client (JsdStore   *self,
   g_return_if_fail (JSD_IS_STORE (self));
 
   g_hash_table_add (self->clients, g_strdup (sender));
+  update_unused (self);
 }
 
 void
@@ -1119,6 +1222,17 @@ jsd_store_remove_client (JsdStore   *self,
   g_return_if_fail (JSD_IS_STORE (self));
 
   g_hash_table_remove (self->clients, sender);
+  update_unused (self);
+}
+
+/* Since when (monotonic time) the store had no clients and no work, or 0
+ * while it has. */
+gint64
+jsd_store_get_unused_since (JsdStore *self)
+{
+  g_return_val_if_fail (JSD_IS_STORE (self), 0);
+
+  return self->unused_since;
 }
 
 const char *
@@ -1195,6 +1309,7 @@ jsd_store_finalize (GObject *object)
   g_clear_pointer (&self->config, jsd_remote_config_free);
   g_clear_pointer (&self->clients, g_hash_table_unref);
   g_clear_pointer (&self->changed_properties, g_hash_table_unref);
+  g_clear_pointer (&self->watched, g_hash_table_unref);
   g_free (self->object_path);
   g_free (self->app_id);
   g_free (self->name);
@@ -1246,5 +1361,7 @@ jsd_store_init (JsdStore *self)
 {
   self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->changed_properties = g_hash_table_new (g_str_hash, g_str_equal);
+  self->watched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->unused_since = g_get_monotonic_time ();
   g_queue_init (&self->open_queue);
 }

@@ -23,6 +23,7 @@ JsdStore   *jsd_store_new                 (GDBusConnection        *connection,
 const char *jsd_store_get_object_path     (JsdStore               *self);
 gboolean    jsd_store_get_open            (JsdStore               *self);
 gboolean    jsd_store_get_busy            (JsdStore               *self);
+gint64      jsd_store_get_unused_since    (JsdStore               *self);
 void        jsd_store_add_client          (JsdStore               *self,
                                            const char             *sender);
 void        jsd_store_remove_client       (JsdStore               *self,

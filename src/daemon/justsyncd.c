@@ -5,8 +5,11 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <gio/gio.h>
 #include <glib-unix.h>
@@ -15,6 +18,15 @@
 #include "jsd-daemon.h"
 
 #define DEFAULT_IDLE_TIMEOUT 60
+#define DEFAULT_STORE_IDLE_TIMEOUT 60
+#define DEFAULT_MAX_STORES_PER_APP 64
+#define MAX_STORES 4096
+
+/* File descriptors an open store may need: its database, write-ahead log
+ * and shared memory, and a connection to its server. */
+#define FDS_PER_STORE 4
+/* For the bus, the clients' lookups and the rest. */
+#define RESERVED_FDS 64
 
 #define CLOSE_TIMEOUT 10
 
@@ -104,6 +116,29 @@ on_name_lost (GDBusConnection *connection,
   g_main_loop_quit (service->loop);
 }
 
+/* Each open store costs a few file descriptors: take all the system
+ * allows, as the stores are bounded by it (see jsd-daemon.c). */
+static guint
+raise_fd_limit (void)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) != 0)
+    return 1024;
+  if (limit.rlim_cur < limit.rlim_max)
+    {
+      rlim_t wanted = limit.rlim_max;
+
+      limit.rlim_cur = wanted;
+      if (setrlimit (RLIMIT_NOFILE, &limit) != 0)
+        {
+          g_message ("Could not raise the file descriptor limit: %s", g_strerror (errno));
+          getrlimit (RLIMIT_NOFILE, &limit);
+        }
+    }
+  return (guint) MIN (limit.rlim_cur, G_MAXUINT);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -117,6 +152,10 @@ main (int   argc,
   g_autofree char *data_dir = NULL;
   gboolean replace = FALSE, no_idle_exit = FALSE, version = FALSE;
   int idle_timeout = DEFAULT_IDLE_TIMEOUT;
+  int store_idle_timeout = DEFAULT_STORE_IDLE_TIMEOUT;
+  int max_stores = 0, max_stores_per_app = DEFAULT_MAX_STORES_PER_APP;
+  JsdDaemonLimits limits;
+  guint fd_limit, fd_stores;
   Service service = { 0 };
   GBusNameOwnerFlags flags;
   guint owner_id;
@@ -125,6 +164,13 @@ main (int   argc,
       N_("Exit after SECONDS without clients or work (default: 60)"), N_("SECONDS") },
     { "no-idle-exit", 0, 0, G_OPTION_ARG_NONE, &no_idle_exit,
       N_("Never exit for being idle"), NULL },
+    { "store-idle-timeout", 0, 0, G_OPTION_ARG_INT, &store_idle_timeout,
+      N_("Close a store after SECONDS without clients or work (default: 60)"), N_("SECONDS") },
+    { "max-stores", 0, 0, G_OPTION_ARG_INT, &max_stores,
+      N_("Keep at most N stores open (default: as many as the file descriptor limit allows, "
+         "up to 4096)"), N_("N") },
+    { "max-stores-per-app", 0, 0, G_OPTION_ARG_INT, &max_stores_per_app,
+      N_("Keep at most N stores of one application open (default: 64)"), N_("N") },
     { "replace", 'r', 0, G_OPTION_ARG_NONE, &replace,
       N_("Replace the running instance"), NULL },
     /* For tests: a directory laid out like /proc, to fake callers. */
@@ -152,11 +198,25 @@ main (int   argc,
       g_print ("justsyncd %s\n", PACKAGE_VERSION);
       return EXIT_SUCCESS;
     }
-  if (idle_timeout < 0)
+  if (idle_timeout < 0 || store_idle_timeout < 0)
     {
-      g_printerr (_("The idle timeout must not be negative\n"));
+      g_printerr (_("The idle timeouts must not be negative\n"));
       return 2;
     }
+  if (max_stores < 0 || max_stores_per_app <= 0)
+    {
+      g_printerr (_("The store limits must be positive\n"));
+      return 2;
+    }
+
+  /* The stores hold the user's data: only the user may read their files. */
+  umask (077);
+  fd_limit = raise_fd_limit ();
+  fd_stores = fd_limit > RESERVED_FDS ? (fd_limit - RESERVED_FDS) / FDS_PER_STORE : 1;
+  limits.idle_timeout = no_idle_exit ? 0 : idle_timeout;
+  limits.store_idle_timeout = store_idle_timeout;
+  limits.max_stores = MIN (max_stores > 0 ? (guint) max_stores : MAX_STORES, MAX (fd_stores, 1));
+  limits.max_stores_per_app = MIN ((guint) max_stores_per_app, limits.max_stores);
 
   connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
   if (connection == NULL)
@@ -173,7 +233,7 @@ main (int   argc,
 
   data_dir = g_build_filename (g_get_user_data_dir (), "justsync", NULL);
   daemon = jsd_daemon_new (connection, data_dir, proc_root != NULL ? proc_root : "/proc",
-                           no_idle_exit ? 0 : idle_timeout, &error);
+                           &limits, &error);
   if (daemon == NULL)
     {
       g_printerr (_("Could not export the service: %s\n"), error->message);

@@ -787,6 +787,56 @@ just_sync_local_store_discard_failed_ops_finish (JustSyncLocalStore  *self,
 }
 
 /**
+ * just_sync_local_store_mark_ops_sent_async:
+ * @self: a #JustSyncLocalStore
+ * @scope: the scope
+ * @ops: (element-type JustSyncPendingOp): the operations about to be pushed
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the operation completes
+ * @user_data: data for @callback
+ *
+ * Counts one attempt for each of @ops, in one transaction, before their
+ * push goes out: only a sent operation can have an echo, and a crash after
+ * the server applied the push must still find them marked.
+ */
+void
+just_sync_local_store_mark_ops_sent_async (JustSyncLocalStore  *self,
+                                           JustSyncScope       *scope,
+                                           GPtrArray           *ops,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  g_return_if_fail (JUST_SYNC_IS_LOCAL_STORE (self));
+  g_return_if_fail (scope != NULL);
+  g_return_if_fail (ops != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->mark_ops_sent_async (self, scope, ops, cancellable, callback, user_data);
+}
+
+/**
+ * just_sync_local_store_mark_ops_sent_finish:
+ * @self: a #JustSyncLocalStore
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes just_sync_local_store_mark_ops_sent_async().
+ *
+ * Returns: %TRUE when the attempts were recorded
+ */
+gboolean
+just_sync_local_store_mark_ops_sent_finish (JustSyncLocalStore  *self,
+                                            GAsyncResult        *result,
+                                            GError             **error)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_LOCAL_STORE (self), FALSE);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), FALSE);
+
+  return JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->mark_ops_sent_finish (self, result, error);
+}
+
+/**
  * just_sync_local_store_prune_missing_async:
  * @self: a #JustSyncLocalStore
  * @scope: the scope

@@ -9,112 +9,96 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "justsync-clock-private.h"
 #include "justsync-enum-types.h"
 #include "justsync-error.h"
 #include "justsync-last-write-wins-resolver.h"
-#include "justsync-orchestrator.h"
+#include "justsync-orchestrator-private.h"
+#include "justsync-scheduler-private.h"
+#include "justsync-sync-job-private.h"
 #include "justsync-sync-result-private.h"
 #include "justsync-timestamp.h"
 
 /**
  * JustSyncOrchestrator:
  *
- * The sync engine: it owns a #JustSyncLocalStore, a #JustSyncRemoteStore
- * and a #JustSyncConflictResolver, takes the app's reads and writes, and
- * keeps the two stores in step on the main loop.
+ * The sync engine: it owns a [iface@JustSync.LocalStore], a
+ * [iface@JustSync.RemoteStore] and a [iface@JustSync.ConflictResolver],
+ * takes the app's reads and writes, and keeps the two stores in step on
+ * the main loop.
  *
- * Writes (just_sync_orchestrator_create_async() and friends) go to the
- * local store with their pending operation in one transaction, are
- * announced with #JustSyncOrchestrator::changed, and schedule a debounced
- * sync. A sync of a scope (just_sync_orchestrator_synchronize_async()) first
- * pulls the server's changes since the scope's sync point, minus an overlap
- * window, page by page, each page applied atomically with conflicts sent to
- * the resolver; then it pushes the pending operations, the newest change of
+ * Writes ([method@JustSync.Orchestrator.create_async] and friends) go to
+ * the local store with their pending operation in one transaction, are
+ * announced with [signal@JustSync.Orchestrator::changed], and schedule a
+ * debounced sync. A sync of a scope
+ * ([method@JustSync.Orchestrator.synchronize_async]) first pulls the
+ * server's changes since the scope's sync point, minus an overlap window,
+ * page by page, each page applied atomically with conflicts sent to the
+ * resolver; then it pushes the pending operations, the newest change of
  * each record, in batches, and rebases the rows on the server's replies.
  * Pulling first lets the resolver see a newer remote edit before a stale
  * offline edit could overwrite it.
  *
  * One sync per scope runs at a time: a second call joins the running one,
- * or the next one when the running one is already pushing.
- * Transient failures (network, 5xx, 429) are retried with exponential
- * backoff and jitter; operations the server rejects are parked as failed,
- * reported with #JustSyncOrchestrator::op-failed, and never block the
- * others. While the #GNetworkMonitor says the network is down, the engine
- * is %JUST_SYNC_STATE_OFFLINE and makes no attempts; it syncs when the
- * network returns.
+ * or the next one when the running one is already pushing. Transient
+ * failures (network, 5xx, 429) are retried with exponential backoff and
+ * jitter, and never before the pause a server asked for (`Retry-After`);
+ * no background trigger can start a sync sooner. A server that breaks the
+ * sync protocol fails the sync with %JUST_SYNC_ERROR_PROTOCOL, which is
+ * not retried until something else asks for a sync. Operations the server
+ * rejects are parked as failed, reported with
+ * [signal@JustSync.Orchestrator::op-failed], and never block the others.
+ *
+ * Background syncs follow local writes, the server's change
+ * announcements, the network coming back, the system resuming from
+ * suspend (logind's `PrepareForSleep` on the system bus, when there is
+ * one) and [property@JustSync.Orchestrator:sync-interval]. On a metered
+ * network or in power-saver mode they wait, unless
+ * [property@JustSync.Orchestrator:background-when-constrained] allows them;
+ * explicit syncs always run. While the [iface@Gio.NetworkMonitor] says the
+ * network is down, the engine is %JUST_SYNC_STATE_OFFLINE and makes no
+ * attempts.
  *
  * Local changes are stamped with the server's clock, estimated from
- * just_sync_remote_store_get_server_time_async() and refined by the stamps
- * of push replies, so last-write-wins compares times on one time line.
+ * [method@JustSync.RemoteStore.get_server_time_async] and refined by the
+ * stamps of push replies, so last-write-wins compares times on one time
+ * line.
+ *
+ * Every duration and time is in microseconds, a [alias@GLib.TimeSpan]
+ * (use `G_TIME_SPAN_SECOND` and friends); times are since the epoch.
  *
  * Every signal and property notification is emitted on the main context
  * that was the thread-default when the orchestrator was created.
  */
 
-#define DEFAULT_DEBOUNCE_MS      250
-#define DEFAULT_OVERLAP_WINDOW   (10 * G_USEC_PER_SEC)
-#define DEFAULT_PAGE_SIZE        500
-#define DEFAULT_PUSH_BATCH_SIZE  50
-#define DEFAULT_RETRY_BASE_MS    1000
-#define DEFAULT_RETRY_MAX_MS     (5 * 60 * 1000)
-
-typedef struct _SyncJob SyncJob;
-
-typedef struct
-{
-  JustSyncOrchestrator *self;      /* unowned: it owns the state */
-  JustSyncScope *scope;
-  SyncJob *job;
-  guint debounce_id;
-  guint retry_id;
-  guint failures;
-  /* A sync was asked for while one ran: run another when it ends. */
-  gboolean dirty;
-  gboolean reconcile_needed;
-  /* The server's time when the last complete pull began, or 0: no
-   * tombstone purged before it was missed. */
-  gint64 pulled_at;
-  /* Callers waiting for the job after the running one. */
-  GPtrArray *next_waiters;
-} ScopeState;
+#define DEFAULT_DEBOUNCE_INTERVAL  (250 * G_TIME_SPAN_MILLISECOND)
+#define DEFAULT_OVERLAP_WINDOW     (10 * G_TIME_SPAN_SECOND)
+#define DEFAULT_PAGE_SIZE          500
+#define DEFAULT_PUSH_BATCH_SIZE    50
+#define DEFAULT_RETRY_BASE_DELAY   G_TIME_SPAN_SECOND
+#define DEFAULT_RETRY_MAX_DELAY    (5 * G_TIME_SPAN_MINUTE)
 
 struct _JustSyncOrchestrator
 {
   GObject parent_instance;
 
-  JustSyncLocalStore *local;
-  JustSyncRemoteStore *remote;
-  JustSyncConflictResolver *resolver;
+  JustSyncSyncJobConfig job_config;    /* holds the stores and the resolver */
+  JustSyncSchedulerSettings settings;
+  JustSyncScheduler *scheduler;
   GNetworkMonitor *monitor;
-  gboolean remote_needs_network;
-  GMainContext *context;
-
-  GHashTable *scopes;              /* canonical scope -> ScopeState */
+  GPowerProfileMonitor *power_monitor;
 
   JustSyncSyncState state;
   guint pending_count;
   guint failed_count;
   char *last_error;
   gint64 last_sync_time;
-  gint64 clock_offset;
-  gboolean clock_measured;
-  guint n_running;
+  JustSyncClock clock;
   gboolean counts_refreshing;
   gboolean counts_dirty;
 
-  guint debounce_interval;
-  guint sync_interval;
-  gint64 overlap_window;
-  guint page_size;
-  guint push_batch_size;
-  guint retry_base_delay;
-  guint retry_max_delay;
-  gint64 tombstone_retention;
-
-  guint periodic_id;
   gulong changed_handler;
   gulong remote_changed_handler;
-  gulong network_handler;
 };
 
 G_DEFINE_FINAL_TYPE (JustSyncOrchestrator, just_sync_orchestrator, G_TYPE_OBJECT)
@@ -125,6 +109,7 @@ enum {
   PROP_REMOTE_STORE,
   PROP_RESOLVER,
   PROP_NETWORK_MONITOR,
+  PROP_POWER_PROFILE_MONITOR,
   PROP_STATE,
   PROP_PENDING_COUNT,
   PROP_FAILED_COUNT,
@@ -139,6 +124,7 @@ enum {
   PROP_RETRY_BASE_DELAY,
   PROP_RETRY_MAX_DELAY,
   PROP_TOMBSTONE_RETENTION,
+  PROP_BACKGROUND_WHEN_CONSTRAINED,
   N_PROPS
 };
 
@@ -155,65 +141,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static void schedule_sync   (JustSyncOrchestrator *self,
-                             ScopeState           *state,
-                             guint                 delay_ms);
-static void join_or_start   (JustSyncOrchestrator *self,
-                             JustSyncScope        *scope,
-                             gboolean              reconcile,
-                             GTask                *task);
-static void refresh_counts  (JustSyncOrchestrator *self);
-
-/* Scope bookkeeping */
-
-static void
-scope_state_free (ScopeState *state)
-{
-  g_clear_handle_id (&state->debounce_id, g_source_remove);
-  g_clear_handle_id (&state->retry_id, g_source_remove);
-  g_ptr_array_unref (state->next_waiters);
-  just_sync_scope_unref (state->scope);
-  g_free (state);
-}
-
-static ScopeState *
-ensure_scope (JustSyncOrchestrator *self,
-              JustSyncScope        *scope)
-{
-  const char *key = just_sync_scope_to_string (scope);
-  ScopeState *state = g_hash_table_lookup (self->scopes, key);
-
-  if (state == NULL)
-    {
-      state = g_new0 (ScopeState, 1);
-      state->self = self;
-      state->scope = just_sync_scope_ref (scope);
-      state->next_waiters = g_ptr_array_new_with_free_func (g_object_unref);
-      g_hash_table_insert (self->scopes, g_strdup (key), state);
-    }
-  return state;
-}
-
-/* Offline means: the remote is reached over the network, and there is
- * none. A server on the loopback interface or in the process is always
- * reachable. */
-static gboolean
-is_online (JustSyncOrchestrator *self)
-{
-  return !self->remote_needs_network || g_network_monitor_get_network_available (self->monitor);
-}
-
-static guint
-attach_timeout (JustSyncOrchestrator *self,
-                guint                 delay_ms,
-                GSourceFunc           func,
-                gpointer              data)
-{
-  g_autoptr(GSource) source = g_timeout_source_new (delay_ms);
-
-  g_source_set_callback (source, func, data, NULL);
-  return g_source_attach (source, self->context);
-}
+static void refresh_counts (JustSyncOrchestrator *self);
 
 /* State, for the UI */
 
@@ -242,9 +170,9 @@ set_last_error (JustSyncOrchestrator *self,
 static void
 update_idle_state (JustSyncOrchestrator *self)
 {
-  if (self->n_running > 0)
+  if (_just_sync_scheduler_get_n_running (self->scheduler) > 0)
     set_state (self, JUST_SYNC_STATE_SYNCING);
-  else if (!is_online (self))
+  else if (!_just_sync_scheduler_is_online (self->scheduler))
     set_state (self, JUST_SYNC_STATE_OFFLINE);
   else if (self->last_error != NULL)
     set_state (self, JUST_SYNC_STATE_ERROR);
@@ -253,7 +181,9 @@ update_idle_state (JustSyncOrchestrator *self)
 }
 
 /* Finishes a count of pending operations into @field, notifying @prop_id
- * when it changed. */
+ * when it changed. The counts are for display: a store that cannot count
+ * (closed, say, while the engine lives on) keeps the last ones, and says
+ * so only to those who debug. */
 static void
 take_count (JustSyncOrchestrator *self,
             GObject              *store,
@@ -266,7 +196,7 @@ take_count (JustSyncOrchestrator *self,
 
   count = just_sync_local_store_count_pending_ops_finish (JUST_SYNC_LOCAL_STORE (store), result, &error);
   if (error != NULL)
-    g_warning ("Could not count pending operations: %s", error->message);
+    g_debug ("Could not count pending operations: %s", error->message);
   else if (count != *field)
     {
       *field = count;
@@ -295,8 +225,8 @@ count_queued_cb (GObject      *object,
   g_autoptr(JustSyncOrchestrator) self = user_data;
 
   take_count (self, object, result, &self->pending_count, PROP_PENDING_COUNT);
-  just_sync_local_store_count_pending_ops_async (self->local, NULL, JUST_SYNC_OP_STATE_FAILED, NULL,
-                                                 count_failed_cb, g_object_ref (self));
+  just_sync_local_store_count_pending_ops_async (self->job_config.local, NULL, JUST_SYNC_OP_STATE_FAILED,
+                                                 NULL, count_failed_cb, g_object_ref (self));
 }
 
 /* Refreshes pending-count and failed-count; calls that come while a
@@ -311,18 +241,19 @@ refresh_counts (JustSyncOrchestrator *self)
     }
   self->counts_refreshing = TRUE;
   self->counts_dirty = FALSE;
-  just_sync_local_store_count_pending_ops_async (self->local, NULL, JUST_SYNC_OP_STATE_QUEUED, NULL,
-                                                 count_queued_cb, g_object_ref (self));
+  just_sync_local_store_count_pending_ops_async (self->job_config.local, NULL, JUST_SYNC_OP_STATE_QUEUED,
+                                                 NULL, count_queued_cb, g_object_ref (self));
 }
 
 /* The clock */
 
 /**
  * just_sync_orchestrator_now:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  *
  * Returns the current time on the server's clock, as far as the engine
- * knows it: the local clock plus the measured offset. Local changes are
+ * knows it: the local clock plus
+ * [property@JustSync.Orchestrator:clock-offset]. Local changes are
  * stamped with it.
  *
  * Returns: microseconds since the epoch
@@ -332,811 +263,109 @@ just_sync_orchestrator_now (JustSyncOrchestrator *self)
 {
   g_return_val_if_fail (JUST_SYNC_IS_ORCHESTRATOR (self), 0);
 
-  return CLAMP (g_get_real_time () + self->clock_offset, 0, JUST_SYNC_TIMESTAMP_MAX);
+  return _just_sync_clock_now (&self->clock, g_get_real_time ());
+}
+
+/* What jobs report */
+
+static gint64
+job_now (gpointer observer)
+{
+  return just_sync_orchestrator_now (observer);
 }
 
 static void
-set_clock_offset (JustSyncOrchestrator *self,
-                  gint64                offset)
+job_clock_sample (gpointer observer,
+                  gint64   stamp,
+                  gint64   t0,
+                  gint64   t1)
 {
-  self->clock_measured = TRUE;
-  if (self->clock_offset == offset)
-    return;
-  self->clock_offset = offset;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLOCK_OFFSET]);
+  JustSyncOrchestrator *self = observer;
+
+  if (_just_sync_clock_add_sample (&self->clock, stamp, t0, t1))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLOCK_OFFSET]);
 }
 
-/* A server stamp taken between local times @t0 and @t1 bounds the offset:
- * it lies in [stamp - t1, stamp - t0]. Keep the current estimate when it is
- * inside, else move it to the nearest bound (rule 5 of DESIGN.md). The
- * stamps of servers with coarser clocks only ever widen the interval. */
 static void
-refine_clock_offset (JustSyncOrchestrator *self,
-                     gint64                stamp,
-                     gint64                t0,
-                     gint64                t1)
+job_progress (gpointer           observer,
+              JustSyncScope     *scope,
+              JustSyncSyncPhase  phase,
+              guint              done,
+              guint              total)
 {
-  gint64 low = stamp - t1, high = stamp - t0;
-
-  if (!self->clock_measured)
-    set_clock_offset (self, low + (high - low) / 2);
-  else if (self->clock_offset < low)
-    set_clock_offset (self, low);
-  else if (self->clock_offset > high)
-    set_clock_offset (self, high);
+  g_signal_emit (observer, signals[PROGRESS], 0, scope, phase, done, total);
 }
 
-/* Sync jobs
- *
- * A job syncs (or reconciles) one scope: measure the clock, pull every page
- * since the sync point, push the pending operations, then complete every
- * caller that joined it. It is a chain of async steps on the orchestrator's
- * main context; each step's callback starts the next one or finishes.
- */
-
-struct _SyncJob
+static void
+job_conflict (gpointer          observer,
+              JustSyncScope    *scope,
+              JustSyncConflict *conflict)
 {
-  JustSyncOrchestrator *self;
-  ScopeState *state;
-  JustSyncScope *scope;
-  gboolean reconcile;
-  gboolean pushing;                /* the ops to push are chosen */
-  GCancellable *cancellable;
-  GPtrArray *waiters;              /* GTask */
-  JustSyncSyncResult *result;
+  g_signal_emit (observer, signals[CONFLICT], 0, scope, conflict);
+}
 
-  JustSyncSyncPoint *cursor;       /* where the next page starts */
-  JustSyncDelta *delta;            /* the page being applied */
-  gint64 first_server_time;
-  GPtrArray *seen_ids;             /* reconcile: every id the server has */
-  guint pulled;
+static void
+job_op_failed (gpointer           observer,
+               JustSyncScope     *scope,
+               JustSyncPendingOp *op)
+{
+  g_signal_emit (observer, signals[OP_FAILED], 0, scope, op);
+}
 
-  GPtrArray *push_ops;             /* the newest queued op of each record */
-  guint push_index;
-  guint push_total;
-  GPtrArray *batch;
-  gint64 batch_t0;
-  gint64 retry_after;              /* the longest wait a server asked for */
-  gboolean retry_needed;
-  GError *push_error;              /* a failed batch, once its attempt is counted */
+static const JustSyncSyncJobObserver job_observer = {
+  job_now,
+  job_clock_sample,
+  job_progress,
+  job_conflict,
+  job_op_failed,
 };
 
-static void job_pull_next_page  (SyncJob *job);
-static void job_push_start      (SyncJob *job);
-static void job_push_next_batch (SyncJob *job);
+/* What the scheduler reports */
 
-/* Jobs are reference counted (atomically: a waiter's cancellable may be
- * cancelled from another thread) and freed on the orchestrator's context. */
 static void
-sync_job_clear (SyncJob *job)
+sync_started (gpointer       owner,
+              JustSyncScope *scope)
 {
-  g_clear_object (&job->cancellable);
-  g_clear_pointer (&job->waiters, g_ptr_array_unref);
-  g_clear_pointer (&job->result, just_sync_sync_result_unref);
-  g_clear_pointer (&job->cursor, just_sync_sync_point_unref);
-  g_clear_pointer (&job->delta, just_sync_delta_unref);
-  g_clear_pointer (&job->seen_ids, g_ptr_array_unref);
-  g_clear_pointer (&job->push_ops, g_ptr_array_unref);
-  g_clear_pointer (&job->batch, g_ptr_array_unref);
-  g_clear_error (&job->push_error);
-  g_clear_pointer (&job->scope, just_sync_scope_unref);
-  g_clear_object (&job->self);
+  JustSyncOrchestrator *self = owner;
+
+  update_idle_state (self);
+  g_signal_emit (self, signals[SYNC_STARTED], 0, scope);
 }
 
 static void
-sync_job_unref (SyncJob *job)
+sync_finished (gpointer         owner,
+               JustSyncSyncJob *job,
+               const GError    *error)
 {
-  g_atomic_rc_box_release_full (job, (GDestroyNotify) sync_job_clear);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (SyncJob, sync_job_unref)
-
-static gboolean
-job_all_waiters_cancelled (SyncJob *job)
-{
-  if (job->waiters == NULL || job->waiters->len == 0)
-    return FALSE;
-  for (guint i = 0; i < job->waiters->len; i++)
-    if (!g_cancellable_is_cancelled (g_task_get_cancellable (g_ptr_array_index (job->waiters, i))))
-      return FALSE;
-  return TRUE;
-}
-
-static gboolean
-waiter_cancelled_idle (gpointer user_data)
-{
-  SyncJob *job = user_data;
-
-  /* The job stops only when nobody waits for it any more; a background
-   * sync has no waiter and runs to its end. */
-  if (job_all_waiters_cancelled (job))
-    g_cancellable_cancel (job->cancellable);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-waiter_cancelled_cb (GCancellable *cancellable,
-                     gpointer      user_data)
-{
-  SyncJob *job = user_data;
-
-  /* May run in any thread: decide on the orchestrator's context. */
-  g_main_context_invoke_full (job->self->context, G_PRIORITY_DEFAULT, waiter_cancelled_idle,
-                              g_atomic_rc_box_acquire (job), (GDestroyNotify) sync_job_unref);
-}
-
-static void
-job_add_waiter (SyncJob *job,
-                GTask   *task)
-{
-  GCancellable *cancellable = g_task_get_cancellable (task);
-
-  g_ptr_array_add (job->waiters, g_object_ref (task));
-  if (cancellable != NULL)
-    {
-      gulong id = g_cancellable_connect (cancellable, G_CALLBACK (waiter_cancelled_cb), job, NULL);
-
-      g_object_set_data (G_OBJECT (task), "just-sync-cancel-id", GSIZE_TO_POINTER (id));
-    }
-}
-
-static void
-job_emit_progress (SyncJob           *job,
-                   JustSyncSyncPhase  phase,
-                   guint              done,
-                   guint              total)
-{
-  g_signal_emit (job->self, signals[PROGRESS], 0, job->scope, phase, done, total);
-}
-
-static guint
-retry_delay_ms (JustSyncOrchestrator *self,
-                ScopeState           *state,
-                gint64                retry_after)
-{
-  double delay = self->retry_base_delay;
-
-  for (guint i = 1; i < state->failures && delay < self->retry_max_delay; i++)
-    delay *= 2;
-  delay = MIN (delay, self->retry_max_delay);
-  /* Jitter keeps clients that failed together from retrying together. */
-  delay *= g_random_double_range (0.75, 1.25);
-  return (guint) MAX (delay, retry_after / 1000);
-}
-
-static gboolean
-retry_cb (gpointer user_data)
-{
-  ScopeState *state = user_data;
-
-  state->retry_id = 0;
-  schedule_sync (state->self, state, 0);
-  return G_SOURCE_REMOVE;
-}
-
-/* Ends a job: updates the state, schedules what comes next, and completes
- * every waiter. Takes @error. */
-static void
-job_finish (SyncJob *job,
-            GError  *error)
-{
-  JustSyncOrchestrator *self = job->self;
-  ScopeState *state = job->state;
-  g_autoptr(GPtrArray) waiters = g_steal_pointer (&job->waiters);
-  gint64 now = just_sync_orchestrator_now (self);
-
-  job->waiters = g_ptr_array_new ();
-  state->job = NULL;
-  self->n_running--;
-
-  /* A reconcile that did not end repaired nothing for sure (its prune comes
-   * last, and it forgot the sync point): the next job reconciles again. */
-  if (error != NULL && job->reconcile)
-    state->reconcile_needed = TRUE;
+  JustSyncOrchestrator *self = owner;
+  JustSyncSyncResult *result = _just_sync_sync_job_get_result (job);
 
   if (error == NULL)
     {
-      _just_sync_sync_result_finish (job->result, now);
       set_last_error (self, NULL);
-      self->last_sync_time = now;
+      self->last_sync_time = just_sync_sync_result_get_finished_at (result);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SYNC_TIME]);
-      /* Ops that failed transiently back off as a failed sync does: the
-       * failures count on until a sync leaves nothing to retry. */
-      if (job->retry_needed)
-        {
-          state->failures++;
-          state->retry_id = attach_timeout (self, retry_delay_ms (self, state, job->retry_after),
-                                            retry_cb, state);
-        }
-      else
-        state->failures = 0;
     }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      set_last_error (self, error->message);
-      if (just_sync_error_is_transient (error) && is_online (self))
-        {
-          state->failures++;
-          g_clear_handle_id (&state->retry_id, g_source_remove);
-          state->retry_id = attach_timeout (self, retry_delay_ms (self, state, 0), retry_cb, state);
-        }
-    }
+    set_last_error (self, error->message);
 
   update_idle_state (self);
   refresh_counts (self);
-  g_signal_emit (self, signals[SYNC_FINISHED], 0, job->scope,
-                 error == NULL ? job->result : NULL, error);
-
-  if (state->next_waiters->len > 0)
-    {
-      g_autoptr(GPtrArray) next = g_steal_pointer (&state->next_waiters);
-
-      state->next_waiters = g_ptr_array_new_with_free_func (g_object_unref);
-      /* The next job reconciles when one of them asked for it. */
-      for (guint i = 0; i < next->len; i++)
-        join_or_start (self, state->scope, FALSE, g_ptr_array_index (next, i));
-    }
-  /* A reconcile still to do after a failure waits for the retry, as the
-   * rest of the failed job does: only new changes come sooner. */
-  else if (state->dirty || (error == NULL && state->reconcile_needed))
-    {
-      state->dirty = FALSE;
-      schedule_sync (self, state, error == NULL ? 0 : self->debounce_interval);
-    }
-
-  for (guint i = 0; i < waiters->len; i++)
-    {
-      GTask *task = g_ptr_array_index (waiters, i);
-      GCancellable *cancellable = g_task_get_cancellable (task);
-      gulong id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (task), "just-sync-cancel-id"));
-
-      if (id != 0)
-        g_cancellable_disconnect (cancellable, id);
-      if (error != NULL)
-        g_task_return_error (task, g_error_copy (error));
-      else
-        g_task_return_pointer (task, just_sync_sync_result_ref (job->result),
-                               (GDestroyNotify) just_sync_sync_result_unref);
-    }
-
-  g_clear_error (&error);
-  sync_job_unref (job);
-}
-
-static gboolean
-job_failed (SyncJob *job,
-            GError  *error)
-{
-  if (error == NULL)
-    return FALSE;
-  job_finish (job, error);
-  return TRUE;
-}
-
-/* Pull */
-
-static void
-job_apply_cb (GObject      *object,
-              GAsyncResult *res,
-              gpointer      user_data)
-{
-  SyncJob *job = user_data;
-  g_autoptr(JustSyncApplyResult) applied = NULL;
-  g_autoptr(JustSyncDelta) delta = g_steal_pointer (&job->delta);
-  GError *error = NULL;
-  GPtrArray *conflicts;
-
-  applied = just_sync_local_store_apply_remote_changes_finish (JUST_SYNC_LOCAL_STORE (object), res, &error);
-  if (job_failed (job, error))
-    return;
-
-  _just_sync_sync_result_add_applied (job->result, applied);
-  conflicts = just_sync_apply_result_get_conflicts (applied);
-  for (guint i = 0; i < conflicts->len; i++)
-    g_signal_emit (job->self, signals[CONFLICT], 0, job->scope, g_ptr_array_index (conflicts, i));
-
-  job->pulled += just_sync_delta_get_records (delta)->len;
-  job_emit_progress (job, job->reconcile ? JUST_SYNC_PHASE_RECONCILE : JUST_SYNC_PHASE_PULL,
-                     job->pulled, 0);
-
-  if (just_sync_delta_get_has_more (delta))
-    {
-      g_autoptr(JustSyncSyncPoint) next = just_sync_delta_dup_cursor (delta);
-
-      /* Keyset pages only move forward; a server whose cursor does not
-       * would be asked for the same page forever. */
-      if (job->cursor != NULL &&
-          just_sync_sync_point_compare (job->cursor, just_sync_sync_point_get_updated_at (next),
-                                        just_sync_sync_point_get_last_id (next)) >= 0)
-        {
-          job_failed (job, g_error_new_literal (JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER,
-                                                _("The server sent a page that does not move past the last one")));
-          return;
-        }
-      g_clear_pointer (&job->cursor, just_sync_sync_point_unref);
-      job->cursor = g_steal_pointer (&next);
-      job_pull_next_page (job);
-    }
-  else
-    job_push_start (job);
+  g_signal_emit (self, signals[SYNC_FINISHED], 0, _just_sync_sync_job_get_scope (job),
+                 error == NULL ? result : NULL, error);
 }
 
 static void
-job_fetch_cb (GObject      *object,
-              GAsyncResult *res,
-              gpointer      user_data)
+online_changed (gpointer owner)
 {
-  SyncJob *job = user_data;
-  GError *error = NULL;
-  GPtrArray *records;
-
-  job->delta = just_sync_remote_store_fetch_since_finish (JUST_SYNC_REMOTE_STORE (object), res, &error);
-  if (job_failed (job, error))
-    return;
-
-  records = just_sync_delta_get_records (job->delta);
-  if (job->first_server_time == 0)
-    job->first_server_time = just_sync_delta_get_server_time (job->delta);
-  if (job->seen_ids != NULL)
-    for (guint i = 0; i < records->len; i++)
-      g_ptr_array_add (job->seen_ids, g_strdup (just_sync_record_get_id (g_ptr_array_index (records, i))));
-
-  if (records->len == 0)
-    {
-      gboolean has_more = just_sync_delta_get_has_more (job->delta);
-
-      g_clear_pointer (&job->delta, just_sync_delta_unref);
-      /* A page that says "more" but holds nothing cannot move the cursor,
-       * and a reconcile must not prune on a list it knows is incomplete. */
-      if (has_more)
-        job_failed (job, g_error_new_literal (JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER,
-                                              _("The server announced more changes but sent none")));
-      else
-        job_push_start (job);
-      return;
-    }
-
-  just_sync_local_store_apply_remote_changes_async (job->self->local, job->scope, job->delta,
-                                                    job->self->resolver, job->cancellable,
-                                                    job_apply_cb, job);
+  update_idle_state (owner);
 }
 
-static void
-job_pull_next_page (SyncJob *job)
-{
-  just_sync_remote_store_fetch_since_async (job->self->remote, job->scope, job->cursor,
-                                            job->self->page_size, job->cancellable,
-                                            job_fetch_cb, job);
-}
-
-static void
-job_forget_sync_point_cb (GObject      *object,
-                          GAsyncResult *res,
-                          gpointer      user_data)
-{
-  SyncJob *job = user_data;
-  GError *error = NULL;
-
-  if (!just_sync_local_store_save_sync_point_finish (JUST_SYNC_LOCAL_STORE (object), res, &error))
-    {
-      job_failed (job, error);
-      return;
-    }
-  job_pull_next_page (job);
-}
-
-/* A reconcile reads the whole scope from the start and then removes what
- * the server no longer has, so it begins by forgetting the sync point: the
- * full read sets it again, even when the server's clock stepped back. */
-static void
-job_start_reconcile (SyncJob *job)
-{
-  job->reconcile = TRUE;
-  job->state->reconcile_needed = FALSE;
-  g_clear_pointer (&job->cursor, just_sync_sync_point_unref);
-  job->seen_ids = g_ptr_array_new_with_free_func (g_free);
-  just_sync_local_store_save_sync_point_async (job->self->local, job->scope, NULL, job->cancellable,
-                                               job_forget_sync_point_cb, job);
-}
-
-static void
-job_sync_point_cb (GObject      *object,
-                   GAsyncResult *res,
-                   gpointer      user_data)
-{
-  SyncJob *job = user_data;
-  JustSyncOrchestrator *self = job->self;
-  g_autoptr(JustSyncSyncPoint) point = NULL;
-  GError *error = NULL;
-  gint64 server_now = just_sync_orchestrator_now (self);
-
-  point = just_sync_local_store_get_sync_point_finish (JUST_SYNC_LOCAL_STORE (object), res, &error);
-  if (job_failed (job, error))
-    return;
-
-  /* Deltas cannot repair a server clock that stepped back behind our
-   * checkpoint, nor tombstones the server purged while we were away. Both
-   * times are valid timestamps: their difference cannot overflow, a sum
-   * with the window (up to G_MAXINT64) could. */
-  if (point != NULL &&
-      (just_sync_sync_point_get_updated_at (point) - server_now > self->overlap_window ||
-       (self->tombstone_retention > 0 &&
-        server_now - (job->state->pulled_at != 0 ? job->state->pulled_at
-                                                 : just_sync_sync_point_get_updated_at (point))
-        > self->tombstone_retention)))
-    {
-      job_start_reconcile (job);
-      return;
-    }
-
-  if (point != NULL)
-    job->cursor = just_sync_sync_point_rewind (point, self->overlap_window);
-  job_pull_next_page (job);
-}
-
-static void
-job_server_time_cb (GObject      *object,
-                    GAsyncResult *res,
-                    gpointer      user_data)
-{
-  SyncJob *job = user_data;
-  GError *error = NULL;
-  gint64 server_time, t1 = g_get_real_time ();
-
-  server_time = just_sync_remote_store_get_server_time_finish (JUST_SYNC_REMOTE_STORE (object), res, &error);
-  if (job_failed (job, error))
-    return;
-
-  if (server_time > 0)
-    refine_clock_offset (job->self, server_time, job->batch_t0, t1);
-
-  if (job->reconcile)
-    job_start_reconcile (job);
-  else
-    just_sync_local_store_get_sync_point_async (job->self->local, job->scope, job->cancellable,
-                                                job_sync_point_cb, job);
-}
-
-/* Push */
-
-static void
-job_prune_cb (GObject      *object,
-              GAsyncResult *res,
-              gpointer      user_data)
-{
-  SyncJob *job = user_data;
-  GError *error = NULL;
-  guint pruned;
-
-  pruned = just_sync_local_store_prune_missing_finish (JUST_SYNC_LOCAL_STORE (object), res, &error);
-  if (job_failed (job, error))
-    return;
-
-  _just_sync_sync_result_add_deleted (job->result, pruned);
-  g_clear_pointer (&job->seen_ids, g_ptr_array_unref);
-  job_push_start (job);
-}
-
-static void
-job_commit_cb (GObject      *object,
-               GAsyncResult *res,
-               gpointer      user_data)
-{
-  SyncJob *job = user_data;
-  g_autoptr(JustSyncApplyResult) applied = NULL;
-  GError *error = NULL;
-
-  applied = just_sync_local_store_commit_push_results_finish (JUST_SYNC_LOCAL_STORE (object), res, &error);
-  if (job_failed (job, error) || job_failed (job, g_steal_pointer (&job->push_error)))
-    return;
-
-  job_emit_progress (job, JUST_SYNC_PHASE_PUSH, job->push_index, job->push_total);
-  job_push_next_batch (job);
-}
-
-static JustSyncPushResult *
-find_result (GPtrArray         *results,
-             JustSyncPendingOp *op)
-{
-  for (guint i = 0; i < results->len; i++)
-    {
-      JustSyncPushResult *result = g_ptr_array_index (results, i);
-
-      if (just_sync_push_result_get_seq (result) == just_sync_pending_op_get_seq (op) &&
-          g_strcmp0 (just_sync_push_result_get_record_id (result),
-                     just_sync_pending_op_get_record_id (op)) == 0)
-        return result;
-    }
-  return NULL;
-}
-
-static void
-job_batch_cb (GObject      *object,
-              GAsyncResult *res,
-              gpointer      user_data)
-{
-  SyncJob *job = user_data;
-  JustSyncOrchestrator *self = job->self;
-  JustSyncPendingOp *first = g_ptr_array_index (job->batch, 0);
-  g_autoptr(GPtrArray) results = NULL;
-  g_autoptr(GPtrArray) checked = NULL;
-  GError *error = NULL;
-  gint64 t1 = g_get_real_time ();
-
-  if (just_sync_pending_op_get_kind (first) == JUST_SYNC_OP_UPSERT)
-    results = just_sync_remote_store_batch_upsert_finish (self->remote, res, &error);
-  else
-    results = just_sync_remote_store_batch_delete_finish (self->remote, res, &error);
-
-  /* The whole batch failed: it may still have reached the server (a lost
-   * reply, or a cancel while the request was out), so count the attempt of
-   * every op before failing the sync. */
-  if (results == NULL)
-    {
-      job->push_error = error;
-      results = g_ptr_array_new ();
-    }
-
-  /* One result per operation sent, whatever the store answered: a missing
-   * answer is a transient failure, an answer for something not sent is
-   * ignored. Nothing is dropped on the store's word alone. */
-  checked = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_push_result_unref);
-  for (guint i = 0; i < job->batch->len; i++)
-    {
-      JustSyncPendingOp *op = g_ptr_array_index (job->batch, i);
-      JustSyncPushResult *result = find_result (results, op);
-      JustSyncRecord *reply;
-
-      if (result == NULL || (just_sync_push_result_get_status (result) == JUST_SYNC_PUSH_WRITTEN &&
-                             just_sync_push_result_get_reply (result) == NULL))
-        result = just_sync_push_result_new_failed (just_sync_pending_op_get_seq (op),
-                                                   just_sync_pending_op_get_record_id (op),
-                                                   JUST_SYNC_PUSH_RETRY,
-                                                   job->push_error != NULL
-                                                   ? job->push_error->message
-                                                   : _("The server did not answer for this record"), 0);
-      else
-        just_sync_push_result_ref (result);
-      g_ptr_array_add (checked, result);
-
-      switch (just_sync_push_result_get_status (result))
-        {
-        case JUST_SYNC_PUSH_WRITTEN:
-          _just_sync_sync_result_add_pushed (job->result, 1);
-          reply = just_sync_push_result_get_reply (result);
-          if (just_sync_record_get_updated_at (reply) > 0)
-            refine_clock_offset (self, just_sync_record_get_updated_at (reply), job->batch_t0, t1);
-          break;
-
-        case JUST_SYNC_PUSH_REJECTED:
-          {
-            g_autoptr(JustSyncPendingOp) failed = NULL;
-
-            failed = just_sync_pending_op_new (just_sync_pending_op_get_seq (op),
-                                               just_sync_pending_op_get_kind (op),
-                                               just_sync_pending_op_get_record (op),
-                                               just_sync_pending_op_get_base_version (op),
-                                               just_sync_pending_op_get_attempts (op) + 1,
-                                               JUST_SYNC_OP_STATE_FAILED,
-                                               just_sync_push_result_get_message (result));
-            _just_sync_sync_result_add_failed_op (job->result, failed);
-            g_signal_emit (self, signals[OP_FAILED], 0, job->scope, failed);
-          }
-          break;
-
-        case JUST_SYNC_PUSH_PRECONDITION_FAILED:
-          /* Another version is on the server: the next sync pulls and
-           * resolves it, then pushes. It waits as a retry does, so that a
-           * version no pull shows cannot make the engine spin. */
-        case JUST_SYNC_PUSH_RETRY:
-        default:
-          job->retry_needed = TRUE;
-          job->retry_after = MAX (job->retry_after, just_sync_push_result_get_retry_after (result));
-          break;
-        }
-    }
-
-  /* Not cancellable: what the server may have done must be recorded. */
-  just_sync_local_store_commit_push_results_async (self->local, job->scope, checked, NULL,
-                                                   job_commit_cb, job);
-}
-
-static void
-job_push_next_batch (SyncJob *job)
-{
-  JustSyncOrchestrator *self = job->self;
-  JustSyncOpKind kind;
-  GError *error = NULL;
-
-  if (job->push_index >= job->push_ops->len)
-    {
-      job_finish (job, NULL);
-      return;
-    }
-
-  /* A batch sent after a cancel would count attempts it never made. */
-  if (g_cancellable_set_error_if_cancelled (job->cancellable, &error))
-    {
-      job_failed (job, error);
-      return;
-    }
-
-  /* A batch holds operations of one kind, in queue order. */
-  g_clear_pointer (&job->batch, g_ptr_array_unref);
-  job->batch = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_pending_op_unref);
-  kind = just_sync_pending_op_get_kind (g_ptr_array_index (job->push_ops, job->push_index));
-  while (job->push_index < job->push_ops->len && job->batch->len < self->push_batch_size)
-    {
-      JustSyncPendingOp *op = g_ptr_array_index (job->push_ops, job->push_index);
-
-      if (just_sync_pending_op_get_kind (op) != kind)
-        break;
-      g_ptr_array_add (job->batch, just_sync_pending_op_ref (op));
-      job->push_index++;
-    }
-
-  job->batch_t0 = g_get_real_time ();
-  if (kind == JUST_SYNC_OP_UPSERT)
-    just_sync_remote_store_batch_upsert_async (self->remote, job->scope, job->batch, job->cancellable,
-                                               job_batch_cb, job);
-  else
-    just_sync_remote_store_batch_delete_async (self->remote, job->scope, job->batch, job->cancellable,
-                                               job_batch_cb, job);
-}
-
-static void
-job_list_ops_cb (GObject      *object,
-                 GAsyncResult *res,
-                 gpointer      user_data)
-{
-  SyncJob *job = user_data;
-  g_autoptr(GPtrArray) ops = NULL;
-  g_autoptr(GHashTable) newest = g_hash_table_new (g_str_hash, g_str_equal);
-  GError *error = NULL;
-
-  ops = just_sync_local_store_list_pending_ops_finish (JUST_SYNC_LOCAL_STORE (object), res, &error);
-  if (job_failed (job, error))
-    return;
-
-  /* Compact: only the newest change of each record is pushed (rule 6). Its
-   * acknowledgement clears the older ones; a record whose newest change
-   * was rejected stays parked until it is retried or discarded. */
-  for (guint i = 0; i < ops->len; i++)
-    {
-      JustSyncPendingOp *op = g_ptr_array_index (ops, i);
-
-      g_hash_table_replace (newest, (gpointer) just_sync_pending_op_get_record_id (op), op);
-    }
-
-  job->push_ops = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_pending_op_unref);
-  for (guint i = 0; i < ops->len; i++)
-    {
-      JustSyncPendingOp *op = g_ptr_array_index (ops, i);
-
-      if (g_hash_table_lookup (newest, just_sync_pending_op_get_record_id (op)) == op &&
-          just_sync_pending_op_get_state (op) == JUST_SYNC_OP_STATE_QUEUED)
-        g_ptr_array_add (job->push_ops, just_sync_pending_op_ref (op));
-    }
-
-  job->push_total = job->push_ops->len;
-  if (job->push_total > 0)
-    job_emit_progress (job, JUST_SYNC_PHASE_PUSH, 0, job->push_total);
-  job_push_next_batch (job);
-}
-
-static void
-job_push_start (SyncJob *job)
-{
-  /* Every page is in: a quiet scope is not a scope we were away from. */
-  if (job->first_server_time > 0)
-    job->state->pulled_at = job->first_server_time;
-
-  if (job->seen_ids != NULL)
-    {
-      g_ptr_array_add (job->seen_ids, NULL);
-      just_sync_local_store_prune_missing_async (job->self->local, job->scope,
-                                                 (const char * const *) job->seen_ids->pdata,
-                                                 job->cancellable, job_prune_cb, job);
-      return;
-    }
-
-  job->pushing = TRUE;
-  just_sync_local_store_list_pending_ops_async (job->self->local, job->scope, job->cancellable,
-                                                job_list_ops_cb, job);
-}
-
-static SyncJob *
-start_job (JustSyncOrchestrator *self,
-           ScopeState           *state,
-           gboolean              reconcile)
-{
-  SyncJob *job = g_atomic_rc_box_new0 (SyncJob);
-
-  g_assert (state->job == NULL);
-
-  job->self = g_object_ref (self);
-  job->state = state;
-  job->scope = just_sync_scope_ref (state->scope);
-  job->reconcile = reconcile || state->reconcile_needed;
-  job->cancellable = g_cancellable_new ();
-  job->waiters = g_ptr_array_new_with_free_func (g_object_unref);
-  job->result = just_sync_sync_result_new (state->scope);
-  state->job = job;
-  state->dirty = FALSE;
-  g_clear_handle_id (&state->debounce_id, g_source_remove);
-  g_clear_handle_id (&state->retry_id, g_source_remove);
-
-  self->n_running++;
-  update_idle_state (self);
-  g_signal_emit (self, signals[SYNC_STARTED], 0, state->scope);
-
-  job->batch_t0 = g_get_real_time ();
-  just_sync_remote_store_get_server_time_async (self->remote, job->cancellable, job_server_time_cb, job);
-  return job;
-}
-
-static gboolean
-debounce_cb (gpointer user_data)
-{
-  ScopeState *state = user_data;
-  JustSyncOrchestrator *self = state->self;
-
-  state->debounce_id = 0;
-  if (!is_online (self))
-    return G_SOURCE_REMOVE;
-  if (state->job != NULL)
-    state->dirty = TRUE;
-  else
-    start_job (self, state, FALSE);
-  return G_SOURCE_REMOVE;
-}
-
-/* Asks for a background sync of @state's scope after @delay_ms, unless one
- * is due sooner; a running sync is followed by another. */
-static void
-schedule_sync (JustSyncOrchestrator *self,
-               ScopeState           *state,
-               guint                 delay_ms)
-{
-  if (state->job != NULL)
-    {
-      state->dirty = TRUE;
-      return;
-    }
-  g_clear_handle_id (&state->debounce_id, g_source_remove);
-  state->debounce_id = attach_timeout (self, delay_ms, debounce_cb, state);
-}
-
-static void
-join_or_start (JustSyncOrchestrator *self,
-               JustSyncScope        *scope,
-               gboolean              reconcile,
-               GTask                *task)
-{
-  ScopeState *state = ensure_scope (self, scope);
-
-  if (!is_online (self))
-    {
-      g_task_return_new_error (task, JUST_SYNC_ERROR, JUST_SYNC_ERROR_OFFLINE,
-                               _("The network is not available"));
-      return;
-    }
-
-  /* A caller joins the running job only while it can still push the
-   * caller's changes; a reconcile asked for while a plain sync runs starts
-   * after it too. */
-  if (state->job != NULL && (state->job->pushing || (reconcile && !state->job->reconcile)))
-    {
-      if (reconcile)
-        state->reconcile_needed = TRUE;
-      g_ptr_array_add (state->next_waiters, g_object_ref (task));
-      return;
-    }
-
-  if (state->job == NULL)
-    start_job (self, state, reconcile);
-  job_add_waiter (state->job, task);
-}
+static const JustSyncSchedulerHooks scheduler_hooks = {
+  sync_started,
+  sync_finished,
+  online_changed,
+};
 
 /* Public sync API */
 
@@ -1155,9 +384,9 @@ propagate_sync_result (JustSyncOrchestrator  *self,
 
 /**
  * just_sync_orchestrator_synchronize_async:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  * @scope: the scope to sync
- * @cancellable: (nullable): a #GCancellable
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async): called when the sync is done
  * @user_data: data for @callback
  *
@@ -1185,16 +414,16 @@ just_sync_orchestrator_synchronize_async (JustSyncOrchestrator *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, just_sync_orchestrator_synchronize_async);
-  join_or_start (self, scope, FALSE, task);
+  _just_sync_scheduler_join (self->scheduler, scope, FALSE, task);
 }
 
 /**
  * just_sync_orchestrator_synchronize_finish:
- * @self: a #JustSyncOrchestrator
- * @result: the #GAsyncResult passed to the callback
+ * @self: a [class@JustSync.Orchestrator]
+ * @result: the [iface@Gio.AsyncResult] passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_orchestrator_synchronize_async().
+ * Finishes [method@JustSync.Orchestrator.synchronize_async].
  *
  * Returns: (transfer full): what the sync did
  */
@@ -1208,9 +437,9 @@ just_sync_orchestrator_synchronize_finish (JustSyncOrchestrator  *self,
 
 /**
  * just_sync_orchestrator_reconcile_async:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  * @scope: the scope to reconcile
- * @cancellable: (nullable): a #GCancellable
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async): called when the reconcile is done
  * @user_data: data for @callback
  *
@@ -1221,7 +450,7 @@ just_sync_orchestrator_synchronize_finish (JustSyncOrchestrator  *self,
  * local rows the server no longer has (never rows with pending changes),
  * then pushes as a sync does. The engine also starts one by itself when it
  * notices a clock step or a gap longer than
- * #JustSyncOrchestrator:tombstone-retention.
+ * [property@JustSync.Orchestrator:tombstone-retention].
  */
 void
 just_sync_orchestrator_reconcile_async (JustSyncOrchestrator *self,
@@ -1238,16 +467,16 @@ just_sync_orchestrator_reconcile_async (JustSyncOrchestrator *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, just_sync_orchestrator_reconcile_async);
-  join_or_start (self, scope, TRUE, task);
+  _just_sync_scheduler_join (self->scheduler, scope, TRUE, task);
 }
 
 /**
  * just_sync_orchestrator_reconcile_finish:
- * @self: a #JustSyncOrchestrator
- * @result: the #GAsyncResult passed to the callback
+ * @self: a [class@JustSync.Orchestrator]
+ * @result: the [iface@Gio.AsyncResult] passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_orchestrator_reconcile_async().
+ * Finishes [method@JustSync.Orchestrator.reconcile_async].
  *
  * Returns: (transfer full): what the reconcile did
  */
@@ -1297,7 +526,7 @@ read_local (GTask *task)
   JustSyncOrchestrator *self = g_task_get_source_object (task);
   ReadData *data = g_task_get_task_data (task);
 
-  just_sync_local_store_query_async (self->local, data->scope, g_task_get_cancellable (task),
+  just_sync_local_store_query_async (self->job_config.local, data->scope, g_task_get_cancellable (task),
                                      read_query_cb, task);
 }
 
@@ -1335,10 +564,10 @@ read_sync_cb (GObject      *object,
 
 /**
  * just_sync_orchestrator_read_async:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  * @scope: the scope to read
  * @policy: where to read from
- * @cancellable: (nullable): a #GCancellable
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async): called with the records
  * @user_data: data for @callback
  *
@@ -1373,18 +602,17 @@ just_sync_orchestrator_read_async (JustSyncOrchestrator *self,
   data->from_cache = policy == JUST_SYNC_READ_OFFLINE_ONLY || policy == JUST_SYNC_READ_LOCAL_FIRST;
   g_task_set_task_data (task, data, (GDestroyNotify) read_data_free);
 
-  ensure_scope (self, scope);
+  _just_sync_scheduler_add_scope (self->scheduler, scope);
 
   switch (policy)
     {
     case JUST_SYNC_READ_LOCAL_FIRST:
-      if (is_online (self))
-        schedule_sync (self, ensure_scope (self, scope), 0);
+      _just_sync_scheduler_request (self->scheduler, scope, JUST_SYNC_TRIGGER_REQUEST);
       read_local (g_steal_pointer (&task));
       break;
 
     case JUST_SYNC_READ_REMOTE_FIRST:
-      if (!is_online (self))
+      if (!_just_sync_scheduler_is_online (self->scheduler))
         {
           data->from_cache = TRUE;
           read_local (g_steal_pointer (&task));
@@ -1406,14 +634,14 @@ just_sync_orchestrator_read_async (JustSyncOrchestrator *self,
 
 /**
  * just_sync_orchestrator_read_finish:
- * @self: a #JustSyncOrchestrator
- * @result: the #GAsyncResult passed to the callback
+ * @self: a [class@JustSync.Orchestrator]
+ * @result: the [iface@Gio.AsyncResult] passed to the callback
  * @out_from_cache: (out) (optional): set to %TRUE when the records come
  *   from the local store without a successful sync just before (offline,
  *   a fallback, or a local-first read)
  * @error: return location for an error
  *
- * Finishes just_sync_orchestrator_read_async().
+ * Finishes [method@JustSync.Orchestrator.read_async].
  *
  * Returns: (transfer container) (element-type JustSyncRecord): the live records,
  *   ordered by id
@@ -1458,10 +686,10 @@ get_cb (GObject      *object,
 
 /**
  * just_sync_orchestrator_get_async:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  * @scope: the record's scope
  * @id: the record's id
- * @cancellable: (nullable): a #GCancellable
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async): called with the record
  * @user_data: data for @callback
  *
@@ -1483,16 +711,16 @@ just_sync_orchestrator_get_async (JustSyncOrchestrator *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, just_sync_orchestrator_get_async);
-  just_sync_local_store_get_async (self->local, scope, id, cancellable, get_cb, task);
+  just_sync_local_store_get_async (self->job_config.local, scope, id, cancellable, get_cb, task);
 }
 
 /**
  * just_sync_orchestrator_get_finish:
- * @self: a #JustSyncOrchestrator
- * @result: the #GAsyncResult passed to the callback
+ * @self: a [class@JustSync.Orchestrator]
+ * @result: the [iface@Gio.AsyncResult] passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_orchestrator_get_async().
+ * Finishes [method@JustSync.Orchestrator.get_async].
  *
  * Returns: (transfer full) (nullable): the record, or %NULL without an
  *   error when there is none or it was deleted
@@ -1557,10 +785,7 @@ write_done_cb (GObject      *object,
     }
 
   refresh_counts (self);
-  if (is_online (self))
-    schedule_sync (self, ensure_scope (self, data->scope), self->debounce_interval);
-  else
-    ensure_scope (self, data->scope);
+  _just_sync_scheduler_request (self->scheduler, data->scope, JUST_SYNC_TRIGGER_WRITE);
 
   if (data->kind == WRITE_DELETE)
     g_task_return_boolean (task, TRUE);
@@ -1613,7 +838,7 @@ write_lookup_cb (GObject      *object,
     {
       const char *ids[] = { data->id, NULL };
 
-      just_sync_local_store_delete_many_async (self->local, data->scope, ids,
+      just_sync_local_store_delete_many_async (self->job_config.local, data->scope, ids,
                                                just_sync_orchestrator_now (self), cancellable,
                                                write_done_cb, g_steal_pointer (&task));
     }
@@ -1629,7 +854,7 @@ write_lookup_cb (GObject      *object,
           return;
         }
       g_ptr_array_add (records, data->written);
-      just_sync_local_store_upsert_many_async (self->local, data->scope, records, cancellable,
+      just_sync_local_store_upsert_many_async (self->job_config.local, data->scope, records, cancellable,
                                                write_done_cb, g_steal_pointer (&task));
     }
 }
@@ -1651,7 +876,7 @@ start_write (JustSyncOrchestrator *self,
   g_task_set_source_tag (task, source_tag);
   data->scope = just_sync_scope_ref (scope);
   data->kind = kind;
-  data->id = id != NULL ? g_strdup (id) : just_sync_remote_store_generate_id (self->remote, scope);
+  data->id = id != NULL ? g_strdup (id) : just_sync_remote_store_generate_id (self->job_config.remote, scope);
   data->payload = payload != NULL ? json_object_ref (payload) : NULL;
   g_task_set_task_data (task, data, (GDestroyNotify) write_data_free);
 
@@ -1663,24 +888,24 @@ start_write (JustSyncOrchestrator *self,
       return;
     }
 
-  just_sync_local_store_get_async (self->local, scope, data->id, cancellable, write_lookup_cb, task);
+  just_sync_local_store_get_async (self->job_config.local, scope, data->id, cancellable, write_lookup_cb, task);
 }
 
 /**
  * just_sync_orchestrator_create_async:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  * @scope: the scope of the new record
  * @id: (nullable): the new record's id, or %NULL for a new client id from
- *   the remote store (just_sync_remote_store_generate_id())
+ *   the remote store ([method@JustSync.RemoteStore.generate_id])
  * @payload: the record's content
- * @cancellable: (nullable): a #GCancellable
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async): called when the record is stored locally
  * @user_data: data for @callback
  *
  * Creates a record: it is written to the local store with its pending
- * operation in one transaction, #JustSyncOrchestrator::changed is emitted,
+ * operation in one transaction, [signal@JustSync.Orchestrator::changed] is emitted,
  * and a sync is scheduled. Works offline. The record is stamped with
- * just_sync_orchestrator_now().
+ * [method@JustSync.Orchestrator.now].
  */
 void
 just_sync_orchestrator_create_async (JustSyncOrchestrator *self,
@@ -1714,11 +939,11 @@ propagate_record (JustSyncOrchestrator  *self,
 
 /**
  * just_sync_orchestrator_create_finish:
- * @self: a #JustSyncOrchestrator
- * @result: the #GAsyncResult passed to the callback
+ * @self: a [class@JustSync.Orchestrator]
+ * @result: the [iface@Gio.AsyncResult] passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_orchestrator_create_async().
+ * Finishes [method@JustSync.Orchestrator.create_async].
  *
  * Returns: (transfer full): the record as stored, with its id
  */
@@ -1732,15 +957,15 @@ just_sync_orchestrator_create_finish (JustSyncOrchestrator  *self,
 
 /**
  * just_sync_orchestrator_update_async:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  * @scope: the record's scope
  * @id: the record's id
  * @payload: the record's new content, replacing the old
- * @cancellable: (nullable): a #GCancellable
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async): called when the change is stored locally
  * @user_data: data for @callback
  *
- * Replaces the content of a record, as just_sync_orchestrator_create_async()
+ * Replaces the content of a record, as [method@JustSync.Orchestrator.create_async]
  * creates one. Fails with %JUST_SYNC_ERROR_NOT_FOUND when there is no live
  * record with @id.
  */
@@ -1764,11 +989,11 @@ just_sync_orchestrator_update_async (JustSyncOrchestrator *self,
 
 /**
  * just_sync_orchestrator_update_finish:
- * @self: a #JustSyncOrchestrator
- * @result: the #GAsyncResult passed to the callback
+ * @self: a [class@JustSync.Orchestrator]
+ * @result: the [iface@Gio.AsyncResult] passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_orchestrator_update_async().
+ * Finishes [method@JustSync.Orchestrator.update_async].
  *
  * Returns: (transfer full): the record as stored
  */
@@ -1782,10 +1007,10 @@ just_sync_orchestrator_update_finish (JustSyncOrchestrator  *self,
 
 /**
  * just_sync_orchestrator_delete_async:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  * @scope: the record's scope
  * @id: the record's id
- * @cancellable: (nullable): a #GCancellable
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async): called when the delete is stored locally
  * @user_data: data for @callback
  *
@@ -1811,11 +1036,11 @@ just_sync_orchestrator_delete_async (JustSyncOrchestrator *self,
 
 /**
  * just_sync_orchestrator_delete_finish:
- * @self: a #JustSyncOrchestrator
- * @result: the #GAsyncResult passed to the callback
+ * @self: a [class@JustSync.Orchestrator]
+ * @result: the [iface@Gio.AsyncResult] passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_orchestrator_delete_async().
+ * Finishes [method@JustSync.Orchestrator.delete_async].
  *
  * Returns: %TRUE on success
  */
@@ -1851,9 +1076,9 @@ list_pending_cb (GObject      *object,
 
 /**
  * just_sync_orchestrator_list_pending_async:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  * @scope: a scope
- * @cancellable: (nullable): a #GCancellable
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async): called with the operations
  * @user_data: data for @callback
  *
@@ -1874,16 +1099,16 @@ just_sync_orchestrator_list_pending_async (JustSyncOrchestrator *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, just_sync_orchestrator_list_pending_async);
-  just_sync_local_store_list_pending_ops_async (self->local, scope, cancellable, list_pending_cb, task);
+  just_sync_local_store_list_pending_ops_async (self->job_config.local, scope, cancellable, list_pending_cb, task);
 }
 
 /**
  * just_sync_orchestrator_list_pending_finish:
- * @self: a #JustSyncOrchestrator
- * @result: the #GAsyncResult passed to the callback
+ * @self: a [class@JustSync.Orchestrator]
+ * @result: the [iface@Gio.AsyncResult] passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_orchestrator_list_pending_async().
+ * Finishes [method@JustSync.Orchestrator.list_pending_async].
  *
  * Returns: (transfer container) (element-type JustSyncPendingOp): the operations
  */
@@ -1907,7 +1132,6 @@ failed_ops_cb (GObject      *object,
   JustSyncOrchestrator *self = g_task_get_source_object (task);
   JustSyncScope *scope = g_task_get_task_data (task);
   gboolean discard = g_task_get_source_tag (task) == just_sync_orchestrator_discard_failed_async;
-  ScopeState *state = ensure_scope (self, scope);
   GError *error = NULL;
   guint count;
 
@@ -1927,9 +1151,8 @@ failed_ops_cb (GObject      *object,
       /* Discarded rows keep their local content until a reconcile brings
        * the server's version back. */
       if (discard)
-        state->reconcile_needed = TRUE;
-      if (is_online (self))
-        schedule_sync (self, state, 0);
+        _just_sync_scheduler_need_reconcile (self->scheduler, scope);
+      _just_sync_scheduler_request (self->scheduler, scope, JUST_SYNC_TRIGGER_REQUEST);
     }
   g_task_return_int (task, count);
 }
@@ -1948,9 +1171,9 @@ start_failed_ops (JustSyncOrchestrator *self,
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, just_sync_scope_ref (scope), (GDestroyNotify) just_sync_scope_unref);
   if (discard)
-    just_sync_local_store_discard_failed_ops_async (self->local, scope, cancellable, failed_ops_cb, task);
+    just_sync_local_store_discard_failed_ops_async (self->job_config.local, scope, cancellable, failed_ops_cb, task);
   else
-    just_sync_local_store_retry_failed_ops_async (self->local, scope, cancellable, failed_ops_cb, task);
+    just_sync_local_store_retry_failed_ops_async (self->job_config.local, scope, cancellable, failed_ops_cb, task);
 }
 
 static guint
@@ -1970,9 +1193,9 @@ propagate_count (JustSyncOrchestrator  *self,
 
 /**
  * just_sync_orchestrator_retry_failed_async:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  * @scope: a scope
- * @cancellable: (nullable): a #GCancellable
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async): called when done
  * @user_data: data for @callback
  *
@@ -1996,11 +1219,11 @@ just_sync_orchestrator_retry_failed_async (JustSyncOrchestrator *self,
 
 /**
  * just_sync_orchestrator_retry_failed_finish:
- * @self: a #JustSyncOrchestrator
- * @result: the #GAsyncResult passed to the callback
+ * @self: a [class@JustSync.Orchestrator]
+ * @result: the [iface@Gio.AsyncResult] passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_orchestrator_retry_failed_async().
+ * Finishes [method@JustSync.Orchestrator.retry_failed_async].
  *
  * Returns: how many operations were queued again
  */
@@ -2014,9 +1237,9 @@ just_sync_orchestrator_retry_failed_finish (JustSyncOrchestrator  *self,
 
 /**
  * just_sync_orchestrator_discard_failed_async:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  * @scope: a scope
- * @cancellable: (nullable): a #GCancellable
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async): called when done
  * @user_data: data for @callback
  *
@@ -2040,11 +1263,11 @@ just_sync_orchestrator_discard_failed_async (JustSyncOrchestrator *self,
 
 /**
  * just_sync_orchestrator_discard_failed_finish:
- * @self: a #JustSyncOrchestrator
- * @result: the #GAsyncResult passed to the callback
+ * @self: a [class@JustSync.Orchestrator]
+ * @result: the [iface@Gio.AsyncResult] passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_orchestrator_discard_failed_async().
+ * Finishes [method@JustSync.Orchestrator.discard_failed_async].
  *
  * Returns: how many operations were dropped
  */
@@ -2058,11 +1281,11 @@ just_sync_orchestrator_discard_failed_finish (JustSyncOrchestrator  *self,
 
 /**
  * just_sync_orchestrator_watch_scope:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  * @scope: a scope
  *
  * Keeps @scope in sync in the background: it is synced when the network
- * returns, at every #JustSyncOrchestrator:sync-interval, and when the remote
+ * returns, at every [property@JustSync.Orchestrator:sync-interval], and when the remote
  * store reports changes for it (which it is asked to watch). Scopes the app
  * writes to or reads are kept in sync this way too; this call starts it
  * before the first read or write.
@@ -2074,45 +1297,11 @@ just_sync_orchestrator_watch_scope (JustSyncOrchestrator *self,
   g_return_if_fail (JUST_SYNC_IS_ORCHESTRATOR (self));
   g_return_if_fail (scope != NULL);
 
-  ensure_scope (self, scope);
-  just_sync_remote_store_watch (self->remote, scope);
-  if (is_online (self))
-    schedule_sync (self, ensure_scope (self, scope), 0);
+  just_sync_remote_store_watch (self->job_config.remote, scope);
+  _just_sync_scheduler_request (self->scheduler, scope, JUST_SYNC_TRIGGER_REQUEST);
 }
 
-/* Background triggers */
-
-static void
-schedule_all (JustSyncOrchestrator *self,
-              guint                 delay_ms)
-{
-  GHashTableIter iter;
-  ScopeState *state;
-
-  g_hash_table_iter_init (&iter, self->scopes);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &state))
-    schedule_sync (self, state, delay_ms);
-}
-
-static void
-network_changed_cb (GNetworkMonitor      *monitor,
-                    gboolean              available,
-                    JustSyncOrchestrator *self)
-{
-  update_idle_state (self);
-  if (available)
-    schedule_all (self, 0);
-}
-
-static gboolean
-periodic_cb (gpointer user_data)
-{
-  JustSyncOrchestrator *self = user_data;
-
-  if (is_online (self))
-    schedule_all (self, 0);
-  return G_SOURCE_CONTINUE;
-}
+/* Triggers from the stores */
 
 static void
 local_changed_cb (JustSyncLocalStore   *local,
@@ -2128,64 +1317,28 @@ remote_changed_cb (JustSyncRemoteStore  *remote,
                    JustSyncScope        *scope,
                    JustSyncOrchestrator *self)
 {
-  ScopeState *state = g_hash_table_lookup (self->scopes, just_sync_scope_to_string (scope));
-
-  if (state != NULL && is_online (self))
-    schedule_sync (self, state, self->debounce_interval);
+  _just_sync_scheduler_request (self->scheduler, scope, JUST_SYNC_TRIGGER_REMOTE_CHANGED);
 }
 
-static void
-set_sync_interval (JustSyncOrchestrator *self,
-                   guint                 seconds)
+/*
+ * _just_sync_orchestrator_set_system_bus:
+ * @self: an orchestrator
+ * @bus: (nullable): the bus to follow logind's `PrepareForSleep` on
+ *
+ * For tests: replaces the system bus, where the engine learns that the
+ * system resumed from suspend.
+ */
+void
+_just_sync_orchestrator_set_system_bus (JustSyncOrchestrator *self,
+                                        GDBusConnection      *bus)
 {
-  if (self->sync_interval == seconds)
-    return;
-  self->sync_interval = seconds;
-  g_clear_handle_id (&self->periodic_id, g_source_remove);
-  if (seconds > 0)
-    {
-      g_autoptr(GSource) source = g_timeout_source_new_seconds (seconds);
+  g_return_if_fail (JUST_SYNC_IS_ORCHESTRATOR (self));
+  g_return_if_fail (bus == NULL || G_IS_DBUS_CONNECTION (bus));
 
-      g_source_set_callback (source, periodic_cb, self, NULL);
-      self->periodic_id = g_source_attach (source, self->context);
-    }
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_INTERVAL]);
+  _just_sync_scheduler_set_system_bus (self->scheduler, bus);
 }
 
 /* GObject */
-
-/* Stops every scope: timers go, and so do the scopes that are not
- * syncing. A running job (only g_object_run_dispose() can meet one, since
- * a job holds a reference) is cancelled and keeps its scope until it ends;
- * nothing starts after it. */
-static void
-stop_scopes (JustSyncOrchestrator *self)
-{
-  GHashTableIter iter;
-  ScopeState *state;
-
-  g_hash_table_iter_init (&iter, self->scopes);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &state))
-    {
-      g_autoptr(GPtrArray) next = NULL;
-
-      if (state->job == NULL)
-        {
-          g_hash_table_iter_remove (&iter);
-          continue;
-        }
-
-      g_clear_handle_id (&state->debounce_id, g_source_remove);
-      g_clear_handle_id (&state->retry_id, g_source_remove);
-      state->dirty = FALSE;
-      next = g_steal_pointer (&state->next_waiters);
-      state->next_waiters = g_ptr_array_new_with_free_func (g_object_unref);
-      for (guint i = 0; i < next->len; i++)
-        g_task_return_new_error (g_ptr_array_index (next, i), G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                 _("The sync engine was shut down"));
-      g_cancellable_cancel (state->job->cancellable);
-    }
-}
 
 static void
 just_sync_orchestrator_constructed (GObject *object)
@@ -2194,21 +1347,22 @@ just_sync_orchestrator_constructed (GObject *object)
 
   G_OBJECT_CLASS (just_sync_orchestrator_parent_class)->constructed (object);
 
-  g_assert (JUST_SYNC_IS_LOCAL_STORE (self->local));
-  g_assert (JUST_SYNC_IS_REMOTE_STORE (self->remote));
+  g_assert (JUST_SYNC_IS_LOCAL_STORE (self->job_config.local));
+  g_assert (JUST_SYNC_IS_REMOTE_STORE (self->job_config.remote));
 
-  if (self->resolver == NULL)
-    self->resolver = just_sync_last_write_wins_resolver_new ();
+  if (self->job_config.resolver == NULL)
+    self->job_config.resolver = just_sync_last_write_wins_resolver_new ();
   if (self->monitor == NULL)
     self->monitor = g_object_ref (g_network_monitor_get_default ());
-  self->remote_needs_network = just_sync_remote_store_needs_network (self->remote);
+  if (self->power_monitor == NULL)
+    self->power_monitor = g_power_profile_monitor_dup_default ();
 
-  self->changed_handler = g_signal_connect_object (self->local, "changed",
+  self->scheduler = _just_sync_scheduler_new (object, &scheduler_hooks, &self->settings, &self->job_config,
+                                              &job_observer, self->monitor, self->power_monitor);
+  self->changed_handler = g_signal_connect_object (self->job_config.local, "changed",
                                                    G_CALLBACK (local_changed_cb), self, 0);
-  self->remote_changed_handler = g_signal_connect_object (self->remote, "remote-changed",
+  self->remote_changed_handler = g_signal_connect_object (self->job_config.remote, "remote-changed",
                                                           G_CALLBACK (remote_changed_cb), self, 0);
-  self->network_handler = g_signal_connect_object (self->monitor, "network-changed",
-                                                   G_CALLBACK (network_changed_cb), self, 0);
   update_idle_state (self);
   refresh_counts (self);
 }
@@ -2218,12 +1372,10 @@ just_sync_orchestrator_dispose (GObject *object)
 {
   JustSyncOrchestrator *self = (JustSyncOrchestrator *) object;
 
-  g_clear_handle_id (&self->periodic_id, g_source_remove);
-  g_clear_signal_handler (&self->changed_handler, self->local);
-  g_clear_signal_handler (&self->remote_changed_handler, self->remote);
-  g_clear_signal_handler (&self->network_handler, self->monitor);
-  if (self->scopes != NULL)
-    stop_scopes (self);
+  g_clear_signal_handler (&self->changed_handler, self->job_config.local);
+  g_clear_signal_handler (&self->remote_changed_handler, self->job_config.remote);
+  if (self->scheduler != NULL)
+    _just_sync_scheduler_shutdown (self->scheduler);
 
   G_OBJECT_CLASS (just_sync_orchestrator_parent_class)->dispose (object);
 }
@@ -2233,12 +1385,12 @@ just_sync_orchestrator_finalize (GObject *object)
 {
   JustSyncOrchestrator *self = (JustSyncOrchestrator *) object;
 
-  g_clear_pointer (&self->scopes, g_hash_table_unref);
-  g_clear_object (&self->local);
-  g_clear_object (&self->remote);
-  g_clear_object (&self->resolver);
+  g_clear_pointer (&self->scheduler, _just_sync_scheduler_free);
+  g_clear_object (&self->job_config.local);
+  g_clear_object (&self->job_config.remote);
+  g_clear_object (&self->job_config.resolver);
   g_clear_object (&self->monitor);
-  g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_object (&self->power_monitor);
   g_clear_pointer (&self->last_error, g_free);
 
   G_OBJECT_CLASS (just_sync_orchestrator_parent_class)->finalize (object);
@@ -2255,16 +1407,19 @@ just_sync_orchestrator_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_LOCAL_STORE:
-      g_value_set_object (value, self->local);
+      g_value_set_object (value, self->job_config.local);
       break;
     case PROP_REMOTE_STORE:
-      g_value_set_object (value, self->remote);
+      g_value_set_object (value, self->job_config.remote);
       break;
     case PROP_RESOLVER:
-      g_value_set_object (value, self->resolver);
+      g_value_set_object (value, self->job_config.resolver);
       break;
     case PROP_NETWORK_MONITOR:
       g_value_set_object (value, self->monitor);
+      break;
+    case PROP_POWER_PROFILE_MONITOR:
+      g_value_set_object (value, self->power_monitor);
       break;
     case PROP_STATE:
       g_value_set_enum (value, self->state);
@@ -2282,31 +1437,34 @@ just_sync_orchestrator_get_property (GObject    *object,
       g_value_set_int64 (value, self->last_sync_time);
       break;
     case PROP_CLOCK_OFFSET:
-      g_value_set_int64 (value, self->clock_offset);
+      g_value_set_int64 (value, self->clock.offset);
       break;
     case PROP_DEBOUNCE_INTERVAL:
-      g_value_set_uint (value, self->debounce_interval);
+      g_value_set_int64 (value, self->settings.debounce_interval);
       break;
     case PROP_SYNC_INTERVAL:
-      g_value_set_uint (value, self->sync_interval);
+      g_value_set_int64 (value, self->settings.sync_interval);
       break;
     case PROP_OVERLAP_WINDOW:
-      g_value_set_int64 (value, self->overlap_window);
+      g_value_set_int64 (value, self->job_config.overlap_window);
       break;
     case PROP_PAGE_SIZE:
-      g_value_set_uint (value, self->page_size);
+      g_value_set_uint (value, self->job_config.page_size);
       break;
     case PROP_PUSH_BATCH_SIZE:
-      g_value_set_uint (value, self->push_batch_size);
+      g_value_set_uint (value, self->job_config.push_batch_size);
       break;
     case PROP_RETRY_BASE_DELAY:
-      g_value_set_uint (value, self->retry_base_delay);
+      g_value_set_int64 (value, self->settings.retry_base_delay);
       break;
     case PROP_RETRY_MAX_DELAY:
-      g_value_set_uint (value, self->retry_max_delay);
+      g_value_set_int64 (value, self->settings.retry_max_delay);
       break;
     case PROP_TOMBSTONE_RETENTION:
-      g_value_set_int64 (value, self->tombstone_retention);
+      g_value_set_int64 (value, self->job_config.tombstone_retention);
+      break;
+    case PROP_BACKGROUND_WHEN_CONSTRAINED:
+      g_value_set_boolean (value, self->settings.background_when_constrained);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -2325,16 +1483,18 @@ set_uint_prop (JustSyncOrchestrator *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
 }
 
-static void
+/* Returns whether the value changed. */
+static gboolean
 set_int64_prop (JustSyncOrchestrator *self,
                 gint64               *field,
                 const GValue         *value,
                 guint                 prop_id)
 {
   if (*field == g_value_get_int64 (value))
-    return;
+    return FALSE;
   *field = g_value_get_int64 (value);
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+  return TRUE;
 }
 
 static void
@@ -2348,40 +1508,52 @@ just_sync_orchestrator_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_LOCAL_STORE:
-      self->local = g_value_dup_object (value);
+      self->job_config.local = g_value_dup_object (value);
       break;
     case PROP_REMOTE_STORE:
-      self->remote = g_value_dup_object (value);
+      self->job_config.remote = g_value_dup_object (value);
       break;
     case PROP_RESOLVER:
-      self->resolver = g_value_dup_object (value);
+      self->job_config.resolver = g_value_dup_object (value);
       break;
     case PROP_NETWORK_MONITOR:
       self->monitor = g_value_dup_object (value);
       break;
+    case PROP_POWER_PROFILE_MONITOR:
+      self->power_monitor = g_value_dup_object (value);
+      break;
     case PROP_DEBOUNCE_INTERVAL:
-      set_uint_prop (self, &self->debounce_interval, value, prop_id);
+      set_int64_prop (self, &self->settings.debounce_interval, value, prop_id);
       break;
     case PROP_SYNC_INTERVAL:
-      set_sync_interval (self, g_value_get_uint (value));
+      if (set_int64_prop (self, &self->settings.sync_interval, value, prop_id))
+        _just_sync_scheduler_settings_changed (self->scheduler);
       break;
     case PROP_OVERLAP_WINDOW:
-      set_int64_prop (self, &self->overlap_window, value, prop_id);
+      set_int64_prop (self, &self->job_config.overlap_window, value, prop_id);
       break;
     case PROP_PAGE_SIZE:
-      set_uint_prop (self, &self->page_size, value, prop_id);
+      set_uint_prop (self, &self->job_config.page_size, value, prop_id);
       break;
     case PROP_PUSH_BATCH_SIZE:
-      set_uint_prop (self, &self->push_batch_size, value, prop_id);
+      set_uint_prop (self, &self->job_config.push_batch_size, value, prop_id);
       break;
     case PROP_RETRY_BASE_DELAY:
-      set_uint_prop (self, &self->retry_base_delay, value, prop_id);
+      set_int64_prop (self, &self->settings.retry_base_delay, value, prop_id);
       break;
     case PROP_RETRY_MAX_DELAY:
-      set_uint_prop (self, &self->retry_max_delay, value, prop_id);
+      set_int64_prop (self, &self->settings.retry_max_delay, value, prop_id);
       break;
     case PROP_TOMBSTONE_RETENTION:
-      set_int64_prop (self, &self->tombstone_retention, value, prop_id);
+      set_int64_prop (self, &self->job_config.tombstone_retention, value, prop_id);
+      break;
+    case PROP_BACKGROUND_WHEN_CONSTRAINED:
+      if (self->settings.background_when_constrained != g_value_get_boolean (value))
+        {
+          self->settings.background_when_constrained = g_value_get_boolean (value);
+          _just_sync_scheduler_settings_changed (self->scheduler);
+          g_object_notify_by_pspec (object, pspec);
+        }
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -2405,7 +1577,7 @@ just_sync_orchestrator_class_init (JustSyncOrchestratorClass *klass)
   /**
    * JustSyncOrchestrator:local-store:
    *
-   * The store the app's records live in.
+   * The store the app's records live in. Construct-only.
    */
   properties[PROP_LOCAL_STORE] =
     g_param_spec_object ("local-store", NULL, NULL, JUST_SYNC_TYPE_LOCAL_STORE, co);
@@ -2413,7 +1585,7 @@ just_sync_orchestrator_class_init (JustSyncOrchestratorClass *klass)
   /**
    * JustSyncOrchestrator:remote-store:
    *
-   * The backend the records are synced with.
+   * The backend the records are synced with. Construct-only.
    */
   properties[PROP_REMOTE_STORE] =
     g_param_spec_object ("remote-store", NULL, NULL, JUST_SYNC_TYPE_REMOTE_STORE, co);
@@ -2421,8 +1593,8 @@ just_sync_orchestrator_class_init (JustSyncOrchestratorClass *klass)
   /**
    * JustSyncOrchestrator:resolver:
    *
-   * Picks the winner of conflicts; a #JustSyncLastWriteWinsResolver when
-   * none is given.
+   * Picks the winner of conflicts. Construct-only; by default a
+   * [class@JustSync.LastWriteWinsResolver].
    */
   properties[PROP_RESOLVER] =
     g_param_spec_object ("resolver", NULL, NULL, JUST_SYNC_TYPE_CONFLICT_RESOLVER, co);
@@ -2430,19 +1602,28 @@ just_sync_orchestrator_class_init (JustSyncOrchestratorClass *klass)
   /**
    * JustSyncOrchestrator:network-monitor:
    *
-   * The monitor that says whether the network is up; the default one when
-   * none is given.
+   * Says whether the network is up, and whether it is metered.
+   * Construct-only; by default [func@Gio.NetworkMonitor.get_default].
    */
   properties[PROP_NETWORK_MONITOR] =
     g_param_spec_object ("network-monitor", NULL, NULL, G_TYPE_NETWORK_MONITOR, co);
+
+  /**
+   * JustSyncOrchestrator:power-profile-monitor:
+   *
+   * Says whether the system is in power-saver mode. Construct-only; by
+   * default [func@Gio.PowerProfileMonitor.dup_default].
+   */
+  properties[PROP_POWER_PROFILE_MONITOR] =
+    g_param_spec_object ("power-profile-monitor", NULL, NULL, G_TYPE_POWER_PROFILE_MONITOR, co);
 
   /**
    * JustSyncOrchestrator:state:
    *
    * What the engine is doing: idle, syncing, offline (no network: reads and
    * writes work locally and are pushed later), or error (the last sync
-   * failed; #JustSyncOrchestrator:last-error says why, and transient
-   * failures are retried).
+   * failed; [property@JustSync.Orchestrator:last-error] says why, and
+   * transient failures are retried). Read-only; starts idle or offline.
    */
   properties[PROP_STATE] =
     g_param_spec_enum ("state", NULL, NULL, JUST_SYNC_TYPE_SYNC_STATE, JUST_SYNC_STATE_IDLE, ro);
@@ -2450,7 +1631,7 @@ just_sync_orchestrator_class_init (JustSyncOrchestratorClass *klass)
   /**
    * JustSyncOrchestrator:pending-count:
    *
-   * How many local changes wait to be pushed, in every scope.
+   * How many local changes wait to be pushed, in every scope. Read-only.
    */
   properties[PROP_PENDING_COUNT] =
     g_param_spec_uint ("pending-count", NULL, NULL, 0, G_MAXUINT, 0, ro);
@@ -2459,7 +1640,8 @@ just_sync_orchestrator_class_init (JustSyncOrchestratorClass *klass)
    * JustSyncOrchestrator:failed-count:
    *
    * How many local changes the server rejected and are parked, in every
-   * scope; see just_sync_orchestrator_retry_failed_async().
+   * scope; see [method@JustSync.Orchestrator.retry_failed_async].
+   * Read-only.
    */
   properties[PROP_FAILED_COUNT] =
     g_param_spec_uint ("failed-count", NULL, NULL, 0, G_MAXUINT, 0, ro);
@@ -2468,6 +1650,7 @@ just_sync_orchestrator_class_init (JustSyncOrchestratorClass *klass)
    * JustSyncOrchestrator:last-error:
    *
    * The message of the last failed sync, or %NULL after a successful one.
+   * Read-only.
    */
   properties[PROP_LAST_ERROR] =
     g_param_spec_string ("last-error", NULL, NULL, NULL, ro);
@@ -2476,7 +1659,7 @@ just_sync_orchestrator_class_init (JustSyncOrchestratorClass *klass)
    * JustSyncOrchestrator:last-sync-time:
    *
    * When the last successful sync ended, in server-corrected microseconds
-   * since the epoch, or 0.
+   * since the epoch, or 0 (the default) before the first. Read-only.
    */
   properties[PROP_LAST_SYNC_TIME] =
     g_param_spec_int64 ("last-sync-time", NULL, NULL, 0, G_MAXINT64, 0, ro);
@@ -2485,7 +1668,8 @@ just_sync_orchestrator_class_init (JustSyncOrchestratorClass *klass)
    * JustSyncOrchestrator:clock-offset:
    *
    * The measured offset of the server's clock from the local one, in
-   * microseconds; local changes are stamped with the local clock plus it.
+   * microseconds; local changes are stamped with the local clock plus it
+   * ([method@JustSync.Orchestrator.now]). Read-only; 0 until measured.
    */
   properties[PROP_CLOCK_OFFSET] =
     g_param_spec_int64 ("clock-offset", NULL, NULL, G_MININT64, G_MAXINT64, 0, ro);
@@ -2493,19 +1677,22 @@ just_sync_orchestrator_class_init (JustSyncOrchestratorClass *klass)
   /**
    * JustSyncOrchestrator:debounce-interval:
    *
-   * How long after a local change the background sync starts, in
-   * milliseconds; changes within it are pushed together.
+   * How long after a local change or a change announced by the server the
+   * background sync starts, in microseconds; changes within it are synced
+   * together. Default: 250 ms (`250 * G_TIME_SPAN_MILLISECOND`).
    */
   properties[PROP_DEBOUNCE_INTERVAL] =
-    g_param_spec_uint ("debounce-interval", NULL, NULL, 0, G_MAXUINT, DEFAULT_DEBOUNCE_MS, rw);
+    g_param_spec_int64 ("debounce-interval", NULL, NULL, 0, G_MAXINT64, DEFAULT_DEBOUNCE_INTERVAL, rw);
 
   /**
    * JustSyncOrchestrator:sync-interval:
    *
-   * Seconds between periodic syncs of every known scope, or 0 for none.
+   * The time between periodic syncs of every known scope, in
+   * microseconds, or 0 for none. Whole seconds let the system group the
+   * wake-ups. Default: 0.
    */
   properties[PROP_SYNC_INTERVAL] =
-    g_param_spec_uint ("sync-interval", NULL, NULL, 0, G_MAXUINT, 0, rw);
+    g_param_spec_int64 ("sync-interval", NULL, NULL, 0, G_MAXINT64, 0, rw);
 
   /**
    * JustSyncOrchestrator:overlap-window:
@@ -2513,7 +1700,7 @@ just_sync_orchestrator_class_init (JustSyncOrchestratorClass *klass)
    * How far before the sync point pulls start again, in microseconds, so
    * rows that committed late with older stamps are not missed. It should
    * exceed the longest write transaction of the backend plus the
-   * uncertainty of its clock.
+   * uncertainty of its clock. Default: 10 s.
    */
   properties[PROP_OVERLAP_WINDOW] =
     g_param_spec_int64 ("overlap-window", NULL, NULL, 0, G_MAXINT64, DEFAULT_OVERLAP_WINDOW, rw);
@@ -2521,7 +1708,7 @@ just_sync_orchestrator_class_init (JustSyncOrchestratorClass *klass)
   /**
    * JustSyncOrchestrator:page-size:
    *
-   * The most records asked for in one pull request.
+   * The most records asked for in one pull request. Default: 500.
    */
   properties[PROP_PAGE_SIZE] =
     g_param_spec_uint ("page-size", NULL, NULL, 1, G_MAXUINT, DEFAULT_PAGE_SIZE, rw);
@@ -2529,7 +1716,7 @@ just_sync_orchestrator_class_init (JustSyncOrchestratorClass *klass)
   /**
    * JustSyncOrchestrator:push-batch-size:
    *
-   * The most operations sent in one push request.
+   * The most operations sent in one push request. Default: 50.
    */
   properties[PROP_PUSH_BATCH_SIZE] =
     g_param_spec_uint ("push-batch-size", NULL, NULL, 1, G_MAXUINT, DEFAULT_PUSH_BATCH_SIZE, rw);
@@ -2537,19 +1724,21 @@ just_sync_orchestrator_class_init (JustSyncOrchestratorClass *klass)
   /**
    * JustSyncOrchestrator:retry-base-delay:
    *
-   * The first retry delay after a transient failure, in milliseconds; it
-   * doubles with every further failure, with ±25% jitter.
+   * The first retry delay after a transient failure, in microseconds; it
+   * doubles with every further failure, with ±25% jitter, and is never
+   * shorter than the pause the server asked for. No background sync of
+   * the scope starts before it ends. Default: 1 s.
    */
   properties[PROP_RETRY_BASE_DELAY] =
-    g_param_spec_uint ("retry-base-delay", NULL, NULL, 1, G_MAXUINT, DEFAULT_RETRY_BASE_MS, rw);
+    g_param_spec_int64 ("retry-base-delay", NULL, NULL, 1, G_MAXINT64, DEFAULT_RETRY_BASE_DELAY, rw);
 
   /**
    * JustSyncOrchestrator:retry-max-delay:
    *
-   * The cap of the retry delay, in milliseconds.
+   * The cap of the retry delay, in microseconds. Default: 5 minutes.
    */
   properties[PROP_RETRY_MAX_DELAY] =
-    g_param_spec_uint ("retry-max-delay", NULL, NULL, 1, G_MAXUINT, DEFAULT_RETRY_MAX_MS, rw);
+    g_param_spec_int64 ("retry-max-delay", NULL, NULL, 1, G_MAXINT64, DEFAULT_RETRY_MAX_DELAY, rw);
 
   /**
    * JustSyncOrchestrator:tombstone-retention:
@@ -2558,9 +1747,25 @@ just_sync_orchestrator_class_init (JustSyncOrchestratorClass *klass)
    * forever. A scope not pulled in full for longer than that is reconciled
    * instead of pulled, since deletes may have been purged meanwhile. Before
    * its first pull by this engine, the age of its sync point counts.
+   * Default: 0.
    */
   properties[PROP_TOMBSTONE_RETENTION] =
     g_param_spec_int64 ("tombstone-retention", NULL, NULL, 0, G_MAXINT64, 0, rw);
+
+  /**
+   * JustSyncOrchestrator:background-when-constrained:
+   *
+   * Whether background syncs (after writes, server announcements, the
+   * network's return, a resume, or the
+   * [property@JustSync.Orchestrator:sync-interval]) run on a metered
+   * network ([property@Gio.NetworkMonitor:network-metered]) and in
+   * power-saver mode ([property@Gio.PowerProfileMonitor:power-saver-enabled]).
+   * When %FALSE they wait until neither holds; explicit syncs
+   * ([method@JustSync.Orchestrator.synchronize_async]) always run.
+   * Default: %FALSE.
+   */
+  properties[PROP_BACKGROUND_WHEN_CONSTRAINED] =
+    g_param_spec_boolean ("background-when-constrained", NULL, NULL, FALSE, rw);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -2633,7 +1838,9 @@ just_sync_orchestrator_class_init (JustSyncOrchestratorClass *klass)
    * @op: the operation, parked as failed, with the server's message
    *
    * The server rejected a local change for good. It stays parked, and
-   * blocks nothing else, until it is retried or discarded.
+   * blocks nothing else, until it is retried or discarded
+   * ([method@JustSync.Orchestrator.retry_failed_async],
+   * [method@JustSync.Orchestrator.discard_failed_async]).
    */
   signals[OP_FAILED] =
     g_signal_new ("op-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
@@ -2662,15 +1869,12 @@ just_sync_orchestrator_class_init (JustSyncOrchestratorClass *klass)
 static void
 just_sync_orchestrator_init (JustSyncOrchestrator *self)
 {
-  self->context = g_main_context_ref_thread_default ();
-  self->scopes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                        (GDestroyNotify) scope_state_free);
-  self->debounce_interval = DEFAULT_DEBOUNCE_MS;
-  self->overlap_window = DEFAULT_OVERLAP_WINDOW;
-  self->page_size = DEFAULT_PAGE_SIZE;
-  self->push_batch_size = DEFAULT_PUSH_BATCH_SIZE;
-  self->retry_base_delay = DEFAULT_RETRY_BASE_MS;
-  self->retry_max_delay = DEFAULT_RETRY_MAX_MS;
+  self->settings.debounce_interval = DEFAULT_DEBOUNCE_INTERVAL;
+  self->settings.retry_base_delay = DEFAULT_RETRY_BASE_DELAY;
+  self->settings.retry_max_delay = DEFAULT_RETRY_MAX_DELAY;
+  self->job_config.overlap_window = DEFAULT_OVERLAP_WINDOW;
+  self->job_config.page_size = DEFAULT_PAGE_SIZE;
+  self->job_config.push_batch_size = DEFAULT_PUSH_BATCH_SIZE;
 }
 
 /**
@@ -2680,7 +1884,7 @@ just_sync_orchestrator_init (JustSyncOrchestrator *self)
  * @resolver: (nullable): the conflict resolver, or %NULL for last-write-wins
  *
  * Creates a sync engine on the thread-default main context, following the
- * default #GNetworkMonitor.
+ * default [iface@Gio.NetworkMonitor].
  *
  * Returns: (transfer full): a new orchestrator
  */
@@ -2726,7 +1930,7 @@ just_sync_orchestrator_new_with_monitor (JustSyncLocalStore       *local,
 
 /**
  * just_sync_orchestrator_get_local_store:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  *
  * Returns: (transfer none): the local store
  */
@@ -2735,12 +1939,12 @@ just_sync_orchestrator_get_local_store (JustSyncOrchestrator *self)
 {
   g_return_val_if_fail (JUST_SYNC_IS_ORCHESTRATOR (self), NULL);
 
-  return self->local;
+  return self->job_config.local;
 }
 
 /**
  * just_sync_orchestrator_get_remote_store:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  *
  * Returns: (transfer none): the remote store
  */
@@ -2749,12 +1953,12 @@ just_sync_orchestrator_get_remote_store (JustSyncOrchestrator *self)
 {
   g_return_val_if_fail (JUST_SYNC_IS_ORCHESTRATOR (self), NULL);
 
-  return self->remote;
+  return self->job_config.remote;
 }
 
 /**
  * just_sync_orchestrator_get_resolver:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  *
  * Returns: (transfer none): the conflict resolver
  */
@@ -2763,12 +1967,12 @@ just_sync_orchestrator_get_resolver (JustSyncOrchestrator *self)
 {
   g_return_val_if_fail (JUST_SYNC_IS_ORCHESTRATOR (self), NULL);
 
-  return self->resolver;
+  return self->job_config.resolver;
 }
 
 /**
  * just_sync_orchestrator_get_state:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  *
  * Returns: the engine's state
  */
@@ -2782,7 +1986,7 @@ just_sync_orchestrator_get_state (JustSyncOrchestrator *self)
 
 /**
  * just_sync_orchestrator_get_pending_count:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  *
  * Returns: how many local changes wait to be pushed
  */
@@ -2796,7 +2000,7 @@ just_sync_orchestrator_get_pending_count (JustSyncOrchestrator *self)
 
 /**
  * just_sync_orchestrator_get_failed_count:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  *
  * Returns: how many local changes the server rejected
  */
@@ -2810,7 +2014,7 @@ just_sync_orchestrator_get_failed_count (JustSyncOrchestrator *self)
 
 /**
  * just_sync_orchestrator_get_last_error:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  *
  * Returns: (nullable): the message of the last failed sync
  */
@@ -2824,7 +2028,7 @@ just_sync_orchestrator_get_last_error (JustSyncOrchestrator *self)
 
 /**
  * just_sync_orchestrator_get_last_sync_time:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  *
  * Returns: when the last successful sync ended, or 0
  */
@@ -2838,7 +2042,7 @@ just_sync_orchestrator_get_last_sync_time (JustSyncOrchestrator *self)
 
 /**
  * just_sync_orchestrator_get_clock_offset:
- * @self: a #JustSyncOrchestrator
+ * @self: a [class@JustSync.Orchestrator]
  *
  * Returns: the measured offset of the server's clock, in microseconds
  */
@@ -2847,5 +2051,5 @@ just_sync_orchestrator_get_clock_offset (JustSyncOrchestrator *self)
 {
   g_return_val_if_fail (JUST_SYNC_IS_ORCHESTRATOR (self), 0);
 
-  return self->clock_offset;
+  return self->clock.offset;
 }

@@ -163,11 +163,13 @@ jst_command_open (const JstCommand  *command,
   g_autofree char *soft_delete_field = NULL;
   g_auto(GStrv) collections = NULL;
   gboolean password_stdin = FALSE, token_stdin = FALSE, remember = FALSE;
-  gboolean offline = FALSE, online = FALSE;
+  gboolean offline = FALSE, online = FALSE, allow_insecure_http = FALSE;
   const GOptionEntry entries[] = {
     { "remote", 0, 0, G_OPTION_ARG_STRING, &remote,
       N_("Synchronize with a remote of KIND: memory or pocketbase"), N_("KIND") },
     { "url", 0, 0, G_OPTION_ARG_STRING, &url, N_("The URL of the server"), N_("URL") },
+    { "allow-insecure-http", 0, 0, G_OPTION_ARG_NONE, &allow_insecure_http,
+      N_("Allow a plain http URL to another machine"), NULL },
     { "collection", 0, 0, G_OPTION_ARG_STRING_ARRAY, &collections,
       N_("Keep the scope SCOPE in the server's collection COLLECTION (repeatable)"),
       N_("SCOPE=COLLECTION") },
@@ -253,6 +255,8 @@ jst_command_open (const JstCommand  *command,
     }
   if (remember)
     g_variant_builder_add (&options, "{sv}", "remember-credentials", g_variant_new_boolean (TRUE));
+  if (allow_insecure_http)
+    g_variant_builder_add (&options, "{sv}", "allow-insecure-http", g_variant_new_boolean (TRUE));
   if (offline || online)
     g_variant_builder_add (&options, "{sv}", "offline", g_variant_new_boolean (offline));
 
@@ -301,6 +305,10 @@ print_records_human (JsonArray *records,
   g_print ("%s\n", from_cache ? _(" (from the local store)") : "");
 }
 
+static const char * const policies[] = {
+  "offline-only", "local-first", "remote-first", "online-only", NULL
+};
+
 int
 jst_command_query (const JstCommand  *command,
                    JstGlobals        *globals,
@@ -331,6 +339,12 @@ jst_command_query (const JstCommand  *command,
   if (offset < 0 || limit < 0)
     {
       g_printerr (_("justsync: --offset and --limit must not be negative\n"));
+      return JST_EXIT_USAGE;
+    }
+  if (policy != NULL && !g_strv_contains (policies, policy))
+    {
+      g_printerr (_("justsync: --policy takes offline-only, local-first, remote-first or "
+                    "online-only, not “%s”\n"), policy);
       return JST_EXIT_USAGE;
     }
 
@@ -721,13 +735,37 @@ on_watch_changed (_JustSyncGenStore  *store,
   watch_event (watch, "Changed", scope, json_gvariant_serialize (variant), joined);
 }
 
+/* "key=value key=value", strings unquoted. */
+static char *
+vardict_to_human (GVariant *vardict)
+{
+  GString *text = g_string_new (NULL);
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+
+  g_variant_iter_init (&iter, vardict);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
+    {
+      if (text->len > 0)
+        g_string_append_c (text, ' ');
+      g_string_append_printf (text, "%s=", key);
+      if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+        g_string_append (text, g_variant_get_string (value, NULL));
+      else
+        g_variant_print_string (value, text, FALSE);
+      g_variant_unref (value);
+    }
+  return g_string_free (text, FALSE);
+}
+
 static void
 on_watch_vardict (Watch      *watch,
                   const char *signal_name,
                   const char *scope,
                   GVariant   *vardict)
 {
-  g_autofree char *human = g_variant_print (vardict, FALSE);
+  g_autofree char *human = vardict_to_human (vardict);
 
   watch_event (watch, signal_name, scope, json_gvariant_serialize (vardict), human);
 }

@@ -258,8 +258,18 @@ jst_open_store (JstGlobals  *globals,
                                                     globals->store_name != NULL
                                                     ? globals->store_name : DEFAULT_STORE,
                                                     g_variant_dict_end (&dict),
-                                                    &path, NULL, error))
-    return NULL;
+                                                    &path, NULL, &local_error))
+    {
+      /* Said in the tool's words rather than the service's options. */
+      if (g_error_matches (local_error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_NOT_FOUND))
+        g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_NOT_FOUND,
+                     _("The store “%s” does not exist: create it with "
+                       "“justsync open --remote KIND”"),
+                     globals->store_name != NULL ? globals->store_name : DEFAULT_STORE);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
 
   return _just_sync_gen_store_proxy_new_sync (connection, G_DBUS_PROXY_FLAGS_NONE,
                                               "org.justsync.Sync1", path, NULL, error);

@@ -24,8 +24,8 @@ async function main() {
     const scope = JustSync.Scope.new('notes').with_key('owner', 'u1');
     const a = JustSync.Orchestrator.new(JustSync.MemoryLocalStore.new(), server, null);
     const b = JustSync.Orchestrator.new(JustSync.MemoryLocalStore.new(), server, null);
-    a.debounce_interval = 600000;
-    b.debounce_interval = 600000;
+    a.debounce_interval = 600 * GLib.TIME_SPAN_SECOND;
+    b.debounce_interval = 600 * GLib.TIME_SPAN_SECOND;
 
     const changed = [];
     b.connect('changed', (engine, sc, ids) => changed.push(...ids));

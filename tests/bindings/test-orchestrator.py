@@ -27,7 +27,7 @@ def main():
     a = JustSync.Orchestrator.new(JustSync.MemoryLocalStore.new(), server, None)
     b = JustSync.Orchestrator.new(JustSync.MemoryLocalStore.new(), server, None)
     for engine in (a, b):
-        engine.props.debounce_interval = 600000
+        engine.props.debounce_interval = 600 * GLib.TIME_SPAN_SECOND
 
     changed = []
     b.connect("changed", lambda engine, sc, ids: changed.append((sc.to_string(), list(ids))))

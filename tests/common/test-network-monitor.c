@@ -1,4 +1,5 @@
-/* test-network-monitor.c: a GNetworkMonitor whose availability the test sets
+/* test-network-monitor.c: a GNetworkMonitor whose availability and cost the
+ * test sets
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -9,6 +10,7 @@ struct _TestNetworkMonitor
 {
   GObject parent_instance;
   gboolean available;
+  gboolean metered;
 };
 
 static void test_network_monitor_iface_init (GNetworkMonitorInterface *iface);
@@ -70,7 +72,7 @@ test_network_monitor_get_property (GObject    *object,
       g_value_set_boolean (value, self->available);
       break;
     case PROP_NETWORK_METERED:
-      g_value_set_boolean (value, FALSE);
+      g_value_set_boolean (value, self->metered);
       break;
     case PROP_CONNECTIVITY:
       g_value_set_enum (value, self->available ? G_NETWORK_CONNECTIVITY_FULL
@@ -115,4 +117,14 @@ test_network_monitor_set_available (TestNetworkMonitor *self,
   self->available = available;
   g_object_notify (G_OBJECT (self), "network-available");
   g_signal_emit_by_name (self, "network-changed", available);
+}
+
+void
+test_network_monitor_set_metered (TestNetworkMonitor *self,
+                                  gboolean            metered)
+{
+  if (self->metered == metered)
+    return;
+  self->metered = metered;
+  g_object_notify (G_OBJECT (self), "network-metered");
 }

@@ -1,4 +1,5 @@
-/* test-network-monitor.h: a GNetworkMonitor whose availability the test sets
+/* test-network-monitor.h: a GNetworkMonitor whose availability and cost the
+ * test sets
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -15,5 +16,7 @@ G_DECLARE_FINAL_TYPE (TestNetworkMonitor, test_network_monitor, TEST, NETWORK_MO
 TestNetworkMonitor *test_network_monitor_new           (gboolean            available);
 void                test_network_monitor_set_available (TestNetworkMonitor *self,
                                                         gboolean            available);
+void                test_network_monitor_set_metered   (TestNetworkMonitor *self,
+                                                        gboolean            metered);
 
 G_END_DECLS

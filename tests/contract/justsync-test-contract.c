@@ -1140,6 +1140,64 @@ local_apply_conflict_equal_stamps (LocalFixture  *f,
   assert_one_conflict (f, JUST_SYNC_RESOLUTION_REMOTE, local, remote);
 }
 
+/* Issue 11: an unsent local delete meeting another client's delete is no
+ * disagreement: no conflict is recorded or announced, the delete is done. */
+static void
+local_apply_both_deleted_is_silent (LocalFixture  *f,
+                                    gconstpointer  data)
+{
+  static const char * const ids[] = { "a", NULL };
+  g_autoptr(JustSyncRecord) tombstone = just_sync_test_tombstone ("a", T0 + 7 * MS);
+  g_autoptr(GPtrArray) queued = NULL;
+  g_autoptr(JustSyncApplyResult) result = NULL;
+  g_autoptr(GPtrArray) conflicts = NULL;
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autoptr(JustSyncRecord) got = NULL;
+
+  pull_row (f, f->scope, just_sync_test_record ("a", "{\"title\":\"base\"}", T0 + MS));
+  queued = delete_ids (f, f->scope, ids, T0 + 2 * MS);
+  result = apply_row (f, f->scope, just_sync_record_ref (tombstone), f->lww);
+  g_assert_cmpuint (just_sync_apply_result_get_conflicts (result)->len, ==, 0);
+  g_assert_cmpuint (just_sync_apply_result_get_count (result, JUST_SYNC_APPLY_ACKNOWLEDGED), ==, 1);
+
+  conflicts = LOCAL (f, list_conflicts, f->scope);
+  g_assert_cmpuint (conflicts->len, ==, 0);
+  ops = ops_of (f, f->scope);
+  g_assert_cmpuint (ops->len, ==, 0);
+  got = get (f, f->scope, "a");
+  g_assert_true (just_sync_record_is_deleted (got));
+}
+
+/* Issue 11: the same content on both sides is no disagreement either. */
+static void
+local_apply_same_content_is_silent (LocalFixture  *f,
+                                    gconstpointer  data)
+{
+  g_autoptr(TestFixedResolver) resolver = test_fixed_resolver_new (JUST_SYNC_RESOLUTION_LOCAL);
+  g_autoptr(JustSyncRecord) remote =
+    just_sync_test_record ("a", "{\"title\":\"same\",\"n\":1}", T0 + 7 * MS);
+  g_autoptr(GPtrArray) queued = NULL;
+  g_autoptr(JustSyncApplyResult) result = NULL;
+  g_autoptr(GPtrArray) conflicts = NULL;
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autoptr(JustSyncRecord) got = NULL;
+
+  pull_row (f, f->scope, just_sync_test_record ("a", "{\"title\":\"base\"}", T0 + MS));
+  queued = upsert (f, f->scope, just_sync_test_record ("a", "{\"n\":1,\"title\":\"same\"}", T0 + 2 * MS),
+                   NULL);
+  result = apply_row (f, f->scope, just_sync_record_ref (remote),
+                      JUST_SYNC_CONFLICT_RESOLVER (resolver));
+  g_assert_cmpuint (test_fixed_resolver_get_calls (resolver), ==, 0);
+  g_assert_cmpuint (just_sync_apply_result_get_conflicts (result)->len, ==, 0);
+
+  conflicts = LOCAL (f, list_conflicts, f->scope);
+  g_assert_cmpuint (conflicts->len, ==, 0);
+  ops = ops_of (f, f->scope);
+  g_assert_cmpuint (ops->len, ==, 0);
+  got = get (f, f->scope, "a");
+  assert_records_equal (got, remote);
+}
+
 static void
 assert_sync_point (LocalFixture *f,
                    gint64        updated_at,
@@ -1357,6 +1415,78 @@ local_empty_writes (LocalFixture  *f,
 /* A cancel before a write starts stops it; one that comes once the write
  * started changes nothing: the write is atomic, and its result says what
  * happened, so a caller is never told that a stored write failed. */
+/* Marking a batch sent before the push goes out counts one attempt for
+ * each of its ops, and no other: then the echo of the push, even when its
+ * reply never came back, is recognized as ours. */
+static void
+local_mark_ops_sent (LocalFixture  *f,
+                     gconstpointer  data)
+{
+  g_autoptr(JustSyncRecord) echo =
+    just_sync_test_record ("a", "{\"title\":\"x\",\"created\":\"today\"}", T0 + 5 * MS);
+  g_autoptr(GPtrArray) queued =
+    upsert (f, f->scope, just_sync_test_record ("a", "{\"title\":\"x\"}", T0 + MS),
+            just_sync_test_record ("b", "{\"title\":\"y\"}", T0 + MS), NULL);
+  g_autoptr(GPtrArray) batch = just_sync_test_ops_new ();
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(JustSyncApplyResult) result = NULL;
+  gboolean ok;
+
+  g_ptr_array_add (batch, just_sync_pending_op_ref (g_ptr_array_index (queued, 0)));
+  ok = LOCAL (f, mark_ops_sent, f->scope, batch);
+  g_assert_true (ok);
+
+  ops = ops_of (f, f->scope);
+  g_assert_cmpuint (ops->len, ==, 2);
+  g_assert_cmpuint (just_sync_pending_op_get_attempts (g_ptr_array_index (ops, 0)), ==, 1);
+  g_assert_cmpuint (just_sync_pending_op_get_attempts (g_ptr_array_index (ops, 1)), ==, 0);
+  g_assert_cmpint (just_sync_pending_op_get_state (g_ptr_array_index (ops, 0)), ==,
+                   JUST_SYNC_OP_STATE_QUEUED);
+
+  result = apply_row (f, f->scope, just_sync_record_ref (echo), f->lww);
+  g_assert_cmpuint (just_sync_apply_result_get_count (result, JUST_SYNC_APPLY_ACKNOWLEDGED), ==, 1);
+  g_assert_cmpuint (just_sync_apply_result_get_conflicts (result)->len, ==, 0);
+  after = ops_of (f, f->scope);
+  g_assert_cmpuint (after->len, ==, 1);
+  g_assert_cmpstr (just_sync_pending_op_get_record_id (g_ptr_array_index (after, 0)), ==, "b");
+}
+
+/* Issue 10: a finish checks that the result is its own method's, and a
+ * lookup honours a cancel like every other call. */
+static void
+local_finish_checks_source_tag (LocalFixture  *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autoptr(JustSyncRecord) got = NULL;
+  GAsyncResult *pending = NULL;
+
+  just_sync_local_store_query_async (f->store, f->scope, NULL, just_sync_test_result_cb, &pending);
+  result = just_sync_test_await (&pending);
+  g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_CRITICAL, "*g_async_result_is_tagged*");
+  ops = just_sync_local_store_list_pending_ops_finish (f->store, result, &error);
+  g_test_assert_expected_messages ();
+  g_assert_null (ops);
+  g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_CRITICAL, "*g_async_result_is_tagged*");
+  got = just_sync_local_store_get_finish (f->store, result, &error);
+  g_test_assert_expected_messages ();
+  g_assert_null (got);
+  g_assert_no_error (error);
+
+  g_clear_object (&result);
+  g_cancellable_cancel (cancellable);
+  just_sync_local_store_get_async (f->store, f->scope, "a", cancellable, just_sync_test_result_cb,
+                                   &pending);
+  result = just_sync_test_await (&pending);
+  got = just_sync_local_store_get_finish (f->store, result, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (got);
+}
+
 static void
 local_cancelled (LocalFixture  *f,
                  gconstpointer  data)
@@ -1866,6 +1996,7 @@ static const struct {
   { "pending-ops", local_pending_ops },
   { "failed-ops", local_failed_ops },
   { "transient-failures", local_transient_failures },
+  { "mark-ops-sent", local_mark_ops_sent },
   { "apply/insert", local_apply_insert },
   { "apply/skips-base", local_apply_skips_base },
   { "apply/replaces-older", local_apply_replaces_older },
@@ -1878,6 +2009,8 @@ static const struct {
   { "apply/conflict-equal-stamps", local_apply_conflict_equal_stamps },
   { "apply/asks-resolver", local_apply_asks_resolver },
   { "apply/sync-point-forward", local_apply_sync_point_forward },
+  { "apply/both-deleted-is-silent", local_apply_both_deleted_is_silent },
+  { "apply/same-content-is-silent", local_apply_same_content_is_silent },
   { "commit/acknowledges", local_commit_acknowledges },
   { "commit/keeps-newer-op", local_commit_keeps_newer_op },
   { "commit/delete", local_commit_delete },
@@ -1885,6 +2018,7 @@ static const struct {
   { "bad-input", local_bad_input },
   { "empty-writes", local_empty_writes },
   { "cancelled", local_cancelled },
+  { "finish-checks-source-tag", local_finish_checks_source_tag },
 };
 
 static const struct {

@@ -14,6 +14,7 @@
  */
 
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -193,6 +194,24 @@ setup_sandboxes (Fixture       *fixture,
   fixture->proc_dir = g_build_filename (g_get_user_runtime_dir (), "proc", NULL);
   proc_arg = g_strconcat ("--proc-path=", fixture->proc_dir, NULL);
   fixture->daemon = spawn_justsyncd (G_SUBPROCESS_FLAGS_NONE, proc_arg, "--no-idle-exit", NULL);
+  g_assert_true (wait_for_owner (fixture->client, TRUE));
+}
+
+/* The same, with small limits. */
+static void
+setup_limited (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  g_autofree char *proc_arg = NULL;
+
+  bus_up (fixture, NULL);
+  fixture->client = new_connection (fixture);
+
+  fixture->proc_dir = g_build_filename (g_get_user_runtime_dir (), "proc", NULL);
+  proc_arg = g_strconcat ("--proc-path=", fixture->proc_dir, NULL);
+  fixture->daemon = spawn_justsyncd (G_SUBPROCESS_FLAGS_NONE, proc_arg, "--no-idle-exit",
+                                     "--max-stores=8", "--max-stores-per-app=5",
+                                     "--store-idle-timeout=1", NULL);
   g_assert_true (wait_for_owner (fixture->client, TRUE));
 }
 
@@ -628,30 +647,64 @@ test_changed_signals (Fixture       *fixture,
   g_dbus_connection_close_sync (other_app, NULL, NULL);
 }
 
+/* Writes the fake /proc/PID/stat and ns/mnt of this process: started at
+ * boot, or @start_ticks clock ticks after it. */
+static void
+fake_stamp (Fixture *fixture,
+            guint64  start_ticks)
+{
+  g_autofree char *pid = g_strdup_printf ("%d", (int) getpid ());
+  g_autofree char *ns = g_build_filename (fixture->proc_dir, pid, "ns", NULL);
+  g_autofree char *mnt = g_build_filename (ns, "mnt", NULL);
+  g_autofree char *stat = g_build_filename (fixture->proc_dir, pid, "stat", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (ns, 0700), ==, 0);
+  g_unlink (mnt);
+  g_assert_cmpint (symlink ("mnt:[4026531841]", mnt), ==, 0);
+  /* The command name may hold spaces and parentheses; the start time is
+   * field 22. */
+  contents = g_strdup_printf ("%s (test (dbus) ) S 1 0 0 0 0 0 0 0 0 0 0 0 0 0 20 0 1 0 %"
+                              G_GUINT64_FORMAT " 0 0\n", pid, start_ticks);
+  g_file_set_contents (stat, contents, -1, &error);
+  g_assert_no_error (error);
+}
+
 /* Makes the next connection of this process look like @app_id in a
  * sandbox, or unsandboxed for %NULL. The daemon identifies a connection
  * at its first call and remembers it. */
 static void
-fake_identity (Fixture    *fixture,
-               const char *app_id)
+fake_flatpak_info (Fixture    *fixture,
+                   const char *contents)
 {
   g_autofree char *pid = g_strdup_printf ("%d", (int) getpid ());
   g_autofree char *root = g_build_filename (fixture->proc_dir, pid, "root", NULL);
   g_autofree char *info = g_build_filename (root, ".flatpak-info", NULL);
-  g_autofree char *contents = NULL;
   g_autoptr(GError) error = NULL;
 
+  fake_stamp (fixture, 0);
   g_assert_cmpint (g_mkdir_with_parents (root, 0700), ==, 0);
-  if (app_id == NULL)
+  if (contents == NULL)
     {
       g_unlink (info);
       return;
     }
-  contents = g_strdup_printf ("[Application]\nname=%s\n"
-                              "runtime=runtime/org.gnome.Platform/x86_64/46\n"
-                              "\n[Instance]\ninstance-id=1\n", app_id);
   g_file_set_contents (info, contents, -1, &error);
   g_assert_no_error (error);
+}
+
+static void
+fake_identity (Fixture    *fixture,
+               const char *app_id)
+{
+  g_autofree char *contents = NULL;
+
+  if (app_id != NULL)
+    contents = g_strdup_printf ("[Application]\nname=%s\n"
+                                "runtime=runtime/org.gnome.Platform/x86_64/46\n"
+                                "\n[Instance]\ninstance-id=1\n", app_id);
+  fake_flatpak_info (fixture, contents);
 }
 
 static void
@@ -785,6 +838,67 @@ test_unidentified_caller (Fixture       *fixture,
   g_dbus_connection_close_sync (connection, NULL, NULL);
 }
 
+/* Only [Application] names a sandboxed app: a [Runtime] group, which
+ * Flatpak writes too, does not stand in for it. */
+static void
+test_flatpak_info_groups (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  g_autoptr(GDBusConnection) connection = NULL;
+  g_autofree char *path = NULL;
+
+  fake_flatpak_info (fixture, "[Application]\nname=com.example.AppB\n"
+                              "runtime=runtime/org.gnome.Platform/x86_64/46\n"
+                              "\n[Runtime]\nname=com.example.AppA\n");
+  connection = new_connection (fixture);
+  path = open_store (connection, "notes", "{'remote': <'memory'>}");
+  g_assert_nonnull (strstr (path, "AppB"));
+  g_assert_null (strstr (path, "AppA"));
+  g_dbus_connection_close_sync (connection, NULL, NULL);
+}
+
+static void
+assert_open_refused (GDBusConnection *connection)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = call (connection, MANAGER_PATH, MANAGER_IFACE, "OpenStore",
+                g_variant_new_parsed ("('notes', {'app-id': <'com.example.AppA'>, "
+                                      "'remote': <'memory'>})"), NULL, &error);
+  g_assert_null (reply);
+  assert_remote_error (error, "org.freedesktop.DBus.Error.AccessDenied");
+}
+
+/* A sandboxed process can connect and exit, leaving its connection to
+ * another process, and its pid free for an unsandboxed one. */
+static void
+test_pid_reuse (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr(GDBusConnection) first = NULL;
+  g_autoptr(GDBusConnection) second = NULL;
+  g_autofree char *path = NULL;
+
+  /* The process at the pid started after the connection appeared. */
+  fake_identity (fixture, NULL);
+  first = new_connection (fixture);
+  fake_stamp (fixture, (guint64) G_MAXINT32);
+  assert_open_refused (first);
+
+  /* Identified at its first call, then the process is replaced: the
+   * connection is refused from then on. */
+  fake_identity (fixture, NULL);
+  second = new_connection (fixture);
+  path = open_store (second, "notes", "{'app-id': <'com.example.AppA'>, 'remote': <'memory'>}");
+  g_assert_nonnull (path);
+  fake_stamp (fixture, 1);
+  assert_open_refused (second);
+
+  g_dbus_connection_close_sync (first, NULL, NULL);
+  g_dbus_connection_close_sync (second, NULL, NULL);
+}
+
 typedef struct
 {
   const char *path;      /* NULL for the store */
@@ -810,12 +924,24 @@ test_bad_input (Fixture       *fixture,
     { MANAGER_PATH, MANAGER_IFACE, "OpenStore", "('../escape', @a{sv} {})", invalid },
     { MANAGER_PATH, MANAGER_IFACE, "OpenStore", "('a/b', @a{sv} {})", invalid },
     { MANAGER_PATH, MANAGER_IFACE, "OpenStore", "('.hidden', @a{sv} {})", invalid },
-    { MANAGER_PATH, MANAGER_IFACE, "OpenStore", "('never-opened', @a{sv} {})", invalid },
+    { MANAGER_PATH, MANAGER_IFACE, "OpenStore", "('never-opened', @a{sv} {})",
+      "org.justsync.Sync1.Error.NotFound" },
     { MANAGER_PATH, MANAGER_IFACE, "OpenStore", "('x', {'remote': <'ftp'>})", invalid },
     { MANAGER_PATH, MANAGER_IFACE, "OpenStore", "('x', {'remote': <42>})", invalid },
     { MANAGER_PATH, MANAGER_IFACE, "OpenStore", "('x', {'remote': <'pocketbase'>})", invalid },
     { MANAGER_PATH, MANAGER_IFACE, "OpenStore",
       "('x', {'remote': <'pocketbase'>, 'url': <'file:///etc/passwd'>})", invalid },
+    /* Credentials in a URL would be saved in the clear with it. */
+    { MANAGER_PATH, MANAGER_IFACE, "OpenStore",
+      "('x', {'remote': <'pocketbase'>, 'url': <'https://me:pw@example.com'>})", invalid },
+    { MANAGER_PATH, MANAGER_IFACE, "OpenStore",
+      "('x', {'remote': <'pocketbase'>, 'url': <'http://me@127.0.0.1:8090'>})", invalid },
+    /* Plain http leaves the machine only when asked to. */
+    { MANAGER_PATH, MANAGER_IFACE, "OpenStore",
+      "('x', {'remote': <'pocketbase'>, 'url': <'http://example.com'>})", invalid },
+    { MANAGER_PATH, MANAGER_IFACE, "OpenStore",
+      "('x', {'remote': <'pocketbase'>, 'url': <'http://example.com'>, "
+      "'allow-insecure-http': <false>})", invalid },
     { MANAGER_PATH, MANAGER_IFACE, "OpenStore",
       "('x', {'remote': <'memory'>, 'collections': <{'': 'x'}>})", invalid },
     { MANAGER_PATH, MANAGER_IFACE, "OpenStore", "('x', {'app-id': <'../../etc'>})", invalid },
@@ -980,6 +1106,191 @@ test_credentials (Fixture       *fixture,
   g_assert_false (tree_contains (g_get_user_data_dir (), secret));
 }
 
+/* Plain http to this machine, or elsewhere when the caller opts in. */
+static void
+test_http_urls (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  const char *urls[] = { "http://127.0.0.1:8090", "http://localhost:8090", "http://[::1]:8090" };
+  g_autofree char *insecure = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (urls); i++)
+    {
+      g_autofree char *options = g_strdup_printf ("{'remote': <'pocketbase'>, 'url': <'%s'>}",
+                                                  urls[i]);
+      g_autofree char *name = g_strdup_printf ("local%u", i);
+
+      g_free (open_store (fixture->client, name, options));
+    }
+  insecure = open_store (fixture->client, "insecure",
+                         "{'remote': <'pocketbase'>, 'url': <'http://example.com'>, "
+                         "'allow-insecure-http': <true>}");
+  g_assert_nonnull (insecure);
+}
+
+static void
+assert_private (const char *path)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+}
+
+/* The database and its log are the user's only, as are files an older
+ * version made readable. */
+static void
+test_private_files (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autofree char *directory = g_build_filename (g_get_user_data_dir (), "justsync",
+                                                 "unsandboxed", NULL);
+  g_autofree char *db = g_build_filename (directory, "notes.db", NULL);
+  g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (db, "-shm", NULL);
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (directory, 0700), ==, 0);
+  g_file_set_contents_full (db, "", 0, G_FILE_SET_CONTENTS_NONE, 0644, &error);
+  g_assert_no_error (error);
+
+  path = open_store (fixture->client, "notes", "{'remote': <'memory'>}");
+  g_free (create_record (fixture->client, path, "notes", "{}"));
+  assert_private (db);
+  assert_private (wal);
+  assert_private (shm);
+}
+
+/* Errors tell a (maybe sandboxed) caller nothing of where files are. */
+static void
+test_errors_hide_paths (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autofree char *directory = g_build_filename (g_get_user_data_dir (), "justsync",
+                                                 "unsandboxed", NULL);
+  g_autofree char *config = g_build_filename (directory, "broken.conf", NULL);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A configuration that cannot be read. */
+  g_assert_cmpint (g_mkdir_with_parents (config, 0700), ==, 0);
+  reply = call (fixture->client, MANAGER_PATH, MANAGER_IFACE, "OpenStore",
+                g_variant_new_parsed ("('broken', @a{sv} {})"), NULL, &error);
+  g_assert_null (reply);
+  assert_remote_error (error, "org.justsync.Sync1.Error.Storage");
+  g_assert_null (strstr (error->message, g_get_user_data_dir ()));
+  g_assert_null (strstr (error->message, "/"));
+}
+
+static guint
+count_fds (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/fd", (int) pid);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+static GError *
+try_open (GDBusConnection *connection,
+          const char      *name)
+{
+  g_autoptr(GVariant) reply = NULL;
+  GError *error = NULL;
+
+  reply = call (connection, MANAGER_PATH, MANAGER_IFACE, "OpenStore",
+                g_variant_new_parsed ("(%s, {'remote': <'memory'>})", name), NULL, &error);
+  return error;
+}
+
+/* Opens stores PREFIX0, PREFIX1... until that fails: how many opened. */
+static guint
+open_until_refused (GDBusConnection  *connection,
+                    const char       *prefix,
+                    GError          **error)
+{
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s%u", prefix, i);
+
+      if ((*error = try_open (connection, name)) != NULL)
+        return i;
+    }
+  g_assert_not_reached ();
+}
+
+/* One app opening stores without end reaches its bound, and the others
+ * keep theirs; stores nobody uses close, and give their files back. */
+static void
+test_store_limits (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autoptr(GDBusConnection) app_a = NULL;
+  g_autoptr(GDBusConnection) app_b = NULL;
+  GPid pid = (GPid) atoi (g_subprocess_get_identifier (fixture->daemon));
+  guint baseline, i;
+  GError *error = NULL;
+
+  fake_identity (fixture, "com.example.AppA");
+  app_a = new_connection (fixture);
+  /* Once identified: the identification's thread counts too. */
+  g_assert_no_error ((error = try_open (app_a, "warm-up")));
+  g_dbus_connection_close_sync (app_a, NULL, NULL);
+  g_clear_object (&app_a);
+  g_usleep (3 * G_USEC_PER_SEC);
+  baseline = count_fds (pid);
+
+  app_a = new_connection (fixture);
+  g_assert_cmpuint (open_until_refused (app_a, "a", &error), ==, 5);
+  assert_remote_error (error, "org.freedesktop.DBus.Error.LimitsExceeded");
+  g_assert_nonnull (strstr (error->message, "5"));
+  g_clear_error (&error);
+  g_assert_cmpuint (count_fds (pid), >, baseline + 5);
+
+  fake_identity (fixture, "com.example.AppB");
+  app_b = new_connection (fixture);
+  /* Eight in all. */
+  g_assert_cmpuint (open_until_refused (app_b, "b", &error), ==, 3);
+  assert_remote_error (error, "org.freedesktop.DBus.Error.LimitsExceeded");
+  g_clear_error (&error);
+
+  /* Gone clients leave nothing open for long. */
+  g_dbus_connection_close_sync (app_a, NULL, NULL);
+  g_dbus_connection_close_sync (app_b, NULL, NULL);
+  for (i = 0; i < 100 && count_fds (pid) > baseline + 2; i++)
+    g_usleep (100 * 1000);
+  g_assert_cmpuint (count_fds (pid), <=, baseline + 2);
+
+  /* And the app may open its stores again. */
+  g_clear_object (&app_b);
+  fake_identity (fixture, "com.example.AppB");
+  app_b = new_connection (fixture);
+  g_assert_no_error ((error = try_open (app_b, "b0")));
+  g_dbus_connection_close_sync (app_b, NULL, NULL);
+}
+
+/* Credentials given to the service alone would be lost if it exited. */
+static void
+test_idle_keeps_credentials (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  g_autoptr(GDBusConnection) client = new_connection (fixture);
+  g_autofree char *path = NULL;
+
+  path = open_store (client, "remote", "{'remote': <'pocketbase'>, "
+                                       "'url': <'http://127.0.0.1:9'>, 'identity': <'me'>, "
+                                       "'password': <'secret'>}");
+  g_dbus_connection_close_sync (client, NULL, NULL);
+  /* The test service's idle timeout is 2 seconds. */
+  g_usleep (4 * G_USEC_PER_SEC);
+  g_assert_true (name_has_owner (fixture->client));
+}
+
 static guint32
 daemon_pid (GDBusConnection *connection)
 {
@@ -1132,13 +1443,24 @@ main (int   argc,
               teardown);
   g_test_add ("/dbus/bad-input", Fixture, NULL, setup_activated, test_bad_input, teardown);
   g_test_add ("/dbus/credentials", Fixture, NULL, setup_activated, test_credentials, teardown);
+  g_test_add ("/dbus/http-urls", Fixture, NULL, setup_activated, test_http_urls, teardown);
+  g_test_add ("/dbus/private-files", Fixture, NULL, setup_activated, test_private_files,
+              teardown);
+  g_test_add ("/dbus/errors-hide-paths", Fixture, NULL, setup_activated, test_errors_hide_paths,
+              teardown);
   g_test_add ("/dbus/isolation", Fixture, NULL, setup_sandboxes, test_isolation, teardown);
   g_test_add ("/dbus/unidentified-caller", Fixture, NULL, setup_sandboxes,
               test_unidentified_caller, teardown);
+  g_test_add ("/dbus/flatpak-info-groups", Fixture, NULL, setup_sandboxes,
+              test_flatpak_info_groups, teardown);
+  g_test_add ("/dbus/pid-reuse", Fixture, NULL, setup_sandboxes, test_pid_reuse, teardown);
   g_test_add ("/dbus/restart/term", Fixture, NULL, setup_activated, test_restart_term, teardown);
   g_test_add ("/dbus/restart/kill", Fixture, NULL, setup_activated, test_restart_kill, teardown);
   g_test_add ("/dbus/idle-exit", Fixture, NULL, setup_activated, test_idle_exit, teardown);
   g_test_add ("/dbus/no-idle-exit", Fixture, NULL, setup_bare, test_no_idle_exit, teardown);
+  g_test_add ("/dbus/idle-keeps-credentials", Fixture, NULL, setup_activated,
+              test_idle_keeps_credentials, teardown);
+  g_test_add ("/dbus/store-limits", Fixture, NULL, setup_limited, test_store_limits, teardown);
   g_test_add ("/dbus/replace", Fixture, NULL, setup_bare, test_replace, teardown);
 
   return g_test_run ();

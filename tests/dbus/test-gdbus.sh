@@ -148,6 +148,20 @@ check "justsync watch sees the change" \
   '{"signal":"Changed","scope":"tasks","details":["t2"]}' "$(cat "$tmp_err.watch")"
 rm -f "$tmp_err.watch"
 
+# For people: one readable line per event.
+"$JUSTSYNC" --store cli watch --count 1 --timeout 20 > "$tmp_err.watch" 2>/dev/null &
+watch_pid=$!
+sleep 1
+status "justsync create, watched" 0 "$JUSTSYNC" --store cli create tasks '{}' --id t3
+wait "$watch_pid" || fail "justsync watch exited with $?"
+watched="$(cat "$tmp_err.watch")"
+check "justsync watch prints readable lines" "PropertiesChanged		State=" "$watched"
+case "$watched" in
+  *"<"*) fail "... not GVariant text: $watched" ;;
+  *) ok "... not GVariant text" ;;
+esac
+rm -f "$tmp_err.watch"
+
 status "justsync status --json" 0 "$JUSTSYNC" --store cli status --json
 check "... shows the store" '"name":"cli","app-id":"unsandboxed","remote":"memory"' "$out"
 
@@ -159,7 +173,13 @@ status "a bad scope exits 3" 3 "$JUSTSYNC" --store cli query 'tasks?broken'
 status "an unknown command exits 2" 2 "$JUSTSYNC" frobnicate
 status "a missing argument exits 2" 2 "$JUSTSYNC" get tasks
 status "an unknown option exits 2" 2 "$JUSTSYNC" query tasks --frobnicate
-status "a store without a remote exits 3" 3 "$JUSTSYNC" --store never-opened status
+status "a store without a remote exits 4" 4 "$JUSTSYNC" --store never-opened status
+check "... and says how to create it" "justsync open --remote" "$err"
+status "plain http to another machine exits 3" 3 \
+  "$JUSTSYNC" --store web open --remote pocketbase --url http://example.com
+status "... unless allowed" 0 "$JUSTSYNC" --store web open --remote pocketbase \
+  --url http://example.com --allow-insecure-http
+status "an unknown policy exits 2" 2 "$JUSTSYNC" --store cli query tasks --policy sometimes
 status "offline sync exits 5" 0 "$JUSTSYNC" --store cli open --offline
 status "... " 5 "$JUSTSYNC" --store cli sync tasks
 status "back online" 0 "$JUSTSYNC" --store cli open --online

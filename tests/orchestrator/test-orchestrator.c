@@ -593,7 +593,7 @@ test_offline_then_online (Fixture       *fixture,
   g_assert_null (result);
   g_assert_cmpuint (just_sync_test_remote_get_call_count (fixture->remote), ==, calls);
 
-  g_object_set (fixture->a.orchestrator, "debounce-interval", 10, NULL);
+  g_object_set (fixture->a.orchestrator, "debounce-interval", 10 * MS, NULL);
   g_signal_connect_swapped (fixture->a.orchestrator, "sync-finished", G_CALLBACK (count_signal_cb), &finished);
   test_network_monitor_set_available (fixture->a.monitor, TRUE);
   g_assert_true (just_sync_test_wait_count (&finished, 1, JUST_SYNC_TEST_AWAIT_TIMEOUT_MS));
@@ -832,7 +832,7 @@ test_transient_retry (Fixture       *fixture,
   guint finished = 0;
 
   just_sync_record_unref (test_create (fixture->a.orchestrator, fixture->scope, "r1", "{\"title\": \"x\"}"));
-  g_object_set (fixture->a.orchestrator, "retry-base-delay", 20, "retry-max-delay", 100, NULL);
+  g_object_set (fixture->a.orchestrator, "retry-base-delay", 20 * MS, "retry-max-delay", 100 * MS, NULL);
   just_sync_test_remote_fail_calls (fixture->remote, 3, JUST_SYNC_ERROR_SERVER, FALSE);
 
   result = test_sync (fixture->a.orchestrator, fixture->scope, &error);
@@ -884,7 +884,7 @@ test_retry_backoff (Fixture       *fixture,
   const gint64 base_ms = 40;
 
   just_sync_test_remote_refuse_id (fixture->remote, "r1", JUST_SYNC_PUSH_RETRY, "busy");
-  g_object_set (engine, "retry-base-delay", (guint) base_ms, "retry-max-delay", 60000, NULL);
+  g_object_set (engine, "retry-base-delay", base_ms * MS, "retry-max-delay", 60 * SEC, NULL);
   just_sync_record_unref (test_create (engine, fixture->scope, "r1", "{\"title\": \"x\"}"));
   g_signal_connect_swapped (engine, "sync-started", G_CALLBACK (record_start_cb), starts);
   result = test_sync_ok (engine, fixture->scope);
@@ -1101,7 +1101,7 @@ test_reconcile_failing_backs_off (Fixture       *fixture,
   result = sync_ok (&fixture->a, fixture->scope);
   g_assert_cmpuint (just_sync_sync_result_get_failed_ops (result)->len, ==, 1);
 
-  g_object_set (fixture->a.orchestrator, "debounce-interval", 10, NULL);
+  g_object_set (fixture->a.orchestrator, "debounce-interval", 10 * MS, NULL);
   just_sync_test_remote_fail_calls (fixture->remote, 1000, JUST_SYNC_ERROR_NETWORK, FALSE);
   g_signal_connect_swapped (fixture->a.orchestrator, "sync-started", G_CALLBACK (count_signal_cb), &started);
   g_assert_cmpuint (JUST_SYNC_TEST_AWAIT (just_sync_orchestrator_discard_failed,
@@ -1271,7 +1271,7 @@ test_periodic_sync (Fixture       *fixture,
 
   result = sync_ok (&fixture->a, fixture->scope);
   server_put (fixture, "r1", "later", 0);
-  g_object_set (fixture->a.orchestrator, "sync-interval", 1, NULL);
+  g_object_set (fixture->a.orchestrator, "sync-interval", SEC, NULL);
   for (guint i = 0; i < 400; i++)
     {
       g_autoptr(JustSyncRecord) pulled =
@@ -1383,12 +1383,48 @@ test_stuck_server (Fixture       *fixture,
       remote->empty = empty;
       engine = just_sync_orchestrator_new_with_monitor (fixture->a.local, JUST_SYNC_REMOTE_STORE (remote),
                                                         NULL, G_NETWORK_MONITOR (monitor));
-      g_object_set (engine, "retry-base-delay", 600000, NULL);
+      g_object_set (engine, "retry-base-delay", 10 * G_TIME_SPAN_MINUTE, NULL);
       result = test_sync (engine, fixture->scope, &error);
-      g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER);
+      g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_PROTOCOL);
       g_assert_null (result);
       g_assert_cmpuint (remote->fetches, <=, 2);
     }
+}
+
+/* A protocol error is permanent: neither the retry backoff nor the
+ * periodic sync asks the broken server again, until something changes,
+ * such as a local write. */
+static void
+test_protocol_error_stalls (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(TestStuckRemote) remote = g_object_new (TEST_TYPE_STUCK_REMOTE, NULL);
+  g_autoptr(TestNetworkMonitor) monitor = test_network_monitor_new (TRUE);
+  g_autoptr(JustSyncOrchestrator) engine = NULL;
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint fetches;
+
+  remote->empty = TRUE;
+  engine = test_orchestrator_new (fixture->a.local, JUST_SYNC_REMOTE_STORE (remote), monitor);
+  g_object_set (engine,
+                "retry-base-delay", 20 * MS,
+                "sync-interval", 20 * MS,
+                "debounce-interval", 10 * MS,
+                NULL);
+  result = test_sync (engine, fixture->scope, &error);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_PROTOCOL);
+  g_assert_false (just_sync_error_is_transient (error));
+  fetches = remote->fetches;
+
+  just_sync_test_sleep (300);
+  g_assert_cmpuint (remote->fetches, ==, fetches);
+
+  just_sync_record_unref (test_create (engine, fixture->scope, "r1", "{\"title\": \"x\"}"));
+  for (guint i = 0; i < 500 && remote->fetches == fetches; i++)
+    just_sync_test_sleep (10);
+  g_assert_cmpuint (remote->fetches, >, fetches);
+  wait_not_syncing (engine);
 }
 
 /* A server in the process (or on loopback) needs no network: the engine
@@ -1411,6 +1447,30 @@ test_local_server_needs_no_network (Fixture       *fixture,
   result = test_sync (engine, fixture->scope, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (just_sync_sync_result_get_pushed (result), ==, 1);
+}
+
+/* A SQLite store closed while its engine lives: the engine's syncs fail
+ * with the store's error, and nothing is logged (warnings are fatal in
+ * the tests). */
+static void
+test_closed_store_is_quiet (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint finished = 0;
+
+  g_assert_true (JUST_SYNC_TEST_AWAIT_OK (just_sync_sqlite_store_close,
+                                          JUST_SYNC_SQLITE_STORE (fixture->a.local)));
+  g_signal_connect_swapped (fixture->a.orchestrator, "sync-finished", G_CALLBACK (count_signal_cb), &finished);
+  result = test_sync (fixture->a.orchestrator, fixture->scope, &error);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_STORAGE);
+  g_assert_null (result);
+  g_assert_cmpuint (finished, ==, 1);
+  g_assert_cmpint (just_sync_orchestrator_get_state (fixture->a.orchestrator), ==, JUST_SYNC_STATE_ERROR);
+  /* The counts the sync's end asked for have come back, quietly. */
+  just_sync_test_sleep (100);
+  g_assert_cmpuint (just_sync_orchestrator_get_pending_count (fixture->a.orchestrator), ==, 0);
 }
 
 static void
@@ -1457,6 +1517,7 @@ add_tests (const char        *prefix,
   ADD ("network/periodic-sync", test_periodic_sync);
   ADD ("network/local-server-needs-no-network", test_local_server_needs_no_network);
   ADD ("errors/stuck-server", test_stuck_server);
+  ADD ("errors/protocol-error-stalls", test_protocol_error_stalls);
 #undef ADD
 }
 
@@ -1468,6 +1529,8 @@ main (int   argc,
 
   add_tests ("/orchestrator/memory", just_sync_memory_local_store_new);
   add_tests ("/orchestrator/sqlite", test_new_sqlite_store);
+  g_test_add ("/orchestrator/sqlite/closed-store-is-quiet", Fixture, (gconstpointer) test_new_sqlite_store,
+              fixture_setup, test_closed_store_is_quiet, fixture_teardown);
 
   return g_test_run ();
 }

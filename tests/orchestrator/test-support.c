@@ -34,13 +34,19 @@ test_orchestrator_new (JustSyncLocalStore  *local,
                        JustSyncRemoteStore *remote,
                        TestNetworkMonitor  *monitor)
 {
-  JustSyncOrchestrator *orchestrator =
-    just_sync_orchestrator_new_with_monitor (local, remote, NULL, G_NETWORK_MONITOR (monitor));
+  g_autoptr(TestPowerMonitor) power = test_power_monitor_new ();
+  JustSyncOrchestrator *orchestrator = g_object_new (JUST_SYNC_TYPE_ORCHESTRATOR,
+                                                     "local-store", local,
+                                                     "remote-store", remote,
+                                                     "network-monitor", monitor,
+                                                     "power-profile-monitor", power,
+                                                     NULL);
 
-  /* Tests sync explicitly unless they test background syncs. */
+  /* Tests sync explicitly unless they test background syncs, and do not
+   * depend on the power mode of the machine they run on. */
   g_object_set (orchestrator,
-                "debounce-interval", 600000,
-                "retry-base-delay", 600000,
+                "debounce-interval", 10 * G_TIME_SPAN_MINUTE,
+                "retry-base-delay", 10 * G_TIME_SPAN_MINUTE,
                 NULL);
   return orchestrator;
 }
@@ -124,4 +130,91 @@ test_new_sqlite_store (void)
   store = just_sync_sqlite_store_new_sync (path, FALSE, NULL, &error);
   g_assert_no_error (error);
   return JUST_SYNC_LOCAL_STORE (store);
+}
+
+/* A power profile monitor */
+
+struct _TestPowerMonitor
+{
+  GObject parent_instance;
+  gboolean saver;
+};
+
+static void test_power_monitor_iface_init (GPowerProfileMonitorInterface *iface);
+static void test_power_monitor_initable_iface_init (GInitableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestPowerMonitor, test_power_monitor, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE,
+                                                      test_power_monitor_initable_iface_init)
+                               G_IMPLEMENT_INTERFACE (G_TYPE_POWER_PROFILE_MONITOR,
+                                                      test_power_monitor_iface_init))
+
+enum {
+  PROP_0,
+  PROP_POWER_SAVER_ENABLED,
+};
+
+static void
+test_power_monitor_iface_init (GPowerProfileMonitorInterface *iface)
+{
+}
+
+static gboolean
+test_power_monitor_initable_init (GInitable     *initable,
+                                  GCancellable  *cancellable,
+                                  GError       **error)
+{
+  return TRUE;
+}
+
+static void
+test_power_monitor_initable_iface_init (GInitableIface *iface)
+{
+  iface->init = test_power_monitor_initable_init;
+}
+
+static void
+test_power_monitor_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_POWER_SAVER_ENABLED:
+      g_value_set_boolean (value, TEST_POWER_MONITOR (object)->saver);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+test_power_monitor_class_init (TestPowerMonitorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = test_power_monitor_get_property;
+  g_object_class_override_property (object_class, PROP_POWER_SAVER_ENABLED, "power-saver-enabled");
+}
+
+static void
+test_power_monitor_init (TestPowerMonitor *self)
+{
+}
+
+TestPowerMonitor *
+test_power_monitor_new (void)
+{
+  return g_object_new (TEST_TYPE_POWER_MONITOR, NULL);
+}
+
+void
+test_power_monitor_set_saver (TestPowerMonitor *self,
+                              gboolean          enabled)
+{
+  if (self->saver == enabled)
+    return;
+  self->saver = enabled;
+  g_object_notify (G_OBJECT (self), "power-saver-enabled");
 }

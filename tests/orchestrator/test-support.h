@@ -49,6 +49,14 @@ void        test_delete            (JustSyncOrchestrator *orchestrator,
                                     JustSyncScope        *scope,
                                     const char           *id);
 
+/* A GPowerProfileMonitor whose power-saver mode the test sets. */
+#define TEST_TYPE_POWER_MONITOR (test_power_monitor_get_type ())
+G_DECLARE_FINAL_TYPE (TestPowerMonitor, test_power_monitor, TEST, POWER_MONITOR, GObject)
+
+TestPowerMonitor *test_power_monitor_new      (void);
+void              test_power_monitor_set_saver (TestPowerMonitor *self,
+                                                gboolean          enabled);
+
 /* A new SQLite store in its own file under the test's data directory. */
 JustSyncLocalStore *test_new_sqlite_store (void);
 

@@ -301,7 +301,7 @@ test_realtime (Fixture       *fixture,
   g_autoptr(JustSyncSyncResult) pushed = NULL;
   g_autoptr(JustSyncRecord) arrived = NULL;
 
-  g_object_set (fixture->b.orchestrator, "debounce-interval", 50, NULL);
+  g_object_set (fixture->b.orchestrator, "debounce-interval", 50 * G_TIME_SPAN_MILLISECOND, NULL);
   just_sync_orchestrator_watch_scope (fixture->b.orchestrator, fixture->scope);
   just_sync_test_sleep (500);
 

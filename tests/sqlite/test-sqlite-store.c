@@ -1198,6 +1198,247 @@ test_resolver_runs_on_caller_context (void)
                    JUST_SYNC_RESOLUTION_LOCAL);
 }
 
+/* A resolver that checks, while it runs, whether another connection can
+ * take the file's write lock. */
+#define TYPE_LOCK_PROBE (lock_probe_get_type ())
+G_DECLARE_FINAL_TYPE (LockProbe, lock_probe, , LOCK_PROBE, GObject)
+
+struct _LockProbe
+{
+  GObject parent_instance;
+  char *path;
+  guint calls;
+  int begin_rc;
+};
+
+static JustSyncResolution
+lock_probe_resolve (JustSyncConflictResolver *resolver,
+                    JustSyncRecord           *local,
+                    JustSyncRecord           *remote)
+{
+  LockProbe *self = (LockProbe *) resolver;
+  sqlite3 *other = NULL;
+
+  self->calls++;
+  g_assert_cmpint (sqlite3_open (self->path, &other), ==, SQLITE_OK);
+  self->begin_rc = sqlite3_exec (other, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  sqlite3_exec (other, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close (other);
+  return JUST_SYNC_RESOLUTION_LOCAL;
+}
+
+static void
+lock_probe_iface_init (JustSyncConflictResolverInterface *iface)
+{
+  iface->resolve = lock_probe_resolve;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (LockProbe, lock_probe, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (JUST_SYNC_TYPE_CONFLICT_RESOLVER,
+                                                      lock_probe_iface_init))
+
+static void
+lock_probe_finalize (GObject *object)
+{
+  g_free (((LockProbe *) object)->path);
+
+  G_OBJECT_CLASS (lock_probe_parent_class)->finalize (object);
+}
+
+static void
+lock_probe_class_init (LockProbeClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = lock_probe_finalize;
+}
+
+static void
+lock_probe_init (LockProbe *self)
+{
+  self->begin_rc = -1;
+}
+
+/* A local change of "a", and a page with another version of it. */
+static JustSyncDelta *
+prepare_conflict (JustSyncLocalStore *local,
+                  JustSyncScope      *scope)
+{
+  g_autoptr(GPtrArray) records =
+    just_sync_test_records (just_sync_test_record ("a", "{\"v\": \"local\"}", 10), NULL);
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ops = just_sync_test_local_upsert (local, scope, records, &error);
+  g_assert_no_error (error);
+  return just_sync_test_delta (100, just_sync_test_record ("a", "{\"v\": \"remote\"}", 50),
+                               just_sync_test_record ("b", "{}", 60), NULL);
+}
+
+/* Defect: the worker waited for the resolver inside BEGIN IMMEDIATE, so
+ * any other writer of the file got "database is locked" meanwhile. */
+static void
+test_no_lock_while_resolving (void)
+{
+  g_autoptr(JustSyncSqliteStore) store = open_scratch ("resolving.db");
+  JustSyncLocalStore *local = JUST_SYNC_LOCAL_STORE (store);
+  g_autoptr(JustSyncScope) scope = just_sync_test_scope ("notes", NULL);
+  g_autoptr(LockProbe) probe = g_object_new (TYPE_LOCK_PROBE, NULL);
+  g_autoptr(JustSyncDelta) delta = prepare_conflict (local, scope);
+  g_autoptr(JustSyncApplyResult) applied = NULL;
+  g_autoptr(GPtrArray) conflicts = NULL;
+  g_autoptr(GError) error = NULL;
+
+  probe->path = g_strdup (just_sync_sqlite_store_get_path (store));
+  applied = just_sync_test_local_apply (local, scope, delta, JUST_SYNC_CONFLICT_RESOLVER (probe),
+                                        &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (probe->calls, ==, 1);
+  g_assert_cmpint (probe->begin_rc, ==, SQLITE_OK);
+  g_assert_cmpuint (just_sync_apply_result_get_conflicts (applied)->len, ==, 1);
+  g_assert_cmpuint (just_sync_apply_result_get_count (applied, JUST_SYNC_APPLY_INSERTED), ==, 1);
+  conflicts = just_sync_test_local_list_conflicts (local, scope);
+  g_assert_cmpuint (conflicts->len, ==, 1);
+}
+
+/* Defect: when the context that started an apply stopped iterating, the
+ * worker waited for it forever, inside BEGIN IMMEDIATE: every later call
+ * wedged and the file stayed write-locked. */
+static void
+test_caller_context_stops (void)
+{
+  g_autoptr(JustSyncSqliteStore) store = open_scratch ("stalled.db");
+  JustSyncLocalStore *local = JUST_SYNC_LOCAL_STORE (store);
+  g_autoptr(JustSyncScope) scope = just_sync_test_scope ("notes", NULL);
+  g_autoptr(TestFixedResolver) resolver = test_fixed_resolver_new (JUST_SYNC_RESOLUTION_REMOTE);
+  g_autoptr(JustSyncDelta) delta = prepare_conflict (local, scope);
+  g_autoptr(GMainContext) stalled = g_main_context_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(JustSyncApplyResult) applied = NULL;
+  g_autoptr(JustSyncRecord) got = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *pending = NULL;
+  GAsyncResult *pending_apply = NULL;
+  sqlite3 *other = NULL;
+
+  g_main_context_push_thread_default (stalled);
+  just_sync_local_store_apply_remote_changes_async (local, scope, delta,
+                                                    JUST_SYNC_CONFLICT_RESOLVER (resolver), NULL,
+                                                    just_sync_test_result_cb, &pending_apply);
+  g_main_context_pop_thread_default (stalled);
+
+  /* Queued after the apply, served while its context sleeps. */
+  just_sync_local_store_query_async (local, scope, NULL, just_sync_test_result_cb, &pending);
+  result = just_sync_test_await (&pending);
+  found = just_sync_local_store_query_finish (local, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpuint (test_fixed_resolver_get_calls (resolver), ==, 0);
+
+  g_assert_cmpint (sqlite3_open (just_sync_sqlite_store_get_path (store), &other), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (other);
+
+  /* When the context runs again, the apply completes there. */
+  g_clear_object (&result);
+  g_main_context_push_thread_default (stalled);
+  result = just_sync_test_await (&pending_apply);
+  g_main_context_pop_thread_default (stalled);
+  applied = just_sync_local_store_apply_remote_changes_finish (local, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (test_fixed_resolver_get_calls (resolver), ==, 1);
+  g_assert_cmpuint (just_sync_apply_result_get_conflicts (applied)->len, ==, 1);
+  got = just_sync_test_local_get (local, scope, "a");
+  g_assert_cmpstr (just_sync_test_payload_string (got, "v"), ==, "remote");
+}
+
+/* The row moved while the resolver ran: the answer was for another local
+ * state, so the resolver is asked again about the row as it is now. */
+typedef struct
+{
+  JustSyncLocalStore *store;
+  JustSyncScope *scope;
+  guint calls;
+  char *last_local;          /* the "v" member of the local side */
+} Mover;
+
+static JustSyncResolution
+mover_resolve (JustSyncConflictResolver *resolver,
+               JustSyncRecord           *local,
+               JustSyncRecord           *remote)
+{
+  Mover *mover = g_object_get_data (G_OBJECT (resolver), "mover");
+
+  mover->calls++;
+  g_free (mover->last_local);
+  mover->last_local = g_strdup (just_sync_test_payload_string (local, "v"));
+  if (mover->calls == 1)
+    {
+      /* The app writes the row again from its resolver. */
+      g_autoptr(GPtrArray) records =
+        just_sync_test_records (just_sync_test_record ("a", "{\"v\": \"newer\"}", 20), NULL);
+
+      just_sync_local_store_upsert_many_async (mover->store, mover->scope, records, NULL,
+                                               NULL, NULL);
+    }
+  return JUST_SYNC_RESOLUTION_LOCAL;
+}
+
+#define TYPE_MOVER_RESOLVER (mover_resolver_get_type ())
+G_DECLARE_FINAL_TYPE (MoverResolver, mover_resolver, , MOVER_RESOLVER, GObject)
+struct _MoverResolver { GObject parent_instance; };
+
+static void
+mover_resolver_iface_init (JustSyncConflictResolverInterface *iface)
+{
+  iface->resolve = mover_resolve;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (MoverResolver, mover_resolver, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (JUST_SYNC_TYPE_CONFLICT_RESOLVER,
+                                                      mover_resolver_iface_init))
+
+static void
+mover_resolver_class_init (MoverResolverClass *klass)
+{
+}
+
+static void
+mover_resolver_init (MoverResolver *self)
+{
+}
+
+static void
+test_row_moved_while_resolving (void)
+{
+  g_autoptr(JustSyncSqliteStore) store = open_scratch ("moved.db");
+  JustSyncLocalStore *local = JUST_SYNC_LOCAL_STORE (store);
+  g_autoptr(JustSyncScope) scope = just_sync_test_scope ("notes", NULL);
+  g_autoptr(MoverResolver) resolver = g_object_new (TYPE_MOVER_RESOLVER, NULL);
+  g_autoptr(JustSyncDelta) delta = prepare_conflict (local, scope);
+  g_autoptr(JustSyncApplyResult) applied = NULL;
+  g_autoptr(GPtrArray) conflicts = NULL;
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autoptr(GError) error = NULL;
+  Mover mover = { local, scope, 0, NULL };
+
+  g_object_set_data (G_OBJECT (resolver), "mover", &mover);
+  applied = just_sync_test_local_apply (local, scope, delta, JUST_SYNC_CONFLICT_RESOLVER (resolver),
+                                        &error);
+  g_assert_no_error (error);
+
+  /* Asked again, about the newer change; one conflict is recorded. */
+  g_assert_cmpuint (mover.calls, ==, 2);
+  g_assert_cmpstr (mover.last_local, ==, "newer");
+  conflicts = just_sync_test_local_list_conflicts (local, scope);
+  g_assert_cmpuint (conflicts->len, ==, 1);
+  g_assert_cmpstr (just_sync_test_payload_string (just_sync_conflict_get_local (g_ptr_array_index (conflicts, 0)), "v"),
+                   ==, "newer");
+  ops = just_sync_test_local_list_ops (local, scope);
+  g_assert_cmpuint (ops->len, ==, 2);
+  g_free (mover.last_local);
+}
+
 /* The same rules as the memory store: a differential test */
 
 typedef struct
@@ -1564,6 +1805,9 @@ main (int   argc,
   g_test_add_func ("/sqlite/thread/cancelled-before-start", test_cancelled_before_start);
   g_test_add_func ("/sqlite/thread/resolver-on-caller-context",
                    test_resolver_runs_on_caller_context);
+  g_test_add_func ("/sqlite/thread/no-lock-while-resolving", test_no_lock_while_resolving);
+  g_test_add_func ("/sqlite/thread/caller-context-stops", test_caller_context_stops);
+  g_test_add_func ("/sqlite/thread/row-moved-while-resolving", test_row_moved_while_resolving);
   g_test_add_func ("/sqlite/same-rules-as-memory-store", test_same_rules_as_memory_store);
 
   just_sync_test_add_local_store_contract ("/sqlite/contract", new_contract_store, NULL);

@@ -11,14 +11,16 @@
 
 #include "justsync-error.h"
 #include "justsync-memory-local-store.h"
+#include "justsync-merge-private.h"
 
 /**
  * JustSyncMemoryLocalStore:
  *
  * A #JustSyncLocalStore that keeps everything in memory and forgets it when
  * it is finalized. It is complete and scope-aware, and applies remote
- * changes by the same rules as #JustSyncSqliteStore, but it is meant for
- * tests and demos only: apps use #JustSyncSqliteStore.
+ * changes by the same merge rules as [class@JustSync.SqliteStore] (one
+ * module runs both), but it is meant for tests and demos only: apps use
+ * [class@JustSync.SqliteStore].
  */
 
 typedef struct
@@ -281,16 +283,6 @@ just_sync_memory_local_store_query_async (JustSyncLocalStore  *store,
   g_task_return_pointer (task, g_steal_pointer (&records), (GDestroyNotify) g_ptr_array_unref);
 }
 
-static GPtrArray *
-just_sync_memory_local_store_array_finish (JustSyncLocalStore  *store,
-                                           GAsyncResult        *result,
-                                           GError             **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 static void
 just_sync_memory_local_store_query_since_async (JustSyncLocalStore  *store,
                                                 JustSyncScope       *scope,
@@ -337,16 +329,6 @@ just_sync_memory_local_store_get_async (JustSyncLocalStore  *store,
   row = g_hash_table_lookup (get_scope_data (self, scope)->rows, id);
   g_task_return_pointer (task, row != NULL ? just_sync_record_ref (row->record) : NULL,
                          (GDestroyNotify) just_sync_record_unref);
-}
-
-static JustSyncRecord *
-just_sync_memory_local_store_get_finish (JustSyncLocalStore  *store,
-                                         GAsyncResult        *result,
-                                         GError             **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* Writes @record as an app change and queues its op; the op's base is the
@@ -505,123 +487,136 @@ just_sync_memory_local_store_count_pending_ops_async (JustSyncLocalStore  *store
   g_task_return_int (task, count);
 }
 
-static guint
-just_sync_memory_local_store_count_finish (JustSyncLocalStore  *store,
-                                           GAsyncResult        *result,
-                                           GError             **error)
+/* The merge driver's primitives: the transaction is the scope's data,
+ * which nothing else touches until the call returns. */
+
+static gboolean
+merge_load (gpointer             tx,
+            const char          *id,
+            JustSyncMergeLocal  *local,
+            GError             **error)
 {
-  gssize count;
+  ScopeData *data = tx;
+  Row *row = g_hash_table_lookup (data->rows, id);
 
-  g_return_val_if_fail (g_task_is_valid (result, store), 0);
-
-  /* Not MAX (g_task_propagate_int (…), 0): it would propagate twice. */
-  count = g_task_propagate_int (G_TASK (result), error);
-  return (guint) MAX (count, 0);
+  local->row = row != NULL ? just_sync_record_ref (row->record) : NULL;
+  local->base = row != NULL ? g_strdup (row->base) : NULL;
+  local->ops = new_op_array ();
+  for (guint i = 0; i < data->ops->len; i++)
+    if (op_is_for (g_ptr_array_index (data->ops, i), id))
+      g_ptr_array_add (local->ops, just_sync_pending_op_ref (g_ptr_array_index (data->ops, i)));
+  return TRUE;
 }
 
-/* Applies one remote row by the rules of the sync algorithm (DESIGN.md). */
-static void
-apply_one (JustSyncMemoryLocalStore *self,
-           ScopeData                *data,
-           JustSyncRecord           *remote,
-           JustSyncConflictResolver *resolver,
-           JustSyncApplyResult      *result)
+static gboolean
+merge_put_row (gpointer         tx,
+               JustSyncRecord  *record,
+               const char      *base,
+               guint            n_ops,
+               GError         **error)
 {
-  const char *id = just_sync_record_get_id (remote);
-  g_autofree char *version = just_sync_record_dup_version (remote);
+  set_row (tx, record, base);
+  return TRUE;
+}
+
+static gboolean
+merge_clear_ops (gpointer     tx,
+                 const char  *id,
+                 gint64       seq,
+                 guint       *remaining,
+                 GError     **error)
+{
+  *remaining = clear_ops_up_to (tx, id, seq);
+  return TRUE;
+}
+
+static gboolean
+merge_rebase (gpointer     tx,
+              const char  *id,
+              const char  *base,
+              guint        n_ops,
+              GError     **error)
+{
+  ScopeData *data = tx;
   Row *row = g_hash_table_lookup (data->rows, id);
-  JustSyncPendingOp *newest = find_newest_op (data, id);
-  JustSyncApplyAction replaced = just_sync_record_is_deleted (remote)
-                                 ? JUST_SYNC_APPLY_DELETED : JUST_SYNC_APPLY_REPLACED;
-  g_autoptr(JustSyncConflict) conflict = NULL;
 
-  if (row == NULL)
+  if (row != NULL)
     {
-      set_row (data, remote, version);
-      just_sync_apply_result_add (result, id, just_sync_record_is_deleted (remote)
-                                              ? JUST_SYNC_APPLY_SKIPPED : JUST_SYNC_APPLY_INSERTED);
-      return;
-    }
-
-  if (newest == NULL)
-    {
-      if (g_strcmp0 (row->base, version) == 0)
-        just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_SKIPPED);
-      else if (just_sync_record_is_deleted (remote) && just_sync_record_is_deleted (row->record))
-        {
-          set_row (data, remote, version);
-          just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_SKIPPED);
-        }
-      else
-        {
-          set_row (data, remote, version);
-          just_sync_apply_result_add (result, id, replaced);
-        }
-      return;
-    }
-
-  /* The version the local change was made on: not a conflict, and not an
-   * echo either, even when it holds every member of the change (a change
-   * that removed a member is covered by its base). */
-  if (g_strcmp0 (just_sync_pending_op_get_base_version (newest), version) == 0)
-    {
-      just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_SKIPPED);
-      return;
-    }
-
-  /* Our own echo? The newest op it covers is acknowledged with every older
-   * op; newer ones wait, rebased on it. Only an op that was sent can have an
-   * echo: a new version that merely holds what an unsent change says (the
-   * change only removed members, say) is somebody else's, a conflict. */
-  for (guint i = data->ops->len; i > 0; i--)
-    {
-      JustSyncPendingOp *op = g_ptr_array_index (data->ops, i - 1);
-
-      if (!op_is_for (op, id) ||
-          just_sync_pending_op_get_attempts (op) == 0 ||
-          !just_sync_record_content_covers (remote, just_sync_pending_op_get_record (op)))
-        continue;
-
-      if (clear_ops_up_to (data, id, just_sync_pending_op_get_seq (op)) == 0)
-        {
-          set_row (data, remote, version);
-          just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_ACKNOWLEDGED);
-        }
-      else
-        {
-          g_free (row->base);
-          row->base = g_strdup (version);
-          rebase_ops (data, id, version);
-          just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_SKIPPED);
-        }
-      return;
-    }
-
-  /* A real conflict. */
-  switch (just_sync_conflict_resolver_resolve (resolver, row->record, remote))
-    {
-    case JUST_SYNC_RESOLUTION_LOCAL:
-      conflict = just_sync_conflict_new (row->record, remote, JUST_SYNC_RESOLUTION_LOCAL,
-                                         g_get_real_time ());
       g_free (row->base);
-      row->base = g_strdup (version);
-      rebase_ops (data, id, version);
-      just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_SKIPPED);
-      break;
-
-    case JUST_SYNC_RESOLUTION_REMOTE:
-    default:
-      conflict = just_sync_conflict_new (row->record, remote, JUST_SYNC_RESOLUTION_REMOTE,
-                                         g_get_real_time ());
-      clear_ops_up_to (data, id, G_MAXINT64);
-      set_row (data, remote, version);
-      just_sync_apply_result_add (result, id, replaced);
-      break;
+      row->base = g_strdup (base);
     }
+  rebase_ops (data, id, base);
+  return TRUE;
+}
+
+static gboolean
+merge_mark_ops (gpointer          tx,
+                const char       *id,
+                gint64            seq,
+                JustSyncOpState   state,
+                const char       *message,
+                GError          **error)
+{
+  ScopeData *data = tx;
+
+  for (guint i = 0; i < data->ops->len; i++)
+    {
+      JustSyncPendingOp *op = g_ptr_array_index (data->ops, i);
+
+      if (!op_is_for (op, id) || just_sync_pending_op_get_seq (op) > seq)
+        continue;
+      g_ptr_array_index (data->ops, i) =
+        op_copy_with (op, just_sync_pending_op_get_base_version (op),
+                      just_sync_pending_op_get_attempts (op) + 1, state, message);
+      just_sync_pending_op_unref (op);
+    }
+  return TRUE;
+}
+
+static gboolean
+merge_save_conflict (gpointer           tx,
+                     JustSyncConflict  *conflict,
+                     GError           **error)
+{
+  ScopeData *data = tx;
 
   g_ptr_array_add (data->conflicts, just_sync_conflict_ref (conflict));
-  just_sync_apply_result_add_conflict (result, conflict);
+  return TRUE;
 }
+
+static gboolean
+merge_load_sync_point (gpointer             tx,
+                       JustSyncSyncPoint  **sync_point,
+                       GError             **error)
+{
+  ScopeData *data = tx;
+
+  *sync_point = data->sync_point != NULL ? just_sync_sync_point_ref (data->sync_point) : NULL;
+  return TRUE;
+}
+
+static gboolean
+merge_save_sync_point (gpointer            tx,
+                       JustSyncSyncPoint  *sync_point,
+                       GError            **error)
+{
+  ScopeData *data = tx;
+
+  g_clear_pointer (&data->sync_point, just_sync_sync_point_unref);
+  data->sync_point = sync_point != NULL ? just_sync_sync_point_ref (sync_point) : NULL;
+  return TRUE;
+}
+
+static const JustSyncMergeStore merge_store = {
+  merge_load,
+  merge_put_row,
+  merge_clear_ops,
+  merge_rebase,
+  merge_mark_ops,
+  merge_save_conflict,
+  merge_load_sync_point,
+  merge_save_sync_point,
+};
 
 static void
 just_sync_memory_local_store_apply_remote_changes_async (JustSyncLocalStore       *store,
@@ -635,62 +630,23 @@ just_sync_memory_local_store_apply_remote_changes_async (JustSyncLocalStore     
   JustSyncMemoryLocalStore *self = JUST_SYNC_MEMORY_LOCAL_STORE (store);
   g_autoptr(GTask) task = new_task (self, cancellable, callback, user_data,
                                     just_sync_memory_local_store_apply_remote_changes_async);
-  g_autoptr(JustSyncApplyResult) result = just_sync_apply_result_new ();
-  g_autoptr(JustSyncSyncPoint) cursor = NULL;
-  GPtrArray *records = just_sync_delta_get_records (delta);
-  ScopeData *data;
+  g_autoptr(JustSyncApplyResult) result = NULL;
+  GError *error = NULL;
 
   RETURN_IF_CANCELLED (task);
 
-  data = get_scope_data (self, scope);
-  for (guint i = 0; i < records->len; i++)
-    apply_one (self, data, g_ptr_array_index (records, i), resolver, result);
-
-  cursor = just_sync_delta_dup_cursor (delta);
-  if (cursor != NULL &&
-      (data->sync_point == NULL ||
-       just_sync_sync_point_compare (data->sync_point,
-                                     just_sync_sync_point_get_updated_at (cursor),
-                                     just_sync_sync_point_get_last_id (cursor)) < 0))
+  /* Resolvers run between the driver's attempts, while nothing is half
+   * written: one that calls back into the store sees a consistent one. */
+  result = _just_sync_merge_apply_delta (&merge_store, get_scope_data (self, scope), delta,
+                                         resolver, &error);
+  if (result == NULL)
     {
-      g_clear_pointer (&data->sync_point, just_sync_sync_point_unref);
-      data->sync_point = g_steal_pointer (&cursor);
+      g_task_return_error (task, error);
+      return;
     }
 
   emit_changed (self, scope, result);
   g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) just_sync_apply_result_unref);
-}
-
-static JustSyncApplyResult *
-just_sync_memory_local_store_apply_finish (JustSyncLocalStore  *store,
-                                           GAsyncResult        *result,
-                                           GError             **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static void
-mark_ops (ScopeData          *data,
-          JustSyncPushResult *push,
-          JustSyncOpState     state)
-{
-  const char *id = just_sync_push_result_get_record_id (push);
-  gint64 seq = just_sync_push_result_get_seq (push);
-
-  for (guint i = 0; i < data->ops->len; i++)
-    {
-      JustSyncPendingOp *op = g_ptr_array_index (data->ops, i);
-
-      if (!op_is_for (op, id) || just_sync_pending_op_get_seq (op) > seq)
-        continue;
-      g_ptr_array_index (data->ops, i) =
-        op_copy_with (op, just_sync_pending_op_get_base_version (op),
-                      just_sync_pending_op_get_attempts (op) + 1, state,
-                      just_sync_push_result_get_message (push));
-      just_sync_pending_op_unref (op);
-    }
 }
 
 static void
@@ -713,42 +669,11 @@ just_sync_memory_local_store_commit_push_results_async (JustSyncLocalStore  *sto
   for (guint i = 0; i < results->len; i++)
     {
       JustSyncPushResult *push = g_ptr_array_index (results, i);
-      const char *id = just_sync_push_result_get_record_id (push);
       JustSyncRecord *reply = just_sync_push_result_get_reply (push);
-      g_autofree char *version = NULL;
-      Row *row;
+      g_autofree char *version = reply != NULL ? just_sync_record_dup_version (reply) : NULL;
 
-      switch (just_sync_push_result_get_status (push))
-        {
-        case JUST_SYNC_PUSH_WRITTEN:
-          version = just_sync_record_dup_version (reply);
-          row = g_hash_table_lookup (data->rows, id);
-          if (clear_ops_up_to (data, id, just_sync_push_result_get_seq (push)) == 0 || row == NULL)
-            {
-              set_row (data, reply, version);
-              just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_ACKNOWLEDGED);
-            }
-          else
-            {
-              g_free (row->base);
-              row->base = g_strdup (version);
-              rebase_ops (data, id, version);
-              just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_SKIPPED);
-            }
-          break;
-
-        case JUST_SYNC_PUSH_REJECTED:
-          mark_ops (data, push, JUST_SYNC_OP_STATE_FAILED);
-          just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_SKIPPED);
-          break;
-
-        case JUST_SYNC_PUSH_RETRY:
-        case JUST_SYNC_PUSH_PRECONDITION_FAILED:
-        default:
-          mark_ops (data, push, JUST_SYNC_OP_STATE_QUEUED);
-          just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_SKIPPED);
-          break;
-        }
+      /* In memory no primitive fails. */
+      _just_sync_merge_commit_push (&merge_store, data, push, reply, version, result, NULL);
     }
 
   emit_changed (self, scope, result);
@@ -775,16 +700,6 @@ just_sync_memory_local_store_get_sync_point_async (JustSyncLocalStore  *store,
                          (GDestroyNotify) just_sync_sync_point_unref);
 }
 
-static JustSyncSyncPoint *
-just_sync_memory_local_store_get_sync_point_finish (JustSyncLocalStore  *store,
-                                                    GAsyncResult        *result,
-                                                    GError             **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 static void
 just_sync_memory_local_store_save_sync_point_async (JustSyncLocalStore  *store,
                                                     JustSyncScope       *scope,
@@ -806,16 +721,6 @@ just_sync_memory_local_store_save_sync_point_async (JustSyncLocalStore  *store,
     data->sync_point = just_sync_sync_point_ref (sync_point);
 
   g_task_return_boolean (task, TRUE);
-}
-
-static gboolean
-just_sync_memory_local_store_save_sync_point_finish (JustSyncLocalStore  *store,
-                                                     GAsyncResult        *result,
-                                                     GError             **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static void
@@ -955,38 +860,151 @@ just_sync_memory_local_store_prune_missing_async (JustSyncLocalStore  *store,
 }
 
 static void
+just_sync_memory_local_store_mark_ops_sent_async (JustSyncLocalStore  *store,
+                                                  JustSyncScope       *scope,
+                                                  GPtrArray           *ops,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data)
+{
+  JustSyncMemoryLocalStore *self = JUST_SYNC_MEMORY_LOCAL_STORE (store);
+  g_autoptr(GTask) task = new_task (self, cancellable, callback, user_data,
+                                    just_sync_memory_local_store_mark_ops_sent_async);
+  ScopeData *data;
+
+  RETURN_IF_CANCELLED (task);
+
+  data = get_scope_data (self, scope);
+  for (guint i = 0; i < ops->len; i++)
+    {
+      gint64 seq = just_sync_pending_op_get_seq (g_ptr_array_index (ops, i));
+
+      for (guint j = 0; j < data->ops->len; j++)
+        {
+          JustSyncPendingOp *op = g_ptr_array_index (data->ops, j);
+
+          if (just_sync_pending_op_get_seq (op) != seq)
+            continue;
+          g_ptr_array_index (data->ops, j) =
+            op_copy_with (op, just_sync_pending_op_get_base_version (op),
+                          just_sync_pending_op_get_attempts (op) + 1,
+                          just_sync_pending_op_get_state (op),
+                          just_sync_pending_op_get_last_error (op));
+          just_sync_pending_op_unref (op);
+          break;
+        }
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Each finish checks that @result came from its own start: the result of
+ * another method would hand back another type. */
+
+static gpointer
+propagate_pointer (JustSyncLocalStore  *store,
+                   GAsyncResult        *result,
+                   gpointer             source_tag,
+                   GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, source_tag), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static guint
+propagate_count (JustSyncLocalStore  *store,
+                 GAsyncResult        *result,
+                 gpointer             source_tag,
+                 GError             **error)
+{
+  gssize count;
+
+  g_return_val_if_fail (g_task_is_valid (result, store), 0);
+  g_return_val_if_fail (g_async_result_is_tagged (result, source_tag), 0);
+
+  /* Not MAX (g_task_propagate_int (…), 0): it would propagate twice. */
+  count = g_task_propagate_int (G_TASK (result), error);
+  return (guint) MAX (count, 0);
+}
+
+static gboolean
+propagate_boolean (JustSyncLocalStore  *store,
+                   GAsyncResult        *result,
+                   gpointer             source_tag,
+                   GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, source_tag), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+#define DEFINE_FINISH(method, type, propagate) \
+  static type \
+  just_sync_memory_local_store_##method##_finish (JustSyncLocalStore  *store, \
+                                                  GAsyncResult        *result, \
+                                                  GError             **error) \
+  { \
+    return propagate (store, result, just_sync_memory_local_store_##method##_async, error); \
+  }
+
+DEFINE_FINISH (query, GPtrArray *, propagate_pointer)
+DEFINE_FINISH (query_since, GPtrArray *, propagate_pointer)
+DEFINE_FINISH (get, JustSyncRecord *, propagate_pointer)
+DEFINE_FINISH (upsert_many, GPtrArray *, propagate_pointer)
+DEFINE_FINISH (delete_many, GPtrArray *, propagate_pointer)
+DEFINE_FINISH (list_pending_ops, GPtrArray *, propagate_pointer)
+DEFINE_FINISH (count_pending_ops, guint, propagate_count)
+DEFINE_FINISH (apply_remote_changes, JustSyncApplyResult *, propagate_pointer)
+DEFINE_FINISH (commit_push_results, JustSyncApplyResult *, propagate_pointer)
+DEFINE_FINISH (get_sync_point, JustSyncSyncPoint *, propagate_pointer)
+DEFINE_FINISH (save_sync_point, gboolean, propagate_boolean)
+DEFINE_FINISH (list_conflicts, GPtrArray *, propagate_pointer)
+DEFINE_FINISH (retry_failed_ops, guint, propagate_count)
+DEFINE_FINISH (discard_failed_ops, guint, propagate_count)
+DEFINE_FINISH (prune_missing, guint, propagate_count)
+DEFINE_FINISH (mark_ops_sent, gboolean, propagate_boolean)
+
+#undef DEFINE_FINISH
+
+
+static void
 local_store_iface_init (JustSyncLocalStoreInterface *iface)
 {
   iface->query_async = just_sync_memory_local_store_query_async;
-  iface->query_finish = just_sync_memory_local_store_array_finish;
+  iface->query_finish = just_sync_memory_local_store_query_finish;
   iface->query_since_async = just_sync_memory_local_store_query_since_async;
-  iface->query_since_finish = just_sync_memory_local_store_array_finish;
+  iface->query_since_finish = just_sync_memory_local_store_query_since_finish;
   iface->get_async = just_sync_memory_local_store_get_async;
   iface->get_finish = just_sync_memory_local_store_get_finish;
   iface->upsert_many_async = just_sync_memory_local_store_upsert_many_async;
-  iface->upsert_many_finish = just_sync_memory_local_store_array_finish;
+  iface->upsert_many_finish = just_sync_memory_local_store_upsert_many_finish;
   iface->delete_many_async = just_sync_memory_local_store_delete_many_async;
-  iface->delete_many_finish = just_sync_memory_local_store_array_finish;
+  iface->delete_many_finish = just_sync_memory_local_store_delete_many_finish;
   iface->list_pending_ops_async = just_sync_memory_local_store_list_pending_ops_async;
-  iface->list_pending_ops_finish = just_sync_memory_local_store_array_finish;
+  iface->list_pending_ops_finish = just_sync_memory_local_store_list_pending_ops_finish;
   iface->count_pending_ops_async = just_sync_memory_local_store_count_pending_ops_async;
-  iface->count_pending_ops_finish = just_sync_memory_local_store_count_finish;
+  iface->count_pending_ops_finish = just_sync_memory_local_store_count_pending_ops_finish;
   iface->apply_remote_changes_async = just_sync_memory_local_store_apply_remote_changes_async;
-  iface->apply_remote_changes_finish = just_sync_memory_local_store_apply_finish;
+  iface->apply_remote_changes_finish = just_sync_memory_local_store_apply_remote_changes_finish;
   iface->commit_push_results_async = just_sync_memory_local_store_commit_push_results_async;
-  iface->commit_push_results_finish = just_sync_memory_local_store_apply_finish;
+  iface->commit_push_results_finish = just_sync_memory_local_store_commit_push_results_finish;
   iface->get_sync_point_async = just_sync_memory_local_store_get_sync_point_async;
   iface->get_sync_point_finish = just_sync_memory_local_store_get_sync_point_finish;
   iface->save_sync_point_async = just_sync_memory_local_store_save_sync_point_async;
   iface->save_sync_point_finish = just_sync_memory_local_store_save_sync_point_finish;
   iface->list_conflicts_async = just_sync_memory_local_store_list_conflicts_async;
-  iface->list_conflicts_finish = just_sync_memory_local_store_array_finish;
+  iface->list_conflicts_finish = just_sync_memory_local_store_list_conflicts_finish;
   iface->retry_failed_ops_async = just_sync_memory_local_store_retry_failed_ops_async;
-  iface->retry_failed_ops_finish = just_sync_memory_local_store_count_finish;
+  iface->retry_failed_ops_finish = just_sync_memory_local_store_retry_failed_ops_finish;
   iface->discard_failed_ops_async = just_sync_memory_local_store_discard_failed_ops_async;
-  iface->discard_failed_ops_finish = just_sync_memory_local_store_count_finish;
+  iface->discard_failed_ops_finish = just_sync_memory_local_store_discard_failed_ops_finish;
   iface->prune_missing_async = just_sync_memory_local_store_prune_missing_async;
-  iface->prune_missing_finish = just_sync_memory_local_store_count_finish;
+  iface->prune_missing_finish = just_sync_memory_local_store_prune_missing_finish;
+  iface->mark_ops_sent_async = just_sync_memory_local_store_mark_ops_sent_async;
+  iface->mark_ops_sent_finish = just_sync_memory_local_store_mark_ops_sent_finish;
 }
 
 static void

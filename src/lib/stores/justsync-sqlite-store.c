@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "justsync-error.h"
+#include "justsync-merge-private.h"
 #include "justsync-sqlite-store.h"
 #include "justsync-sqlite-store-private.h"
 #include "justsync-timestamp.h"
@@ -35,7 +36,10 @@
  * is emitted on the main context of the thread that created the store. A
  * #JustSyncConflictResolver passed to
  * just_sync_local_store_apply_remote_changes_async() is called on the
- * caller's main context too, so resolvers written in any language work.
+ * caller's main context too, so resolvers written in any language work,
+ * and while it runs no transaction is open: the page is applied in a later
+ * transaction that checks the rows it decided for did not move meanwhile.
+ * The built-in [class@JustSync.LastWriteWinsResolver] runs on the worker.
  *
  * Open a store with just_sync_sqlite_store_new_async() (or the blocking
  * just_sync_sqlite_store_new_sync() outside of a UI thread). Opening fails with
@@ -138,7 +142,9 @@ typedef struct
   GPtrArray *inputs;           /* Input */
   JustSyncConflictResolver *resolver;
   JustSyncSyncPoint *sync_point;
+  JustSyncMergePage *page;     /* apply_remote_changes, across its attempts */
   GHashTable *keep;            /* prune_missing: the ids to keep */
+  GArray *seqs;                /* mark_ops_sent: gint64 */
   char *filter_path;
   char *filter_types[2];
   GVariant *filter_value;
@@ -192,6 +198,7 @@ struct _Job
   gssize count;
   char **changed_ids;
   GError *error;
+  gboolean needs_resolver;     /* an apply that asks its caller's resolver */
 
   /* A job its caller waits for. */
   GMutex mutex;
@@ -281,7 +288,9 @@ request_free (Request *request)
   g_ptr_array_unref (request->inputs);
   g_clear_object (&request->resolver);
   g_clear_pointer (&request->sync_point, just_sync_sync_point_unref);
+  g_clear_pointer (&request->page, _just_sync_merge_page_free);
   g_clear_pointer (&request->keep, g_hash_table_unref);
+  g_clear_pointer (&request->seqs, g_array_unref);
   g_free (request->filter_path);
   g_free (request->filter_types[0]);
   g_free (request->filter_types[1]);
@@ -751,6 +760,21 @@ job_return_in_context (gpointer data)
       return G_SOURCE_REMOVE;
     }
 
+  if (job->needs_resolver)
+    {
+      JustSyncSqliteStore *self = g_task_get_source_object (task);
+      Job *next = job_new (job->func, job->write, g_steal_pointer (&job->request));
+
+      /* No transaction is open: the app's resolver may take its time, and
+       * other callers are served meanwhile. The next attempt re-checks
+       * every row it decided for. */
+      _just_sync_merge_page_resolve (next->request->page);
+      next->result_kind = job->result_kind;
+      next->task = g_steal_pointer (&job->task);
+      g_async_queue_push (self->jobs, next);
+      return G_SOURCE_REMOVE;
+    }
+
   if (job->changed_ids != NULL && job->changed_ids[0] != NULL)
     {
       Changed *changed = g_new0 (Changed, 1);
@@ -959,81 +983,7 @@ run_job_sync (JustSyncSqliteStore  *self,
   return TRUE;
 }
 
-/* Conflict resolvers are app code, maybe in a language that cannot run on
- * another thread: the worker asks the caller's context and waits.
- */
-typedef struct
-{
-  JustSyncConflictResolver *resolver;
-  JustSyncRecord *local;
-  JustSyncRecord *remote;
-  JustSyncResolution resolution;
-  GMutex mutex;
-  GCond cond;
-  gboolean done;
-} ResolveCall;
-
-static gboolean
-resolve_in_context (gpointer data)
-{
-  ResolveCall *call = data;
-  JustSyncResolution resolution;
-
-  resolution = just_sync_conflict_resolver_resolve (call->resolver, call->local, call->remote);
-
-  g_mutex_lock (&call->mutex);
-  call->resolution = resolution;
-  call->done = TRUE;
-  g_cond_signal (&call->cond);
-  g_mutex_unlock (&call->mutex);
-  return G_SOURCE_REMOVE;
-}
-
-static JustSyncResolution
-resolve_on_caller_context (Job            *job,
-                           JustSyncRecord *local,
-                           JustSyncRecord *remote)
-{
-  ResolveCall call = { job->request->resolver, local, remote, JUST_SYNC_RESOLUTION_REMOTE };
-  GSource *source = g_idle_source_new ();
-
-  g_mutex_init (&call.mutex);
-  g_cond_init (&call.cond);
-
-  g_source_set_priority (source, G_PRIORITY_HIGH);
-  g_source_set_callback (source, resolve_in_context, &call, NULL);
-  g_source_set_static_name (source, "[justsync] resolve conflict");
-  g_source_attach (source, g_task_get_context (job->task));
-  g_source_unref (source);
-
-  g_mutex_lock (&call.mutex);
-  while (!call.done)
-    g_cond_wait (&call.cond, &call.mutex);
-  g_mutex_unlock (&call.mutex);
-
-  g_mutex_clear (&call.mutex);
-  g_cond_clear (&call.cond);
-  return call.resolution;
-}
-
 /* Rows, operations and sync points (worker thread) */
-
-typedef struct
-{
-  char *payload;
-  gint64 updated_at;
-  gint64 deleted_at;
-  char *base;
-} Row;
-
-static void
-row_clear (Row *row)
-{
-  g_clear_pointer (&row->payload, g_free);
-  g_clear_pointer (&row->base, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Row, row_clear)
 
 static const char *
 kind_to_string (JustSyncOpKind kind)
@@ -1123,113 +1073,15 @@ collect_rows (Worker               *self,
     }
 }
 
-static gboolean
-row_load (Worker               *self,
-          gint64                scope,
-          const char           *id,
-          Row                  *row,
-          gboolean             *found,
-          GError              **error)
+/* The merge driver's primitives (justsync-merge.c), run on the worker
+ * inside the job's transaction. Records they are given or return belong
+ * to the worker.
+ */
+typedef struct
 {
-  g_autoptr(CachedStmt) stmt = NULL;
-
-  stmt = stmt_get (self, "SELECT payload, updated_at, deleted_at, base FROM records "
-                         "WHERE scope = ?1 AND id = ?2", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, scope);
-  bind_text (stmt, 2, id);
-  if (!stmt_step (self, stmt, found, error))
-    return FALSE;
-  if (*found)
-    {
-      row->payload = column_dup_text (stmt, 0);
-      row->updated_at = sqlite3_column_int64 (stmt, 1);
-      row->deleted_at = sqlite3_column_int64 (stmt, 2);
-      row->base = column_dup_text (stmt, 3);
-    }
-  return TRUE;
-}
-
-/* Makes @input the content of its row, which reflects server version @base. */
-static gboolean
-row_put (Worker               *self,
-         gint64                scope,
-         Input                *input,
-         const char           *base,
-         gint64                local_changes,
-         GError              **error)
-{
-  g_autoptr(CachedStmt) stmt = NULL;
-
-  stmt = stmt_get (self,
-                   "INSERT INTO records (scope, id, payload, updated_at, deleted_at, base, "
-                   "local_changes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
-                   "ON CONFLICT (scope, id) DO UPDATE SET payload = excluded.payload, "
-                   "updated_at = excluded.updated_at, deleted_at = excluded.deleted_at, "
-                   "base = excluded.base, local_changes = excluded.local_changes",
-                   error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, scope);
-  bind_text (stmt, 2, just_sync_record_get_id (input->record));
-  bind_text (stmt, 3, input->payload);
-  sqlite3_bind_int64 (stmt, 4, just_sync_record_get_updated_at (input->record));
-  sqlite3_bind_int64 (stmt, 5, just_sync_record_get_deleted_at (input->record));
-  bind_text (stmt, 6, base);
-  sqlite3_bind_int64 (stmt, 7, local_changes);
-  return stmt_run (self, stmt, error);
-}
-
-/* Sets the row's base and the base of its operations to @version. */
-static gboolean
-rebase (Worker               *self,
-        gint64                scope,
-        const char           *id,
-        const char           *version,
-        gint64                local_changes,
-        GError              **error)
-{
-  g_autoptr(CachedStmt) row = NULL;
-  g_autoptr(CachedStmt) ops = NULL;
-
-  row = stmt_get (self, "UPDATE records SET base = ?3, local_changes = ?4 "
-                        "WHERE scope = ?1 AND id = ?2", error);
-  if (row == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (row, 1, scope);
-  bind_text (row, 2, id);
-  bind_text (row, 3, version);
-  sqlite3_bind_int64 (row, 4, local_changes);
-  if (!stmt_run (self, row, error))
-    return FALSE;
-
-  ops = stmt_get (self, "UPDATE pending_ops SET base = ?3 WHERE scope = ?1 AND record_id = ?2",
-                  error);
-  if (ops == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (ops, 1, scope);
-  bind_text (ops, 2, id);
-  bind_text (ops, 3, version);
-  return stmt_run (self, ops, error);
-}
-
-static gboolean
-ops_load (Worker               *self,
-          gint64                scope,
-          const char           *id,
-          GPtrArray           **ops,
-          GError              **error)
-{
-  g_autoptr(CachedStmt) stmt = stmt_get (self, _JUST_SYNC_SQLITE_SQL_OPS_OF_RECORD, error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, scope);
-  bind_text (stmt, 2, id);
-  *ops = collect_rows (self, stmt, TRUE, error);
-  return *ops != NULL;
-}
+  Worker *self;
+  gint64 scope;
+} Tx;
 
 static gboolean
 ops_count (Worker               *self,
@@ -1249,91 +1101,182 @@ ops_count (Worker               *self,
   return stmt_get_int (self, stmt, count, error);
 }
 
-/* Removes the operations of @id up to @seq; @remaining counts the rest. */
 static gboolean
-ops_clear_up_to (Worker               *self,
-                 gint64                scope,
-                 const char           *id,
-                 gint64                seq,
-                 gint64               *remaining,
-                 GError              **error)
+merge_load (gpointer             data,
+            const char          *id,
+            JustSyncMergeLocal  *local,
+            GError             **error)
 {
-  g_autoptr(CachedStmt) stmt = NULL;
+  Tx *tx = data;
+  g_autoptr(CachedStmt) row = NULL;
+  g_autoptr(CachedStmt) ops = NULL;
+  gboolean found;
 
-  stmt = stmt_get (self, "DELETE FROM pending_ops "
-                         "WHERE scope = ?1 AND record_id = ?2 AND seq <= ?3", error);
-  if (stmt == NULL)
+  row = stmt_get (tx->self, "SELECT id, payload, updated_at, deleted_at, base FROM records "
+                            "WHERE scope = ?1 AND id = ?2", error);
+  if (row == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, scope);
-  bind_text (stmt, 2, id);
-  sqlite3_bind_int64 (stmt, 3, seq);
-  return stmt_run (self, stmt, error) && ops_count (self, scope, id, remaining, error);
+  sqlite3_bind_int64 (row, 1, tx->scope);
+  bind_text (row, 2, id);
+  if (!stmt_step (tx->self, row, &found, error))
+    return FALSE;
+  if (found)
+    {
+      if ((local->row = record_from_stmt (tx->self, row, 0, 1, error)) == NULL)
+        return FALSE;
+      local->base = column_dup_text (row, 4);
+    }
+
+  ops = stmt_get (tx->self, _JUST_SYNC_SQLITE_SQL_OPS_OF_RECORD, error);
+  if (ops == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (ops, 1, tx->scope);
+  bind_text (ops, 2, id);
+  local->ops = collect_rows (tx->self, ops, TRUE, error);
+  return local->ops != NULL;
 }
 
-/* An operation of @id up to @seq was acknowledged by @reply (a push reply
- * or its echo in a pull): clears it with the older ones, and takes the
- * reply as the row's content, or only as its base when newer operations
- * wait.
- */
 static gboolean
-acknowledge (Worker               *self,
-             gint64                scope,
-             const char           *id,
-             gint64                seq,
-             Input                *reply,
-             gboolean              row_exists,
-             JustSyncApplyResult  *result,
-             GError              **error)
+merge_put_row (gpointer         data,
+               JustSyncRecord  *record,
+               const char      *base,
+               guint            n_ops,
+               GError         **error)
 {
-  gint64 remaining;
+  Tx *tx = data;
+  g_autoptr(CachedStmt) stmt = NULL;
+  g_autofree char *payload = just_sync_record_dup_payload_data (record);
 
-  if (!ops_clear_up_to (self, scope, id, seq, &remaining, error))
+  stmt = stmt_get (tx->self,
+                   "INSERT INTO records (scope, id, payload, updated_at, deleted_at, base, "
+                   "local_changes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                   "ON CONFLICT (scope, id) DO UPDATE SET payload = excluded.payload, "
+                   "updated_at = excluded.updated_at, deleted_at = excluded.deleted_at, "
+                   "base = excluded.base, local_changes = excluded.local_changes",
+                   error);
+  if (stmt == NULL)
     return FALSE;
+  sqlite3_bind_int64 (stmt, 1, tx->scope);
+  bind_text (stmt, 2, just_sync_record_get_id (record));
+  bind_text (stmt, 3, payload);
+  sqlite3_bind_int64 (stmt, 4, just_sync_record_get_updated_at (record));
+  sqlite3_bind_int64 (stmt, 5, just_sync_record_get_deleted_at (record));
+  bind_text (stmt, 6, base);
+  sqlite3_bind_int64 (stmt, 7, n_ops);
+  return stmt_run (tx->self, stmt, error);
+}
 
-  if (remaining == 0 || !row_exists)
-    {
-      if (!row_put (self, scope, reply, reply->version, remaining, error))
-        return FALSE;
-      just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_ACKNOWLEDGED);
-    }
-  else
-    {
-      if (!rebase (self, scope, id, reply->version, remaining, error))
-        return FALSE;
-      just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_SKIPPED);
-    }
+static gboolean
+merge_clear_ops (gpointer     data,
+                 const char  *id,
+                 gint64       seq,
+                 guint       *remaining,
+                 GError     **error)
+{
+  Tx *tx = data;
+  g_autoptr(CachedStmt) stmt = NULL;
+  gint64 count;
+
+  stmt = stmt_get (tx->self, "DELETE FROM pending_ops "
+                             "WHERE scope = ?1 AND record_id = ?2 AND seq <= ?3", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, tx->scope);
+  bind_text (stmt, 2, id);
+  sqlite3_bind_int64 (stmt, 3, seq);
+  if (!stmt_run (tx->self, stmt, error) || !ops_count (tx->self, tx->scope, id, &count, error))
+    return FALSE;
+  *remaining = (guint) count;
   return TRUE;
 }
 
 static gboolean
-conflict_save (Worker               *self,
-               gint64                scope,
-               Row                  *local,
-               Input                *remote,
-               JustSyncConflict     *conflict,
-               GError              **error)
+merge_rebase (gpointer     data,
+              const char  *id,
+              const char  *base,
+              guint        n_ops,
+              GError     **error)
 {
+  Tx *tx = data;
+  g_autoptr(CachedStmt) row = NULL;
+  g_autoptr(CachedStmt) ops = NULL;
+
+  row = stmt_get (tx->self, "UPDATE records SET base = ?3, local_changes = ?4 "
+                            "WHERE scope = ?1 AND id = ?2", error);
+  if (row == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (row, 1, tx->scope);
+  bind_text (row, 2, id);
+  bind_text (row, 3, base);
+  sqlite3_bind_int64 (row, 4, n_ops);
+  if (!stmt_run (tx->self, row, error))
+    return FALSE;
+
+  ops = stmt_get (tx->self, "UPDATE pending_ops SET base = ?3 "
+                            "WHERE scope = ?1 AND record_id = ?2", error);
+  if (ops == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (ops, 1, tx->scope);
+  bind_text (ops, 2, id);
+  bind_text (ops, 3, base);
+  return stmt_run (tx->self, ops, error);
+}
+
+static gboolean
+merge_mark_ops (gpointer          data,
+                const char       *id,
+                gint64            seq,
+                JustSyncOpState   state,
+                const char       *message,
+                GError          **error)
+{
+  Tx *tx = data;
   g_autoptr(CachedStmt) stmt = NULL;
 
-  stmt = stmt_get (self,
+  stmt = stmt_get (tx->self, "UPDATE pending_ops SET attempts = attempts + 1, state = ?4, "
+                             "last_error = ?5 WHERE scope = ?1 AND record_id = ?2 AND seq <= ?3",
+                   error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, tx->scope);
+  bind_text (stmt, 2, id);
+  sqlite3_bind_int64 (stmt, 3, seq);
+  bind_text (stmt, 4, state_to_string (state));
+  bind_text (stmt, 5, message);
+  return stmt_run (tx->self, stmt, error);
+}
+
+static gboolean
+merge_save_conflict (gpointer           data,
+                     JustSyncConflict  *conflict,
+                     GError           **error)
+{
+  Tx *tx = data;
+  JustSyncRecord *local = just_sync_conflict_get_local (conflict);
+  JustSyncRecord *remote = just_sync_conflict_get_remote (conflict);
+  g_autofree char *local_payload = just_sync_record_dup_payload_data (local);
+  g_autofree char *remote_payload = just_sync_record_dup_payload_data (remote);
+  g_autoptr(CachedStmt) stmt = NULL;
+
+  stmt = stmt_get (tx->self,
                    "INSERT INTO conflicts (scope, record_id, local_payload, local_updated_at, "
                    "local_deleted_at, remote_payload, remote_updated_at, remote_deleted_at, "
                    "resolution, resolved_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                    error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, scope);
+  sqlite3_bind_int64 (stmt, 1, tx->scope);
   bind_text (stmt, 2, just_sync_conflict_get_record_id (conflict));
-  bind_text (stmt, 3, local->payload);
-  sqlite3_bind_int64 (stmt, 4, local->updated_at);
-  sqlite3_bind_int64 (stmt, 5, local->deleted_at);
-  bind_text (stmt, 6, remote->payload);
-  sqlite3_bind_int64 (stmt, 7, just_sync_record_get_updated_at (remote->record));
-  sqlite3_bind_int64 (stmt, 8, just_sync_record_get_deleted_at (remote->record));
+  bind_text (stmt, 3, local_payload);
+  sqlite3_bind_int64 (stmt, 4, just_sync_record_get_updated_at (local));
+  sqlite3_bind_int64 (stmt, 5, just_sync_record_get_deleted_at (local));
+  bind_text (stmt, 6, remote_payload);
+  sqlite3_bind_int64 (stmt, 7, just_sync_record_get_updated_at (remote));
+  sqlite3_bind_int64 (stmt, 8, just_sync_record_get_deleted_at (remote));
   bind_text (stmt, 9, just_sync_conflict_get_resolution (conflict) == JUST_SYNC_RESOLUTION_LOCAL
                       ? "local" : "remote");
   sqlite3_bind_int64 (stmt, 10, just_sync_conflict_get_resolved_at (conflict));
-  return stmt_run (self, stmt, error);
+  return stmt_run (tx->self, stmt, error);
 }
 
 static gboolean
@@ -1388,6 +1331,37 @@ sync_point_save (Worker               *self,
     }
   return stmt_run (self, stmt, error);
 }
+
+static gboolean
+merge_load_sync_point (gpointer             data,
+                       JustSyncSyncPoint  **sync_point,
+                       GError             **error)
+{
+  Tx *tx = data;
+
+  return sync_point_load (tx->self, tx->scope, sync_point, error);
+}
+
+static gboolean
+merge_save_sync_point (gpointer            data,
+                       JustSyncSyncPoint  *sync_point,
+                       GError            **error)
+{
+  Tx *tx = data;
+
+  return sync_point_save (tx->self, tx->scope, sync_point, error);
+}
+
+static const JustSyncMergeStore merge_store = {
+  merge_load,
+  merge_put_row,
+  merge_clear_ops,
+  merge_rebase,
+  merge_mark_ops,
+  merge_save_conflict,
+  merge_load_sync_point,
+  merge_save_sync_point,
+};
 
 /* Job functions (worker thread) */
 
@@ -1618,194 +1592,66 @@ count_ops_job (Worker               *self,
   return TRUE;
 }
 
-/* A real conflict between the row, which has pending operations, and
- * @remote: the resolver picks, and the loser is recorded.
- */
-static gboolean
-resolve_conflict (Worker               *self,
-                  Job                  *job,
-                  Input                *remote,
-                  Row                  *row,
-                  gint64                n_ops,
-                  JustSyncApplyResult  *result,
+/* A worker-owned copy of a record handed over as @input. */
+static JustSyncRecord *
+input_dup_record (Worker               *self,
+                  Input                *input,
                   GError              **error)
 {
-  gint64 scope = job->request->scope_id;
-  const char *id = just_sync_record_get_id (remote->record);
-  g_autoptr(JustSyncRecord) local = NULL;
-  g_autoptr(JustSyncConflict) conflict = NULL;
   g_autoptr(GError) local_error = NULL;
-  JustSyncResolution resolution;
-  gint64 remaining;
+  JustSyncRecord *record;
 
-  local = just_sync_record_new_from_data (id, row->payload, row->updated_at, row->deleted_at,
-                                          &local_error);
-  if (local == NULL)
-    return set_damaged_error (self, local_error->message, error);
-
-  /* From here on @local belongs to the caller's thread as well: the worker
-   * no longer reads its payload. */
-  resolution = resolve_on_caller_context (job, local, remote->record);
-  conflict = just_sync_conflict_new (local, remote->record, resolution, g_get_real_time ());
-
-  if (resolution == JUST_SYNC_RESOLUTION_LOCAL)
-    {
-      if (!rebase (self, scope, id, remote->version, n_ops, error))
-        return FALSE;
-      just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_SKIPPED);
-    }
-  else
-    {
-      if (!ops_clear_up_to (self, scope, id, G_MAXINT64, &remaining, error) ||
-          !row_put (self, scope, remote, remote->version, remaining, error))
-        return FALSE;
-      just_sync_apply_result_add (result, id, just_sync_record_is_deleted (remote->record)
-                                              ? JUST_SYNC_APPLY_DELETED : JUST_SYNC_APPLY_REPLACED);
-    }
-
-  if (!conflict_save (self, scope, row, remote, conflict, error))
-    return FALSE;
-  just_sync_apply_result_add_conflict (result, conflict);
-  return TRUE;
+  record = just_sync_record_new_from_data (just_sync_record_get_id (input->record),
+                                           input->payload,
+                                           just_sync_record_get_updated_at (input->record),
+                                           just_sync_record_get_deleted_at (input->record),
+                                           &local_error);
+  if (record == NULL)
+    set_damaged_error (self, local_error->message, error);
+  return record;
 }
 
-/* Applies one remote row by the rules of the sync algorithm (DESIGN.md),
- * exactly as JustSyncMemoryLocalStore does.
+/* One attempt of the two-phase apply (justsync-merge.c). When a conflict
+ * waits for an app resolver, it writes nothing and asks for the resolver:
+ * job_return_in_context() runs it on the caller's context, after this
+ * transaction ended, and queues the next attempt.
  */
-static gboolean
-apply_one (Worker               *self,
-           Job                  *job,
-           Input                *remote,
-           JustSyncApplyResult  *result,
-           GError              **error)
-{
-  gint64 scope = job->request->scope_id;
-  const char *id = just_sync_record_get_id (remote->record);
-  gboolean deleted = just_sync_record_is_deleted (remote->record);
-  g_auto(Row) row = { NULL, };
-  g_autoptr(GPtrArray) ops = NULL;
-  g_autoptr(JustSyncRecord) mine = NULL;
-  g_autoptr(GError) local_error = NULL;
-  JustSyncPendingOp *newest;
-  gboolean found;
-
-  if (!row_load (self, scope, id, &row, &found, error))
-    return FALSE;
-
-  if (!found)
-    {
-      if (!row_put (self, scope, remote, remote->version, 0, error))
-        return FALSE;
-      just_sync_apply_result_add (result, id, deleted ? JUST_SYNC_APPLY_SKIPPED
-                                                      : JUST_SYNC_APPLY_INSERTED);
-      return TRUE;
-    }
-
-  if (!ops_load (self, scope, id, &ops, error))
-    return FALSE;
-
-  if (ops->len == 0)
-    {
-      if (g_strcmp0 (row.base, remote->version) == 0)
-        just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_SKIPPED);
-      else
-        {
-          if (!row_put (self, scope, remote, remote->version, 0, error))
-            return FALSE;
-          just_sync_apply_result_add (result, id,
-                                      deleted && row.deleted_at != 0 ? JUST_SYNC_APPLY_SKIPPED
-                                      : deleted ? JUST_SYNC_APPLY_DELETED
-                                      : JUST_SYNC_APPLY_REPLACED);
-        }
-      return TRUE;
-    }
-
-  /* The version the local change was made on: not a conflict, and not an
-   * echo either, even when it holds every member of the change (a change
-   * that removed a member is covered by its base). */
-  newest = g_ptr_array_index (ops, ops->len - 1);
-  if (g_strcmp0 (just_sync_pending_op_get_base_version (newest), remote->version) == 0)
-    {
-      just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_SKIPPED);
-      return TRUE;
-    }
-
-  /* Our own echo? The newest op it covers is acknowledged with every older
-   * op; newer ones wait, rebased on it. Only an op that was sent can have an
-   * echo: a new version that merely holds what an unsent change says is
-   * somebody else's, a conflict. The comparison runs on the worker's own
-   * copy of the remote row. */
-  mine = just_sync_record_new_from_data (id, remote->payload,
-                                         just_sync_record_get_updated_at (remote->record),
-                                         just_sync_record_get_deleted_at (remote->record),
-                                         &local_error);
-  if (mine == NULL)
-    return set_damaged_error (self, local_error->message, error);
-
-  for (guint i = ops->len; i > 0; i--)
-    {
-      JustSyncPendingOp *op = g_ptr_array_index (ops, i - 1);
-
-      if (just_sync_pending_op_get_attempts (op) > 0 &&
-          just_sync_record_content_covers (mine, just_sync_pending_op_get_record (op)))
-        return acknowledge (self, scope, id, just_sync_pending_op_get_seq (op), remote, TRUE,
-                            result, error);
-    }
-
-  return resolve_conflict (self, job, remote, &row, ops->len, result, error);
-}
-
 static gboolean
 apply_remote_changes_job (Worker               *self,
                           Job                  *job,
                           GError              **error)
 {
   Request *request = job->request;
-  g_autoptr(JustSyncApplyResult) result = just_sync_apply_result_new ();
-  g_autoptr(JustSyncSyncPoint) stored = NULL;
-  JustSyncSyncPoint *cursor = request->sync_point;
+  Tx tx = { self, request->scope_id };
+  JustSyncApplyResult *result;
 
-  for (guint i = 0; i < request->inputs->len; i++)
-    if (!apply_one (self, job, g_ptr_array_index (request->inputs, i), result, error))
-      return FALSE;
-
-  /* The sync point only moves forward, in the same transaction. */
-  if (cursor != NULL)
+  if (request->page == NULL)
     {
-      if (!sync_point_load (self, request->scope_id, &stored, error))
-        return FALSE;
-      if ((stored == NULL ||
-           just_sync_sync_point_compare (stored, just_sync_sync_point_get_updated_at (cursor),
-                                         just_sync_sync_point_get_last_id (cursor)) < 0) &&
-          !sync_point_save (self, request->scope_id, cursor, error))
-        return FALSE;
+      g_autoptr(JustSyncMergePage) page = _just_sync_merge_page_new (request->resolver,
+                                                                     request->sync_point);
+
+      for (guint i = 0; i < request->inputs->len; i++)
+        {
+          Input *input = g_ptr_array_index (request->inputs, i);
+          g_autoptr(JustSyncRecord) remote = input_dup_record (self, input, error);
+
+          if (remote == NULL)
+            return FALSE;
+          _just_sync_merge_page_add (page, remote, input->version);
+        }
+      request->page = g_steal_pointer (&page);
     }
 
-  job->changed_ids = just_sync_apply_result_dup_changed_ids (result);
-  job_set_pointer (job, g_steal_pointer (&result), (GDestroyNotify) just_sync_apply_result_unref);
-  return TRUE;
-}
-
-static gboolean
-mark_ops (Worker               *self,
-          gint64                scope,
-          JustSyncPushResult   *push,
-          JustSyncOpState       state,
-          GError              **error)
-{
-  g_autoptr(CachedStmt) stmt = NULL;
-
-  stmt = stmt_get (self, "UPDATE pending_ops SET attempts = attempts + 1, state = ?4, "
-                         "last_error = ?5 WHERE scope = ?1 AND record_id = ?2 AND seq <= ?3",
-                   error);
-  if (stmt == NULL)
+  if (!_just_sync_merge_apply_page (&merge_store, &tx, request->page, &result, error))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, scope);
-  bind_text (stmt, 2, just_sync_push_result_get_record_id (push));
-  sqlite3_bind_int64 (stmt, 3, just_sync_push_result_get_seq (push));
-  bind_text (stmt, 4, state_to_string (state));
-  bind_text (stmt, 5, just_sync_push_result_get_message (push));
-  return stmt_run (self, stmt, error);
+
+  job->needs_resolver = result == NULL;
+  if (result != NULL)
+    {
+      job->changed_ids = just_sync_apply_result_dup_changed_ids (result);
+      job_set_pointer (job, result, (GDestroyNotify) just_sync_apply_result_unref);
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -1813,39 +1659,19 @@ commit_push_results_job (Worker               *self,
                          Job                  *job,
                          GError              **error)
 {
-  gint64 scope = job->request->scope_id;
   GPtrArray *inputs = job->request->inputs;
+  Tx tx = { self, job->request->scope_id };
   g_autoptr(JustSyncApplyResult) result = just_sync_apply_result_new ();
 
   for (guint i = 0; i < inputs->len; i++)
     {
       Input *input = g_ptr_array_index (inputs, i);
-      JustSyncPushResult *push = input->push;
-      const char *id = just_sync_push_result_get_record_id (push);
-      g_auto(Row) row = { NULL, };
-      gboolean found, ok;
+      g_autoptr(JustSyncRecord) reply = NULL;
 
-      switch (just_sync_push_result_get_status (push))
-        {
-        case JUST_SYNC_PUSH_WRITTEN:
-          ok = row_load (self, scope, id, &row, &found, error) &&
-               acknowledge (self, scope, id, just_sync_push_result_get_seq (push), input, found,
-                            result, error);
-          break;
-
-        case JUST_SYNC_PUSH_REJECTED:
-          ok = mark_ops (self, scope, push, JUST_SYNC_OP_STATE_FAILED, error);
-          just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_SKIPPED);
-          break;
-
-        case JUST_SYNC_PUSH_RETRY:
-        case JUST_SYNC_PUSH_PRECONDITION_FAILED:
-        default:
-          ok = mark_ops (self, scope, push, JUST_SYNC_OP_STATE_QUEUED, error);
-          just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_SKIPPED);
-          break;
-        }
-      if (!ok)
+      if (input->record != NULL && (reply = input_dup_record (self, input, error)) == NULL)
+        return FALSE;
+      if (!_just_sync_merge_commit_push (&merge_store, &tx, input->push, reply, input->version,
+                                         result, error))
         return FALSE;
     }
 
@@ -2061,6 +1887,29 @@ prune_missing_job (Worker               *self,
 }
 
 static gboolean
+mark_ops_sent_job (Worker               *self,
+                   Job                  *job,
+                   GError              **error)
+{
+  g_autoptr(CachedStmt) stmt = NULL;
+  GArray *seqs = job->request->seqs;
+
+  stmt = stmt_get (self, "UPDATE pending_ops SET attempts = attempts + 1 "
+                         "WHERE scope = ?1 AND seq = ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < seqs->len; i++)
+    {
+      sqlite3_bind_int64 (stmt, 1, job->request->scope_id);
+      sqlite3_bind_int64 (stmt, 2, g_array_index (seqs, gint64, i));
+      if (!stmt_run (self, stmt, error))
+        return FALSE;
+      sqlite3_reset (stmt);
+    }
+  return TRUE;
+}
+
+static gboolean
 purge_tombstones_job (Worker               *self,
                       Job                  *job,
                       GError              **error)
@@ -2134,12 +1983,16 @@ just_sync_sqlite_store_query_async (JustSyncLocalStore  *store,
          just_sync_sqlite_store_query_async);
 }
 
+/* Each finish checks that @result came from its own start: the result of
+ * another method would hand back another type. */
 static gpointer
 propagate_pointer (gpointer       self,
                    GAsyncResult  *result,
+                   gpointer       source_tag,
                    GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, source_tag), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -2147,9 +2000,11 @@ propagate_pointer (gpointer       self,
 static gboolean
 propagate_boolean (gpointer       self,
                    GAsyncResult  *result,
+                   gpointer       source_tag,
                    GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, source_tag), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -2157,30 +2012,16 @@ propagate_boolean (gpointer       self,
 static guint
 propagate_count (gpointer       self,
                  GAsyncResult  *result,
+                 gpointer       source_tag,
                  GError       **error)
 {
   gssize count;
 
   g_return_val_if_fail (g_task_is_valid (result, self), 0);
+  g_return_val_if_fail (g_async_result_is_tagged (result, source_tag), 0);
 
   count = g_task_propagate_int (G_TASK (result), error);
   return (guint) MAX (count, 0);
-}
-
-static GPtrArray *
-just_sync_sqlite_store_array_finish (JustSyncLocalStore  *store,
-                                     GAsyncResult        *result,
-                                     GError             **error)
-{
-  return propagate_pointer (store, result, error);
-}
-
-static guint
-just_sync_sqlite_store_count_vfunc_finish (JustSyncLocalStore  *store,
-                                           GAsyncResult        *result,
-                                           GError             **error)
-{
-  return propagate_count (store, result, error);
 }
 
 static void
@@ -2211,14 +2052,6 @@ just_sync_sqlite_store_get_async (JustSyncLocalStore  *store,
   request->id = g_strdup (id);
   QUEUE (JUST_SYNC_SQLITE_STORE (store), get_job, FALSE, RESULT_POINTER, request,
          just_sync_sqlite_store_get_async);
-}
-
-static JustSyncRecord *
-just_sync_sqlite_store_get_finish (JustSyncLocalStore  *store,
-                                   GAsyncResult        *result,
-                                   GError             **error)
-{
-  return propagate_pointer (store, result, error);
 }
 
 static void
@@ -2328,14 +2161,6 @@ just_sync_sqlite_store_apply_remote_changes_async (JustSyncLocalStore       *sto
          just_sync_sqlite_store_apply_remote_changes_async);
 }
 
-static JustSyncApplyResult *
-just_sync_sqlite_store_apply_finish (JustSyncLocalStore  *store,
-                                     GAsyncResult        *result,
-                                     GError             **error)
-{
-  return propagate_pointer (store, result, error);
-}
-
 static void
 just_sync_sqlite_store_commit_push_results_async (JustSyncLocalStore  *store,
                                                   JustSyncScope       *scope,
@@ -2374,14 +2199,6 @@ just_sync_sqlite_store_get_sync_point_async (JustSyncLocalStore  *store,
          request_new (scope), just_sync_sqlite_store_get_sync_point_async);
 }
 
-static JustSyncSyncPoint *
-just_sync_sqlite_store_get_sync_point_finish (JustSyncLocalStore  *store,
-                                              GAsyncResult        *result,
-                                              GError             **error)
-{
-  return propagate_pointer (store, result, error);
-}
-
 static void
 just_sync_sqlite_store_save_sync_point_async (JustSyncLocalStore  *store,
                                               JustSyncScope       *scope,
@@ -2396,14 +2213,6 @@ just_sync_sqlite_store_save_sync_point_async (JustSyncLocalStore  *store,
     request->sync_point = just_sync_sync_point_ref (sync_point);
   QUEUE (JUST_SYNC_SQLITE_STORE (store), save_sync_point_job, TRUE, RESULT_BOOLEAN, request,
          just_sync_sqlite_store_save_sync_point_async);
-}
-
-static gboolean
-just_sync_sqlite_store_save_sync_point_finish (JustSyncLocalStore  *store,
-                                               GAsyncResult        *result,
-                                               GError             **error)
-{
-  return propagate_boolean (store, result, error);
 }
 
 static void
@@ -2457,38 +2266,89 @@ just_sync_sqlite_store_prune_missing_async (JustSyncLocalStore  *store,
 }
 
 static void
+just_sync_sqlite_store_mark_ops_sent_async (JustSyncLocalStore  *store,
+                                            JustSyncScope       *scope,
+                                            GPtrArray           *ops,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  Request *request = request_new (scope);
+
+  request->seqs = g_array_sized_new (FALSE, FALSE, sizeof (gint64), ops->len);
+  for (guint i = 0; i < ops->len; i++)
+    {
+      gint64 seq = just_sync_pending_op_get_seq (g_ptr_array_index (ops, i));
+
+      g_array_append_val (request->seqs, seq);
+    }
+  QUEUE (JUST_SYNC_SQLITE_STORE (store), mark_ops_sent_job, TRUE, RESULT_BOOLEAN, request,
+         just_sync_sqlite_store_mark_ops_sent_async);
+}
+
+#define DEFINE_FINISH(method, type, propagate) \
+  static type \
+  just_sync_sqlite_store_##method##_finish (JustSyncLocalStore  *store, \
+                                            GAsyncResult        *result, \
+                                            GError             **error) \
+  { \
+    return propagate (store, result, just_sync_sqlite_store_##method##_async, error); \
+  }
+
+DEFINE_FINISH (query, GPtrArray *, propagate_pointer)
+DEFINE_FINISH (query_since, GPtrArray *, propagate_pointer)
+DEFINE_FINISH (get, JustSyncRecord *, propagate_pointer)
+DEFINE_FINISH (upsert_many, GPtrArray *, propagate_pointer)
+DEFINE_FINISH (delete_many, GPtrArray *, propagate_pointer)
+DEFINE_FINISH (list_pending_ops, GPtrArray *, propagate_pointer)
+DEFINE_FINISH (count_pending_ops, guint, propagate_count)
+DEFINE_FINISH (apply_remote_changes, JustSyncApplyResult *, propagate_pointer)
+DEFINE_FINISH (commit_push_results, JustSyncApplyResult *, propagate_pointer)
+DEFINE_FINISH (get_sync_point, JustSyncSyncPoint *, propagate_pointer)
+DEFINE_FINISH (save_sync_point, gboolean, propagate_boolean)
+DEFINE_FINISH (list_conflicts, GPtrArray *, propagate_pointer)
+DEFINE_FINISH (retry_failed_ops, guint, propagate_count)
+DEFINE_FINISH (discard_failed_ops, guint, propagate_count)
+DEFINE_FINISH (prune_missing, guint, propagate_count)
+DEFINE_FINISH (mark_ops_sent, gboolean, propagate_boolean)
+
+#undef DEFINE_FINISH
+
+static void
 local_store_iface_init (JustSyncLocalStoreInterface *iface)
 {
   iface->query_async = just_sync_sqlite_store_query_async;
-  iface->query_finish = just_sync_sqlite_store_array_finish;
+  iface->query_finish = just_sync_sqlite_store_query_finish;
   iface->query_since_async = just_sync_sqlite_store_query_since_async;
-  iface->query_since_finish = just_sync_sqlite_store_array_finish;
+  iface->query_since_finish = just_sync_sqlite_store_query_since_finish;
   iface->get_async = just_sync_sqlite_store_get_async;
   iface->get_finish = just_sync_sqlite_store_get_finish;
   iface->upsert_many_async = just_sync_sqlite_store_upsert_many_async;
-  iface->upsert_many_finish = just_sync_sqlite_store_array_finish;
+  iface->upsert_many_finish = just_sync_sqlite_store_upsert_many_finish;
   iface->delete_many_async = just_sync_sqlite_store_delete_many_async;
-  iface->delete_many_finish = just_sync_sqlite_store_array_finish;
+  iface->delete_many_finish = just_sync_sqlite_store_delete_many_finish;
   iface->list_pending_ops_async = just_sync_sqlite_store_list_pending_ops_async;
-  iface->list_pending_ops_finish = just_sync_sqlite_store_array_finish;
+  iface->list_pending_ops_finish = just_sync_sqlite_store_list_pending_ops_finish;
   iface->count_pending_ops_async = just_sync_sqlite_store_count_pending_ops_async;
-  iface->count_pending_ops_finish = just_sync_sqlite_store_count_vfunc_finish;
+  iface->count_pending_ops_finish = just_sync_sqlite_store_count_pending_ops_finish;
   iface->apply_remote_changes_async = just_sync_sqlite_store_apply_remote_changes_async;
-  iface->apply_remote_changes_finish = just_sync_sqlite_store_apply_finish;
+  iface->apply_remote_changes_finish = just_sync_sqlite_store_apply_remote_changes_finish;
   iface->commit_push_results_async = just_sync_sqlite_store_commit_push_results_async;
-  iface->commit_push_results_finish = just_sync_sqlite_store_apply_finish;
+  iface->commit_push_results_finish = just_sync_sqlite_store_commit_push_results_finish;
   iface->get_sync_point_async = just_sync_sqlite_store_get_sync_point_async;
   iface->get_sync_point_finish = just_sync_sqlite_store_get_sync_point_finish;
   iface->save_sync_point_async = just_sync_sqlite_store_save_sync_point_async;
   iface->save_sync_point_finish = just_sync_sqlite_store_save_sync_point_finish;
   iface->list_conflicts_async = just_sync_sqlite_store_list_conflicts_async;
-  iface->list_conflicts_finish = just_sync_sqlite_store_array_finish;
+  iface->list_conflicts_finish = just_sync_sqlite_store_list_conflicts_finish;
   iface->retry_failed_ops_async = just_sync_sqlite_store_retry_failed_ops_async;
-  iface->retry_failed_ops_finish = just_sync_sqlite_store_count_vfunc_finish;
+  iface->retry_failed_ops_finish = just_sync_sqlite_store_retry_failed_ops_finish;
   iface->discard_failed_ops_async = just_sync_sqlite_store_discard_failed_ops_async;
-  iface->discard_failed_ops_finish = just_sync_sqlite_store_count_vfunc_finish;
+  iface->discard_failed_ops_finish = just_sync_sqlite_store_discard_failed_ops_finish;
   iface->prune_missing_async = just_sync_sqlite_store_prune_missing_async;
-  iface->prune_missing_finish = just_sync_sqlite_store_count_vfunc_finish;
+  iface->prune_missing_finish = just_sync_sqlite_store_prune_missing_finish;
+  iface->mark_ops_sent_async = just_sync_sqlite_store_mark_ops_sent_async;
+  iface->mark_ops_sent_finish = just_sync_sqlite_store_mark_ops_sent_finish;
 }
 
 /* GInitable and GAsyncInitable: opening runs on the worker. */
@@ -2533,7 +2393,7 @@ just_sync_sqlite_store_init_finish (GAsyncInitable  *initable,
                                     GAsyncResult    *result,
                                     GError         **error)
 {
-  return propagate_boolean (initable, result, error);
+  return propagate_boolean (initable, result, just_sync_sqlite_store_init_async, error);
 }
 
 static void
@@ -2835,7 +2695,7 @@ just_sync_sqlite_store_close_finish (JustSyncSqliteStore  *self,
 {
   g_return_val_if_fail (JUST_SYNC_IS_SQLITE_STORE (self), FALSE);
 
-  return propagate_boolean (self, result, error);
+  return propagate_boolean (self, result, just_sync_sqlite_store_close_async, error);
 }
 
 /**
@@ -2880,7 +2740,7 @@ just_sync_sqlite_store_count_finish (JustSyncSqliteStore  *self,
 {
   g_return_val_if_fail (JUST_SYNC_IS_SQLITE_STORE (self), 0);
 
-  return propagate_count (self, result, error);
+  return propagate_count (self, result, just_sync_sqlite_store_count_async, error);
 }
 
 /* Turns a member name or dotted path ("address.city") into a SQLite JSON
@@ -3044,7 +2904,7 @@ just_sync_sqlite_store_query_filter_finish (JustSyncSqliteStore  *self,
 {
   g_return_val_if_fail (JUST_SYNC_IS_SQLITE_STORE (self), NULL);
 
-  return propagate_pointer (self, result, error);
+  return propagate_pointer (self, result, just_sync_sqlite_store_query_filter_async, error);
 }
 
 /**
@@ -3099,7 +2959,7 @@ just_sync_sqlite_store_purge_tombstones_finish (JustSyncSqliteStore  *self,
 {
   g_return_val_if_fail (JUST_SYNC_IS_SQLITE_STORE (self), 0);
 
-  return propagate_count (self, result, error);
+  return propagate_count (self, result, just_sync_sqlite_store_purge_tombstones_async, error);
 }
 
 /* Private API for tests */
