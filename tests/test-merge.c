@@ -355,7 +355,7 @@ fake_mark_ops (gpointer          tx,
         just_sync_pending_op_new (just_sync_pending_op_get_seq (op), just_sync_pending_op_get_kind (op),
                                   just_sync_pending_op_get_record (op),
                                   just_sync_pending_op_get_base_version (op),
-                                  just_sync_pending_op_get_attempts (op) + 1, state, message);
+                                  just_sync_pending_op_get_attempts (op), state, message);
       just_sync_pending_op_unref (op);
     }
   return TRUE;
@@ -652,8 +652,9 @@ test_commit_push (void)
   fake_init (&fake);
   seq_a = fake_write (&fake, just_sync_test_record ("a", "{\"t\":\"1\"}", T0 + MS), 0);
   fake_write (&fake, just_sync_test_record ("a", "{\"t\":\"2\"}", T0 + 2 * MS), 0);
-  seq_b = fake_write (&fake, just_sync_test_record ("b", "{}", T0 + MS), 0);
-  seq_c = fake_write (&fake, just_sync_test_record ("c", "{}", T0 + MS), 0);
+  /* Sent, so their attempt is counted; the outcome counts none. */
+  seq_b = fake_write (&fake, just_sync_test_record ("b", "{}", T0 + MS), 1);
+  seq_c = fake_write (&fake, just_sync_test_record ("c", "{}", T0 + MS), 1);
 
   written = just_sync_push_result_new_written (seq_a, reply);
   rejected = just_sync_push_result_new_failed (seq_b, "b", JUST_SYNC_PUSH_REJECTED, "no", 0);

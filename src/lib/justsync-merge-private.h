@@ -89,8 +89,8 @@ typedef struct
                                const char          *base,
                                guint                n_ops,
                                GError             **error);
-  /* Counts an attempt for the ops of @id up to @seq and sets their state
-   * and last error. */
+  /* Sets the state and last error of the ops of @id up to @seq. Their
+   * attempt was counted when they were sent (mark_ops_sent). */
   gboolean (*mark_ops)        (gpointer             tx,
                                const char          *id,
                                gint64               seq,

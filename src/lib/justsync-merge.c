@@ -562,8 +562,10 @@ _just_sync_merge_apply_delta (const JustSyncMergeStore  *store,
  *
  * Records the outcome of one pushed op: a written op is acknowledged with
  * every older op of its record, a rejected one parked as failed, and any
- * other outcome counts an attempt and leaves the op queued (a failed
- * precondition waits for the next pull to resolve it).
+ * other outcome leaves the op queued with the server's message (a failed
+ * precondition waits for the next pull to resolve it). The attempt itself
+ * was counted before the op went out, by mark_ops_sent, so that a crash
+ * between the server's work and this commit still finds the op sent.
  *
  * Returns: %FALSE on a storage failure
  */

@@ -335,7 +335,8 @@ job_done_cb (JustSyncSyncJob *job,
 {
   ScopeState *state = user_data;
   JustSyncScheduler *self = state->scheduler;
-  GTimeSpan retry_after;
+  GTimeSpan retry_after = 0;
+  gboolean needs_retry;
 
   state->job = NULL;
   self->n_running--;
@@ -346,17 +347,19 @@ job_done_cb (JustSyncSyncJob *job,
   if (error != NULL && _just_sync_sync_job_is_reconcile (job))
     state->reconcile_needed = TRUE;
 
-  /* Ops that failed transiently back off as a failed sync does: the
+  /* Ops that were not acknowledged (a transient failure, or a newer
+   * version on the server) fail the job and back off as a failed sync
+   * does, honouring the longest Retry-After their answers carried: the
    * failures count on until a sync leaves nothing to retry. */
-  if (error == NULL && _just_sync_sync_job_needs_retry (job, &retry_after))
-    back_off (state, retry_after);
-  else if (error == NULL)
+  needs_retry = _just_sync_sync_job_needs_retry (job, &retry_after);
+  if (error == NULL)
     {
       state->failures = 0;
       state->backoff_until = 0;
     }
-  else if (just_sync_error_is_transient (error) && _just_sync_scheduler_is_online (self))
-    back_off (state, 0);
+  else if ((needs_retry || just_sync_error_is_transient (error)) &&
+           _just_sync_scheduler_is_online (self))
+    back_off (state, retry_after);
   else if (g_error_matches (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_PROTOCOL))
     state->stalled = TRUE;
 

@@ -56,6 +56,9 @@ struct _JustSyncSyncJob
   GError *push_error;              /* a failed batch, once its attempt is counted */
   gboolean retry_needed;
   GTimeSpan retry_after;           /* the longest wait a server asked for */
+  guint n_unacknowledged;          /* sent, and neither written nor rejected */
+  gboolean only_preconditions;     /* ...each because another version won */
+  char *unacknowledged_message;    /* the server's word on the first */
 };
 
 static void sync_job_advance (JustSyncSyncJob *job);
@@ -82,6 +85,7 @@ sync_job_clear (JustSyncSyncJob *job)
   g_clear_pointer (&job->push_ops, g_ptr_array_unref);
   g_clear_pointer (&job->batch, g_ptr_array_unref);
   g_clear_error (&job->push_error);
+  g_clear_pointer (&job->unacknowledged_message, g_free);
 }
 
 static void
@@ -659,6 +663,13 @@ batch_cb (GObject      *object,
         default:
           job->retry_needed = TRUE;
           job->retry_after = MAX (job->retry_after, just_sync_push_result_get_retry_after (result));
+          if (job->n_unacknowledged++ == 0)
+            {
+              job->only_preconditions = TRUE;
+              job->unacknowledged_message = g_strdup (just_sync_push_result_get_message (result));
+            }
+          if (just_sync_push_result_get_status (result) != JUST_SYNC_PUSH_PRECONDITION_FAILED)
+            job->only_preconditions = FALSE;
           break;
         }
     }
@@ -668,9 +679,33 @@ batch_cb (GObject      *object,
                                                    commit_cb, job);
 }
 
+static void
+marked_sent_cb (GObject      *object,
+                GAsyncResult *res,
+                gpointer      user_data)
+{
+  JustSyncSyncJob *job = user_data;
+  JustSyncRemoteStore *remote = job->config.remote;
+  GError *error = NULL;
+
+  if (!just_sync_local_store_mark_ops_sent_finish (JUST_SYNC_LOCAL_STORE (object), res, &error))
+    {
+      job_fail (job, error);
+      return;
+    }
+
+  job->t0 = g_get_real_time ();
+  if (just_sync_pending_op_get_kind (g_ptr_array_index (job->batch, 0)) == JUST_SYNC_OP_UPSERT)
+    just_sync_remote_store_batch_upsert_async (remote, job->scope, job->batch, job->cancellable,
+                                               batch_cb, job);
+  else
+    just_sync_remote_store_batch_delete_async (remote, job->scope, job->batch, job->cancellable,
+                                               batch_cb, job);
+}
+
 /* Takes the next batch off the operations to push: operations of one
  * kind, in queue order. */
-static JustSyncOpKind
+static void
 take_batch (JustSyncSyncJob *job)
 {
   JustSyncOpKind kind = just_sync_pending_op_get_kind (g_ptr_array_index (job->push_ops, job->push_index));
@@ -686,7 +721,6 @@ take_batch (JustSyncSyncJob *job)
       g_ptr_array_add (job->batch, just_sync_pending_op_ref (op));
       job->push_index++;
     }
-  return kind;
 }
 
 /* The end: report, then complete every waiter, then drop the job's own
@@ -718,6 +752,27 @@ job_done (JustSyncSyncJob *job)
     }
 
   sync_job_unref (job);
+}
+
+/* Why a sync whose pushes were not all answered failed. */
+static GError *
+unacknowledged_error (JustSyncSyncJob *job)
+{
+  const char *why = job->unacknowledged_message != NULL ? job->unacknowledged_message : "";
+
+  if (job->only_preconditions)
+    return g_error_new (JUST_SYNC_ERROR, JUST_SYNC_ERROR_CONFLICT,
+                        g_dngettext (GETTEXT_PACKAGE,
+                                     "%u change met a newer version on the server; the next sync resolves it first",
+                                     "%u changes met a newer version on the server; the next sync resolves them first",
+                                     job->n_unacknowledged),
+                        job->n_unacknowledged);
+  return g_error_new (JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER,
+                      g_dngettext (GETTEXT_PACKAGE,
+                                   "%u change was sent but not acknowledged by the server; it stays queued: %s",
+                                   "%u changes were sent but not acknowledged by the server; they stay queued: %s",
+                                   job->n_unacknowledged),
+                      job->n_unacknowledged, why);
 }
 
 /* Runs the current phase: starts its next asynchronous step, whose
@@ -788,6 +843,10 @@ sync_job_advance (JustSyncSyncJob *job)
       case JUST_SYNC_JOB_PUSH:
         if (job->push_index >= job->push_ops->len)
           {
+            /* A sync is no success while a change it sent has no answer:
+             * the app must see that its changes are stuck. */
+            if (job->n_unacknowledged > 0)
+              job->error = unacknowledged_error (job);
             job->phase = JUST_SYNC_JOB_DONE;
             continue;
           }
@@ -798,13 +857,12 @@ sync_job_advance (JustSyncSyncJob *job)
             job->phase = JUST_SYNC_JOB_DONE;
             continue;
           }
-        job->t0 = g_get_real_time ();
-        if (take_batch (job) == JUST_SYNC_OP_UPSERT)
-          just_sync_remote_store_batch_upsert_async (config->remote, job->scope, job->batch,
-                                                     job->cancellable, batch_cb, job);
-        else
-          just_sync_remote_store_batch_delete_async (config->remote, job->scope, job->batch,
-                                                     job->cancellable, batch_cb, job);
+        /* Marked as sent before it goes out: if the server applies the
+         * batch and we die before its reply is committed, the next pull
+         * still knows the echo for our own write (rule 4). */
+        take_batch (job);
+        just_sync_local_store_mark_ops_sent_async (config->local, job->scope, job->batch, NULL,
+                                                   marked_sent_cb, job);
         return;
 
       case JUST_SYNC_JOB_DONE:

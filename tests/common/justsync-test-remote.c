@@ -25,6 +25,7 @@ typedef struct
   JustSyncError failure_code;
   gboolean fail_after_write;
   guint call_count;
+  GCancellable *cancel_on_push;
 } TestRemote;
 
 static void
@@ -38,6 +39,7 @@ static void
 test_remote_free (TestRemote *test)
 {
   g_hash_table_unref (test->refused);
+  g_clear_object (&test->cancel_on_push);
   g_free (test);
 }
 
@@ -67,6 +69,14 @@ test_remote_push_status (gpointer     user_data,
   TestRemote *test = user_data;
   Refusal *refusal = g_hash_table_lookup (test->refused, id);
 
+  /* The server is at work on the push: a cancel now comes too late to
+   * stop it, and the client reads no reply. */
+  if (test->cancel_on_push != NULL)
+    {
+      g_autoptr(GCancellable) cancellable = g_steal_pointer (&test->cancel_on_push);
+
+      g_cancellable_cancel (cancellable);
+    }
   if (refusal == NULL)
     return JUST_SYNC_PUSH_WRITTEN;
   *message = refusal->message;
@@ -221,4 +231,15 @@ just_sync_test_remote_new (void)
 
   test_remote_get (remote);
   return remote;
+}
+
+/* Cancels @cancellable while the server does the work of the next push,
+ * as a cancel that lands while the request is out. */
+void
+just_sync_test_remote_cancel_on_push (JustSyncMemoryRemoteStore *remote,
+                                      GCancellable              *cancellable)
+{
+  TestRemote *test = test_remote_get (remote);
+
+  g_set_object (&test->cancel_on_push, cancellable);
 }

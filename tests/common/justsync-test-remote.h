@@ -29,6 +29,8 @@ void  just_sync_test_remote_refuse_id         (JustSyncMemoryRemoteStore *remote
                                                const char                *id,
                                                JustSyncPushStatus         status,
                                                const char                *message);
+void  just_sync_test_remote_cancel_on_push    (JustSyncMemoryRemoteStore *remote,
+                                               GCancellable              *cancellable);
 guint just_sync_test_remote_get_call_count    (JustSyncMemoryRemoteStore *remote);
 
 G_END_DECLS

@@ -292,6 +292,26 @@ pull_row (LocalFixture   *f,
   g_ptr_array_set_size (f->changes, 0);
 }
 
+/* What the engine does around a push: marks the ops @results answer for
+ * as sent (one attempt each), then commits @results. */
+static JustSyncApplyResult *
+push_and_commit (LocalFixture  *f,
+                 JustSyncScope *scope,
+                 GPtrArray     *results)
+{
+  g_autoptr(GPtrArray) queued = LOCAL (f, list_pending_ops, scope);
+  g_autoptr(GPtrArray) sent = g_ptr_array_new ();
+
+  for (guint i = 0; i < queued->len; i++)
+    for (guint j = 0; j < results->len; j++)
+      if (just_sync_pending_op_get_seq (g_ptr_array_index (queued, i)) ==
+          just_sync_push_result_get_seq (g_ptr_array_index (results, j)))
+        g_ptr_array_add (sent, g_ptr_array_index (queued, i));
+  if (sent->len > 0)
+    g_assert_true (LOCAL (f, mark_ops_sent, scope, sent));
+  return LOCAL (f, commit_push_results, scope, results);
+}
+
 static JustSyncApplyResult *
 commit (LocalFixture       *f,
         JustSyncScope      *scope,
@@ -306,7 +326,7 @@ commit (LocalFixture       *f,
     g_ptr_array_add (results, r);
   va_end (args);
 
-  return LOCAL (f, commit_push_results, scope, results);
+  return push_and_commit (f, scope, results);
 }
 
 /* Records a push of @ops whose reply was lost: each counts an attempt. */
@@ -323,7 +343,7 @@ send_lost (LocalFixture  *f,
                      just_sync_push_result_new_failed (just_sync_pending_op_get_seq (g_ptr_array_index (ops, i)),
                                                        just_sync_pending_op_get_record_id (g_ptr_array_index (ops, i)),
                                                        JUST_SYNC_PUSH_RETRY, "reply lost", 0));
-  result = LOCAL (f, commit_push_results, scope, results);
+  result = push_and_commit (f, scope, results);
 }
 
 static JustSyncRecord *

@@ -658,27 +658,6 @@ test_cancel_mid_pull (Fixture       *fixture,
   g_assert_cmpuint (n_local (&fixture->a, fixture->scope), ==, 10);
 }
 
-static gboolean
-cancel_idle_cb (gpointer user_data)
-{
-  g_cancellable_cancel (user_data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-cancel_in_push_cb (JustSyncOrchestrator *orchestrator,
-                   JustSyncScope        *scope,
-                   JustSyncSyncPhase     phase,
-                   guint                 done,
-                   guint                 total,
-                   GCancellable         *cancellable)
-{
-  /* Runs just before the batch is sent: the cancel lands while the request
-   * is out, after the server did the write but before its reply is read. */
-  if (phase == JUST_SYNC_PHASE_PUSH && done == 0)
-    g_idle_add_full (G_PRIORITY_DEFAULT, cancel_idle_cb, g_object_ref (cancellable), g_object_unref);
-}
-
 /* Rule 3: a push cancelled while its request is out may have reached the
  * server. Its op must count the attempt, so that the next pull takes the
  * row as its echo, not as somebody else's version in conflict with it. */
@@ -692,14 +671,14 @@ test_cancel_during_push (Fixture       *fixture,
   g_autoptr(GPtrArray) conflicts = NULL;
   g_autoptr(GError) error = NULL;
   GAsyncResult *pending = NULL;
-  gulong id;
 
   just_sync_record_unref (test_create (fixture->a.orchestrator, fixture->scope, "r1", "{\"title\": \"mine\"}"));
-  id = g_signal_connect (fixture->a.orchestrator, "progress", G_CALLBACK (cancel_in_push_cb), cancellable);
+  /* The cancel lands while the request is out, after the server did the
+   * write but before its reply is read. */
+  just_sync_test_remote_cancel_on_push (fixture->remote, cancellable);
   just_sync_orchestrator_synchronize_async (fixture->a.orchestrator, fixture->scope, cancellable,
                                             just_sync_test_result_cb, &pending);
   res = just_sync_test_await (&pending);
-  g_signal_handler_disconnect (fixture->a.orchestrator, id);
   result = just_sync_orchestrator_synchronize_finish (fixture->a.orchestrator, res, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (result);
@@ -881,14 +860,19 @@ test_retry_backoff (Fixture       *fixture,
   JustSyncOrchestrator *engine = fixture->a.orchestrator;
   g_autoptr(GArray) starts = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(JustSyncSyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
   const gint64 base_ms = 40;
 
   just_sync_test_remote_refuse_id (fixture->remote, "r1", JUST_SYNC_PUSH_RETRY, "busy");
   g_object_set (engine, "retry-base-delay", base_ms * MS, "retry-max-delay", 60 * SEC, NULL);
   just_sync_record_unref (test_create (engine, fixture->scope, "r1", "{\"title\": \"x\"}"));
   g_signal_connect_swapped (engine, "sync-started", G_CALLBACK (record_start_cb), starts);
-  result = test_sync_ok (engine, fixture->scope);
-  g_assert_cmpuint (just_sync_sync_result_get_pushed (result), ==, 0);
+  /* A change sent and not acknowledged fails the sync, saying so. */
+  result = test_sync (engine, fixture->scope, &error);
+  g_assert_null (result);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER);
+  g_assert_nonnull (strstr (error->message, "busy"));
+  g_assert_cmpstr (just_sync_orchestrator_get_last_error (engine), ==, error->message);
 
   /* The first sync and four retries: after the 4th failure the delay is
    * 8 base delays, give or take the jitter of 25 %. */
@@ -910,11 +894,13 @@ test_precondition_failed_backs_off (Fixture       *fixture,
   JustSyncOrchestrator *engine = fixture->a.orchestrator;
   g_autoptr(GArray) starts = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(JustSyncSyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
 
   just_sync_test_remote_refuse_id (fixture->remote, "r1", JUST_SYNC_PUSH_PRECONDITION_FAILED, NULL);
   just_sync_record_unref (test_create (engine, fixture->scope, "r1", "{\"title\": \"x\"}"));
-  result = test_sync_ok (engine, fixture->scope);
-  g_assert_cmpuint (just_sync_sync_result_get_pushed (result), ==, 0);
+  result = test_sync (engine, fixture->scope, &error);
+  g_assert_null (result);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_CONFLICT);
 
   g_signal_connect_swapped (engine, "sync-started", G_CALLBACK (record_start_cb), starts);
   just_sync_test_sleep (300);

@@ -567,7 +567,7 @@ merge_mark_ops (gpointer          tx,
         continue;
       g_ptr_array_index (data->ops, i) =
         op_copy_with (op, just_sync_pending_op_get_base_version (op),
-                      just_sync_pending_op_get_attempts (op) + 1, state, message);
+                      just_sync_pending_op_get_attempts (op), state, message);
       just_sync_pending_op_unref (op);
     }
   return TRUE;

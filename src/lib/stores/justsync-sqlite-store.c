@@ -1233,7 +1233,7 @@ merge_mark_ops (gpointer          data,
   Tx *tx = data;
   g_autoptr(CachedStmt) stmt = NULL;
 
-  stmt = stmt_get (tx->self, "UPDATE pending_ops SET attempts = attempts + 1, state = ?4, "
+  stmt = stmt_get (tx->self, "UPDATE pending_ops SET state = ?4, "
                              "last_error = ?5 WHERE scope = ?1 AND record_id = ?2 AND seq <= ?3",
                    error);
   if (stmt == NULL)
