@@ -474,12 +474,12 @@ test_query (Fixture       *fixture,
   g_assert_false (just_sync_delta_get_has_more (delta));
   g_assert_cmpuint (just_sync_delta_get_n_upserts (delta), ==, 0);
 
-  /* Every scope key is a filter term, then the keyset; the cursor's
-   * microseconds are cut to PocketBase's milliseconds. */
+  /* Every scope key is a filter term, then the seekable keyset; the
+   * cursor's microseconds are cut to PocketBase's milliseconds. */
   g_assert_cmpstr (g_hash_table_lookup (fixture->list_query, "filter"), ==,
                    "owner = \"u\\\"\\\\1\" && tag = \"t\" && "
-                   "(updated > \"2025-11-25 15:03:34.046Z\" || "
-                   "(updated = \"2025-11-25 15:03:34.046Z\" && id > \"abc\\\"def\"))");
+                   "updated >= \"2025-11-25 15:03:34.046Z\" && "
+                   "(updated > \"2025-11-25 15:03:34.046Z\" || id > \"abc\\\"def\")");
   g_assert_cmpstr (g_hash_table_lookup (fixture->list_query, "sort"), ==, "updated,id");
   g_assert_cmpstr (g_hash_table_lookup (fixture->list_query, "skipTotal"), ==, "1");
   /* The smaller of the caller's limit and the page size. */
