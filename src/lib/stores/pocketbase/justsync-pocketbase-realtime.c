@@ -210,4 +210,5 @@ _just_sync_pb_realtime_dispose (JustSyncPocketbaseStore *self)
   g_signal_handlers_disconnect_by_data (self->realtime, self);
   _just_sync_event_stream_stop (self->realtime);
   g_clear_object (&self->realtime);
+  g_clear_pointer (&self->realtime_client_id, g_free);
 }
