@@ -505,7 +505,8 @@ test_server_time (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   gint64 now;
 
-  /* With the route: its millisecond time. */
+  /* With the route: its millisecond time, past what a 32-bit gssize
+   * holds (the store returned it through g_task_return_int). */
   fixture->time_reply = "{\"now\":\"2030-01-02 03:04:05.678Z\"}";
   g_assert_cmpint (pb_server_time (store, &error), ==, 1893553445678000);
   g_assert_no_error (error);

@@ -162,7 +162,7 @@ pb_store_watch_free (JustSyncPbWatch *watch)
 void
 _just_sync_pb_resolve_target (JustSyncPocketbaseStore *self,
                               JustSyncScope           *scope,
-                              JustSyncPbTarget                  *target)
+                              JustSyncPbTarget        *target)
 {
   const char *name = just_sync_scope_get_name (scope);
   JustSyncPbTarget *mapping = g_hash_table_lookup (self->mappings, name);
@@ -176,7 +176,7 @@ _just_sync_pb_resolve_target (JustSyncPocketbaseStore *self,
 /* The soft-delete field of @target, unless the collection turned out not to have it. */
 const char *
 _just_sync_pb_effective_soft_field (JustSyncPocketbaseStore *self,
-                                    const JustSyncPbTarget            *target)
+                                    const JustSyncPbTarget  *target)
 {
   if (target->soft_delete_field == NULL ||
       g_hash_table_contains (self->lacking_soft_field, target->collection))
@@ -187,7 +187,7 @@ _just_sync_pb_effective_soft_field (JustSyncPocketbaseStore *self,
 /* Notes whether the collection of @target has its soft-delete field. */
 void
 _just_sync_pb_note_soft_field (JustSyncPocketbaseStore *self,
-                               const JustSyncPbTarget            *target,
+                               const JustSyncPbTarget  *target,
                                gboolean                 present)
 {
   if (present)
