@@ -15,7 +15,6 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "justsync-error.h"
 #include "justsync-pocketbase-private.h"
 
 /* How one operation is sent. */

@@ -5,13 +5,10 @@
 
 #include "config.h"
 
-#include <string.h>
-
 #include <glib/gi18n-lib.h>
 
 #include "justsync-error.h"
 #include "justsync-pocketbase-private.h"
-#include "justsync-timestamp.h"
 
 /**
  * JustSyncPocketbaseStore:
