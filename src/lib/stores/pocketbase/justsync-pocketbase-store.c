@@ -251,7 +251,7 @@ typedef struct
 } FetchData;
 
 static void
-fetch_data_free (FetchData *data)
+pb_store_fetch_data_free (FetchData *data)
 {
   just_sync_scope_unref (data->scope);
   _just_sync_pb_target_clear (&data->target);
@@ -259,9 +259,9 @@ fetch_data_free (FetchData *data)
 }
 
 static void
-fetch_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
+pb_store_fetch_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
   JustSyncPocketbaseStore *self = JUST_SYNC_POCKETBASE_STORE (object);
   g_autoptr(GTask) task = user_data;
@@ -346,12 +346,12 @@ just_sync_pocketbase_store_fetch_since_async (JustSyncRemoteStore *store,
   data->scope = just_sync_scope_ref (scope);
   _just_sync_pb_resolve_target (self, scope, &data->target);
   data->per_page = MIN (limit, self->page_size);
-  g_task_set_task_data (task, data, (GDestroyNotify) fetch_data_free);
+  g_task_set_task_data (task, data, (GDestroyNotify) pb_store_fetch_data_free);
 
   query = _just_sync_pb_pull_query (scope, since, data->per_page);
   path = _just_sync_pb_records_path (data->target.collection, NULL);
   _just_sync_pb_request_async (self, "GET", path, query, NULL, JUST_SYNC_PB_REQUEST_DEFAULT,
-                               cancellable, fetch_cb, g_steal_pointer (&task));
+                               cancellable, pb_store_fetch_cb, g_steal_pointer (&task));
 }
 
 static JustSyncDelta *
@@ -672,8 +672,8 @@ just_sync_pocketbase_store_get_property (GObject    *object,
 
 /* Replaces a string setting; credentials changes drop the current login. */
 static gboolean
-replace_string (char       **field,
-                const char  *value)
+pb_store_replace_string (char       **field,
+                         const char  *value)
 {
   if (g_strcmp0 (*field, value) == 0)
     return FALSE;
@@ -683,7 +683,7 @@ replace_string (char       **field,
 }
 
 static void
-credentials_changed (JustSyncPocketbaseStore *self)
+pb_store_credentials_changed (JustSyncPocketbaseStore *self)
 {
   self->auth_generation++;
   _just_sync_pb_set_token (self, NULL);
@@ -709,25 +709,25 @@ just_sync_pocketbase_store_set_property (GObject      *object,
       break;
 
     case PROP_AUTH_COLLECTION:
-      if (replace_string (&self->auth_collection, g_value_get_string (value) != NULL ?
+      if (pb_store_replace_string (&self->auth_collection, g_value_get_string (value) != NULL ?
                                                   g_value_get_string (value) : DEFAULT_AUTH_COLLECTION))
         {
-          credentials_changed (self);
+          pb_store_credentials_changed (self);
           g_object_notify_by_pspec (object, pspec);
         }
       break;
 
     case PROP_IDENTITY:
-      if (replace_string (&self->identity, g_value_get_string (value)))
+      if (pb_store_replace_string (&self->identity, g_value_get_string (value)))
         {
-          credentials_changed (self);
+          pb_store_credentials_changed (self);
           g_object_notify_by_pspec (object, pspec);
         }
       break;
 
     case PROP_PASSWORD:
-      if (replace_string (&self->password, g_value_get_string (value)))
-        credentials_changed (self);
+      if (pb_store_replace_string (&self->password, g_value_get_string (value)))
+        pb_store_credentials_changed (self);
       break;
 
     case PROP_SOFT_DELETE_FIELD:
@@ -1120,7 +1120,7 @@ just_sync_pocketbase_store_set_soft_delete_field (JustSyncPocketbaseStore *self,
 
   if (field != NULL && field[0] == '\0')
     field = NULL;
-  if (!replace_string (&self->soft_delete_field, field))
+  if (!pb_store_replace_string (&self->soft_delete_field, field))
     return;
   g_hash_table_remove_all (self->lacking_soft_field);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SOFT_DELETE_FIELD]);
