@@ -131,16 +131,14 @@ typedef enum
  *   `2006-01-02T15:04:05.000000Z` (PostgREST)
  * @JUST_SYNC_TIMESTAMP_RFC3339_MILLIS: RFC 3339 with milliseconds and a
  *   `+00:00` offset, `2006-01-02T15:04:05.000+00:00` (Appwrite)
- * @JUST_SYNC_TIMESTAMP_POCKETBASE: PocketBase's layout,
- *   `2006-01-02 15:04:05.000Z` (a space, milliseconds)
  *
- * The textual forms of a timestamp that JustSync writes.
+ * The textual forms of a timestamp that JustSync writes. A backend's own
+ * layout (PocketBase's `2006-01-02 15:04:05.000Z`) belongs to its codec.
  */
 typedef enum
 {
   JUST_SYNC_TIMESTAMP_RFC3339,
   JUST_SYNC_TIMESTAMP_RFC3339_MILLIS,
-  JUST_SYNC_TIMESTAMP_POCKETBASE,
 } JustSyncTimestampFormat;
 
 G_END_DECLS

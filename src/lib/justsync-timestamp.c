@@ -224,10 +224,6 @@ just_sync_timestamp_format (gint64                  usec,
 
   switch (format)
     {
-    case JUST_SYNC_TIMESTAMP_POCKETBASE:
-      return g_strdup_printf ("%04" G_GINT64_FORMAT "-%02u-%02u %02u:%02u:%02u.%03uZ",
-                              y, m, d, secs / 3600, secs / 60 % 60, secs % 60,
-                              (guint) (rem % G_USEC_PER_SEC / 1000));
     case JUST_SYNC_TIMESTAMP_RFC3339_MILLIS:
       return g_strdup_printf ("%04" G_GINT64_FORMAT "-%02u-%02uT%02u:%02u:%02u.%03u+00:00",
                               y, m, d, secs / 3600, secs / 60 % 60, secs % 60,

@@ -50,6 +50,91 @@ http_test_reply_raw (SoupServerMessage *msg,
   g_io_stream_close (stream, NULL, NULL);
 }
 
+/* --- a server on its own thread ---------------------------------------- */
+
+struct _HttpTestThreadServer
+{
+  GThread *thread;
+  GMainContext *context;
+  GMainLoop *loop;
+  SoupServerCallback callback;
+  gpointer user_data;
+  char *url;
+  GMutex lock;
+  GCond ready;
+};
+
+static gpointer
+thread_server_run (gpointer data)
+{
+  HttpTestThreadServer *self = data;
+  g_autoptr(SoupServer) server = NULL;
+
+  g_main_context_push_thread_default (self->context);
+  g_mutex_lock (&self->lock);
+  server = http_test_server_new (&self->url);
+  soup_server_add_handler (server, NULL, self->callback, self->user_data, NULL);
+  g_cond_signal (&self->ready);
+  g_mutex_unlock (&self->lock);
+
+  g_main_loop_run (self->loop);
+
+  soup_server_disconnect (server);
+  g_clear_object (&server);
+  /* Let the closed connections finish. */
+  while (g_main_context_iteration (self->context, FALSE))
+    ;
+  g_main_context_pop_thread_default (self->context);
+  return NULL;
+}
+
+HttpTestThreadServer *
+http_test_thread_server_new (SoupServerCallback callback,
+                             gpointer           user_data)
+{
+  HttpTestThreadServer *self = g_new0 (HttpTestThreadServer, 1);
+
+  self->context = g_main_context_new ();
+  self->loop = g_main_loop_new (self->context, FALSE);
+  self->callback = callback;
+  self->user_data = user_data;
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->ready);
+
+  g_mutex_lock (&self->lock);
+  self->thread = g_thread_new ("http-test-server", thread_server_run, self);
+  while (self->url == NULL)
+    g_cond_wait (&self->ready, &self->lock);
+  g_mutex_unlock (&self->lock);
+  return self;
+}
+
+const char *
+http_test_thread_server_get_url (HttpTestThreadServer *self)
+{
+  return self->url;
+}
+
+static gboolean
+thread_server_quit_cb (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+void
+http_test_thread_server_free (HttpTestThreadServer *self)
+{
+  g_main_context_invoke (self->context, thread_server_quit_cb, self->loop);
+  g_thread_join (self->thread);
+  g_main_loop_unref (self->loop);
+  g_main_context_unref (self->context);
+  g_free (self->url);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->ready);
+  g_free (self);
+}
+
 /* --- the fault-injecting proxy ------------------------------------------ */
 
 struct _HttpTestProxy

@@ -24,6 +24,20 @@ void          http_test_reply_raw         (SoupServerMessage  *msg,
                                            const char         *raw);
 
 /*
+ * HttpTestThreadServer: a SoupServer on 127.0.0.1 that runs on its own
+ * thread and main context, so that a test can iterate only a context of
+ * its own. @callback runs on the server's thread.
+ */
+typedef struct _HttpTestThreadServer HttpTestThreadServer;
+
+HttpTestThreadServer *http_test_thread_server_new     (SoupServerCallback    callback,
+                                                       gpointer              user_data);
+const char           *http_test_thread_server_get_url (HttpTestThreadServer *self);
+void                  http_test_thread_server_free    (HttpTestThreadServer *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HttpTestThreadServer, http_test_thread_server_free)
+
+/*
  * HttpTestProxy: a SoupServer on 127.0.0.1 that forwards every request
  * to an upstream server and can misbehave on the next requests.
  */

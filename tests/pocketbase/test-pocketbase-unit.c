@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "justsync-remote-store-private.h"
 #include "pb-test-util.h"
 
 typedef struct
@@ -32,6 +33,9 @@ typedef struct
   const char *list_reply;           /* NULL: an empty page */
   GHashTable *list_query;           /* the query of the last list request */
   gboolean login_fails;
+  const char *fail_path;            /* answered with fail_status */
+  guint fail_status;
+  const char *fail_retry_after;
 } Fixture;
 
 static char *
@@ -86,7 +90,14 @@ handler (SoupServer        *server,
   g_ptr_array_add (fixture->bodies, g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body)));
   g_ptr_array_add (fixture->tokens, g_strdup (token != NULL ? token : ""));
 
-  if (strcmp (path, "/api/realtime") == 0 && strcmp (method, "GET") == 0)
+  if (g_strcmp0 (path, fixture->fail_path) == 0)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Retry-After", fixture->fail_retry_after);
+      http_test_reply_json (msg, fixture->fail_status,
+                            "{\"data\":{},\"message\":\"Slow down.\",\"status\":429}");
+    }
+  else if (strcmp (path, "/api/realtime") == 0 && strcmp (method, "GET") == 0)
     {
       g_autofree char *connect = NULL;
 
@@ -474,12 +485,12 @@ test_query (Fixture       *fixture,
   g_assert_false (just_sync_delta_get_has_more (delta));
   g_assert_cmpuint (just_sync_delta_get_n_upserts (delta), ==, 0);
 
-  /* Every scope key is a filter term, then the keyset; the cursor's
-   * microseconds are cut to PocketBase's milliseconds. */
+  /* Every scope key is a filter term, then the seekable keyset; the
+   * cursor's microseconds are cut to PocketBase's milliseconds. */
   g_assert_cmpstr (g_hash_table_lookup (fixture->list_query, "filter"), ==,
                    "owner = \"u\\\"\\\\1\" && tag = \"t\" && "
-                   "(updated > \"2025-11-25 15:03:34.046Z\" || "
-                   "(updated = \"2025-11-25 15:03:34.046Z\" && id > \"abc\\\"def\"))");
+                   "updated >= \"2025-11-25 15:03:34.046Z\" && "
+                   "(updated > \"2025-11-25 15:03:34.046Z\" || id > \"abc\\\"def\")");
   g_assert_cmpstr (g_hash_table_lookup (fixture->list_query, "sort"), ==, "updated,id");
   g_assert_cmpstr (g_hash_table_lookup (fixture->list_query, "skipTotal"), ==, "1");
   /* The smaller of the caller's limit and the page size. */
@@ -494,7 +505,8 @@ test_server_time (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   gint64 now;
 
-  /* With the route: its millisecond time. */
+  /* With the route: its millisecond time, past what a 32-bit gssize
+   * holds (the store returned it through g_task_return_int). */
   fixture->time_reply = "{\"now\":\"2030-01-02 03:04:05.678Z\"}";
   g_assert_cmpint (pb_server_time (store, &error), ==, 1893553445678000);
   g_assert_no_error (error);
@@ -513,6 +525,122 @@ test_server_time (Fixture       *fixture,
   g_assert_cmpint (ABS (now - g_get_real_time ()), <, 2 * G_USEC_PER_SEC);
   g_assert_cmpuint (count_requests (fixture, "GET /api/justsync/time"), ==, 2);
   g_assert_cmpuint (count_requests (fixture, "GET /api/health"), ==, 1);
+}
+
+/* The pause a 429 or 503 asks for, on any request, reaches the scheduler. */
+static void
+test_retry_after (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  JustSyncRemoteStore *store = JUST_SYNC_REMOTE_STORE (fixture->store);
+  g_autoptr(JustSyncScope) scope = pb_scope ("records");
+  g_autoptr(GPtrArray) ops = just_sync_test_ops_new ();
+  g_autoptr(JustSyncDelta) delta = NULL;
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  g_assert_cmpint (_just_sync_remote_store_get_not_before (store), ==, 0);
+
+  /* A page. */
+  fixture->fail_path = "/api/collections/records/records";
+  fixture->fail_status = 429;
+  fixture->fail_retry_after = "30";
+  delta = pb_fetch (store, scope, NULL, 10, &error);
+  g_assert_null (delta);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER);
+  g_clear_error (&error);
+  g_assert_cmpint (_just_sync_remote_store_get_not_before (store), >=, start + 30 * G_USEC_PER_SEC);
+  g_assert_cmpint (_just_sync_remote_store_get_not_before (store), <, start + 32 * G_USEC_PER_SEC);
+
+  /* The time. */
+  fixture->fail_path = "/api/justsync/time";
+  fixture->fail_status = 503;
+  fixture->fail_retry_after = "60";
+  fixture->time_reply = "{\"now\":\"2030-01-02 03:04:05.678Z\"}";
+  g_assert_cmpint (pb_server_time (store, &error), ==, 0);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER);
+  g_clear_error (&error);
+  g_assert_cmpint (_just_sync_remote_store_get_not_before (store), >=, start + 60 * G_USEC_PER_SEC);
+  g_assert_cmpint (_just_sync_remote_store_get_not_before (store), <, start + 62 * G_USEC_PER_SEC);
+
+  /* A push: the operations retry later, and the remote waits. */
+  fixture->fail_path = "/api/batch";
+  fixture->fail_status = 429;
+  fixture->fail_retry_after = "120";
+  g_ptr_array_add (ops, pb_upsert_op (1, "abcdefghijklmno", "{}", NULL));
+  results = pb_upsert (store, scope, ops, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (just_sync_push_result_get_status (g_ptr_array_index (results, 0)), ==,
+                   JUST_SYNC_PUSH_RETRY);
+  g_assert_cmpint (_just_sync_remote_store_get_not_before (store), >=, start + 120 * G_USEC_PER_SEC);
+  g_assert_cmpint (_just_sync_remote_store_get_not_before (store), <, start + 122 * G_USEC_PER_SEC);
+}
+
+/* --- a store on a main context of its own ------------------------------- */
+
+static guint context_streams;
+
+/* On the server's thread: every stream says who the client is and ends. */
+static void
+context_handler (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  static const char connect[] = "event:PB_CONNECT\ndata:{\"clientId\":\"c\"}\n\n";
+
+  if (strcmp (path, "/api/realtime") == 0 && strcmp (soup_server_message_get_method (msg), "GET") == 0)
+    {
+      g_atomic_int_inc (&context_streams);
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "text/event-stream", SOUP_MEMORY_STATIC,
+                                        connect, strlen (connect));
+    }
+  else if (strcmp (path, "/api/realtime") == 0)
+    soup_server_message_set_status (msg, 204, NULL);
+  else
+    http_test_reply_json (msg, 404, "{\"data\":{},\"message\":\"Not found.\",\"status\":404}");
+}
+
+static gboolean
+wake_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Defect: the realtime reconnect went to the global default main context,
+ * which an app that runs the store on a context of its own never
+ * iterates, so the store never reconnected. */
+static void
+test_realtime_own_context (void)
+{
+  g_autoptr(HttpTestThreadServer) server = http_test_thread_server_new (context_handler, NULL);
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(JustSyncPocketbaseStore) store = NULL;
+  g_autoptr(JustSyncScope) scope = pb_scope ("records?owner=u1");
+  g_autoptr(GSource) wake = g_timeout_source_new (20);
+  gint64 deadline;
+
+  g_main_context_push_thread_default (context);
+  /* The stream count changes on the server's thread: look now and then. */
+  g_source_set_callback (wake, wake_cb, NULL, NULL);
+  g_source_attach (wake, context);
+
+  store = just_sync_pocketbase_store_new (http_test_thread_server_get_url (server));
+  just_sync_remote_store_watch (JUST_SYNC_REMOTE_STORE (store), scope);
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (g_atomic_int_get (&context_streams) < 3 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (context, TRUE);
+  g_assert_cmpuint (g_atomic_int_get (&context_streams), >=, 3);
+
+  just_sync_remote_store_unwatch (JUST_SYNC_REMOTE_STORE (store), scope);
+  g_clear_object (&store);
+  g_source_destroy (wake);
+  while (g_main_context_iteration (context, FALSE))
+    ;
+  g_main_context_pop_thread_default (context);
 }
 
 static void
@@ -583,6 +711,8 @@ main (int   argc,
   ADD ("page-shape", test_page_shape);
   ADD ("query", test_query);
   ADD ("server-time", test_server_time);
+  ADD ("retry-after", test_retry_after);
+  g_test_add_func ("/pocketbase-unit/realtime-own-context", test_realtime_own_context);
   g_test_add_func ("/pocketbase-unit/generate-id", test_generate_id);
   g_test_add_func ("/pocketbase-unit/properties", test_properties);
 

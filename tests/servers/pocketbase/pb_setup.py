@@ -80,6 +80,9 @@ def shipped_schema():
     for name in ("title", "n", "done", "owner", "tag", "deleted_at", "created", "updated"):
         if name not in names:
             sys.exit("pb_setup: %s: records has no field %r" % (SCHEMA, name))
+    # The scope key's keyset index: without it a user's pull scans.
+    if not any("(`owner`, `updated`, `id`)" in index for index in records["indexes"]):
+        sys.exit("pb_setup: %s: records has no (owner, updated, id) index" % SCHEMA)
     return schema, records
 
 

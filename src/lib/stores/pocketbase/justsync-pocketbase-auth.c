@@ -1,0 +1,444 @@
+/* justsync-pocketbase-auth.c: token claims, login, and requests that carry the token
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "justsync-error.h"
+#include "justsync-pocketbase-private.h"
+#include "justsync-remote-store-private.h"
+#include "justsync-timestamp.h"
+
+/* The Date header is good to a second: smaller skews are noise. */
+#define CLOCK_SKEW_NOISE (2 * G_USEC_PER_SEC)
+
+/*
+ * _just_sync_pb_token_get_claims:
+ * @out_collection_id: (out) (nullable): the `collectionId` claim
+ *
+ * Reads a PocketBase token (a JWT) without checking its signature: the
+ * server does that.
+ *
+ * Returns: the `exp` claim in microseconds, or 0 when there is none
+ */
+gint64
+_just_sync_pb_token_get_claims (const char  *token,
+                                char       **out_collection_id)
+{
+  g_auto(GStrv) parts = g_strsplit (token, ".", 3);
+  g_autoptr(GString) payload = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  g_autofree guchar *decoded = NULL;
+  JsonObject *claims;
+  JsonNode *exp;
+  gsize length;
+
+  if (g_strv_length (parts) != 3)
+    return 0;
+
+  /* base64url without padding to base64. */
+  payload = g_string_new (parts[1]);
+  g_strdelimit (payload->str, "-", '+');
+  g_strdelimit (payload->str, "_", '/');
+  while (payload->len % 4 != 0)
+    g_string_append_c (payload, '=');
+  decoded = g_base64_decode (payload->str, &length);
+
+  parser = json_parser_new_immutable ();
+  if (decoded == NULL || length == 0 ||
+      !json_parser_load_from_data (parser, (const char *) decoded, (gssize) length, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return 0;
+
+  claims = json_node_get_object (json_parser_get_root (parser));
+  *out_collection_id = g_strdup (_just_sync_pb_object_get_string (claims, "collectionId"));
+  exp = json_object_get_member (claims, "exp");
+  if (exp == NULL || !JSON_NODE_HOLDS_VALUE (exp) ||
+      (json_node_get_value_type (exp) != G_TYPE_INT64 &&
+       json_node_get_value_type (exp) != G_TYPE_DOUBLE))
+    return 0;
+  return (gint64) (json_node_get_double (exp) * G_USEC_PER_SEC);
+}
+
+gint64
+_just_sync_pb_server_now (JustSyncPocketbaseStore *self)
+{
+  return g_get_real_time () + self->clock_skew;
+}
+
+/* The server's time when it answered: its Date header, else our best guess. */
+gint64
+_just_sync_pb_response_time (JustSyncPocketbaseStore *self,
+                             JustSyncHttpResponse    *response)
+{
+  return response != NULL && response->date != 0 ? response->date : _just_sync_pb_server_now (self);
+}
+
+/* --- authentication ----------------------------------------------------- */
+
+gboolean
+_just_sync_pb_has_credentials (JustSyncPocketbaseStore *self)
+{
+  return self->identity != NULL && self->password != NULL;
+}
+
+/* Whether requests go out as a superuser, whom no collection rule restricts. */
+gboolean
+_just_sync_pb_acts_as_superuser (JustSyncPocketbaseStore *self)
+{
+  if (_just_sync_pb_has_credentials (self))
+    return strcmp (self->auth_collection, JUST_SYNC_PB_SUPERUSERS_COLLECTION) == 0;
+  return g_strcmp0 (self->token_collection_id, JUST_SYNC_PB_SUPERUSERS_COLLECTION_ID) == 0;
+}
+
+/* TRUE when the token is past its expiry, or within @margin of it. */
+static gboolean
+pb_auth_token_expired (JustSyncPocketbaseStore *self,
+                       gint64                   margin)
+{
+  return self->token_expires != 0 && _just_sync_pb_server_now (self) + margin >= self->token_expires;
+}
+
+/*
+ * Learns from any reply: the server's clock, when it is off by more than
+ * noise, and the pause a 429 or 5xx asked for with `Retry-After`, which the
+ * scheduler honours for every request to this server.
+ */
+static void
+pb_auth_note_response (JustSyncPocketbaseStore *self,
+                       JustSyncHttpResponse    *response)
+{
+  gint64 skew;
+
+  if (response->status == 429 || response->status >= 500)
+    _just_sync_remote_store_note_retry_after (JUST_SYNC_REMOTE_STORE (self), response->retry_after);
+
+  if (response->date == 0)
+    return;
+  /* Date is truncated to its second: its middle is the best guess. */
+  skew = response->date + G_USEC_PER_SEC / 2 - g_get_real_time ();
+  self->clock_skew = ABS (skew) > CLOCK_SKEW_NOISE ? skew : 0;
+}
+
+static void
+pb_auth_finish_login (JustSyncPocketbaseStore *self,
+                      const GError            *error)
+{
+  g_autoptr(GPtrArray) waiters = g_steal_pointer (&self->login_waiters);
+
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      GTask *task = g_ptr_array_index (waiters, i);
+
+      if (error != NULL)
+        g_task_return_error (task, g_error_copy (error));
+      else
+        g_task_return_boolean (task, TRUE);
+    }
+}
+
+static void pb_auth_login_start (JustSyncPocketbaseStore *self);
+
+typedef struct
+{
+  JustSyncPocketbaseStore *self;
+  guint generation;
+} LoginData;
+
+static void
+pb_auth_login_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autofree LoginData *login = user_data;
+  g_autoptr(JustSyncPocketbaseStore) self = login->self;
+  g_autoptr(JustSyncHttpResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  guint generation = login->generation;
+  JsonObject *body;
+  const char *token;
+
+  response = _just_sync_http_client_send_finish (JUST_SYNC_HTTP_CLIENT (object), result, &error);
+
+  /* The credentials changed meanwhile: log in with the new ones. */
+  if (generation != self->auth_generation)
+    {
+      if (_just_sync_pb_has_credentials (self))
+        pb_auth_login_start (self);
+      else
+        pb_auth_finish_login (self, NULL);
+      return;
+    }
+
+  if (response == NULL)
+    {
+      pb_auth_finish_login (self, error);
+      return;
+    }
+
+  pb_auth_note_response (self, response);
+  body = _just_sync_pb_body_get_object (response->body);
+  if (_just_sync_http_response_is_success (response) &&
+      (token = _just_sync_pb_object_get_string (body, "token")) != NULL && token[0] != '\0')
+    {
+      JsonObject *record = _just_sync_pb_object_get_object (body, "record");
+
+      _just_sync_pb_set_token (self, token);
+      _just_sync_pb_set_user_id (self, _just_sync_pb_object_get_string (record, "id"));
+      pb_auth_finish_login (self, NULL);
+      return;
+    }
+
+  if (_just_sync_http_response_is_success (response))
+    g_set_error (&error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER,
+                 _("PocketBase answered a login without a token"));
+  else if (response->status >= 400 && response->status < 500 &&
+           response->status != 408 && response->status != 429)
+    {
+      /* PocketBase says 400 "Failed to authenticate." for a wrong password. */
+      g_autofree char *message = _just_sync_pb_dup_error_message (response->body, response->status);
+
+      g_set_error (&error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_AUTH,
+                   _("Could not log in to PocketBase as “%s” in “%s”: %s (HTTP %u)"),
+                   self->identity, self->auth_collection, message, response->status);
+    }
+  else
+    _just_sync_pb_set_response_error (&error, response);
+  pb_auth_finish_login (self, error);
+}
+
+static void
+pb_auth_login_start (JustSyncPocketbaseStore *self)
+{
+  g_autoptr(JsonNode) body = _just_sync_pb_login_body (self->identity, self->password);
+  g_autoptr(SoupMessage) message = NULL;
+  g_autofree char *collection = g_uri_escape_string (self->auth_collection, NULL, FALSE);
+  g_autofree char *path = g_strdup_printf ("/api/collections/%s/auth-with-password", collection);
+  LoginData *login;
+
+  message = _just_sync_http_client_new_message (self->client, "POST", path, NULL, body);
+  /* The generation tells whether the credentials changed meanwhile. */
+  login = g_new0 (LoginData, 1);
+  login->self = g_object_ref (self);
+  login->generation = self->auth_generation;
+  _just_sync_http_client_send_async (self->client, message, NULL, pb_auth_login_cb, login);
+}
+
+/*
+ * pb_auth_ensure_async:
+ * @stale_token: (nullable): a token the server just refused
+ *
+ * Makes sure requests go out with a usable token: logs in (once, for all
+ * callers waiting) when there are credentials and the token is missing,
+ * about to expire or @stale_token; fails when a fixed token has expired.
+ */
+static void
+pb_auth_ensure_async (JustSyncPocketbaseStore *self,
+                      const char              *stale_token,
+                      GCancellable            *cancellable,
+                      GAsyncReadyCallback      callback,
+                      gpointer                 user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, pb_auth_ensure_async);
+
+  if (_just_sync_pb_has_credentials (self))
+    {
+      /* A token whose expiry cannot be read is no PocketBase token we can
+       * trust to stay valid: PocketBase would silently take it for a guest. */
+      if (self->token != NULL && self->token_expires != 0 &&
+          !pb_auth_token_expired (self, self->token_margin) &&
+          g_strcmp0 (stale_token, self->token) != 0)
+        {
+          g_task_return_boolean (task, TRUE);
+          return;
+        }
+
+      if (self->login_waiters == NULL)
+        {
+          self->login_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+          g_ptr_array_add (self->login_waiters, g_steal_pointer (&task));
+          pb_auth_login_start (self);
+        }
+      else
+        g_ptr_array_add (self->login_waiters, g_steal_pointer (&task));
+      return;
+    }
+
+  if (self->token != NULL && pb_auth_token_expired (self, 0))
+    {
+      g_autoptr(GDateTime) expiry = just_sync_timestamp_to_date_time (self->token_expires);
+      g_autofree char *when = g_date_time_format_iso8601 (expiry);
+
+      g_task_return_new_error (task, JUST_SYNC_ERROR, JUST_SYNC_ERROR_AUTH,
+                               _("The PocketBase token expired at %s: set a new token, "
+                                 "or credentials to log in with"), when);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+pb_auth_ensure_finish (JustSyncPocketbaseStore  *self,
+                       GAsyncResult             *result,
+                       GError                  **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* --- requests ----------------------------------------------------------- */
+
+typedef struct
+{
+  char *method;
+  char *path;
+  char *query;
+  JsonNode *body;
+  JustSyncPbRequestFlags flags;
+  char *sent_token;
+  gboolean renewed;
+} PbRequest;
+
+static void
+pb_auth_request_free (PbRequest *request)
+{
+  g_free (request->method);
+  g_free (request->path);
+  g_free (request->query);
+  g_clear_pointer (&request->body, json_node_unref);
+  g_free (request->sent_token);
+  g_free (request);
+}
+
+static void pb_auth_request_auth_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+
+static void
+pb_auth_request_sent_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  JustSyncPocketbaseStore *self = g_task_get_source_object (task);
+  PbRequest *request = g_task_get_task_data (task);
+  g_autoptr(JustSyncHttpResponse) response = NULL;
+  GError *error = NULL;
+
+  response = _just_sync_http_client_send_finish (JUST_SYNC_HTTP_CLIENT (object), result, &error);
+  if (response == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  pb_auth_note_response (self, response);
+
+  /* A refused token: log in again, once. */
+  if ((response->status == SOUP_STATUS_UNAUTHORIZED ||
+       (response->status == SOUP_STATUS_FORBIDDEN &&
+        !(request->flags & JUST_SYNC_PB_REQUEST_FORBIDDEN_IS_ANSWER))) &&
+      !(request->flags & JUST_SYNC_PB_REQUEST_NO_AUTH) && !request->renewed && _just_sync_pb_has_credentials (self))
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      request->renewed = TRUE;
+      pb_auth_ensure_async (self, request->sent_token != NULL ? request->sent_token : "",
+                            cancellable, pb_auth_request_auth_cb, g_steal_pointer (&task));
+      return;
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&response),
+                         (GDestroyNotify) _just_sync_http_response_free);
+}
+
+static void
+pb_auth_request_send (GTask *task)
+{
+  JustSyncPocketbaseStore *self = g_task_get_source_object (task);
+  PbRequest *request = g_task_get_task_data (task);
+  g_autoptr(SoupMessage) message = NULL;
+
+  message = _just_sync_http_client_new_message (self->client, request->method, request->path,
+                                                request->query, request->body);
+  g_clear_pointer (&request->sent_token, g_free);
+  if (!(request->flags & JUST_SYNC_PB_REQUEST_NO_AUTH) && self->token != NULL)
+    {
+      request->sent_token = g_strdup (self->token);
+      soup_message_headers_replace (soup_message_get_request_headers (message),
+                                    "Authorization", self->token);
+    }
+  _just_sync_http_client_send_async (self->client, message, g_task_get_cancellable (task),
+                                     pb_auth_request_sent_cb, task);
+}
+
+static void
+pb_auth_request_auth_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!pb_auth_ensure_finish (JUST_SYNC_POCKETBASE_STORE (object), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  pb_auth_request_send (g_steal_pointer (&task));
+}
+
+/*
+ * _just_sync_pb_request_async:
+ * @body: (nullable) (transfer none): a JSON body
+ *
+ * Sends a request with the token (logging in first when needed, and once
+ * more when the token is refused). Completes with the reply of any status.
+ */
+void
+_just_sync_pb_request_async (JustSyncPocketbaseStore *self,
+                             const char              *method,
+                             const char              *path,
+                             const char              *query,
+                             JsonNode                *body,
+                             JustSyncPbRequestFlags   flags,
+                             GCancellable            *cancellable,
+                             GAsyncReadyCallback      callback,
+                             gpointer                 user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  PbRequest *request;
+
+  g_task_set_source_tag (task, _just_sync_pb_request_async);
+
+  if (self->client == NULL)
+    {
+      g_task_return_error (task, g_error_copy (self->client_error));
+      return;
+    }
+
+  request = g_new0 (PbRequest, 1);
+  request->method = g_strdup (method);
+  request->path = g_strdup (path);
+  request->query = g_strdup (query);
+  request->body = body != NULL ? json_node_ref (body) : NULL;
+  request->flags = flags;
+  g_task_set_task_data (task, request, (GDestroyNotify) pb_auth_request_free);
+
+  if (flags & JUST_SYNC_PB_REQUEST_NO_AUTH)
+    pb_auth_request_send (g_steal_pointer (&task));
+  else
+    pb_auth_ensure_async (self, NULL, cancellable, pb_auth_request_auth_cb, g_steal_pointer (&task));
+}
+
+JustSyncHttpResponse *
+_just_sync_pb_request_finish (JustSyncPocketbaseStore  *self,
+                              GAsyncResult             *result,
+                              GError                  **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
