@@ -711,6 +711,11 @@ just_sync_orchestrator_get_async (JustSyncOrchestrator *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, just_sync_orchestrator_get_async);
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return;
+    }
   just_sync_local_store_get_async (self->job_config.local, scope, id, cancellable, get_cb, task);
 }
 
@@ -732,6 +737,7 @@ just_sync_orchestrator_get_finish (JustSyncOrchestrator  *self,
 {
   g_return_val_if_fail (JUST_SYNC_IS_ORCHESTRATOR (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, just_sync_orchestrator_get_async), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -1119,6 +1125,7 @@ just_sync_orchestrator_list_pending_finish (JustSyncOrchestrator  *self,
 {
   g_return_val_if_fail (JUST_SYNC_IS_ORCHESTRATOR (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, just_sync_orchestrator_list_pending_async), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

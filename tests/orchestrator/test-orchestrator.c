@@ -1459,6 +1459,47 @@ test_closed_store_is_quiet (Fixture       *fixture,
   g_assert_cmpuint (just_sync_orchestrator_get_pending_count (fixture->a.orchestrator), ==, 0);
 }
 
+/* Reads honour a cancel made before they start, and a finish refuses a
+ * result of another call. */
+static void
+test_api_checks (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  JustSyncOrchestrator *engine = fixture->a.orchestrator;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GAsyncResult) other = NULL;
+  g_autoptr(JustSyncRecord) record = NULL;
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *pending = NULL;
+
+  just_sync_record_unref (test_create (engine, fixture->scope, "r1", "{\"title\": \"x\"}"));
+  g_cancellable_cancel (cancellable);
+  just_sync_orchestrator_get_async (engine, fixture->scope, "r1", cancellable,
+                                    just_sync_test_result_cb, &pending);
+  res = just_sync_test_await (&pending);
+  record = just_sync_orchestrator_get_finish (engine, res, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (record);
+
+  just_sync_orchestrator_list_pending_async (engine, fixture->scope, NULL,
+                                             just_sync_test_result_cb, &pending);
+  other = just_sync_test_await (&pending);
+  g_test_expect_message ("JustSync", G_LOG_LEVEL_CRITICAL, "*is_tagged*");
+  g_assert_null (just_sync_orchestrator_get_finish (engine, other, NULL));
+  g_test_assert_expected_messages ();
+
+  g_clear_object (&res);
+  just_sync_orchestrator_get_async (engine, fixture->scope, "r1", NULL,
+                                    just_sync_test_result_cb, &pending);
+  res = just_sync_test_await (&pending);
+  g_test_expect_message ("JustSync", G_LOG_LEVEL_CRITICAL, "*is_tagged*");
+  ops = just_sync_orchestrator_list_pending_finish (engine, res, NULL);
+  g_assert_null (ops);
+  g_test_assert_expected_messages ();
+}
+
 static void
 add_tests (const char        *prefix,
            LocalStoreFactory  factory)
@@ -1480,6 +1521,7 @@ add_tests (const char        *prefix,
   ADD ("rule2/late-commit-in-window", test_late_commit_in_window);
   ADD ("identity/older-stamp-commits-last", test_older_stamp_commits_last);
   ADD ("rule4/lost-push-reply", test_lost_push_reply);
+  ADD ("api/checks", test_api_checks);
   ADD ("errors/permanent-error-isolated", test_permanent_error_isolated);
   ADD ("errors/transient-retry", test_transient_retry);
   ADD ("errors/retry-backoff", test_retry_backoff);
