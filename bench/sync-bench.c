@@ -246,6 +246,7 @@ typedef struct
   sqlite3_stmt *checkpoint;
   char *token;
   guint pulled;
+  gint64 client_us;                 /* in the page callbacks: parse, insert */
   gboolean finished;
 } Raw;
 
@@ -324,6 +325,7 @@ raw_page_cb (GObject      *source,
              gpointer      user_data)
 {
   Raw *raw = user_data;
+  gint64 start = now_us ();
   SoupMessage *message = soup_session_get_async_result_message (raw->session, result);
   GError *error = NULL;
   g_autoptr(GBytes) body = soup_session_send_and_read_finish (raw->session, result, &error);
@@ -361,6 +363,7 @@ raw_page_cb (GObject      *source,
     }
   sql_exec (raw->db, "COMMIT");
   raw->pulled += n;
+  raw->client_us += now_us () - start;
   if (n < (guint) page_size)
     {
       raw->finished = TRUE;
@@ -471,7 +474,8 @@ run_raw (void)
     g_main_context_iteration (NULL, TRUE);
   elapsed = now_us () - start;
 
-  g_print ("{\"seconds\": %.6f, \"pulled\": %u}\n", elapsed / 1e6, raw.pulled);
+  g_print ("{\"seconds\": %.6f, \"pulled\": %u, \"client_s\": %.6f}\n",
+           elapsed / 1e6, raw.pulled, raw.client_us / 1e6);
   sqlite3_finalize (raw.insert);
   sqlite3_finalize (raw.checkpoint);
   sqlite3_close (raw.db);
