@@ -623,6 +623,23 @@ queue_ops (JustSyncSqliteStore *store,
 
 #define WARM_UP 5
 
+/* What a create writes, done by hand: the record and its queued op. */
+static void
+raw_write (sqlite3      *db,
+           sqlite3_stmt *insert_record,
+           sqlite3_stmt *insert_op,
+           const char   *id,
+           const char   *json)
+{
+  sqlite3_bind_text (insert_record, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert_record, 2, json, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (insert_record, 3, g_get_real_time ());
+  sql_step (db, insert_record);
+  sqlite3_bind_text (insert_op, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert_op, 2, json, -1, SQLITE_STATIC);
+  sql_step (db, insert_op);
+}
+
 static int
 run_creates (void)
 {
@@ -663,14 +680,7 @@ run_creates (void)
       g_autofree char *id = g_strdup_printf ("queued%09d", i);
       g_autofree char *json = make_payload (i);
 
-      for (sqlite3_stmt **s = (sqlite3_stmt *[]) { insert_record, insert_op, NULL }; *s; s++)
-        {
-          sqlite3_bind_text (*s, 1, id, -1, SQLITE_STATIC);
-          sqlite3_bind_text (*s, 2, json, -1, SQLITE_STATIC);
-          if (*s == insert_record)
-            sqlite3_bind_int64 (*s, 3, g_get_real_time ());
-          sql_step (db, *s);
-        }
+      raw_write (db, insert_record, insert_op, id, json);
     }
   sql_exec (db, "COMMIT");
 
@@ -697,14 +707,7 @@ run_creates (void)
 
       start = now_us ();
       sql_exec (db, "BEGIN IMMEDIATE");
-      for (sqlite3_stmt **s = (sqlite3_stmt *[]) { insert_record, insert_op, NULL }; *s; s++)
-        {
-          sqlite3_bind_text (*s, 1, id, -1, SQLITE_STATIC);
-          sqlite3_bind_text (*s, 2, json, -1, SQLITE_STATIC);
-          if (*s == insert_record)
-            sqlite3_bind_int64 (*s, 3, g_get_real_time ());
-          sql_step (db, *s);
-        }
+      raw_write (db, insert_record, insert_op, id, json);
       sql_exec (db, "COMMIT");
       latency = now_us () - start;
       if (i >= 0)
