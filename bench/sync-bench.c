@@ -158,6 +158,19 @@ close_store (JustSyncSqliteStore *store)
   die_on_error ("close", error);
 }
 
+/* Drops the last reference and lets the orchestrator's work in flight
+ * (a refresh of its counts, say) end, before its store is closed. */
+static void
+drop_orchestrator (JustSyncOrchestrator **orchestrator)
+{
+  JustSyncOrchestrator *gone = *orchestrator;
+
+  g_object_add_weak_pointer (G_OBJECT (gone), (gpointer *) &gone);
+  g_clear_object (orchestrator);
+  while (gone != NULL)
+    g_main_context_iteration (NULL, TRUE);
+}
+
 typedef struct
 {
   JustSyncSqliteStore *store;
@@ -214,7 +227,7 @@ client_sync (Client *client,
 static void
 client_close (Client *client)
 {
-  g_clear_object (&client->orchestrator);
+  drop_orchestrator (&client->orchestrator);
   close_store (client->store);
   g_clear_object (&client->store);
   g_clear_pointer (&client->scope, just_sync_scope_unref);
@@ -722,7 +735,7 @@ run_creates (void)
   sqlite3_finalize (insert_record);
   sqlite3_finalize (insert_op);
   sqlite3_close (db);
-  g_clear_object (&orchestrator);
+  drop_orchestrator (&orchestrator);
   close_store (store);
   return 0;
 }
@@ -829,6 +842,7 @@ run_query (void)
   done = await (&result);
   synced = just_sync_orchestrator_synchronize_finish (orchestrator, done, &error);
   die_on_error ("fill", error);
+  g_clear_object (&done);           /* the task holds the orchestrator */
 
   bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
   die_on_error ("session bus", error);
@@ -853,7 +867,7 @@ run_query (void)
         g_print ("%s[%.4f, %.4f]", r > 0 ? ", " : "", inprocess / 1e3, dbus / 1e3);
     }
   g_print ("]}\n");
-  g_clear_object (&orchestrator);
+  drop_orchestrator (&orchestrator);
   close_store (store);
   return 0;
 }
