@@ -11,8 +11,11 @@ G_BEGIN_DECLS
 
 /* The deepest nesting of arrays and objects a payload may have. */
 #define JUST_SYNC_JSON_MAX_DEPTH 64
-/* The longest JSON text read, in bytes. */
-#define JUST_SYNC_JSON_MAX_LENGTH (64 * 1024 * 1024)
+/* The deepest nesting of a server reply or event: a payload at the limit
+ * inside a page or an event envelope. */
+#define JUST_SYNC_JSON_MAX_ENVELOPE_DEPTH (JUST_SYNC_JSON_MAX_DEPTH + 8)
+/* The longest JSON text read, in bytes: the HTTP layer's body limit. */
+#define JUST_SYNC_JSON_MAX_LENGTH (512 * 1024 * 1024)
 
 /* justsync-json-reader.c: the one strict boundary for untrusted JSON. */
 gboolean    _just_sync_json_validate          (const char   *data,
