@@ -63,6 +63,7 @@ test_hostile_replies (void)
   g_autoptr(JustSyncHttpClient) client = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JustSyncHttpResponse) fine = NULL;
+  g_autofree char *at_limit = nested (JUST_SYNC_JSON_MAX_DEPTH - 1);
 
   g_hash_table_insert (replies, "deep", nested (1000000));
   g_hash_table_insert (replies, "comment", g_strdup ("{\"items\":[]/* \" */}"));
@@ -74,7 +75,7 @@ test_hostile_replies (void)
   g_hash_table_insert (replies, "infinity", g_strdup ("{\"n\":1e999}"));
   /* A payload at the depth limit inside a page envelope still reads. */
   g_hash_table_insert (replies, "page", g_strdup_printf ("{\"items\":[{\"id\":\"a\",\"f\":%s}]}",
-                                                         nested (JUST_SYNC_JSON_MAX_DEPTH - 1)));
+                                                         at_limit));
 
   server = http_test_server_new (&url);
   soup_server_add_handler (server, NULL, handler, replies, NULL);
