@@ -395,6 +395,32 @@ test_round_trip_reproducers (void)
     }
 }
 
+/* The writer's strings match json-glib's where json-glib's are valid
+ * JSON, so that content hashes of existing records do not change; U+001F,
+ * which json-glib 1.6 writes raw, is escaped. */
+static void
+test_write_strings (void)
+{
+  for (int c = 1; c < 0x80; c++)
+    {
+      char text[] = { 'a', (char) c, 'b', '\0' };
+      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_VALUE);
+      g_autofree char *ours = NULL;
+      g_autofree char *theirs = NULL;
+
+      json_node_set_string (node, text);
+      ours = _just_sync_json_to_string (node, FALSE);
+      theirs = json_to_string (node, FALSE);
+      if (c == 0x1f)
+        {
+          g_assert_cmpstr (ours, ==, "\"a\\u001fb\"");
+          g_assert_cmpstr (theirs, ==, "\"a\x1f" "b\"");
+        }
+      else
+        g_assert_cmpstr (ours, ==, theirs);
+    }
+}
+
 static void
 test_canonical (void)
 {
@@ -420,6 +446,7 @@ main (int   argc,
   g_test_add_func ("/json/check-value", test_check_value);
   g_test_add_func ("/json/round-trip-property", test_round_trip_property);
   g_test_add_func ("/json/round-trip-reproducers", test_round_trip_reproducers);
+  g_test_add_func ("/json/write-strings", test_write_strings);
   g_test_add_func ("/json/canonical", test_canonical);
 
   return g_test_run ();

@@ -65,8 +65,8 @@ _just_sync_json_append_double (GString *out,
 /*
  * _just_sync_json_append_string:
  *
- * Appends @text, valid UTF-8, as a JSON string: quotes, backslashes and
- * control characters escaped, everything else as it is.
+ * Appends @text, valid UTF-8, as a JSON string: quotes, backslashes,
+ * control characters and DEL escaped, everything else as it is.
  */
 void
 _just_sync_json_append_string (GString    *out,
@@ -98,7 +98,9 @@ _just_sync_json_append_string (GString    *out,
         g_string_append (out, "\\f");
         break;
       default:
-        if (*p < 0x20)
+        /* DEL is escaped as json-glib does, so content hashes stay the
+         * same; json-glib 1.6 writes U+001F raw, which RFC 8259 forbids. */
+        if (*p < 0x20 || *p == 0x7f)
           g_string_append_printf (out, "\\u%04x", *p);
         else
           g_string_append_c (out, (char) *p);
