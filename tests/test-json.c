@@ -94,6 +94,18 @@ test_integers (void)
   g_assert_cmpfloat (json_array_get_double_element (array, 6), ==, 5e-324);
   /* Underflow is finite: it reads as zero. */
   g_assert_cmpfloat (json_array_get_double_element (array, 7), ==, 0.0);
+
+  /* Numbers longer than the tokenizer's stack buffer. */
+  {
+    g_autofree char *zeros = g_strnfill (100, '0');
+    g_autofree char *tiny = g_strdup_printf ("[0.%s25]", zeros);
+    g_autofree char *huge = g_strdup_printf ("[1%s]", zeros);
+    g_autoptr(JsonNode) tiny_node = parse_ok (tiny);
+
+    g_assert_cmpfloat (json_array_get_double_element (json_node_get_array (tiny_node), 0), ==,
+                       g_ascii_strtod (tiny + 1, NULL));
+    assert_refused (huge, -1);
+  }
 }
 
 /* 64 levels of arrays and objects are fine, 65 are not, however they are

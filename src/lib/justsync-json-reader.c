@@ -170,7 +170,10 @@ read_number (Reader  *reader,
 {
   const guchar *first = reader->p;
   gboolean integer = TRUE;
-  g_autofree char *text = NULL;
+  char buffer[64];
+  g_autofree char *long_text = NULL;
+  const char *text;
+  gsize length;
 
   if (*reader->p == '-')
     reader->p++;
@@ -196,7 +199,16 @@ read_number (Reader  *reader,
         return reader_fail (reader, error, _("bad number"));
     }
 
-  text = g_strndup ((const char *) first, reader->p - first);
+  /* A copy to nul-terminate it: on the stack unless it is very long. */
+  length = reader->p - first;
+  if (length < sizeof buffer)
+    {
+      memcpy (buffer, first, length);
+      buffer[length] = '\0';
+      text = buffer;
+    }
+  else
+    text = long_text = g_strndup ((const char *) first, length);
   errno = 0;
   if (integer)
     {
