@@ -10,9 +10,11 @@ JUSTSYNC_DEB_PACKAGES=(
   valgrind curl ca-certificates
 )
 
+# Usage: justsync_install_deps [PACKAGE...]; by default the packages above.
 justsync_install_deps () {
-  local missing=() pkg sudo=""
-  for pkg in "${JUSTSYNC_DEB_PACKAGES[@]}"; do
+  local missing=() pkg sudo="" wanted=("$@")
+  [ $# -eq 0 ] && wanted=("${JUSTSYNC_DEB_PACKAGES[@]}")
+  for pkg in "${wanted[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
       missing+=("$pkg")
     fi
@@ -25,6 +27,15 @@ justsync_install_deps () {
   echo "Installing missing Debian packages: ${missing[*]}"
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# clang 14 with libFuzzer and the sanitizer runtimes, for the ASan/UBSan
+# leg and the fuzzers (scripts/check-memory --ci, scripts/fuzz); installed
+# only when those run.
+JUSTSYNC_FUZZ_DEB_PACKAGES=(clang-14 libclang-rt-14-dev)
+
+justsync_install_fuzz_deps () {
+  justsync_install_deps "${JUSTSYNC_FUZZ_DEB_PACKAGES[@]}"
 }
 
 justsync_build () {
@@ -69,4 +80,18 @@ justsync_ensure_go () {
   goroot="$(GOTOOLCHAIN="go$want" /usr/lib/go-1.23/bin/go env GOROOT)"
   export PATH="$goroot/bin:$PATH"
   echo "Using Go $(go env GOVERSION) from $goroot"
+}
+
+# The build the ASan/UBSan leg and the fuzzers share: clang 14, ASan and
+# UBSan, coverage instrumentation for libFuzzer everywhere (harmless for
+# the tests), no introspection (g-ir-scanner cannot run sanitized code).
+justsync_build_sanitized () {
+  local builddir="$1"
+  justsync_install_fuzz_deps
+  if [ ! -f "$builddir/build.ninja" ]; then
+    CC=clang-14 meson setup "$builddir" -Db_sanitize=address,undefined -Db_lundef=false \
+      -Dc_args=-fsanitize=fuzzer-no-link -Dfuzzing=true \
+      -Dintrospection=disabled -Dvapi=disabled -Ddocs=false
+  fi
+  ninja -C "$builddir"
 }

@@ -168,6 +168,36 @@ test_sync_point_json (void)
     }
 }
 
+/* A wrong-typed has_more is an error, not a json-glib critical (which
+ * fatal-criticals turns into a crash). */
+static void
+test_delta_json_wrong_types (void)
+{
+  static const char *bad[] = {
+    "{\"server_time\":null,\"has_more\":{}}", "{\"server_time\":null,\"has_more\":[]}",
+    "{\"server_time\":null,\"has_more\":1}", "{\"server_time\":null,\"has_more\":\"true\"}",
+    "{\"server_time\":\"1960-01-01T00:00:00Z\"}",
+  };
+  g_autoptr(JsonNode) ok = json_from_string ("{\"server_time\":null,\"has_more\":null}", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JustSyncDelta) delta = just_sync_delta_from_json (ok, &error);
+
+  g_assert_no_error (error);
+  g_assert_false (just_sync_delta_get_has_more (delta));
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(JsonNode) node = json_from_string (bad[i], NULL);
+      g_autoptr(JustSyncDelta) refused = NULL;
+
+      g_test_message ("%s", bad[i]);
+      refused = just_sync_delta_from_json (node, &error);
+      g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT);
+      g_assert_null (refused);
+      g_clear_error (&error);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -176,6 +206,7 @@ main (int   argc,
 
   g_test_add_func ("/delta/basics", test_delta);
   g_test_add_func ("/delta/json", test_delta_json);
+  g_test_add_func ("/delta/json-wrong-types", test_delta_json_wrong_types);
   g_test_add_func ("/sync-point/compare", test_sync_point_compare);
   g_test_add_func ("/sync-point/rewind", test_sync_point_rewind);
   g_test_add_func ("/sync-point/json", test_sync_point_json);

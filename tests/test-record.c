@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <math.h>
 #include <string.h>
 
 #include "justsync-test-util.h"
@@ -119,6 +120,124 @@ test_new_from_data_nesting (void)
   accepted = just_sync_record_new_from_data ("a", ok->str, T0, 0, &error);
   g_assert_no_error (error);
   g_assert_nonnull (accepted);
+}
+
+/* Crash 1 of issue 12, as a D-Bus Create sends it: a quote inside a
+ * single-quoted string hid 100,000 brackets from the old bracket counter
+ * and json-glib overflowed the stack. */
+static void
+test_new_from_data_hidden_nesting (void)
+{
+  g_autoptr(GString) json = g_string_new ("{\"a\":['\"',");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JustSyncRecord) record = NULL;
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (json, '[');
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (json, ']');
+  g_string_append (json, "]}");
+  record = just_sync_record_new_from_data ("a", json->str, T0, 0, &error);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT);
+  g_assert_null (record);
+}
+
+/* Items 4 and 5 of issue 12: what would change or could not be read back
+ * is refused; what is accepted is written so that it reads back equal. */
+static void
+test_new_from_data_untrusted_values (void)
+{
+  static const char *refused[] = {
+    "{\"s\":\"a\\u0000b\"}", "{\"n\":9223372036854775808}", "{\"n\":18446744073709551616}",
+    "{\"n\":123456789012345678901234}", "{\"n\":1e999}", "{\"n\":-1e999}",
+    "{\"s\":\"\\ud800x\"}", "{'s':1}", "{\"s\":1}/**/", "{\"s\":1}x",
+  };
+  static const char *accepted[] = {
+    "{\"n\":1e17}", "{\"n\":1e21}", "{\"n\":1e22}", "{\"n\":1e47}",
+    "{\"n\":9223372036854775807,\"m\":-9223372036854775808}", "{\"s\":\"\\ud83d\\ude00\\u0001\"}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JustSyncRecord) record = NULL;
+
+      g_test_message ("refused? %s", refused[i]);
+      record = just_sync_record_new_from_data ("a", refused[i], T0, 0, &error);
+      g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT);
+      g_assert_null (record);
+      g_assert_true (g_utf8_validate (error->message, -1, NULL));
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (accepted); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JustSyncRecord) record = NULL;
+      g_autoptr(JustSyncRecord) back = NULL;
+      g_autofree char *data = NULL;
+
+      record = just_sync_record_new_from_data ("a", accepted[i], T0, 0, &error);
+      g_assert_no_error (error);
+      data = just_sync_record_dup_payload_data (record);
+      g_test_message ("%s → %s", accepted[i], data);
+      back = just_sync_record_new_from_data ("a", data, T0, 0, &error);
+      g_assert_no_error (error);
+      g_assert_true (just_sync_record_equal (record, back));
+      g_assert_true (json_object_equal (just_sync_record_get_payload (record),
+                                        just_sync_record_get_payload (back)));
+    }
+
+  {
+    g_autoptr(JustSyncRecord) record = just_sync_record_new_from_data ("a", "{\"n\":1e21,\"i\":9223372036854775807}",
+                                                                       T0, 0, NULL);
+    JsonObject *payload = just_sync_record_get_payload (record);
+
+    g_assert_cmpfloat (json_object_get_double_member (payload, "n"), ==, 1e21);
+    g_assert_cmpint (json_object_get_int_member (payload, "i"), ==, G_MAXINT64);
+  }
+}
+
+/* Through the API an app can build what no JSON text carries: refused,
+ * since the record could never be stored and read back. */
+static void
+test_new_unstorable_payload (void)
+{
+  static const double not_finite[] = { INFINITY, -INFINITY, NAN };
+  g_autoptr(JsonObject) deep = json_object_new ();
+  g_autoptr(JsonObject) bad_text = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JustSyncRecord) record = NULL;
+  JsonObject *inner = deep;
+
+  for (guint i = 0; i < G_N_ELEMENTS (not_finite); i++)
+    {
+      g_autoptr(JsonObject) payload = json_object_new ();
+      g_autoptr(JustSyncRecord) refused = NULL;
+
+      json_object_set_double_member (payload, "n", not_finite[i]);
+      refused = just_sync_record_new ("a", payload, T0, 0, &error);
+      g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT);
+      g_assert_null (refused);
+      g_clear_error (&error);
+    }
+
+  /* A server field nested 70 levels. */
+  for (guint i = 0; i < 70; i++)
+    {
+      JsonObject *next = json_object_new ();
+
+      json_object_set_object_member (inner, "x", next);
+      inner = next;
+    }
+  record = just_sync_record_new ("a", deep, T0, 0, &error);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT);
+  g_assert_null (record);
+  g_clear_error (&error);
+
+  json_object_set_string_member (bad_text, "s", "\xed\xa0\x80x");
+  record = just_sync_record_new ("a", bad_text, T0, 0, &error);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT);
+  g_assert_null (record);
 }
 
 static void
@@ -371,6 +490,9 @@ main (int   argc,
   g_test_add_func ("/record/payload-copy", test_payload_copy);
   g_test_add_func ("/record/new-from-data-errors", test_new_from_data_errors);
   g_test_add_func ("/record/new-from-data-nesting", test_new_from_data_nesting);
+  g_test_add_func ("/record/new-from-data-hidden-nesting", test_new_from_data_hidden_nesting);
+  g_test_add_func ("/record/new-from-data-untrusted-values", test_new_from_data_untrusted_values);
+  g_test_add_func ("/record/new-unstorable-payload", test_new_unstorable_payload);
   g_test_add_func ("/record/field-errors", test_field_errors);
   g_test_add_func ("/record/tombstone", test_tombstone);
   g_test_add_func ("/record/content-hash", test_content_hash);

@@ -238,6 +238,18 @@ test_date_time (void)
   g_assert_true (just_sync_timestamp_is_valid (now));
 }
 
+/* Found by fuzz-timestamp: the message quoted invalid UTF-8 as it was. */
+static void
+test_parse_malformed_message (void)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 usec;
+
+  g_assert_false (just_sync_timestamp_parse ("2023-11-14\xac\xcd\xcd\xbb" "13:20Z", &usec, &error));
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -248,6 +260,7 @@ main (int   argc,
   g_test_add_func ("/timestamp/parse/leap-years", test_parse_leap_years);
   g_test_add_func ("/timestamp/parse/range", test_parse_range);
   g_test_add_func ("/timestamp/parse/malformed", test_parse_malformed);
+  g_test_add_func ("/timestamp/parse/malformed-message", test_parse_malformed_message);
   g_test_add_func ("/timestamp/format", test_format);
   g_test_add_func ("/timestamp/round-trip", test_round_trip);
   g_test_add_func ("/timestamp/agrees-with-gdatetime", test_agrees_with_gdatetime);

@@ -15,6 +15,27 @@
 
 #include "jsd-args.h"
 
+/* At most @max_bytes of @text, to quote in an error message: cut at a
+ * character boundary, and valid UTF-8 whatever @text holds, since an error
+ * goes back over D-Bus, which carries nothing else. */
+static char *
+quote_prefix (const char *text,
+              gsize       max_bytes)
+{
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+  const char *end = valid;
+
+  while (*end != '\0')
+    {
+      const char *next = g_utf8_next_char (end);
+
+      if ((gsize) (next - valid) > max_bytes)
+        break;
+      end = next;
+    }
+  return g_strndup (valid, end - valid);
+}
+
 static gboolean
 check_length (const char  *what,
               const char  *text,
@@ -83,6 +104,7 @@ jsd_args_check_store_name (const char  *name,
                            GError     **error)
 {
   gsize length = strlen (name);
+  g_autofree char *shown = NULL;
 
   if (length == 0 || length > JSD_MAX_NAME_LENGTH || !g_ascii_isalnum (name[0]))
     goto invalid;
@@ -92,10 +114,11 @@ jsd_args_check_store_name (const char  *name,
   return TRUE;
 
 invalid:
+  shown = quote_prefix (name, JSD_MAX_NAME_LENGTH);
   g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
-               _("“%.*s” is not a valid store name: use 1 to %d ASCII letters, digits, "
+               _("“%s” is not a valid store name: use 1 to %d ASCII letters, digits, "
                  "“_”, “-” and “.”, starting with a letter or a digit"),
-               (int) MIN (length, JSD_MAX_NAME_LENGTH), name, JSD_MAX_NAME_LENGTH);
+               shown, JSD_MAX_NAME_LENGTH);
   return FALSE;
 }
 
@@ -109,6 +132,7 @@ jsd_args_check_app_id (const char  *app_id,
 {
   gsize length = strlen (app_id);
   gboolean element_start = TRUE;
+  g_autofree char *shown = NULL;
 
   if (length == 0 || length > JSD_MAX_APP_ID_LENGTH)
     goto invalid;
@@ -134,9 +158,9 @@ jsd_args_check_app_id (const char  *app_id,
   return TRUE;
 
 invalid:
+  shown = quote_prefix (app_id, JSD_MAX_APP_ID_LENGTH);
   g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
-               _("“%.*s” is not a valid application id"),
-               (int) MIN (length, JSD_MAX_APP_ID_LENGTH), app_id);
+               _("“%s” is not a valid application id"), shown);
   return FALSE;
 }
 
@@ -155,6 +179,8 @@ jsd_args_parse_policy (const char          *text,
     { "online-only", JUST_SYNC_READ_ONLINE_ONLY },
   };
 
+  g_autofree char *shown = NULL;
+
   for (guint i = 0; i < G_N_ELEMENTS (policies); i++)
     if (strcmp (text, policies[i].name) == 0)
       {
@@ -162,10 +188,10 @@ jsd_args_parse_policy (const char          *text,
         return TRUE;
       }
 
+  shown = quote_prefix (text, 64);
   g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
-               _("“%.*s” is not a read policy: use offline-only, local-first, "
-                 "remote-first or online-only"),
-               (int) MIN (strlen (text), 64), text);
+               _("“%s” is not a read policy: use offline-only, local-first, "
+                 "remote-first or online-only"), shown);
   return FALSE;
 }
 

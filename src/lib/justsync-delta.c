@@ -71,15 +71,17 @@ just_sync_delta_from_json (JsonNode  *node,
   JsonObject *object;
   JsonNode *records;
   gint64 server_time;
+  gboolean has_more;
 
   g_return_val_if_fail (node != NULL, NULL);
 
   if ((object = _just_sync_json_get_object (node, _("A delta"), error)) == NULL ||
-      !_just_sync_json_get_timestamp (object, "server_time", &server_time, error))
+      !_just_sync_json_get_timestamp (object, "server_time", &server_time, error) ||
+      !_just_sync_json_get_boolean (object, "has_more", FALSE, &has_more, error))
     return NULL;
 
   self = just_sync_delta_new (server_time);
-  self->has_more = json_object_get_boolean_member_with_default (object, "has_more", FALSE);
+  self->has_more = has_more;
 
   records = json_object_get_member (object, "records");
   if (records != NULL && !JSON_NODE_HOLDS_NULL (records))

@@ -13,19 +13,17 @@
 #include "justsync-json-private.h"
 #include "justsync-timestamp.h"
 
-static JsonObject *copy_object (JsonObject *object,
-                                gboolean    sort_members);
+static JsonObject *copy_object (JsonObject *object);
 
 /* A deep copy: json_node_copy() shares the objects and arrays it holds. */
 static JsonNode *
-copy_node (JsonNode *node,
-           gboolean  sort_members)
+copy_node (JsonNode *node)
 {
   if (JSON_NODE_HOLDS_OBJECT (node))
     {
       JsonNode *result = json_node_new (JSON_NODE_OBJECT);
 
-      json_node_take_object (result, copy_object (json_node_get_object (node), sort_members));
+      json_node_take_object (result, copy_object (json_node_get_object (node)));
       return result;
     }
 
@@ -36,7 +34,7 @@ copy_node (JsonNode *node,
       JsonNode *result = json_node_new (JSON_NODE_ARRAY);
 
       for (guint i = 0; i < json_array_get_length (array); i++)
-        json_array_add_element (copy, copy_node (json_array_get_element (array, i), sort_members));
+        json_array_add_element (copy, copy_node (json_array_get_element (array, i)));
       json_node_set_array (result, copy);
       return result;
     }
@@ -45,17 +43,13 @@ copy_node (JsonNode *node,
 }
 
 static JsonObject *
-copy_object (JsonObject *object,
-             gboolean    sort_members)
+copy_object (JsonObject *object)
 {
   JsonObject *copy = json_object_new ();
   g_autoptr(GList) members = json_object_get_members (object);
 
-  if (sort_members)
-    members = g_list_sort (members, (GCompareFunc) g_strcmp0);
   for (const GList *l = members; l != NULL; l = l->next)
-    json_object_set_member (copy, l->data,
-                            copy_node (json_object_get_member (object, l->data), sort_members));
+    json_object_set_member (copy, l->data, copy_node (json_object_get_member (object, l->data)));
   return copy;
 }
 
@@ -63,12 +57,13 @@ copy_object (JsonObject *object,
  * _just_sync_json_object_copy:
  *
  * Copies @object and everything in it, keeping the order of its members,
- * so that sealing the copy leaves the original alone.
+ * so that sealing the copy leaves the original alone. Recursive: only for
+ * values whose depth _just_sync_json_check_value() bounded.
  */
 JsonObject *
 _just_sync_json_object_copy (JsonObject *object)
 {
-  return copy_object (object, FALSE);
+  return copy_object (object);
 }
 
 /*
@@ -81,9 +76,7 @@ _just_sync_json_object_copy (JsonObject *object)
 char *
 _just_sync_json_canonical (JsonNode *node)
 {
-  g_autoptr(JsonNode) sorted = copy_node (node, TRUE);
-
-  return json_to_string (sorted, FALSE);
+  return _just_sync_json_to_string (node, TRUE);
 }
 
 /*
@@ -126,89 +119,23 @@ _just_sync_json_get_object (JsonNode    *node,
   return json_node_get_object (node);
 }
 
-/* Whether @json nests arrays and objects deeper than @max_depth. json-glib
- * parses recursively and overflows the stack on deeply nested input, so
- * this is measured before parsing. Brackets inside strings do not count. */
-static gboolean
-nests_deeper_than (const char *json,
-                   gsize       length,
-                   int         max_depth)
-{
-  gboolean in_string = FALSE;
-  int depth = 0;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = json[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if ((c == '[' || c == '{') && ++depth > max_depth)
-        return TRUE;
-      else if (c == ']' || c == '}')
-        depth--;
-    }
-  return FALSE;
-}
-
 /*
  * _just_sync_json_parse_object:
  *
- * Parses a document that must be exactly one JSON object. JsonParser
- * keeps the first of several top-level values and drops the rest
- * silently (`{"a":1}{"b":2}` reads as `{"a":1}`), so the text is parsed
- * as the only element of an array, which turns any second value into a
- * syntax error or a second element.
+ * Parses, by the strict rules of _just_sync_json_parse(), a document that
+ * must be exactly one JSON object at most %JUST_SYNC_JSON_MAX_DEPTH deep.
  */
 JsonObject *
 _just_sync_json_parse_object (const char  *json,
                               gssize       length,
                               GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GString) wrapped = g_string_new ("[\n");
-  JsonNode *root;
+  g_autoptr(JsonNode) root = _just_sync_json_parse (json, length, JUST_SYNC_JSON_MAX_DEPTH, error);
   JsonObject *object;
 
-  if (length < 0)
-    length = strlen (json);
-  if (nests_deeper_than (json, length, JUST_SYNC_JSON_MAX_DEPTH))
-    {
-      g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
-                   _("The payload nests arrays and objects more than %d levels deep"),
-                   JUST_SYNC_JSON_MAX_DEPTH);
-      return NULL;
-    }
-
-  /* Newlines, so that a trailing // comment cannot swallow the bracket. */
-  g_string_append_len (wrapped, json, length);
-  g_string_append (wrapped, "\n]");
-
-  if (!json_parser_load_from_data (parser, wrapped->str, wrapped->len, &local_error))
-    {
-      g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
-                   _("Invalid JSON: %s"), local_error->message);
-      return NULL;
-    }
-
-  root = json_parser_get_root (parser);
-  if (json_array_get_length (json_node_get_array (root)) != 1)
-    {
-      g_set_error_literal (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
-                           _("Invalid JSON: expected one value"));
-      return NULL;
-    }
-
-  object = _just_sync_json_get_object (json_array_get_element (json_node_get_array (root), 0),
-                                       _("The payload"), error);
+  if (root == NULL)
+    return NULL;
+  object = _just_sync_json_get_object (root, _("The payload"), error);
   return object != NULL ? json_object_ref (object) : NULL;
 }
 
@@ -268,6 +195,31 @@ _just_sync_json_get_int (JsonObject  *object,
     }
 
   *out_value = json_node_get_int (node);
+  return TRUE;
+}
+
+/* A missing member or null is @default_value. */
+gboolean
+_just_sync_json_get_boolean (JsonObject  *object,
+                             const char  *member,
+                             gboolean     default_value,
+                             gboolean    *out_value,
+                             GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      *out_value = default_value;
+      return TRUE;
+    }
+  if (json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    {
+      g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                   _("The member “%s” is not a boolean"), member);
+      return FALSE;
+    }
+  *out_value = json_node_get_boolean (node);
   return TRUE;
 }
 

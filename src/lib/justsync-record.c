@@ -80,6 +80,18 @@ record_new_take (const char *id,
   return self;
 }
 
+/* A payload built through the json-glib API must be one that can be
+ * written and read back, or its record would poison the store. */
+static gboolean
+check_payload (JsonObject  *payload,
+               GError     **error)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_set_object (node, payload);
+  return _just_sync_json_check_value (node, JUST_SYNC_JSON_MAX_DEPTH, error);
+}
+
 /* A sealed object cannot change any more, so it can be shared. */
 static JsonObject *
 copy_payload (JsonObject *payload)
@@ -98,10 +110,13 @@ copy_payload (JsonObject *payload)
  * @error: return location for an error
  *
  * Creates a record. The payload is copied (unless it is already sealed), so
- * the caller may go on changing its own object.
+ * the caller may go on changing its own object. It must be a payload that
+ * can be stored and read back: nested at most 64 levels deep, with strings
+ * and member names in UTF-8, and finite numbers.
  *
  * Returns: (transfer full): a new record, or %NULL with
- *   %JUST_SYNC_ERROR_INVALID_ARGUMENT for an empty id or a time out of range
+ *   %JUST_SYNC_ERROR_INVALID_ARGUMENT for an empty id, a time out of range
+ *   or a payload that cannot be stored
  */
 JustSyncRecord *
 just_sync_record_new (const char  *id,
@@ -112,7 +127,8 @@ just_sync_record_new (const char  *id,
 {
   g_return_val_if_fail (id != NULL, NULL);
 
-  if (!check_fields (id, updated_at, deleted_at, error))
+  if (!check_fields (id, updated_at, deleted_at, error) ||
+      (payload != NULL && !check_payload (payload, error)))
     return NULL;
 
   return record_new_take (id, payload != NULL ? copy_payload (payload) : json_object_new (),
@@ -128,8 +144,11 @@ just_sync_record_new (const char  *id,
  * @error: return location for an error
  *
  * Creates a record from a JSON document, as it comes from D-Bus, a file or
- * a language binding. A document that nests arrays and objects more than
- * 64 levels deep is refused before it is parsed.
+ * a language binding. The document must be strict RFC 8259 JSON (no
+ * comments, single quotes or trailing text) nesting arrays and objects at
+ * most 64 levels deep; strings must not hold `\u0000` or unpaired
+ * surrogates, integers must fit in 64 bits and other numbers must be
+ * finite. Anything else is refused, never changed.
  *
  * Returns: (transfer full): a new record, or %NULL with
  *   %JUST_SYNC_ERROR_INVALID_ARGUMENT when @json is not a JSON object
@@ -290,7 +309,8 @@ just_sync_record_get_payload (JustSyncRecord *self)
  * just_sync_record_dup_payload_data:
  * @self: a record
  *
- * Returns: (transfer full): the payload as compact JSON text
+ * Returns: (transfer full): the payload as compact JSON text, which
+ *   just_sync_record_new_from_data() reads back to an equal payload
  */
 char *
 just_sync_record_dup_payload_data (JustSyncRecord *self)
@@ -300,7 +320,7 @@ just_sync_record_dup_payload_data (JustSyncRecord *self)
   g_return_val_if_fail (self != NULL, NULL);
 
   json_node_set_object (node, self->payload);
-  return json_to_string (node, FALSE);
+  return _just_sync_json_to_string (node, FALSE);
 }
 
 /**

@@ -95,6 +95,17 @@ build_canonical (const char         *name,
   return g_string_free (str, FALSE);
 }
 
+static int
+compare_keys (gconstpointer a,
+              gconstpointer b,
+              gpointer      user_data)
+{
+  GPtrArray *pairs = user_data;
+
+  return strcmp (g_ptr_array_index (pairs, *(const guint *) a * 2),
+                 g_ptr_array_index (pairs, *(const guint *) b * 2));
+}
+
 /* Takes the key and value arrays, already validated. */
 static JustSyncScope *
 scope_new_take (const char  *name,
@@ -107,15 +118,8 @@ scope_new_take (const char  *name,
 
   for (guint i = 0; i < n; i++)
     order[i] = i;
-  /* Insertion sort: scopes have a handful of keys. */
-  for (guint i = 1; i < n; i++)
-    for (guint j = i; j > 0 && strcmp (g_ptr_array_index (pairs, order[j - 1] * 2),
-                                       g_ptr_array_index (pairs, order[j] * 2)) > 0; j--)
-      {
-        guint tmp = order[j];
-        order[j] = order[j - 1];
-        order[j - 1] = tmp;
-      }
+  /* O(n log n): a scope from a D-Bus client may have thousands of keys. */
+  g_qsort_with_data (order, n, sizeof *order, compare_keys, pairs);
 
   for (guint i = 1; i < n; i++)
     if (strcmp (g_ptr_array_index (pairs, order[i - 1] * 2),
@@ -262,9 +266,11 @@ unescape_part (const char  *text,
 
   if (unescaped == NULL || !g_utf8_validate (unescaped, -1, NULL))
     {
+      g_autofree char *shown = g_utf8_make_valid (part, -1);
+
       g_free (unescaped);
       g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
-                   _("“%s” is not a valid escaped scope part"), part);
+                   _("“%s” is not a valid escaped scope part"), shown);
       return NULL;
     }
   return unescaped;
@@ -310,8 +316,10 @@ just_sync_scope_parse (const char  *text,
 
           if (eq == NULL)
             {
+              g_autofree char *shown = g_utf8_make_valid (text, -1);
+
               g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
-                           _("The scope “%s” has a key without a value"), text);
+                           _("The scope “%s” has a key without a value"), shown);
               return NULL;
             }
           if ((key = unescape_part (p, eq, error)) == NULL)

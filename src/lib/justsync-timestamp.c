@@ -117,6 +117,7 @@ just_sync_timestamp_parse (const char  *text,
   const char *p = text;
   guint year, month, day, hour, minute, second, frac = 0, frac_digits = 0;
   gint64 offset = 0, usec;
+  g_autofree char *shown = NULL;
 
   g_return_val_if_fail (text != NULL, FALSE);
   g_return_val_if_fail (out_usec != NULL, FALSE);
@@ -193,8 +194,10 @@ just_sync_timestamp_parse (const char  *text,
   return TRUE;
 
 malformed:
+  /* The text comes from a server or a client: quoted as valid UTF-8. */
+  shown = g_utf8_make_valid (text, -1);
   g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
-               _("“%s” is not an ISO 8601 date and time"), text);
+               _("“%s” is not an ISO 8601 date and time"), shown);
   return FALSE;
 }
 

@@ -11,6 +11,7 @@
 
 #include "justsync-error.h"
 #include "justsync-http-client-private.h"
+#include "justsync-json-private.h"
 
 /*
  * JustSyncHttpClient:
@@ -358,17 +359,13 @@ parse_thread (GTask        *task,
               GCancellable *cancellable)
 {
   SendData *data = task_data;
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) error = NULL;
-  gboolean parsed;
 
-  parsed = json_parser_load_from_data (parser, (const char *) data->body->data,
-                                       (gssize) data->body->len, &error);
+  data->response->body = _just_sync_json_parse ((const char *) data->body->data, (gssize) data->body->len,
+                                                JUST_SYNC_JSON_MAX_ENVELOPE_DEPTH, &error);
   g_clear_pointer (&data->body, g_byte_array_unref);
 
-  if (parsed)
-    data->response->body = json_parser_steal_root (parser);
-  else if (_just_sync_http_response_is_success (data->response))
+  if (data->response->body == NULL && _just_sync_http_response_is_success (data->response))
     {
       g_task_return_new_error (task, JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER,
                                _("The server sent malformed JSON (HTTP %u): %s"),

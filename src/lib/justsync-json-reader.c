@@ -1,0 +1,409 @@
+/* justsync-json-reader.c: the one strict JSON boundary
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Every JSON text that reaches JustSync from outside (payloads from apps
+ * and D-Bus clients, server replies, realtime events, tokens) is read by
+ * _just_sync_json_parse(). json-glib 1.6 alone is not fit for that: it
+ * accepts single-quoted strings and comments, parses recursively (deep
+ * nesting overflows the stack), wraps integers outside int64, truncates
+ * strings at \u0000, reads infinities, and turns an escaped lone surrogate
+ * into invalid UTF-8. So an iterative tokenizer checks the text against
+ * RFC 8259 and the rules below first, and only accepted text is handed to
+ * json-glib to build the tree:
+ *
+ * - the text is at most %JUST_SYNC_JSON_MAX_LENGTH bytes of valid UTF-8
+ *   and holds exactly one value, with only RFC 8259 whitespace around it;
+ * - arrays and objects nest at most @max_depth levels;
+ * - strings have no raw control characters, no \u0000 (json-glib keeps
+ *   strings as C strings, so it would silently cut them) and no unpaired
+ *   surrogate escapes;
+ * - an integer (a number without fraction or exponent) lies within int64,
+ *   so that it is kept exactly; other numbers must be finite doubles.
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "justsync-error.h"
+#include "justsync-json-private.h"
+
+typedef struct
+{
+  const guchar *start;
+  const guchar *p;
+  const guchar *end;
+} Reader;
+
+static gboolean G_GNUC_PRINTF (3, 4)
+reader_fail (Reader      *reader,
+             GError     **error,
+             const char  *format,
+             ...)
+{
+  g_autofree char *what = NULL;
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+               _("Invalid JSON at byte %" G_GSIZE_FORMAT ": %s"),
+               (gsize) (reader->p - reader->start), what);
+  return FALSE;
+}
+
+static void
+skip_whitespace (Reader *reader)
+{
+  while (reader->p < reader->end &&
+         (*reader->p == ' ' || *reader->p == '\t' || *reader->p == '\n' || *reader->p == '\r'))
+    reader->p++;
+}
+
+static int
+hex_value (guchar c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+/* Reads the four hex digits after `\u`; -1 if they are not there. */
+static int
+read_hex4 (Reader *reader)
+{
+  int value = 0;
+
+  if (reader->end - reader->p < 4)
+    return -1;
+  for (int i = 0; i < 4; i++)
+    {
+      int digit = hex_value (reader->p[i]);
+
+      if (digit < 0)
+        return -1;
+      value = value * 16 + digit;
+    }
+  reader->p += 4;
+  return value;
+}
+
+/* At the opening quote. The text is already known to be valid UTF-8. */
+static gboolean
+read_string (Reader  *reader,
+             GError **error)
+{
+  reader->p++;
+  for (;;)
+    {
+      guchar c;
+
+      if (reader->p >= reader->end)
+        return reader_fail (reader, error, _("unterminated string"));
+      c = *reader->p;
+      if (c == '"')
+        {
+          reader->p++;
+          return TRUE;
+        }
+      if (c < 0x20)
+        return reader_fail (reader, error, _("control character in a string"));
+      reader->p++;
+      if (c != '\\')
+        continue;
+
+      if (reader->p >= reader->end)
+        return reader_fail (reader, error, _("unterminated string"));
+      c = *reader->p++;
+      if (c == 'u')
+        {
+          int unit = read_hex4 (reader);
+
+          if (unit < 0)
+            return reader_fail (reader, error, _("bad \\u escape"));
+          if (unit == 0)
+            return reader_fail (reader, error, _("\\u0000 in a string is not supported"));
+          if (unit >= 0xDC00 && unit <= 0xDFFF)
+            return reader_fail (reader, error, _("unpaired surrogate escape"));
+          if (unit >= 0xD800 && unit <= 0xDBFF)
+            {
+              int low;
+
+              if (reader->end - reader->p < 2 || reader->p[0] != '\\' || reader->p[1] != 'u')
+                return reader_fail (reader, error, _("unpaired surrogate escape"));
+              reader->p += 2;
+              low = read_hex4 (reader);
+              if (low < 0xDC00 || low > 0xDFFF)
+                return reader_fail (reader, error, _("unpaired surrogate escape"));
+            }
+        }
+      else if (strchr ("\"\\/bfnrt", c) == NULL || c == '\0')
+        return reader_fail (reader, error, _("bad escape in a string"));
+    }
+}
+
+static gboolean
+read_digits (Reader *reader)
+{
+  const guchar *first = reader->p;
+
+  while (reader->p < reader->end && g_ascii_isdigit (*reader->p))
+    reader->p++;
+  return reader->p > first;
+}
+
+/* An integer has no fraction and no exponent, and must fit in int64: json-glib
+ * would wrap it. Any other number must be a finite double. */
+static gboolean
+read_number (Reader  *reader,
+             GError **error)
+{
+  const guchar *first = reader->p;
+  gboolean integer = TRUE;
+  char buffer[64];
+  g_autofree char *long_text = NULL;
+  const char *text;
+  gsize length;
+
+  if (*reader->p == '-')
+    reader->p++;
+  if (reader->p < reader->end && *reader->p == '0')
+    reader->p++;
+  else if (!read_digits (reader))
+    return reader_fail (reader, error, _("bad number"));
+
+  if (reader->p < reader->end && *reader->p == '.')
+    {
+      integer = FALSE;
+      reader->p++;
+      if (!read_digits (reader))
+        return reader_fail (reader, error, _("bad number"));
+    }
+  if (reader->p < reader->end && (*reader->p == 'e' || *reader->p == 'E'))
+    {
+      integer = FALSE;
+      reader->p++;
+      if (reader->p < reader->end && (*reader->p == '+' || *reader->p == '-'))
+        reader->p++;
+      if (!read_digits (reader))
+        return reader_fail (reader, error, _("bad number"));
+    }
+
+  /* A copy to nul-terminate it: on the stack unless it is very long. */
+  length = reader->p - first;
+  if (length < sizeof buffer)
+    {
+      memcpy (buffer, first, length);
+      buffer[length] = '\0';
+      text = buffer;
+    }
+  else
+    text = long_text = g_strndup ((const char *) first, length);
+  errno = 0;
+  if (integer)
+    {
+      g_ascii_strtoll (text, NULL, 10);
+      if (errno == ERANGE)
+        {
+          reader->p = first;
+          return reader_fail (reader, error, _("the integer is outside the 64-bit range"));
+        }
+    }
+  else if (!isfinite (g_ascii_strtod (text, NULL)))
+    {
+      reader->p = first;
+      return reader_fail (reader, error, _("the number is too large"));
+    }
+  return TRUE;
+}
+
+static gboolean
+read_literal (Reader     *reader,
+              const char *literal,
+              GError    **error)
+{
+  gsize length = strlen (literal);
+
+  if ((gsize) (reader->end - reader->p) < length || memcmp (reader->p, literal, length) != 0)
+    return reader_fail (reader, error, _("unexpected character"));
+  reader->p += length;
+  return TRUE;
+}
+
+/* A member name, then the colon. */
+static gboolean
+read_member_name (Reader  *reader,
+                  GError **error)
+{
+  skip_whitespace (reader);
+  if (reader->p >= reader->end || *reader->p != '"')
+    return reader_fail (reader, error, _("expected a member name"));
+  if (!read_string (reader, error))
+    return FALSE;
+  skip_whitespace (reader);
+  if (reader->p >= reader->end || *reader->p != ':')
+    return reader_fail (reader, error, _("expected “:”"));
+  reader->p++;
+  return TRUE;
+}
+
+/*
+ * _just_sync_json_validate:
+ *
+ * Checks that @data is one JSON value by the rules above, without building
+ * anything: iterative, linear time, and memory for @max_depth levels only.
+ */
+gboolean
+_just_sync_json_validate (const char  *data,
+                          gsize        length,
+                          guint        max_depth,
+                          GError     **error)
+{
+  Reader reader = { (const guchar *) data, (const guchar *) data, (const guchar *) data + length };
+  g_autofree guchar *stack = g_malloc (max_depth + 1);
+  guint depth = 0;
+  const char *invalid;
+
+  if (length > JUST_SYNC_JSON_MAX_LENGTH)
+    {
+      g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                   _("The JSON text is %" G_GSIZE_FORMAT " bytes long; the limit is %d"),
+                   length, JUST_SYNC_JSON_MAX_LENGTH);
+      return FALSE;
+    }
+  if (!g_utf8_validate_len (data, length, &invalid))
+    {
+      reader.p = (const guchar *) invalid;
+      return reader_fail (&reader, error, _("not valid UTF-8"));
+    }
+
+  for (;;)
+    {
+      gboolean ok;
+
+      /* A value. */
+      skip_whitespace (&reader);
+      if (reader.p >= reader.end)
+        return reader_fail (&reader, error, _("expected a value"));
+      switch (*reader.p)
+        {
+        case '{':
+        case '[':
+          if (depth >= max_depth)
+            return reader_fail (&reader, error,
+                                _("arrays and objects nest more than %u levels deep"), max_depth);
+          stack[depth++] = *reader.p == '{' ? '}' : ']';
+          reader.p++;
+          skip_whitespace (&reader);
+          if (reader.p < reader.end && *reader.p == stack[depth - 1])
+            {
+              reader.p++;
+              depth--;
+              ok = TRUE;
+              break;
+            }
+          if (stack[depth - 1] == '}' && !read_member_name (&reader, error))
+            return FALSE;
+          continue;
+        case '"':
+          ok = read_string (&reader, error);
+          break;
+        case 't':
+          ok = read_literal (&reader, "true", error);
+          break;
+        case 'f':
+          ok = read_literal (&reader, "false", error);
+          break;
+        case 'n':
+          ok = read_literal (&reader, "null", error);
+          break;
+        default:
+          if (*reader.p == '-' || g_ascii_isdigit (*reader.p))
+            ok = read_number (&reader, error);
+          else
+            ok = reader_fail (&reader, error, _("unexpected character"));
+          break;
+        }
+      if (!ok)
+        return FALSE;
+
+      /* After a value: close containers, or go on to the next element. */
+      for (;;)
+        {
+          skip_whitespace (&reader);
+          if (depth == 0)
+            {
+              if (reader.p != reader.end)
+                return reader_fail (&reader, error, _("unexpected text after the value"));
+              return TRUE;
+            }
+          if (reader.p >= reader.end)
+            return reader_fail (&reader, error, _("unexpected end"));
+          if (*reader.p == stack[depth - 1])
+            {
+              reader.p++;
+              depth--;
+              continue;
+            }
+          if (*reader.p != ',')
+            return reader_fail (&reader, error, _("expected “,” or “%c”"), stack[depth - 1]);
+          reader.p++;
+          if (stack[depth - 1] == '}' && !read_member_name (&reader, error))
+            return FALSE;
+          break;
+        }
+    }
+}
+
+/*
+ * _just_sync_json_parse:
+ * @data: JSON text, not necessarily nul-terminated
+ * @length: its length in bytes, or -1 when @data is nul-terminated
+ * @max_depth: the deepest nesting of arrays and objects allowed, usually
+ *   %JUST_SYNC_JSON_MAX_DEPTH
+ * @error: return location for a %JUST_SYNC_ERROR_INVALID_ARGUMENT
+ *
+ * Parses one JSON value strictly (see the rules at the top of this file).
+ * The error message never quotes the input: it is valid UTF-8 whatever
+ * @data holds.
+ *
+ * Returns: (transfer full): the value, its objects and arrays immutable
+ */
+JsonNode *
+_just_sync_json_parse (const char  *data,
+                       gssize       length,
+                       guint        max_depth,
+                       GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+
+  if (length < 0)
+    length = strlen (data);
+  if (!_just_sync_json_validate (data, length, max_depth, error))
+    return NULL;
+
+  /* json-glib reads all that the tokenizer accepts; should it still fail,
+   * its message may quote the input, so it is made valid UTF-8. */
+  if (!json_parser_load_from_data (parser, data, length, &local_error))
+    {
+      g_autofree char *message = g_utf8_make_valid (local_error->message, -1);
+
+      g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                   _("Invalid JSON: %s"), message);
+      return NULL;
+    }
+  return json_parser_steal_root (parser);
+}
