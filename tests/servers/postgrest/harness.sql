@@ -1,0 +1,102 @@
+-- harness.sql: a Supabase-like database for JustSync's PostgREST tests,
+-- loaded by pgrst-harness into a fresh PostgreSQL 15 cluster.
+--
+-- SPDX-License-Identifier: LGPL-2.1-or-later
+--
+-- 1. What the Supabase stack provides and a plain PostgreSQL lacks: the
+--    roles PostgREST switches to (anon, authenticated, service_role, which
+--    bypasses row-level security) and auth.uid(), defined as Supabase
+--    defines it (the "sub" claim of the request's JWT).
+-- 2. data/supabase/justsync-schema.sql, loaded by the harness between the
+--    two halves of this file (it needs auth.uid() and the roles).
+-- 3. The tables the tests use.
+
+\set ON_ERROR_STOP on
+
+create role anon nologin noinherit;
+create role authenticated nologin noinherit;
+create role service_role nologin noinherit bypassrls;
+create role authenticator login noinherit;
+grant anon, authenticated, service_role to authenticator;
+grant usage on schema public to anon, authenticated, service_role;
+
+create schema auth;
+grant usage on schema auth to anon, authenticated, service_role;
+create function auth.uid() returns uuid
+  language sql stable
+as $$
+  select nullif(coalesce(current_setting('request.jwt.claim.sub', true),
+                         (current_setting('request.jwt.claims', true)::jsonb ->> 'sub')), '')::uuid
+$$;
+
+\ir ../../../data/supabase/justsync-schema.sql
+
+-- The test clock: a token with the claim "justsync_test_now" stamps every
+-- row it writes with that time, so a test can make equal stamps on demand
+-- (the contract's stop_clock). Tokens without the claim get
+-- clock_timestamp(), as justsync-schema.sql does. Test-only.
+create or replace function public.justsync_touch()
+  returns trigger
+  language plpgsql
+as $$
+begin
+  new.updated_at := coalesce(
+    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'justsync_test_now')::timestamptz,
+    clock_timestamp());
+  return new;
+end
+$$;
+
+grant execute on function public.justsync_server_time() to service_role;
+grant select, insert, update, delete on public.notes to service_role;
+
+-- records: soft deletes; "tag" scopes the contract cases (run as
+-- service_role), "owner" scopes users; a row shared with a "reader" is
+-- readable, but not writable, by them.
+create table public.records (
+  id          text collate "C" primary key,
+  owner       uuid default auth.uid(),
+  reader      uuid,
+  tag         text,
+  title       text,
+  n           double precision,
+  done        boolean,
+  updated_at  timestamptz not null default clock_timestamp(),
+  deleted_at  timestamptz
+);
+
+-- hard_records: no deleted_at, for hard deletes.
+create table public.hard_records (
+  id          text collate "C" primary key,
+  owner       uuid default auth.uid(),
+  tag         text,
+  title       text,
+  n           double precision,
+  done        boolean,
+  updated_at  timestamptz not null default clock_timestamp()
+);
+
+create trigger records_justsync_touch before insert or update on public.records
+  for each row execute function public.justsync_touch();
+create trigger hard_records_justsync_touch before insert or update on public.hard_records
+  for each row execute function public.justsync_touch();
+create index records_updated_at_id on public.records (updated_at, id);
+create index records_owner_updated_at_id on public.records (owner, updated_at, id);
+create index hard_records_updated_at_id on public.hard_records (updated_at, id);
+
+alter table public.records enable row level security;
+create policy records_select on public.records for select to authenticated
+  using (owner = auth.uid() or reader = auth.uid());
+create policy records_insert on public.records for insert to authenticated
+  with check (owner = auth.uid());
+create policy records_update on public.records for update to authenticated
+  using (owner = auth.uid()) with check (owner = auth.uid());
+create policy records_delete on public.records for delete to authenticated
+  using (owner = auth.uid());
+
+alter table public.hard_records enable row level security;
+create policy hard_records_own on public.hard_records for all to authenticated
+  using (owner = auth.uid()) with check (owner = auth.uid());
+
+grant select, insert, update, delete on public.records, public.hard_records
+  to authenticated, service_role;
