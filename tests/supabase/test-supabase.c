@@ -296,7 +296,6 @@ test_row_cap (void)
   g_autoptr(GError) error = NULL;
   guint pages = 0;
 
-  just_sync_supabase_store_set_batch_size (store, 1500);
   results = push_new (store, scope, ids, "{\"title\":\"capped\"}");
   just_sync_supabase_store_set_page_size (store, 5000);
 

@@ -9,7 +9,8 @@
 --    defines it (the "sub" claim of the request's JWT).
 -- 2. data/supabase/justsync-schema.sql, loaded by the harness between the
 --    two halves of this file (it needs auth.uid() and the roles).
--- 3. The tables the tests use.
+-- 3. Workarounds for postrust-server 3.1.0 (see README.md).
+-- 4. The tables the tests use.
 
 \set ON_ERROR_STOP on
 
@@ -44,6 +45,37 @@ begin
     (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'justsync_test_now')::timestamptz,
     clock_timestamp());
   return new;
+end
+$$;
+
+-- postrust 3.1.0 casts a filter's value to its column's type only when the
+-- type's name is one word: in a PATCH or DELETE, `updated_at=eq.T` becomes
+-- `updated_at = $1` with $1 sent as text, which PostgreSQL refuses
+-- ("operator does not exist: timestamp with time zone = text"; reads are
+-- not affected). PostgREST casts. This operator accepts what postrust sends.
+create function public.justsync_harness_timestamptz_eq_text(timestamptz, text)
+  returns boolean
+  language sql stable strict
+as $$ select $1 = $2::timestamptz $$;
+create operator public.= (
+  leftarg = timestamptz, rightarg = text,
+  function = public.justsync_harness_timestamptz_eq_text);
+
+-- postrust 3.1.0 answers SQLSTATE 42501 with 401 even for a signed-in
+-- role; PostgREST answers 403 then, and 401 only to the anonymous role. A
+-- write that row-level security refuses ("new row violates row-level
+-- security policy") is 42501 too, so the test tables' WITH CHECK clauses
+-- call this function, which raises the refusal as PT403: postrust answers
+-- 403, as PostgREST does. Row visibility (USING) is plain SQL.
+create function public.justsync_harness_owned(row_owner uuid)
+  returns boolean
+  language plpgsql stable
+as $$
+begin
+  if row_owner is distinct from auth.uid() then
+    raise sqlstate 'PT403' using message = 'new row violates row-level security policy';
+  end if;
+  return true;
 end
 $$;
 
@@ -88,15 +120,15 @@ alter table public.records enable row level security;
 create policy records_select on public.records for select to authenticated
   using (owner = auth.uid() or reader = auth.uid());
 create policy records_insert on public.records for insert to authenticated
-  with check (owner = auth.uid());
+  with check (public.justsync_harness_owned(owner));
 create policy records_update on public.records for update to authenticated
-  using (owner = auth.uid()) with check (owner = auth.uid());
+  using (owner = auth.uid()) with check (public.justsync_harness_owned(owner));
 create policy records_delete on public.records for delete to authenticated
   using (owner = auth.uid());
 
 alter table public.hard_records enable row level security;
 create policy hard_records_own on public.hard_records for all to authenticated
-  using (owner = auth.uid()) with check (owner = auth.uid());
+  using (owner = auth.uid()) with check (public.justsync_harness_owned(owner));
 
 grant select, insert, update, delete on public.records, public.hard_records
   to authenticated, service_role;

@@ -629,6 +629,8 @@ chunk_sent_cb (GObject      *object,
           else
             g_ptr_array_add (data->queues[STEP_INSERT], just_sync_pending_op_ref (op));
         }
+      else if (row != NULL && data->kind == JUST_SYNC_OP_DELETE && data->soft_delete_column == NULL)
+        add_tombstone (data, op, response_time (response));
       else if (row != NULL)
         settle_row (data, op, row);
       else if (data->step == STEP_INSERT && base != 0)
