@@ -153,6 +153,52 @@ test_conditional_writes (void)
   g_assert_false (is_live (records, other));
 }
 
+/* Two clients write one row at the same moment, both on the version they
+ * pulled: PostgreSQL runs both updates, and exactly one matches. */
+static void
+test_conditional_race (void)
+{
+  g_autoptr(JustSyncSupabaseStore) one = sb_store_new (NULL, "SERVICE");
+  g_autoptr(JustSyncSupabaseStore) two = sb_store_new (NULL, "SERVICE");
+  g_autofree char *tag = new_tag ();
+  g_autoptr(JustSyncScope) scope = just_sync_test_scope ("records", "tag", tag, NULL);
+  g_autoptr(GPtrArray) ids = new_ids (1);
+  g_autoptr(GPtrArray) created = push_new (one, scope, ids, "{\"title\":\"start\"}");
+  const char *id = g_ptr_array_index (ids, 0);
+  g_autofree char *version = just_sync_record_dup_version (reply_of (created, id));
+
+  for (guint round = 0; round < 20; round++)
+    {
+      g_autoptr(GPtrArray) ops_one = just_sync_test_ops_new ();
+      g_autoptr(GPtrArray) ops_two = just_sync_test_ops_new ();
+      g_autoptr(GPtrArray) r_one = NULL, r_two = NULL;
+      GAsyncResult *slot_one = NULL, *slot_two = NULL;
+      g_autoptr(GAsyncResult) res_one = NULL, res_two = NULL;
+      JustSyncPushStatus s_one, s_two;
+      g_autoptr(GError) error = NULL;
+
+      g_ptr_array_add (ops_one, sb_upsert_op (1, id, "{\"title\":\"one\"}", version));
+      g_ptr_array_add (ops_two, sb_upsert_op (1, id, "{\"title\":\"two\"}", version));
+      just_sync_remote_store_batch_upsert_async (JUST_SYNC_REMOTE_STORE (one), scope, ops_one, NULL,
+                                                 just_sync_test_result_cb, &slot_one);
+      just_sync_remote_store_batch_upsert_async (JUST_SYNC_REMOTE_STORE (two), scope, ops_two, NULL,
+                                                 just_sync_test_result_cb, &slot_two);
+      res_one = just_sync_test_await (&slot_one);
+      res_two = just_sync_test_await (&slot_two);
+      r_one = just_sync_remote_store_batch_upsert_finish (JUST_SYNC_REMOTE_STORE (one), res_one, &error);
+      g_assert_no_error (error);
+      r_two = just_sync_remote_store_batch_upsert_finish (JUST_SYNC_REMOTE_STORE (two), res_two, &error);
+      g_assert_no_error (error);
+
+      s_one = status_of (r_one, id);
+      s_two = status_of (r_two, id);
+      g_assert_true ((s_one == JUST_SYNC_PUSH_WRITTEN && s_two == JUST_SYNC_PUSH_PRECONDITION_FAILED) ||
+                     (s_two == JUST_SYNC_PUSH_WRITTEN && s_one == JUST_SYNC_PUSH_PRECONDITION_FAILED));
+      g_free (version);
+      version = just_sync_record_dup_version (reply_of (s_one == JUST_SYNC_PUSH_WRITTEN ? r_one : r_two, id));
+    }
+}
+
 /* Row-level security: each user reaches only their own rows, whatever
  * scope they name. */
 static void
@@ -432,6 +478,7 @@ main (int   argc,
   just_sync_test_add_remote_store_contract ("/supabase/hard-deletes", &hard_contract);
 
   g_test_add_func ("/supabase/conditional-writes", test_conditional_writes);
+  g_test_add_func ("/supabase/conditional-race", test_conditional_race);
   g_test_add_func ("/supabase/rls-isolation", test_rls_isolation);
   g_test_add_func ("/supabase/rls-blocked-delete", test_rls_blocked_delete);
   g_test_add_func ("/supabase/insert-rejections", test_insert_rejections);
