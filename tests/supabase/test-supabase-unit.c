@@ -372,10 +372,34 @@ test_store_errors (Fake          *fake,
   g_assert_cmpint (just_sync_push_result_get_status (g_ptr_array_index (results, 0)), ==, JUST_SYNC_PUSH_RETRY);
   g_assert_nonnull (strstr (just_sync_push_result_get_message (g_ptr_array_index (results, 0)), "busy"));
 
+  g_clear_pointer (&delta, just_sync_delta_unref);
   delta = JUST_SYNC_TEST_AWAIT (just_sync_remote_store_fetch_since, JUST_SYNC_REMOTE_STORE (broken),
                                 &error, scope, NULL, 10);
   g_assert_null (delta);
   g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT);
+}
+
+/* The clock: justsync_server_time() when the server has it, else the Date
+ * header of its 404 (the middle of that second). */
+static void
+test_store_server_time (Fake          *fake,
+                        gconstpointer  data)
+{
+  g_autoptr(JustSyncSupabaseStore) store = just_sync_supabase_store_new (fake->url, "k");
+  gint64 expected, before, t;
+
+  g_assert_true (just_sync_timestamp_parse ("2025-01-02T03:04:05.123456Z", &expected, NULL));
+  fake->reply = "\"2025-01-02T03:04:05.123456+00:00\"";
+  t = JUST_SYNC_TEST_AWAIT_OK (just_sync_remote_store_get_server_time, JUST_SYNC_REMOTE_STORE (store));
+  g_assert_cmpint (t, ==, expected);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (fake->requests, 0), "POST /rpc/justsync_server_time? "));
+
+  fake->status = 404;
+  fake->reply = "{\"code\":\"PGRST202\",\"message\":\"Could not find the function\"}";
+  before = just_sync_timestamp_now ();
+  t = JUST_SYNC_TEST_AWAIT_OK (just_sync_remote_store_get_server_time, JUST_SYNC_REMOTE_STORE (store));
+  g_assert_cmpint (t % G_USEC_PER_SEC, ==, G_USEC_PER_SEC / 2);
+  g_assert_cmpint (ABS (t - before), <, 5 * G_USEC_PER_SEC);
 }
 
 static void
@@ -415,6 +439,7 @@ main (int   argc,
   g_test_add_func ("/supabase-unit/codec/time-reply", test_time_reply);
   g_test_add ("/supabase-unit/store/headers", Fake, NULL, fake_setup, test_store_headers, fake_teardown);
   g_test_add ("/supabase-unit/store/errors", Fake, NULL, fake_setup, test_store_errors, fake_teardown);
+  g_test_add ("/supabase-unit/store/server-time", Fake, NULL, fake_setup, test_store_server_time, fake_teardown);
   g_test_add_func ("/supabase-unit/store/properties", test_store_properties);
 
   return g_test_run ();
