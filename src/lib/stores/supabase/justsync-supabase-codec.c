@@ -40,7 +40,7 @@ _just_sync_supabase_is_column_name (const char *name)
 }
 
 static gboolean
-is_system_column (const char *name,
+supabase_codec_is_system_column (const char *name,
                   const char *soft_delete_column)
 {
   return strcmp (name, JUST_SYNC_SUPABASE_ID_COLUMN) == 0 ||
@@ -56,7 +56,7 @@ _just_sync_supabase_check_scope (JustSyncScope  *scope,
   g_auto(GStrv) keys = just_sync_scope_dup_keys (scope);
 
   for (guint i = 0; keys[i] != NULL; i++)
-    if (!_just_sync_supabase_is_column_name (keys[i]) || is_system_column (keys[i], NULL))
+    if (!_just_sync_supabase_is_column_name (keys[i]) || supabase_codec_is_system_column (keys[i], NULL))
       {
         g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
                      _("The scope key “%s” is not a column the Supabase store can filter on"),
@@ -203,7 +203,7 @@ _just_sync_supabase_base_updated_at (JustSyncPendingOp *op)
 }
 
 static gboolean
-read_time (JsonObject  *row,
+supabase_codec_read_time (JsonObject  *row,
            const char  *column,
            const char  *id,
            gboolean     nullable,
@@ -268,17 +268,17 @@ _just_sync_supabase_record_from_row (JsonNode       *row,
   id = json_node_get_value_type (id_node) == G_TYPE_STRING ? g_strdup (json_node_get_string (id_node))
                                                            : json_to_string (id_node, FALSE);
 
-  if (!read_time (object, JUST_SYNC_SUPABASE_UPDATED_AT_COLUMN, id, FALSE, &updated_at, error))
+  if (!supabase_codec_read_time (object, JUST_SYNC_SUPABASE_UPDATED_AT_COLUMN, id, FALSE, &updated_at, error))
     return NULL;
   if (soft_delete_column != NULL &&
-      !read_time (object, soft_delete_column, id, TRUE, &deleted_at, error))
+      !supabase_codec_read_time (object, soft_delete_column, id, TRUE, &deleted_at, error))
     return NULL;
 
   payload = json_object_new ();
   json_object_iter_init_ordered (&iter, object);
   while (json_object_iter_next_ordered (&iter, &name, &value))
     {
-      if (is_system_column (name, soft_delete_column) || just_sync_scope_get_key (scope, name) != NULL)
+      if (supabase_codec_is_system_column (name, soft_delete_column) || just_sync_scope_get_key (scope, name) != NULL)
         continue;
       json_object_set_member (payload, name, json_node_ref (value));
     }
@@ -320,7 +320,7 @@ _just_sync_supabase_row_from_record (JustSyncRecord  *record,
                        name, key_value);
           return NULL;
         }
-      if (is_system_column (name, soft_delete_column) || key_value != NULL)
+      if (supabase_codec_is_system_column (name, soft_delete_column) || key_value != NULL)
         continue;
       json_object_set_member (row, name, json_node_copy (value));
     }
@@ -333,7 +333,7 @@ _just_sync_supabase_row_from_record (JustSyncRecord  *record,
 }
 
 static int
-compare_strings (gconstpointer a,
+supabase_codec_compare_strings (gconstpointer a,
                  gconstpointer b)
 {
   return strcmp (*(const char * const *) a, *(const char * const *) b);
@@ -349,7 +349,7 @@ _just_sync_supabase_dup_columns (JsonObject *row)
 
   for (GList *l = members; l != NULL; l = l->next)
     g_ptr_array_add (names, l->data);
-  g_ptr_array_sort (names, compare_strings);
+  g_ptr_array_sort (names, supabase_codec_compare_strings);
   g_ptr_array_add (names, NULL);
   return g_strjoinv (",", (char **) names->pdata);
 }

@@ -18,18 +18,18 @@
 /**
  * JustSyncSupabaseStore:
  *
- * A #JustSyncRemoteStore that syncs with a [Supabase](https://supabase.com)
+ * A [iface@JustSync.RemoteStore] that syncs with a [Supabase](https://supabase.com)
  * project, or any server speaking the [PostgREST](https://postgrest.org)
  * dialect, through its REST API.
  *
  * ## Tables
  *
- * A scope's name is its table unless just_sync_supabase_store_set_table()
- * maps it elsewhere. Each table needs a text or uuid primary key `id`
+ * A scope's name is its table unless
+ * [method@JustSync.SupabaseStore.set_table] maps it elsewhere. Each table needs a text or uuid primary key `id`
  * (the client makes ids: random UUIDs), an `updated_at timestamptz` that a
  * trigger sets to `clock_timestamp()` on every insert and update, an index
  * on `(updated_at, id)`, and for soft deletes a nullable `timestamptz`
- * column named by #JustSyncSupabaseStore:soft-delete-column.
+ * column named by [property@JustSync.SupabaseStore:soft-delete-column].
  * `data/supabase/justsync-schema.sql` in the source tree makes an example
  * table with all of it, row-level security for per-user rows, and the
  * `justsync_server_time()` function.
@@ -64,13 +64,13 @@
  *
  * Operations without a base version (new records) are inserted in bulk
  * (`POST /table?on_conflict=id` with `Prefer: resolution=ignore-duplicates,return=representation`),
- * in requests of #JustSyncSupabaseStore:batch-size rows with the same
+ * in requests of [property@JustSync.SupabaseStore:batch-size] rows with the same
  * columns. An id the server already has is then updated with a `PATCH`
  * filtered on the scope, so a write never moves a row of another scope
  * into this one (`merge-duplicates` would).
  *
  * Deletes are soft (`PATCH` of the soft-delete column) when
- * #JustSyncSupabaseStore:soft-delete-column is set, and hard
+ * [property@JustSync.SupabaseStore:soft-delete-column] is set, and hard
  * (`DELETE /table?id=in.(…)`) otherwise; only soft deletes reach other
  * clients through pulls. Every write asks for `Prefer: return=representation`,
  * so a row that row-level security kept from changing (PostgREST answers
@@ -83,12 +83,12 @@
  * ## Authentication
  *
  * Requests carry the project's API key in `apikey` and
- * `Authorization: Bearer` the #JustSyncSupabaseStore:access-token (a
+ * `Authorization: Bearer` the [property@JustSync.SupabaseStore:access-token] (a
  * signed-in user's JWT) or, without one, the API key itself.
  *
  * ## Server time
  *
- * just_sync_remote_store_get_server_time_async() calls the SQL function
+ * [method@JustSync.RemoteStore.get_server_time_async] calls the SQL function
  * `justsync_server_time()` over `/rpc/` (microseconds), and falls back to
  * the `Date` header (one second) where the function is missing.
  *
@@ -96,7 +96,7 @@
  *
  * Supabase Realtime needs the whole Supabase stack and its own WebSocket
  * protocol; this store does not watch. Set
- * #JustSyncOrchestrator:sync-interval for a periodic pull instead.
+ * [property@JustSync.Orchestrator:sync-interval] for a periodic pull instead.
  */
 
 #define DEFAULT_PAGE_SIZE 1000
@@ -149,7 +149,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (JustSyncSupabaseStore, just_sync_supabase_store, 
 
 /* The path of the scope's table, or NULL with an error. */
 static char *
-table_path (JustSyncSupabaseStore  *self,
+supabase_store_table_path (JustSyncSupabaseStore  *self,
             JustSyncScope          *scope,
             GError                **error)
 {
@@ -165,7 +165,7 @@ table_path (JustSyncSupabaseStore  *self,
 }
 
 static gboolean
-check_client (JustSyncSupabaseStore  *self,
+supabase_store_check_client (JustSyncSupabaseStore  *self,
               GError                **error)
 {
   if (self->client != NULL)
@@ -180,7 +180,7 @@ check_client (JustSyncSupabaseStore  *self,
  * `Prefer` header.
  */
 static void
-send_request (JustSyncSupabaseStore *self,
+supabase_store_send (JustSyncSupabaseStore *self,
               const char            *method,
               const char            *path,
               const char            *query,
@@ -210,7 +210,7 @@ send_request (JustSyncSupabaseStore *self,
 }
 
 static void
-set_response_error (GError               **error,
+supabase_store_set_response_error (GError               **error,
                     JustSyncHttpResponse  *response)
 {
   g_autofree char *message = _just_sync_supabase_dup_error_message (response->body, response->status);
@@ -220,12 +220,12 @@ set_response_error (GError               **error,
 
 /* The rows of a successful reply, or NULL with the error the reply means. */
 static JsonArray *
-response_get_rows (JustSyncHttpResponse  *response,
+supabase_store_response_rows (JustSyncHttpResponse  *response,
                    GError               **error)
 {
   if (!_just_sync_http_response_is_success (response))
     {
-      set_response_error (error, response);
+      supabase_store_set_response_error (error, response);
       return NULL;
     }
   if (response->body == NULL || !JSON_NODE_HOLDS_ARRAY (response->body))
@@ -238,7 +238,7 @@ response_get_rows (JustSyncHttpResponse  *response,
 }
 
 static gint64
-response_time (JustSyncHttpResponse *response)
+supabase_store_response_time (JustSyncHttpResponse *response)
 {
   return response->date != 0 ? response->date : just_sync_timestamp_now ();
 }
@@ -252,7 +252,7 @@ typedef struct
 } FetchData;
 
 static void
-fetch_data_free (FetchData *data)
+supabase_store_fetch_data_free (FetchData *data)
 {
   just_sync_scope_unref (data->scope);
   g_free (data->soft_delete_column);
@@ -260,7 +260,7 @@ fetch_data_free (FetchData *data)
 }
 
 static void
-fetch_cb (GObject      *object,
+supabase_store_fetch_cb (GObject      *object,
           GAsyncResult *result,
           gpointer      user_data)
 {
@@ -275,7 +275,7 @@ fetch_cb (GObject      *object,
   guint n;
 
   response = _just_sync_http_client_send_finish (JUST_SYNC_HTTP_CLIENT (object), result, &error);
-  if (response == NULL || (rows = response_get_rows (response, &error)) == NULL)
+  if (response == NULL || (rows = supabase_store_response_rows (response, &error)) == NULL)
     {
       g_task_return_error (task, error);
       return;
@@ -320,28 +320,29 @@ just_sync_supabase_store_fetch_since_async (JustSyncRemoteStore *store,
                                             gpointer             user_data)
 {
   JustSyncSupabaseStore *self = JUST_SYNC_SUPABASE_STORE (store);
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GTask) task = NULL;
   g_autofree char *path = NULL;
   g_autofree char *query = NULL;
   GError *error = NULL;
   FetchData *data;
 
-  g_task_set_source_tag (task, just_sync_supabase_store_fetch_since_async);
-
-  if (!check_client (self, &error) || !_just_sync_supabase_check_scope (scope, &error) ||
-      (path = table_path (self, scope, &error)) == NULL)
+  if (!supabase_store_check_client (self, &error) || !_just_sync_supabase_check_scope (scope, &error) ||
+      (path = supabase_store_table_path (self, scope, &error)) == NULL)
     {
-      g_task_return_error (task, error);
+      g_task_report_error (self, callback, user_data, just_sync_supabase_store_fetch_since_async, error);
       return;
     }
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, just_sync_supabase_store_fetch_since_async);
 
   data = g_new0 (FetchData, 1);
   data->scope = just_sync_scope_ref (scope);
   data->soft_delete_column = g_strdup (self->soft_delete_column);
-  g_task_set_task_data (task, data, (GDestroyNotify) fetch_data_free);
+  g_task_set_task_data (task, data, (GDestroyNotify) supabase_store_fetch_data_free);
 
   query = _just_sync_supabase_select_query (scope, since, CLAMP (limit, 1, self->page_size));
-  send_request (self, "GET", path, query, NULL, NULL, g_steal_pointer (&task), fetch_cb);
+  supabase_store_send (self, "GET", path, query, NULL, NULL, g_steal_pointer (&task), supabase_store_fetch_cb);
 }
 
 static JustSyncDelta *
@@ -390,7 +391,7 @@ typedef struct
 } PushData;
 
 static void
-push_data_free (PushData *data)
+supabase_store_push_data_free (PushData *data)
 {
   just_sync_scope_unref (data->scope);
   g_free (data->path);
@@ -403,7 +404,7 @@ push_data_free (PushData *data)
 }
 
 static void
-add_failed (PushData           *data,
+supabase_store_add_failed (PushData           *data,
             JustSyncPendingOp  *op,
             JustSyncPushStatus  status,
             const char         *message,
@@ -416,7 +417,7 @@ add_failed (PushData           *data,
 }
 
 static void
-add_written (PushData          *data,
+supabase_store_add_written (PushData          *data,
              JustSyncPendingOp *op,
              JustSyncRecord    *reply)
 {
@@ -425,36 +426,36 @@ add_written (PushData          *data,
 }
 
 static void
-add_tombstone (PushData          *data,
+supabase_store_add_tombstone (PushData          *data,
                JustSyncPendingOp *op,
                gint64             when)
 {
   g_autoptr(JustSyncRecord) tombstone =
     just_sync_record_new_tombstone (just_sync_pending_op_get_record_id (op), MAX (when, 1), NULL);
 
-  add_written (data, op, tombstone);
+  supabase_store_add_written (data, op, tombstone);
 }
 
 /* Settles every operation not settled yet as a retry. */
 static void
-retry_rest (PushData   *data,
+supabase_store_retry_rest (PushData   *data,
             const char *message,
             gint64      retry_after)
 {
   if (data->chunk != NULL)
     for (guint i = 0; i < data->chunk->len; i++)
-      add_failed (data, g_ptr_array_index (data->chunk, i), JUST_SYNC_PUSH_RETRY, message, retry_after);
+      supabase_store_add_failed (data, g_ptr_array_index (data->chunk, i), JUST_SYNC_PUSH_RETRY, message, retry_after);
   g_clear_pointer (&data->chunk, g_ptr_array_unref);
   for (guint s = 0; s < N_STEPS; s++)
     {
       for (guint i = 0; i < data->queues[s]->len; i++)
-        add_failed (data, g_ptr_array_index (data->queues[s], i), JUST_SYNC_PUSH_RETRY, message, retry_after);
+        supabase_store_add_failed (data, g_ptr_array_index (data->queues[s], i), JUST_SYNC_PUSH_RETRY, message, retry_after);
       g_ptr_array_set_size (data->queues[s], 0);
     }
 }
 
 static void
-push_return (GTask *task)
+supabase_store_push_return (GTask *task)
 {
   PushData *data = g_task_get_task_data (task);
 
@@ -464,7 +465,7 @@ push_return (GTask *task)
 /* No usable reply: fail the call when nothing was settled (or it was
  * cancelled), else retry what is left. */
 static void
-push_fail (GTask  *task,
+supabase_store_push_fail (GTask  *task,
            GError *error)
 {
   PushData *data = g_task_get_task_data (task);
@@ -474,12 +475,12 @@ push_fail (GTask  *task,
       g_task_return_error (task, error);
       return;
     }
-  retry_rest (data, error->message, 0);
+  supabase_store_retry_rest (data, error->message, 0);
   g_error_free (error);
-  push_return (task);
+  supabase_store_push_return (task);
 }
 
-static void push_next (GTask *task);
+static void supabase_store_push_next (GTask *task);
 
 /*
  * A reply that is not a success, for the chunk in flight. 401 (the token)
@@ -490,7 +491,7 @@ static void push_next (GTask *task);
  * whether the push goes on; when not, @task was completed.
  */
 static gboolean
-chunk_failed (GTask                *task,
+supabase_store_chunk_failed (GTask                *task,
               JustSyncHttpResponse *response)
 {
   PushData *data = g_task_get_task_data (task);
@@ -498,16 +499,16 @@ chunk_failed (GTask                *task,
   g_autoptr(GPtrArray) chunk = NULL;
   GPtrArray *queue = data->queues[data->step];
 
-  set_response_error (&error, response);
+  supabase_store_set_response_error (&error, response);
   if (response->status == SOUP_STATUS_UNAUTHORIZED)
     {
-      push_fail (task, g_steal_pointer (&error));
+      supabase_store_push_fail (task, g_steal_pointer (&error));
       return FALSE;
     }
   if (just_sync_error_is_transient (error))
     {
-      retry_rest (data, error->message, response->retry_after);
-      push_return (task);
+      supabase_store_retry_rest (data, error->message, response->retry_after);
+      supabase_store_push_return (task);
       return FALSE;
     }
 
@@ -521,14 +522,14 @@ chunk_failed (GTask                *task,
   else
     {
       for (guint i = 0; i < chunk->len; i++)
-        add_failed (data, g_ptr_array_index (chunk, i), JUST_SYNC_PUSH_REJECTED, error->message, 0);
+        supabase_store_add_failed (data, g_ptr_array_index (chunk, i), JUST_SYNC_PUSH_REJECTED, error->message, 0);
     }
   return TRUE;
 }
 
 /* The reply's rows by id. */
 static GHashTable *
-rows_by_id (JsonArray *rows)
+supabase_store_rows_by_id (JsonArray *rows)
 {
   GHashTable *by_id = g_hash_table_new (g_str_hash, g_str_equal);
 
@@ -547,7 +548,7 @@ rows_by_id (JsonArray *rows)
 
 /* Settles @op as written with @row, the server's copy. */
 static void
-settle_row (PushData          *data,
+supabase_store_settle_row (PushData          *data,
             JustSyncPendingOp *op,
             JsonNode          *row)
 {
@@ -556,16 +557,16 @@ settle_row (PushData          *data,
 
   reply = _just_sync_supabase_record_from_row (row, data->scope, data->soft_delete_column, &error);
   if (reply == NULL)
-    add_failed (data, op, JUST_SYNC_PUSH_RETRY, error->message, 0);
+    supabase_store_add_failed (data, op, JUST_SYNC_PUSH_RETRY, error->message, 0);
   else if (data->kind == JUST_SYNC_OP_DELETE && !just_sync_record_is_deleted (reply))
-    add_failed (data, op, JUST_SYNC_PUSH_REJECTED,
+    supabase_store_add_failed (data, op, JUST_SYNC_PUSH_REJECTED,
                 _("The server did not keep the deletion time"), 0);
   else
-    add_written (data, op, reply);
+    supabase_store_add_written (data, op, reply);
 }
 
 static void
-chunk_sent_cb (GObject      *object,
+supabase_store_chunk_sent_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
@@ -580,25 +581,25 @@ chunk_sent_cb (GObject      *object,
   response = _just_sync_http_client_send_finish (JUST_SYNC_HTTP_CLIENT (object), result, &error);
   if (response == NULL)
     {
-      push_fail (task, error);
+      supabase_store_push_fail (task, error);
       return;
     }
   if (!_just_sync_http_response_is_success (response))
     {
-      if (chunk_failed (task, response))
-        push_next (g_steal_pointer (&task));
+      if (supabase_store_chunk_failed (task, response))
+        supabase_store_push_next (g_steal_pointer (&task));
       return;
     }
-  if ((rows = response_get_rows (response, &error)) == NULL)
+  if ((rows = supabase_store_response_rows (response, &error)) == NULL)
     {
       /* A success that is not rows: what was written is unknown. */
-      retry_rest (data, error->message, 0);
+      supabase_store_retry_rest (data, error->message, 0);
       g_error_free (error);
-      push_return (task);
+      supabase_store_push_return (task);
       return;
     }
 
-  by_id = rows_by_id (rows);
+  by_id = supabase_store_rows_by_id (rows);
   chunk = g_steal_pointer (&data->chunk);
   for (guint i = 0; i < chunk->len; i++)
     {
@@ -619,39 +620,39 @@ chunk_sent_cb (GObject      *object,
               updated_at = found != NULL ? just_sync_record_get_updated_at (found) : 0;
             }
           if (row != NULL && base != 0 && updated_at != base)
-            add_failed (data, op, JUST_SYNC_PUSH_PRECONDITION_FAILED,
+            supabase_store_add_failed (data, op, JUST_SYNC_PUSH_PRECONDITION_FAILED,
                         _("Another client changed the record first"), 0);
           else if (row != NULL)
-            add_failed (data, op, JUST_SYNC_PUSH_REJECTED,
+            supabase_store_add_failed (data, op, JUST_SYNC_PUSH_REJECTED,
                         _("The server kept the record from changing (row-level security?)"), 0);
           else if (data->kind == JUST_SYNC_OP_DELETE)
-            add_tombstone (data, op, response_time (response));
+            supabase_store_add_tombstone (data, op, supabase_store_response_time (response));
           else
             g_ptr_array_add (data->queues[STEP_INSERT], just_sync_pending_op_ref (op));
         }
       else if (row != NULL && data->kind == JUST_SYNC_OP_DELETE && data->soft_delete_column == NULL)
-        add_tombstone (data, op, response_time (response));
+        supabase_store_add_tombstone (data, op, supabase_store_response_time (response));
       else if (row != NULL)
-        settle_row (data, op, row);
+        supabase_store_settle_row (data, op, row);
       else if (data->step == STEP_INSERT && base != 0)
-        add_failed (data, op, JUST_SYNC_PUSH_PRECONDITION_FAILED,
+        supabase_store_add_failed (data, op, JUST_SYNC_PUSH_PRECONDITION_FAILED,
                     _("Another client made the record again first"), 0);
       else if (data->step == STEP_INSERT)
         g_ptr_array_add (data->queues[STEP_UPDATE], just_sync_pending_op_ref (op));
       else if (data->step == STEP_UPDATE)
-        add_failed (data, op, JUST_SYNC_PUSH_REJECTED,
+        supabase_store_add_failed (data, op, JUST_SYNC_PUSH_REJECTED,
                     _("The id belongs to a record outside this scope"), 0);
       else
         g_ptr_array_add (data->queues[STEP_VERIFY], just_sync_pending_op_ref (op));
     }
-  push_next (g_steal_pointer (&task));
+  supabase_store_push_next (g_steal_pointer (&task));
 }
 
 /* Makes the chunk of the next request of @step: up to @max ops from the
  * head of its queue (one after a failed bulk request); inserts take only
  * ops whose rows have the columns of the first. */
 static void
-take_chunk (PushData  *data,
+supabase_store_take_chunk (PushData  *data,
             Step       step,
             guint      max)
 {
@@ -688,7 +689,7 @@ take_chunk (PushData  *data,
 }
 
 static JsonNode *
-node_take_object (JsonObject *object)
+supabase_store_node_take_object (JsonObject *object)
 {
   JsonNode *node = json_node_new (JSON_NODE_OBJECT);
 
@@ -697,7 +698,7 @@ node_take_object (JsonObject *object)
 }
 
 static JsonNode *
-chunk_rows (PushData *data)
+supabase_store_chunk_rows (PushData *data)
 {
   JsonNode *node = json_node_new (JSON_NODE_ARRAY);
   JsonArray *array = json_array_sized_new (data->chunk->len);
@@ -718,7 +719,7 @@ chunk_rows (PushData *data)
 
 /* The ids of the chunk; the strings are the ops'. */
 static GPtrArray *
-chunk_ids (PushData *data)
+supabase_store_chunk_ids (PushData *data)
 {
   GPtrArray *ids = g_ptr_array_sized_new (data->chunk->len);
 
@@ -729,7 +730,7 @@ chunk_ids (PushData *data)
 
 /* The body of a soft delete of the chunk: the newest deletion time. */
 static JsonNode *
-soft_delete_body (PushData *data)
+supabase_store_soft_delete_body (PushData *data)
 {
   JsonObject *body = json_object_new ();
   g_autofree char *stamp = NULL;
@@ -739,12 +740,12 @@ soft_delete_body (PushData *data)
     when = MAX (when, just_sync_record_get_deleted_at (just_sync_pending_op_get_record (g_ptr_array_index (data->chunk, i))));
   stamp = _just_sync_supabase_format_time (when != 0 ? when : just_sync_timestamp_now ());
   json_object_set_string_member (body, data->soft_delete_column, stamp);
-  return node_take_object (body);
+  return supabase_store_node_take_object (body);
 }
 
 /* Sends the next request, or completes the push when nothing is left. */
 static void
-push_next (GTask *task)
+supabase_store_push_next (GTask *task)
 {
   JustSyncSupabaseStore *self = g_task_get_source_object (task);
   PushData *data = g_task_get_task_data (task);
@@ -768,7 +769,7 @@ push_next (GTask *task)
       g_autofree char *eq_id = NULL;
       g_autofree char *eq_time = NULL;
 
-      take_chunk (data, STEP_CONDITIONAL, 1);
+      supabase_store_take_chunk (data, STEP_CONDITIONAL, 1);
       op = g_ptr_array_index (data->chunk, 0);
       time = _just_sync_supabase_format_time (_just_sync_supabase_base_updated_at (op));
       eq_id = g_strconcat ("eq.", just_sync_pending_op_get_record_id (op), NULL);
@@ -776,7 +777,7 @@ push_next (GTask *task)
       _just_sync_http_query_add (query, JUST_SYNC_SUPABASE_ID_COLUMN, eq_id);
       _just_sync_http_query_add (query, JUST_SYNC_SUPABASE_UPDATED_AT_COLUMN, eq_time);
       _just_sync_supabase_query_add_scope (query, data->scope);
-      body = node_take_object (_just_sync_supabase_row_from_record (just_sync_pending_op_get_record (op),
+      body = supabase_store_node_take_object (_just_sync_supabase_row_from_record (just_sync_pending_op_get_record (op),
                                                                     data->scope, data->soft_delete_column,
                                                                     NULL));
       method = "PATCH";
@@ -784,8 +785,8 @@ push_next (GTask *task)
   else if (data->kind == JUST_SYNC_OP_DELETE &&
            (data->queues[STEP_CONDITIONAL]->len > 0 || data->queues[STEP_PLAIN]->len > 0))
     {
-      take_chunk (data, data->queues[STEP_CONDITIONAL]->len > 0 ? STEP_CONDITIONAL : STEP_PLAIN, ID_CHUNK);
-      ids = chunk_ids (data);
+      supabase_store_take_chunk (data, data->queues[STEP_CONDITIONAL]->len > 0 ? STEP_CONDITIONAL : STEP_PLAIN, ID_CHUNK);
+      ids = supabase_store_chunk_ids (data);
       if (data->step == STEP_CONDITIONAL)
         {
           g_autofree gint64 *versions = g_new (gint64, data->chunk->len);
@@ -803,7 +804,7 @@ push_next (GTask *task)
       _just_sync_supabase_query_add_scope (query, data->scope);
       if (data->soft_delete_column != NULL)
         {
-          body = soft_delete_body (data);
+          body = supabase_store_soft_delete_body (data);
           method = "PATCH";
         }
       else
@@ -814,8 +815,8 @@ push_next (GTask *task)
       g_autofree char *select = g_strconcat (JUST_SYNC_SUPABASE_ID_COLUMN ",", JUST_SYNC_SUPABASE_UPDATED_AT_COLUMN,
                                              NULL);
 
-      take_chunk (data, STEP_VERIFY, ID_CHUNK);
-      ids = chunk_ids (data);
+      supabase_store_take_chunk (data, STEP_VERIFY, ID_CHUNK);
+      ids = supabase_store_chunk_ids (data);
       filter = _just_sync_supabase_id_filter ((const char * const *) ids->pdata, ids->len);
       _just_sync_http_query_add (query, "select", select);
       _just_sync_http_query_add (query, JUST_SYNC_SUPABASE_ID_COLUMN, filter);
@@ -825,9 +826,9 @@ push_next (GTask *task)
     }
   else if (data->queues[STEP_INSERT]->len > 0)
     {
-      take_chunk (data, STEP_INSERT, self->batch_size);
+      supabase_store_take_chunk (data, STEP_INSERT, self->batch_size);
       _just_sync_http_query_add (query, "on_conflict", JUST_SYNC_SUPABASE_ID_COLUMN);
-      body = chunk_rows (data);
+      body = supabase_store_chunk_rows (data);
       method = "POST";
       prefer = "resolution=ignore-duplicates,return=representation";
     }
@@ -836,28 +837,28 @@ push_next (GTask *task)
       JustSyncPendingOp *op;
       g_autofree char *eq_id = NULL;
 
-      take_chunk (data, STEP_UPDATE, 1);
+      supabase_store_take_chunk (data, STEP_UPDATE, 1);
       op = g_ptr_array_index (data->chunk, 0);
       eq_id = g_strconcat ("eq.", just_sync_pending_op_get_record_id (op), NULL);
       _just_sync_http_query_add (query, JUST_SYNC_SUPABASE_ID_COLUMN, eq_id);
       _just_sync_supabase_query_add_scope (query, data->scope);
-      body = node_take_object (_just_sync_supabase_row_from_record (just_sync_pending_op_get_record (op),
+      body = supabase_store_node_take_object (_just_sync_supabase_row_from_record (just_sync_pending_op_get_record (op),
                                                                     data->scope, data->soft_delete_column,
                                                                     NULL));
       method = "PATCH";
     }
   else
     {
-      push_return (task);
+      supabase_store_push_return (task);
       g_object_unref (task);
       return;
     }
 
-  send_request (self, method, data->path, query->str, body, prefer, task, chunk_sent_cb);
+  supabase_store_send (self, method, data->path, query->str, body, prefer, task, supabase_store_chunk_sent_cb);
 }
 
 static void
-push_async (JustSyncSupabaseStore *self,
+supabase_store_push_async (JustSyncSupabaseStore *self,
             JustSyncOpKind         kind,
             JustSyncScope         *scope,
             GPtrArray             *ops,
@@ -866,19 +867,20 @@ push_async (JustSyncSupabaseStore *self,
             gpointer               user_data,
             gpointer               source_tag)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GTask) task = NULL;
   g_autofree char *path = NULL;
   GError *error = NULL;
   PushData *data;
 
-  g_task_set_source_tag (task, source_tag);
-
-  if (!check_client (self, &error) || !_just_sync_supabase_check_scope (scope, &error) ||
-      (path = table_path (self, scope, &error)) == NULL)
+  if (!supabase_store_check_client (self, &error) || !_just_sync_supabase_check_scope (scope, &error) ||
+      (path = supabase_store_table_path (self, scope, &error)) == NULL)
     {
-      g_task_return_error (task, error);
+      g_task_report_error (self, callback, user_data, source_tag, error);
       return;
     }
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
 
   data = g_new0 (PushData, 1);
   data->kind = kind;
@@ -888,7 +890,7 @@ push_async (JustSyncSupabaseStore *self,
   for (guint i = 0; i < N_STEPS; i++)
     data->queues[i] = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_pending_op_unref);
   data->results = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_push_result_unref);
-  g_task_set_task_data (task, data, (GDestroyNotify) push_data_free);
+  g_task_set_task_data (task, data, (GDestroyNotify) supabase_store_push_data_free);
 
   for (guint i = 0; i < ops->len; i++)
     {
@@ -904,7 +906,7 @@ push_async (JustSyncSupabaseStore *self,
                                                      data->soft_delete_column, &row_error);
           if (row == NULL)
             {
-              add_failed (data, op, JUST_SYNC_PUSH_REJECTED, row_error->message, 0);
+              supabase_store_add_failed (data, op, JUST_SYNC_PUSH_REJECTED, row_error->message, 0);
               continue;
             }
         }
@@ -913,7 +915,7 @@ push_async (JustSyncSupabaseStore *self,
                        just_sync_pending_op_ref (op));
     }
 
-  push_next (g_steal_pointer (&task));
+  supabase_store_push_next (g_steal_pointer (&task));
 }
 
 static void
@@ -924,7 +926,7 @@ just_sync_supabase_store_batch_upsert_async (JustSyncRemoteStore *store,
                                              GAsyncReadyCallback  callback,
                                              gpointer             user_data)
 {
-  push_async (JUST_SYNC_SUPABASE_STORE (store), JUST_SYNC_OP_UPSERT, scope, ops, cancellable,
+  supabase_store_push_async (JUST_SYNC_SUPABASE_STORE (store), JUST_SYNC_OP_UPSERT, scope, ops, cancellable,
               callback, user_data, just_sync_supabase_store_batch_upsert_async);
 }
 
@@ -936,7 +938,7 @@ just_sync_supabase_store_batch_delete_async (JustSyncRemoteStore *store,
                                              GAsyncReadyCallback  callback,
                                              gpointer             user_data)
 {
-  push_async (JUST_SYNC_SUPABASE_STORE (store), JUST_SYNC_OP_DELETE, scope, ops, cancellable,
+  supabase_store_push_async (JUST_SYNC_SUPABASE_STORE (store), JUST_SYNC_OP_DELETE, scope, ops, cancellable,
               callback, user_data, just_sync_supabase_store_batch_delete_async);
 }
 
@@ -953,7 +955,7 @@ just_sync_supabase_store_batch_finish (JustSyncRemoteStore  *store,
 /* --- server time -------------------------------------------------------- */
 
 static void
-server_time_cb (GObject      *object,
+supabase_store_server_time_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
@@ -979,7 +981,7 @@ server_time_cb (GObject      *object,
   /* No such function (PostgREST answers 404): its reply still has a Date. */
   if (response->status != SOUP_STATUS_NOT_FOUND && !_just_sync_http_response_is_success (response))
     {
-      set_response_error (&error, response);
+      supabase_store_set_response_error (&error, response);
       g_task_return_error (task, error);
       return;
     }
@@ -1001,18 +1003,20 @@ just_sync_supabase_store_get_server_time_async (JustSyncRemoteStore *store,
                                                 gpointer             user_data)
 {
   JustSyncSupabaseStore *self = JUST_SYNC_SUPABASE_STORE (store);
-  GTask *task = g_task_new (store, cancellable, callback, user_data);
-  g_autoptr(JsonNode) empty = node_take_object (json_object_new ());
+  g_autoptr(JsonNode) empty = NULL;
   GError *error = NULL;
+  GTask *task;
 
-  g_task_set_source_tag (task, just_sync_supabase_store_get_server_time_async);
-  if (!check_client (self, &error))
+  if (!supabase_store_check_client (self, &error))
     {
-      g_task_return_error (task, error);
-      g_object_unref (task);
+      g_task_report_error (self, callback, user_data, just_sync_supabase_store_get_server_time_async, error);
       return;
     }
-  send_request (self, "POST", TIME_FUNCTION, NULL, empty, NULL, task, server_time_cb);
+
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, just_sync_supabase_store_get_server_time_async);
+  empty = supabase_store_node_take_object (json_object_new ());
+  supabase_store_send (self, "POST", TIME_FUNCTION, NULL, empty, NULL, task, supabase_store_server_time_cb);
 }
 
 static gint64
@@ -1119,7 +1123,7 @@ just_sync_supabase_store_get_property (GObject    *object,
 
 /* Replaces *@field with a copy of @value, notifying @prop when it changed. */
 static void
-set_string (JustSyncSupabaseStore  *self,
+supabase_store_set_string (JustSyncSupabaseStore  *self,
             char                  **field,
             const char             *value,
             guint                   prop)
@@ -1132,7 +1136,7 @@ set_string (JustSyncSupabaseStore  *self,
 }
 
 static void
-set_uint (JustSyncSupabaseStore *self,
+supabase_store_set_uint (JustSyncSupabaseStore *self,
           guint                 *field,
           guint                  value,
           guint                  prop)
@@ -1157,22 +1161,22 @@ just_sync_supabase_store_set_property (GObject      *object,
       self->rest_url = g_value_dup_string (value);
       break;
     case PROP_API_KEY:
-      set_string (self, &self->api_key, g_value_get_string (value), prop_id);
+      supabase_store_set_string (self, &self->api_key, g_value_get_string (value), prop_id);
       break;
     case PROP_ACCESS_TOKEN:
-      set_string (self, &self->access_token, g_value_get_string (value), prop_id);
+      supabase_store_set_string (self, &self->access_token, g_value_get_string (value), prop_id);
       break;
     case PROP_SOFT_DELETE_COLUMN:
-      set_string (self, &self->soft_delete_column, g_value_get_string (value), prop_id);
+      supabase_store_set_string (self, &self->soft_delete_column, g_value_get_string (value), prop_id);
       break;
     case PROP_PAGE_SIZE:
-      set_uint (self, &self->page_size, g_value_get_uint (value), prop_id);
+      supabase_store_set_uint (self, &self->page_size, g_value_get_uint (value), prop_id);
       break;
     case PROP_BATCH_SIZE:
-      set_uint (self, &self->batch_size, g_value_get_uint (value), prop_id);
+      supabase_store_set_uint (self, &self->batch_size, g_value_get_uint (value), prop_id);
       break;
     case PROP_TIMEOUT:
-      set_uint (self, &self->timeout, g_value_get_uint (value), prop_id);
+      supabase_store_set_uint (self, &self->timeout, g_value_get_uint (value), prop_id);
       if (self->client != NULL)
         _just_sync_http_client_set_timeout (self->client, self->timeout);
       break;
@@ -1209,7 +1213,7 @@ just_sync_supabase_store_class_init (JustSyncSupabaseStoreClass *klass)
    *
    * The project's API key (the anon or publishable key, or for a trusted
    * service the service-role key), sent as `apikey`, and as the bearer
-   * token when there is no #JustSyncSupabaseStore:access-token. %NULL
+   * token when there is no [property@JustSync.SupabaseStore:access-token]. %NULL
    * sends neither.
    */
   properties[PROP_API_KEY] =
@@ -1290,7 +1294,8 @@ just_sync_supabase_store_init (JustSyncSupabaseStore *self)
  * @rest_url: the REST endpoint, such as `https://<project>.supabase.co/rest/v1`
  * @api_key: (nullable): the project's API key
  *
- * Creates a store for a Supabase project or PostgREST server.
+ * Creates a [class@JustSync.SupabaseStore] for a Supabase project or a
+ * PostgREST server.
  *
  * Returns: (transfer full): a new store
  */
@@ -1336,7 +1341,7 @@ just_sync_supabase_store_get_api_key (JustSyncSupabaseStore *self)
  * @self: a #JustSyncSupabaseStore
  * @api_key: (nullable): the project's API key, or %NULL
  *
- * Sets #JustSyncSupabaseStore:api-key.
+ * Sets [property@JustSync.SupabaseStore:api-key].
  */
 void
 just_sync_supabase_store_set_api_key (JustSyncSupabaseStore *self,
@@ -1366,7 +1371,7 @@ just_sync_supabase_store_get_access_token (JustSyncSupabaseStore *self)
  * @self: a #JustSyncSupabaseStore
  * @access_token: (nullable): a user's JWT, or %NULL
  *
- * Sets #JustSyncSupabaseStore:access-token. An expired or revoked token
+ * Sets [property@JustSync.SupabaseStore:access-token]. An expired or revoked token
  * makes calls fail with %JUST_SYNC_ERROR_AUTH, and every change stays
  * queued until a valid one is set.
  */
@@ -1442,7 +1447,7 @@ just_sync_supabase_store_get_soft_delete_column (JustSyncSupabaseStore *self)
  * @column: (nullable): a nullable `timestamptz` column, such as
  *   `deleted_at`, or %NULL for hard deletes
  *
- * Sets #JustSyncSupabaseStore:soft-delete-column.
+ * Sets [property@JustSync.SupabaseStore:soft-delete-column].
  */
 void
 just_sync_supabase_store_set_soft_delete_column (JustSyncSupabaseStore *self,
@@ -1473,7 +1478,7 @@ just_sync_supabase_store_get_page_size (JustSyncSupabaseStore *self)
  * @self: a #JustSyncSupabaseStore
  * @page_size: at least 1
  *
- * Sets #JustSyncSupabaseStore:page-size.
+ * Sets [property@JustSync.SupabaseStore:page-size].
  */
 void
 just_sync_supabase_store_set_page_size (JustSyncSupabaseStore *self,
@@ -1503,7 +1508,7 @@ just_sync_supabase_store_get_batch_size (JustSyncSupabaseStore *self)
  * @self: a #JustSyncSupabaseStore
  * @batch_size: from 1 to 5,000
  *
- * Sets #JustSyncSupabaseStore:batch-size.
+ * Sets [property@JustSync.SupabaseStore:batch-size].
  */
 void
 just_sync_supabase_store_set_batch_size (JustSyncSupabaseStore *self,
@@ -1533,7 +1538,7 @@ just_sync_supabase_store_get_timeout (JustSyncSupabaseStore *self)
  * @self: a #JustSyncSupabaseStore
  * @seconds: the seconds a request may take, or 0 for no limit
  *
- * Sets #JustSyncSupabaseStore:timeout.
+ * Sets [property@JustSync.SupabaseStore:timeout].
  */
 void
 just_sync_supabase_store_set_timeout (JustSyncSupabaseStore *self,
