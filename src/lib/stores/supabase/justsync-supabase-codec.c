@@ -41,7 +41,7 @@ _just_sync_supabase_is_column_name (const char *name)
 
 static gboolean
 supabase_codec_is_system_column (const char *name,
-                  const char *soft_delete_column)
+                                 const char *soft_delete_column)
 {
   return strcmp (name, JUST_SYNC_SUPABASE_ID_COLUMN) == 0 ||
          strcmp (name, JUST_SYNC_SUPABASE_UPDATED_AT_COLUMN) == 0 ||
@@ -56,7 +56,8 @@ _just_sync_supabase_check_scope (JustSyncScope  *scope,
   g_auto(GStrv) keys = just_sync_scope_dup_keys (scope);
 
   for (guint i = 0; keys[i] != NULL; i++)
-    if (!_just_sync_supabase_is_column_name (keys[i]) || supabase_codec_is_system_column (keys[i], NULL))
+    if (!_just_sync_supabase_is_column_name (keys[i]) ||
+        supabase_codec_is_system_column (keys[i], NULL))
       {
         g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
                      _("The scope key “%s” is not a column the Supabase store can filter on"),
@@ -124,7 +125,8 @@ _just_sync_supabase_select_query (JustSyncScope     *scope,
   _just_sync_supabase_query_add_scope (query, scope);
   if (since != NULL)
     {
-      g_autofree char *time = _just_sync_supabase_format_time (just_sync_sync_point_get_updated_at (since));
+      gint64 updated_at = just_sync_sync_point_get_updated_at (since);
+      g_autofree char *time = _just_sync_supabase_format_time (updated_at);
       const char *last_id = just_sync_sync_point_get_last_id (since);
       g_autofree char *quoted_time = _just_sync_supabase_quote (time);
       g_autofree char *quoted_id = _just_sync_supabase_quote (last_id != NULL ? last_id : "");
@@ -204,11 +206,11 @@ _just_sync_supabase_base_updated_at (JustSyncPendingOp *op)
 
 static gboolean
 supabase_codec_read_time (JsonObject  *row,
-           const char  *column,
-           const char  *id,
-           gboolean     nullable,
-           gint64      *out_usec,
-           GError     **error)
+                          const char  *column,
+                          const char  *id,
+                          gboolean     nullable,
+                          gint64      *out_usec,
+                          GError     **error)
 {
   JsonNode *node = json_object_get_member (row, column);
   g_autoptr(GError) local_error = NULL;
@@ -256,7 +258,8 @@ _just_sync_supabase_record_from_row (JsonNode       *row,
   JsonNode *value;
 
   if (row == NULL || !JSON_NODE_HOLDS_OBJECT (row) ||
-      (id_node = json_object_get_member (json_node_get_object (row), JUST_SYNC_SUPABASE_ID_COLUMN)) == NULL ||
+      (id_node = json_object_get_member (json_node_get_object (row),
+                                         JUST_SYNC_SUPABASE_ID_COLUMN)) == NULL ||
       !JSON_NODE_HOLDS_VALUE (id_node))
     {
       g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER,
@@ -265,10 +268,13 @@ _just_sync_supabase_record_from_row (JsonNode       *row,
     }
   object = json_node_get_object (row);
   /* A uuid or text id comes as a string; an integer id is read as text. */
-  id = json_node_get_value_type (id_node) == G_TYPE_STRING ? g_strdup (json_node_get_string (id_node))
-                                                           : json_to_string (id_node, FALSE);
+  if (json_node_get_value_type (id_node) == G_TYPE_STRING)
+    id = g_strdup (json_node_get_string (id_node));
+  else
+    id = json_to_string (id_node, FALSE);
 
-  if (!supabase_codec_read_time (object, JUST_SYNC_SUPABASE_UPDATED_AT_COLUMN, id, FALSE, &updated_at, error))
+  if (!supabase_codec_read_time (object, JUST_SYNC_SUPABASE_UPDATED_AT_COLUMN, id, FALSE,
+                                 &updated_at, error))
     return NULL;
   if (soft_delete_column != NULL &&
       !supabase_codec_read_time (object, soft_delete_column, id, TRUE, &deleted_at, error))
@@ -278,7 +284,8 @@ _just_sync_supabase_record_from_row (JsonNode       *row,
   json_object_iter_init_ordered (&iter, object);
   while (json_object_iter_next_ordered (&iter, &name, &value))
     {
-      if (supabase_codec_is_system_column (name, soft_delete_column) || just_sync_scope_get_key (scope, name) != NULL)
+      if (supabase_codec_is_system_column (name, soft_delete_column) ||
+          just_sync_scope_get_key (scope, name) != NULL)
         continue;
       json_object_set_member (payload, name, json_node_ref (value));
     }
@@ -305,7 +312,8 @@ _just_sync_supabase_row_from_record (JustSyncRecord  *record,
   const char *name;
   JsonNode *value;
 
-  json_object_set_string_member (row, JUST_SYNC_SUPABASE_ID_COLUMN, just_sync_record_get_id (record));
+  json_object_set_string_member (row, JUST_SYNC_SUPABASE_ID_COLUMN,
+                                 just_sync_record_get_id (record));
   json_object_iter_init_ordered (&iter, just_sync_record_get_payload (record));
   while (json_object_iter_next_ordered (&iter, &name, &value))
     {
@@ -334,7 +342,7 @@ _just_sync_supabase_row_from_record (JustSyncRecord  *record,
 
 static int
 supabase_codec_compare_strings (gconstpointer a,
-                 gconstpointer b)
+                                gconstpointer b)
 {
   return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
@@ -360,7 +368,8 @@ _just_sync_supabase_dup_error_message (JsonNode *body,
                                        guint     status)
 {
   const char *message = _just_sync_http_body_get_message (body);
-  GString *text = g_string_new (message != NULL ? message : _just_sync_http_status_get_phrase (status));
+  GString *text = g_string_new (message != NULL ? message
+                                                : _just_sync_http_status_get_phrase (status));
   static const char * const extras[] = { "details", "hint", "code" };
   JsonObject *object;
 
@@ -385,9 +394,11 @@ gboolean
 _just_sync_supabase_parse_time_reply (JsonNode *body,
                                       gint64   *out_usec)
 {
-  if (body != NULL && JSON_NODE_HOLDS_ARRAY (body) && json_array_get_length (json_node_get_array (body)) == 1)
+  if (body != NULL && JSON_NODE_HOLDS_ARRAY (body) &&
+      json_array_get_length (json_node_get_array (body)) == 1)
     body = json_array_get_element (json_node_get_array (body), 0);
-  if (body != NULL && JSON_NODE_HOLDS_OBJECT (body) && json_object_get_size (json_node_get_object (body)) == 1)
+  if (body != NULL && JSON_NODE_HOLDS_OBJECT (body) &&
+      json_object_get_size (json_node_get_object (body)) == 1)
     {
       g_autoptr(GList) values = json_object_get_values (json_node_get_object (body));
 

@@ -25,10 +25,11 @@
  * ## Tables
  *
  * A scope's name is its table unless
- * [method@JustSync.SupabaseStore.set_table] maps it elsewhere. Each table needs a text or uuid primary key `id`
- * (the client makes ids: random UUIDs), an `updated_at timestamptz` that a
- * trigger sets to `clock_timestamp()` on every insert and update, an index
- * on `(updated_at, id)`, and for soft deletes a nullable `timestamptz`
+ * [method@JustSync.SupabaseStore.set_table] maps it elsewhere. Each table
+ * needs a text or uuid primary key `id` (the client makes ids: random
+ * UUIDs), an `updated_at timestamptz` that a trigger sets to
+ * `clock_timestamp()` on every insert and update, an index on
+ * `(updated_at, id)`, and for soft deletes a nullable `timestamptz`
  * column named by [property@JustSync.SupabaseStore:soft-delete-column].
  * `data/supabase/justsync-schema.sql` in the source tree makes an example
  * table with all of it, row-level security for per-user rows, and the
@@ -45,7 +46,9 @@
  *
  * ## Pulls
  *
- * A page is `GET /table?<key>=eq.<value>&updated_at=gte.T&or=(updated_at.gt.T,and(updated_at.eq.T,id.gt.I))&order=updated_at.asc,id.asc&limit=N`.
+ * A page is `GET /table` with `<key>=eq.<value>` for each scope key,
+ * `updated_at=gte.T`, `or=(updated_at.gt.T,and(updated_at.eq.T,id.gt.I))`,
+ * `order=updated_at.asc,id.asc` and `limit=N`.
  * A server may return fewer rows than asked without saying so (Supabase
  * caps every reply at 1,000 rows by default), so a page that is short but
  * not empty is followed by another: only an empty page ends a pull.
@@ -150,8 +153,8 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (JustSyncSupabaseStore, just_sync_supabase_store, 
 /* The path of the scope's table, or NULL with an error. */
 static char *
 supabase_store_table_path (JustSyncSupabaseStore  *self,
-            JustSyncScope          *scope,
-            GError                **error)
+                           JustSyncScope          *scope,
+                           GError                **error)
 {
   const char *table = just_sync_supabase_store_get_table (self, just_sync_scope_get_name (scope));
 
@@ -166,7 +169,7 @@ supabase_store_table_path (JustSyncSupabaseStore  *self,
 
 static gboolean
 supabase_store_check_client (JustSyncSupabaseStore  *self,
-              GError                **error)
+                             GError                **error)
 {
   if (self->client != NULL)
     return TRUE;
@@ -181,13 +184,13 @@ supabase_store_check_client (JustSyncSupabaseStore  *self,
  */
 static void
 supabase_store_send (JustSyncSupabaseStore *self,
-              const char            *method,
-              const char            *path,
-              const char            *query,
-              JsonNode              *body,
-              const char            *prefer,
-              GTask                 *task,
-              GAsyncReadyCallback    callback)
+                     const char            *method,
+                     const char            *path,
+                     const char            *query,
+                     JsonNode              *body,
+                     const char            *prefer,
+                     GTask                 *task,
+                     GAsyncReadyCallback    callback)
 {
   g_autoptr(SoupMessage) message = NULL;
   SoupMessageHeaders *headers;
@@ -211,9 +214,11 @@ supabase_store_send (JustSyncSupabaseStore *self,
 
 static void
 supabase_store_set_response_error (GError               **error,
-                    JustSyncHttpResponse  *response)
+                                   JustSyncHttpResponse  *response)
 {
-  g_autofree char *message = _just_sync_supabase_dup_error_message (response->body, response->status);
+  g_autofree char *message = NULL;
+
+  message = _just_sync_supabase_dup_error_message (response->body, response->status);
 
   _just_sync_http_set_status_error (error, response->status, message);
 }
@@ -221,7 +226,7 @@ supabase_store_set_response_error (GError               **error,
 /* The rows of a successful reply, or NULL with the error the reply means. */
 static JsonArray *
 supabase_store_response_rows (JustSyncHttpResponse  *response,
-                   GError               **error)
+                              GError               **error)
 {
   if (!_just_sync_http_response_is_success (response))
     {
@@ -261,8 +266,8 @@ supabase_store_fetch_data_free (FetchData *data)
 
 static void
 supabase_store_fetch_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
+                         GAsyncResult *result,
+                         gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   FetchData *data = g_task_get_task_data (task);
@@ -286,10 +291,11 @@ supabase_store_fetch_cb (GObject      *object,
   server_time = response->date;
   for (guint i = 0; i < n; i++)
     {
-      JustSyncRecord *record = _just_sync_supabase_record_from_row (json_array_get_element (rows, i),
-                                                                    data->scope,
-                                                                    data->soft_delete_column,
-                                                                    &error);
+      JsonNode *row = json_array_get_element (rows, i);
+      JustSyncRecord *record;
+
+      record = _just_sync_supabase_record_from_row (row, data->scope, data->soft_delete_column,
+                                                    &error);
 
       /* Skipping a row would move the sync point past it: fail the page. */
       if (record == NULL)
@@ -326,10 +332,12 @@ just_sync_supabase_store_fetch_since_async (JustSyncRemoteStore *store,
   GError *error = NULL;
   FetchData *data;
 
-  if (!supabase_store_check_client (self, &error) || !_just_sync_supabase_check_scope (scope, &error) ||
+  if (!supabase_store_check_client (self, &error) ||
+      !_just_sync_supabase_check_scope (scope, &error) ||
       (path = supabase_store_table_path (self, scope, &error)) == NULL)
     {
-      g_task_report_error (self, callback, user_data, just_sync_supabase_store_fetch_since_async, error);
+      g_task_report_error (self, callback, user_data, just_sync_supabase_store_fetch_since_async,
+                           error);
       return;
     }
 
@@ -342,7 +350,8 @@ just_sync_supabase_store_fetch_since_async (JustSyncRemoteStore *store,
   g_task_set_task_data (task, data, (GDestroyNotify) supabase_store_fetch_data_free);
 
   query = _just_sync_supabase_select_query (scope, since, CLAMP (limit, 1, self->page_size));
-  supabase_store_send (self, "GET", path, query, NULL, NULL, g_steal_pointer (&task), supabase_store_fetch_cb);
+  supabase_store_send (self, "GET", path, query, NULL, NULL, g_steal_pointer (&task),
+                       supabase_store_fetch_cb);
 }
 
 static JustSyncDelta *
@@ -405,10 +414,10 @@ supabase_store_push_data_free (PushData *data)
 
 static void
 supabase_store_add_failed (PushData           *data,
-            JustSyncPendingOp  *op,
-            JustSyncPushStatus  status,
-            const char         *message,
-            gint64              retry_after)
+                           JustSyncPendingOp  *op,
+                           JustSyncPushStatus  status,
+                           const char         *message,
+                           gint64              retry_after)
 {
   g_ptr_array_add (data->results,
                    just_sync_push_result_new_failed (just_sync_pending_op_get_seq (op),
@@ -418,8 +427,8 @@ supabase_store_add_failed (PushData           *data,
 
 static void
 supabase_store_add_written (PushData          *data,
-             JustSyncPendingOp *op,
-             JustSyncRecord    *reply)
+                            JustSyncPendingOp *op,
+                            JustSyncRecord    *reply)
 {
   g_ptr_array_add (data->results,
                    just_sync_push_result_new_written (just_sync_pending_op_get_seq (op), reply));
@@ -427,8 +436,8 @@ supabase_store_add_written (PushData          *data,
 
 static void
 supabase_store_add_tombstone (PushData          *data,
-               JustSyncPendingOp *op,
-               gint64             when)
+                              JustSyncPendingOp *op,
+                              gint64             when)
 {
   g_autoptr(JustSyncRecord) tombstone =
     just_sync_record_new_tombstone (just_sync_pending_op_get_record_id (op), MAX (when, 1), NULL);
@@ -439,18 +448,22 @@ supabase_store_add_tombstone (PushData          *data,
 /* Settles every operation not settled yet as a retry. */
 static void
 supabase_store_retry_rest (PushData   *data,
-            const char *message,
-            gint64      retry_after)
+                           const char *message,
+                           gint64      retry_after)
 {
   if (data->chunk != NULL)
     for (guint i = 0; i < data->chunk->len; i++)
-      supabase_store_add_failed (data, g_ptr_array_index (data->chunk, i), JUST_SYNC_PUSH_RETRY, message, retry_after);
+      supabase_store_add_failed (data, g_ptr_array_index (data->chunk, i), JUST_SYNC_PUSH_RETRY,
+                                 message, retry_after);
   g_clear_pointer (&data->chunk, g_ptr_array_unref);
   for (guint s = 0; s < N_STEPS; s++)
     {
-      for (guint i = 0; i < data->queues[s]->len; i++)
-        supabase_store_add_failed (data, g_ptr_array_index (data->queues[s], i), JUST_SYNC_PUSH_RETRY, message, retry_after);
-      g_ptr_array_set_size (data->queues[s], 0);
+      GPtrArray *queue = data->queues[s];
+
+      for (guint i = 0; i < queue->len; i++)
+        supabase_store_add_failed (data, g_ptr_array_index (queue, i), JUST_SYNC_PUSH_RETRY,
+                                   message, retry_after);
+      g_ptr_array_set_size (queue, 0);
     }
 }
 
@@ -466,7 +479,7 @@ supabase_store_push_return (GTask *task)
  * cancelled), else retry what is left. */
 static void
 supabase_store_push_fail (GTask  *task,
-           GError *error)
+                          GError *error)
 {
   PushData *data = g_task_get_task_data (task);
 
@@ -492,7 +505,7 @@ static void supabase_store_push_next (GTask *task);
  */
 static gboolean
 supabase_store_chunk_failed (GTask                *task,
-              JustSyncHttpResponse *response)
+                             JustSyncHttpResponse *response)
 {
   PushData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
@@ -522,7 +535,8 @@ supabase_store_chunk_failed (GTask                *task,
   else
     {
       for (guint i = 0; i < chunk->len; i++)
-        supabase_store_add_failed (data, g_ptr_array_index (chunk, i), JUST_SYNC_PUSH_REJECTED, error->message, 0);
+        supabase_store_add_failed (data, g_ptr_array_index (chunk, i), JUST_SYNC_PUSH_REJECTED,
+                                   error->message, 0);
     }
   return TRUE;
 }
@@ -539,7 +553,8 @@ supabase_store_rows_by_id (JsonArray *rows)
       JsonNode *id;
 
       if (JSON_NODE_HOLDS_OBJECT (row) &&
-          (id = json_object_get_member (json_node_get_object (row), JUST_SYNC_SUPABASE_ID_COLUMN)) != NULL &&
+          (id = json_object_get_member (json_node_get_object (row),
+                                        JUST_SYNC_SUPABASE_ID_COLUMN)) != NULL &&
           json_node_get_value_type (id) == G_TYPE_STRING)
         g_hash_table_insert (by_id, (gpointer) json_node_get_string (id), row);
     }
@@ -549,8 +564,8 @@ supabase_store_rows_by_id (JsonArray *rows)
 /* Settles @op as written with @row, the server's copy. */
 static void
 supabase_store_settle_row (PushData          *data,
-            JustSyncPendingOp *op,
-            JsonNode          *row)
+                           JustSyncPendingOp *op,
+                           JsonNode          *row)
 {
   g_autoptr(JustSyncRecord) reply = NULL;
   g_autoptr(GError) error = NULL;
@@ -560,15 +575,15 @@ supabase_store_settle_row (PushData          *data,
     supabase_store_add_failed (data, op, JUST_SYNC_PUSH_RETRY, error->message, 0);
   else if (data->kind == JUST_SYNC_OP_DELETE && !just_sync_record_is_deleted (reply))
     supabase_store_add_failed (data, op, JUST_SYNC_PUSH_REJECTED,
-                _("The server did not keep the deletion time"), 0);
+                               _("The server did not keep the deletion time"), 0);
   else
     supabase_store_add_written (data, op, reply);
 }
 
 static void
 supabase_store_chunk_sent_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
+                              GAsyncResult *result,
+                              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   PushData *data = g_task_get_task_data (task);
@@ -621,10 +636,11 @@ supabase_store_chunk_sent_cb (GObject      *object,
             }
           if (row != NULL && base != 0 && updated_at != base)
             supabase_store_add_failed (data, op, JUST_SYNC_PUSH_PRECONDITION_FAILED,
-                        _("Another client changed the record first"), 0);
+                                       _("Another client changed the record first"), 0);
           else if (row != NULL)
             supabase_store_add_failed (data, op, JUST_SYNC_PUSH_REJECTED,
-                        _("The server kept the record from changing (row-level security?)"), 0);
+                                       _("The server kept the record from changing "
+                                         "(row-level security?)"), 0);
           else if (data->kind == JUST_SYNC_OP_DELETE)
             supabase_store_add_tombstone (data, op, supabase_store_response_time (response));
           else
@@ -636,16 +652,25 @@ supabase_store_chunk_sent_cb (GObject      *object,
         supabase_store_settle_row (data, op, row);
       else if (data->step == STEP_INSERT && base != 0)
         supabase_store_add_failed (data, op, JUST_SYNC_PUSH_PRECONDITION_FAILED,
-                    _("Another client made the record again first"), 0);
+                                   _("Another client made the record again first"), 0);
       else if (data->step == STEP_INSERT)
         g_ptr_array_add (data->queues[STEP_UPDATE], just_sync_pending_op_ref (op));
       else if (data->step == STEP_UPDATE)
         supabase_store_add_failed (data, op, JUST_SYNC_PUSH_REJECTED,
-                    _("The id belongs to a record outside this scope"), 0);
+                                   _("The id belongs to a record outside this scope"), 0);
       else
         g_ptr_array_add (data->queues[STEP_VERIFY], just_sync_pending_op_ref (op));
     }
   supabase_store_push_next (g_steal_pointer (&task));
+}
+
+/* The row an upsert op writes; its record was checked when the push began. */
+static JsonObject *
+supabase_store_op_row (PushData          *data,
+                       JustSyncPendingOp *op)
+{
+  return _just_sync_supabase_row_from_record (just_sync_pending_op_get_record (op), data->scope,
+                                              data->soft_delete_column, NULL);
 }
 
 /* Makes the chunk of the next request of @step: up to @max ops from the
@@ -653,8 +678,8 @@ supabase_store_chunk_sent_cb (GObject      *object,
  * ops whose rows have the columns of the first. */
 static void
 supabase_store_take_chunk (PushData  *data,
-            Step       step,
-            guint      max)
+                           Step       step,
+                           guint      max)
 {
   GPtrArray *queue = data->queues[step];
   g_autofree char *columns = NULL;
@@ -671,9 +696,7 @@ supabase_store_take_chunk (PushData  *data,
 
       if (step == STEP_INSERT)
         {
-          g_autoptr(JsonObject) row = _just_sync_supabase_row_from_record (just_sync_pending_op_get_record (op),
-                                                                           data->scope, data->soft_delete_column,
-                                                                           NULL);
+          g_autoptr(JsonObject) row = supabase_store_op_row (data, op);
           g_autofree char *these = _just_sync_supabase_dup_columns (row);
 
           if (columns == NULL)
@@ -707,11 +730,7 @@ supabase_store_chunk_rows (PushData *data)
     {
       JustSyncPendingOp *op = g_ptr_array_index (data->chunk, i);
 
-      /* Checked when the push started. */
-      json_array_add_object_element (array,
-                                     _just_sync_supabase_row_from_record (just_sync_pending_op_get_record (op),
-                                                                          data->scope, data->soft_delete_column,
-                                                                          NULL));
+      json_array_add_object_element (array, supabase_store_op_row (data, op));
     }
   json_node_take_array (node, array);
   return node;
@@ -724,7 +743,11 @@ supabase_store_chunk_ids (PushData *data)
   GPtrArray *ids = g_ptr_array_sized_new (data->chunk->len);
 
   for (guint i = 0; i < data->chunk->len; i++)
-    g_ptr_array_add (ids, (gpointer) just_sync_pending_op_get_record_id (g_ptr_array_index (data->chunk, i)));
+    {
+      JustSyncPendingOp *op = g_ptr_array_index (data->chunk, i);
+
+      g_ptr_array_add (ids, (gpointer) just_sync_pending_op_get_record_id (op));
+    }
   return ids;
 }
 
@@ -737,7 +760,11 @@ supabase_store_soft_delete_body (PushData *data)
   gint64 when = 0;
 
   for (guint i = 0; i < data->chunk->len; i++)
-    when = MAX (when, just_sync_record_get_deleted_at (just_sync_pending_op_get_record (g_ptr_array_index (data->chunk, i))));
+    {
+      JustSyncPendingOp *op = g_ptr_array_index (data->chunk, i);
+
+      when = MAX (when, just_sync_record_get_deleted_at (just_sync_pending_op_get_record (op)));
+    }
   stamp = _just_sync_supabase_format_time (when != 0 ? when : just_sync_timestamp_now ());
   json_object_set_string_member (body, data->soft_delete_column, stamp);
   return supabase_store_node_take_object (body);
@@ -777,15 +804,15 @@ supabase_store_push_next (GTask *task)
       _just_sync_http_query_add (query, JUST_SYNC_SUPABASE_ID_COLUMN, eq_id);
       _just_sync_http_query_add (query, JUST_SYNC_SUPABASE_UPDATED_AT_COLUMN, eq_time);
       _just_sync_supabase_query_add_scope (query, data->scope);
-      body = supabase_store_node_take_object (_just_sync_supabase_row_from_record (just_sync_pending_op_get_record (op),
-                                                                    data->scope, data->soft_delete_column,
-                                                                    NULL));
+      body = supabase_store_node_take_object (supabase_store_op_row (data, op));
       method = "PATCH";
     }
   else if (data->kind == JUST_SYNC_OP_DELETE &&
            (data->queues[STEP_CONDITIONAL]->len > 0 || data->queues[STEP_PLAIN]->len > 0))
     {
-      supabase_store_take_chunk (data, data->queues[STEP_CONDITIONAL]->len > 0 ? STEP_CONDITIONAL : STEP_PLAIN, ID_CHUNK);
+      Step step = data->queues[STEP_CONDITIONAL]->len > 0 ? STEP_CONDITIONAL : STEP_PLAIN;
+
+      supabase_store_take_chunk (data, step, ID_CHUNK);
       ids = supabase_store_chunk_ids (data);
       if (data->step == STEP_CONDITIONAL)
         {
@@ -793,7 +820,8 @@ supabase_store_push_next (GTask *task)
 
           for (guint i = 0; i < data->chunk->len; i++)
             versions[i] = _just_sync_supabase_base_updated_at (g_ptr_array_index (data->chunk, i));
-          filter = _just_sync_supabase_versions_filter ((const char * const *) ids->pdata, versions, ids->len);
+          filter = _just_sync_supabase_versions_filter ((const char * const *) ids->pdata, versions,
+                                                        ids->len);
           _just_sync_http_query_add (query, "or", filter);
         }
       else
@@ -812,8 +840,7 @@ supabase_store_push_next (GTask *task)
     }
   else if (data->queues[STEP_VERIFY]->len > 0)
     {
-      g_autofree char *select = g_strconcat (JUST_SYNC_SUPABASE_ID_COLUMN ",", JUST_SYNC_SUPABASE_UPDATED_AT_COLUMN,
-                                             NULL);
+      const char *select = JUST_SYNC_SUPABASE_ID_COLUMN "," JUST_SYNC_SUPABASE_UPDATED_AT_COLUMN;
 
       supabase_store_take_chunk (data, STEP_VERIFY, ID_CHUNK);
       ids = supabase_store_chunk_ids (data);
@@ -842,9 +869,7 @@ supabase_store_push_next (GTask *task)
       eq_id = g_strconcat ("eq.", just_sync_pending_op_get_record_id (op), NULL);
       _just_sync_http_query_add (query, JUST_SYNC_SUPABASE_ID_COLUMN, eq_id);
       _just_sync_supabase_query_add_scope (query, data->scope);
-      body = supabase_store_node_take_object (_just_sync_supabase_row_from_record (just_sync_pending_op_get_record (op),
-                                                                    data->scope, data->soft_delete_column,
-                                                                    NULL));
+      body = supabase_store_node_take_object (supabase_store_op_row (data, op));
       method = "PATCH";
     }
   else
@@ -854,25 +879,27 @@ supabase_store_push_next (GTask *task)
       return;
     }
 
-  supabase_store_send (self, method, data->path, query->str, body, prefer, task, supabase_store_chunk_sent_cb);
+  supabase_store_send (self, method, data->path, query->str, body, prefer, task,
+                       supabase_store_chunk_sent_cb);
 }
 
 static void
 supabase_store_push_async (JustSyncSupabaseStore *self,
-            JustSyncOpKind         kind,
-            JustSyncScope         *scope,
-            GPtrArray             *ops,
-            GCancellable          *cancellable,
-            GAsyncReadyCallback    callback,
-            gpointer               user_data,
-            gpointer               source_tag)
+                           JustSyncOpKind         kind,
+                           JustSyncScope         *scope,
+                           GPtrArray             *ops,
+                           GCancellable          *cancellable,
+                           GAsyncReadyCallback    callback,
+                           gpointer               user_data,
+                           gpointer               source_tag)
 {
   g_autoptr(GTask) task = NULL;
   g_autofree char *path = NULL;
   GError *error = NULL;
   PushData *data;
 
-  if (!supabase_store_check_client (self, &error) || !_just_sync_supabase_check_scope (scope, &error) ||
+  if (!supabase_store_check_client (self, &error) ||
+      !_just_sync_supabase_check_scope (scope, &error) ||
       (path = supabase_store_table_path (self, scope, &error)) == NULL)
     {
       g_task_report_error (self, callback, user_data, source_tag, error);
@@ -926,8 +953,9 @@ just_sync_supabase_store_batch_upsert_async (JustSyncRemoteStore *store,
                                              GAsyncReadyCallback  callback,
                                              gpointer             user_data)
 {
-  supabase_store_push_async (JUST_SYNC_SUPABASE_STORE (store), JUST_SYNC_OP_UPSERT, scope, ops, cancellable,
-              callback, user_data, just_sync_supabase_store_batch_upsert_async);
+  supabase_store_push_async (JUST_SYNC_SUPABASE_STORE (store), JUST_SYNC_OP_UPSERT, scope, ops,
+                             cancellable, callback, user_data,
+                             just_sync_supabase_store_batch_upsert_async);
 }
 
 static void
@@ -938,8 +966,9 @@ just_sync_supabase_store_batch_delete_async (JustSyncRemoteStore *store,
                                              GAsyncReadyCallback  callback,
                                              gpointer             user_data)
 {
-  supabase_store_push_async (JUST_SYNC_SUPABASE_STORE (store), JUST_SYNC_OP_DELETE, scope, ops, cancellable,
-              callback, user_data, just_sync_supabase_store_batch_delete_async);
+  supabase_store_push_async (JUST_SYNC_SUPABASE_STORE (store), JUST_SYNC_OP_DELETE, scope, ops,
+                             cancellable, callback, user_data,
+                             just_sync_supabase_store_batch_delete_async);
 }
 
 static GPtrArray *
@@ -956,8 +985,8 @@ just_sync_supabase_store_batch_finish (JustSyncRemoteStore  *store,
 
 static void
 supabase_store_server_time_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+                               GAsyncResult *result,
+                               gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(JustSyncHttpResponse) response = NULL;
@@ -1009,14 +1038,16 @@ just_sync_supabase_store_get_server_time_async (JustSyncRemoteStore *store,
 
   if (!supabase_store_check_client (self, &error))
     {
-      g_task_report_error (self, callback, user_data, just_sync_supabase_store_get_server_time_async, error);
+      g_task_report_error (self, callback, user_data,
+                           just_sync_supabase_store_get_server_time_async, error);
       return;
     }
 
   task = g_task_new (store, cancellable, callback, user_data);
   g_task_set_source_tag (task, just_sync_supabase_store_get_server_time_async);
   empty = supabase_store_node_take_object (json_object_new ());
-  supabase_store_send (self, "POST", TIME_FUNCTION, NULL, empty, NULL, task, supabase_store_server_time_cb);
+  supabase_store_send (self, "POST", TIME_FUNCTION, NULL, empty, NULL, task,
+                       supabase_store_server_time_cb);
 }
 
 static gint64
@@ -1124,9 +1155,9 @@ just_sync_supabase_store_get_property (GObject    *object,
 /* Replaces *@field with a copy of @value, notifying @prop when it changed. */
 static void
 supabase_store_set_string (JustSyncSupabaseStore  *self,
-            char                  **field,
-            const char             *value,
-            guint                   prop)
+                           char                  **field,
+                           const char             *value,
+                           guint                   prop)
 {
   if (g_strcmp0 (*field, value) == 0)
     return;
@@ -1137,9 +1168,9 @@ supabase_store_set_string (JustSyncSupabaseStore  *self,
 
 static void
 supabase_store_set_uint (JustSyncSupabaseStore *self,
-          guint                 *field,
-          guint                  value,
-          guint                  prop)
+                         guint                 *field,
+                         guint                  value,
+                         guint                  prop)
 {
   if (*field == value)
     return;
@@ -1167,7 +1198,8 @@ just_sync_supabase_store_set_property (GObject      *object,
       supabase_store_set_string (self, &self->access_token, g_value_get_string (value), prop_id);
       break;
     case PROP_SOFT_DELETE_COLUMN:
-      supabase_store_set_string (self, &self->soft_delete_column, g_value_get_string (value), prop_id);
+      supabase_store_set_string (self, &self->soft_delete_column, g_value_get_string (value),
+                                 prop_id);
       break;
     case PROP_PAGE_SIZE:
       supabase_store_set_uint (self, &self->page_size, g_value_get_uint (value), prop_id);
@@ -1305,7 +1337,10 @@ just_sync_supabase_store_new (const char *rest_url,
 {
   g_return_val_if_fail (rest_url != NULL, NULL);
 
-  return g_object_new (JUST_SYNC_TYPE_SUPABASE_STORE, "rest-url", rest_url, "api-key", api_key, NULL);
+  return g_object_new (JUST_SYNC_TYPE_SUPABASE_STORE,
+                       "rest-url", rest_url,
+                       "api-key", api_key,
+                       NULL);
 }
 
 /**
