@@ -343,7 +343,9 @@ test_store_errors (Fake          *fake,
   g_autoptr(JustSyncSupabaseStore) store = just_sync_supabase_store_new (fake->url, NULL);
   g_autoptr(JustSyncSupabaseStore) broken = just_sync_supabase_store_new ("ftp://nowhere", NULL);
   g_autoptr(JustSyncScope) scope = just_sync_test_scope ("notes", NULL);
+  g_autoptr(JustSyncScope) keyed = just_sync_test_scope ("notes", "owner", "u1", NULL);
   g_autoptr(GPtrArray) ops = just_sync_test_ops_new ();
+  g_autoptr(GPtrArray) rejected_first = just_sync_test_ops_new ();
   g_autoptr(GPtrArray) results = NULL;
   g_autoptr(JustSyncDelta) delta = NULL;
   g_autoptr(GError) error = NULL;
@@ -359,6 +361,15 @@ test_store_errors (Fake          *fake,
   g_ptr_array_add (ops, just_sync_test_op (1, just_sync_test_record ("r1", "{\"title\":\"x\"}", 1), NULL));
   results = JUST_SYNC_TEST_AWAIT (just_sync_remote_store_batch_upsert, JUST_SYNC_REMOTE_STORE (store),
                                   &error, scope, ops);
+  g_assert_null (results);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_AUTH);
+  g_clear_error (&error);
+
+  /* Even after an op was settled (rejected before any request). */
+  g_ptr_array_add (rejected_first, just_sync_test_op (1, just_sync_test_record ("r0", "{\"owner\":\"u2\"}", 1), NULL));
+  g_ptr_array_add (rejected_first, just_sync_test_op (2, just_sync_test_record ("r1", "{\"title\":\"x\"}", 1), NULL));
+  results = JUST_SYNC_TEST_AWAIT (just_sync_remote_store_batch_upsert, JUST_SYNC_REMOTE_STORE (store),
+                                  &error, keyed, rejected_first);
   g_assert_null (results);
   g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_AUTH);
   g_assert_nonnull (strstr (error->message, "JWT expired"));

@@ -497,7 +497,7 @@ static void supabase_store_push_next (GTask *task);
 
 /*
  * A reply that is not a success, for the chunk in flight. 401 (the token)
- * fails the call; a transient status retries everything left; any other
+ * fails the call, whatever was settled before; a transient status retries everything left; any other
  * (a constraint, a row-level security check, an unknown column) is the
  * data's: a bulk request is sent again one op per request to find the
  * culprit, and a lone op is rejected with the server's message. Returns
@@ -513,9 +513,12 @@ supabase_store_chunk_failed (GTask                *task,
   GPtrArray *queue = data->queues[data->step];
 
   supabase_store_set_response_error (&error, response);
+  /* The token, not the data: the whole call fails, so every op stays
+   * queued until a valid token is set (what was written shows up as an
+   * echo on the next pull). */
   if (response->status == SOUP_STATUS_UNAUTHORIZED)
     {
-      supabase_store_push_fail (task, g_steal_pointer (&error));
+      g_task_return_error (task, g_steal_pointer (&error));
       return FALSE;
     }
   if (just_sync_error_is_transient (error))
