@@ -427,6 +427,134 @@ test_expired_token (void)
   g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_AUTH);
 }
 
+/* --- faults, through an in-process proxy ------------------------------- */
+
+typedef struct
+{
+  HttpTestProxy *proxy;
+  JustSyncSupabaseStore *store;
+  JustSyncScope *scope;
+} Faults;
+
+static void
+faults_setup (Faults        *fixture,
+              gconstpointer  data)
+{
+  g_autofree char *tag = new_tag ();
+
+  fixture->proxy = http_test_proxy_new (sb_env ("JUSTSYNC_SB_URL"));
+  fixture->store = sb_store_new (http_test_proxy_get_url (fixture->proxy), "SERVICE");
+  fixture->scope = just_sync_test_scope ("records", "tag", tag, NULL);
+}
+
+static void
+faults_teardown (Faults        *fixture,
+                 gconstpointer  data)
+{
+  g_clear_object (&fixture->store);
+  g_clear_pointer (&fixture->scope, just_sync_scope_unref);
+  g_clear_pointer (&fixture->proxy, http_test_proxy_free);
+}
+
+static GPtrArray *
+upsert_ops (GPtrArray  *ids,
+            const char *json)
+{
+  GPtrArray *ops = just_sync_test_ops_new ();
+
+  for (guint i = 0; i < ids->len; i++)
+    g_ptr_array_add (ops, sb_upsert_op (i + 1, g_ptr_array_index (ids, i), json, NULL));
+  return ops;
+}
+
+static void
+assert_fetch_fails (Faults        *fixture,
+                    JustSyncError  code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) records = sb_fetch_all (fixture->store, fixture->scope, 100, NULL, &error);
+
+  g_assert_null (records);
+  g_assert_error (error, JUST_SYNC_ERROR, (int) code);
+  g_assert_true (just_sync_error_is_transient (error));
+}
+
+/* 5xx and 429 fail a pull; a push retries every op, as long as the server
+ * asked; a failure after a first bulk insert keeps what was written. */
+static void
+test_fault_server_error (Faults        *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GPtrArray) ids = new_ids (4);
+  g_autoptr(GPtrArray) ops = upsert_ops (ids, "{\"title\":\"busy\"}");
+  g_autoptr(GPtrArray) results = NULL, again = NULL, records = NULL;
+  g_autoptr(GError) error = NULL;
+
+  http_test_proxy_set_fault (fixture->proxy, HTTP_TEST_FAULT_STATUS, 1, "/records", 500, NULL, 0);
+  assert_fetch_fails (fixture, JUST_SYNC_ERROR_SERVER);
+
+  http_test_proxy_set_fault (fixture->proxy, HTTP_TEST_FAULT_STATUS, 1, "/records", 429, "3", 0);
+  results = sb_upsert (fixture->store, fixture->scope, ops, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (results->len, ==, 4);
+  for (guint i = 0; i < results->len; i++)
+    {
+      JustSyncPushResult *result = g_ptr_array_index (results, i);
+
+      g_assert_cmpint (just_sync_push_result_get_status (result), ==, JUST_SYNC_PUSH_RETRY);
+      g_assert_cmpint (just_sync_push_result_get_retry_after (result), ==, 3 * G_USEC_PER_SEC);
+    }
+
+  /* Two inserts of two rows; the second fails. */
+  just_sync_supabase_store_set_batch_size (fixture->store, 2);
+  http_test_proxy_set_fault (fixture->proxy, HTTP_TEST_FAULT_STATUS, 1, "/records", 503, NULL, 0);
+  http_test_proxy_skip (fixture->proxy, 1);
+  again = sb_upsert (fixture->store, fixture->scope, ops, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (status_of (again, g_ptr_array_index (ids, 0)), ==, JUST_SYNC_PUSH_WRITTEN);
+  g_assert_cmpint (status_of (again, g_ptr_array_index (ids, 1)), ==, JUST_SYNC_PUSH_WRITTEN);
+  g_assert_cmpint (status_of (again, g_ptr_array_index (ids, 2)), ==, JUST_SYNC_PUSH_RETRY);
+  g_assert_cmpint (status_of (again, g_ptr_array_index (ids, 3)), ==, JUST_SYNC_PUSH_RETRY);
+  records = fetch_all (fixture->store, fixture->scope);
+  g_assert_cmpuint (records->len, ==, 2);
+}
+
+/* No usable reply: the call fails with a transient NETWORK error and
+ * nothing is settled. */
+static void
+test_fault_no_reply (Faults        *fixture,
+                     gconstpointer  data)
+{
+  static const HttpTestFault faults[] = {
+    HTTP_TEST_FAULT_DROP, HTTP_TEST_FAULT_TRUNCATE, HTTP_TEST_FAULT_LOSE_REPLY,
+  };
+  g_autoptr(GPtrArray) ids = new_ids (2);
+  g_autoptr(GPtrArray) ops = upsert_ops (ids, "{\"title\":\"lost\"}");
+
+  for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
+    {
+      g_autoptr(GPtrArray) results = NULL;
+      g_autoptr(GError) error = NULL;
+
+      http_test_proxy_set_fault (fixture->proxy, faults[i], 1, "/records", 0, NULL, 0);
+      assert_fetch_fails (fixture, JUST_SYNC_ERROR_NETWORK);
+      http_test_proxy_set_fault (fixture->proxy, faults[i], 1, "/records", 0, NULL, 0);
+      results = sb_upsert (fixture->store, fixture->scope, ops, &error);
+      g_assert_null (results);
+      g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_NETWORK);
+    }
+}
+
+/* A server slower than the store's timeout is a transient failure. */
+static void
+test_fault_slow (Faults        *fixture,
+                 gconstpointer  data)
+{
+  just_sync_supabase_store_set_timeout (fixture->store, 1);
+  http_test_proxy_set_fault (fixture->proxy, HTTP_TEST_FAULT_DELAY, 1, "/records", 0, NULL, 2500);
+  assert_fetch_fails (fixture, JUST_SYNC_ERROR_NETWORK);
+}
+
 /* --- the store contract ------------------------------------------------ */
 
 /* The service role: the contract's scopes differ only in `tag`, which no
@@ -486,6 +614,15 @@ main (int   argc,
   g_test_add_func ("/supabase/paging-5000", test_paging_5000);
   g_test_add_func ("/supabase/server-time", test_server_time);
   g_test_add_func ("/supabase/expired-token", test_expired_token);
+
+#define FAULT(name, func) \
+  g_test_add ("/supabase/fault/" name, Faults, NULL, faults_setup, func, faults_teardown)
+
+  FAULT ("server-error", test_fault_server_error);
+  FAULT ("no-reply", test_fault_no_reply);
+  FAULT ("slow", test_fault_slow);
+
+#undef FAULT
 
   return g_test_run ();
 }
