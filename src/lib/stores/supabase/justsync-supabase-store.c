@@ -63,7 +63,8 @@
  * the write matches no row and the operation comes back as
  * %JUST_SYNC_PUSH_PRECONDITION_FAILED: the engine pulls the other version,
  * resolves the conflict and pushes again on the new version, so no write
- * silently overwrites one the client never saw.
+ * silently overwrites one the client never saw. An edit of a row that
+ * another client deleted for good (a hard delete) makes the row again.
  *
  * Operations without a base version (new records) are inserted in bulk
  * (`POST /table?on_conflict=id` with `Prefer: resolution=ignore-duplicates,return=representation`),
