@@ -8,7 +8,30 @@ JUSTSYNC_DEB_PACKAGES=(
   valac gjs python3-gi gi-docgen
   dbus dbus-daemon bubblewrap xdg-dbus-proxy
   valgrind curl ca-certificates
+  postgresql-15
 )
+
+# The Supabase tests run PostgreSQL 15 behind postrust-server, a
+# PostgREST-compatible server built from crates.io with Rust >= 1.94.
+# Debian 12's own rustc (1.63) is too old and it has no rustup, but its
+# security archive carries rustc-web and cargo-web (1.96) for Firefox
+# builds: install those when no new enough cargo is around, then build
+# the server once into ~/.cache/justsync (10-30 minutes the first time),
+# before any test's timeout starts.
+justsync_ensure_postrust () {
+  local sudo=""
+  if ! tests/servers/postgrest/pgrst-harness find-cargo >/dev/null 2>&1; then
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    echo "Installing Debian's rustc-web and cargo-web to build postrust-server"
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      rustc-web cargo-web
+  fi
+  # Not fatal here: without the server the Supabase tests say why (and
+  # fail in CI).
+  tests/servers/postgrest/pgrst-harness build >/dev/null ||
+    echo "Could not build postrust-server; the Supabase tests will not run" >&2
+}
 
 # Usage: justsync_install_deps [PACKAGE...]; by default the packages above.
 justsync_install_deps () {
@@ -19,14 +42,14 @@ justsync_install_deps () {
       missing+=("$pkg")
     fi
   done
-  [ ${#missing[@]} -eq 0 ] && return 0
-
-  if [ "$(id -u)" -ne 0 ]; then
-    sudo="sudo"
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+      sudo="sudo"
+    fi
+    echo "Installing missing Debian packages: ${missing[*]}"
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
   fi
-  echo "Installing missing Debian packages: ${missing[*]}"
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
 # clang 14 with libFuzzer and the sanitizer runtimes, for the ASan/UBSan

@@ -65,16 +65,16 @@ test_hostile_replies (void)
   g_autoptr(JustSyncHttpResponse) fine = NULL;
   g_autofree char *at_limit = nested (JUST_SYNC_JSON_MAX_DEPTH - 1);
 
-  g_hash_table_insert (replies, "deep", nested (1000000));
-  g_hash_table_insert (replies, "comment", g_strdup ("{\"items\":[]/* \" */}"));
-  g_hash_table_insert (replies, "single-quote", g_strdup ("{'items':[]}"));
-  g_hash_table_insert (replies, "trailing", g_strdup ("{\"items\":[]} {}"));
-  g_hash_table_insert (replies, "surrogate", g_strdup ("{\"s\":\"\\ud800x\"}"));
-  g_hash_table_insert (replies, "nul", g_strdup ("{\"s\":\"a\\u0000b\"}"));
-  g_hash_table_insert (replies, "huge-integer", g_strdup ("{\"n\":123456789012345678901234}"));
-  g_hash_table_insert (replies, "infinity", g_strdup ("{\"n\":1e999}"));
+  g_hash_table_insert (replies, (gpointer) "deep", nested (1000000));
+  g_hash_table_insert (replies, (gpointer) "comment", g_strdup ("{\"items\":[]/* \" */}"));
+  g_hash_table_insert (replies, (gpointer) "single-quote", g_strdup ("{'items':[]}"));
+  g_hash_table_insert (replies, (gpointer) "trailing", g_strdup ("{\"items\":[]} {}"));
+  g_hash_table_insert (replies, (gpointer) "surrogate", g_strdup ("{\"s\":\"\\ud800x\"}"));
+  g_hash_table_insert (replies, (gpointer) "nul", g_strdup ("{\"s\":\"a\\u0000b\"}"));
+  g_hash_table_insert (replies, (gpointer) "huge-integer", g_strdup ("{\"n\":123456789012345678901234}"));
+  g_hash_table_insert (replies, (gpointer) "infinity", g_strdup ("{\"n\":1e999}"));
   /* A payload at the depth limit inside a page envelope still reads. */
-  g_hash_table_insert (replies, "page", g_strdup_printf ("{\"items\":[{\"id\":\"a\",\"f\":%s}]}",
+  g_hash_table_insert (replies, (gpointer) "page", g_strdup_printf ("{\"items\":[{\"id\":\"a\",\"f\":%s}]}",
                                                          at_limit));
 
   server = http_test_server_new (&url);

@@ -36,6 +36,7 @@
 #include "justsync-memory-remote-store.h"
 #include "justsync-sqlite-store.h"
 #include "justsync-pocketbase-store.h"
+#include "justsync-supabase-store.h"
 #include "justsync-orchestrator.h"
 
 #undef JUST_SYNC_INSIDE

@@ -40,6 +40,9 @@ typedef struct
   gint64 backoff_until;            /* monotonic; 0 when not backing off */
   /* A background sync was asked for while one ran: run another after. */
   gboolean dirty;
+  /* ...and something changed meanwhile (a write, a server announcement,
+   * a request), which a periodic tick is not. */
+  gboolean changed;
   /* A background sync waits for the network to be cheap again. */
   gboolean deferred;
   /* The server broke the protocol: the periodic timer leaves the scope
@@ -239,11 +242,13 @@ _just_sync_scheduler_request (JustSyncScheduler *self,
     case JUST_SYNC_TRIGGER_REMOTE_CHANGED:
       /* Something changed: a stalled scope may work again. */
       state->stalled = FALSE;
+      state->changed = TRUE;
       scope_schedule (state, self->settings->debounce_interval);
       break;
 
     case JUST_SYNC_TRIGGER_REQUEST:
       state->stalled = FALSE;
+      state->changed = TRUE;
       scope_schedule (state, 0);
       break;
 
@@ -361,7 +366,12 @@ job_done_cb (JustSyncSyncJob *job,
            _just_sync_scheduler_is_online (self))
     back_off (state, retry_after);
   else if (g_error_matches (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_PROTOCOL))
-    state->stalled = TRUE;
+    {
+      /* Only a change made while the job ran sends the scope on; a
+       * periodic tick that came meanwhile would just ask again. */
+      state->stalled = !state->changed;
+      state->dirty = state->dirty && state->changed;
+    }
 
   self->hooks->finished (self->owner, job, error);
 
@@ -398,6 +408,7 @@ start_job (ScopeState *state,
                                  self->job_observer, self->owner);
   state->job = job;
   state->dirty = FALSE;
+  state->changed = FALSE;
   state->deferred = FALSE;
   g_clear_handle_id (&state->timer_id, g_source_remove);
   self->n_running++;

@@ -1280,12 +1280,23 @@ struct _TestStuckRemote
   GObject parent_instance;
   gboolean empty;
   guint fetches;
+  guint latency_ms;                 /* each page arrives this late */
 };
 
 static void stuck_remote_iface_init (JustSyncRemoteStoreInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (TestStuckRemote, test_stuck_remote, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (JUST_SYNC_TYPE_REMOTE_STORE, stuck_remote_iface_init))
+
+static gboolean
+stuck_page_arrives_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+
+  g_task_return_pointer (task, just_sync_delta_ref (g_task_get_task_data (task)),
+                         (GDestroyNotify) just_sync_delta_unref);
+  return G_SOURCE_REMOVE;
+}
 
 static void
 stuck_fetch_async (JustSyncRemoteStore *store,
@@ -1305,7 +1316,15 @@ stuck_fetch_async (JustSyncRemoteStore *store,
   if (!self->empty)
     just_sync_delta_add (delta, record);
   just_sync_delta_set_has_more (delta, TRUE);
-  g_task_return_pointer (task, g_steal_pointer (&delta), (GDestroyNotify) just_sync_delta_unref);
+  g_task_set_task_data (task, g_steal_pointer (&delta), (GDestroyNotify) just_sync_delta_unref);
+  if (self->latency_ms > 0)
+    {
+      g_autoptr(GSource) source = g_timeout_source_new (self->latency_ms);
+
+      g_task_attach_source (task, source, stuck_page_arrives_cb);
+    }
+  else
+    stuck_page_arrives_cb (task);
 }
 
 static gpointer
@@ -1391,7 +1410,10 @@ test_protocol_error_stalls (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   guint fetches;
 
+  /* Slow pages: periodic ticks come while the failing job runs, and must
+   * not send the scope on once it failed. */
   remote->empty = TRUE;
+  remote->latency_ms = 60;
   engine = test_orchestrator_new (fixture->a.local, JUST_SYNC_REMOTE_STORE (remote), monitor);
   g_object_set (engine,
                 "retry-base-delay", 20 * MS,

@@ -44,6 +44,7 @@ expect "$root/lib/systemd/user/justsyncd.service"
 expect "$root/libexec/justsyncd"
 expect "$root/bin/justsync"
 expect "$root/share/justsync/pocketbase/justsync-collections.json"
+expect "$root/share/justsync/supabase/justsync-schema.sql"
 
 # The installed headers compile on their own, through pkg-config.
 # The .pc file as installed, with its prefix moved into DESTDIR.

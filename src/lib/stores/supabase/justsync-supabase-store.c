@@ -1,0 +1,1589 @@
+/* justsync-supabase-store.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "justsync-error.h"
+#include "justsync-http-client-private.h"
+#include "justsync-supabase-codec-private.h"
+#include "justsync-supabase-store.h"
+#include "justsync-timestamp.h"
+
+/**
+ * JustSyncSupabaseStore:
+ *
+ * A [iface@JustSync.RemoteStore] that syncs with a [Supabase](https://supabase.com)
+ * project, or any server speaking the [PostgREST](https://postgrest.org)
+ * dialect, through its REST API.
+ *
+ * ## Tables
+ *
+ * A scope's name is its table unless
+ * [method@JustSync.SupabaseStore.set_table] maps it elsewhere. Each table
+ * needs a text or uuid primary key `id` (the client makes ids: random
+ * UUIDs), an `updated_at timestamptz` that a trigger sets to
+ * `clock_timestamp()` on every insert and update, an index on
+ * `(updated_at, id)`, and for soft deletes a nullable `timestamptz`
+ * column named by [property@JustSync.SupabaseStore:soft-delete-column].
+ * `data/supabase/justsync-schema.sql` in the source tree makes an example
+ * table with all of it, row-level security for per-user rows, and the
+ * `justsync_server_time()` function.
+ *
+ * ## Scopes
+ *
+ * Every key of a scope is a column: it becomes an `eq.` filter of every
+ * read and write, and is written into every pushed row. Pulled rows lose
+ * `id`, `updated_at`, the soft-delete column and the scope keys; the rest
+ * is the payload. Scope such as "this user's rows" is best enforced by the
+ * database as well, with a row-level security policy such as
+ * `owner = auth.uid()`.
+ *
+ * ## Pulls
+ *
+ * A page is `GET /table` with `<key>=eq.<value>` for each scope key,
+ * `updated_at=gte.T`, `or=(updated_at.gt.T,and(updated_at.eq.T,id.gt.I))`,
+ * `order=updated_at.asc,id.asc` and `limit=N`.
+ * A server may return fewer rows than asked without saying so (Supabase
+ * caps every reply at 1,000 rows by default), so a page that is short but
+ * not empty is followed by another: only an empty page ends a pull.
+ *
+ * ## Pushes and conditional writes
+ *
+ * An operation made on a version pulled from the server (a base version)
+ * is conditional: its write matches the row only while `updated_at` still
+ * holds that version. Updates are `PATCH /table?id=eq.I&updated_at=eq.T`,
+ * one row per request; deletes of many rows are one request with
+ * `or=(and(id.eq.I,updated_at.eq.T),…)`. When another client wrote first,
+ * the write matches no row and the operation comes back as
+ * %JUST_SYNC_PUSH_PRECONDITION_FAILED: the engine pulls the other version,
+ * resolves the conflict and pushes again on the new version, so no write
+ * silently overwrites one the client never saw. An edit of a row that
+ * another client deleted for good (a hard delete) makes the row again.
+ *
+ * Operations without a base version (new records) are inserted in bulk
+ * (`POST /table?on_conflict=id` with `Prefer: resolution=ignore-duplicates,return=representation`),
+ * in requests of [property@JustSync.SupabaseStore:batch-size] rows with the same
+ * columns. An id the server already has is then updated with a `PATCH`
+ * filtered on the scope, so a write never moves a row of another scope
+ * into this one (`merge-duplicates` would).
+ *
+ * Deletes are soft (`PATCH` of the soft-delete column) when
+ * [property@JustSync.SupabaseStore:soft-delete-column] is set, and hard
+ * (`DELETE /table?id=in.(…)`) otherwise; only soft deletes reach other
+ * clients through pulls. Every write asks for `Prefer: return=representation`,
+ * so a row that row-level security kept from changing (PostgREST answers
+ * with no rows and no error) is found: the store looks the row up, and
+ * reports a row it can see but could not change as
+ * %JUST_SYNC_PUSH_REJECTED. Deleting a row the server does not have (or
+ * does not show) is a success. A reply of 401 fails the call with
+ * %JUST_SYNC_ERROR_AUTH; 5xx and 429 make the operations retry later.
+ *
+ * ## Authentication
+ *
+ * Requests carry the project's API key in `apikey` and
+ * `Authorization: Bearer` the [property@JustSync.SupabaseStore:access-token] (a
+ * signed-in user's JWT) or, without one, the API key itself.
+ *
+ * ## Server time
+ *
+ * [method@JustSync.RemoteStore.get_server_time_async] calls the SQL function
+ * `justsync_server_time()` over `/rpc/` (microseconds), and falls back to
+ * the `Date` header (one second) where the function is missing.
+ *
+ * ## Realtime
+ *
+ * Supabase Realtime needs the whole Supabase stack and its own WebSocket
+ * protocol; this store does not watch. Set
+ * [property@JustSync.Orchestrator:sync-interval] for a periodic pull instead.
+ */
+
+#define DEFAULT_PAGE_SIZE 1000
+#define DEFAULT_BATCH_SIZE 200
+#define MAX_BATCH_SIZE 5000
+#define DEFAULT_TIMEOUT 30
+/* Ids carried in a query string, per request: keeps URLs near 5 kB. */
+#define ID_CHUNK 50
+#define TIME_FUNCTION "/rpc/justsync_server_time"
+
+struct _JustSyncSupabaseStore
+{
+  GObject parent_instance;
+
+  char *rest_url;
+  char *api_key;
+  char *access_token;
+  char *soft_delete_column;
+  GHashTable *tables;               /* scope name → table */
+  guint page_size;
+  guint batch_size;
+  guint timeout;
+
+  JustSyncHttpClient *client;
+  GError *client_error;             /* why there is no client */
+};
+
+enum
+{
+  PROP_0,
+  PROP_REST_URL,
+  PROP_API_KEY,
+  PROP_ACCESS_TOKEN,
+  PROP_SOFT_DELETE_COLUMN,
+  PROP_PAGE_SIZE,
+  PROP_BATCH_SIZE,
+  PROP_TIMEOUT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void remote_store_iface_init (JustSyncRemoteStoreInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (JustSyncSupabaseStore, just_sync_supabase_store, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (JUST_SYNC_TYPE_REMOTE_STORE,
+                                                      remote_store_iface_init))
+
+/* --- requests ----------------------------------------------------------- */
+
+/* The path of the scope's table, or NULL with an error. */
+static char *
+supabase_store_table_path (JustSyncSupabaseStore  *self,
+                           JustSyncScope          *scope,
+                           GError                **error)
+{
+  const char *table = just_sync_supabase_store_get_table (self, just_sync_scope_get_name (scope));
+
+  if (!_just_sync_supabase_is_column_name (table))
+    {
+      g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not a table name the Supabase store can use"), table);
+      return NULL;
+    }
+  return g_strconcat ("/", table, NULL);
+}
+
+static gboolean
+supabase_store_check_client (JustSyncSupabaseStore  *self,
+                             GError                **error)
+{
+  if (self->client != NULL)
+    return TRUE;
+  g_propagate_error (error, g_error_copy (self->client_error));
+  return FALSE;
+}
+
+/*
+ * Sends a request with the API key and token; completes @task's caller
+ * through @callback with the reply of any status. @prefer: (nullable): the
+ * `Prefer` header.
+ */
+static void
+supabase_store_send (JustSyncSupabaseStore *self,
+                     const char            *method,
+                     const char            *path,
+                     const char            *query,
+                     JsonNode              *body,
+                     const char            *prefer,
+                     GTask                 *task,
+                     GAsyncReadyCallback    callback)
+{
+  g_autoptr(SoupMessage) message = NULL;
+  SoupMessageHeaders *headers;
+  const char *bearer = self->access_token != NULL ? self->access_token : self->api_key;
+
+  message = _just_sync_http_client_new_message (self->client, method, path, query, body);
+  headers = soup_message_get_request_headers (message);
+  if (self->api_key != NULL)
+    soup_message_headers_replace (headers, "apikey", self->api_key);
+  if (bearer != NULL)
+    {
+      g_autofree char *authorization = g_strconcat ("Bearer ", bearer, NULL);
+
+      soup_message_headers_replace (headers, "Authorization", authorization);
+    }
+  if (prefer != NULL)
+    soup_message_headers_replace (headers, "Prefer", prefer);
+  _just_sync_http_client_send_async (self->client, message, g_task_get_cancellable (task),
+                                     callback, task);
+}
+
+static void
+supabase_store_set_response_error (GError               **error,
+                                   JustSyncHttpResponse  *response)
+{
+  g_autofree char *message = NULL;
+
+  message = _just_sync_supabase_dup_error_message (response->body, response->status);
+
+  _just_sync_http_set_status_error (error, response->status, message);
+}
+
+/* The rows of a successful reply, or NULL with the error the reply means. */
+static JsonArray *
+supabase_store_response_rows (JustSyncHttpResponse  *response,
+                              GError               **error)
+{
+  if (!_just_sync_http_response_is_success (response))
+    {
+      supabase_store_set_response_error (error, response);
+      return NULL;
+    }
+  if (response->body == NULL || !JSON_NODE_HOLDS_ARRAY (response->body))
+    {
+      g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER,
+                   _("The server answered without a list of rows (HTTP %u)"), response->status);
+      return NULL;
+    }
+  return json_node_get_array (response->body);
+}
+
+static gint64
+supabase_store_response_time (JustSyncHttpResponse *response)
+{
+  return response->date != 0 ? response->date : just_sync_timestamp_now ();
+}
+
+/* --- fetch_since -------------------------------------------------------- */
+
+typedef struct
+{
+  JustSyncScope *scope;
+  char *soft_delete_column;
+} FetchData;
+
+static void
+supabase_store_fetch_data_free (FetchData *data)
+{
+  just_sync_scope_unref (data->scope);
+  g_free (data->soft_delete_column);
+  g_free (data);
+}
+
+static void
+supabase_store_fetch_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FetchData *data = g_task_get_task_data (task);
+  g_autoptr(JustSyncHttpResponse) response = NULL;
+  g_autoptr(JustSyncDelta) delta = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  GError *error = NULL;
+  JsonArray *rows;
+  gint64 server_time;
+  guint n;
+
+  response = _just_sync_http_client_send_finish (JUST_SYNC_HTTP_CLIENT (object), result, &error);
+  if (response == NULL || (rows = supabase_store_response_rows (response, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  n = json_array_get_length (rows);
+  records = g_ptr_array_new_full (n, (GDestroyNotify) just_sync_record_unref);
+  server_time = response->date;
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *row = json_array_get_element (rows, i);
+      JustSyncRecord *record;
+
+      record = _just_sync_supabase_record_from_row (row, data->scope, data->soft_delete_column,
+                                                    &error);
+
+      /* Skipping a row would move the sync point past it: fail the page. */
+      if (record == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      server_time = MAX (server_time, just_sync_record_get_updated_at (record));
+      g_ptr_array_add (records, record);
+    }
+
+  delta = just_sync_delta_new (server_time);
+  for (guint i = 0; i < records->len; i++)
+    just_sync_delta_add (delta, g_ptr_array_index (records, i));
+  /* A row cap may have cut the page short: only an empty page is the end. */
+  just_sync_delta_set_has_more (delta, n > 0);
+
+  g_task_return_pointer (task, g_steal_pointer (&delta), (GDestroyNotify) just_sync_delta_unref);
+}
+
+static void
+just_sync_supabase_store_fetch_since_async (JustSyncRemoteStore *store,
+                                            JustSyncScope       *scope,
+                                            JustSyncSyncPoint   *since,
+                                            guint                limit,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  JustSyncSupabaseStore *self = JUST_SYNC_SUPABASE_STORE (store);
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *query = NULL;
+  GError *error = NULL;
+  FetchData *data;
+
+  if (!supabase_store_check_client (self, &error) ||
+      !_just_sync_supabase_check_scope (scope, &error) ||
+      (path = supabase_store_table_path (self, scope, &error)) == NULL)
+    {
+      g_task_report_error (self, callback, user_data, just_sync_supabase_store_fetch_since_async,
+                           error);
+      return;
+    }
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, just_sync_supabase_store_fetch_since_async);
+
+  data = g_new0 (FetchData, 1);
+  data->scope = just_sync_scope_ref (scope);
+  data->soft_delete_column = g_strdup (self->soft_delete_column);
+  g_task_set_task_data (task, data, (GDestroyNotify) supabase_store_fetch_data_free);
+
+  query = _just_sync_supabase_select_query (scope, since, CLAMP (limit, 1, self->page_size));
+  supabase_store_send (self, "GET", path, query, NULL, NULL, g_steal_pointer (&task),
+                       supabase_store_fetch_cb);
+}
+
+static JustSyncDelta *
+just_sync_supabase_store_fetch_since_finish (JustSyncRemoteStore  *store,
+                                             GAsyncResult         *result,
+                                             GError              **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* --- pushes ------------------------------------------------------------- */
+
+/*
+ * A push works through queues of operations, one request at a time:
+ *
+ * upserts: CONDITIONAL (PATCH at the base version, one op per request)
+ *          → VERIFY the ops that matched no row
+ *          → INSERT new ops and ops whose row is gone (bulk POST)
+ *          → UPDATE new ops whose id existed (PATCH in the scope, one op)
+ * deletes: CONDITIONAL (ops with a base version) and PLAIN (the others),
+ *          ID_CHUNK ops per request → VERIFY the ops that matched no row
+ */
+typedef enum
+{
+  STEP_CONDITIONAL,
+  STEP_PLAIN,
+  STEP_VERIFY,
+  STEP_INSERT,
+  STEP_UPDATE,
+  N_STEPS
+} Step;
+
+typedef struct
+{
+  JustSyncOpKind kind;
+  JustSyncScope *scope;
+  char *path;
+  char *soft_delete_column;
+  GPtrArray *queues[N_STEPS];       /* JustSyncPendingOp */
+  Step step;                        /* of the request in flight */
+  GPtrArray *chunk;                 /* its operations */
+  gboolean alone;                   /* a bulk request failed: one op per request */
+  GPtrArray *results;
+} PushData;
+
+static void
+supabase_store_push_data_free (PushData *data)
+{
+  just_sync_scope_unref (data->scope);
+  g_free (data->path);
+  g_free (data->soft_delete_column);
+  for (guint i = 0; i < N_STEPS; i++)
+    g_ptr_array_unref (data->queues[i]);
+  g_clear_pointer (&data->chunk, g_ptr_array_unref);
+  g_ptr_array_unref (data->results);
+  g_free (data);
+}
+
+static void
+supabase_store_add_failed (PushData           *data,
+                           JustSyncPendingOp  *op,
+                           JustSyncPushStatus  status,
+                           const char         *message,
+                           gint64              retry_after)
+{
+  g_ptr_array_add (data->results,
+                   just_sync_push_result_new_failed (just_sync_pending_op_get_seq (op),
+                                                     just_sync_pending_op_get_record_id (op),
+                                                     status, message, retry_after));
+}
+
+static void
+supabase_store_add_written (PushData          *data,
+                            JustSyncPendingOp *op,
+                            JustSyncRecord    *reply)
+{
+  g_ptr_array_add (data->results,
+                   just_sync_push_result_new_written (just_sync_pending_op_get_seq (op), reply));
+}
+
+static void
+supabase_store_add_tombstone (PushData          *data,
+                              JustSyncPendingOp *op,
+                              gint64             when)
+{
+  g_autoptr(JustSyncRecord) tombstone =
+    just_sync_record_new_tombstone (just_sync_pending_op_get_record_id (op), MAX (when, 1), NULL);
+
+  supabase_store_add_written (data, op, tombstone);
+}
+
+/* Settles every operation not settled yet as a retry. */
+static void
+supabase_store_retry_rest (PushData   *data,
+                           const char *message,
+                           gint64      retry_after)
+{
+  if (data->chunk != NULL)
+    for (guint i = 0; i < data->chunk->len; i++)
+      supabase_store_add_failed (data, g_ptr_array_index (data->chunk, i), JUST_SYNC_PUSH_RETRY,
+                                 message, retry_after);
+  g_clear_pointer (&data->chunk, g_ptr_array_unref);
+  for (guint s = 0; s < N_STEPS; s++)
+    {
+      GPtrArray *queue = data->queues[s];
+
+      for (guint i = 0; i < queue->len; i++)
+        supabase_store_add_failed (data, g_ptr_array_index (queue, i), JUST_SYNC_PUSH_RETRY,
+                                   message, retry_after);
+      g_ptr_array_set_size (queue, 0);
+    }
+}
+
+static void
+supabase_store_push_return (GTask *task)
+{
+  PushData *data = g_task_get_task_data (task);
+
+  g_task_return_pointer (task, g_ptr_array_ref (data->results), (GDestroyNotify) g_ptr_array_unref);
+}
+
+/* No usable reply: fail the call when nothing was settled (or it was
+ * cancelled), else retry what is left. */
+static void
+supabase_store_push_fail (GTask  *task,
+                          GError *error)
+{
+  PushData *data = g_task_get_task_data (task);
+
+  if (data->results->len == 0 || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  supabase_store_retry_rest (data, error->message, 0);
+  g_error_free (error);
+  supabase_store_push_return (task);
+}
+
+static void supabase_store_push_next (GTask *task);
+
+/*
+ * A reply that is not a success, for the chunk in flight. 401 (the token)
+ * fails the call, whatever was settled before; a transient status retries everything left; any other
+ * (a constraint, a row-level security check, an unknown column) is the
+ * data's: a bulk request is sent again one op per request to find the
+ * culprit, and a lone op is rejected with the server's message. Returns
+ * whether the push goes on; when not, @task was completed.
+ */
+static gboolean
+supabase_store_chunk_failed (GTask                *task,
+                             JustSyncHttpResponse *response)
+{
+  PushData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) chunk = NULL;
+  GPtrArray *queue = data->queues[data->step];
+
+  supabase_store_set_response_error (&error, response);
+  /* The token, not the data: the whole call fails, so every op stays
+   * queued until a valid token is set (what was written shows up as an
+   * echo on the next pull). */
+  if (response->status == SOUP_STATUS_UNAUTHORIZED)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return FALSE;
+    }
+  if (just_sync_error_is_transient (error))
+    {
+      supabase_store_retry_rest (data, error->message, response->retry_after);
+      supabase_store_push_return (task);
+      return FALSE;
+    }
+
+  chunk = g_steal_pointer (&data->chunk);
+  if (chunk->len > 1)
+    {
+      data->alone = TRUE;
+      for (guint i = chunk->len; i > 0; i--)
+        g_ptr_array_insert (queue, 0, g_ptr_array_steal_index (chunk, i - 1));
+    }
+  else
+    {
+      for (guint i = 0; i < chunk->len; i++)
+        supabase_store_add_failed (data, g_ptr_array_index (chunk, i), JUST_SYNC_PUSH_REJECTED,
+                                   error->message, 0);
+    }
+  return TRUE;
+}
+
+/* The reply's rows by id. */
+static GHashTable *
+supabase_store_rows_by_id (JsonArray *rows)
+{
+  GHashTable *by_id = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonNode *row = json_array_get_element (rows, i);
+      JsonNode *id;
+
+      if (JSON_NODE_HOLDS_OBJECT (row) &&
+          (id = json_object_get_member (json_node_get_object (row),
+                                        JUST_SYNC_SUPABASE_ID_COLUMN)) != NULL &&
+          json_node_get_value_type (id) == G_TYPE_STRING)
+        g_hash_table_insert (by_id, (gpointer) json_node_get_string (id), row);
+    }
+  return by_id;
+}
+
+/* Settles @op as written with @row, the server's copy. */
+static void
+supabase_store_settle_row (PushData          *data,
+                           JustSyncPendingOp *op,
+                           JsonNode          *row)
+{
+  g_autoptr(JustSyncRecord) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = _just_sync_supabase_record_from_row (row, data->scope, data->soft_delete_column, &error);
+  if (reply == NULL)
+    supabase_store_add_failed (data, op, JUST_SYNC_PUSH_RETRY, error->message, 0);
+  else if (data->kind == JUST_SYNC_OP_DELETE && !just_sync_record_is_deleted (reply))
+    supabase_store_add_failed (data, op, JUST_SYNC_PUSH_REJECTED,
+                               _("The server did not keep the deletion time"), 0);
+  else
+    supabase_store_add_written (data, op, reply);
+}
+
+static void
+supabase_store_chunk_sent_cb (GObject      *object,
+                              GAsyncResult *result,
+                              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PushData *data = g_task_get_task_data (task);
+  g_autoptr(JustSyncHttpResponse) response = NULL;
+  g_autoptr(GHashTable) by_id = NULL;
+  g_autoptr(GPtrArray) chunk = NULL;
+  GError *error = NULL;
+  JsonArray *rows;
+
+  response = _just_sync_http_client_send_finish (JUST_SYNC_HTTP_CLIENT (object), result, &error);
+  if (response == NULL)
+    {
+      supabase_store_push_fail (task, error);
+      return;
+    }
+  if (!_just_sync_http_response_is_success (response))
+    {
+      if (supabase_store_chunk_failed (task, response))
+        supabase_store_push_next (g_steal_pointer (&task));
+      return;
+    }
+  if ((rows = supabase_store_response_rows (response, &error)) == NULL)
+    {
+      /* A success that is not rows: what was written is unknown. */
+      supabase_store_retry_rest (data, error->message, 0);
+      g_error_free (error);
+      supabase_store_push_return (task);
+      return;
+    }
+
+  by_id = supabase_store_rows_by_id (rows);
+  chunk = g_steal_pointer (&data->chunk);
+  for (guint i = 0; i < chunk->len; i++)
+    {
+      JustSyncPendingOp *op = g_ptr_array_index (chunk, i);
+      const char *id = just_sync_pending_op_get_record_id (op);
+      JsonNode *row = g_hash_table_lookup (by_id, id);
+      gint64 base = _just_sync_supabase_base_updated_at (op);
+
+      if (data->step == STEP_VERIFY)
+        {
+          gint64 updated_at = 0;
+
+          if (row != NULL)
+            {
+              g_autoptr(JustSyncRecord) found =
+                _just_sync_supabase_record_from_row (row, data->scope, NULL, NULL);
+
+              updated_at = found != NULL ? just_sync_record_get_updated_at (found) : 0;
+            }
+          if (row != NULL && base != 0 && updated_at != base)
+            supabase_store_add_failed (data, op, JUST_SYNC_PUSH_PRECONDITION_FAILED,
+                                       _("Another client changed the record first"), 0);
+          else if (row != NULL)
+            supabase_store_add_failed (data, op, JUST_SYNC_PUSH_REJECTED,
+                                       _("The server kept the record from changing "
+                                         "(row-level security?)"), 0);
+          else if (data->kind == JUST_SYNC_OP_DELETE)
+            supabase_store_add_tombstone (data, op, supabase_store_response_time (response));
+          else
+            g_ptr_array_add (data->queues[STEP_INSERT], just_sync_pending_op_ref (op));
+        }
+      else if (row != NULL && data->kind == JUST_SYNC_OP_DELETE && data->soft_delete_column == NULL)
+        supabase_store_add_tombstone (data, op, supabase_store_response_time (response));
+      else if (row != NULL)
+        supabase_store_settle_row (data, op, row);
+      else if (data->step == STEP_INSERT && base != 0)
+        supabase_store_add_failed (data, op, JUST_SYNC_PUSH_PRECONDITION_FAILED,
+                                   _("Another client made the record again first"), 0);
+      else if (data->step == STEP_INSERT)
+        g_ptr_array_add (data->queues[STEP_UPDATE], just_sync_pending_op_ref (op));
+      else if (data->step == STEP_UPDATE)
+        supabase_store_add_failed (data, op, JUST_SYNC_PUSH_REJECTED,
+                                   _("The id belongs to a record outside this scope"), 0);
+      else
+        g_ptr_array_add (data->queues[STEP_VERIFY], just_sync_pending_op_ref (op));
+    }
+  supabase_store_push_next (g_steal_pointer (&task));
+}
+
+/* The row an upsert op writes; its record was checked when the push began. */
+static JsonObject *
+supabase_store_op_row (PushData          *data,
+                       JustSyncPendingOp *op)
+{
+  return _just_sync_supabase_row_from_record (just_sync_pending_op_get_record (op), data->scope,
+                                              data->soft_delete_column, NULL);
+}
+
+/* Makes the chunk of the next request of @step: up to @max ops from the
+ * head of its queue (one after a failed bulk request); inserts take only
+ * ops whose rows have the columns of the first. */
+static void
+supabase_store_take_chunk (PushData  *data,
+                           Step       step,
+                           guint      max)
+{
+  GPtrArray *queue = data->queues[step];
+  g_autofree char *columns = NULL;
+  guint i = 0;
+
+  data->step = step;
+  data->chunk = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_pending_op_unref);
+  if (data->alone)
+    max = 1;
+
+  while (i < queue->len && data->chunk->len < max)
+    {
+      JustSyncPendingOp *op = g_ptr_array_index (queue, i);
+
+      if (step == STEP_INSERT)
+        {
+          g_autoptr(JsonObject) row = supabase_store_op_row (data, op);
+          g_autofree char *these = _just_sync_supabase_dup_columns (row);
+
+          if (columns == NULL)
+            columns = g_steal_pointer (&these);
+          else if (strcmp (columns, these) != 0)
+            {
+              i++;
+              continue;
+            }
+        }
+      g_ptr_array_add (data->chunk, g_ptr_array_steal_index (queue, i));
+    }
+}
+
+static JsonNode *
+supabase_store_node_take_object (JsonObject *object)
+{
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_take_object (node, object);
+  return node;
+}
+
+static JsonNode *
+supabase_store_chunk_rows (PushData *data)
+{
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+  JsonArray *array = json_array_sized_new (data->chunk->len);
+
+  for (guint i = 0; i < data->chunk->len; i++)
+    {
+      JustSyncPendingOp *op = g_ptr_array_index (data->chunk, i);
+
+      json_array_add_object_element (array, supabase_store_op_row (data, op));
+    }
+  json_node_take_array (node, array);
+  return node;
+}
+
+/* The ids of the chunk; the strings are the ops'. */
+static GPtrArray *
+supabase_store_chunk_ids (PushData *data)
+{
+  GPtrArray *ids = g_ptr_array_sized_new (data->chunk->len);
+
+  for (guint i = 0; i < data->chunk->len; i++)
+    {
+      JustSyncPendingOp *op = g_ptr_array_index (data->chunk, i);
+
+      g_ptr_array_add (ids, (gpointer) just_sync_pending_op_get_record_id (op));
+    }
+  return ids;
+}
+
+/* The body of a soft delete of the chunk: the newest deletion time. */
+static JsonNode *
+supabase_store_soft_delete_body (PushData *data)
+{
+  JsonObject *body = json_object_new ();
+  g_autofree char *stamp = NULL;
+  gint64 when = 0;
+
+  for (guint i = 0; i < data->chunk->len; i++)
+    {
+      JustSyncPendingOp *op = g_ptr_array_index (data->chunk, i);
+
+      when = MAX (when, just_sync_record_get_deleted_at (just_sync_pending_op_get_record (op)));
+    }
+  stamp = _just_sync_supabase_format_time (when != 0 ? when : just_sync_timestamp_now ());
+  json_object_set_string_member (body, data->soft_delete_column, stamp);
+  return supabase_store_node_take_object (body);
+}
+
+/* Sends the next request, or completes the push when nothing is left. */
+static void
+supabase_store_push_next (GTask *task)
+{
+  JustSyncSupabaseStore *self = g_task_get_source_object (task);
+  PushData *data = g_task_get_task_data (task);
+  g_autoptr(GString) query = g_string_new (NULL);
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autofree char *filter = NULL;
+  const char *method;
+  const char *prefer = "return=representation";
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return;
+    }
+
+  if (data->kind == JUST_SYNC_OP_UPSERT && data->queues[STEP_CONDITIONAL]->len > 0)
+    {
+      JustSyncPendingOp *op;
+      g_autofree char *time = NULL;
+      g_autofree char *eq_id = NULL;
+      g_autofree char *eq_time = NULL;
+
+      supabase_store_take_chunk (data, STEP_CONDITIONAL, 1);
+      op = g_ptr_array_index (data->chunk, 0);
+      time = _just_sync_supabase_format_time (_just_sync_supabase_base_updated_at (op));
+      eq_id = g_strconcat ("eq.", just_sync_pending_op_get_record_id (op), NULL);
+      eq_time = g_strconcat ("eq.", time, NULL);
+      _just_sync_http_query_add (query, JUST_SYNC_SUPABASE_ID_COLUMN, eq_id);
+      _just_sync_http_query_add (query, JUST_SYNC_SUPABASE_UPDATED_AT_COLUMN, eq_time);
+      _just_sync_supabase_query_add_scope (query, data->scope);
+      body = supabase_store_node_take_object (supabase_store_op_row (data, op));
+      method = "PATCH";
+    }
+  else if (data->kind == JUST_SYNC_OP_DELETE &&
+           (data->queues[STEP_CONDITIONAL]->len > 0 || data->queues[STEP_PLAIN]->len > 0))
+    {
+      Step step = data->queues[STEP_CONDITIONAL]->len > 0 ? STEP_CONDITIONAL : STEP_PLAIN;
+
+      supabase_store_take_chunk (data, step, ID_CHUNK);
+      ids = supabase_store_chunk_ids (data);
+      if (data->step == STEP_CONDITIONAL)
+        {
+          g_autofree gint64 *versions = g_new (gint64, data->chunk->len);
+
+          for (guint i = 0; i < data->chunk->len; i++)
+            versions[i] = _just_sync_supabase_base_updated_at (g_ptr_array_index (data->chunk, i));
+          filter = _just_sync_supabase_versions_filter ((const char * const *) ids->pdata, versions,
+                                                        ids->len);
+          _just_sync_http_query_add (query, "or", filter);
+        }
+      else
+        {
+          filter = _just_sync_supabase_id_filter ((const char * const *) ids->pdata, ids->len);
+          _just_sync_http_query_add (query, JUST_SYNC_SUPABASE_ID_COLUMN, filter);
+        }
+      _just_sync_supabase_query_add_scope (query, data->scope);
+      if (data->soft_delete_column != NULL)
+        {
+          body = supabase_store_soft_delete_body (data);
+          method = "PATCH";
+        }
+      else
+        method = "DELETE";
+    }
+  else if (data->queues[STEP_VERIFY]->len > 0)
+    {
+      const char *select = JUST_SYNC_SUPABASE_ID_COLUMN "," JUST_SYNC_SUPABASE_UPDATED_AT_COLUMN;
+
+      supabase_store_take_chunk (data, STEP_VERIFY, ID_CHUNK);
+      ids = supabase_store_chunk_ids (data);
+      filter = _just_sync_supabase_id_filter ((const char * const *) ids->pdata, ids->len);
+      _just_sync_http_query_add (query, "select", select);
+      _just_sync_http_query_add (query, JUST_SYNC_SUPABASE_ID_COLUMN, filter);
+      _just_sync_supabase_query_add_scope (query, data->scope);
+      method = "GET";
+      prefer = NULL;
+    }
+  else if (data->queues[STEP_INSERT]->len > 0)
+    {
+      supabase_store_take_chunk (data, STEP_INSERT, self->batch_size);
+      _just_sync_http_query_add (query, "on_conflict", JUST_SYNC_SUPABASE_ID_COLUMN);
+      body = supabase_store_chunk_rows (data);
+      method = "POST";
+      prefer = "resolution=ignore-duplicates,return=representation";
+    }
+  else if (data->queues[STEP_UPDATE]->len > 0)
+    {
+      JustSyncPendingOp *op;
+      g_autofree char *eq_id = NULL;
+
+      supabase_store_take_chunk (data, STEP_UPDATE, 1);
+      op = g_ptr_array_index (data->chunk, 0);
+      eq_id = g_strconcat ("eq.", just_sync_pending_op_get_record_id (op), NULL);
+      _just_sync_http_query_add (query, JUST_SYNC_SUPABASE_ID_COLUMN, eq_id);
+      _just_sync_supabase_query_add_scope (query, data->scope);
+      body = supabase_store_node_take_object (supabase_store_op_row (data, op));
+      method = "PATCH";
+    }
+  else
+    {
+      supabase_store_push_return (task);
+      g_object_unref (task);
+      return;
+    }
+
+  supabase_store_send (self, method, data->path, query->str, body, prefer, task,
+                       supabase_store_chunk_sent_cb);
+}
+
+static void
+supabase_store_push_async (JustSyncSupabaseStore *self,
+                           JustSyncOpKind         kind,
+                           JustSyncScope         *scope,
+                           GPtrArray             *ops,
+                           GCancellable          *cancellable,
+                           GAsyncReadyCallback    callback,
+                           gpointer               user_data,
+                           gpointer               source_tag)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *path = NULL;
+  GError *error = NULL;
+  PushData *data;
+
+  if (!supabase_store_check_client (self, &error) ||
+      !_just_sync_supabase_check_scope (scope, &error) ||
+      (path = supabase_store_table_path (self, scope, &error)) == NULL)
+    {
+      g_task_report_error (self, callback, user_data, source_tag, error);
+      return;
+    }
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+
+  data = g_new0 (PushData, 1);
+  data->kind = kind;
+  data->scope = just_sync_scope_ref (scope);
+  data->path = g_steal_pointer (&path);
+  data->soft_delete_column = g_strdup (self->soft_delete_column);
+  for (guint i = 0; i < N_STEPS; i++)
+    data->queues[i] = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_pending_op_unref);
+  data->results = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_push_result_unref);
+  g_task_set_task_data (task, data, (GDestroyNotify) supabase_store_push_data_free);
+
+  for (guint i = 0; i < ops->len; i++)
+    {
+      JustSyncPendingOp *op = g_ptr_array_index (ops, i);
+      gboolean based = _just_sync_supabase_base_updated_at (op) != 0;
+
+      if (kind == JUST_SYNC_OP_UPSERT)
+        {
+          g_autoptr(JsonObject) row = NULL;
+          g_autoptr(GError) row_error = NULL;
+
+          row = _just_sync_supabase_row_from_record (just_sync_pending_op_get_record (op), scope,
+                                                     data->soft_delete_column, &row_error);
+          if (row == NULL)
+            {
+              supabase_store_add_failed (data, op, JUST_SYNC_PUSH_REJECTED, row_error->message, 0);
+              continue;
+            }
+        }
+      g_ptr_array_add (data->queues[based ? STEP_CONDITIONAL
+                                          : kind == JUST_SYNC_OP_UPSERT ? STEP_INSERT : STEP_PLAIN],
+                       just_sync_pending_op_ref (op));
+    }
+
+  supabase_store_push_next (g_steal_pointer (&task));
+}
+
+static void
+just_sync_supabase_store_batch_upsert_async (JustSyncRemoteStore *store,
+                                             JustSyncScope       *scope,
+                                             GPtrArray           *ops,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data)
+{
+  supabase_store_push_async (JUST_SYNC_SUPABASE_STORE (store), JUST_SYNC_OP_UPSERT, scope, ops,
+                             cancellable, callback, user_data,
+                             just_sync_supabase_store_batch_upsert_async);
+}
+
+static void
+just_sync_supabase_store_batch_delete_async (JustSyncRemoteStore *store,
+                                             JustSyncScope       *scope,
+                                             GPtrArray           *ops,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data)
+{
+  supabase_store_push_async (JUST_SYNC_SUPABASE_STORE (store), JUST_SYNC_OP_DELETE, scope, ops,
+                             cancellable, callback, user_data,
+                             just_sync_supabase_store_batch_delete_async);
+}
+
+static GPtrArray *
+just_sync_supabase_store_batch_finish (JustSyncRemoteStore  *store,
+                                       GAsyncResult         *result,
+                                       GError              **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* --- server time -------------------------------------------------------- */
+
+static void
+supabase_store_server_time_cb (GObject      *object,
+                               GAsyncResult *result,
+                               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(JustSyncHttpResponse) response = NULL;
+  GError *error = NULL;
+  gint64 usec;
+
+  response = _just_sync_http_client_send_finish (JUST_SYNC_HTTP_CLIENT (object), result, &error);
+  if (response == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (_just_sync_http_response_is_success (response) &&
+      _just_sync_supabase_parse_time_reply (response->body, &usec))
+    {
+      g_task_return_int (task, usec);
+      return;
+    }
+
+  /* No such function (PostgREST answers 404): its reply still has a Date. */
+  if (response->status != SOUP_STATUS_NOT_FOUND && !_just_sync_http_response_is_success (response))
+    {
+      supabase_store_set_response_error (&error, response);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (response->date == 0)
+    {
+      g_task_return_new_error (task, JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER,
+                               _("The server sent no Date header to read its time from"));
+      return;
+    }
+  /* Date is truncated to its second: its middle is the best guess. */
+  g_task_return_int (task, response->date + G_USEC_PER_SEC / 2);
+}
+
+static void
+just_sync_supabase_store_get_server_time_async (JustSyncRemoteStore *store,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data)
+{
+  JustSyncSupabaseStore *self = JUST_SYNC_SUPABASE_STORE (store);
+  g_autoptr(JsonNode) empty = NULL;
+  GError *error = NULL;
+  GTask *task;
+
+  if (!supabase_store_check_client (self, &error))
+    {
+      g_task_report_error (self, callback, user_data,
+                           just_sync_supabase_store_get_server_time_async, error);
+      return;
+    }
+
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, just_sync_supabase_store_get_server_time_async);
+  empty = supabase_store_node_take_object (json_object_new ());
+  supabase_store_send (self, "POST", TIME_FUNCTION, NULL, empty, NULL, task,
+                       supabase_store_server_time_cb);
+}
+
+static gint64
+just_sync_supabase_store_get_server_time_finish (JustSyncRemoteStore  *store,
+                                                 GAsyncResult         *result,
+                                                 GError              **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), 0);
+
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
+/* A server on the loopback interface (a development server, or one next
+ * to the app) is reachable with no network. */
+static gboolean
+just_sync_supabase_store_needs_network (JustSyncRemoteStore *store)
+{
+  return !_just_sync_http_url_is_loopback (JUST_SYNC_SUPABASE_STORE (store)->rest_url);
+}
+
+/* --- GObject ------------------------------------------------------------ */
+
+static void
+remote_store_iface_init (JustSyncRemoteStoreInterface *iface)
+{
+  iface->needs_network = just_sync_supabase_store_needs_network;
+  iface->fetch_since_async = just_sync_supabase_store_fetch_since_async;
+  iface->fetch_since_finish = just_sync_supabase_store_fetch_since_finish;
+  iface->batch_upsert_async = just_sync_supabase_store_batch_upsert_async;
+  iface->batch_upsert_finish = just_sync_supabase_store_batch_finish;
+  iface->batch_delete_async = just_sync_supabase_store_batch_delete_async;
+  iface->batch_delete_finish = just_sync_supabase_store_batch_finish;
+  iface->get_server_time_async = just_sync_supabase_store_get_server_time_async;
+  iface->get_server_time_finish = just_sync_supabase_store_get_server_time_finish;
+}
+
+static void
+just_sync_supabase_store_constructed (GObject *object)
+{
+  JustSyncSupabaseStore *self = (JustSyncSupabaseStore *) object;
+
+  G_OBJECT_CLASS (just_sync_supabase_store_parent_class)->constructed (object);
+
+  if (self->rest_url == NULL)
+    g_set_error_literal (&self->client_error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                         _("The Supabase store has no REST URL"));
+  else
+    self->client = _just_sync_http_client_new (self->rest_url, &self->client_error);
+  if (self->client != NULL)
+    _just_sync_http_client_set_timeout (self->client, self->timeout);
+}
+
+static void
+just_sync_supabase_store_finalize (GObject *object)
+{
+  JustSyncSupabaseStore *self = (JustSyncSupabaseStore *) object;
+
+  g_clear_object (&self->client);
+  g_clear_error (&self->client_error);
+  g_clear_pointer (&self->rest_url, g_free);
+  g_clear_pointer (&self->api_key, g_free);
+  g_clear_pointer (&self->access_token, g_free);
+  g_clear_pointer (&self->soft_delete_column, g_free);
+  g_clear_pointer (&self->tables, g_hash_table_unref);
+
+  G_OBJECT_CLASS (just_sync_supabase_store_parent_class)->finalize (object);
+}
+
+static void
+just_sync_supabase_store_get_property (GObject    *object,
+                                       guint       prop_id,
+                                       GValue     *value,
+                                       GParamSpec *pspec)
+{
+  JustSyncSupabaseStore *self = JUST_SYNC_SUPABASE_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_REST_URL:
+      g_value_set_string (value, self->rest_url);
+      break;
+    case PROP_API_KEY:
+      g_value_set_string (value, self->api_key);
+      break;
+    case PROP_ACCESS_TOKEN:
+      g_value_set_string (value, self->access_token);
+      break;
+    case PROP_SOFT_DELETE_COLUMN:
+      g_value_set_string (value, self->soft_delete_column);
+      break;
+    case PROP_PAGE_SIZE:
+      g_value_set_uint (value, self->page_size);
+      break;
+    case PROP_BATCH_SIZE:
+      g_value_set_uint (value, self->batch_size);
+      break;
+    case PROP_TIMEOUT:
+      g_value_set_uint (value, self->timeout);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+/* Replaces *@field with a copy of @value, notifying @prop when it changed. */
+static void
+supabase_store_set_string (JustSyncSupabaseStore  *self,
+                           char                  **field,
+                           const char             *value,
+                           guint                   prop)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return;
+  g_free (*field);
+  *field = g_strdup (value);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+static void
+supabase_store_set_uint (JustSyncSupabaseStore *self,
+                         guint                 *field,
+                         guint                  value,
+                         guint                  prop)
+{
+  if (*field == value)
+    return;
+  *field = value;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+static void
+just_sync_supabase_store_set_property (GObject      *object,
+                                       guint         prop_id,
+                                       const GValue *value,
+                                       GParamSpec   *pspec)
+{
+  JustSyncSupabaseStore *self = JUST_SYNC_SUPABASE_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_REST_URL:
+      self->rest_url = g_value_dup_string (value);
+      break;
+    case PROP_API_KEY:
+      supabase_store_set_string (self, &self->api_key, g_value_get_string (value), prop_id);
+      break;
+    case PROP_ACCESS_TOKEN:
+      supabase_store_set_string (self, &self->access_token, g_value_get_string (value), prop_id);
+      break;
+    case PROP_SOFT_DELETE_COLUMN:
+      supabase_store_set_string (self, &self->soft_delete_column, g_value_get_string (value),
+                                 prop_id);
+      break;
+    case PROP_PAGE_SIZE:
+      supabase_store_set_uint (self, &self->page_size, g_value_get_uint (value), prop_id);
+      break;
+    case PROP_BATCH_SIZE:
+      supabase_store_set_uint (self, &self->batch_size, g_value_get_uint (value), prop_id);
+      break;
+    case PROP_TIMEOUT:
+      supabase_store_set_uint (self, &self->timeout, g_value_get_uint (value), prop_id);
+      if (self->client != NULL)
+        _just_sync_http_client_set_timeout (self->client, self->timeout);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+just_sync_supabase_store_class_init (JustSyncSupabaseStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = just_sync_supabase_store_constructed;
+  object_class->finalize = just_sync_supabase_store_finalize;
+  object_class->get_property = just_sync_supabase_store_get_property;
+  object_class->set_property = just_sync_supabase_store_set_property;
+
+  /**
+   * JustSyncSupabaseStore:rest-url:
+   *
+   * The REST endpoint: `https://<project>.supabase.co/rest/v1` for a
+   * Supabase project, or a PostgREST server's root URL. Tables are paths
+   * under it. An unusable URL makes every call fail with
+   * %JUST_SYNC_ERROR_INVALID_ARGUMENT.
+   */
+  properties[PROP_REST_URL] =
+    g_param_spec_string ("rest-url", NULL, NULL,
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * JustSyncSupabaseStore:api-key:
+   *
+   * The project's API key (the anon or publishable key, or for a trusted
+   * service the service-role key), sent as `apikey`, and as the bearer
+   * token when there is no [property@JustSync.SupabaseStore:access-token]. %NULL
+   * sends neither.
+   */
+  properties[PROP_API_KEY] =
+    g_param_spec_string ("api-key", NULL, NULL,
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * JustSyncSupabaseStore:access-token:
+   *
+   * A signed-in user's access token (a JWT), sent as
+   * `Authorization: Bearer`; row-level security sees its claims, such as
+   * `auth.uid()`. %NULL to use the API key alone.
+   */
+  properties[PROP_ACCESS_TOKEN] =
+    g_param_spec_string ("access-token", NULL, NULL,
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * JustSyncSupabaseStore:soft-delete-column:
+   *
+   * The nullable `timestamptz` column a delete sets, leaving the row as a
+   * tombstone that other clients pull; %NULL (the default) for hard
+   * deletes, which other clients see only on a reconcile.
+   */
+  properties[PROP_SOFT_DELETE_COLUMN] =
+    g_param_spec_string ("soft-delete-column", NULL, NULL,
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * JustSyncSupabaseStore:page-size:
+   *
+   * The most rows one pull request asks for (`limit`). Pages stay correct
+   * when the server returns fewer.
+   */
+  properties[PROP_PAGE_SIZE] =
+    g_param_spec_uint ("page-size", NULL, NULL,
+                       1, G_MAXUINT, DEFAULT_PAGE_SIZE,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * JustSyncSupabaseStore:batch-size:
+   *
+   * The most new rows one insert request carries.
+   */
+  properties[PROP_BATCH_SIZE] =
+    g_param_spec_uint ("batch-size", NULL, NULL,
+                       1, MAX_BATCH_SIZE, DEFAULT_BATCH_SIZE,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * JustSyncSupabaseStore:timeout:
+   *
+   * The seconds each request may take, connecting and reading the reply
+   * included; 0 for no limit.
+   */
+  properties[PROP_TIMEOUT] =
+    g_param_spec_uint ("timeout", NULL, NULL,
+                       0, G_MAXUINT, DEFAULT_TIMEOUT,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+just_sync_supabase_store_init (JustSyncSupabaseStore *self)
+{
+  self->tables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->page_size = DEFAULT_PAGE_SIZE;
+  self->batch_size = DEFAULT_BATCH_SIZE;
+  self->timeout = DEFAULT_TIMEOUT;
+}
+
+/**
+ * just_sync_supabase_store_new:
+ * @rest_url: the REST endpoint, such as `https://<project>.supabase.co/rest/v1`
+ * @api_key: (nullable): the project's API key
+ *
+ * Creates a [class@JustSync.SupabaseStore] for a Supabase project or a
+ * PostgREST server.
+ *
+ * Returns: (transfer full): a new store
+ */
+JustSyncSupabaseStore *
+just_sync_supabase_store_new (const char *rest_url,
+                              const char *api_key)
+{
+  g_return_val_if_fail (rest_url != NULL, NULL);
+
+  return g_object_new (JUST_SYNC_TYPE_SUPABASE_STORE,
+                       "rest-url", rest_url,
+                       "api-key", api_key,
+                       NULL);
+}
+
+/**
+ * just_sync_supabase_store_get_rest_url:
+ * @self: a #JustSyncSupabaseStore
+ *
+ * Returns: the REST endpoint
+ */
+const char *
+just_sync_supabase_store_get_rest_url (JustSyncSupabaseStore *self)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_SUPABASE_STORE (self), NULL);
+
+  return self->rest_url;
+}
+
+/**
+ * just_sync_supabase_store_get_api_key:
+ * @self: a #JustSyncSupabaseStore
+ *
+ * Returns: (nullable): the API key, or %NULL
+ */
+const char *
+just_sync_supabase_store_get_api_key (JustSyncSupabaseStore *self)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_SUPABASE_STORE (self), NULL);
+
+  return self->api_key;
+}
+
+/**
+ * just_sync_supabase_store_set_api_key:
+ * @self: a #JustSyncSupabaseStore
+ * @api_key: (nullable): the project's API key, or %NULL
+ *
+ * Sets [property@JustSync.SupabaseStore:api-key].
+ */
+void
+just_sync_supabase_store_set_api_key (JustSyncSupabaseStore *self,
+                                      const char            *api_key)
+{
+  g_return_if_fail (JUST_SYNC_IS_SUPABASE_STORE (self));
+
+  g_object_set (self, "api-key", api_key, NULL);
+}
+
+/**
+ * just_sync_supabase_store_get_access_token:
+ * @self: a #JustSyncSupabaseStore
+ *
+ * Returns: (nullable): the access token, or %NULL
+ */
+const char *
+just_sync_supabase_store_get_access_token (JustSyncSupabaseStore *self)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_SUPABASE_STORE (self), NULL);
+
+  return self->access_token;
+}
+
+/**
+ * just_sync_supabase_store_set_access_token:
+ * @self: a #JustSyncSupabaseStore
+ * @access_token: (nullable): a user's JWT, or %NULL
+ *
+ * Sets [property@JustSync.SupabaseStore:access-token]. An expired or revoked token
+ * makes calls fail with %JUST_SYNC_ERROR_AUTH, and every change stays
+ * queued until a valid one is set.
+ */
+void
+just_sync_supabase_store_set_access_token (JustSyncSupabaseStore *self,
+                                           const char            *access_token)
+{
+  g_return_if_fail (JUST_SYNC_IS_SUPABASE_STORE (self));
+
+  g_object_set (self, "access-token", access_token, NULL);
+}
+
+/**
+ * just_sync_supabase_store_set_table:
+ * @self: a #JustSyncSupabaseStore
+ * @scope_name: a scope name
+ * @table: (nullable): the table of the scopes with that name, or %NULL for
+ *   the table named like them
+ *
+ * Maps the scopes named @scope_name to @table.
+ */
+void
+just_sync_supabase_store_set_table (JustSyncSupabaseStore *self,
+                                    const char            *scope_name,
+                                    const char            *table)
+{
+  g_return_if_fail (JUST_SYNC_IS_SUPABASE_STORE (self));
+  g_return_if_fail (scope_name != NULL);
+
+  if (table != NULL)
+    g_hash_table_replace (self->tables, g_strdup (scope_name), g_strdup (table));
+  else
+    g_hash_table_remove (self->tables, scope_name);
+}
+
+/**
+ * just_sync_supabase_store_get_table:
+ * @self: a #JustSyncSupabaseStore
+ * @scope_name: a scope name
+ *
+ * Returns: the table the scopes named @scope_name sync with
+ */
+const char *
+just_sync_supabase_store_get_table (JustSyncSupabaseStore *self,
+                                    const char            *scope_name)
+{
+  const char *table;
+
+  g_return_val_if_fail (JUST_SYNC_IS_SUPABASE_STORE (self), NULL);
+  g_return_val_if_fail (scope_name != NULL, NULL);
+
+  table = g_hash_table_lookup (self->tables, scope_name);
+  return table != NULL ? table : scope_name;
+}
+
+/**
+ * just_sync_supabase_store_get_soft_delete_column:
+ * @self: a #JustSyncSupabaseStore
+ *
+ * Returns: (nullable): the soft-delete column, or %NULL for hard deletes
+ */
+const char *
+just_sync_supabase_store_get_soft_delete_column (JustSyncSupabaseStore *self)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_SUPABASE_STORE (self), NULL);
+
+  return self->soft_delete_column;
+}
+
+/**
+ * just_sync_supabase_store_set_soft_delete_column:
+ * @self: a #JustSyncSupabaseStore
+ * @column: (nullable): a nullable `timestamptz` column, such as
+ *   `deleted_at`, or %NULL for hard deletes
+ *
+ * Sets [property@JustSync.SupabaseStore:soft-delete-column].
+ */
+void
+just_sync_supabase_store_set_soft_delete_column (JustSyncSupabaseStore *self,
+                                                 const char            *column)
+{
+  g_return_if_fail (JUST_SYNC_IS_SUPABASE_STORE (self));
+  g_return_if_fail (column == NULL || _just_sync_supabase_is_column_name (column));
+
+  g_object_set (self, "soft-delete-column", column, NULL);
+}
+
+/**
+ * just_sync_supabase_store_get_page_size:
+ * @self: a #JustSyncSupabaseStore
+ *
+ * Returns: the most rows one pull request asks for
+ */
+guint
+just_sync_supabase_store_get_page_size (JustSyncSupabaseStore *self)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_SUPABASE_STORE (self), 0);
+
+  return self->page_size;
+}
+
+/**
+ * just_sync_supabase_store_set_page_size:
+ * @self: a #JustSyncSupabaseStore
+ * @page_size: at least 1
+ *
+ * Sets [property@JustSync.SupabaseStore:page-size].
+ */
+void
+just_sync_supabase_store_set_page_size (JustSyncSupabaseStore *self,
+                                        guint                  page_size)
+{
+  g_return_if_fail (JUST_SYNC_IS_SUPABASE_STORE (self));
+
+  g_object_set (self, "page-size", page_size, NULL);
+}
+
+/**
+ * just_sync_supabase_store_get_batch_size:
+ * @self: a #JustSyncSupabaseStore
+ *
+ * Returns: the most new rows one insert request carries
+ */
+guint
+just_sync_supabase_store_get_batch_size (JustSyncSupabaseStore *self)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_SUPABASE_STORE (self), 0);
+
+  return self->batch_size;
+}
+
+/**
+ * just_sync_supabase_store_set_batch_size:
+ * @self: a #JustSyncSupabaseStore
+ * @batch_size: from 1 to 5,000
+ *
+ * Sets [property@JustSync.SupabaseStore:batch-size].
+ */
+void
+just_sync_supabase_store_set_batch_size (JustSyncSupabaseStore *self,
+                                         guint                  batch_size)
+{
+  g_return_if_fail (JUST_SYNC_IS_SUPABASE_STORE (self));
+
+  g_object_set (self, "batch-size", batch_size, NULL);
+}
+
+/**
+ * just_sync_supabase_store_get_timeout:
+ * @self: a #JustSyncSupabaseStore
+ *
+ * Returns: the seconds a request may take, or 0 for no limit
+ */
+guint
+just_sync_supabase_store_get_timeout (JustSyncSupabaseStore *self)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_SUPABASE_STORE (self), 0);
+
+  return self->timeout;
+}
+
+/**
+ * just_sync_supabase_store_set_timeout:
+ * @self: a #JustSyncSupabaseStore
+ * @seconds: the seconds a request may take, or 0 for no limit
+ *
+ * Sets [property@JustSync.SupabaseStore:timeout].
+ */
+void
+just_sync_supabase_store_set_timeout (JustSyncSupabaseStore *self,
+                                      guint                  seconds)
+{
+  g_return_if_fail (JUST_SYNC_IS_SUPABASE_STORE (self));
+
+  g_object_set (self, "timeout", seconds, NULL);
+}
