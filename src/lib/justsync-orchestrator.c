@@ -99,6 +99,7 @@ struct _JustSyncOrchestrator
 
   gulong changed_handler;
   gulong remote_changed_handler;
+  gulong credentials_changed_handler;
 };
 
 G_DEFINE_FINAL_TYPE (JustSyncOrchestrator, just_sync_orchestrator, G_TYPE_OBJECT)
@@ -185,6 +186,18 @@ update_idle_state (JustSyncOrchestrator *self)
  * (closed, say, while the engine lives on) keeps the last ones, and says
  * so only to those who debug. */
 static void
+set_count (JustSyncOrchestrator *self,
+           guint                *field,
+           guint                 count,
+           guint                 prop_id)
+{
+  if (count == *field)
+    return;
+  *field = count;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+}
+
+static void
 take_count (JustSyncOrchestrator *self,
             GObject              *store,
             GAsyncResult         *result,
@@ -197,11 +210,8 @@ take_count (JustSyncOrchestrator *self,
   count = just_sync_local_store_count_pending_ops_finish (JUST_SYNC_LOCAL_STORE (store), result, &error);
   if (error != NULL)
     g_debug ("Could not count pending operations: %s", error->message);
-  else if (count != *field)
-    {
-      *field = count;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
-    }
+  else
+    set_count (self, field, count, prop_id);
 }
 
 static void
@@ -339,6 +349,17 @@ sync_finished (gpointer         owner,
 {
   JustSyncOrchestrator *self = owner;
   JustSyncSyncResult *result = _just_sync_sync_job_get_result (job);
+  guint queued, failed;
+
+  /* The job counted the queue as it left it: the counts are current when
+   * sync-finished is emitted and when its callers are completed. */
+  if (_just_sync_sync_job_get_counts (job, &queued, &failed))
+    {
+      set_count (self, &self->pending_count, queued, PROP_PENDING_COUNT);
+      set_count (self, &self->failed_count, failed, PROP_FAILED_COUNT);
+    }
+  else
+    refresh_counts (self);
 
   if (error == NULL)
     {
@@ -350,7 +371,6 @@ sync_finished (gpointer         owner,
     set_last_error (self, error->message);
 
   update_idle_state (self);
-  refresh_counts (self);
   g_signal_emit (self, signals[SYNC_FINISHED], 0, _just_sync_sync_job_get_scope (job),
                  error == NULL ? result : NULL, error);
 }
@@ -1320,6 +1340,13 @@ remote_changed_cb (JustSyncRemoteStore  *remote,
   _just_sync_scheduler_request (self->scheduler, scope, JUST_SYNC_TRIGGER_REMOTE_CHANGED);
 }
 
+static void
+credentials_changed_cb (JustSyncRemoteStore  *remote,
+                        JustSyncOrchestrator *self)
+{
+  _just_sync_scheduler_credentials_changed (self->scheduler);
+}
+
 /*
  * _just_sync_orchestrator_set_system_bus:
  * @self: an orchestrator
@@ -1363,6 +1390,8 @@ just_sync_orchestrator_constructed (GObject *object)
                                                    G_CALLBACK (local_changed_cb), self, 0);
   self->remote_changed_handler = g_signal_connect_object (self->job_config.remote, "remote-changed",
                                                           G_CALLBACK (remote_changed_cb), self, 0);
+  self->credentials_changed_handler = g_signal_connect_object (self->job_config.remote, "credentials-changed",
+                                                               G_CALLBACK (credentials_changed_cb), self, 0);
   update_idle_state (self);
   refresh_counts (self);
 }
@@ -1374,6 +1403,7 @@ just_sync_orchestrator_dispose (GObject *object)
 
   g_clear_signal_handler (&self->changed_handler, self->job_config.local);
   g_clear_signal_handler (&self->remote_changed_handler, self->job_config.remote);
+  g_clear_signal_handler (&self->credentials_changed_handler, self->job_config.remote);
   if (self->scheduler != NULL)
     _just_sync_scheduler_shutdown (self->scheduler);
 
@@ -1631,7 +1661,13 @@ just_sync_orchestrator_class_init (JustSyncOrchestratorClass *klass)
   /**
    * JustSyncOrchestrator:pending-count:
    *
-   * How many local changes wait to be pushed, in every scope. Read-only.
+   * How many local changes wait to be pushed, in every scope: it counts
+   * operations, not records, so three edits of one record offline count
+   * three (only the newest is pushed, and its acknowledgement clears all
+   * three); [method@JustSync.Orchestrator.list_pending_async] lists them
+   * with their records. Current when
+   * [signal@JustSync.Orchestrator::sync-finished] is emitted and when the
+   * callback of a sync runs, and updated after every write. Read-only.
    */
   properties[PROP_PENDING_COUNT] =
     g_param_spec_uint ("pending-count", NULL, NULL, 0, G_MAXUINT, 0, ro);
@@ -1640,8 +1676,9 @@ just_sync_orchestrator_class_init (JustSyncOrchestratorClass *klass)
    * JustSyncOrchestrator:failed-count:
    *
    * How many local changes the server rejected and are parked, in every
-   * scope; see [method@JustSync.Orchestrator.retry_failed_async].
-   * Read-only.
+   * scope; see [method@JustSync.Orchestrator.retry_failed_async]. Like
+   * [property@JustSync.Orchestrator:pending-count], it counts operations
+   * and is current when a sync ends. Read-only.
    */
   properties[PROP_FAILED_COUNT] =
     g_param_spec_uint ("failed-count", NULL, NULL, 0, G_MAXUINT, 0, ro);
@@ -1804,7 +1841,11 @@ just_sync_orchestrator_class_init (JustSyncOrchestratorClass *klass)
    * @result: (nullable): what the sync did, or %NULL when it failed
    * @error: (nullable): why it failed, or %NULL
    *
-   * A sync or reconcile of @scope ended.
+   * A sync or reconcile of @scope ended. It is emitted before the sync's
+   * callers are completed, with [property@JustSync.Orchestrator:state],
+   * [property@JustSync.Orchestrator:last-error],
+   * [property@JustSync.Orchestrator:pending-count] and
+   * [property@JustSync.Orchestrator:failed-count] already current.
    */
   signals[SYNC_FINISHED] =
     g_signal_new ("sync-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
