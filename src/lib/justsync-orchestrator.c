@@ -40,19 +40,24 @@
  * offline edit could overwrite it.
  *
  * One sync per scope runs at a time: a second call joins the running one,
- * or the next one when the running one is already pushing. Transient
- * failures (network, 5xx, 429) are retried with exponential backoff and
- * jitter, and never before the pause a server asked for (`Retry-After`);
- * no background trigger can start a sync sooner. A server that breaks the
- * sync protocol fails the sync with %JUST_SYNC_ERROR_PROTOCOL, which is
- * not retried until something else asks for a sync. Operations the server
- * rejects are parked as failed, reported with
- * [signal@JustSync.Orchestrator::op-failed], and never block the others.
+ * or the next one when the running one is already pushing. A failed sync
+ * (network, 5xx, 429, a change sent but not acknowledged, and any other
+ * failure) is retried with exponential backoff and jitter, and never
+ * before the pause a server asked for (`Retry-After`); no background
+ * trigger can start a sync sooner. Two failures wait for something else to
+ * ask for a sync instead: a server that breaks the sync protocol
+ * (%JUST_SYNC_ERROR_PROTOCOL), and missing or refused credentials
+ * (%JUST_SYNC_ERROR_AUTH), retried at once when the remote store emits
+ * [signal@JustSync.RemoteStore::credentials-changed]. The changes stay
+ * queued through every failure. Operations the server rejects are parked
+ * as failed, reported with [signal@JustSync.Orchestrator::op-failed], and
+ * never block the others.
  *
  * Background syncs follow local writes, the server's change
  * announcements, the network coming back, the system resuming from
  * suspend (logind's `PrepareForSleep` on the system bus, when there is
- * one) and [property@JustSync.Orchestrator:sync-interval]. On a metered
+ * one), new credentials and
+ * [property@JustSync.Orchestrator:sync-interval]. On a metered
  * network or in power-saver mode they wait, unless
  * [property@JustSync.Orchestrator:background-when-constrained] allows them;
  * explicit syncs always run. While the [iface@Gio.NetworkMonitor] says the
@@ -1653,7 +1658,8 @@ just_sync_orchestrator_class_init (JustSyncOrchestratorClass *klass)
    * What the engine is doing: idle, syncing, offline (no network: reads and
    * writes work locally and are pushed later), or error (the last sync
    * failed; [property@JustSync.Orchestrator:last-error] says why, and
-   * transient failures are retried). Read-only; starts idle or offline.
+   * the class's description says when it is retried). Read-only; starts
+   * idle or offline.
    */
   properties[PROP_STATE] =
     g_param_spec_enum ("state", NULL, NULL, JUST_SYNC_TYPE_SYNC_STATE, JUST_SYNC_STATE_IDLE, ro);
