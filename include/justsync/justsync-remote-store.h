@@ -166,5 +166,7 @@ gboolean       just_sync_remote_store_needs_network          (JustSyncRemoteStor
 JUST_SYNC_AVAILABLE_IN_ALL
 void           just_sync_remote_store_emit_remote_changed    (JustSyncRemoteStore  *self,
                                                               JustSyncScope        *scope);
+JUST_SYNC_AVAILABLE_IN_ALL
+void           just_sync_remote_store_emit_credentials_changed (JustSyncRemoteStore *self);
 
 G_END_DECLS

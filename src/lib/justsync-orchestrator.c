@@ -40,19 +40,24 @@
  * offline edit could overwrite it.
  *
  * One sync per scope runs at a time: a second call joins the running one,
- * or the next one when the running one is already pushing. Transient
- * failures (network, 5xx, 429) are retried with exponential backoff and
- * jitter, and never before the pause a server asked for (`Retry-After`);
- * no background trigger can start a sync sooner. A server that breaks the
- * sync protocol fails the sync with %JUST_SYNC_ERROR_PROTOCOL, which is
- * not retried until something else asks for a sync. Operations the server
- * rejects are parked as failed, reported with
- * [signal@JustSync.Orchestrator::op-failed], and never block the others.
+ * or the next one when the running one is already pushing. A failed sync
+ * (network, 5xx, 429, a change sent but not acknowledged, and any other
+ * failure) is retried with exponential backoff and jitter, and never
+ * before the pause a server asked for (`Retry-After`); no background
+ * trigger can start a sync sooner. Two failures wait for something else to
+ * ask for a sync instead: a server that breaks the sync protocol
+ * (%JUST_SYNC_ERROR_PROTOCOL), and missing or refused credentials
+ * (%JUST_SYNC_ERROR_AUTH), retried at once when the remote store emits
+ * [signal@JustSync.RemoteStore::credentials-changed]. The changes stay
+ * queued through every failure. Operations the server rejects are parked
+ * as failed, reported with [signal@JustSync.Orchestrator::op-failed], and
+ * never block the others.
  *
  * Background syncs follow local writes, the server's change
  * announcements, the network coming back, the system resuming from
  * suspend (logind's `PrepareForSleep` on the system bus, when there is
- * one) and [property@JustSync.Orchestrator:sync-interval]. On a metered
+ * one), new credentials and
+ * [property@JustSync.Orchestrator:sync-interval]. On a metered
  * network or in power-saver mode they wait, unless
  * [property@JustSync.Orchestrator:background-when-constrained] allows them;
  * explicit syncs always run. While the [iface@Gio.NetworkMonitor] says the
@@ -99,6 +104,7 @@ struct _JustSyncOrchestrator
 
   gulong changed_handler;
   gulong remote_changed_handler;
+  gulong credentials_changed_handler;
 };
 
 G_DEFINE_FINAL_TYPE (JustSyncOrchestrator, just_sync_orchestrator, G_TYPE_OBJECT)
@@ -185,6 +191,18 @@ update_idle_state (JustSyncOrchestrator *self)
  * (closed, say, while the engine lives on) keeps the last ones, and says
  * so only to those who debug. */
 static void
+set_count (JustSyncOrchestrator *self,
+           guint                *field,
+           guint                 count,
+           guint                 prop_id)
+{
+  if (count == *field)
+    return;
+  *field = count;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+}
+
+static void
 take_count (JustSyncOrchestrator *self,
             GObject              *store,
             GAsyncResult         *result,
@@ -197,11 +215,8 @@ take_count (JustSyncOrchestrator *self,
   count = just_sync_local_store_count_pending_ops_finish (JUST_SYNC_LOCAL_STORE (store), result, &error);
   if (error != NULL)
     g_debug ("Could not count pending operations: %s", error->message);
-  else if (count != *field)
-    {
-      *field = count;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
-    }
+  else
+    set_count (self, field, count, prop_id);
 }
 
 static void
@@ -339,6 +354,17 @@ sync_finished (gpointer         owner,
 {
   JustSyncOrchestrator *self = owner;
   JustSyncSyncResult *result = _just_sync_sync_job_get_result (job);
+  guint queued, failed;
+
+  /* The job counted the queue as it left it: the counts are current when
+   * sync-finished is emitted and when its callers are completed. */
+  if (_just_sync_sync_job_get_counts (job, &queued, &failed))
+    {
+      set_count (self, &self->pending_count, queued, PROP_PENDING_COUNT);
+      set_count (self, &self->failed_count, failed, PROP_FAILED_COUNT);
+    }
+  else
+    refresh_counts (self);
 
   if (error == NULL)
     {
@@ -350,7 +376,6 @@ sync_finished (gpointer         owner,
     set_last_error (self, error->message);
 
   update_idle_state (self);
-  refresh_counts (self);
   g_signal_emit (self, signals[SYNC_FINISHED], 0, _just_sync_sync_job_get_scope (job),
                  error == NULL ? result : NULL, error);
 }
@@ -1327,6 +1352,13 @@ remote_changed_cb (JustSyncRemoteStore  *remote,
   _just_sync_scheduler_request (self->scheduler, scope, JUST_SYNC_TRIGGER_REMOTE_CHANGED);
 }
 
+static void
+credentials_changed_cb (JustSyncRemoteStore  *remote,
+                        JustSyncOrchestrator *self)
+{
+  _just_sync_scheduler_credentials_changed (self->scheduler);
+}
+
 /*
  * _just_sync_orchestrator_set_system_bus:
  * @self: an orchestrator
@@ -1370,6 +1402,8 @@ just_sync_orchestrator_constructed (GObject *object)
                                                    G_CALLBACK (local_changed_cb), self, 0);
   self->remote_changed_handler = g_signal_connect_object (self->job_config.remote, "remote-changed",
                                                           G_CALLBACK (remote_changed_cb), self, 0);
+  self->credentials_changed_handler = g_signal_connect_object (self->job_config.remote, "credentials-changed",
+                                                               G_CALLBACK (credentials_changed_cb), self, 0);
   update_idle_state (self);
   refresh_counts (self);
 }
@@ -1381,6 +1415,7 @@ just_sync_orchestrator_dispose (GObject *object)
 
   g_clear_signal_handler (&self->changed_handler, self->job_config.local);
   g_clear_signal_handler (&self->remote_changed_handler, self->job_config.remote);
+  g_clear_signal_handler (&self->credentials_changed_handler, self->job_config.remote);
   if (self->scheduler != NULL)
     _just_sync_scheduler_shutdown (self->scheduler);
 
@@ -1630,7 +1665,8 @@ just_sync_orchestrator_class_init (JustSyncOrchestratorClass *klass)
    * What the engine is doing: idle, syncing, offline (no network: reads and
    * writes work locally and are pushed later), or error (the last sync
    * failed; [property@JustSync.Orchestrator:last-error] says why, and
-   * transient failures are retried). Read-only; starts idle or offline.
+   * the class's description says when it is retried). Read-only; starts
+   * idle or offline.
    */
   properties[PROP_STATE] =
     g_param_spec_enum ("state", NULL, NULL, JUST_SYNC_TYPE_SYNC_STATE, JUST_SYNC_STATE_IDLE, ro);
@@ -1638,7 +1674,13 @@ just_sync_orchestrator_class_init (JustSyncOrchestratorClass *klass)
   /**
    * JustSyncOrchestrator:pending-count:
    *
-   * How many local changes wait to be pushed, in every scope. Read-only.
+   * How many local changes wait to be pushed, in every scope: it counts
+   * operations, not records, so three edits of one record offline count
+   * three (only the newest is pushed, and its acknowledgement clears all
+   * three); [method@JustSync.Orchestrator.list_pending_async] lists them
+   * with their records. Current when
+   * [signal@JustSync.Orchestrator::sync-finished] is emitted and when the
+   * callback of a sync runs, and updated after every write. Read-only.
    */
   properties[PROP_PENDING_COUNT] =
     g_param_spec_uint ("pending-count", NULL, NULL, 0, G_MAXUINT, 0, ro);
@@ -1647,8 +1689,9 @@ just_sync_orchestrator_class_init (JustSyncOrchestratorClass *klass)
    * JustSyncOrchestrator:failed-count:
    *
    * How many local changes the server rejected and are parked, in every
-   * scope; see [method@JustSync.Orchestrator.retry_failed_async].
-   * Read-only.
+   * scope; see [method@JustSync.Orchestrator.retry_failed_async]. Like
+   * [property@JustSync.Orchestrator:pending-count], it counts operations
+   * and is current when a sync ends. Read-only.
    */
   properties[PROP_FAILED_COUNT] =
     g_param_spec_uint ("failed-count", NULL, NULL, 0, G_MAXUINT, 0, ro);
@@ -1811,7 +1854,11 @@ just_sync_orchestrator_class_init (JustSyncOrchestratorClass *klass)
    * @result: (nullable): what the sync did, or %NULL when it failed
    * @error: (nullable): why it failed, or %NULL
    *
-   * A sync or reconcile of @scope ended.
+   * A sync or reconcile of @scope ended. It is emitted before the sync's
+   * callers are completed, with [property@JustSync.Orchestrator:state],
+   * [property@JustSync.Orchestrator:last-error],
+   * [property@JustSync.Orchestrator:pending-count] and
+   * [property@JustSync.Orchestrator:failed-count] already current.
    */
   signals[SYNC_FINISHED] =
     g_signal_new ("sync-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,

@@ -27,6 +27,7 @@ G_DEFINE_INTERFACE (JustSyncRemoteStore, just_sync_remote_store, G_TYPE_OBJECT)
 
 enum {
   REMOTE_CHANGED,
+  CREDENTIALS_CHANGED,
   N_SIGNALS
 };
 
@@ -79,6 +80,25 @@ just_sync_remote_store_default_init (JustSyncRemoteStoreInterface *iface)
                   NULL,
                   G_TYPE_NONE, 1,
                   JUST_SYNC_TYPE_SCOPE);
+
+  /**
+   * JustSyncRemoteStore::credentials-changed:
+   * @self: the store
+   *
+   * The store's credentials changed (the app gave a password or a token
+   * again, say): what failed with %JUST_SYNC_ERROR_AUTH may work now. The
+   * orchestrator syncs every scope it knows soon after, backoff or not.
+   * A backend without credentials never emits it; one with credentials
+   * emits it with just_sync_remote_store_emit_credentials_changed().
+   */
+  signals[CREDENTIALS_CHANGED] =
+    g_signal_new ("credentials-changed",
+                  G_TYPE_FROM_INTERFACE (iface),
+                  G_SIGNAL_RUN_LAST,
+                  0,
+                  NULL, NULL,
+                  NULL,
+                  G_TYPE_NONE, 0);
 }
 
 /**
@@ -171,6 +191,20 @@ just_sync_remote_store_emit_remote_changed (JustSyncRemoteStore *self,
   g_return_if_fail (scope != NULL);
 
   g_signal_emit (self, signals[REMOTE_CHANGED], 0, scope);
+}
+
+/**
+ * just_sync_remote_store_emit_credentials_changed:
+ * @self: a #JustSyncRemoteStore
+ *
+ * Emits #JustSyncRemoteStore::credentials-changed. For implementations.
+ */
+void
+just_sync_remote_store_emit_credentials_changed (JustSyncRemoteStore *self)
+{
+  g_return_if_fail (JUST_SYNC_IS_REMOTE_STORE (self));
+
+  g_signal_emit (self, signals[CREDENTIALS_CHANGED], 0);
 }
 
 /**

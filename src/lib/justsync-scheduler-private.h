@@ -70,6 +70,7 @@ void               _just_sync_scheduler_join                (JustSyncScheduler  
                                                              JustSyncScope                   *scope,
                                                              gboolean                         reconcile,
                                                              GTask                           *task);
+void               _just_sync_scheduler_credentials_changed (JustSyncScheduler               *self);
 void               _just_sync_scheduler_settings_changed    (JustSyncScheduler               *self);
 void               _just_sync_scheduler_set_system_bus      (JustSyncScheduler               *self,
                                                              GDBusConnection                 *bus);

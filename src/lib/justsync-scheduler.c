@@ -16,13 +16,19 @@
  * comes here: the app's explicit syncs (which run at once, joining a
  * running job when they can), and the background ones (local writes,
  * server announcements, reads, the periodic timer, the network coming
- * back, resume from suspend), which go through one timer per scope that
- * never fires before the scope's "not before" time: the retry backoff of
- * its last failure, or the pause the server asked for (`Retry-After`).
+ * back, resume from suspend, new credentials), which go through one timer
+ * per scope that never fires before the scope's "not before" time: the
+ * retry backoff of its last failure, or the pause the server asked for
+ * (`Retry-After`).
  *
- * Background syncs wait while the network is metered or the system saves
- * power, unless the owner allows them; a permanent protocol error stops
- * the periodic timer from retrying a scope until something else asks.
+ * The queue never stalls: a failed job backs off and retries, except when
+ * retrying alone cannot help. A protocol error or an authentication error
+ * stops retries of the scope until something else asks (a write, a
+ * server announcement, an explicit sync, the network's return, a resume,
+ * and for an authentication error new credentials); a job that ends
+ * offline waits for the network's return; a cancelled one for the next
+ * trigger. Background syncs wait while the network is metered or the
+ * system saves power, unless the owner allows them.
  */
 
 #define LOGIND_NAME  "org.freedesktop.login1"
@@ -296,10 +302,12 @@ schedule_all (JustSyncScheduler *self,
         break;
       case ALL_FRESH:
       default:
-        /* What failed before may work now: the scope's own backoff ends,
-         * the server's pause does not. */
+        /* What failed before may work now (the network, the system or the
+         * credentials are fresh): the scope's own backoff ends, the
+         * server's pause does not. */
         state->backoff_until = 0;
         state->stalled = FALSE;
+        state->changed = TRUE;
         scope_schedule (state, 0);
         break;
       }
@@ -362,16 +370,24 @@ job_done_cb (JustSyncSyncJob *job,
       state->failures = 0;
       state->backoff_until = 0;
     }
-  else if ((needs_retry || just_sync_error_is_transient (error)) &&
-           _just_sync_scheduler_is_online (self))
-    back_off (state, retry_after);
-  else if (g_error_matches (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_PROTOCOL))
+  /* Retrying with the same credentials cannot help (and a wrong password
+   * tried again and again may lock the account): new credentials
+   * (credentials-changed), a write or an explicit sync try again. */
+  else if (g_error_matches (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_AUTH) ||
+           (g_error_matches (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_PROTOCOL) && !needs_retry))
     {
       /* Only a change made while the job ran sends the scope on; a
        * periodic tick that came meanwhile would just ask again. */
       state->stalled = !state->changed;
       state->dirty = state->dirty && state->changed;
     }
+  /* Any other failure is retried, so that no queued change waits for a
+   * trigger that may never come; a cancel is the app's to repeat, unless
+   * it left a sent change unanswered. Offline, the network's return
+   * retries. */
+  else if ((needs_retry || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) &&
+           _just_sync_scheduler_is_online (self))
+    back_off (state, retry_after);
 
   self->hooks->finished (self->owner, job, error);
 
@@ -465,6 +481,20 @@ _just_sync_scheduler_join (JustSyncScheduler *self,
 }
 
 /* Triggers */
+
+/*
+ * _just_sync_scheduler_credentials_changed:
+ * @self: the scheduler
+ *
+ * The remote store has new credentials: every scope syncs soon, its
+ * backoff and an authentication failure forgotten (the server's pause is
+ * not).
+ */
+void
+_just_sync_scheduler_credentials_changed (JustSyncScheduler *self)
+{
+  schedule_all (self, ALL_FRESH);
+}
 
 static void
 network_changed_cb (GNetworkMonitor   *monitor,

@@ -23,6 +23,7 @@ typedef enum
   JUST_SYNC_JOB_PRUNE,        /* reconcile: drop rows the server no longer has */
   JUST_SYNC_JOB_LIST_OPS,     /* choose the operations to push */
   JUST_SYNC_JOB_PUSH,         /* send them in batches, record the replies */
+  JUST_SYNC_JOB_COUNT,        /* count the queue as the job leaves it, failed or not */
   JUST_SYNC_JOB_DONE,
 } JustSyncJobPhase;
 
@@ -91,5 +92,8 @@ JustSyncSyncResult *_just_sync_sync_job_get_result     (JustSyncSyncJob         
 gint64              _just_sync_sync_job_get_pulled_at  (JustSyncSyncJob               *job);
 gboolean            _just_sync_sync_job_needs_retry    (JustSyncSyncJob               *job,
                                                         GTimeSpan                     *retry_after);
+gboolean            _just_sync_sync_job_get_counts     (JustSyncSyncJob               *job,
+                                                        guint                         *queued,
+                                                        guint                         *failed);
 
 G_END_DECLS

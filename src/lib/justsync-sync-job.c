@@ -59,6 +59,11 @@ struct _JustSyncSyncJob
   guint n_unacknowledged;          /* sent, and neither written nor rejected */
   gboolean only_preconditions;     /* ...each because another version won */
   char *unacknowledged_message;    /* the server's word on the first */
+
+  /* Count: the operations of every scope as the job leaves them */
+  guint n_queued;
+  guint n_failed;
+  guint n_counted;                 /* 2 once both counts are in */
 };
 
 static void sync_job_advance (JustSyncSyncJob *job);
@@ -281,16 +286,34 @@ _just_sync_sync_job_needs_retry (JustSyncSyncJob *job,
   return job->retry_needed;
 }
 
+/*
+ * _just_sync_sync_job_get_counts:
+ * @job: a job that ended
+ * @queued: (out): the queued operations of every scope when it ended
+ * @failed: (out): the failed ones
+ *
+ * Returns: whether the local store could count them
+ */
+gboolean
+_just_sync_sync_job_get_counts (JustSyncSyncJob *job,
+                                guint           *queued,
+                                guint           *failed)
+{
+  *queued = job->n_queued;
+  *failed = job->n_failed;
+  return job->n_counted == 2;
+}
+
 /* Steps */
 
-/* Ends the job with @error (taken) at its next advance. */
+/* Ends the job with @error (taken): it counts the queue, then is done. */
 static void
 job_fail (JustSyncSyncJob *job,
           GError          *error)
 {
   g_assert (error != NULL);
   job->error = error;
-  job->phase = JUST_SYNC_JOB_DONE;
+  job->phase = JUST_SYNC_JOB_COUNT;
   sync_job_advance (job);
 }
 
@@ -723,6 +746,30 @@ take_batch (JustSyncSyncJob *job)
     }
 }
 
+static void
+count_cb (GObject      *object,
+          GAsyncResult *res,
+          gpointer      user_data)
+{
+  JustSyncSyncJob *job = user_data;
+  g_autoptr(GError) error = NULL;
+  guint count;
+
+  count = just_sync_local_store_count_pending_ops_finish (JUST_SYNC_LOCAL_STORE (object), res, &error);
+  /* The counts are for display: a store that cannot count them leaves
+   * the owner to count later, and does not fail the job. */
+  if (error != NULL)
+    g_debug ("Could not count pending operations: %s", error->message);
+  else if (job->n_counted++ == 0)
+    job->n_queued = count;
+  else
+    job->n_failed = count;
+
+  if (error != NULL || job->n_counted == 2)
+    job->phase = JUST_SYNC_JOB_DONE;
+  sync_job_advance (job);
+}
+
 /* The end: report, then complete every waiter, then drop the job's own
  * reference. */
 static void
@@ -847,14 +894,14 @@ sync_job_advance (JustSyncSyncJob *job)
              * the app must see that its changes are stuck. */
             if (job->n_unacknowledged > 0)
               job->error = unacknowledged_error (job);
-            job->phase = JUST_SYNC_JOB_DONE;
+            job->phase = JUST_SYNC_JOB_COUNT;
             continue;
           }
         /* A batch sent after a cancel would count attempts it never made. */
         if (g_cancellable_set_error_if_cancelled (job->cancellable, &error))
           {
             job->error = error;
-            job->phase = JUST_SYNC_JOB_DONE;
+            job->phase = JUST_SYNC_JOB_COUNT;
             continue;
           }
         /* Marked as sent before it goes out: if the server applies the
@@ -863,6 +910,15 @@ sync_job_advance (JustSyncSyncJob *job)
         take_batch (job);
         just_sync_local_store_mark_ops_sent_async (config->local, job->scope, job->batch, NULL,
                                                    marked_sent_cb, job);
+        return;
+
+      case JUST_SYNC_JOB_COUNT:
+        /* Not cancellable: the owner shows these counts when the job's
+         * callers are completed, so they must be current then. */
+        just_sync_local_store_count_pending_ops_async (config->local, NULL,
+                                                       job->n_counted == 0 ? JUST_SYNC_OP_STATE_QUEUED
+                                                                           : JUST_SYNC_OP_STATE_FAILED,
+                                                       NULL, count_cb, job);
         return;
 
       case JUST_SYNC_JOB_DONE:

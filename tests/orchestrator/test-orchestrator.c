@@ -1248,6 +1248,104 @@ test_ui_signals (Fixture       *fixture,
   g_assert_cmpstr (g_ptr_array_index (seen, 0), ==, "r2");
 }
 
+/* The counts an app reads when a sync ends, in sync-finished and in the
+ * sync's callback. */
+typedef struct
+{
+  guint pending;
+  guint failed;
+  gboolean seen;
+} CountsSeen;
+
+typedef struct
+{
+  CountsSeen at_signal;
+  CountsSeen at_callback;
+} CountsAtEnd;
+
+static void
+read_counts (JustSyncOrchestrator *orchestrator,
+             CountsSeen           *seen)
+{
+  seen->pending = just_sync_orchestrator_get_pending_count (orchestrator);
+  seen->failed = just_sync_orchestrator_get_failed_count (orchestrator);
+  seen->seen = TRUE;
+}
+
+static void
+counts_at_signal_cb (JustSyncOrchestrator *orchestrator,
+                     JustSyncScope        *scope,
+                     JustSyncSyncResult   *result,
+                     const GError         *error,
+                     CountsAtEnd          *counts)
+{
+  read_counts (orchestrator, &counts->at_signal);
+}
+
+static void
+counts_at_callback_cb (GObject      *object,
+                       GAsyncResult *res,
+                       gpointer      user_data)
+{
+  CountsAtEnd *counts = user_data;
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  result = just_sync_orchestrator_synchronize_finish (JUST_SYNC_ORCHESTRATOR (object), res, &error);
+  g_assert_no_error (error);
+  read_counts (JUST_SYNC_ORCHESTRATOR (object), &counts->at_callback);
+}
+
+/* Syncs, and asserts the counts read when the sync ended, with no main
+ * loop iteration in between. */
+static void
+assert_counts_at_sync_end (JustSyncOrchestrator *orchestrator,
+                           JustSyncScope        *scope,
+                           guint                 pending,
+                           guint                 failed)
+{
+  CountsAtEnd counts = { { 0, }, };
+  gulong handler;
+
+  handler = g_signal_connect (orchestrator, "sync-finished", G_CALLBACK (counts_at_signal_cb), &counts);
+  just_sync_orchestrator_synchronize_async (orchestrator, scope, NULL, counts_at_callback_cb, &counts);
+  g_assert_true (just_sync_test_wait_flag (&counts.at_callback.seen, 5000));
+  g_signal_handler_disconnect (orchestrator, handler);
+
+  g_assert_true (counts.at_signal.seen);
+  g_assert_cmpuint (counts.at_signal.pending, ==, pending);
+  g_assert_cmpuint (counts.at_signal.failed, ==, failed);
+  g_assert_cmpuint (counts.at_callback.pending, ==, pending);
+  g_assert_cmpuint (counts.at_callback.failed, ==, failed);
+}
+
+/* pending-count and failed-count are current when a sync ends: in
+ * sync-finished and in the sync's callback, not some time later. */
+static void
+test_counts_current_at_sync_end (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  const char *rejected[] = { "bad1", "bad2", "bad3" };
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("r%u", i);
+
+      just_sync_record_unref (test_create (fixture->a.orchestrator, fixture->scope, id, "{\"title\": \"x\"}"));
+    }
+  wait_for_counts (fixture->a.orchestrator, 4, 0);
+  assert_counts_at_sync_end (fixture->a.orchestrator, fixture->scope, 0, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (rejected); i++)
+    {
+      just_sync_test_remote_reject_id (fixture->remote, rejected[i], "no");
+      just_sync_record_unref (test_create (fixture->a.orchestrator, fixture->scope, rejected[i],
+                                           "{\"title\": \"x\"}"));
+    }
+  wait_for_counts (fixture->a.orchestrator, 3, 0);
+  assert_counts_at_sync_end (fixture->a.orchestrator, fixture->scope, 0, 3);
+}
+
 /* A periodic sync picks up server changes of known scopes by itself. */
 static void
 test_periodic_sync (Fixture       *fixture,
@@ -1564,6 +1662,7 @@ add_tests (const char        *prefix,
   ADD ("reconcile/quiet-scope-not-reconciled", test_quiet_scope_not_reconciled);
   ADD ("delete-propagates", test_delete_propagates);
   ADD ("ui-signals", test_ui_signals);
+  ADD ("ui/counts-current-at-sync-end", test_counts_current_at_sync_end);
   ADD ("network/periodic-sync", test_periodic_sync);
   ADD ("network/local-server-needs-no-network", test_local_server_needs_no_network);
   ADD ("errors/stuck-server", test_stuck_server);

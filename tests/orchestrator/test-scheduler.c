@@ -5,6 +5,9 @@
  * Every background trigger obeys the backoff and the server's pause;
  * the network's return and a resume from suspend start a sync; a metered
  * network or power-saver mode defers background syncs, never explicit ones.
+ * The queue never stalls: every state that leaves a change unacknowledged
+ * has a trigger that retries it (the backoff, the network's return, a
+ * resume, new credentials, a new local write), each driven here.
  */
 
 #include <signal.h>
@@ -272,6 +275,96 @@ test_resume (Fixture       *fixture,
   g_subprocess_force_exit (bus);
 }
 
+/* The queue never stalls: every state that leaves a change unacknowledged
+ * has a trigger that retries it, with no explicit sync. */
+
+/* A write whose background sync fails with @code (before anything is
+ * pushed) and ends. */
+static void
+write_and_fail (Fixture       *fixture,
+                const char    *id,
+                JustSyncError  code)
+{
+  just_sync_test_remote_fail_calls (fixture->remote, 1, code, FALSE);
+  create_record (fixture, id);
+  g_assert_true (just_sync_test_wait_count (&fixture->started, 1, 5000));
+  wait_not_syncing (fixture->engine);
+  g_assert_cmpint (just_sync_orchestrator_get_state (fixture->engine), ==, JUST_SYNC_STATE_ERROR);
+}
+
+/* The backoff retries a sync that failed, transiently (the server) or
+ * not (any other error but an authentication or protocol error). */
+static void
+test_never_stalls_backoff (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  JustSyncError code = GPOINTER_TO_INT (data);
+
+  g_object_set (fixture->engine, "retry-base-delay", 50 * MS, NULL);
+  write_and_fail (fixture, "r1", code);
+  g_assert_true (wait_on_server (fixture, "r1", 5000));
+  g_assert_cmpuint (fixture->started, ==, 2);
+}
+
+/* A change the server did not acknowledge (it answered "try again") is
+ * sent again after the backoff. */
+static void
+test_never_stalls_unacknowledged (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_object_set (fixture->engine, "retry-base-delay", 300 * MS, NULL);
+  just_sync_test_remote_refuse_id (fixture->remote, "r1", JUST_SYNC_PUSH_RETRY, "busy");
+  create_record (fixture, "r1");
+  g_assert_true (just_sync_test_wait_count (&fixture->started, 1, 5000));
+  wait_not_syncing (fixture->engine);
+  g_assert_cmpint (just_sync_orchestrator_get_state (fixture->engine), ==, JUST_SYNC_STATE_ERROR);
+  g_assert_false (on_server (fixture, "r1"));
+
+  just_sync_test_remote_refuse_id (fixture->remote, "r1", JUST_SYNC_PUSH_WRITTEN, NULL);
+  g_assert_true (wait_on_server (fixture, "r1", 5000));
+  wait_not_syncing (fixture->engine);
+  g_assert_cmpuint (just_sync_orchestrator_get_pending_count (fixture->engine), ==, 0);
+  g_assert_cmpint (just_sync_orchestrator_get_state (fixture->engine), ==, JUST_SYNC_STATE_IDLE);
+}
+
+/* An authentication error is not retried by the backoff (the same
+ * credentials would fail again), but new credentials retry it. */
+static void
+test_never_stalls_credentials (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_object_set (fixture->engine, "retry-base-delay", 20 * MS, NULL);
+  write_and_fail (fixture, "r1", JUST_SYNC_ERROR_AUTH);
+  just_sync_test_sleep (300);
+  g_assert_cmpuint (fixture->started, ==, 1);
+  g_assert_false (on_server (fixture, "r1"));
+  g_assert_cmpuint (just_sync_orchestrator_get_pending_count (fixture->engine), ==, 1);
+
+  just_sync_remote_store_emit_credentials_changed (JUST_SYNC_REMOTE_STORE (fixture->remote));
+  g_assert_true (wait_on_server (fixture, "r1", 5000));
+  g_assert_cmpuint (fixture->started, ==, 2);
+}
+
+/* A scope that stopped retrying (a protocol or authentication error)
+ * syncs again with the next local write, and the stuck change goes out
+ * with it. */
+static void
+test_never_stalls_write (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  JustSyncError code = GPOINTER_TO_INT (data);
+
+  g_object_set (fixture->engine, "retry-base-delay", 20 * MS, NULL);
+  write_and_fail (fixture, "r1", code);
+  just_sync_test_sleep (300);
+  g_assert_cmpuint (fixture->started, ==, 1);
+  g_assert_false (on_server (fixture, "r1"));
+
+  create_record (fixture, "r2");
+  g_assert_true (wait_on_server (fixture, "r1", 5000));
+  g_assert_true (wait_on_server (fixture, "r2", 5000));
+}
+
 typedef void (*SetConstraint) (Fixture  *fixture,
                                gboolean  on);
 
@@ -348,6 +441,16 @@ main (int   argc,
   ADD ("/scheduler/metered", set_metered, test_constrained);
   ADD ("/scheduler/power-saver", set_power_saver, test_constrained);
   ADD ("/scheduler/constrained-allowed-later", NULL, test_constrained_allowed_later);
+  ADD ("/scheduler/never-stalls/backoff/server-error", GINT_TO_POINTER (JUST_SYNC_ERROR_SERVER),
+       test_never_stalls_backoff);
+  ADD ("/scheduler/never-stalls/backoff/other-error", GINT_TO_POINTER (JUST_SYNC_ERROR_REJECTED),
+       test_never_stalls_backoff);
+  ADD ("/scheduler/never-stalls/backoff/unacknowledged", NULL, test_never_stalls_unacknowledged);
+  ADD ("/scheduler/never-stalls/credentials", NULL, test_never_stalls_credentials);
+  ADD ("/scheduler/never-stalls/write/protocol-error", GINT_TO_POINTER (JUST_SYNC_ERROR_PROTOCOL),
+       test_never_stalls_write);
+  ADD ("/scheduler/never-stalls/write/auth-error", GINT_TO_POINTER (JUST_SYNC_ERROR_AUTH),
+       test_never_stalls_write);
 
   return g_test_run ();
 }

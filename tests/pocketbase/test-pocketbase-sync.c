@@ -318,6 +318,66 @@ test_realtime (Fixture       *fixture,
   g_assert_cmpstr (just_sync_test_payload_string (arrived, "title"), ==, "live");
 }
 
+/* Waits until the engine has nothing queued or parked, with no explicit
+ * sync. */
+static gboolean
+wait_queue_empty (JustSyncOrchestrator *orchestrator,
+                  guint                 timeout_ms)
+{
+  for (guint waited = 0; waited < timeout_ms; waited += 50)
+    {
+      if (just_sync_orchestrator_get_pending_count (orchestrator) == 0 &&
+          just_sync_orchestrator_get_failed_count (orchestrator) == 0 &&
+          just_sync_orchestrator_get_state (orchestrator) == JUST_SYNC_STATE_IDLE)
+        return TRUE;
+      just_sync_test_sleep (50);
+    }
+  return FALSE;
+}
+
+/* A store that names a user but cannot log in (the password could not be
+ * read from the keyring, say) never pushes as a guest, whom PocketBase
+ * would answer with a 400 that parks the change as rejected: the sync
+ * fails with an authentication error and the change stays queued. When
+ * the password is given, it goes out by itself. */
+static void
+test_named_user_never_guest (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  JustSyncPocketbaseStore *remote = JUST_SYNC_POCKETBASE_STORE (fixture->a.remote);
+  JustSyncOrchestrator *engine = fixture->a.orchestrator;
+  g_autoptr(JustSyncRecord) record = NULL;
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  g_autoptr(JustSyncSyncResult) pulled = NULL;
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autoptr(GError) error = NULL;
+
+  just_sync_pocketbase_store_set_credentials (remote, pb_env ("JUSTSYNC_PB_ALICE_COLLECTION"),
+                                              pb_env ("JUSTSYNC_PB_ALICE_EMAIL"), NULL);
+  record = test_create (engine, fixture->scope, NULL, "{\"title\":\"waits for alice\"}");
+
+  result = test_sync (engine, fixture->scope, &error);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_AUTH);
+  g_assert_null (result);
+  g_assert_cmpint (just_sync_orchestrator_get_state (engine), ==, JUST_SYNC_STATE_ERROR);
+  g_assert_nonnull (strstr (just_sync_orchestrator_get_last_error (engine), "credentials"));
+  g_assert_cmpuint (just_sync_orchestrator_get_pending_count (engine), ==, 1);
+  g_assert_cmpuint (just_sync_orchestrator_get_failed_count (engine), ==, 0);
+  ops = just_sync_test_local_list_ops (fixture->a.local, fixture->scope);
+  g_assert_cmpuint (ops->len, ==, 1);
+  g_assert_cmpint (just_sync_pending_op_get_state (g_ptr_array_index (ops, 0)), ==, JUST_SYNC_OP_STATE_QUEUED);
+
+  just_sync_pocketbase_store_set_credentials (remote, pb_env ("JUSTSYNC_PB_ALICE_COLLECTION"),
+                                              pb_env ("JUSTSYNC_PB_ALICE_EMAIL"),
+                                              pb_env ("JUSTSYNC_PB_ALICE_PASSWORD"));
+  g_assert_true (wait_queue_empty (engine, 10000));
+  g_assert_null (just_sync_orchestrator_get_last_error (engine));
+
+  pulled = sync_ok (&fixture->b, fixture->scope);
+  assert_title (&fixture->b, fixture->scope, just_sync_record_get_id (record), "waits for alice");
+  assert_converged (fixture, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -333,6 +393,7 @@ main (int   argc,
   ADD ("lost-reply", test_lost_reply);
   ADD ("transient-failures", test_transient_failures);
   ADD ("realtime", test_realtime);
+  ADD ("auth/named-user-never-guest", test_named_user_never_guest);
 
 #undef ADD
 

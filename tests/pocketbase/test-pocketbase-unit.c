@@ -307,6 +307,49 @@ test_fixed_token (Fixture       *fixture,
 }
 
 static void
+count_emission_cb (guint *count)
+{
+  (*count)++;
+}
+
+/* An identity without its password names a user the store cannot act as:
+ * it sends nothing (a guest's request would be answered as if the user
+ * had no rights) and fails with an auth error. New credentials or a new
+ * token are announced with credentials-changed; the token makes the
+ * store work again. */
+static void
+test_named_user_without_password (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  JustSyncRemoteStore *store = JUST_SYNC_REMOTE_STORE (fixture->store);
+  g_autoptr(JustSyncScope) scope = pb_scope ("records");
+  g_autofree char *valid = make_token (g_get_real_time () / G_USEC_PER_SEC + 3600);
+  g_autoptr(JustSyncDelta) delta = NULL;
+  g_autoptr(GError) error = NULL;
+  guint changed = 0;
+
+  g_signal_connect_swapped (store, "credentials-changed", G_CALLBACK (count_emission_cb), &changed);
+  just_sync_pocketbase_store_set_credentials (fixture->store, "users", "alice@example.com", NULL);
+  g_assert_cmpuint (changed, >, 0);
+  delta = pb_fetch (store, scope, NULL, 100, &error);
+  g_assert_null (delta);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_AUTH);
+  g_assert_nonnull (strstr (error->message, "credentials"));
+  g_assert_cmpuint (fixture->requests->len, ==, 0);
+  g_clear_error (&error);
+
+  changed = 0;
+  just_sync_pocketbase_store_set_token (fixture->store, valid);
+  g_assert_cmpuint (changed, ==, 1);
+  just_sync_pocketbase_store_set_token (fixture->store, valid);
+  g_assert_cmpuint (changed, ==, 1);
+  delta = pb_fetch (store, scope, NULL, 100, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fixture->requests->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (fixture->tokens, 0), ==, valid);
+}
+
+static void
 test_login (Fixture       *fixture,
             gconstpointer  data)
 {
@@ -704,6 +747,7 @@ main (int   argc,
   ADD ("realtime", test_realtime);
   ADD ("realtime-dispose", test_realtime_dispose);
   ADD ("fixed-token", test_fixed_token);
+  ADD ("named-user-without-password", test_named_user_without_password);
   ADD ("login", test_login);
   ADD ("login-refused", test_login_refused);
   ADD ("bad-input", test_bad_input);

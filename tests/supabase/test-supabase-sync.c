@@ -181,22 +181,46 @@ test_conflict_lww (Fixture       *fixture,
   assert_converged (fixture, 2);
 }
 
+/* A sync of the race: it succeeds, or its push met the other client's
+ * newer version (a failed precondition), which fails it with CONFLICT. */
+typedef struct
+{
+  gboolean done;
+  JustSyncSyncResult *result;
+} Outcome;
+
+static void
+outcome_clear (Outcome *outcome)
+{
+  g_clear_pointer (&outcome->result, just_sync_sync_result_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Outcome, outcome_clear)
+
 static void
 sync_done_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  JustSyncSyncResult **out = user_data;
+  Outcome *out = user_data;
   g_autoptr(GError) error = NULL;
 
-  *out = just_sync_orchestrator_synchronize_finish (JUST_SYNC_ORCHESTRATOR (object), result, &error);
-  g_assert_no_error (error);
+  out->result = just_sync_orchestrator_synchronize_finish (JUST_SYNC_ORCHESTRATOR (object), result, &error);
+  if (out->result == NULL)
+    g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_CONFLICT);
+  out->done = TRUE;
 }
 
 static guint
 n_conflicts (JustSyncSyncResult *result)
 {
-  return just_sync_sync_result_get_conflicts (result)->len;
+  return result != NULL ? just_sync_sync_result_get_conflicts (result)->len : 0;
+}
+
+static guint
+n_pushed (JustSyncSyncResult *result)
+{
+  return result != NULL ? just_sync_sync_result_get_pushed (result) : 0;
 }
 
 /*
@@ -223,7 +247,8 @@ test_conditional_race (Fixture       *fixture,
       g_autofree char *a_json = g_strdup_printf ("{\"title\":\"a %u\"}", round);
       g_autofree char *b_json = g_strdup_printf ("{\"title\":\"b %u\"}", round);
       g_autoptr(JustSyncRecord) a_edit = NULL, b_edit = NULL;
-      g_autoptr(JustSyncSyncResult) a_first = NULL, b_first = NULL;
+      g_auto(Outcome) a_first = { FALSE, NULL };
+      g_auto(Outcome) b_first = { FALSE, NULL };
       guint conflicts;
 
       a_edit = test_update (fixture->a.orchestrator, fixture->scope, id, a_json);
@@ -233,10 +258,10 @@ test_conditional_race (Fixture       *fixture,
                                                 sync_done_cb, &a_first);
       just_sync_orchestrator_synchronize_async (fixture->b.orchestrator, fixture->scope, NULL,
                                                 sync_done_cb, &b_first);
-      while (a_first == NULL || b_first == NULL)
+      while (!a_first.done || !b_first.done)
         g_main_context_iteration (NULL, TRUE);
-      conflicts = n_conflicts (a_first) + n_conflicts (b_first);
-      if (just_sync_sync_result_get_pushed (a_first) > 0 && just_sync_sync_result_get_pushed (b_first) > 0)
+      conflicts = n_conflicts (a_first.result) + n_conflicts (b_first.result);
+      if (n_pushed (a_first.result) > 0 && n_pushed (b_first.result) > 0)
         both_pushed++;
 
       /* Until both have seen everything: two more syncs each. */

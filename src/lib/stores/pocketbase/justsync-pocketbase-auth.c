@@ -235,7 +235,9 @@ pb_auth_login_start (JustSyncPocketbaseStore *self)
  *
  * Makes sure requests go out with a usable token: logs in (once, for all
  * callers waiting) when there are credentials and the token is missing,
- * about to expire or @stale_token; fails when a fixed token has expired.
+ * about to expire or @stale_token; fails with %JUST_SYNC_ERROR_AUTH when
+ * a fixed token has expired, or when an identity is set with neither its
+ * password nor a token. Without an identity, no token means a guest.
  */
 static void
 pb_auth_ensure_async (JustSyncPocketbaseStore *self,
@@ -268,6 +270,19 @@ pb_auth_ensure_async (JustSyncPocketbaseStore *self,
         }
       else
         g_ptr_array_add (self->login_waiters, g_steal_pointer (&task));
+      return;
+    }
+
+  /* A user is named but cannot log in (no password: the keyring was
+   * locked, say). A request without a token would go out as a guest,
+   * which PocketBase answers as if the user had no rights: a create fails
+   * with 400 and would be parked as rejected. Refuse it instead. */
+  if (self->identity != NULL && self->token == NULL)
+    {
+      g_task_return_new_error (task, JUST_SYNC_ERROR, JUST_SYNC_ERROR_AUTH,
+                               _("PocketBase needs credentials to act as “%s” in “%s”: "
+                                 "set its password or a token"),
+                               self->identity, self->auth_collection);
       return;
     }
 

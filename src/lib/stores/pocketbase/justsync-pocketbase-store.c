@@ -63,7 +63,10 @@
  * writes fail with 404), so the store reads the token's expiry and logs in
  * again before it runs out, and once more when a request is refused with
  * 401 or 403. A fixed token that has expired fails with
- * %JUST_SYNC_ERROR_AUTH instead of being sent.
+ * %JUST_SYNC_ERROR_AUTH instead of being sent, and so does an identity
+ * with neither a password nor a token: the store never acts as a guest
+ * for a named user. New credentials or a new token emit
+ * #JustSyncRemoteStore::credentials-changed.
  *
  * ## Pushes
  *
@@ -682,12 +685,15 @@ pb_store_replace_string (char       **field,
   return TRUE;
 }
 
+/* The app changed the credentials: what failed for the want of them may
+ * work now. */
 static void
 pb_store_credentials_changed (JustSyncPocketbaseStore *self)
 {
   self->auth_generation++;
   _just_sync_pb_set_token (self, NULL);
   _just_sync_pb_set_user_id (self, NULL);
+  just_sync_remote_store_emit_credentials_changed (JUST_SYNC_REMOTE_STORE (self));
 }
 
 static void
@@ -948,7 +954,9 @@ just_sync_pocketbase_store_get_token (JustSyncPocketbaseStore *self)
  *
  * Sets the token requests carry. With credentials set too, the store logs
  * in again when this token expires or is refused; without them, an
- * expired token makes calls fail with %JUST_SYNC_ERROR_AUTH.
+ * expired token makes calls fail with %JUST_SYNC_ERROR_AUTH. Emits
+ * #JustSyncRemoteStore::credentials-changed when the token changes, so
+ * an orchestrator pushes what waited for it.
  */
 void
 just_sync_pocketbase_store_set_token (JustSyncPocketbaseStore *self,
@@ -956,7 +964,10 @@ just_sync_pocketbase_store_set_token (JustSyncPocketbaseStore *self,
 {
   g_return_if_fail (JUST_SYNC_IS_POCKETBASE_STORE (self));
 
+  if (g_strcmp0 (self->token, token) == 0)
+    return;
   _just_sync_pb_set_token (self, token);
+  just_sync_remote_store_emit_credentials_changed (JUST_SYNC_REMOTE_STORE (self));
 }
 
 /**
@@ -970,7 +981,14 @@ just_sync_pocketbase_store_set_token (JustSyncPocketbaseStore *self,
  *
  * Sets what the store logs in with (`auth-with-password`). The login
  * happens with the first request that needs it, and again whenever the
- * token is about to expire or is refused. Drops the current token.
+ * token is about to expire or is refused. Drops the current token, and
+ * emits #JustSyncRemoteStore::credentials-changed, so an orchestrator
+ * pushes what waited for credentials.
+ *
+ * An identity without a password (one that could not be read from the
+ * keyring, say) names the user the store must act as: requests then fail
+ * with %JUST_SYNC_ERROR_AUTH instead of going out as a guest, and the
+ * orchestrator keeps the changes queued until credentials are set.
  */
 void
 just_sync_pocketbase_store_set_credentials (JustSyncPocketbaseStore *self,
