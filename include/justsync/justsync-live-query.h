@@ -26,6 +26,11 @@ JUST_SYNC_AVAILABLE_IN_ALL
 JustSyncLiveQuery  *just_sync_live_query_new         (JustSyncLocalStore *store,
                                                       JustSyncQuery      *query);
 JUST_SYNC_AVAILABLE_IN_ALL
+JustSyncLiveQuery  *just_sync_live_query_new_for_bus (GDBusConnection    *connection,
+                                                      const char         *bus_name,
+                                                      const char         *object_path,
+                                                      JustSyncQuery      *query);
+JUST_SYNC_AVAILABLE_IN_ALL
 JustSyncLocalStore *just_sync_live_query_get_store   (JustSyncLiveQuery  *self);
 JUST_SYNC_AVAILABLE_IN_ALL
 JustSyncQuery      *just_sync_live_query_get_query   (JustSyncLiveQuery  *self);

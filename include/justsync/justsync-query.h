@@ -54,6 +54,12 @@ G_DECLARE_FINAL_TYPE (JustSyncQuery, just_sync_query, JUST_SYNC, QUERY, GObject)
 JUST_SYNC_AVAILABLE_IN_ALL
 JustSyncQuery *just_sync_query_new                (JustSyncScope          *scope);
 JUST_SYNC_AVAILABLE_IN_ALL
+JustSyncQuery *just_sync_query_new_from_json      (JustSyncScope          *scope,
+                                                   JsonNode               *node,
+                                                   GError                **error);
+JUST_SYNC_AVAILABLE_IN_ALL
+JsonNode      *just_sync_query_to_json            (JustSyncQuery          *self);
+JUST_SYNC_AVAILABLE_IN_ALL
 JustSyncScope *just_sync_query_get_scope          (JustSyncQuery          *self);
 JUST_SYNC_AVAILABLE_IN_ALL
 void           just_sync_query_add_filter_string  (JustSyncQuery          *self,

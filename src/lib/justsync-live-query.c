@@ -5,6 +5,10 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
+#include "justsync-error.h"
+
 #include "justsync-live-query-private.h"
 #include "justsync-query-private.h"
 #include "justsync-record-object-private.h"
@@ -34,14 +38,21 @@
  * differs.
  *
  * Get a live query from [method@JustSync.Orchestrator.watch], or create one
- * on a store with just_sync_live_query_new().
+ * on a store with just_sync_live_query_new(). An app that uses the D-Bus
+ * service (out of process, or in a sandbox) gets the same model from
+ * just_sync_live_query_new_for_bus(): it reads with the store's `Watch`
+ * method and follows its `Changed` signal.
  */
 
 struct _JustSyncLiveQuery
 {
   GObject parent_instance;
 
-  JustSyncLocalStore *store;
+  JustSyncLocalStore *store;  /* or, for a client of the D-Bus service: */
+  GDBusConnection *connection;
+  char *bus_name;
+  char *object_path;
+  guint subscription;
   JustSyncQuery *query;
 
   GPtrArray *items;            /* JustSyncRecordObject, in the query's order */
@@ -57,6 +68,9 @@ struct _JustSyncLiveQuery
 enum {
   PROP_0,
   PROP_STORE,
+  PROP_CONNECTION,
+  PROP_BUS_NAME,
+  PROP_OBJECT_PATH,
   PROP_QUERY,
   PROP_LOADING,
   PROP_N_ITEMS,
@@ -302,7 +316,106 @@ live_query_replace_all (JustSyncLiveQuery *self,
                      self->items->len - prefix - suffix);
 }
 
-/* Reading the store */
+/* Reading the store, or the service's store over D-Bus */
+
+#define STORE_INTERFACE "org.justsync.Sync1.Store"
+
+static void
+live_query_bus_read_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  GError *error = NULL;
+  const char *json;
+  JsonArray *array;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  if (reply == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_variant_get (reply, "(&s)", &json);
+  if ((node = json_from_string (json, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_task_return_new_error (task, JUST_SYNC_ERROR, JUST_SYNC_ERROR_FAILED,
+                               _("The service answered Watch with no array of records"));
+      return;
+    }
+
+  array = json_node_get_array (node);
+  records = g_ptr_array_new_full (json_array_get_length (array),
+                                  (GDestroyNotify) just_sync_record_unref);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JustSyncRecord *record = just_sync_record_from_json (json_array_get_element (array, i),
+                                                           &error);
+
+      if (record == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      g_ptr_array_add (records, record);
+    }
+  g_task_return_pointer (task, g_steal_pointer (&records), (GDestroyNotify) g_ptr_array_unref);
+}
+
+/* Runs the query, on the rows @ids only unless %NULL. */
+static void
+live_query_read_async (JustSyncLiveQuery   *self,
+                       const char * const  *ids,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(JsonNode) query = NULL;
+  g_autofree char *query_json = NULL;
+  GVariantBuilder options;
+  GTask *task;
+
+  if (self->store != NULL)
+    {
+      just_sync_local_store_run_query_async (self->store, self->query, ids, NULL,
+                                             callback, user_data);
+      return;
+    }
+
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, live_query_read_async);
+  query = just_sync_query_to_json (self->query);
+  query_json = json_to_string (query, FALSE);
+  g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
+  if (ids != NULL)
+    g_variant_builder_add (&options, "{sv}", "ids", g_variant_new_strv (ids, -1));
+  g_dbus_connection_call (self->connection, self->bus_name, self->object_path,
+                          STORE_INTERFACE, "Watch",
+                          g_variant_new ("(ssa{sv})",
+                                         just_sync_scope_to_string (just_sync_query_get_scope (self->query)),
+                                         query_json, &options),
+                          G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                          live_query_bus_read_cb, task);
+}
+
+static GPtrArray *
+live_query_read_finish (JustSyncLiveQuery  *self,
+                        GAsyncResult       *result,
+                        GError            **error)
+{
+  if (self->store != NULL)
+    return just_sync_local_store_run_query_finish (self->store, result, error);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 
 static void
 live_query_set_error (JustSyncLiveQuery *self,
@@ -322,7 +435,7 @@ live_query_reload_cb (GObject      *source,
   GError *error = NULL;
 
   self->busy = FALSE;
-  records = just_sync_local_store_run_query_finish (self->store, result, &error);
+  records = live_query_read_finish (self, result, &error);
   live_query_set_error (self, error);
   if (records != NULL)
     live_query_replace_all (self, records);
@@ -366,7 +479,7 @@ live_query_fetch_cb (GObject      *source,
   GError *error = NULL;
 
   self->busy = FALSE;
-  records = just_sync_local_store_run_query_finish (self->store, result, &error);
+  records = live_query_read_finish (self, result, &error);
   live_query_set_error (self, error);
   if (records == NULL)
     {
@@ -402,8 +515,7 @@ live_query_run_next (JustSyncLiveQuery *self)
       self->busy = TRUE;
       self->needs_reload = FALSE;
       g_hash_table_remove_all (self->pending);
-      just_sync_local_store_run_query_async (self->store, self->query, NULL, NULL,
-                                             live_query_reload_cb, g_object_ref (self));
+      live_query_read_async (self, NULL, live_query_reload_cb, g_object_ref (self));
       return;
     }
 
@@ -416,9 +528,20 @@ live_query_run_next (JustSyncLiveQuery *self)
   fetch->ids = (char **) g_hash_table_get_keys_as_array (self->pending, NULL);
   /* The array took the keys: let the table go without freeing them. */
   g_hash_table_steal_all (self->pending);
-  just_sync_local_store_run_query_async (self->store, self->query,
-                                         (const char * const *) fetch->ids, NULL,
-                                         live_query_fetch_cb, fetch);
+  live_query_read_async (self, (const char * const *) fetch->ids, live_query_fetch_cb, fetch);
+}
+
+static void
+live_query_changed (JustSyncLiveQuery  *self,
+                    JustSyncScope      *scope,
+                    const char * const *ids)
+{
+  if (!just_sync_scope_equal (scope, just_sync_query_get_scope (self->query)))
+    return;
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    g_hash_table_add (self->pending, g_strdup (ids[i]));
+  live_query_run_next (self);
 }
 
 static void
@@ -427,12 +550,29 @@ live_query_store_changed_cb (JustSyncLocalStore *store,
                              const char * const *ids,
                              JustSyncLiveQuery  *self)
 {
-  if (!just_sync_scope_equal (scope, just_sync_query_get_scope (self->query)))
-    return;
+  live_query_changed (self, scope, ids);
+}
 
-  for (guint i = 0; ids[i] != NULL; i++)
-    g_hash_table_add (self->pending, g_strdup (ids[i]));
-  live_query_run_next (self);
+/* The service's Changed signal. GDBus calls no handler after
+ * g_dbus_connection_signal_unsubscribe(), which dispose calls. */
+static void
+live_query_bus_changed_cb (GDBusConnection *connection,
+                           const char      *sender_name,
+                           const char      *object_path,
+                           const char      *interface_name,
+                           const char      *signal_name,
+                           GVariant        *parameters,
+                           gpointer         user_data)
+{
+  g_autoptr(JustSyncScope) scope = NULL;
+  g_autofree const char **ids = NULL;
+  const char *scope_text;
+
+  if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(sas)")))
+    return;
+  g_variant_get (parameters, "(&s^a&s)", &scope_text, &ids);
+  if ((scope = just_sync_scope_parse (scope_text, NULL)) != NULL)
+    live_query_changed (user_data, scope, ids);
 }
 
 /* GObject */
@@ -444,8 +584,19 @@ just_sync_live_query_constructed (GObject *object)
 
   G_OBJECT_CLASS (just_sync_live_query_parent_class)->constructed (object);
 
-  g_signal_connect_object (self->store, "changed", G_CALLBACK (live_query_store_changed_cb),
-                           self, 0);
+  g_return_if_fail (self->query != NULL);
+  g_return_if_fail ((self->store != NULL) != (self->connection != NULL));
+
+  if (self->store != NULL)
+    g_signal_connect_object (self->store, "changed", G_CALLBACK (live_query_store_changed_cb),
+                             self, 0);
+  else
+    self->subscription = g_dbus_connection_signal_subscribe (self->connection, self->bus_name,
+                                                             STORE_INTERFACE, "Changed",
+                                                             self->object_path, NULL,
+                                                             G_DBUS_SIGNAL_FLAGS_NONE,
+                                                             live_query_bus_changed_cb,
+                                                             self, NULL);
   self->needs_reload = TRUE;
   live_query_run_next (self);
 }
@@ -462,6 +613,18 @@ just_sync_live_query_get_property (GObject    *object,
     {
     case PROP_STORE:
       g_value_set_object (value, self->store);
+      break;
+
+    case PROP_CONNECTION:
+      g_value_set_object (value, self->connection);
+      break;
+
+    case PROP_BUS_NAME:
+      g_value_set_string (value, self->bus_name);
+      break;
+
+    case PROP_OBJECT_PATH:
+      g_value_set_string (value, self->object_path);
       break;
 
     case PROP_QUERY:
@@ -495,6 +658,18 @@ just_sync_live_query_set_property (GObject      *object,
       self->store = g_value_dup_object (value);
       break;
 
+    case PROP_CONNECTION:
+      self->connection = g_value_dup_object (value);
+      break;
+
+    case PROP_BUS_NAME:
+      self->bus_name = g_value_dup_string (value);
+      break;
+
+    case PROP_OBJECT_PATH:
+      self->object_path = g_value_dup_string (value);
+      break;
+
     case PROP_QUERY:
       self->query = g_value_dup_object (value);
       _just_sync_query_seal (self->query);
@@ -503,6 +678,20 @@ just_sync_live_query_set_property (GObject      *object,
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
+}
+
+static void
+just_sync_live_query_dispose (GObject *object)
+{
+  JustSyncLiveQuery *self = (JustSyncLiveQuery *) object;
+
+  if (self->subscription != 0)
+    {
+      g_dbus_connection_signal_unsubscribe (self->connection, self->subscription);
+      self->subscription = 0;
+    }
+
+  G_OBJECT_CLASS (just_sync_live_query_parent_class)->dispose (object);
 }
 
 static void
@@ -515,6 +704,9 @@ just_sync_live_query_finalize (GObject *object)
   g_clear_pointer (&self->pending, g_hash_table_unref);
   g_clear_object (&self->query);
   g_clear_object (&self->store);
+  g_clear_object (&self->connection);
+  g_free (self->bus_name);
+  g_free (self->object_path);
   g_clear_error (&self->error);
 
   G_OBJECT_CLASS (just_sync_live_query_parent_class)->finalize (object);
@@ -526,6 +718,7 @@ just_sync_live_query_class_init (JustSyncLiveQueryClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->constructed = just_sync_live_query_constructed;
+  object_class->dispose = just_sync_live_query_dispose;
   object_class->finalize = just_sync_live_query_finalize;
   object_class->get_property = just_sync_live_query_get_property;
   object_class->set_property = just_sync_live_query_set_property;
@@ -533,11 +726,42 @@ just_sync_live_query_class_init (JustSyncLiveQueryClass *klass)
   /**
    * JustSyncLiveQuery:store:
    *
-   * The local store the live query reads and follows.
+   * The local store the live query reads and follows, or %NULL for a live
+   * query of the D-Bus service.
    */
   properties[PROP_STORE] =
     g_param_spec_object ("store", NULL, NULL,
                          JUST_SYNC_TYPE_LOCAL_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * JustSyncLiveQuery:connection:
+   *
+   * The D-Bus connection to the service, for a live query of the service.
+   */
+  properties[PROP_CONNECTION] =
+    g_param_spec_object ("connection", NULL, NULL,
+                         G_TYPE_DBUS_CONNECTION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * JustSyncLiveQuery:bus-name:
+   *
+   * The bus name of the service, for a live query of the service.
+   */
+  properties[PROP_BUS_NAME] =
+    g_param_spec_string ("bus-name", NULL, NULL,
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * JustSyncLiveQuery:object-path:
+   *
+   * The object path of the service's store, for a live query of the service.
+   */
+  properties[PROP_OBJECT_PATH] =
+    g_param_spec_string ("object-path", NULL, NULL,
+                         NULL,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   /**
@@ -603,10 +827,45 @@ just_sync_live_query_new (JustSyncLocalStore *store,
 }
 
 /**
+ * just_sync_live_query_new_for_bus:
+ * @connection: a connection to the bus of the JustSync service
+ * @bus_name: the service's name, `org.justsync.Sync1`
+ * @object_path: the path of a store, as `org.justsync.Sync1.Manager.OpenStore`
+ *   returned it
+ * @query: what to list; it can no longer be changed afterwards
+ *
+ * Creates a live query of a store of the D-Bus service, for an app out of
+ * process or in a sandbox: the same model, read with the store's `Watch`
+ * method and kept up to date by its `Changed` signal, which reports the
+ * writes of every process of the app and the service's synchronizations.
+ *
+ * Returns: (transfer full): a new live query
+ */
+JustSyncLiveQuery *
+just_sync_live_query_new_for_bus (GDBusConnection *connection,
+                                  const char      *bus_name,
+                                  const char      *object_path,
+                                  JustSyncQuery   *query)
+{
+  g_return_val_if_fail (G_IS_DBUS_CONNECTION (connection), NULL);
+  g_return_val_if_fail (bus_name != NULL && g_dbus_is_name (bus_name), NULL);
+  g_return_val_if_fail (object_path != NULL && g_variant_is_object_path (object_path), NULL);
+  g_return_val_if_fail (JUST_SYNC_IS_QUERY (query), NULL);
+
+  return g_object_new (JUST_SYNC_TYPE_LIVE_QUERY,
+                       "connection", connection,
+                       "bus-name", bus_name,
+                       "object-path", object_path,
+                       "query", query,
+                       NULL);
+}
+
+/**
  * just_sync_live_query_get_store:
  * @self: a #JustSyncLiveQuery
  *
- * Returns: (transfer none): the local store the live query follows
+ * Returns: (transfer none) (nullable): the local store the live query
+ *   follows, or %NULL for a live query of the D-Bus service
  */
 JustSyncLocalStore *
 just_sync_live_query_get_store (JustSyncLiveQuery *self)

@@ -8,6 +8,9 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
+#include "justsync-error.h"
 #include "justsync-query-private.h"
 
 /**
@@ -315,6 +318,242 @@ just_sync_query_new (JustSyncScope *scope)
   self = g_object_new (JUST_SYNC_TYPE_QUERY, NULL);
   self->scope = just_sync_scope_ref (scope);
   return self;
+}
+
+static const char * const query_operator_names[] = {
+  "equal", "not-equal", "less", "less-or-equal", "greater", "greater-or-equal", "contains",
+};
+
+/**
+ * just_sync_query_to_json:
+ * @self: a #JustSyncQuery
+ *
+ * Describes the query, without its scope, as JSON: what the D-Bus
+ * service's `Watch` method takes. For example
+ * `{"filters": [{"field": "done", "op": "equal", "value": false},
+ * {"field": "due", "op": "is-null"}], "order": [{"field": "rank",
+ * "descending": true}, {"field": null, "descending": false}], "limit": 10}`,
+ * where a `null` order field is `updated_at`.
+ *
+ * Returns: (transfer full): a JSON object
+ */
+JsonNode *
+just_sync_query_to_json (JustSyncQuery *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  g_return_val_if_fail (JUST_SYNC_IS_QUERY (self), NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "filters");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->filters->len; i++)
+    {
+      JustSyncQueryFilter *filter = g_ptr_array_index (self->filters, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "field");
+      json_builder_add_string_value (builder, filter->field);
+      json_builder_set_member_name (builder, "op");
+      json_builder_add_string_value (builder, filter->is_null ? "is-null"
+                                                              : query_operator_names[filter->op]);
+      if (!filter->is_null)
+        {
+          json_builder_set_member_name (builder, "value");
+          if (filter->value.kind == JUST_SYNC_QUERY_VALUE_TEXT)
+            json_builder_add_string_value (builder, filter->value.s);
+          else if (filter->value.kind == JUST_SYNC_QUERY_VALUE_DOUBLE)
+            json_builder_add_double_value (builder, filter->value.d);
+          else
+            json_builder_add_int_value (builder, filter->value.i);
+        }
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "order");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->orders->len; i++)
+    {
+      JustSyncQueryOrder *order = g_ptr_array_index (self->orders, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "field");
+      if (order->field != NULL)
+        json_builder_add_string_value (builder, order->field);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "descending");
+      json_builder_add_boolean_value (builder, order->descending);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "limit");
+  json_builder_add_int_value (builder, self->limit);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+/* The member @name of @object if it is a JSON value of @type, else NULL:
+ * json-glib's typed getters are critical about other types, and this
+ * reads what D-Bus clients send. */
+static JsonNode *
+query_member_of_type (JsonObject *object,
+                      const char *name,
+                      GType       type)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != type)
+    return NULL;
+  return node;
+}
+
+static gboolean
+query_parse_filter (JustSyncQuery  *self,
+                    JsonNode       *node,
+                    GError        **error)
+{
+  JsonObject *object;
+  JsonNode *value, *field_node, *op_node;
+  const char *field, *op_name;
+  JustSyncQueryValue v = { JUST_SYNC_QUERY_VALUE_NULL, };
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    goto invalid;
+  object = json_node_get_object (node);
+  value = json_object_get_member (object, "value");
+  field_node = query_member_of_type (object, "field", G_TYPE_STRING);
+  op_node = query_member_of_type (object, "op", G_TYPE_STRING);
+  if (field_node == NULL || op_node == NULL)
+    goto invalid;
+  field = json_node_get_string (field_node);
+  op_name = json_node_get_string (op_node);
+  if (!query_field_is_valid (field))
+    goto invalid;
+
+  if (g_str_equal (op_name, "is-null"))
+    {
+      query_add_filter (self, field, TRUE, JUST_SYNC_QUERY_EQUAL, NULL);
+      return TRUE;
+    }
+
+  if (value == NULL || !JSON_NODE_HOLDS_VALUE (value))
+    goto invalid;
+  switch (json_node_get_value_type (value))
+    {
+    case G_TYPE_STRING:
+      v.kind = JUST_SYNC_QUERY_VALUE_TEXT;
+      v.s = json_node_get_string (value);
+      if (!g_utf8_validate (v.s, -1, NULL))
+        goto invalid;
+      break;
+    case G_TYPE_DOUBLE:
+      v.kind = JUST_SYNC_QUERY_VALUE_DOUBLE;
+      v.d = json_node_get_double (value);
+      break;
+    case G_TYPE_BOOLEAN:
+      v.kind = JUST_SYNC_QUERY_VALUE_INT;
+      v.i = json_node_get_boolean (value) ? 1 : 0;
+      break;
+    default:
+      v.kind = JUST_SYNC_QUERY_VALUE_INT;
+      v.i = json_node_get_int (value);
+      break;
+    }
+
+  for (guint op = 0; op < G_N_ELEMENTS (query_operator_names); op++)
+    if (g_str_equal (op_name, query_operator_names[op]))
+      {
+        if (op == JUST_SYNC_QUERY_CONTAINS && v.kind != JUST_SYNC_QUERY_VALUE_TEXT)
+          goto invalid;
+        query_add_filter (self, field, FALSE, op, &v);
+        return TRUE;
+      }
+
+invalid:
+  g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+               _("A query filter needs a field name, an operator and a value it can compare"));
+  return FALSE;
+}
+
+/**
+ * just_sync_query_new_from_json:
+ * @scope: the scope to list
+ * @node: a query as just_sync_query_to_json() describes it
+ * @error: return location for an error
+ *
+ * Reads a query from JSON. Every member is optional.
+ *
+ * Returns: (transfer full) (nullable): a new query, or %NULL with
+ *   %JUST_SYNC_ERROR_INVALID_ARGUMENT
+ */
+JustSyncQuery *
+just_sync_query_new_from_json (JustSyncScope  *scope,
+                               JsonNode       *node,
+                               GError        **error)
+{
+  g_autoptr(JustSyncQuery) self = NULL;
+  JsonObject *object;
+  JsonNode *member;
+
+  g_return_val_if_fail (scope != NULL, NULL);
+  g_return_val_if_fail (node != NULL, NULL);
+
+  self = just_sync_query_new (scope);
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    goto invalid;
+  object = json_node_get_object (node);
+
+  if ((member = json_object_get_member (object, "filters")) != NULL)
+    {
+      if (!JSON_NODE_HOLDS_ARRAY (member))
+        goto invalid;
+      for (guint i = 0; i < json_array_get_length (json_node_get_array (member)); i++)
+        if (!query_parse_filter (self, json_array_get_element (json_node_get_array (member), i),
+                                 error))
+          return NULL;
+    }
+
+  if ((member = json_object_get_member (object, "order")) != NULL)
+    {
+      if (!JSON_NODE_HOLDS_ARRAY (member))
+        goto invalid;
+      for (guint i = 0; i < json_array_get_length (json_node_get_array (member)); i++)
+        {
+          JsonNode *element = json_array_get_element (json_node_get_array (member), i);
+          JsonObject *order;
+          JsonNode *field, *descending;
+
+          if (!JSON_NODE_HOLDS_OBJECT (element))
+            goto invalid;
+          order = json_node_get_object (element);
+          field = json_object_get_member (order, "field");
+          descending = query_member_of_type (order, "descending", G_TYPE_BOOLEAN);
+          if (field != NULL && JSON_NODE_HOLDS_NULL (field))
+            field = NULL;
+          else if ((field = query_member_of_type (order, "field", G_TYPE_STRING)) == NULL ||
+                   !query_field_is_valid (json_node_get_string (field)))
+            goto invalid;
+          just_sync_query_add_order (self, field != NULL ? json_node_get_string (field) : NULL,
+                                     descending != NULL && json_node_get_boolean (descending));
+        }
+    }
+
+  if ((member = json_object_get_member (object, "limit")) != NULL)
+    {
+      if ((member = query_member_of_type (object, "limit", G_TYPE_INT64)) == NULL ||
+          json_node_get_int (member) < 0 || json_node_get_int (member) > G_MAXUINT)
+        goto invalid;
+      self->limit = json_node_get_int (member);
+    }
+  return g_steal_pointer (&self);
+
+invalid:
+  g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+               _("A query is a JSON object with “filters”, “order” and “limit”"));
+  return NULL;
 }
 
 /**

@@ -3,6 +3,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <string.h>
+
 #include <justsync/justsync.h>
 
 #include "justsync-live-query-private.h"
@@ -588,6 +590,39 @@ test_query_sealed (void)
   close_store (store);
 }
 
+/* A query survives its JSON form, which the D-Bus service reads. */
+static void
+test_query_json (void)
+{
+  g_autoptr(JustSyncScope) scope = just_sync_test_scope ("tasks", NULL);
+  g_autoptr(JustSyncQuery) query = just_sync_query_new (scope);
+  g_autoptr(JustSyncQuery) back = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *text_again = NULL;
+
+  just_sync_query_add_filter_string (query, "title", JUST_SYNC_QUERY_CONTAINS, "milk");
+  just_sync_query_add_filter_int (query, "rank", JUST_SYNC_QUERY_GREATER, 2);
+  just_sync_query_add_filter_double (query, "o.k", JUST_SYNC_QUERY_LESS, 2.5);
+  just_sync_query_add_filter_boolean (query, "done", JUST_SYNC_QUERY_NOT_EQUAL, TRUE);
+  just_sync_query_add_filter_is_null (query, "due");
+  just_sync_query_add_order (query, "rank", TRUE);
+  just_sync_query_add_order (query, NULL, FALSE);
+  just_sync_query_set_limit (query, 20);
+
+  node = just_sync_query_to_json (query);
+  back = just_sync_query_new_from_json (scope, node, &error);
+  g_assert_no_error (error);
+  again = just_sync_query_to_json (back);
+  text = json_to_string (node, FALSE);
+  text_again = json_to_string (again, FALSE);
+  g_assert_cmpstr (text, ==, text_again);
+  g_assert_cmpuint (just_sync_query_get_limit (back), ==, 20);
+  g_assert_true (strstr (text, "\"op\":\"is-null\"") != NULL);
+}
+
 /* }}} */
 /* {{{ What a change costs */
 
@@ -701,6 +736,7 @@ main (int    argc,
 
   g_test_add_func ("/query/stores-agree", test_query_agrees);
   g_test_add_func ("/query/sealed", test_query_sealed);
+  g_test_add_func ("/query/json", test_query_json);
 
   for (guint s = 0; s < G_N_ELEMENTS (stores); s++)
     {
