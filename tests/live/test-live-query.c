@@ -339,7 +339,7 @@ test_live_random (gconstpointer data)
   wait_settled (live);
   assert_live_query_is_fresh (live, &replay);
 
-  for (guint step = 0; step < 150; step++)
+  for (guint step = 0; step < 100; step++)
     {
       switch (g_rand_int_range (rand, 0, 7))
         {
@@ -655,7 +655,7 @@ static void
 test_live_cost (gconstpointer data)
 {
   StoreKind kind = GPOINTER_TO_INT (data);
-  guint n_rows = g_test_slow () ? 100000 : 10000;
+  guint n_rows = g_test_slow () ? 100000 : 5000;
   g_autoptr(JustSyncScope) scope = just_sync_test_scope ("tasks", NULL);
   JustSyncLocalStore *store = open_store (kind);
   g_autoptr(JustSyncQuery) query = just_sync_query_new (scope);
