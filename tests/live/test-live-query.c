@@ -10,6 +10,7 @@
 #include "justsync-live-query-private.h"
 #include "justsync-query-private.h"
 #include "sqlite-test-util.h"
+#include "test-support.h"
 
 typedef enum
 {
@@ -623,6 +624,60 @@ test_query_json (void)
   g_assert_true (strstr (text, "\"op\":\"is-null\"") != NULL);
 }
 
+/* Through the engine: a pulled page reaches another device's watched list,
+ * and query_async() agrees with it. */
+static void
+test_orchestrator_watch (void)
+{
+  g_autoptr(JustSyncScope) scope = just_sync_test_scope ("tasks", NULL);
+  g_autoptr(JustSyncRemoteStore) remote = JUST_SYNC_REMOTE_STORE (just_sync_memory_remote_store_new ());
+  g_autoptr(JustSyncQuery) query = just_sync_query_new (scope);
+  g_autoptr(JustSyncLiveQuery) live = NULL;
+  g_autoptr(JustSyncRecord) created = NULL;
+  g_autoptr(JustSyncRecord) updated = NULL;
+  g_autoptr(JustSyncSyncResult) pushed = NULL;
+  g_autoptr(JustSyncSyncResult) pulled = NULL;
+  g_autoptr(JustSyncSyncResult) pulled_again = NULL;
+  g_autoptr(GPtrArray) once = NULL;
+  TestClient writer, reader;
+  Replay replay;
+
+  test_client_init (&writer, just_sync_memory_local_store_new (), remote);
+  test_client_init (&reader, test_new_sqlite_store (), remote);
+  just_sync_query_add_order (query, "rank", FALSE);
+
+  live = just_sync_orchestrator_watch (reader.orchestrator, query);
+  replay_init (&replay, G_LIST_MODEL (live));
+  wait_settled (live);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (live)), ==, 0);
+
+  created = test_create (writer.orchestrator, scope, "x", "{\"rank\": 2, \"title\": \"x\"}");
+  g_clear_pointer (&created, just_sync_record_unref);
+  created = test_create (writer.orchestrator, scope, "y", "{\"rank\": 1, \"title\": \"y\"}");
+  pushed = test_sync_ok (writer.orchestrator, scope);
+  pulled = test_sync_ok (reader.orchestrator, scope);
+  wait_settled (live);
+  assert_live_query_is_fresh (live, &replay);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (live)), ==, 2);
+
+  updated = test_update (writer.orchestrator, scope, "x", "{\"rank\": 0, \"title\": \"x\"}");
+  g_clear_pointer (&pushed, just_sync_sync_result_unref);
+  pushed = test_sync_ok (writer.orchestrator, scope);
+  pulled_again = test_sync_ok (reader.orchestrator, scope);
+  wait_settled (live);
+  assert_live_query_is_fresh (live, &replay);
+
+  once = JUST_SYNC_TEST_AWAIT_OK (just_sync_orchestrator_query, reader.orchestrator, query);
+  g_assert_cmpuint (once->len, ==, 2);
+  g_assert_cmpstr (just_sync_record_get_id (g_ptr_array_index (once, 0)), ==, "x");
+
+  g_signal_handlers_disconnect_by_data (live, &replay);
+  replay_clear (&replay);
+  g_clear_object (&live);
+  test_client_clear (&writer);
+  test_client_clear (&reader);
+}
+
 /* }}} */
 /* {{{ What a change costs */
 
@@ -737,6 +792,7 @@ main (int    argc,
   g_test_add_func ("/query/stores-agree", test_query_agrees);
   g_test_add_func ("/query/sealed", test_query_sealed);
   g_test_add_func ("/query/json", test_query_json);
+  g_test_add_func ("/live-query/orchestrator", test_orchestrator_watch);
 
   for (guint s = 0; s < G_N_ELEMENTS (stores); s++)
     {
