@@ -16,6 +16,7 @@
 #include "justsync-delta.h"
 #include "justsync-pending-op.h"
 #include "justsync-push-result.h"
+#include "justsync-query.h"
 #include "justsync-record.h"
 #include "justsync-scope.h"
 #include "justsync-sync-point.h"
@@ -110,6 +111,13 @@ G_DECLARE_INTERFACE (JustSyncLocalStore, just_sync_local_store, JUST_SYNC, LOCAL
  * @mark_ops_sent_finish: finishes @mark_ops_sent_async.
  * @prune_missing_finish: finishes @prune_missing_async; returns how many rows
  *   were removed.
+ * @run_query_async: starts listing the live records that match a
+ *   #JustSyncQuery, in its order and within its limit; with a list of ids,
+ *   only those rows are considered and the limit does not apply. Optional:
+ *   the default lists the scope with @query_async and filters and sorts in
+ *   memory.
+ * @run_query_finish: finishes @run_query_async; returns a #GPtrArray of
+ *   #JustSyncRecord.
  *
  * The virtual methods of #JustSyncLocalStore. Every method completes on the
  * thread-default main context of the caller and never blocks it; a store
@@ -259,9 +267,18 @@ struct _JustSyncLocalStoreInterface
   gboolean             (*mark_ops_sent_finish)         (JustSyncLocalStore   *self,
                                                         GAsyncResult         *result,
                                                         GError              **error);
+  void                 (*run_query_async)              (JustSyncLocalStore   *self,
+                                                        JustSyncQuery        *query,
+                                                        const char * const   *ids,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+  GPtrArray           *(*run_query_finish)             (JustSyncLocalStore   *self,
+                                                        GAsyncResult         *result,
+                                                        GError              **error);
 
   /*< private >*/
-  gpointer _reserved[14];
+  gpointer _reserved[12];
 };
 
 JUST_SYNC_AVAILABLE_IN_ALL
@@ -434,6 +451,17 @@ void                 just_sync_local_store_mark_ops_sent_async         (JustSync
                                                                         gpointer                   user_data);
 JUST_SYNC_AVAILABLE_IN_ALL
 gboolean             just_sync_local_store_mark_ops_sent_finish        (JustSyncLocalStore        *self,
+                                                                        GAsyncResult              *result,
+                                                                        GError                   **error);
+JUST_SYNC_AVAILABLE_IN_ALL
+void                 just_sync_local_store_run_query_async             (JustSyncLocalStore        *self,
+                                                                        JustSyncQuery             *query,
+                                                                        const char * const        *ids,
+                                                                        GCancellable              *cancellable,
+                                                                        GAsyncReadyCallback        callback,
+                                                                        gpointer                   user_data);
+JUST_SYNC_AVAILABLE_IN_ALL
+GPtrArray           *just_sync_local_store_run_query_finish            (JustSyncLocalStore        *self,
                                                                         GAsyncResult              *result,
                                                                         GError                   **error);
 JUST_SYNC_AVAILABLE_IN_ALL

@@ -12,7 +12,9 @@
 #include <gio/gio.h>
 
 #include "justsync-conflict-resolver.h"
+#include "justsync-live-query.h"
 #include "justsync-local-store.h"
+#include "justsync-query.h"
 #include "justsync-remote-store.h"
 #include "justsync-sync-result.h"
 
@@ -161,6 +163,19 @@ JUST_SYNC_AVAILABLE_IN_ALL
 guint                 just_sync_orchestrator_discard_failed_finish (JustSyncOrchestrator    *self,
                                                                   GAsyncResult              *result,
                                                                   GError                   **error);
+JUST_SYNC_AVAILABLE_IN_ALL
+void                  just_sync_orchestrator_query_async         (JustSyncOrchestrator      *self,
+                                                                  JustSyncQuery             *query,
+                                                                  GCancellable              *cancellable,
+                                                                  GAsyncReadyCallback        callback,
+                                                                  gpointer                   user_data);
+JUST_SYNC_AVAILABLE_IN_ALL
+GPtrArray            *just_sync_orchestrator_query_finish        (JustSyncOrchestrator      *self,
+                                                                  GAsyncResult              *result,
+                                                                  GError                   **error);
+JUST_SYNC_AVAILABLE_IN_ALL
+JustSyncLiveQuery    *just_sync_orchestrator_watch               (JustSyncOrchestrator      *self,
+                                                                  JustSyncQuery             *query);
 JUST_SYNC_AVAILABLE_IN_ALL
 void                  just_sync_orchestrator_watch_scope         (JustSyncOrchestrator      *self,
                                                                   JustSyncScope             *scope);

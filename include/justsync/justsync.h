@@ -27,6 +27,8 @@
 #include "justsync-push-result.h"
 #include "justsync-apply-result.h"
 #include "justsync-sync-result.h"
+#include "justsync-query.h"
+#include "justsync-record-object.h"
 
 #include "justsync-conflict-resolver.h"
 #include "justsync-last-write-wins-resolver.h"
@@ -37,6 +39,7 @@
 #include "justsync-sqlite-store.h"
 #include "justsync-pocketbase-store.h"
 #include "justsync-supabase-store.h"
+#include "justsync-live-query.h"
 #include "justsync-orchestrator.h"
 
 #undef JUST_SYNC_INSIDE

@@ -1024,6 +1024,66 @@ watch (JsdStore      *self,
   just_sync_orchestrator_watch_scope (self->orchestrator, scope);
 }
 
+/* Watch: a query on the local store, whose caller, now a client, follows
+ * the Changed signals and reads the changed ids again. */
+
+static void
+watch_query_done (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(Call) call = user_data;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  GError *error = NULL;
+
+  records = just_sync_local_store_run_query_finish (JUST_SYNC_LOCAL_STORE (object), result, &error);
+  if (records == NULL)
+    {
+      return_error_take (call->invocation, error);
+      return;
+    }
+  node = array_to_json (records, 0, 0, (JsonNode *(*) (gpointer)) just_sync_record_to_json);
+  return_json (call->invocation, node, NULL);
+}
+
+static gboolean
+start_watch_query (JsdStore       *self,
+                   JustSyncScope  *scope,
+                   GVariant       *parameters,
+                   GVariant       *options,
+                   Call           *call,
+                   GError        **error)
+{
+  g_autoptr(GVariant) ids_option = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JustSyncQuery) query = NULL;
+  g_autofree const char **ids = NULL;
+  const char *query_text;
+
+  g_variant_get_child (parameters, 1, "&s", &query_text);
+  if (!jsd_args_lookup_option (options, "ids", G_VARIANT_TYPE_STRING_ARRAY, &ids_option, error))
+    return FALSE;
+  if (ids_option != NULL)
+    {
+      ids = g_variant_get_strv (ids_option, NULL);
+      for (guint i = 0; ids[i] != NULL; i++)
+        if (!jsd_args_check_id (ids[i], error))
+          return FALSE;
+    }
+  /* A query is one JSON object, with the limits of a payload. */
+  if ((object = jsd_args_parse_payload (query_text, error)) == NULL)
+    return FALSE;
+  node = json_node_init_object (json_node_alloc (), object);
+  if ((query = just_sync_query_new_from_json (scope, node, error)) == NULL)
+    return FALSE;
+
+  watch (self, scope);
+  just_sync_local_store_run_query_async (self->local, query, ids, NULL, watch_query_done, call);
+  return TRUE;
+}
+
 /* Serves a call of the caller, whom the daemon allowed to use the store,
  * once the store is open. Arguments are checked here; their D-Bus types
  * were checked against the interface already. */
@@ -1074,6 +1134,12 @@ jsd_store_handle_method_call (JsdStore              *self,
       watch (self, scope);
       just_sync_orchestrator_read_async (self->orchestrator, scope, policy, NULL,
                                          query_done, g_steal_pointer (&call));
+    }
+  else if (g_str_equal (method, "Watch"))
+    {
+      if (!start_watch_query (self, scope, parameters, options, call, &error))
+        goto invalid;
+      g_steal_pointer (&call);
     }
   else if (g_str_equal (method, "Get"))
     {

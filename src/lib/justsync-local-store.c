@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "justsync-local-store.h"
+#include "justsync-query-private.h"
 
 /**
  * JustSyncLocalStore:
@@ -41,9 +42,89 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+/* The default run_query: lists the scope, then filters and sorts here. */
+
+typedef struct
+{
+  JustSyncQuery *query;
+  GHashTable *ids;             /* NULL: every row */
+} LocalStoreRunQuery;
+
+static void
+local_store_run_query_free (LocalStoreRunQuery *data)
+{
+  g_object_unref (data->query);
+  g_clear_pointer (&data->ids, g_hash_table_unref);
+  g_free (data);
+}
+
+static void
+local_store_real_run_query_cb (GObject      *source,
+                               GAsyncResult *result,
+                               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LocalStoreRunQuery *data = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) records = NULL;
+  GError *error = NULL;
+
+  records = just_sync_local_store_query_finish (JUST_SYNC_LOCAL_STORE (source), result, &error);
+  if (records == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (data->ids != NULL)
+    for (guint i = records->len; i > 0; i--)
+      if (!g_hash_table_contains (data->ids,
+                                  just_sync_record_get_id (g_ptr_array_index (records, i - 1))))
+        g_ptr_array_remove_index_fast (records, i - 1);
+
+  g_task_return_pointer (task, _just_sync_query_select (data->query, records, data->ids == NULL),
+                         (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+local_store_real_run_query_async (JustSyncLocalStore  *self,
+                                  JustSyncQuery       *query,
+                                  const char * const  *ids,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  LocalStoreRunQuery *data = g_new0 (LocalStoreRunQuery, 1);
+
+  g_task_set_source_tag (task, local_store_real_run_query_async);
+  data->query = g_object_ref (query);
+  if (ids != NULL)
+    {
+      data->ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      for (guint i = 0; ids[i] != NULL; i++)
+        g_hash_table_add (data->ids, g_strdup (ids[i]));
+    }
+  g_task_set_task_data (task, data, (GDestroyNotify) local_store_run_query_free);
+
+  just_sync_local_store_query_async (self, just_sync_query_get_scope (query), cancellable,
+                                     local_store_real_run_query_cb, task);
+}
+
+static GPtrArray *
+local_store_real_run_query_finish (JustSyncLocalStore  *self,
+                                   GAsyncResult        *result,
+                                   GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static void
 just_sync_local_store_default_init (JustSyncLocalStoreInterface *iface)
 {
+  iface->run_query_async = local_store_real_run_query_async;
+  iface->run_query_finish = local_store_real_run_query_finish;
   /**
    * JustSyncLocalStore:supports-soft-delete:
    *
@@ -75,6 +156,59 @@ just_sync_local_store_default_init (JustSyncLocalStoreInterface *iface)
                   G_TYPE_NONE, 2,
                   JUST_SYNC_TYPE_SCOPE,
                   G_TYPE_STRV);
+}
+
+/**
+ * just_sync_local_store_run_query_async:
+ * @self: a #JustSyncLocalStore
+ * @query: what to list; it can no longer be changed afterwards
+ * @ids: (nullable) (array zero-terminated=1): only consider these rows, and
+ *   ignore the limit of @query; %NULL considers every row
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the operation completes
+ * @user_data: data for @callback
+ *
+ * Lists the live records of the scope of @query that match its filters, in
+ * its order. See [class@JustSync.Query]; to follow the result as it changes,
+ * use a [class@JustSync.LiveQuery].
+ */
+void
+just_sync_local_store_run_query_async (JustSyncLocalStore  *self,
+                                       JustSyncQuery       *query,
+                                       const char * const  *ids,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_return_if_fail (JUST_SYNC_IS_LOCAL_STORE (self));
+  g_return_if_fail (JUST_SYNC_IS_QUERY (query));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  _just_sync_query_seal (query);
+  JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->run_query_async (self, query, ids, cancellable,
+                                                           callback, user_data);
+}
+
+/**
+ * just_sync_local_store_run_query_finish:
+ * @self: a #JustSyncLocalStore
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes just_sync_local_store_run_query_async().
+ *
+ * Returns: (transfer container) (element-type JustSyncRecord): the matching
+ *   records, in the order of the query
+ */
+GPtrArray *
+just_sync_local_store_run_query_finish (JustSyncLocalStore  *self,
+                                        GAsyncResult        *result,
+                                        GError             **error)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_LOCAL_STORE (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  return JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->run_query_finish (self, result, error);
 }
 
 /**

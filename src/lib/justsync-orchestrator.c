@@ -767,6 +767,96 @@ just_sync_orchestrator_get_finish (JustSyncOrchestrator  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* Queries */
+
+static void
+query_cb (GObject      *object,
+          GAsyncResult *res,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GPtrArray *records;
+  GError *error = NULL;
+
+  records = just_sync_local_store_run_query_finish (JUST_SYNC_LOCAL_STORE (object), res, &error);
+  if (records == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, records, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * just_sync_orchestrator_query_async:
+ * @self: a [class@JustSync.Orchestrator]
+ * @query: what to list; it can no longer be changed afterwards
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
+ * @callback: (scope async): called with the records
+ * @user_data: data for @callback
+ *
+ * Runs @query once on the local store. To follow its result as it changes,
+ * use [method@JustSync.Orchestrator.watch].
+ */
+void
+just_sync_orchestrator_query_async (JustSyncOrchestrator *self,
+                                    JustSyncQuery        *query,
+                                    GCancellable         *cancellable,
+                                    GAsyncReadyCallback   callback,
+                                    gpointer              user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (JUST_SYNC_IS_ORCHESTRATOR (self));
+  g_return_if_fail (JUST_SYNC_IS_QUERY (query));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, just_sync_orchestrator_query_async);
+  just_sync_local_store_run_query_async (self->job_config.local, query, NULL, cancellable,
+                                         query_cb, task);
+}
+
+/**
+ * just_sync_orchestrator_query_finish:
+ * @self: a [class@JustSync.Orchestrator]
+ * @result: the [iface@Gio.AsyncResult] passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes [method@JustSync.Orchestrator.query_async].
+ *
+ * Returns: (transfer container) (element-type JustSyncRecord): the live
+ *   records that match, in the order of the query
+ */
+GPtrArray *
+just_sync_orchestrator_query_finish (JustSyncOrchestrator  *self,
+                                     GAsyncResult          *result,
+                                     GError               **error)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_ORCHESTRATOR (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * just_sync_orchestrator_watch:
+ * @self: a [class@JustSync.Orchestrator]
+ * @query: what to list; it can no longer be changed afterwards
+ *
+ * Watches @query: the [class@JustSync.LiveQuery] it returns is a
+ * [iface@Gio.ListModel] of [class@JustSync.RecordObject] that fills
+ * without blocking, then follows app writes and synced changes alike.
+ *
+ * Returns: (transfer full): a live query
+ */
+JustSyncLiveQuery *
+just_sync_orchestrator_watch (JustSyncOrchestrator *self,
+                              JustSyncQuery        *query)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_ORCHESTRATOR (self), NULL);
+  g_return_val_if_fail (JUST_SYNC_IS_QUERY (query), NULL);
+
+  return just_sync_live_query_new (self->job_config.local, query);
+}
+
 /* Writes */
 
 typedef enum {

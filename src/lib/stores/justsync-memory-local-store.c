@@ -12,6 +12,7 @@
 #include "justsync-error.h"
 #include "justsync-memory-local-store.h"
 #include "justsync-merge-private.h"
+#include "justsync-query-private.h"
 
 /**
  * JustSyncMemoryLocalStore:
@@ -329,6 +330,55 @@ just_sync_memory_local_store_get_async (JustSyncLocalStore  *store,
   row = g_hash_table_lookup (get_scope_data (self, scope)->rows, id);
   g_task_return_pointer (task, row != NULL ? just_sync_record_ref (row->record) : NULL,
                          (GDestroyNotify) just_sync_record_unref);
+}
+
+/* Looks the given ids up instead of scanning the scope, so that a live
+ * query's update costs what the changed rows cost. */
+static void
+just_sync_memory_local_store_run_query_async (JustSyncLocalStore  *store,
+                                              JustSyncQuery       *query,
+                                              const char * const  *ids,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data)
+{
+  JustSyncMemoryLocalStore *self = JUST_SYNC_MEMORY_LOCAL_STORE (store);
+  g_autoptr(GTask) task = new_task (self, cancellable, callback, user_data,
+                                    just_sync_memory_local_store_run_query_async);
+  g_autoptr(GPtrArray) records = new_record_array ();
+  ScopeData *data;
+  Row *row;
+
+  RETURN_IF_CANCELLED (task);
+
+  data = get_scope_data (self, just_sync_query_get_scope (query));
+  if (ids != NULL)
+    {
+      for (guint i = 0; ids[i] != NULL; i++)
+        if ((row = g_hash_table_lookup (data->rows, ids[i])) != NULL)
+          g_ptr_array_add (records, just_sync_record_ref (row->record));
+    }
+  else
+    {
+      GHashTableIter iter;
+
+      g_hash_table_iter_init (&iter, data->rows);
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &row))
+        g_ptr_array_add (records, just_sync_record_ref (row->record));
+    }
+
+  g_task_return_pointer (task, _just_sync_query_select (query, records, ids == NULL),
+                         (GDestroyNotify) g_ptr_array_unref);
+}
+
+static GPtrArray *
+just_sync_memory_local_store_run_query_finish (JustSyncLocalStore  *store,
+                                               GAsyncResult        *result,
+                                               GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* Writes @record as an app change and queues its op; the op's base is the
@@ -1005,6 +1055,8 @@ local_store_iface_init (JustSyncLocalStoreInterface *iface)
   iface->prune_missing_finish = just_sync_memory_local_store_prune_missing_finish;
   iface->mark_ops_sent_async = just_sync_memory_local_store_mark_ops_sent_async;
   iface->mark_ops_sent_finish = just_sync_memory_local_store_mark_ops_sent_finish;
+  iface->run_query_async = just_sync_memory_local_store_run_query_async;
+  iface->run_query_finish = just_sync_memory_local_store_run_query_finish;
 }
 
 static void

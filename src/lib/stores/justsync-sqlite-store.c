@@ -14,6 +14,7 @@
 
 #include "justsync-error.h"
 #include "justsync-merge-private.h"
+#include "justsync-query-private.h"
 #include "justsync-sqlite-store.h"
 #include "justsync-sqlite-store-private.h"
 #include "justsync-timestamp.h"
@@ -2314,6 +2315,16 @@ DEFINE_FINISH (mark_ops_sent, gboolean, propagate_boolean)
 
 #undef DEFINE_FINISH
 
+static void       sqlite_store_run_query_async  (JustSyncLocalStore   *store,
+                                                 JustSyncQuery        *query,
+                                                 const char * const   *ids,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+static GPtrArray *sqlite_store_run_query_finish (JustSyncLocalStore   *store,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+
 static void
 local_store_iface_init (JustSyncLocalStoreInterface *iface)
 {
@@ -2349,6 +2360,8 @@ local_store_iface_init (JustSyncLocalStoreInterface *iface)
   iface->prune_missing_finish = just_sync_sqlite_store_prune_missing_finish;
   iface->mark_ops_sent_async = just_sync_sqlite_store_mark_ops_sent_async;
   iface->mark_ops_sent_finish = just_sync_sqlite_store_mark_ops_sent_finish;
+  iface->run_query_async = sqlite_store_run_query_async;
+  iface->run_query_finish = sqlite_store_run_query_finish;
 }
 
 /* GInitable and GAsyncInitable: opening runs on the worker. */
@@ -2778,6 +2791,196 @@ invalid:
                _("“%s” is not a field name: use member names separated by dots, without "
                  "quotes or control characters"), field);
   return NULL;
+}
+
+/* Queries (JustSyncQuery) in SQL. The SQL is written on the caller's
+ * thread, with every field path and value a bound parameter: ?1 is the
+ * scope, the values of request->filter_value (an `av`) follow from ?2.
+ * The order and the comparisons are those of just_sync_query_compare() and
+ * just_sync_query_matches(), which the memory store uses.
+ */
+
+/* Adds @value as the next parameter; returns its number. */
+static guint
+sqlite_store_query_param (GVariantBuilder *params,
+                          guint           *n_params,
+                          GVariant        *value)
+{
+  g_variant_builder_add (params, "v", value);
+  return ++*n_params + 1;
+}
+
+/* The SQL value of a field, NULL for objects and arrays as in the query's
+ * own comparisons. */
+static void
+sqlite_store_query_append_field (GString         *sql,
+                                 guint            path)
+{
+  g_string_append_printf (sql, "(CASE json_type (payload, ?%u) WHEN 'object' THEN NULL "
+                          "WHEN 'array' THEN NULL ELSE json_extract (payload, ?%u) END)",
+                          path, path);
+}
+
+static GVariant *
+sqlite_store_query_value (const JustSyncQueryValue *value)
+{
+  switch (value->kind)
+    {
+    case JUST_SYNC_QUERY_VALUE_INT:
+      return g_variant_new_int64 (value->i);
+    case JUST_SYNC_QUERY_VALUE_DOUBLE:
+      return g_variant_new_double (value->d);
+    case JUST_SYNC_QUERY_VALUE_TEXT:
+      return g_variant_new_string (value->s);
+    case JUST_SYNC_QUERY_VALUE_NULL:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static char *
+sqlite_store_query_sql (JustSyncQuery       *query,
+                        const char * const  *ids,
+                        GVariant           **params_out)
+{
+  static const char * const operators[] = { "=", "IS NOT", "<", "<=", ">", ">=" };
+  GString *sql = g_string_new ("SELECT id, payload, updated_at, deleted_at FROM records "
+                               "WHERE scope = ?1 AND deleted_at = 0");
+  GPtrArray *filters = _just_sync_query_get_filters (query);
+  GPtrArray *orders = _just_sync_query_get_orders (query);
+  GVariantBuilder params;
+  guint n_params = 0;
+
+  g_variant_builder_init (&params, G_VARIANT_TYPE ("av"));
+
+  if (ids != NULL)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) array = NULL;
+      g_autofree char *text = NULL;
+
+      json_builder_begin_array (builder);
+      for (guint i = 0; ids[i] != NULL; i++)
+        json_builder_add_string_value (builder, ids[i]);
+      json_builder_end_array (builder);
+      array = json_builder_get_root (builder);
+      text = json_to_string (array, FALSE);
+      g_string_append_printf (sql, " AND id IN (SELECT value FROM json_each (?%u))",
+                              sqlite_store_query_param (&params, &n_params,
+                                                        g_variant_new_string (text)));
+    }
+
+  for (guint i = 0; i < filters->len; i++)
+    {
+      JustSyncQueryFilter *filter = g_ptr_array_index (filters, i);
+      g_autofree char *path = field_to_json_path (filter->field, NULL);
+      guint path_param = sqlite_store_query_param (&params, &n_params,
+                                                   g_variant_new_string (path));
+
+      if (filter->is_null)
+        g_string_append_printf (sql, " AND coalesce (json_type (payload, ?%u), 'null') = 'null'",
+                                path_param);
+      else if (filter->op == JUST_SYNC_QUERY_CONTAINS)
+        g_string_append_printf (sql, " AND (json_type (payload, ?%u) = 'text' AND "
+                                "instr (json_extract (payload, ?%u), ?%u) > 0)",
+                                path_param, path_param,
+                                sqlite_store_query_param (&params, &n_params,
+                                                          sqlite_store_query_value (&filter->value)));
+      else
+        {
+          g_string_append (sql, " AND ");
+          sqlite_store_query_append_field (sql, path_param);
+          g_string_append_printf (sql, " %s ?%u", operators[filter->op],
+                                  sqlite_store_query_param (&params, &n_params,
+                                                            sqlite_store_query_value (&filter->value)));
+        }
+    }
+
+  g_string_append (sql, " ORDER BY ");
+  for (guint i = 0; i < orders->len; i++)
+    {
+      JustSyncQueryOrder *order = g_ptr_array_index (orders, i);
+
+      if (order->field == NULL)
+        g_string_append (sql, "updated_at");
+      else
+        {
+          g_autofree char *path = field_to_json_path (order->field, NULL);
+
+          sqlite_store_query_append_field (sql, sqlite_store_query_param (&params, &n_params,
+                                                                          g_variant_new_string (path)));
+        }
+      g_string_append (sql, order->descending ? " DESC, " : " ASC, ");
+    }
+  g_string_append (sql, "id ASC");
+
+  if (ids == NULL && just_sync_query_get_limit (query) > 0)
+    g_string_append_printf (sql, " LIMIT %u", just_sync_query_get_limit (query));
+
+  *params_out = g_variant_ref_sink (g_variant_builder_end (&params));
+  return g_string_free (sql, FALSE);
+}
+
+static gboolean
+sqlite_store_run_query_job (Worker               *self,
+                            Job                  *job,
+                            GError              **error)
+{
+  Request *request = job->request;
+  sqlite3_stmt *stmt = NULL;
+  GPtrArray *records;
+  int rc;
+
+  /* Not cached: each query has its own SQL, and apps make up new ones. */
+  rc = sqlite3_prepare_v2 (self->db, request->sql, -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    return set_db_error (self, rc, error);
+
+  sqlite3_bind_int64 (stmt, 1, request->scope_id);
+  for (gsize i = 0; i < g_variant_n_children (request->filter_value); i++)
+    {
+      g_autoptr(GVariant) boxed = g_variant_get_child_value (request->filter_value, i);
+      g_autoptr(GVariant) value = g_variant_get_variant (boxed);
+      int index = (int) i + 2;
+
+      if (g_variant_is_of_type (value, G_VARIANT_TYPE_INT64))
+        sqlite3_bind_int64 (stmt, index, g_variant_get_int64 (value));
+      else if (g_variant_is_of_type (value, G_VARIANT_TYPE_DOUBLE))
+        sqlite3_bind_double (stmt, index, g_variant_get_double (value));
+      else
+        sqlite3_bind_text (stmt, index, g_variant_get_string (value, NULL), -1, SQLITE_TRANSIENT);
+    }
+
+  records = collect_rows (self, stmt, FALSE, error);
+  sqlite3_finalize (stmt);
+  if (records == NULL)
+    return FALSE;
+  job_set_pointer (job, records, (GDestroyNotify) g_ptr_array_unref);
+  return TRUE;
+}
+
+static void
+sqlite_store_run_query_async (JustSyncLocalStore  *store,
+                              JustSyncQuery       *query,
+                              const char * const  *ids,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  JustSyncSqliteStore *self = JUST_SYNC_SQLITE_STORE (store);
+  Request *request = request_new (just_sync_query_get_scope (query));
+
+  request->sql = sqlite_store_query_sql (query, ids, &request->filter_value);
+  QUEUE (self, sqlite_store_run_query_job, FALSE, RESULT_POINTER, request,
+         sqlite_store_run_query_async);
+}
+
+static GPtrArray *
+sqlite_store_run_query_finish (JustSyncLocalStore  *store,
+                               GAsyncResult        *result,
+                               GError             **error)
+{
+  return propagate_pointer (store, result, sqlite_store_run_query_async, error);
 }
 
 /* Reads the JSON scalar to compare with: the json_type() names it may have
