@@ -564,6 +564,54 @@ test_query_plans (void)
                      "INDEX pending_ops_by_record (scope=? AND record_id=?)");
 }
 
+/* The orchestrator counts the queue after every write: a count must not
+ * read the queue, or a create costs more the longer the queue is. */
+static void
+test_op_counts (void)
+{
+  g_autofree char *path = scratch_path ("counts.db");
+  g_autoptr(JustSyncSqliteStore) store = open_scratch ("counts.db");
+  JustSyncLocalStore *local = JUST_SYNC_LOCAL_STORE (store);
+  g_autoptr(JustSyncScope) scope = just_sync_test_scope ("notes", NULL);
+  g_autoptr(JustSyncScope) other = just_sync_test_scope ("other", NULL);
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_record_unref);
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *gone[] = { "r0", "r1", "r2", NULL };
+
+  for (guint i = 0; i < 20000; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("r%u", i);
+
+      g_ptr_array_add (records, just_sync_test_record (id, "{\"n\": 1}", 1));
+    }
+  ops = just_sync_test_local_upsert (local, scope, records, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&ops, g_ptr_array_unref);
+  ops = just_sync_test_local_delete (local, other, gone, 5, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (just_sync_test_local_count_ops (local, scope, JUST_SYNC_OP_STATE_QUEUED), ==, 20000);
+  g_assert_cmpuint (just_sync_test_local_count_ops (local, other, JUST_SYNC_OP_STATE_QUEUED), ==, 3);
+  g_assert_cmpuint (just_sync_test_local_count_ops (local, NULL, JUST_SYNC_OP_STATE_QUEUED), ==, 20003);
+  g_assert_cmpuint (just_sync_test_local_count_ops (local, NULL, JUST_SYNC_OP_STATE_FAILED), ==, 0);
+
+  /* A few rows of kept counts, whatever the queue holds. */
+  assert_index_scan (store, _JUST_SYNC_SQLITE_SQL_COUNT_OPS, "PRIMARY KEY (state=?)");
+  assert_index_scan (store, _JUST_SYNC_SQLITE_SQL_COUNT_OPS_OF_SCOPE,
+                     "PRIMARY KEY (state=? AND scope=?)");
+
+  /* A store of schema 1 gets the counts of the queue it has. */
+  util_close (g_steal_pointer (&store));
+  exec_on_file (path, "DROP TABLE op_counts; DROP TRIGGER op_counts_insert; "
+                      "DROP TRIGGER op_counts_delete; DROP TRIGGER op_counts_update; "
+                      "PRAGMA user_version = 1");
+  store = open_scratch ("counts.db");
+  local = JUST_SYNC_LOCAL_STORE (store);
+  g_assert_cmpuint (just_sync_test_local_count_ops (local, scope, JUST_SYNC_OP_STATE_QUEUED), ==, 20000);
+  g_assert_cmpuint (just_sync_test_local_count_ops (local, other, JUST_SYNC_OP_STATE_QUEUED), ==, 3);
+}
+
 /* Hostile strings */
 
 static void
@@ -1790,6 +1838,7 @@ main (int   argc,
   g_test_add_func ("/sqlite/open/newer-schema", test_open_newer_schema);
   g_test_add_func ("/sqlite/open/migration-is-atomic", test_open_migration_is_atomic);
   g_test_add_func ("/sqlite/damaged-pages", test_damaged_pages);
+  g_test_add_func ("/sqlite/op-counts", test_op_counts);
   g_test_add_func ("/sqlite/persistence", test_persistence);
   g_test_add_func ("/sqlite/close", test_close);
   g_test_add_func ("/sqlite/query-plans", test_query_plans);

@@ -113,6 +113,32 @@ static const char * const migrations[] = {
   "  updated_at INTEGER NOT NULL,"
   "  last_id TEXT"
   ") WITHOUT ROWID;",
+
+  /* 1 → 2 */
+  /* The number of ops in each state, kept by triggers: the orchestrator
+   * counts them after every write, and counting the queue itself would
+   * make each write cost more the longer the queue is. */
+  "CREATE TABLE op_counts ("
+  "  state TEXT NOT NULL,"
+  "  scope INTEGER NOT NULL REFERENCES scopes (id),"
+  "  n INTEGER NOT NULL,"
+  "  PRIMARY KEY (state, scope)"
+  ") WITHOUT ROWID;"
+  "INSERT INTO op_counts (state, scope, n) "
+  "  SELECT state, scope, count(*) FROM pending_ops GROUP BY state, scope;"
+  "CREATE TRIGGER op_counts_insert AFTER INSERT ON pending_ops BEGIN"
+  "  INSERT INTO op_counts (state, scope, n) VALUES (NEW.state, NEW.scope, 1)"
+  "    ON CONFLICT (state, scope) DO UPDATE SET n = n + 1;"
+  " END;"
+  "CREATE TRIGGER op_counts_delete AFTER DELETE ON pending_ops BEGIN"
+  "  UPDATE op_counts SET n = n - 1 WHERE state = OLD.state AND scope = OLD.scope;"
+  " END;"
+  "CREATE TRIGGER op_counts_update AFTER UPDATE OF state, scope ON pending_ops"
+  "  WHEN OLD.state IS NOT NEW.state OR OLD.scope IS NOT NEW.scope BEGIN"
+  "  UPDATE op_counts SET n = n - 1 WHERE state = OLD.state AND scope = OLD.scope;"
+  "  INSERT INTO op_counts (state, scope, n) VALUES (NEW.state, NEW.scope, 1)"
+  "    ON CONFLICT (state, scope) DO UPDATE SET n = n + 1;"
+  " END;",
 };
 
 #define SCHEMA_VERSION ((int) G_N_ELEMENTS (migrations))
@@ -1576,11 +1602,9 @@ count_ops_job (Worker               *self,
   g_autoptr(CachedStmt) stmt = NULL;
   gint64 count;
 
-  if (request->scope_key == NULL)
-    stmt = stmt_get (self, "SELECT count(*) FROM pending_ops WHERE state = ?1", error);
-  else
-    stmt = stmt_get (self, "SELECT count(*) FROM pending_ops WHERE state = ?1 AND scope = ?2",
-                     error);
+  stmt = stmt_get (self, request->scope_key == NULL ? _JUST_SYNC_SQLITE_SQL_COUNT_OPS
+                                                   : _JUST_SYNC_SQLITE_SQL_COUNT_OPS_OF_SCOPE,
+                   error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, state_to_string (request->state));
