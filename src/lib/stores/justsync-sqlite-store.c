@@ -14,6 +14,7 @@
 
 #include "justsync-error.h"
 #include "justsync-merge-private.h"
+#include "justsync-record-private.h"
 #include "justsync-sqlite-store.h"
 #include "justsync-sqlite-store-private.h"
 #include "justsync-timestamp.h"
@@ -143,15 +144,18 @@ static const char * const migrations[] = {
 
 #define SCHEMA_VERSION ((int) G_N_ELEMENTS (migrations))
 
-/* One record handed to the worker. Its JSON is serialized (and a remote
- * version hashed) on the caller's thread: json-glib's reference counts are
- * not atomic, so the worker never touches a JsonObject the caller owns.
+/* One record handed to the worker. Its JSON is serialized on the caller's
+ * thread: json-glib's reference counts are not atomic, so the worker never
+ * touches a JsonObject the caller owns. A remote row or push reply is
+ * serialized canonically, once: the worker hashes its version from that
+ * text and stores the same text.
  */
 typedef struct
 {
   JustSyncRecord *record;      /* only its id and times are read on the worker */
   char *payload;
-  char *version;               /* remote rows and push replies */
+  gboolean canonical;          /* remote rows and push replies */
+  char *version;               /* ...their version, set on the worker */
   JustSyncPushResult *push;    /* commit_push_results */
 } Input;
 
@@ -169,6 +173,7 @@ typedef struct
   JustSyncConflictResolver *resolver;
   JustSyncSyncPoint *sync_point;
   JustSyncMergePage *page;     /* apply_remote_changes, across its attempts */
+  GHashTable *payloads;        /* worker's record -> its input's payload text */
   GHashTable *keep;            /* prune_missing: the ids to keep */
   GArray *seqs;                /* mark_ops_sent: gint64 */
   char *filter_path;
@@ -280,14 +285,14 @@ input_free (Input *input)
 
 static Input *
 input_new (JustSyncRecord *record,
-           gboolean        with_version)
+           gboolean        canonical)
 {
   Input *input = g_new0 (Input, 1);
 
   input->record = just_sync_record_ref (record);
-  input->payload = just_sync_record_dup_payload_data (record);
-  if (with_version)
-    input->version = just_sync_record_dup_version (record);
+  input->canonical = canonical;
+  input->payload = canonical ? _just_sync_record_dup_canonical_payload (record)
+                             : just_sync_record_dup_payload_data (record);
   return input;
 }
 
@@ -315,6 +320,7 @@ request_free (Request *request)
   g_clear_object (&request->resolver);
   g_clear_pointer (&request->sync_point, just_sync_sync_point_unref);
   g_clear_pointer (&request->page, _just_sync_merge_page_free);
+  g_clear_pointer (&request->payloads, g_hash_table_unref);
   g_clear_pointer (&request->keep, g_hash_table_unref);
   g_clear_pointer (&request->seqs, g_array_unref);
   g_free (request->filter_path);
@@ -1107,6 +1113,7 @@ typedef struct
 {
   Worker *self;
   gint64 scope;
+  GHashTable *payloads;        /* (nullable): Request.payloads */
 } Tx;
 
 static gboolean
@@ -1163,6 +1170,80 @@ merge_load (gpointer             data,
 }
 
 static gboolean
+merge_load_many (gpointer             data,
+                 const char         **ids,
+                 guint                n_ids,
+                 JustSyncMergeLocal  *locals,
+                 GError             **error)
+{
+  Tx *tx = data;
+  g_autoptr(GHashTable) positions = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(JsonArray) array = json_array_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+  g_autofree char *list = NULL;
+  g_autoptr(CachedStmt) rows = NULL;
+  g_autoptr(CachedStmt) ops = NULL;
+  gboolean has_row, has_ops = FALSE;
+
+  for (guint i = 0; i < n_ids; i++)
+    if (ids[i] != NULL)
+      {
+        json_array_add_string_element (array, ids[i]);
+        g_hash_table_insert (positions, (gpointer) ids[i], GUINT_TO_POINTER (i));
+        locals[i].ops = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_pending_op_unref);
+      }
+  json_node_set_array (node, array);
+  list = json_to_string (node, FALSE);
+
+  rows = stmt_get (tx->self, _JUST_SYNC_SQLITE_SQL_ROWS_OF_LIST, error);
+  if (rows == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (rows, 1, tx->scope);
+  bind_text (rows, 2, list);
+  for (;;)
+    {
+      JustSyncMergeLocal *local;
+      gpointer position;
+
+      if (!stmt_step (tx->self, rows, &has_row, error))
+        return FALSE;
+      if (!has_row)
+        break;
+      if (!g_hash_table_lookup_extended (positions, sqlite3_column_text (rows, 0), NULL, &position))
+        continue;
+      local = &locals[GPOINTER_TO_UINT (position)];
+      if ((local->row = record_from_stmt (tx->self, rows, 0, 1, error)) == NULL)
+        return FALSE;
+      local->base = column_dup_text (rows, 4);
+      has_ops |= sqlite3_column_int64 (rows, 5) != 0;
+    }
+
+  /* A record's ops are counted on its row, and no op outlives its row. */
+  if (!has_ops)
+    return TRUE;
+  ops = stmt_get (tx->self, _JUST_SYNC_SQLITE_SQL_OPS_OF_LIST, error);
+  if (ops == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (ops, 1, tx->scope);
+  bind_text (ops, 2, list);
+  for (;;)
+    {
+      g_autoptr(JustSyncPendingOp) op = NULL;
+      gpointer position;
+
+      if (!stmt_step (tx->self, ops, &has_row, error))
+        return FALSE;
+      if (!has_row)
+        return TRUE;
+      if ((op = op_from_stmt (tx->self, ops, error)) == NULL)
+        return FALSE;
+      if (g_hash_table_lookup_extended (positions, just_sync_pending_op_get_record_id (op), NULL,
+                                        &position))
+        g_ptr_array_add (locals[GPOINTER_TO_UINT (position)].ops, g_steal_pointer (&op));
+    }
+}
+
+static gboolean
 merge_put_row (gpointer         data,
                JustSyncRecord  *record,
                const char      *base,
@@ -1171,7 +1252,8 @@ merge_put_row (gpointer         data,
 {
   Tx *tx = data;
   g_autoptr(CachedStmt) stmt = NULL;
-  g_autofree char *payload = just_sync_record_dup_payload_data (record);
+  const char *text = tx->payloads != NULL ? g_hash_table_lookup (tx->payloads, record) : NULL;
+  g_autofree char *payload = text == NULL ? just_sync_record_dup_payload_data (record) : NULL;
 
   stmt = stmt_get (tx->self,
                    "INSERT INTO records (scope, id, payload, updated_at, deleted_at, base, "
@@ -1184,7 +1266,7 @@ merge_put_row (gpointer         data,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, tx->scope);
   bind_text (stmt, 2, just_sync_record_get_id (record));
-  bind_text (stmt, 3, payload);
+  bind_text (stmt, 3, text != NULL ? text : payload);
   sqlite3_bind_int64 (stmt, 4, just_sync_record_get_updated_at (record));
   sqlite3_bind_int64 (stmt, 5, just_sync_record_get_deleted_at (record));
   bind_text (stmt, 6, base);
@@ -1387,6 +1469,7 @@ static const JustSyncMergeStore merge_store = {
   merge_save_conflict,
   merge_load_sync_point,
   merge_save_sync_point,
+  merge_load_many,
 };
 
 /* Job functions (worker thread) */
@@ -1616,9 +1699,12 @@ count_ops_job (Worker               *self,
   return TRUE;
 }
 
-/* A worker-owned copy of a record handed over as @input. */
+/* A worker-owned copy of a record handed over as @input. A canonical
+ * input gets its version here, off the caller's thread, and the copy
+ * keeps its text for put_row. */
 static JustSyncRecord *
 input_dup_record (Worker               *self,
+                  Request              *request,
                   Input                *input,
                   GError              **error)
 {
@@ -1631,7 +1717,20 @@ input_dup_record (Worker               *self,
                                            just_sync_record_get_deleted_at (input->record),
                                            &local_error);
   if (record == NULL)
-    set_damaged_error (self, local_error->message, error);
+    {
+      set_damaged_error (self, local_error->message, error);
+      return NULL;
+    }
+  if (input->canonical)
+    {
+      _just_sync_record_set_canonical_payload (record, input->payload);
+      g_free (input->version);
+      input->version = just_sync_record_dup_version (record);
+      if (request->payloads == NULL)
+        request->payloads = g_hash_table_new_full (NULL, NULL, (GDestroyNotify) just_sync_record_unref,
+                                                   NULL);
+      g_hash_table_insert (request->payloads, just_sync_record_ref (record), input->payload);
+    }
   return record;
 }
 
@@ -1646,7 +1745,7 @@ apply_remote_changes_job (Worker               *self,
                           GError              **error)
 {
   Request *request = job->request;
-  Tx tx = { self, request->scope_id };
+  Tx tx = { self, request->scope_id, NULL };
   JustSyncApplyResult *result;
 
   if (request->page == NULL)
@@ -1657,7 +1756,7 @@ apply_remote_changes_job (Worker               *self,
       for (guint i = 0; i < request->inputs->len; i++)
         {
           Input *input = g_ptr_array_index (request->inputs, i);
-          g_autoptr(JustSyncRecord) remote = input_dup_record (self, input, error);
+          g_autoptr(JustSyncRecord) remote = input_dup_record (self, request, input, error);
 
           if (remote == NULL)
             return FALSE;
@@ -1666,6 +1765,7 @@ apply_remote_changes_job (Worker               *self,
       request->page = g_steal_pointer (&page);
     }
 
+  tx.payloads = request->payloads;
   if (!_just_sync_merge_apply_page (&merge_store, &tx, request->page, &result, error))
     return FALSE;
 
@@ -1683,8 +1783,9 @@ commit_push_results_job (Worker               *self,
                          Job                  *job,
                          GError              **error)
 {
-  GPtrArray *inputs = job->request->inputs;
-  Tx tx = { self, job->request->scope_id };
+  Request *request = job->request;
+  GPtrArray *inputs = request->inputs;
+  Tx tx = { self, request->scope_id, NULL };
   g_autoptr(JustSyncApplyResult) result = just_sync_apply_result_new ();
 
   for (guint i = 0; i < inputs->len; i++)
@@ -1692,8 +1793,9 @@ commit_push_results_job (Worker               *self,
       Input *input = g_ptr_array_index (inputs, i);
       g_autoptr(JustSyncRecord) reply = NULL;
 
-      if (input->record != NULL && (reply = input_dup_record (self, input, error)) == NULL)
+      if (input->record != NULL && (reply = input_dup_record (self, request, input, error)) == NULL)
         return FALSE;
+      tx.payloads = request->payloads;
       if (!_just_sync_merge_commit_push (&merge_store, &tx, input->push, reply, input->version,
                                          result, error))
         return FALSE;
