@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "justsync-error.h"
+#include "justsync-json-private.h"
 #include "justsync-merge-private.h"
 #include "justsync-record-private.h"
 #include "justsync-sqlite-store.h"
@@ -144,16 +145,18 @@ static const char * const migrations[] = {
 
 #define SCHEMA_VERSION ((int) G_N_ELEMENTS (migrations))
 
-/* One record handed to the worker. Its JSON is serialized on the caller's
- * thread: json-glib's reference counts are not atomic, so the worker never
- * touches a JsonObject the caller owns. A remote row or push reply is
- * serialized canonically, once: the worker hashes its version from that
- * text and stores the same text.
+/* One record handed to the worker. json-glib's reference counts are not
+ * atomic, so the worker never touches a JsonObject the caller owns: an app
+ * write is serialized on the caller's thread. A remote row or push reply
+ * is copied there instead (cheaper than serializing it) and the worker,
+ * which owns the copy, serializes it canonically once, hashes its version
+ * from that text and stores the same text.
  */
 typedef struct
 {
-  JustSyncRecord *record;      /* only its id and times are read on the worker */
-  char *payload;
+  JustSyncRecord *record;      /* app writes: only its id and times are read
+                                * on the worker; canonical: the worker's copy */
+  char *payload;               /* canonical: set on the worker */
   gboolean canonical;          /* remote rows and push replies */
   char *version;               /* ...their version, set on the worker */
   JustSyncPushResult *push;    /* commit_push_results */
@@ -289,10 +292,23 @@ input_new (JustSyncRecord *record,
 {
   Input *input = g_new0 (Input, 1);
 
-  input->record = just_sync_record_ref (record);
   input->canonical = canonical;
-  input->payload = canonical ? _just_sync_record_dup_canonical_payload (record)
-                             : just_sync_record_dup_payload_data (record);
+  if (canonical)
+    {
+      JsonObject *copy = _just_sync_json_object_copy (just_sync_record_get_payload (record));
+
+      /* Sealed, it is taken as it is. */
+      json_object_seal (copy);
+      input->record = just_sync_record_new (just_sync_record_get_id (record), copy,
+                                            just_sync_record_get_updated_at (record),
+                                            just_sync_record_get_deleted_at (record), NULL);
+      json_object_unref (copy);
+    }
+  else
+    {
+      input->record = just_sync_record_ref (record);
+      input->payload = just_sync_record_dup_payload_data (record);
+    }
   return input;
 }
 
@@ -1699,39 +1715,25 @@ count_ops_job (Worker               *self,
   return TRUE;
 }
 
-/* A worker-owned copy of a record handed over as @input. A canonical
- * input gets its version here, off the caller's thread, and the copy
- * keeps its text for put_row. */
+/* The worker's record of a remote row or push reply handed over as
+ * @input: serialized and hashed here, off the caller's thread, once; its
+ * text is kept for put_row. */
 static JustSyncRecord *
-input_dup_record (Worker               *self,
-                  Request              *request,
-                  Input                *input,
-                  GError              **error)
+input_take_record (Request *request,
+                   Input   *input)
 {
-  g_autoptr(GError) local_error = NULL;
-  JustSyncRecord *record;
+  g_assert (input->canonical);
 
-  record = just_sync_record_new_from_data (just_sync_record_get_id (input->record),
-                                           input->payload,
-                                           just_sync_record_get_updated_at (input->record),
-                                           just_sync_record_get_deleted_at (input->record),
-                                           &local_error);
-  if (record == NULL)
+  if (input->payload == NULL)
     {
-      set_damaged_error (self, local_error->message, error);
-      return NULL;
-    }
-  if (input->canonical)
-    {
-      _just_sync_record_set_canonical_payload (record, input->payload);
-      g_free (input->version);
-      input->version = just_sync_record_dup_version (record);
+      input->payload = _just_sync_record_dup_canonical_payload (input->record);
+      _just_sync_record_set_canonical_payload (input->record, input->payload);
+      input->version = just_sync_record_dup_version (input->record);
       if (request->payloads == NULL)
-        request->payloads = g_hash_table_new_full (NULL, NULL, (GDestroyNotify) just_sync_record_unref,
-                                                   NULL);
-      g_hash_table_insert (request->payloads, just_sync_record_ref (record), input->payload);
+        request->payloads = g_hash_table_new (NULL, NULL);
+      g_hash_table_insert (request->payloads, input->record, input->payload);
     }
-  return record;
+  return just_sync_record_ref (input->record);
 }
 
 /* One attempt of the two-phase apply (justsync-merge.c). When a conflict
@@ -1756,10 +1758,8 @@ apply_remote_changes_job (Worker               *self,
       for (guint i = 0; i < request->inputs->len; i++)
         {
           Input *input = g_ptr_array_index (request->inputs, i);
-          g_autoptr(JustSyncRecord) remote = input_dup_record (self, request, input, error);
+          g_autoptr(JustSyncRecord) remote = input_take_record (request, input);
 
-          if (remote == NULL)
-            return FALSE;
           _just_sync_merge_page_add (page, remote, input->version);
         }
       request->page = g_steal_pointer (&page);
@@ -1793,8 +1793,8 @@ commit_push_results_job (Worker               *self,
       Input *input = g_ptr_array_index (inputs, i);
       g_autoptr(JustSyncRecord) reply = NULL;
 
-      if (input->record != NULL && (reply = input_dup_record (self, request, input, error)) == NULL)
-        return FALSE;
+      if (input->record != NULL)
+        reply = input_take_record (request, input);
       tx.payloads = request->payloads;
       if (!_just_sync_merge_commit_push (&merge_store, &tx, input->push, reply, input->version,
                                          result, error))
