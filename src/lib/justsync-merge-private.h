@@ -106,6 +106,13 @@ typedef struct
   gboolean (*save_sync_point) (gpointer             tx,
                                JustSyncSyncPoint   *sync_point,
                                GError             **error);
+  /* Optional: loads the rows of @ids at once, as load() does each; a NULL
+   * id is skipped. A store that reads from disk spares a query per row. */
+  gboolean (*load_many)       (gpointer             tx,
+                               const char         **ids,
+                               guint                n_ids,
+                               JustSyncMergeLocal  *locals,
+                               GError             **error);
 } JustSyncMergeStore;
 
 /* One page of remote changes on its way into a store, across the

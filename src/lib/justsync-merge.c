@@ -419,6 +419,33 @@ advance_sync_point (const JustSyncMergeStore  *store,
   return store->save_sync_point (tx, cursor, error);
 }
 
+/* Loads the local side of every row of @page. */
+static gboolean
+load_locals (const JustSyncMergeStore  *store,
+             gpointer                   tx,
+             JustSyncMergePage         *page,
+             JustSyncMergeLocal        *locals,
+             GError                   **error)
+{
+  guint n = page->entries->len;
+  g_autofree const char **ids = g_new0 (const char *, n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      Entry *entry = &g_array_index (page->entries, Entry, i);
+
+      if (entry->remote != NULL)
+        ids[i] = just_sync_record_get_id (entry->remote);
+    }
+  if (store->load_many != NULL)
+    return store->load_many (tx, ids, n, locals, error);
+
+  for (guint i = 0; i < n; i++)
+    if (ids[i] != NULL && !store->load (tx, ids[i], &locals[i], error))
+      return FALSE;
+  return TRUE;
+}
+
 /**
  * _just_sync_merge_apply_page:
  * @store: the store's primitives
@@ -453,6 +480,8 @@ _just_sync_merge_apply_page (const JustSyncMergeStore  *store,
   *result = NULL;
 
   /* Classify: reads only. */
+  if (!load_locals (store, tx, page, locals, error))
+    goto out;
   for (guint i = 0; i < n; i++)
     {
       Entry *entry = &g_array_index (page->entries, Entry, i);
@@ -460,8 +489,6 @@ _just_sync_merge_apply_page (const JustSyncMergeStore  *store,
 
       if (entry->remote == NULL)
         continue;
-      if (!store->load (tx, just_sync_record_get_id (entry->remote), &locals[i], error))
-        goto out;
       decisions[i] = _just_sync_merge_decide (entry->remote, entry->version, &locals[i]);
       if (decisions[i].action != JUST_SYNC_MERGE_CONFLICT)
         continue;

@@ -11,7 +11,7 @@
 
 #include "justsync-error.h"
 #include "justsync-json-private.h"
-#include "justsync-record.h"
+#include "justsync-record-private.h"
 #include "justsync-timestamp.h"
 
 /**
@@ -323,6 +323,22 @@ just_sync_record_dup_payload_data (JustSyncRecord *self)
   return _just_sync_json_to_string (node, FALSE);
 }
 
+/*
+ * _just_sync_record_dup_canonical_payload:
+ * @self: a record
+ *
+ * Returns: (transfer full): the payload as compact JSON text with the
+ *   members of every object sorted, the text its content hash is made of
+ */
+char *
+_just_sync_record_dup_canonical_payload (JustSyncRecord *self)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_set_object (node, self->payload);
+  return _just_sync_json_canonical (node);
+}
+
 /**
  * just_sync_record_get_updated_at:
  * @self: a record
@@ -380,6 +396,21 @@ just_sync_record_is_deleted (JustSyncRecord *self)
   return self->deleted_at != 0;
 }
 
+/* A record's content hash, from the canonical text of its payload. */
+static char *
+hash_canonical (const char *canonical,
+                gint64      deleted_at)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  char deleted[32];
+
+  g_snprintf (deleted, sizeof deleted, "\n%" G_GINT64_FORMAT, deleted_at);
+  g_checksum_update (checksum, (const guchar *) canonical, -1);
+  g_checksum_update (checksum, (const guchar *) deleted, -1);
+  /* 128 bits are plenty to tell versions of one record apart. */
+  return g_strndup (g_checksum_get_string (checksum), 32);
+}
+
 /**
  * just_sync_record_get_content_hash:
  * @self: a record
@@ -399,18 +430,9 @@ just_sync_record_get_content_hash (JustSyncRecord *self)
   hash = g_atomic_pointer_get (&self->content_hash);
   if (hash == NULL)
     {
-      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-      g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-      g_autofree char *canonical = NULL;
-      char deleted[32];
+      g_autofree char *canonical = _just_sync_record_dup_canonical_payload (self);
 
-      json_node_set_object (node, self->payload);
-      canonical = _just_sync_json_canonical (node);
-      g_snprintf (deleted, sizeof deleted, "\n%" G_GINT64_FORMAT, self->deleted_at);
-      g_checksum_update (checksum, (const guchar *) canonical, -1);
-      g_checksum_update (checksum, (const guchar *) deleted, -1);
-      /* 128 bits are plenty to tell versions of one record apart. */
-      hash = g_strndup (g_checksum_get_string (checksum), 32);
+      hash = hash_canonical (canonical, self->deleted_at);
       if (!g_atomic_pointer_compare_and_exchange (&self->content_hash, NULL, hash))
         {
           g_free (hash);
@@ -418,6 +440,25 @@ just_sync_record_get_content_hash (JustSyncRecord *self)
         }
     }
   return hash;
+}
+
+/*
+ * _just_sync_record_set_canonical_payload:
+ * @self: a record without a content hash yet
+ * @canonical: its payload as _just_sync_record_dup_canonical_payload()
+ *   gives it
+ *
+ * Computes the content hash from @canonical, a text a store already has,
+ * rather than from the payload again.
+ */
+void
+_just_sync_record_set_canonical_payload (JustSyncRecord *self,
+                                         const char     *canonical)
+{
+  char *hash = hash_canonical (canonical, self->deleted_at);
+
+  if (!g_atomic_pointer_compare_and_exchange (&self->content_hash, NULL, hash))
+    g_free (hash);
 }
 
 /**

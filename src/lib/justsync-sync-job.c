@@ -41,10 +41,13 @@ struct _JustSyncSyncJob
 
   gint64 t0;                       /* local time the request out was sent */
 
-  /* Pull */
+  /* Pull: page n is applied while page n + 1 is fetched */
   gint64 pulled_at;
-  JustSyncSyncPoint *cursor;       /* where the next page starts */
-  JustSyncDelta *delta;            /* a page fetched, to apply */
+  JustSyncSyncPoint *cursor;       /* where the page after the applied ones starts */
+  JustSyncDelta *delta;            /* the page being applied */
+  JustSyncDelta *fetched;          /* the next page, fetched and not yet taken */
+  GError *fetch_error;             /* why fetching the next page failed */
+  gboolean fetching;               /* a fetch is out, holding a reference */
   gint64 first_server_time;
   GPtrArray *seen_ids;             /* reconcile: every id the server has */
   guint pulled;
@@ -86,6 +89,8 @@ sync_job_clear (JustSyncSyncJob *job)
   g_clear_error (&job->error);
   g_clear_pointer (&job->cursor, just_sync_sync_point_unref);
   g_clear_pointer (&job->delta, just_sync_delta_unref);
+  g_clear_pointer (&job->fetched, just_sync_delta_unref);
+  g_clear_error (&job->fetch_error);
   g_clear_pointer (&job->seen_ids, g_ptr_array_unref);
   g_clear_pointer (&job->push_ops, g_ptr_array_unref);
   g_clear_pointer (&job->batch, g_ptr_array_unref);
@@ -409,39 +414,71 @@ fetch_cb (GObject      *object,
           gpointer      user_data)
 {
   JustSyncSyncJob *job = user_data;
-  GError *error = NULL;
+
+  job->fetching = FALSE;
+  job->fetched = just_sync_remote_store_fetch_since_finish (JUST_SYNC_REMOTE_STORE (object), res,
+                                                           &job->fetch_error);
+  /* While a page is applied, its apply_cb takes the next one; a fetch
+   * ahead that ends after the job did is dropped with it. */
+  if (job->phase == JUST_SYNC_JOB_PULL && job->delta == NULL)
+    sync_job_advance (job);
+  sync_job_unref (job);
+}
+
+static void
+start_fetch (JustSyncSyncJob   *job,
+             JustSyncSyncPoint *from)
+{
+  job->fetching = TRUE;
+  just_sync_remote_store_fetch_since_async (job->config.remote, job->scope, from,
+                                            job->config.page_size, job->cancellable,
+                                            fetch_cb, g_atomic_rc_box_acquire (job));
+}
+
+/* Keyset pages only move forward; a server whose cursor does not would
+ * be asked for the same page forever. */
+static gboolean
+page_moves_on (JustSyncSyncJob *job,
+               JustSyncDelta   *delta)
+{
+  g_autoptr(JustSyncSyncPoint) next = just_sync_delta_dup_cursor (delta);
+
+  return job->cursor == NULL ||
+         just_sync_sync_point_compare (job->cursor, just_sync_sync_point_get_updated_at (next),
+                                       just_sync_sync_point_get_last_id (next)) < 0;
+}
+
+/* Takes the fetched page as the one to apply. Returns FALSE when it
+ * holds nothing: the pull is over, or the job failed. */
+static gboolean
+take_page (JustSyncSyncJob *job)
+{
   GPtrArray *records;
+  gboolean has_more;
 
-  job->delta = just_sync_remote_store_fetch_since_finish (JUST_SYNC_REMOTE_STORE (object), res, &error);
-  if (job->delta == NULL)
-    {
-      job_fail (job, error);
-      return;
-    }
-
+  job->delta = g_steal_pointer (&job->fetched);
   records = just_sync_delta_get_records (job->delta);
   if (job->first_server_time == 0)
     job->first_server_time = just_sync_delta_get_server_time (job->delta);
   if (job->seen_ids != NULL)
     for (guint i = 0; i < records->len; i++)
       g_ptr_array_add (job->seen_ids, g_strdup (just_sync_record_get_id (g_ptr_array_index (records, i))));
+  if (records->len > 0)
+    return TRUE;
 
-  if (records->len == 0)
+  has_more = just_sync_delta_get_has_more (job->delta);
+  g_clear_pointer (&job->delta, just_sync_delta_unref);
+  /* A page that says "more" but holds nothing cannot move the cursor,
+   * and a reconcile must not prune on a list it knows is incomplete. */
+  if (has_more)
     {
-      gboolean has_more = just_sync_delta_get_has_more (job->delta);
-
-      g_clear_pointer (&job->delta, just_sync_delta_unref);
-      /* A page that says "more" but holds nothing cannot move the cursor,
-       * and a reconcile must not prune on a list it knows is incomplete. */
-      if (has_more)
-        {
-          job_fail (job, g_error_new_literal (JUST_SYNC_ERROR, JUST_SYNC_ERROR_PROTOCOL,
-                                              _("The server announced more changes but sent none")));
-          return;
-        }
-      job->phase = JUST_SYNC_JOB_PRUNE;
+      job->error = g_error_new_literal (JUST_SYNC_ERROR, JUST_SYNC_ERROR_PROTOCOL,
+                                        _("The server announced more changes but sent none"));
+      job->phase = JUST_SYNC_JOB_DONE;
     }
-  sync_job_advance (job);
+  else
+    job->phase = JUST_SYNC_JOB_PRUNE;
+  return FALSE;
 }
 
 static void
@@ -452,7 +489,6 @@ apply_cb (GObject      *object,
   JustSyncSyncJob *job = user_data;
   g_autoptr(JustSyncApplyResult) applied = NULL;
   g_autoptr(JustSyncDelta) delta = g_steal_pointer (&job->delta);
-  g_autoptr(JustSyncSyncPoint) next = NULL;
   GError *error = NULL;
   GPtrArray *conflicts;
 
@@ -477,19 +513,14 @@ apply_cb (GObject      *object,
       return;
     }
 
-  /* Keyset pages only move forward; a server whose cursor does not
-   * would be asked for the same page forever. */
-  next = just_sync_delta_dup_cursor (delta);
-  if (job->cursor != NULL &&
-      just_sync_sync_point_compare (job->cursor, just_sync_sync_point_get_updated_at (next),
-                                    just_sync_sync_point_get_last_id (next)) >= 0)
+  if (!page_moves_on (job, delta))
     {
       job_fail (job, g_error_new_literal (JUST_SYNC_ERROR, JUST_SYNC_ERROR_PROTOCOL,
                                           _("The server sent a page that does not move past the last one")));
       return;
     }
   g_clear_pointer (&job->cursor, just_sync_sync_point_unref);
-  job->cursor = g_steal_pointer (&next);
+  job->cursor = just_sync_delta_dup_cursor (delta);
   sync_job_advance (job);
 }
 
@@ -777,8 +808,10 @@ job_done (JustSyncSyncJob *job)
 {
   g_autoptr(GPtrArray) waiters = g_steal_pointer (&job->waiters);
 
-  /* Late cancels find nobody to stop. */
+  /* Late cancels find nobody to stop; a fetch ahead is not needed any more. */
   job->waiters = g_ptr_array_new ();
+  if (job->fetching)
+    g_cancellable_cancel (job->cancellable);
   if (job->error == NULL)
     _just_sync_sync_result_finish (job->result, job->observer->now (job->observer_object));
 
@@ -857,14 +890,34 @@ sync_job_advance (JustSyncSyncJob *job)
         return;
 
       case JUST_SYNC_JOB_PULL:
-        if (job->delta != NULL)
-          just_sync_local_store_apply_remote_changes_async (config->local, job->scope, job->delta,
-                                                            config->resolver, job->cancellable,
-                                                            apply_cb, job);
-        else
-          just_sync_remote_store_fetch_since_async (config->remote, job->scope, job->cursor,
-                                                    config->page_size, job->cancellable,
-                                                    fetch_cb, job);
+        /* Page n is applied while page n + 1 is fetched, so a pull costs
+         * the slower of the server and the store rather than their sum.
+         * The pages still act one by one: the next is taken, or its
+         * failed fetch fails the job, only once the one before it is in. */
+        if (job->delta != NULL || job->fetching)
+          return;
+        if (job->fetch_error != NULL)
+          {
+            job->error = g_steal_pointer (&job->fetch_error);
+            job->phase = JUST_SYNC_JOB_DONE;
+            continue;
+          }
+        if (job->fetched == NULL)
+          {
+            start_fetch (job, job->cursor);
+            return;
+          }
+        if (!take_page (job))
+          continue;
+        just_sync_local_store_apply_remote_changes_async (config->local, job->scope, job->delta,
+                                                          config->resolver, job->cancellable,
+                                                          apply_cb, job);
+        if (just_sync_delta_get_has_more (job->delta) && page_moves_on (job, job->delta))
+          {
+            g_autoptr(JustSyncSyncPoint) next = just_sync_delta_dup_cursor (job->delta);
+
+            start_fetch (job, next);
+          }
         return;
 
       case JUST_SYNC_JOB_PRUNE:

@@ -455,6 +455,173 @@ fail_call_cb (JustSyncOrchestrator *orchestrator,
     }
 }
 
+/* The pull fetches page n + 1 while page n is applied, one page ahead:
+ * when page n is in, the server has already been asked for the next. */
+typedef struct
+{
+  JustSyncMemoryRemoteStore *remote;
+  GArray *calls;                  /* guint: calls made when each page was in */
+} PageCalls;
+
+static void
+count_page_calls_cb (JustSyncOrchestrator *orchestrator,
+                     JustSyncScope        *scope,
+                     JustSyncSyncPhase     phase,
+                     guint                 done,
+                     guint                 total,
+                     PageCalls            *pages)
+{
+  guint calls = just_sync_test_remote_get_call_count (pages->remote);
+
+  if (phase == JUST_SYNC_PHASE_PULL)
+    g_array_append_val (pages->calls, calls);
+}
+
+static void
+test_pull_fetches_ahead (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  g_autoptr(GArray) calls = g_array_new (FALSE, FALSE, sizeof (guint));
+  PageCalls pages = { fixture->remote, calls };
+  guint first;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("r%u", i);
+
+      server_put (fixture, id, "x", T0 + i * SEC);
+    }
+  g_object_set (fixture->a.orchestrator, "page-size", 2, NULL);
+  first = just_sync_test_remote_get_call_count (fixture->remote);
+  g_signal_connect (fixture->a.orchestrator, "progress", G_CALLBACK (count_page_calls_cb), &pages);
+  result = sync_ok (&fixture->a, fixture->scope);
+  g_signal_handlers_disconnect_by_data (fixture->a.orchestrator, &pages);
+
+  /* The server's time, then pages 1 and 2 when page 1 is in; page 3 when
+   * page 2 is; nothing after the last page. */
+  g_assert_cmpuint (calls->len, ==, 3);
+  g_assert_cmpuint (g_array_index (calls, guint, 0) - first, ==, 3);
+  g_assert_cmpuint (g_array_index (calls, guint, 1) - first, ==, 4);
+  g_assert_cmpuint (g_array_index (calls, guint, 2) - first, ==, 4);
+  g_assert_cmpuint (n_local (&fixture->a, fixture->scope), ==, 5);
+}
+
+/* A page fetched ahead whose fetch failed fails the sync once the page
+ * before it is in, as a fetch made after it would: the sync point says
+ * exactly which pages are in. */
+static void
+test_fetch_ahead_fails (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  g_autoptr(JustSyncSyncPoint) point = NULL;
+  g_autoptr(GError) error = NULL;
+  FailCall fail = { fixture->remote, JUST_SYNC_PHASE_PULL, 2, FALSE, FALSE };
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("r%u", i);
+
+      server_put (fixture, id, "x", T0 + i * SEC);
+    }
+  /* With a latency, page 2 reaches the server after page 1 is in. */
+  g_object_set (fixture->a.orchestrator, "page-size", 2, NULL);
+  just_sync_memory_remote_store_set_latency (fixture->remote, 100);
+  g_signal_connect (fixture->a.orchestrator, "progress", G_CALLBACK (fail_call_cb), &fail);
+  result = test_sync (fixture->a.orchestrator, fixture->scope, &error);
+  g_signal_handlers_disconnect_by_data (fixture->a.orchestrator, &fail);
+  just_sync_memory_remote_store_set_latency (fixture->remote, 0);
+
+  g_assert_true (fail.armed);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_NETWORK);
+  g_assert_null (result);
+  g_assert_cmpuint (n_local (&fixture->a, fixture->scope), ==, 2);
+  point = just_sync_test_local_get_sync_point (fixture->a.local, fixture->scope);
+  g_assert_nonnull (point);
+  g_assert_cmpint (just_sync_sync_point_get_updated_at (point), ==, T0 + SEC);
+  g_assert_cmpstr (just_sync_sync_point_get_last_id (point), ==, "r1");
+
+  result = sync_ok (&fixture->a, fixture->scope);
+  g_assert_cmpuint (n_local (&fixture->a, fixture->scope), ==, 5);
+}
+
+/* A GTK app must never freeze: the engine leaves a page's parsing, hashing
+ * and applying to other threads, so the main loop keeps turning during a
+ * large pull. A high-priority 1 ms timer measures the longest gap between
+ * its runs, in the main thread's CPU time: on a loaded machine the wall
+ * clock also counts the time the thread waited for a core, which is not
+ * the engine's doing. The wall-clock gap is reported too. */
+typedef struct
+{
+  gint64 last;
+  gint64 last_cpu;
+  gint64 longest;
+  gint64 longest_cpu;
+} Gaps;
+
+static gint64
+thread_cpu_time (void)
+{
+  struct timespec now;
+
+  g_assert_cmpint (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &now), ==, 0);
+  return now.tv_sec * SEC + now.tv_nsec / 1000;
+}
+
+static gboolean
+measure_gap_cb (gpointer user_data)
+{
+  Gaps *gaps = user_data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 cpu = thread_cpu_time ();
+
+  gaps->longest = MAX (gaps->longest, now - gaps->last);
+  gaps->longest_cpu = MAX (gaps->longest_cpu, cpu - gaps->last_cpu);
+  gaps->last = now;
+  gaps->last_cpu = cpu;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+test_main_loop_never_stalls (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  g_autoptr(GSource) timer = g_timeout_source_new (1);
+  /* valgrind runs everything some fifty times slower; AddressSanitizer,
+   * as the tests run it, unwinds the stack at every malloc. */
+  gboolean valgrind = g_getenv ("JUST_SYNC_VALGRIND") != NULL;
+#ifdef __SANITIZE_ADDRESS__
+  gboolean slow = TRUE;
+#else
+  gboolean slow = valgrind;
+#endif
+  guint n_rows = valgrind ? 2000 : 20000;
+  gint64 bound = (slow ? 40 : 1) * 15 * MS;
+  Gaps gaps = { 0, };
+
+  for (guint i = 0; i < n_rows; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("r%05u", i);
+
+      server_put (fixture, id, "a title of a note, with a few words in it", T0 + i * MS);
+    }
+
+  g_source_set_priority (timer, G_PRIORITY_HIGH);
+  g_source_set_callback (timer, measure_gap_cb, &gaps, NULL);
+  gaps.last = g_get_monotonic_time ();
+  gaps.last_cpu = thread_cpu_time ();
+  g_source_attach (timer, NULL);
+  result = sync_ok (&fixture->a, fixture->scope);
+  g_source_destroy (timer);
+
+  g_test_message ("longest main loop stall during a %u-row pull: %.1f ms of CPU time, %.1f ms "
+                  "of wall-clock time", n_rows, gaps.longest_cpu / 1000.0, gaps.longest / 1000.0);
+  g_assert_cmpuint (just_sync_sync_result_get_pulled (result), ==, n_rows);
+  g_assert_cmpint (gaps.longest_cpu, <, bound);
+}
+
 /* Rule 4: a crash (or a lost reply) between a successful push and clearing
  * its op. The next engine, on the same store, finds its own echo and
  * acknowledges the op; re-pushing would be harmless too. */
@@ -1054,12 +1221,16 @@ test_reconcile_failed_is_redone (Fixture       *fixture,
                     ==, 1);
   g_assert_no_error (error);
 
+  /* The second page is fetched while the first is applied: with a
+   * latency, the failure armed once the first is in reaches it. */
   g_object_set (fixture->a.orchestrator, "page-size", 1, NULL);
+  just_sync_memory_remote_store_set_latency (fixture->remote, 100);
   g_signal_connect (fixture->a.orchestrator, "progress", G_CALLBACK (fail_call_cb), &fail);
   g_clear_pointer (&result, just_sync_sync_result_unref);
   result = JUST_SYNC_TEST_AWAIT (just_sync_orchestrator_reconcile, fixture->a.orchestrator, &error,
                                  fixture->scope);
   g_signal_handlers_disconnect_by_data (fixture->a.orchestrator, &fail);
+  just_sync_memory_remote_store_set_latency (fixture->remote, 0);
   g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_NETWORK);
   g_assert_true (fail.armed);
   bad = just_sync_test_local_get (fixture->a.local, fixture->scope, "bad");
@@ -1637,6 +1808,8 @@ add_tests (const char        *prefix,
   ADD ("echo/edit-during-push", test_edit_during_push);
   ADD ("echo/edit-during-pull", test_edit_during_pull);
   ADD ("rule2/equal-stamps-across-pages", test_equal_stamps_across_pages);
+  ADD ("pull/fetches-ahead", test_pull_fetches_ahead);
+  ADD ("pull/fetch-ahead-fails", test_fetch_ahead_fails);
   ADD ("rule2/same-millisecond-writes", test_same_millisecond_writes);
   ADD ("rule2/late-commit-in-window", test_late_commit_in_window);
   ADD ("identity/older-stamp-commits-last", test_older_stamp_commits_last);
@@ -1680,6 +1853,8 @@ main (int   argc,
   add_tests ("/orchestrator/sqlite", test_new_sqlite_store);
   g_test_add ("/orchestrator/sqlite/closed-store-is-quiet", Fixture, (gconstpointer) test_new_sqlite_store,
               fixture_setup, test_closed_store_is_quiet, fixture_teardown);
+  g_test_add ("/orchestrator/sqlite/main-loop-never-stalls", Fixture, (gconstpointer) test_new_sqlite_store,
+              fixture_setup, test_main_loop_never_stalls, fixture_teardown);
 
   return g_test_run ();
 }

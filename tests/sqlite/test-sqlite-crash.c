@@ -277,6 +277,10 @@ verify (const char *path,
   assert_sql_zero (store, "SELECT count(*) FROM pending_ops o WHERE NOT EXISTS "
                           "(SELECT 1 FROM records r "
                           "WHERE r.scope = o.scope AND r.id = o.record_id)");
+  /* The kept counts are the queue's. */
+  assert_sql_zero (store, "SELECT count(*) FROM (SELECT state, scope, count(*) AS n "
+                          "FROM pending_ops GROUP BY state, scope) o FULL JOIN op_counts c "
+                          "USING (state, scope) WHERE coalesce(o.n, 0) != coalesce(c.n, 0)");
 
   /* The sync point says exactly which pages are in. */
   sync_point = just_sync_test_local_get_sync_point (local, scope);

@@ -26,6 +26,17 @@ G_BEGIN_DECLS
   _JUST_SYNC_SQLITE_OP_COLUMNS "WHERE scope = ?1 ORDER BY seq"
 #define _JUST_SYNC_SQLITE_SQL_OPS_OF_RECORD \
   _JUST_SYNC_SQLITE_OP_COLUMNS "WHERE scope = ?1 AND record_id = ?2 ORDER BY seq"
+/* The local side of a page of remote rows, ?2 a JSON array of ids. */
+#define _JUST_SYNC_SQLITE_SQL_ROWS_OF_LIST \
+  "SELECT id, payload, updated_at, deleted_at, base, local_changes FROM records " \
+  "WHERE scope = ?1 AND id IN (SELECT value FROM json_each (?2))"
+#define _JUST_SYNC_SQLITE_SQL_OPS_OF_LIST \
+  _JUST_SYNC_SQLITE_OP_COLUMNS \
+  "WHERE scope = ?1 AND record_id IN (SELECT value FROM json_each (?2)) ORDER BY record_id, seq"
+#define _JUST_SYNC_SQLITE_SQL_COUNT_OPS \
+  "SELECT coalesce(sum(n), 0) FROM op_counts WHERE state = ?1"
+#define _JUST_SYNC_SQLITE_SQL_COUNT_OPS_OF_SCOPE \
+  "SELECT coalesce(sum(n), 0) FROM op_counts WHERE state = ?1 AND scope = ?2"
 
 int        _just_sync_sqlite_store_get_schema_version (void);
 GPtrArray *_just_sync_sqlite_store_run_sql            (JustSyncSqliteStore  *self,

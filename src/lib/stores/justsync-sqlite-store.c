@@ -13,8 +13,10 @@
 #include <sqlite3.h>
 
 #include "justsync-error.h"
+#include "justsync-json-private.h"
 #include "justsync-merge-private.h"
 #include "justsync-query-private.h"
+#include "justsync-record-private.h"
 #include "justsync-sqlite-store.h"
 #include "justsync-sqlite-store-private.h"
 #include "justsync-timestamp.h"
@@ -114,19 +116,50 @@ static const char * const migrations[] = {
   "  updated_at INTEGER NOT NULL,"
   "  last_id TEXT"
   ") WITHOUT ROWID;",
+
+  /* 1 → 2 */
+  /* The number of ops in each state, kept by triggers: the orchestrator
+   * counts them after every write, and counting the queue itself would
+   * make each write cost more the longer the queue is. */
+  "CREATE TABLE op_counts ("
+  "  state TEXT NOT NULL,"
+  "  scope INTEGER NOT NULL REFERENCES scopes (id),"
+  "  n INTEGER NOT NULL,"
+  "  PRIMARY KEY (state, scope)"
+  ") WITHOUT ROWID;"
+  "INSERT INTO op_counts (state, scope, n) "
+  "  SELECT state, scope, count(*) FROM pending_ops GROUP BY state, scope;"
+  "CREATE TRIGGER op_counts_insert AFTER INSERT ON pending_ops BEGIN"
+  "  INSERT INTO op_counts (state, scope, n) VALUES (NEW.state, NEW.scope, 1)"
+  "    ON CONFLICT (state, scope) DO UPDATE SET n = n + 1;"
+  " END;"
+  "CREATE TRIGGER op_counts_delete AFTER DELETE ON pending_ops BEGIN"
+  "  UPDATE op_counts SET n = n - 1 WHERE state = OLD.state AND scope = OLD.scope;"
+  " END;"
+  "CREATE TRIGGER op_counts_update AFTER UPDATE OF state, scope ON pending_ops"
+  "  WHEN OLD.state IS NOT NEW.state OR OLD.scope IS NOT NEW.scope BEGIN"
+  "  UPDATE op_counts SET n = n - 1 WHERE state = OLD.state AND scope = OLD.scope;"
+  "  INSERT INTO op_counts (state, scope, n) VALUES (NEW.state, NEW.scope, 1)"
+  "    ON CONFLICT (state, scope) DO UPDATE SET n = n + 1;"
+  " END;",
 };
 
 #define SCHEMA_VERSION ((int) G_N_ELEMENTS (migrations))
 
-/* One record handed to the worker. Its JSON is serialized (and a remote
- * version hashed) on the caller's thread: json-glib's reference counts are
- * not atomic, so the worker never touches a JsonObject the caller owns.
+/* One record handed to the worker. json-glib's reference counts are not
+ * atomic, so the worker never touches a JsonObject the caller owns: an app
+ * write is serialized on the caller's thread. A remote row or push reply
+ * is copied there instead (cheaper than serializing it) and the worker,
+ * which owns the copy, serializes it canonically once, hashes its version
+ * from that text and stores the same text.
  */
 typedef struct
 {
-  JustSyncRecord *record;      /* only its id and times are read on the worker */
-  char *payload;
-  char *version;               /* remote rows and push replies */
+  JustSyncRecord *record;      /* app writes: only its id and times are read
+                                * on the worker; canonical: the worker's copy */
+  char *payload;               /* canonical: set on the worker */
+  gboolean canonical;          /* remote rows and push replies */
+  char *version;               /* ...their version, set on the worker */
   JustSyncPushResult *push;    /* commit_push_results */
 } Input;
 
@@ -144,6 +177,7 @@ typedef struct
   JustSyncConflictResolver *resolver;
   JustSyncSyncPoint *sync_point;
   JustSyncMergePage *page;     /* apply_remote_changes, across its attempts */
+  GHashTable *payloads;        /* worker's record -> its input's payload text */
   GHashTable *keep;            /* prune_missing: the ids to keep */
   GArray *seqs;                /* mark_ops_sent: gint64 */
   char *filter_path;
@@ -255,14 +289,27 @@ input_free (Input *input)
 
 static Input *
 input_new (JustSyncRecord *record,
-           gboolean        with_version)
+           gboolean        canonical)
 {
   Input *input = g_new0 (Input, 1);
 
-  input->record = just_sync_record_ref (record);
-  input->payload = just_sync_record_dup_payload_data (record);
-  if (with_version)
-    input->version = just_sync_record_dup_version (record);
+  input->canonical = canonical;
+  if (canonical)
+    {
+      JsonObject *copy = _just_sync_json_object_copy (just_sync_record_get_payload (record));
+
+      /* Sealed, it is taken as it is. */
+      json_object_seal (copy);
+      input->record = just_sync_record_new (just_sync_record_get_id (record), copy,
+                                            just_sync_record_get_updated_at (record),
+                                            just_sync_record_get_deleted_at (record), NULL);
+      json_object_unref (copy);
+    }
+  else
+    {
+      input->record = just_sync_record_ref (record);
+      input->payload = just_sync_record_dup_payload_data (record);
+    }
   return input;
 }
 
@@ -290,6 +337,7 @@ request_free (Request *request)
   g_clear_object (&request->resolver);
   g_clear_pointer (&request->sync_point, just_sync_sync_point_unref);
   g_clear_pointer (&request->page, _just_sync_merge_page_free);
+  g_clear_pointer (&request->payloads, g_hash_table_unref);
   g_clear_pointer (&request->keep, g_hash_table_unref);
   g_clear_pointer (&request->seqs, g_array_unref);
   g_free (request->filter_path);
@@ -1082,6 +1130,7 @@ typedef struct
 {
   Worker *self;
   gint64 scope;
+  GHashTable *payloads;        /* (nullable): Request.payloads */
 } Tx;
 
 static gboolean
@@ -1138,6 +1187,80 @@ merge_load (gpointer             data,
 }
 
 static gboolean
+merge_load_many (gpointer             data,
+                 const char         **ids,
+                 guint                n_ids,
+                 JustSyncMergeLocal  *locals,
+                 GError             **error)
+{
+  Tx *tx = data;
+  g_autoptr(GHashTable) positions = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(JsonArray) array = json_array_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+  g_autofree char *list = NULL;
+  g_autoptr(CachedStmt) rows = NULL;
+  g_autoptr(CachedStmt) ops = NULL;
+  gboolean has_row, has_ops = FALSE;
+
+  for (guint i = 0; i < n_ids; i++)
+    if (ids[i] != NULL)
+      {
+        json_array_add_string_element (array, ids[i]);
+        g_hash_table_insert (positions, (gpointer) ids[i], GUINT_TO_POINTER (i));
+        locals[i].ops = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_pending_op_unref);
+      }
+  json_node_set_array (node, array);
+  list = json_to_string (node, FALSE);
+
+  rows = stmt_get (tx->self, _JUST_SYNC_SQLITE_SQL_ROWS_OF_LIST, error);
+  if (rows == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (rows, 1, tx->scope);
+  bind_text (rows, 2, list);
+  for (;;)
+    {
+      JustSyncMergeLocal *local;
+      gpointer position;
+
+      if (!stmt_step (tx->self, rows, &has_row, error))
+        return FALSE;
+      if (!has_row)
+        break;
+      if (!g_hash_table_lookup_extended (positions, sqlite3_column_text (rows, 0), NULL, &position))
+        continue;
+      local = &locals[GPOINTER_TO_UINT (position)];
+      if ((local->row = record_from_stmt (tx->self, rows, 0, 1, error)) == NULL)
+        return FALSE;
+      local->base = column_dup_text (rows, 4);
+      has_ops |= sqlite3_column_int64 (rows, 5) != 0;
+    }
+
+  /* A record's ops are counted on its row, and no op outlives its row. */
+  if (!has_ops)
+    return TRUE;
+  ops = stmt_get (tx->self, _JUST_SYNC_SQLITE_SQL_OPS_OF_LIST, error);
+  if (ops == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (ops, 1, tx->scope);
+  bind_text (ops, 2, list);
+  for (;;)
+    {
+      g_autoptr(JustSyncPendingOp) op = NULL;
+      gpointer position;
+
+      if (!stmt_step (tx->self, ops, &has_row, error))
+        return FALSE;
+      if (!has_row)
+        return TRUE;
+      if ((op = op_from_stmt (tx->self, ops, error)) == NULL)
+        return FALSE;
+      if (g_hash_table_lookup_extended (positions, just_sync_pending_op_get_record_id (op), NULL,
+                                        &position))
+        g_ptr_array_add (locals[GPOINTER_TO_UINT (position)].ops, g_steal_pointer (&op));
+    }
+}
+
+static gboolean
 merge_put_row (gpointer         data,
                JustSyncRecord  *record,
                const char      *base,
@@ -1146,7 +1269,8 @@ merge_put_row (gpointer         data,
 {
   Tx *tx = data;
   g_autoptr(CachedStmt) stmt = NULL;
-  g_autofree char *payload = just_sync_record_dup_payload_data (record);
+  const char *text = tx->payloads != NULL ? g_hash_table_lookup (tx->payloads, record) : NULL;
+  g_autofree char *payload = text == NULL ? just_sync_record_dup_payload_data (record) : NULL;
 
   stmt = stmt_get (tx->self,
                    "INSERT INTO records (scope, id, payload, updated_at, deleted_at, base, "
@@ -1159,7 +1283,7 @@ merge_put_row (gpointer         data,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, tx->scope);
   bind_text (stmt, 2, just_sync_record_get_id (record));
-  bind_text (stmt, 3, payload);
+  bind_text (stmt, 3, text != NULL ? text : payload);
   sqlite3_bind_int64 (stmt, 4, just_sync_record_get_updated_at (record));
   sqlite3_bind_int64 (stmt, 5, just_sync_record_get_deleted_at (record));
   bind_text (stmt, 6, base);
@@ -1362,6 +1486,7 @@ static const JustSyncMergeStore merge_store = {
   merge_save_conflict,
   merge_load_sync_point,
   merge_save_sync_point,
+  merge_load_many,
 };
 
 /* Job functions (worker thread) */
@@ -1577,11 +1702,9 @@ count_ops_job (Worker               *self,
   g_autoptr(CachedStmt) stmt = NULL;
   gint64 count;
 
-  if (request->scope_key == NULL)
-    stmt = stmt_get (self, "SELECT count(*) FROM pending_ops WHERE state = ?1", error);
-  else
-    stmt = stmt_get (self, "SELECT count(*) FROM pending_ops WHERE state = ?1 AND scope = ?2",
-                     error);
+  stmt = stmt_get (self, request->scope_key == NULL ? _JUST_SYNC_SQLITE_SQL_COUNT_OPS
+                                                   : _JUST_SYNC_SQLITE_SQL_COUNT_OPS_OF_SCOPE,
+                   error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, state_to_string (request->state));
@@ -1593,23 +1716,25 @@ count_ops_job (Worker               *self,
   return TRUE;
 }
 
-/* A worker-owned copy of a record handed over as @input. */
+/* The worker's record of a remote row or push reply handed over as
+ * @input: serialized and hashed here, off the caller's thread, once; its
+ * text is kept for put_row. */
 static JustSyncRecord *
-input_dup_record (Worker               *self,
-                  Input                *input,
-                  GError              **error)
+input_take_record (Request *request,
+                   Input   *input)
 {
-  g_autoptr(GError) local_error = NULL;
-  JustSyncRecord *record;
+  g_assert (input->canonical);
 
-  record = just_sync_record_new_from_data (just_sync_record_get_id (input->record),
-                                           input->payload,
-                                           just_sync_record_get_updated_at (input->record),
-                                           just_sync_record_get_deleted_at (input->record),
-                                           &local_error);
-  if (record == NULL)
-    set_damaged_error (self, local_error->message, error);
-  return record;
+  if (input->payload == NULL)
+    {
+      input->payload = _just_sync_record_dup_canonical_payload (input->record);
+      _just_sync_record_set_canonical_payload (input->record, input->payload);
+      input->version = just_sync_record_dup_version (input->record);
+      if (request->payloads == NULL)
+        request->payloads = g_hash_table_new (NULL, NULL);
+      g_hash_table_insert (request->payloads, input->record, input->payload);
+    }
+  return just_sync_record_ref (input->record);
 }
 
 /* One attempt of the two-phase apply (justsync-merge.c). When a conflict
@@ -1623,7 +1748,7 @@ apply_remote_changes_job (Worker               *self,
                           GError              **error)
 {
   Request *request = job->request;
-  Tx tx = { self, request->scope_id };
+  Tx tx = { self, request->scope_id, NULL };
   JustSyncApplyResult *result;
 
   if (request->page == NULL)
@@ -1634,15 +1759,14 @@ apply_remote_changes_job (Worker               *self,
       for (guint i = 0; i < request->inputs->len; i++)
         {
           Input *input = g_ptr_array_index (request->inputs, i);
-          g_autoptr(JustSyncRecord) remote = input_dup_record (self, input, error);
+          g_autoptr(JustSyncRecord) remote = input_take_record (request, input);
 
-          if (remote == NULL)
-            return FALSE;
           _just_sync_merge_page_add (page, remote, input->version);
         }
       request->page = g_steal_pointer (&page);
     }
 
+  tx.payloads = request->payloads;
   if (!_just_sync_merge_apply_page (&merge_store, &tx, request->page, &result, error))
     return FALSE;
 
@@ -1660,8 +1784,9 @@ commit_push_results_job (Worker               *self,
                          Job                  *job,
                          GError              **error)
 {
-  GPtrArray *inputs = job->request->inputs;
-  Tx tx = { self, job->request->scope_id };
+  Request *request = job->request;
+  GPtrArray *inputs = request->inputs;
+  Tx tx = { self, request->scope_id, NULL };
   g_autoptr(JustSyncApplyResult) result = just_sync_apply_result_new ();
 
   for (guint i = 0; i < inputs->len; i++)
@@ -1669,8 +1794,9 @@ commit_push_results_job (Worker               *self,
       Input *input = g_ptr_array_index (inputs, i);
       g_autoptr(JustSyncRecord) reply = NULL;
 
-      if (input->record != NULL && (reply = input_dup_record (self, input, error)) == NULL)
-        return FALSE;
+      if (input->record != NULL)
+        reply = input_take_record (request, input);
+      tx.payloads = request->payloads;
       if (!_just_sync_merge_commit_push (&merge_store, &tx, input->push, reply, input->version,
                                          result, error))
         return FALSE;
