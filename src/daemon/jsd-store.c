@@ -66,7 +66,9 @@ struct _JsdStore
   GHashTable *changed_properties;  /* D-Bus property names */
   guint flush_properties_id;
 
-  GHashTable *watched;             /* scope strings */
+  /* The scopes followed live, the least recently queried first. */
+  GQueue watched_order;            /* JustSyncScope */
+  GHashTable *watched;             /* scope string -> its link in watched_order */
 
   /* Credentials given in a call and not kept in the keyring: gone with
    * the process. */
@@ -538,6 +540,14 @@ open_finish_remote (JsdStore *self,
   open_complete (self, NULL);
 }
 
+/* Forgets the watched scopes; the orchestrator that watched them goes. */
+static void
+forget_watched (JsdStore *self)
+{
+  g_hash_table_remove_all (self->watched);
+  g_queue_clear_full (&self->watched_order, (GDestroyNotify) just_sync_scope_unref);
+}
+
 static void
 use_remote (JsdStore            *self,
             JustSyncRemoteStore *remote)
@@ -551,7 +561,7 @@ use_remote (JsdStore            *self,
   /* A memory remote is this store's alone: nothing else changes it. */
   if (!JUST_SYNC_IS_MEMORY_REMOTE_STORE (remote))
     g_object_set (orchestrator, "sync-interval", SYNC_INTERVAL, NULL);
-  g_hash_table_remove_all (self->watched);
+  forget_watched (self);
   /* Credentials belong to the remote they were given for. */
   self->unsaved_credentials = FALSE;
 
@@ -760,8 +770,6 @@ typedef struct
 {
   JsdStore *self;
   GDBusMethodInvocation *invocation;
-  guint offset;
-  guint limit;
   RecordFinishFunc finish_record;
 } Call;
 
@@ -817,14 +825,12 @@ return_json (GDBusMethodInvocation *invocation,
 
 static JsonNode *
 array_to_json (GPtrArray  *items,
-               guint       offset,
-               guint       limit,
                JsonNode *(*to_json) (gpointer item))
 {
   g_autoptr(JsonArray) array = json_array_new ();
   JsonNode *node = json_node_new (JSON_NODE_ARRAY);
 
-  for (guint i = offset; i < items->len && (limit == 0 || i - offset < limit); i++)
+  for (guint i = 0; i < items->len; i++)
     json_array_add_element (array, to_json (g_ptr_array_index (items, i)));
   json_node_set_array (node, array);
   return node;
@@ -840,21 +846,21 @@ query_done (GObject      *object,
   g_autoptr(JsonNode) node = NULL;
   GError *error = NULL;
   gboolean from_cache = FALSE;
+  guint total = 0;
   GVariantBuilder results;
 
-  records = just_sync_orchestrator_read_finish (JUST_SYNC_ORCHESTRATOR (object), result,
-                                                &from_cache, &error);
+  records = just_sync_orchestrator_read_page_finish (JUST_SYNC_ORCHESTRATOR (object), result,
+                                                     &total, &from_cache, &error);
   if (records == NULL)
     {
       return_error_take (call->invocation, error);
       return;
     }
 
-  node = array_to_json (records, call->offset, call->limit,
-                        (JsonNode *(*) (gpointer)) just_sync_record_to_json);
+  node = array_to_json (records, (JsonNode *(*) (gpointer)) just_sync_record_to_json);
   g_variant_builder_init (&results, G_VARIANT_TYPE_VARDICT);
   g_variant_builder_add (&results, "{sv}", "from-cache", g_variant_new_boolean (from_cache));
-  g_variant_builder_add (&results, "{sv}", "total", g_variant_new_uint32 (records->len));
+  g_variant_builder_add (&results, "{sv}", "total", g_variant_new_uint32 (total));
   return_json (call->invocation, node, g_variant_builder_end (&results));
 }
 
@@ -936,7 +942,7 @@ list_pending_done (GObject      *object,
       return_error_take (call->invocation, error);
       return;
     }
-  node = array_to_json (ops, 0, 0, (JsonNode *(*) (gpointer)) just_sync_pending_op_to_json);
+  node = array_to_json (ops, (JsonNode *(*) (gpointer)) just_sync_pending_op_to_json);
   return_json (call->invocation, node, NULL);
 }
 
@@ -1008,19 +1014,34 @@ handle_properties (JsdStore              *self,
 
 /* A scope a client reads is followed live (from the remote's change
  * notices, else by the periodic pull) while the store is open, that is
- * until it has had no clients for a while. A memory remote needs none of
- * it: only this store changes it. */
+ * until it has had no clients for a while; of more than
+ * MAX_WATCHED_SCOPES, the least recently queried stop. A memory remote
+ * needs none of it: only this store changes it. */
 static void
 watch (JsdStore      *self,
        JustSyncScope *scope)
 {
   const char *key = just_sync_scope_to_string (scope);
+  GList *link;
 
-  if (JUST_SYNC_IS_MEMORY_REMOTE_STORE (self->remote) ||
-      g_hash_table_size (self->watched) >= MAX_WATCHED_SCOPES ||
-      g_hash_table_contains (self->watched, key))
+  if (JUST_SYNC_IS_MEMORY_REMOTE_STORE (self->remote))
     return;
-  g_hash_table_add (self->watched, g_strdup (key));
+  if ((link = g_hash_table_lookup (self->watched, key)) != NULL)
+    {
+      g_queue_unlink (&self->watched_order, link);
+      g_queue_push_tail_link (&self->watched_order, link);
+      return;
+    }
+
+  if (g_hash_table_size (self->watched) >= MAX_WATCHED_SCOPES)
+    {
+      g_autoptr(JustSyncScope) oldest = g_queue_pop_head (&self->watched_order);
+
+      g_hash_table_remove (self->watched, just_sync_scope_to_string (oldest));
+      just_sync_orchestrator_unwatch_scope (self->orchestrator, oldest);
+    }
+  g_queue_push_tail (&self->watched_order, just_sync_scope_ref (scope));
+  g_hash_table_insert (self->watched, g_strdup (key), g_queue_peek_tail_link (&self->watched_order));
   just_sync_orchestrator_watch_scope (self->orchestrator, scope);
 }
 
@@ -1065,15 +1086,16 @@ jsd_store_handle_method_call (JsdStore              *self,
     {
       JustSyncReadPolicy policy;
       const char *policy_text;
+      guint offset = 0, limit = 0;
 
       g_variant_get_child (parameters, 1, "&s", &policy_text);
       if (!jsd_args_parse_policy (policy_text, &policy, &error) ||
-          !jsd_args_get_uint_option (options, "offset", &call->offset, &error) ||
-          !jsd_args_get_uint_option (options, "limit", &call->limit, &error))
+          !jsd_args_get_uint_option (options, "offset", &offset, &error) ||
+          !jsd_args_get_uint_option (options, "limit", &limit, &error))
         goto invalid;
       watch (self, scope);
-      just_sync_orchestrator_read_async (self->orchestrator, scope, policy, NULL,
-                                         query_done, g_steal_pointer (&call));
+      just_sync_orchestrator_read_page_async (self->orchestrator, scope, policy, offset, limit, NULL,
+                                              query_done, g_steal_pointer (&call));
     }
   else if (g_str_equal (method, "Get"))
     {
@@ -1309,6 +1331,7 @@ jsd_store_finalize (GObject *object)
   g_clear_pointer (&self->config, jsd_remote_config_free);
   g_clear_pointer (&self->clients, g_hash_table_unref);
   g_clear_pointer (&self->changed_properties, g_hash_table_unref);
+  forget_watched (self);
   g_clear_pointer (&self->watched, g_hash_table_unref);
   g_free (self->object_path);
   g_free (self->app_id);
@@ -1364,4 +1387,5 @@ jsd_store_init (JsdStore *self)
   self->watched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->unused_since = g_get_monotonic_time ();
   g_queue_init (&self->open_queue);
+  g_queue_init (&self->watched_order);
 }
