@@ -17,6 +17,9 @@
 #include "config.h"
 
 #include <string.h>
+#ifdef HAVE_MALLOC_TRIM
+#include <malloc.h>
+#endif
 
 #include <glib/gi18n.h>
 #include <justsync/justsync.h>
@@ -227,6 +230,11 @@ unused_store_closed (GObject      *object,
   if (!jsd_store_close_finish (JSD_STORE (object), result, &error))
     g_message ("Could not close %s: %s", jsd_store_get_object_path (JSD_STORE (object)),
                error->message);
+#ifdef HAVE_MALLOC_TRIM
+  /* The heap the store used goes back to the system, not only to malloc:
+   * a service's memory must return near its baseline once apps leave. */
+  malloc_trim (0);
+#endif
 }
 
 /* Stores without clients or work for the store idle timeout close: each
