@@ -73,6 +73,8 @@ struct _JsdStore
   /* Credentials given in a call and not kept in the keyring: gone with
    * the process. */
   gboolean unsaved_credentials;
+  /* Its application's files are over their quota: no background syncs. */
+  gboolean over_quota;
   gboolean busy;
   gint64 unused_since;
 };
@@ -559,7 +561,7 @@ use_remote (JsdStore            *self,
    * right for every remote. */
   orchestrator = just_sync_orchestrator_new (self->local, remote, NULL);
   /* A memory remote is this store's alone: nothing else changes it. */
-  if (!JUST_SYNC_IS_MEMORY_REMOTE_STORE (remote))
+  if (!JUST_SYNC_IS_MEMORY_REMOTE_STORE (remote) && !self->over_quota)
     g_object_set (orchestrator, "sync-interval", SYNC_INTERVAL, NULL);
   forget_watched (self);
   /* Credentials belong to the remote they were given for. */
@@ -1024,7 +1026,7 @@ watch (JsdStore      *self,
   const char *key = just_sync_scope_to_string (scope);
   GList *link;
 
-  if (JUST_SYNC_IS_MEMORY_REMOTE_STORE (self->remote))
+  if (JUST_SYNC_IS_MEMORY_REMOTE_STORE (self->remote) || self->over_quota)
     return;
   if ((link = g_hash_table_lookup (self->watched, key)) != NULL)
     {
@@ -1043,6 +1045,30 @@ watch (JsdStore      *self,
   g_queue_push_tail (&self->watched_order, just_sync_scope_ref (scope));
   g_hash_table_insert (self->watched, g_strdup (key), g_queue_peek_tail_link (&self->watched_order));
   just_sync_orchestrator_watch_scope (self->orchestrator, scope);
+}
+
+/* An application over its disk quota gets no data it did not ask for:
+ * its stores stop following scopes and pulling periodically until it is
+ * under its quota again. */
+void
+jsd_store_set_over_quota (JsdStore *self,
+                          gboolean  over_quota)
+{
+  g_return_if_fail (JSD_IS_STORE (self));
+
+  if (self->over_quota == over_quota)
+    return;
+  self->over_quota = over_quota;
+  if (self->orchestrator == NULL || JUST_SYNC_IS_MEMORY_REMOTE_STORE (self->remote))
+    return;
+
+  if (over_quota)
+    {
+      for (GList *l = self->watched_order.head; l != NULL; l = l->next)
+        just_sync_orchestrator_unwatch_scope (self->orchestrator, l->data);
+      forget_watched (self);
+    }
+  g_object_set (self->orchestrator, "sync-interval", over_quota ? (gint64) 0 : SYNC_INTERVAL, NULL);
 }
 
 /* Serves a call of the caller, whom the daemon allowed to use the store,

@@ -208,10 +208,10 @@ class ResourceTestCase(unittest.TestCase):
         peak = status_kib(pid, "VmHWM")
         self.assertLess(peak - before, 8 * 1024, "a page of one record cost %d KiB" % (peak - before))
 
-    def test_resources_return_after_clients_leave(self):
-        # A daemon of our own, that closes idle stores at once and stays.
-        daemon = subprocess.Popen([os.environ["JUSTSYNCD"], "--replace", "--no-idle-exit",
-                                   "--store-idle-timeout=1"])
+    def start_daemon(self, *args):
+        """A daemon of our own, with @args, that replaces the activated one."""
+        daemon = subprocess.Popen([os.environ["JUSTSYNCD"], "--replace", "--no-idle-exit"] +
+                                  list(args))
         self.addCleanup(daemon.wait)
         self.addCleanup(daemon.terminate)
         deadline = time.monotonic() + 20
@@ -223,6 +223,51 @@ class ResourceTestCase(unittest.TestCase):
                 pass
             time.sleep(0.05)
         self.assertEqual(daemon_pid(self.bus), daemon.pid)
+        return daemon
+
+    def test_disk_quota(self):
+        self.start_daemon("--quota=1")
+        memory = {"remote": GLib.Variant("s", "memory")}
+        path = self.open_store(self.bus, "quota", memory)
+        text = "z" * (64 * 1024)
+        ids = []
+        with self.assertRaises(GLib.Error) as raised:
+            for i in range(64):
+                ids.append(json.loads(self.call(self.bus, path, "Create", "(ssa{sv})", "notes",
+                                                json.dumps({"text": text}), {})[0])["id"])
+        self.assertEqual(remote_error(raised.exception),
+                         "org.freedesktop.DBus.Error.LimitsExceeded")
+        self.assertIn("quota is 1 MiB", raised.exception.message)
+        self.assertNotIn("/", raised.exception.message.replace("justsyncd --quota", ""))
+        self.assertGreater(len(ids), 2)
+        self.assertLess(len(ids), 40)
+
+        # Updates, syncs and new stores wait; reads, deletes and the store
+        # itself still work, and other applications are not affected.
+        for method, signature, args in [
+                ("Update", "(sssa{sv})", ("notes", ids[0], "{}", {})),
+                ("Synchronize", "(sa{sv})", ("notes", {}))]:
+            with self.assertRaises(GLib.Error) as raised:
+                self.call(self.bus, path, method, signature, *args)
+            self.assertEqual(remote_error(raised.exception),
+                             "org.freedesktop.DBus.Error.LimitsExceeded")
+        with self.assertRaises(GLib.Error) as raised:
+            self.open_store(self.bus, "quota-2", memory)
+        self.assertEqual(remote_error(raised.exception),
+                         "org.freedesktop.DBus.Error.LimitsExceeded")
+        self.assertEqual(self.open_store(self.bus, "quota", {}), path)
+        records, results = self.call(self.bus, path, "Query", "(ssa{sv})", "notes",
+                                     "offline-only", {"limit": GLib.Variant("u", 1)})
+        self.assertEqual(results["total"], len(ids))
+        self.call(self.bus, path, "Delete", "(ssa{sv})", "notes", ids[0], {})
+
+        other = self.open_store(self.bus, "quota", dict(memory, **{
+            "app-id": GLib.Variant("s", "org.example.Other")}))
+        self.call(self.bus, other, "Create", "(ssa{sv})", "notes", json.dumps({"text": text}), {})
+
+    def test_resources_return_after_clients_leave(self):
+        # Idle stores close at once.
+        daemon = self.start_daemon("--store-idle-timeout=1")
         address = Gio.dbus_address_get_for_bus_sync(Gio.BusType.SESSION, None)
 
         def client_round(stores, scopes):
