@@ -27,9 +27,6 @@ def remote_error(error):
 class PocketbaseTestCase(unittest.TestCase):
     def setUp(self):
         self.bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
-        self.manager = Gio.DBusProxy.new_sync(
-            self.bus, Gio.DBusProxyFlags.NONE, None, BUS_NAME,
-            "/org/justsync/Sync1", "org.justsync.Sync1.Manager", None)
         self.url = os.environ["JUSTSYNC_PB_URL"]
         self.email = os.environ["JUSTSYNC_PB_ALICE_EMAIL"]
         self.password = os.environ["JUSTSYNC_PB_ALICE_PASSWORD"]
@@ -47,8 +44,11 @@ class PocketbaseTestCase(unittest.TestCase):
         }
         if soft_delete_field is not None:
             options["soft-delete-field"] = GLib.Variant("s", soft_delete_field)
-        path = self.manager.call_sync(
-            "OpenStore", GLib.Variant("(sa{sv})", (name, options)),
+        # To the bus name, not to a proxy's owner: the daemon may have been
+        # replaced since.
+        path = self.bus.call_sync(
+            BUS_NAME, "/org/justsync/Sync1", "org.justsync.Sync1.Manager", "OpenStore",
+            GLib.Variant("(sa{sv})", (name, options)), None,
             Gio.DBusCallFlags.NONE, TIMEOUT_MS, None).unpack()[0]
         return Gio.DBusProxy.new_sync(
             self.bus, Gio.DBusProxyFlags.NONE, None, BUS_NAME, path,
@@ -148,6 +148,65 @@ class PocketbaseTestCase(unittest.TestCase):
         # The change waits for better credentials.
         pending = json.loads(self.call(store, "ListPending", "(sa{sv})", self.scope, {})[0])
         self.assertEqual(len(pending), 1)
+
+    def daemon_pid(self):
+        return self.bus.call_sync(
+            "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+            "GetConnectionUnixProcessID", GLib.Variant("(s)", (BUS_NAME,)), None,
+            Gio.DBusCallFlags.NONE, TIMEOUT_MS, None).unpack()[0]
+
+    def name_has_owner(self):
+        return self.bus.call_sync(
+            "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+            "NameHasOwner", GLib.Variant("(s)", (BUS_NAME,)), None,
+            Gio.DBusCallFlags.NONE, TIMEOUT_MS, None).unpack()[0]
+
+    def test_kill_mid_sync(self):
+        # The daemon is killed (SIGKILL) while it pushes, again and again,
+        # each time a little later; the bus starts a new one for the next
+        # call. Every record reaches the server exactly once.
+        count = 300
+        # Nothing is pushed before the test kills: the server refuses
+        # these credentials.
+        laptop = self.open_store("laptop-kill", "not-the-password")
+        for n in range(count):
+            self.call(laptop, "Create", "(ssa{sv})", self.scope, json.dumps({"n": n}), {})
+
+        context = GLib.MainContext.default()
+        pending_seen = []
+        delay = 0.02
+        for _ in range(30):
+            laptop = self.open_store("laptop-kill", self.password)
+            pending = len(json.loads(self.call(laptop, "ListPending", "(sa{sv})", self.scope,
+                                               {})[0]))
+            pending_seen.append(pending)
+            if pending == 0:
+                break
+            pid = self.daemon_pid()
+            laptop.call("Synchronize", GLib.Variant("(sa{sv})", (self.scope, {})),
+                        Gio.DBusCallFlags.NONE, TIMEOUT_MS, None, lambda *args: None)
+            deadline = time.monotonic() + delay
+            while time.monotonic() < deadline:
+                context.iteration(False)
+                time.sleep(0.005)
+            os.kill(pid, 9)
+            # The next call must start a new daemon, not reach the dead one.
+            while self.name_has_owner():
+                time.sleep(0.01)
+            delay *= 1.5
+        print("pending before each kill:", pending_seen)
+        self.assertEqual(pending_seen[-1], 0, pending_seen)
+        # At least one kill came in the middle of the pushes.
+        self.assertTrue(any(0 < p < count for p in pending_seen), pending_seen)
+
+        phone = self.open_store("phone-kill", self.password)
+        self.call(phone, "Synchronize", "(sa{sv})", self.scope, {})
+        records = json.loads(self.call(phone, "Query", "(ssa{sv})", self.scope,
+                                       "offline-only", {})[0])
+        self.assertEqual(sorted(r["payload"]["n"] for r in records), list(range(count)))
+        laptop_records = json.loads(self.call(laptop, "Query", "(ssa{sv})", self.scope,
+                                              "offline-only", {})[0])
+        self.assertEqual(sorted(r["id"] for r in laptop_records), sorted(r["id"] for r in records))
 
 
 if __name__ == "__main__":
