@@ -70,6 +70,11 @@ struct _JsdStore
   GQueue watched_order;            /* JustSyncScope */
   GHashTable *watched;             /* scope string -> its link in watched_order */
 
+  /* The fields of mapped collections, as the server told them. */
+  GHashTable *fields;              /* scope name -> GStrv */
+  GCancellable *detecting;         /* the remote's detections */
+  gboolean fields_asked;
+
   /* Credentials given in a call and not kept in the keyring: gone with
    * the process. */
   gboolean unsaved_credentials;
@@ -502,6 +507,108 @@ credentials_stored (GObject      *object,
   open_complete (self, error);
 }
 
+typedef struct
+{
+  JsdStore *self;
+  char *scope_name;
+  char *collection;
+} Detection;
+
+static void
+detection_free (Detection *detection)
+{
+  g_object_unref (detection->self);
+  g_free (detection->scope_name);
+  g_free (detection->collection);
+  g_free (detection);
+}
+
+/* The server told the fields of a mapped collection: scope keys are
+ * checked against them, and without a soft-delete field in the options,
+ * the collection's deletes are soft when it has the default field and
+ * hard otherwise. */
+static void
+fields_detected (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Detection *detection = user_data;
+  JsdStore *self = detection->self;
+  JustSyncPocketbaseStore *remote = JUST_SYNC_POCKETBASE_STORE (object);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *soft_field;
+
+  fields = just_sync_pocketbase_store_detect_fields_finish (remote, result, &error);
+  if (fields == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("The fields of %s stay unknown: %s", detection->collection, error->message);
+      detection_free (detection);
+      return;
+    }
+
+  if (!jsd_remote_config_names_soft_delete_field (self->config))
+    {
+      soft_field = just_sync_pocketbase_store_get_soft_delete_field (remote);
+      if (soft_field != NULL && !g_strv_contains ((const char * const *) fields, soft_field))
+        soft_field = NULL;
+      just_sync_pocketbase_store_set_collection (remote, detection->scope_name, detection->collection,
+                                                 soft_field);
+    }
+  g_hash_table_replace (self->fields, g_strdup (detection->scope_name), g_steal_pointer (&fields));
+  detection_free (detection);
+}
+
+/* Asks the server for the fields of the mapped collections, once per
+ * remote, without holding up the open: the defaults apply until then. */
+static void
+detect_fields (JsdStore *self)
+{
+  const char * const *collections;
+
+  if (self->fields_asked || !JUST_SYNC_IS_POCKETBASE_STORE (self->remote))
+    return;
+  self->fields_asked = TRUE;
+
+  collections = jsd_remote_config_get_collections (self->config);
+  for (guint i = 0; collections[i] != NULL && collections[i + 1] != NULL; i += 2)
+    {
+      Detection *detection = g_new0 (Detection, 1);
+
+      detection->self = g_object_ref (self);
+      detection->scope_name = g_strdup (collections[i]);
+      detection->collection = g_strdup (collections[i + 1]);
+      just_sync_pocketbase_store_detect_fields_async (JUST_SYNC_POCKETBASE_STORE (self->remote),
+                                                      detection->collection, self->detecting,
+                                                      fields_detected, detection);
+    }
+}
+
+/* A scope whose collection's fields are known must only have keys that
+ * are fields: PocketBase would drop the others from pushed records. */
+static gboolean
+check_scope_fields (JsdStore       *self,
+                    JustSyncScope  *scope,
+                    GError        **error)
+{
+  const char * const *fields = g_hash_table_lookup (self->fields, just_sync_scope_get_name (scope));
+  g_auto(GStrv) keys = NULL;
+
+  if (fields == NULL)
+    return TRUE;
+  keys = just_sync_scope_dup_keys (scope);
+  for (guint i = 0; keys[i] != NULL; i++)
+    if (!g_strv_contains (fields, keys[i]))
+      {
+        g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                     _("The scope key “%s” is not a field of the collection of “%s” on the server"),
+                     keys[i], just_sync_scope_get_name (scope));
+        return FALSE;
+      }
+  return TRUE;
+}
+
 /* The last step: options that apply to the remote in place. */
 static void
 open_finish_remote (JsdStore *self,
@@ -530,6 +637,7 @@ open_finish_remote (JsdStore *self,
     }
   if (data->credentials != NULL && !data->credentials_from_keyring)
     self->unsaved_credentials = jsd_remote_config_uses_credentials (self->config);
+  detect_fields (self);
 
   if (data->remember_credentials)
     {
@@ -569,6 +677,13 @@ use_remote (JsdStore            *self,
 
   g_set_object (&self->remote, remote);
   set_orchestrator (self, orchestrator);
+
+  /* The fields are asked for once credentials apply. */
+  g_cancellable_cancel (self->detecting);
+  g_clear_object (&self->detecting);
+  self->detecting = g_cancellable_new ();
+  self->fields_asked = FALSE;
+  g_hash_table_remove_all (self->fields);
 }
 
 static void
@@ -1100,7 +1215,8 @@ jsd_store_handle_method_call (JsdStore              *self,
   /* Every method takes the scope first and the options last. */
   g_variant_get_child (parameters, 0, "&s", &scope_text);
   options = g_variant_get_child_value (parameters, g_variant_n_children (parameters) - 1);
-  if ((scope = jsd_args_parse_scope (scope_text, &error)) == NULL)
+  if ((scope = jsd_args_parse_scope (scope_text, &error)) == NULL ||
+      !check_scope_fields (self, scope, &error))
     {
       return_error_take (invocation, error);
       return;
@@ -1228,6 +1344,7 @@ jsd_store_close_async (JsdStore            *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, jsd_store_close_async);
 
+  g_cancellable_cancel (self->detecting);
   if (self->orchestrator != NULL)
     g_signal_handlers_disconnect_by_data (self->orchestrator, self);
   g_clear_object (&self->orchestrator);
@@ -1359,6 +1476,8 @@ jsd_store_finalize (GObject *object)
   g_clear_pointer (&self->changed_properties, g_hash_table_unref);
   forget_watched (self);
   g_clear_pointer (&self->watched, g_hash_table_unref);
+  g_clear_pointer (&self->fields, g_hash_table_unref);
+  g_clear_object (&self->detecting);
   g_free (self->object_path);
   g_free (self->app_id);
   g_free (self->name);
@@ -1411,6 +1530,7 @@ jsd_store_init (JsdStore *self)
   self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->changed_properties = g_hash_table_new (g_str_hash, g_str_equal);
   self->watched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
   self->unused_since = g_get_monotonic_time ();
   g_queue_init (&self->open_queue);
   g_queue_init (&self->watched_order);

@@ -33,7 +33,7 @@ class PocketbaseTestCase(unittest.TestCase):
         self.scope = "records?owner=%s&tag=%s" % (os.environ["JUSTSYNC_PB_ALICE_ID"],
                                                   self._testMethodName.replace("_", "-"))
 
-    def open_store(self, name, password, soft_delete_field="deleted_at"):
+    def open_store(self, name, password, soft_delete_field="deleted_at", extra=None):
         options = {
             "remote": GLib.Variant("s", "pocketbase"),
             "url": GLib.Variant("s", self.url),
@@ -42,6 +42,7 @@ class PocketbaseTestCase(unittest.TestCase):
             "identity": GLib.Variant("s", self.email),
             "password": GLib.Variant("s", password),
         }
+        options.update(extra or {})
         if soft_delete_field is not None:
             options["soft-delete-field"] = GLib.Variant("s", soft_delete_field)
         # To the bus name, not to a proxy's owner: the daemon may have been
@@ -154,6 +155,53 @@ class PocketbaseTestCase(unittest.TestCase):
             "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
             "GetConnectionUnixProcessID", GLib.Variant("(s)", (BUS_NAME,)), None,
             Gio.DBusCallFlags.NONE, TIMEOUT_MS, None).unpack()[0]
+
+    def wait_for_refusal(self, store, scope):
+        """Queries @scope until the store refuses it (the fields of its
+        collection arrive in the background); returns the error."""
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                self.call(store, "Query", "(ssa{sv})", scope, "offline-only", {})
+            except GLib.Error as error:
+                return error
+            time.sleep(0.05)
+        self.fail("%s was never refused" % scope)
+
+    def test_detected_fields(self):
+        owner = os.environ["JUSTSYNC_PB_ALICE_ID"]
+        bad_scope = "records?owner=%s&colour=red" % owner
+
+        # A superuser reads the collections' schemas.
+        admin = self.open_store("fields-admin", os.environ["JUSTSYNC_PB_PASSWORD"], None, {
+            "auth-collection": GLib.Variant("s", "_superusers"),
+            "identity": GLib.Variant("s", os.environ["JUSTSYNC_PB_ADMIN"]),
+            "collections": GLib.Variant("a{ss}", {"records": "records", "hard": "hard_records"}),
+        })
+        error = self.wait_for_refusal(admin, bad_scope)
+        self.assertEqual(remote_error(error), "org.justsync.Sync1.Error.InvalidArgument")
+        self.assertIn("colour", error.message)
+        self.call(admin, "Query", "(ssa{sv})", self.scope, "offline-only", {})
+
+        # hard_records has no soft-delete field: its deletes are hard.
+        hard_scope = self.scope.replace("records?", "hard?")
+        created = json.loads(self.call(admin, "Create", "(ssa{sv})", hard_scope,
+                                       json.dumps({"title": "hard"}), {})[0])
+        self.call(admin, "Synchronize", "(sa{sv})", hard_scope, {})
+        self.call(admin, "Delete", "(ssa{sv})", hard_scope, created["id"], {})
+        stats = self.call(admin, "Synchronize", "(sa{sv})", hard_scope, {})[0]
+        self.assertEqual(stats["failed"], 0)
+        self.assertEqual(json.loads(self.call(admin, "ListPending", "(sa{sv})", hard_scope,
+                                              {})[0]), [])
+
+        # A user sees the fields of a record of the collection.
+        laptop = self.open_store("fields-laptop", self.password)
+        self.call(laptop, "Create", "(ssa{sv})", self.scope, json.dumps({"title": "t"}), {})
+        self.call(laptop, "Synchronize", "(sa{sv})", self.scope, {})
+        phone = self.open_store("fields-phone", self.password)
+        error = self.wait_for_refusal(phone, bad_scope)
+        self.assertEqual(remote_error(error), "org.justsync.Sync1.Error.InvalidArgument")
+        self.call(phone, "Synchronize", "(sa{sv})", self.scope, {})
 
     def name_has_owner(self):
         return self.bus.call_sync(
