@@ -252,16 +252,18 @@ main (int   argc,
     }
   g_signal_connect (daemon, "idle", G_CALLBACK (on_idle), &service);
 
+  /* Whoever sees the name may stop the service: it closes its stores
+   * cleanly from then on. */
+  g_unix_signal_add (SIGTERM, on_quit_signal, &service);
+  g_unix_signal_add (SIGINT, on_quit_signal, &service);
+  g_unix_signal_add (SIGHUP, on_quit_signal, &service);
+
   /* The objects exist before the name, so that no call finds them missing. */
   flags = G_BUS_NAME_OWNER_FLAGS_ALLOW_REPLACEMENT | G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE;
   if (replace)
     flags |= G_BUS_NAME_OWNER_FLAGS_REPLACE;
   owner_id = g_bus_own_name_on_connection (connection, JSD_BUS_NAME, flags,
                                            on_name_acquired, on_name_lost, &service, NULL);
-
-  g_unix_signal_add (SIGTERM, on_quit_signal, &service);
-  g_unix_signal_add (SIGINT, on_quit_signal, &service);
-  g_unix_signal_add (SIGHUP, on_quit_signal, &service);
 
   g_main_loop_run (loop);
 
