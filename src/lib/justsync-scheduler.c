@@ -393,7 +393,8 @@ schedule_all (JustSyncScheduler *self,
     switch (reason)
       {
       case ALL_PERIODIC:
-        if (!state->stalled)
+        /* An unwatched scope leaves once its sync ends: no new one. */
+        if (!state->stalled && !state->forget)
           scope_schedule (state, 0);
         break;
       case ALL_DEFERRED:
