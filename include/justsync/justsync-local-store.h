@@ -109,6 +109,12 @@ G_DECLARE_INTERFACE (JustSyncLocalStore, just_sync_local_store, JUST_SYNC, LOCAL
  *   push must still find them marked. Operations no longer queued are left
  *   alone.
  * @mark_ops_sent_finish: finishes @mark_ops_sent_async.
+ * @query_page_async: starts listing one page of the live records of a
+ *   scope, ordered by id: at most a number of them (all with 0) after
+ *   skipping some, and counting them all. A store that leaves it %NULL is
+ *   read whole by @query_async and cut in the process.
+ * @query_page_finish: finishes @query_page_async; returns a #GPtrArray of
+ *   #JustSyncRecord and the number of live records in the scope.
  * @prune_missing_finish: finishes @prune_missing_async; returns how many rows
  *   were removed.
  * @run_query_async: starts listing the live records that match a
@@ -276,9 +282,20 @@ struct _JustSyncLocalStoreInterface
   GPtrArray           *(*run_query_finish)             (JustSyncLocalStore   *self,
                                                         GAsyncResult         *result,
                                                         GError              **error);
+  void                 (*query_page_async)             (JustSyncLocalStore   *self,
+                                                        JustSyncScope        *scope,
+                                                        guint                 offset,
+                                                        guint                 limit,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+  GPtrArray           *(*query_page_finish)            (JustSyncLocalStore   *self,
+                                                        GAsyncResult         *result,
+                                                        guint                *out_total,
+                                                        GError              **error);
 
   /*< private >*/
-  gpointer _reserved[12];
+  gpointer _reserved[10];
 };
 
 JUST_SYNC_AVAILABLE_IN_ALL
@@ -290,6 +307,19 @@ void                 just_sync_local_store_query_async                 (JustSync
 JUST_SYNC_AVAILABLE_IN_ALL
 GPtrArray           *just_sync_local_store_query_finish                (JustSyncLocalStore        *self,
                                                                         GAsyncResult              *result,
+                                                                        GError                   **error);
+JUST_SYNC_AVAILABLE_IN_ALL
+void                 just_sync_local_store_query_page_async            (JustSyncLocalStore        *self,
+                                                                        JustSyncScope             *scope,
+                                                                        guint                      offset,
+                                                                        guint                      limit,
+                                                                        GCancellable              *cancellable,
+                                                                        GAsyncReadyCallback        callback,
+                                                                        gpointer                   user_data);
+JUST_SYNC_AVAILABLE_IN_ALL
+GPtrArray           *just_sync_local_store_query_page_finish           (JustSyncLocalStore        *self,
+                                                                        GAsyncResult              *result,
+                                                                        guint                     *out_total,
                                                                         GError                   **error);
 JUST_SYNC_AVAILABLE_IN_ALL
 void                 just_sync_local_store_query_since_async           (JustSyncLocalStore        *self,

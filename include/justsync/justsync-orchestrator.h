@@ -68,6 +68,21 @@ GPtrArray            *just_sync_orchestrator_read_finish         (JustSyncOrches
                                                                   gboolean                  *out_from_cache,
                                                                   GError                   **error);
 JUST_SYNC_AVAILABLE_IN_ALL
+void                  just_sync_orchestrator_read_page_async     (JustSyncOrchestrator      *self,
+                                                                  JustSyncScope             *scope,
+                                                                  JustSyncReadPolicy         policy,
+                                                                  guint                      offset,
+                                                                  guint                      limit,
+                                                                  GCancellable              *cancellable,
+                                                                  GAsyncReadyCallback        callback,
+                                                                  gpointer                   user_data);
+JUST_SYNC_AVAILABLE_IN_ALL
+GPtrArray            *just_sync_orchestrator_read_page_finish    (JustSyncOrchestrator      *self,
+                                                                  GAsyncResult              *result,
+                                                                  guint                     *out_total,
+                                                                  gboolean                  *out_from_cache,
+                                                                  GError                   **error);
+JUST_SYNC_AVAILABLE_IN_ALL
 void                  just_sync_orchestrator_get_async           (JustSyncOrchestrator      *self,
                                                                   JustSyncScope             *scope,
                                                                   const char                *id,
@@ -178,6 +193,9 @@ JustSyncLiveQuery    *just_sync_orchestrator_watch               (JustSyncOrches
                                                                   JustSyncQuery             *query);
 JUST_SYNC_AVAILABLE_IN_ALL
 void                  just_sync_orchestrator_watch_scope         (JustSyncOrchestrator      *self,
+                                                                  JustSyncScope             *scope);
+JUST_SYNC_AVAILABLE_IN_ALL
+void                  just_sync_orchestrator_unwatch_scope       (JustSyncOrchestrator      *self,
                                                                   JustSyncScope             *scope);
 
 G_END_DECLS

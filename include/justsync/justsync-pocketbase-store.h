@@ -74,5 +74,15 @@ guint                    just_sync_pocketbase_store_get_timeout           (JustS
 JUST_SYNC_AVAILABLE_IN_ALL
 void                     just_sync_pocketbase_store_set_timeout           (JustSyncPocketbaseStore *self,
                                                                            guint                    seconds);
+JUST_SYNC_AVAILABLE_IN_ALL
+void                     just_sync_pocketbase_store_detect_fields_async   (JustSyncPocketbaseStore *self,
+                                                                           const char              *collection,
+                                                                           GCancellable            *cancellable,
+                                                                           GAsyncReadyCallback      callback,
+                                                                           gpointer                 user_data);
+JUST_SYNC_AVAILABLE_IN_ALL
+GStrv                    just_sync_pocketbase_store_detect_fields_finish  (JustSyncPocketbaseStore *self,
+                                                                           GAsyncResult            *result,
+                                                                           GError                 **error);
 
 G_END_DECLS

@@ -17,8 +17,13 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
+#ifdef HAVE_MALLOC_TRIM
+#include <malloc.h>
+#endif
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <justsync/justsync.h>
 
 #include "jsd-args.h"
@@ -227,6 +232,11 @@ unused_store_closed (GObject      *object,
   if (!jsd_store_close_finish (JSD_STORE (object), result, &error))
     g_message ("Could not close %s: %s", jsd_store_get_object_path (JSD_STORE (object)),
                error->message);
+#ifdef HAVE_MALLOC_TRIM
+  /* The heap the store used goes back to the system, not only to malloc:
+   * a service's memory must return near its baseline once apps leave. */
+  malloc_trim (0);
+#endif
 }
 
 /* Stores without clients or work for the store idle timeout close: each
@@ -370,6 +380,94 @@ store_opened (GObject      *object,
     jsd_store_handle_method_call (store, invocation);
 }
 
+/* Whether the store @name of @app_id was created: it has its remote's
+ * configuration file. */
+static gboolean
+store_has_files (JsdDaemon  *self,
+                 const char *app_id,
+                 const char *name)
+{
+  g_autofree char *config_name = g_strconcat (name, ".conf", NULL);
+  g_autofree char *config_path = g_build_filename (self->data_dir, app_id, config_name, NULL);
+
+  return g_file_test (config_path, G_FILE_TEST_IS_REGULAR);
+}
+
+/* Disk quota */
+
+/* The bytes of the files of @app_id's stores. */
+static guint64
+app_disk_usage (JsdDaemon  *self,
+                const char *app_id)
+{
+  g_autofree char *directory = g_build_filename (self->data_dir, app_id, NULL);
+  g_autoptr(GDir) dir = g_dir_open (directory, 0, NULL);
+  const char *name;
+  guint64 total = 0;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (directory, name, NULL);
+      GStatBuf buf;
+
+      if (g_lstat (path, &buf) == 0 && S_ISREG (buf.st_mode))
+        total += (guint64) buf.st_size;
+    }
+  return total;
+}
+
+/* Whether a call of @method may make @app_id's files grow: writes, and
+ * syncs, which pull. */
+static gboolean
+method_may_grow (const char *method,
+                 GVariant   *parameters)
+{
+  const char *policy;
+
+  if (g_str_equal (method, "Create") || g_str_equal (method, "Update") ||
+      g_str_equal (method, "Synchronize"))
+    return TRUE;
+  if (!g_str_equal (method, "Query"))
+    return FALSE;
+  g_variant_get_child (parameters, 1, "&s", &policy);
+  return g_str_equal (policy, "remote-first") || g_str_equal (policy, "online-only");
+}
+
+/* Refuses a call that would grow the files of an application over its
+ * quota. While it is over, its stores stop syncing in the background. */
+static gboolean
+check_quota (JsdDaemon   *self,
+             const char  *app_id,
+             GError     **error)
+{
+  g_autofree char *app_prefix = NULL;
+  GHashTableIter iter;
+  const char *path;
+  JsdStore *store;
+  guint64 usage;
+  gboolean over;
+
+  if (self->limits.quota_per_app == 0)
+    return TRUE;
+
+  usage = app_disk_usage (self, app_id);
+  over = usage >= self->limits.quota_per_app;
+  app_prefix = store_object_path (app_id, "");
+  g_hash_table_iter_init (&iter, self->stores);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &path, (gpointer *) &store))
+    if (g_str_has_prefix (path, app_prefix))
+      jsd_store_set_over_quota (store, over);
+  if (!over)
+    return TRUE;
+
+  g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_LIMITS_EXCEEDED,
+               _("The stores of %s use %" G_GUINT64_FORMAT " MiB of disk, their quota is %"
+                 G_GUINT64_FORMAT " MiB: delete records, or ask for a larger quota "
+                 "(justsyncd --quota)"),
+               app_id, usage / (1024 * 1024), self->limits.quota_per_app / (1024 * 1024));
+  return FALSE;
+}
+
 /* Manager.OpenStore */
 
 static void
@@ -408,7 +506,10 @@ open_store_identified (GObject      *object,
       goto fail;
     }
 
-  if ((store = lookup_or_add_store (self, app_id, name, &error)) == NULL)
+  /* A new store would grow the application's files; an existing one
+   * opens, so that records can be deleted. */
+  if ((!store_has_files (self, app_id, name) && !check_quota (self, app_id, &error)) ||
+      (store = lookup_or_add_store (self, app_id, name, &error)) == NULL)
     goto fail;
 
   jsd_store_open_async (store, options, NULL, store_opened, g_steal_pointer (&request));
@@ -446,9 +547,6 @@ store_call_identified (GObject      *object,
   g_autoptr(JsdAppInfo) info = NULL;
   g_autofree char *app_id = NULL;
   g_autofree char *name = NULL;
-  g_autofree char *directory = NULL;
-  g_autofree char *config_name = NULL;
-  g_autofree char *config_path = NULL;
   GError *error = NULL;
   JsdStore *store;
 
@@ -465,15 +563,19 @@ store_call_identified (GObject      *object,
       !jsd_app_info_may_act_for (info, app_id))
     goto unknown;
 
-  if ((store = g_hash_table_lookup (self->stores, path)) == NULL)
+  if (g_str_equal (g_dbus_method_invocation_get_interface_name (invocation), JSD_STORE_INTERFACE) &&
+      method_may_grow (g_dbus_method_invocation_get_method_name (invocation),
+                       g_dbus_method_invocation_get_parameters (invocation)) &&
+      !check_quota (self, app_id, &error))
     {
-      directory = g_build_filename (self->data_dir, app_id, NULL);
-      config_name = g_strconcat (name, ".conf", NULL);
-      config_path = g_build_filename (directory, config_name, NULL);
-      if (!g_file_test (config_path, G_FILE_TEST_IS_REGULAR) ||
-          (store = lookup_or_add_store (self, app_id, name, NULL)) == NULL)
-        goto unknown;
+      g_dbus_method_invocation_take_error (invocation, error);
+      return;
     }
+
+  if ((store = g_hash_table_lookup (self->stores, path)) == NULL &&
+      (!store_has_files (self, app_id, name) ||
+       (store = lookup_or_add_store (self, app_id, name, NULL)) == NULL))
+    goto unknown;
 
   jsd_store_open_async (store, g_variant_new ("a{sv}", NULL), NULL,
                         store_opened, g_steal_pointer (&request));

@@ -23,6 +23,7 @@ typedef struct
   guint store_idle_timeout;   /* seconds before a store without clients closes */
   guint max_stores;           /* open stores, in all */
   guint max_stores_per_app;
+  guint64 quota_per_app;      /* bytes of an application's files; 0: no quota */
 } JsdDaemonLimits;
 
 JsdDaemon *jsd_daemon_new          (GDBusConnection        *connection,

@@ -344,6 +344,21 @@ jsd_remote_config_get_url (JsdRemoteConfig *self)
   return self->url;
 }
 
+/* The mapped scope names and collections, alternating. */
+const char * const *
+jsd_remote_config_get_collections (JsdRemoteConfig *self)
+{
+  return (const char * const *) self->collections;
+}
+
+/* Whether the options named the soft-delete field, rather than leave it
+ * to the default or to the server's schema. */
+gboolean
+jsd_remote_config_names_soft_delete_field (JsdRemoteConfig *self)
+{
+  return self->soft_delete_field != NULL;
+}
+
 /* Whether the remote logs in, so credentials are worth looking up. */
 gboolean
 jsd_remote_config_uses_credentials (JsdRemoteConfig *self)

@@ -32,6 +32,8 @@ gboolean             jsd_remote_config_equal              (JsdRemoteConfig  *sel
 JsdRemoteKind        jsd_remote_config_get_kind           (JsdRemoteConfig  *self);
 const char          *jsd_remote_config_get_kind_name      (JsdRemoteConfig  *self);
 const char          *jsd_remote_config_get_url            (JsdRemoteConfig  *self);
+const char * const  *jsd_remote_config_get_collections    (JsdRemoteConfig  *self);
+gboolean             jsd_remote_config_names_soft_delete_field (JsdRemoteConfig *self);
 gboolean             jsd_remote_config_uses_credentials   (JsdRemoteConfig  *self);
 JustSyncRemoteStore *jsd_remote_config_create_remote      (JsdRemoteConfig  *self);
 gboolean             jsd_remote_config_apply_credentials  (JsdRemoteConfig      *self,

@@ -66,11 +66,20 @@ struct _JsdStore
   GHashTable *changed_properties;  /* D-Bus property names */
   guint flush_properties_id;
 
-  GHashTable *watched;             /* scope strings */
+  /* The scopes followed live, the least recently queried first. */
+  GQueue watched_order;            /* JustSyncScope */
+  GHashTable *watched;             /* scope string -> its link in watched_order */
+
+  /* The fields of mapped collections, as the server told them. */
+  GHashTable *fields;              /* scope name -> GStrv */
+  GCancellable *detecting;         /* the remote's detections */
+  gboolean fields_asked;
 
   /* Credentials given in a call and not kept in the keyring: gone with
    * the process. */
   gboolean unsaved_credentials;
+  /* Its application's files are over their quota: no background syncs. */
+  gboolean over_quota;
   gboolean busy;
   gint64 unused_since;
 };
@@ -498,6 +507,108 @@ credentials_stored (GObject      *object,
   open_complete (self, error);
 }
 
+typedef struct
+{
+  JsdStore *self;
+  char *scope_name;
+  char *collection;
+} Detection;
+
+static void
+detection_free (Detection *detection)
+{
+  g_object_unref (detection->self);
+  g_free (detection->scope_name);
+  g_free (detection->collection);
+  g_free (detection);
+}
+
+/* The server told the fields of a mapped collection: scope keys are
+ * checked against them, and without a soft-delete field in the options,
+ * the collection's deletes are soft when it has the default field and
+ * hard otherwise. */
+static void
+fields_detected (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Detection *detection = user_data;
+  JsdStore *self = detection->self;
+  JustSyncPocketbaseStore *remote = JUST_SYNC_POCKETBASE_STORE (object);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *soft_field;
+
+  fields = just_sync_pocketbase_store_detect_fields_finish (remote, result, &error);
+  if (fields == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("The fields of %s stay unknown: %s", detection->collection, error->message);
+      detection_free (detection);
+      return;
+    }
+
+  if (!jsd_remote_config_names_soft_delete_field (self->config))
+    {
+      soft_field = just_sync_pocketbase_store_get_soft_delete_field (remote);
+      if (soft_field != NULL && !g_strv_contains ((const char * const *) fields, soft_field))
+        soft_field = NULL;
+      just_sync_pocketbase_store_set_collection (remote, detection->scope_name, detection->collection,
+                                                 soft_field);
+    }
+  g_hash_table_replace (self->fields, g_strdup (detection->scope_name), g_steal_pointer (&fields));
+  detection_free (detection);
+}
+
+/* Asks the server for the fields of the mapped collections, once per
+ * remote, without holding up the open: the defaults apply until then. */
+static void
+detect_fields (JsdStore *self)
+{
+  const char * const *collections;
+
+  if (self->fields_asked || !JUST_SYNC_IS_POCKETBASE_STORE (self->remote))
+    return;
+  self->fields_asked = TRUE;
+
+  collections = jsd_remote_config_get_collections (self->config);
+  for (guint i = 0; collections[i] != NULL && collections[i + 1] != NULL; i += 2)
+    {
+      Detection *detection = g_new0 (Detection, 1);
+
+      detection->self = g_object_ref (self);
+      detection->scope_name = g_strdup (collections[i]);
+      detection->collection = g_strdup (collections[i + 1]);
+      just_sync_pocketbase_store_detect_fields_async (JUST_SYNC_POCKETBASE_STORE (self->remote),
+                                                      detection->collection, self->detecting,
+                                                      fields_detected, detection);
+    }
+}
+
+/* A scope whose collection's fields are known must only have keys that
+ * are fields: PocketBase would drop the others from pushed records. */
+static gboolean
+check_scope_fields (JsdStore       *self,
+                    JustSyncScope  *scope,
+                    GError        **error)
+{
+  const char * const *fields = g_hash_table_lookup (self->fields, just_sync_scope_get_name (scope));
+  g_auto(GStrv) keys = NULL;
+
+  if (fields == NULL)
+    return TRUE;
+  keys = just_sync_scope_dup_keys (scope);
+  for (guint i = 0; keys[i] != NULL; i++)
+    if (!g_strv_contains (fields, keys[i]))
+      {
+        g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                     _("The scope key “%s” is not a field of the collection of “%s” on the server"),
+                     keys[i], just_sync_scope_get_name (scope));
+        return FALSE;
+      }
+  return TRUE;
+}
+
 /* The last step: options that apply to the remote in place. */
 static void
 open_finish_remote (JsdStore *self,
@@ -526,6 +637,7 @@ open_finish_remote (JsdStore *self,
     }
   if (data->credentials != NULL && !data->credentials_from_keyring)
     self->unsaved_credentials = jsd_remote_config_uses_credentials (self->config);
+  detect_fields (self);
 
   if (data->remember_credentials)
     {
@@ -536,6 +648,14 @@ open_finish_remote (JsdStore *self,
     }
 
   open_complete (self, NULL);
+}
+
+/* Forgets the watched scopes; the orchestrator that watched them goes. */
+static void
+forget_watched (JsdStore *self)
+{
+  g_hash_table_remove_all (self->watched);
+  g_queue_clear_full (&self->watched_order, (GDestroyNotify) just_sync_scope_unref);
 }
 
 static void
@@ -549,14 +669,21 @@ use_remote (JsdStore            *self,
    * right for every remote. */
   orchestrator = just_sync_orchestrator_new (self->local, remote, NULL);
   /* A memory remote is this store's alone: nothing else changes it. */
-  if (!JUST_SYNC_IS_MEMORY_REMOTE_STORE (remote))
+  if (!JUST_SYNC_IS_MEMORY_REMOTE_STORE (remote) && !self->over_quota)
     g_object_set (orchestrator, "sync-interval", SYNC_INTERVAL, NULL);
-  g_hash_table_remove_all (self->watched);
+  forget_watched (self);
   /* Credentials belong to the remote they were given for. */
   self->unsaved_credentials = FALSE;
 
   g_set_object (&self->remote, remote);
   set_orchestrator (self, orchestrator);
+
+  /* The fields are asked for once credentials apply. */
+  g_cancellable_cancel (self->detecting);
+  g_clear_object (&self->detecting);
+  self->detecting = g_cancellable_new ();
+  self->fields_asked = FALSE;
+  g_hash_table_remove_all (self->fields);
 }
 
 static void
@@ -760,8 +887,6 @@ typedef struct
 {
   JsdStore *self;
   GDBusMethodInvocation *invocation;
-  guint offset;
-  guint limit;
   RecordFinishFunc finish_record;
 } Call;
 
@@ -817,14 +942,12 @@ return_json (GDBusMethodInvocation *invocation,
 
 static JsonNode *
 array_to_json (GPtrArray  *items,
-               guint       offset,
-               guint       limit,
                JsonNode *(*to_json) (gpointer item))
 {
   g_autoptr(JsonArray) array = json_array_new ();
   JsonNode *node = json_node_new (JSON_NODE_ARRAY);
 
-  for (guint i = offset; i < items->len && (limit == 0 || i - offset < limit); i++)
+  for (guint i = 0; i < items->len; i++)
     json_array_add_element (array, to_json (g_ptr_array_index (items, i)));
   json_node_set_array (node, array);
   return node;
@@ -840,21 +963,21 @@ query_done (GObject      *object,
   g_autoptr(JsonNode) node = NULL;
   GError *error = NULL;
   gboolean from_cache = FALSE;
+  guint total = 0;
   GVariantBuilder results;
 
-  records = just_sync_orchestrator_read_finish (JUST_SYNC_ORCHESTRATOR (object), result,
-                                                &from_cache, &error);
+  records = just_sync_orchestrator_read_page_finish (JUST_SYNC_ORCHESTRATOR (object), result,
+                                                     &total, &from_cache, &error);
   if (records == NULL)
     {
       return_error_take (call->invocation, error);
       return;
     }
 
-  node = array_to_json (records, call->offset, call->limit,
-                        (JsonNode *(*) (gpointer)) just_sync_record_to_json);
+  node = array_to_json (records, (JsonNode *(*) (gpointer)) just_sync_record_to_json);
   g_variant_builder_init (&results, G_VARIANT_TYPE_VARDICT);
   g_variant_builder_add (&results, "{sv}", "from-cache", g_variant_new_boolean (from_cache));
-  g_variant_builder_add (&results, "{sv}", "total", g_variant_new_uint32 (records->len));
+  g_variant_builder_add (&results, "{sv}", "total", g_variant_new_uint32 (total));
   return_json (call->invocation, node, g_variant_builder_end (&results));
 }
 
@@ -936,7 +1059,7 @@ list_pending_done (GObject      *object,
       return_error_take (call->invocation, error);
       return;
     }
-  node = array_to_json (ops, 0, 0, (JsonNode *(*) (gpointer)) just_sync_pending_op_to_json);
+  node = array_to_json (ops, (JsonNode *(*) (gpointer)) just_sync_pending_op_to_json);
   return_json (call->invocation, node, NULL);
 }
 
@@ -1008,19 +1131,34 @@ handle_properties (JsdStore              *self,
 
 /* A scope a client reads is followed live (from the remote's change
  * notices, else by the periodic pull) while the store is open, that is
- * until it has had no clients for a while. A memory remote needs none of
- * it: only this store changes it. */
+ * until it has had no clients for a while; of more than
+ * MAX_WATCHED_SCOPES, the least recently queried stop. A memory remote
+ * needs none of it: only this store changes it. */
 static void
 watch (JsdStore      *self,
        JustSyncScope *scope)
 {
   const char *key = just_sync_scope_to_string (scope);
+  GList *link;
 
-  if (JUST_SYNC_IS_MEMORY_REMOTE_STORE (self->remote) ||
-      g_hash_table_size (self->watched) >= MAX_WATCHED_SCOPES ||
-      g_hash_table_contains (self->watched, key))
+  if (JUST_SYNC_IS_MEMORY_REMOTE_STORE (self->remote) || self->over_quota)
     return;
-  g_hash_table_add (self->watched, g_strdup (key));
+  if ((link = g_hash_table_lookup (self->watched, key)) != NULL)
+    {
+      g_queue_unlink (&self->watched_order, link);
+      g_queue_push_tail_link (&self->watched_order, link);
+      return;
+    }
+
+  if (g_hash_table_size (self->watched) >= MAX_WATCHED_SCOPES)
+    {
+      g_autoptr(JustSyncScope) oldest = g_queue_pop_head (&self->watched_order);
+
+      g_hash_table_remove (self->watched, just_sync_scope_to_string (oldest));
+      just_sync_orchestrator_unwatch_scope (self->orchestrator, oldest);
+    }
+  g_queue_push_tail (&self->watched_order, just_sync_scope_ref (scope));
+  g_hash_table_insert (self->watched, g_strdup (key), g_queue_peek_tail_link (&self->watched_order));
   just_sync_orchestrator_watch_scope (self->orchestrator, scope);
 }
 
@@ -1043,7 +1181,7 @@ watch_query_done (GObject      *object,
       return_error_take (call->invocation, error);
       return;
     }
-  node = array_to_json (records, 0, 0, (JsonNode *(*) (gpointer)) just_sync_record_to_json);
+  node = array_to_json (records, (JsonNode *(*) (gpointer)) just_sync_record_to_json);
   return_json (call->invocation, node, NULL);
 }
 
@@ -1084,6 +1222,30 @@ start_watch_query (JsdStore       *self,
   return TRUE;
 }
 
+/* An application over its disk quota gets no data it did not ask for:
+ * its stores stop following scopes and pulling periodically until it is
+ * under its quota again. */
+void
+jsd_store_set_over_quota (JsdStore *self,
+                          gboolean  over_quota)
+{
+  g_return_if_fail (JSD_IS_STORE (self));
+
+  if (self->over_quota == over_quota)
+    return;
+  self->over_quota = over_quota;
+  if (self->orchestrator == NULL || JUST_SYNC_IS_MEMORY_REMOTE_STORE (self->remote))
+    return;
+
+  if (over_quota)
+    {
+      for (GList *l = self->watched_order.head; l != NULL; l = l->next)
+        just_sync_orchestrator_unwatch_scope (self->orchestrator, l->data);
+      forget_watched (self);
+    }
+  g_object_set (self->orchestrator, "sync-interval", over_quota ? (gint64) 0 : SYNC_INTERVAL, NULL);
+}
+
 /* Serves a call of the caller, whom the daemon allowed to use the store,
  * once the store is open. Arguments are checked here; their D-Bus types
  * were checked against the interface already. */
@@ -1113,7 +1275,8 @@ jsd_store_handle_method_call (JsdStore              *self,
   /* Every method takes the scope first and the options last. */
   g_variant_get_child (parameters, 0, "&s", &scope_text);
   options = g_variant_get_child_value (parameters, g_variant_n_children (parameters) - 1);
-  if ((scope = jsd_args_parse_scope (scope_text, &error)) == NULL)
+  if ((scope = jsd_args_parse_scope (scope_text, &error)) == NULL ||
+      !check_scope_fields (self, scope, &error))
     {
       return_error_take (invocation, error);
       return;
@@ -1125,15 +1288,16 @@ jsd_store_handle_method_call (JsdStore              *self,
     {
       JustSyncReadPolicy policy;
       const char *policy_text;
+      guint offset = 0, limit = 0;
 
       g_variant_get_child (parameters, 1, "&s", &policy_text);
       if (!jsd_args_parse_policy (policy_text, &policy, &error) ||
-          !jsd_args_get_uint_option (options, "offset", &call->offset, &error) ||
-          !jsd_args_get_uint_option (options, "limit", &call->limit, &error))
+          !jsd_args_get_uint_option (options, "offset", &offset, &error) ||
+          !jsd_args_get_uint_option (options, "limit", &limit, &error))
         goto invalid;
       watch (self, scope);
-      just_sync_orchestrator_read_async (self->orchestrator, scope, policy, NULL,
-                                         query_done, g_steal_pointer (&call));
+      just_sync_orchestrator_read_page_async (self->orchestrator, scope, policy, offset, limit, NULL,
+                                              query_done, g_steal_pointer (&call));
     }
   else if (g_str_equal (method, "Watch"))
     {
@@ -1246,6 +1410,7 @@ jsd_store_close_async (JsdStore            *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, jsd_store_close_async);
 
+  g_cancellable_cancel (self->detecting);
   if (self->orchestrator != NULL)
     g_signal_handlers_disconnect_by_data (self->orchestrator, self);
   g_clear_object (&self->orchestrator);
@@ -1375,7 +1540,10 @@ jsd_store_finalize (GObject *object)
   g_clear_pointer (&self->config, jsd_remote_config_free);
   g_clear_pointer (&self->clients, g_hash_table_unref);
   g_clear_pointer (&self->changed_properties, g_hash_table_unref);
+  forget_watched (self);
   g_clear_pointer (&self->watched, g_hash_table_unref);
+  g_clear_pointer (&self->fields, g_hash_table_unref);
+  g_clear_object (&self->detecting);
   g_free (self->object_path);
   g_free (self->app_id);
   g_free (self->name);
@@ -1428,6 +1596,8 @@ jsd_store_init (JsdStore *self)
   self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->changed_properties = g_hash_table_new (g_str_hash, g_str_equal);
   self->watched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
   self->unused_since = g_get_monotonic_time ();
   g_queue_init (&self->open_queue);
+  g_queue_init (&self->watched_order);
 }

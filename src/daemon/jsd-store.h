@@ -43,6 +43,8 @@ void        jsd_store_close_async         (JsdStore               *self,
 gboolean    jsd_store_close_finish        (JsdStore               *self,
                                            GAsyncResult           *result,
                                            GError                **error);
+void        jsd_store_set_over_quota      (JsdStore               *self,
+                                           gboolean                over_quota);
 void        jsd_store_handle_method_call  (JsdStore               *self,
                                            GDBusMethodInvocation  *invocation);
 void        jsd_store_return_error        (GDBusMethodInvocation  *invocation,

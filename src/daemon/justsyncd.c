@@ -20,6 +20,7 @@
 #define DEFAULT_IDLE_TIMEOUT 60
 #define DEFAULT_STORE_IDLE_TIMEOUT 60
 #define DEFAULT_MAX_STORES_PER_APP 64
+#define DEFAULT_QUOTA_MIB 1024
 #define MAX_STORES 4096
 
 /* File descriptors an open store may need: its database, write-ahead log
@@ -154,6 +155,7 @@ main (int   argc,
   int idle_timeout = DEFAULT_IDLE_TIMEOUT;
   int store_idle_timeout = DEFAULT_STORE_IDLE_TIMEOUT;
   int max_stores = 0, max_stores_per_app = DEFAULT_MAX_STORES_PER_APP;
+  int quota = DEFAULT_QUOTA_MIB;
   JsdDaemonLimits limits;
   guint fd_limit, fd_stores;
   Service service = { 0 };
@@ -171,6 +173,9 @@ main (int   argc,
          "up to 4096)"), N_("N") },
     { "max-stores-per-app", 0, 0, G_OPTION_ARG_INT, &max_stores_per_app,
       N_("Keep at most N stores of one application open (default: 64)"), N_("N") },
+    { "quota", 0, 0, G_OPTION_ARG_INT, &quota,
+      N_("Let one application's stores use at most MIB mebibytes of disk; 0: no quota "
+         "(default: 1024)"), N_("MIB") },
     { "replace", 'r', 0, G_OPTION_ARG_NONE, &replace,
       N_("Replace the running instance"), NULL },
     /* For tests: a directory laid out like /proc, to fake callers. */
@@ -208,6 +213,11 @@ main (int   argc,
       g_printerr (_("The store limits must be positive\n"));
       return 2;
     }
+  if (quota < 0)
+    {
+      g_printerr (_("The quota must not be negative\n"));
+      return 2;
+    }
 
   /* The stores hold the user's data: only the user may read their files. */
   umask (077);
@@ -217,6 +227,7 @@ main (int   argc,
   limits.store_idle_timeout = store_idle_timeout;
   limits.max_stores = MIN (max_stores > 0 ? (guint) max_stores : MAX_STORES, MAX (fd_stores, 1));
   limits.max_stores_per_app = MIN ((guint) max_stores_per_app, limits.max_stores);
+  limits.quota_per_app = (guint64) quota * 1024 * 1024;
 
   connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
   if (connection == NULL)
@@ -241,16 +252,18 @@ main (int   argc,
     }
   g_signal_connect (daemon, "idle", G_CALLBACK (on_idle), &service);
 
+  /* Whoever sees the name may stop the service: it closes its stores
+   * cleanly from then on. */
+  g_unix_signal_add (SIGTERM, on_quit_signal, &service);
+  g_unix_signal_add (SIGINT, on_quit_signal, &service);
+  g_unix_signal_add (SIGHUP, on_quit_signal, &service);
+
   /* The objects exist before the name, so that no call finds them missing. */
   flags = G_BUS_NAME_OWNER_FLAGS_ALLOW_REPLACEMENT | G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE;
   if (replace)
     flags |= G_BUS_NAME_OWNER_FLAGS_REPLACE;
   owner_id = g_bus_own_name_on_connection (connection, JSD_BUS_NAME, flags,
                                            on_name_acquired, on_name_lost, &service, NULL);
-
-  g_unix_signal_add (SIGTERM, on_quit_signal, &service);
-  g_unix_signal_add (SIGINT, on_quit_signal, &service);
-  g_unix_signal_add (SIGHUP, on_quit_signal, &service);
 
   g_main_loop_run (loop);
 

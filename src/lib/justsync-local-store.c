@@ -7,7 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "justsync-local-store.h"
+#include "justsync-local-store-private.h"
 #include "justsync-query-private.h"
 
 /**
@@ -294,6 +294,151 @@ just_sync_local_store_query_finish (JustSyncLocalStore  *self,
   g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
 
   return JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->query_finish (self, result, error);
+}
+
+/* Pages */
+
+JustSyncRecordPage *
+_just_sync_record_page_new (GPtrArray *records,
+                            guint      total)
+{
+  JustSyncRecordPage *page = g_new0 (JustSyncRecordPage, 1);
+
+  page->records = records;
+  page->total = total;
+  return page;
+}
+
+void
+_just_sync_record_page_free (JustSyncRecordPage *page)
+{
+  g_clear_pointer (&page->records, g_ptr_array_unref);
+  g_free (page);
+}
+
+/* Frees @page and returns its records. */
+GPtrArray *
+_just_sync_record_page_steal (JustSyncRecordPage *page,
+                              guint              *out_total)
+{
+  GPtrArray *records = g_steal_pointer (&page->records);
+
+  if (out_total != NULL)
+    *out_total = page->total;
+  _just_sync_record_page_free (page);
+  return records;
+}
+
+typedef struct
+{
+  guint offset;
+  guint limit;
+} PageArgs;
+
+/* A store without query_page_async(): read the scope whole, keep the page. */
+static void
+query_page_fallback_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PageArgs *args = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) all = NULL;
+  GPtrArray *records;
+  GError *error = NULL;
+
+  all = just_sync_local_store_query_finish (JUST_SYNC_LOCAL_STORE (object), result, &error);
+  if (all == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  records = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_record_unref);
+  for (guint i = args->offset; i < all->len && (args->limit == 0 || records->len < args->limit); i++)
+    g_ptr_array_add (records, just_sync_record_ref (g_ptr_array_index (all, i)));
+  g_task_return_pointer (task, _just_sync_record_page_new (records, all->len),
+                         (GDestroyNotify) _just_sync_record_page_free);
+}
+
+/**
+ * just_sync_local_store_query_page_async:
+ * @self: a #JustSyncLocalStore
+ * @scope: the scope
+ * @offset: how many records to skip
+ * @limit: how many records to list at most, or 0 for all of them
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the operation completes
+ * @user_data: data for @callback
+ *
+ * Lists one page of the records of @scope that are not deleted, in the
+ * order of just_sync_local_store_query_async(), and counts them all. A
+ * store that implements it reads no more than the page into memory.
+ */
+void
+just_sync_local_store_query_page_async (JustSyncLocalStore  *self,
+                                        JustSyncScope       *scope,
+                                        guint                offset,
+                                        guint                limit,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  JustSyncLocalStoreInterface *iface;
+  GTask *task;
+  PageArgs *args;
+
+  g_return_if_fail (JUST_SYNC_IS_LOCAL_STORE (self));
+  g_return_if_fail (scope != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  iface = JUST_SYNC_LOCAL_STORE_GET_IFACE (self);
+  if (iface->query_page_async != NULL)
+    {
+      iface->query_page_async (self, scope, offset, limit, cancellable, callback, user_data);
+      return;
+    }
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, just_sync_local_store_query_page_async);
+  args = g_new (PageArgs, 1);
+  args->offset = offset;
+  args->limit = limit;
+  g_task_set_task_data (task, args, g_free);
+  iface->query_async (self, scope, cancellable, query_page_fallback_cb, task);
+}
+
+/**
+ * just_sync_local_store_query_page_finish:
+ * @self: a #JustSyncLocalStore
+ * @result: the #GAsyncResult passed to the callback
+ * @out_total: (out) (optional): the number of live records in the scope
+ * @error: return location for an error
+ *
+ * Finishes just_sync_local_store_query_page_async().
+ *
+ * Returns: (transfer container) (element-type JustSyncRecord): the page's
+ *   records, ordered by id
+ */
+GPtrArray *
+just_sync_local_store_query_page_finish (JustSyncLocalStore  *self,
+                                         GAsyncResult        *result,
+                                         guint               *out_total,
+                                         GError             **error)
+{
+  JustSyncLocalStoreInterface *iface;
+  JustSyncRecordPage *page;
+
+  g_return_val_if_fail (JUST_SYNC_IS_LOCAL_STORE (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  iface = JUST_SYNC_LOCAL_STORE_GET_IFACE (self);
+  if (!g_async_result_is_tagged (result, just_sync_local_store_query_page_async))
+    return iface->query_page_finish (self, result, out_total, error);
+
+  if ((page = g_task_propagate_pointer (G_TASK (result), error)) == NULL)
+    return NULL;
+  return _just_sync_record_page_steal (page, out_total);
 }
 
 /**

@@ -11,5 +11,6 @@ G_BEGIN_DECLS
 
 void _just_sync_orchestrator_set_system_bus (JustSyncOrchestrator *self,
                                              GDBusConnection      *bus);
+guint _just_sync_orchestrator_get_n_scopes  (JustSyncOrchestrator *self);
 
 G_END_DECLS

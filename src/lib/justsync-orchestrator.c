@@ -520,6 +520,11 @@ typedef struct
   JustSyncScope *scope;
   JustSyncReadPolicy policy;
   gboolean from_cache;
+  /* read_page_async(): the page, and the number of records it is from */
+  gboolean paged;
+  guint offset;
+  guint limit;
+  guint total;
 } ReadData;
 
 static void
@@ -546,13 +551,35 @@ read_query_cb (GObject      *object,
 }
 
 static void
+read_page_cb (GObject      *object,
+              GAsyncResult *res,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ReadData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+  GPtrArray *records;
+
+  records = just_sync_local_store_query_page_finish (JUST_SYNC_LOCAL_STORE (object), res, &data->total,
+                                                     &error);
+  if (records == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, records, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
 read_local (GTask *task)
 {
   JustSyncOrchestrator *self = g_task_get_source_object (task);
   ReadData *data = g_task_get_task_data (task);
 
-  just_sync_local_store_query_async (self->job_config.local, data->scope, g_task_get_cancellable (task),
-                                     read_query_cb, task);
+  if (data->paged)
+    just_sync_local_store_query_page_async (self->job_config.local, data->scope, data->offset, data->limit,
+                                            g_task_get_cancellable (task), read_page_cb, task);
+  else
+    just_sync_local_store_query_async (self->job_config.local, data->scope, g_task_get_cancellable (task),
+                                       read_query_cb, task);
 }
 
 static void
@@ -587,41 +614,20 @@ read_sync_cb (GObject      *object,
   read_local (g_steal_pointer (&task));
 }
 
-/**
- * just_sync_orchestrator_read_async:
- * @self: a [class@JustSync.Orchestrator]
- * @scope: the scope to read
- * @policy: where to read from
- * @cancellable: (nullable): a [class@Gio.Cancellable]
- * @callback: (scope async): called with the records
- * @user_data: data for @callback
- *
- * Reads the live records of @scope by @policy:
- * %JUST_SYNC_READ_OFFLINE_ONLY reads the local store; %JUST_SYNC_READ_LOCAL_FIRST
- * reads it and refreshes it in the background; %JUST_SYNC_READ_REMOTE_FIRST
- * syncs first and falls back to the local store when offline or when the
- * server cannot be reached; %JUST_SYNC_READ_ONLINE_ONLY syncs first and fails
- * when that is impossible.
- */
-void
-just_sync_orchestrator_read_async (JustSyncOrchestrator *self,
-                                   JustSyncScope        *scope,
-                                   JustSyncReadPolicy    policy,
-                                   GCancellable         *cancellable,
-                                   GAsyncReadyCallback   callback,
-                                   gpointer              user_data)
+/* Starts @task, a read of @scope by @policy whose @data has its page
+ * set, if any. */
+static void
+read_start (JustSyncOrchestrator *self,
+            JustSyncScope        *scope,
+            JustSyncReadPolicy    policy,
+            GTask                *owned_task,
+            gpointer              source_tag,
+            ReadData             *data)
 {
-  g_autoptr(GTask) task = NULL;
-  ReadData *data;
+  g_autoptr(GTask) task = owned_task;
+  GCancellable *cancellable = g_task_get_cancellable (task);
 
-  g_return_if_fail (JUST_SYNC_IS_ORCHESTRATOR (self));
-  g_return_if_fail (scope != NULL);
-  g_return_if_fail (policy <= JUST_SYNC_READ_ONLINE_ONLY);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, just_sync_orchestrator_read_async);
-  data = g_new0 (ReadData, 1);
+  g_task_set_source_tag (task, source_tag);
   data->scope = just_sync_scope_ref (scope);
   data->policy = policy;
   data->from_cache = policy == JUST_SYNC_READ_OFFLINE_ONLY || policy == JUST_SYNC_READ_LOCAL_FIRST;
@@ -657,6 +663,129 @@ just_sync_orchestrator_read_async (JustSyncOrchestrator *self,
     }
 }
 
+/* The records of a finished read, and whether they are from the cache. */
+static GPtrArray *
+read_propagate (GTask     *task,
+                gboolean  *out_from_cache,
+                GError   **error)
+{
+  ReadData *data = g_task_get_task_data (task);
+  GPtrArray *records = g_task_propagate_pointer (task, error);
+
+  if (out_from_cache != NULL)
+    *out_from_cache = records != NULL && data->from_cache;
+  return records;
+}
+
+/**
+ * just_sync_orchestrator_read_async:
+ * @self: a [class@JustSync.Orchestrator]
+ * @scope: the scope to read
+ * @policy: where to read from
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
+ * @callback: (scope async): called with the records
+ * @user_data: data for @callback
+ *
+ * Reads the live records of @scope by @policy:
+ * %JUST_SYNC_READ_OFFLINE_ONLY reads the local store; %JUST_SYNC_READ_LOCAL_FIRST
+ * reads it and refreshes it in the background; %JUST_SYNC_READ_REMOTE_FIRST
+ * syncs first and falls back to the local store when offline or when the
+ * server cannot be reached; %JUST_SYNC_READ_ONLINE_ONLY syncs first and fails
+ * when that is impossible.
+ */
+void
+just_sync_orchestrator_read_async (JustSyncOrchestrator *self,
+                                   JustSyncScope        *scope,
+                                   JustSyncReadPolicy    policy,
+                                   GCancellable         *cancellable,
+                                   GAsyncReadyCallback   callback,
+                                   gpointer              user_data)
+{
+  g_return_if_fail (JUST_SYNC_IS_ORCHESTRATOR (self));
+  g_return_if_fail (scope != NULL);
+  g_return_if_fail (policy <= JUST_SYNC_READ_ONLINE_ONLY);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  read_start (self, scope, policy, g_task_new (self, cancellable, callback, user_data),
+              just_sync_orchestrator_read_async, g_new0 (ReadData, 1));
+}
+
+/**
+ * just_sync_orchestrator_read_page_async:
+ * @self: a [class@JustSync.Orchestrator]
+ * @scope: the scope to read
+ * @policy: where to read from
+ * @offset: how many records to skip
+ * @limit: how many records to read at most, or 0 for all of them
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
+ * @callback: (scope async): called with the records
+ * @user_data: data for @callback
+ *
+ * Reads one page of the live records of @scope, in the order of
+ * [method@JustSync.Orchestrator.read_async] and by @policy as it does. The
+ * local store reads the page alone where it can
+ * ([method@JustSync.LocalStore.query_page_async]), so a small page of a
+ * large scope costs little memory.
+ */
+void
+just_sync_orchestrator_read_page_async (JustSyncOrchestrator *self,
+                                        JustSyncScope        *scope,
+                                        JustSyncReadPolicy    policy,
+                                        guint                 offset,
+                                        guint                 limit,
+                                        GCancellable         *cancellable,
+                                        GAsyncReadyCallback   callback,
+                                        gpointer              user_data)
+{
+  ReadData *data;
+
+  g_return_if_fail (JUST_SYNC_IS_ORCHESTRATOR (self));
+  g_return_if_fail (scope != NULL);
+  g_return_if_fail (policy <= JUST_SYNC_READ_ONLINE_ONLY);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  data = g_new0 (ReadData, 1);
+  data->paged = TRUE;
+  data->offset = offset;
+  data->limit = limit;
+  read_start (self, scope, policy, g_task_new (self, cancellable, callback, user_data),
+              just_sync_orchestrator_read_page_async, data);
+}
+
+/**
+ * just_sync_orchestrator_read_page_finish:
+ * @self: a [class@JustSync.Orchestrator]
+ * @result: the [iface@Gio.AsyncResult] passed to the callback
+ * @out_total: (out) (optional): the number of live records in the scope
+ * @out_from_cache: (out) (optional): as for
+ *   [method@JustSync.Orchestrator.read_finish]
+ * @error: return location for an error
+ *
+ * Finishes [method@JustSync.Orchestrator.read_page_async].
+ *
+ * Returns: (transfer container) (element-type JustSyncRecord): the page's
+ *   records, ordered by id
+ */
+GPtrArray *
+just_sync_orchestrator_read_page_finish (JustSyncOrchestrator  *self,
+                                         GAsyncResult          *result,
+                                         guint                 *out_total,
+                                         gboolean              *out_from_cache,
+                                         GError               **error)
+{
+  GPtrArray *records;
+
+  g_return_val_if_fail (JUST_SYNC_IS_ORCHESTRATOR (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == just_sync_orchestrator_read_page_async,
+                        NULL);
+
+  records = read_propagate (G_TASK (result), out_from_cache, error);
+  if (out_total != NULL)
+    *out_total = records != NULL ? ((ReadData *) g_task_get_task_data (G_TASK (result)))->total : 0;
+  return records;
+}
+
 /**
  * just_sync_orchestrator_read_finish:
  * @self: a [class@JustSync.Orchestrator]
@@ -677,18 +806,11 @@ just_sync_orchestrator_read_finish (JustSyncOrchestrator  *self,
                                     gboolean              *out_from_cache,
                                     GError               **error)
 {
-  ReadData *data;
-  GPtrArray *records;
-
   g_return_val_if_fail (JUST_SYNC_IS_ORCHESTRATOR (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == just_sync_orchestrator_read_async, NULL);
 
-  data = g_task_get_task_data (G_TASK (result));
-  records = g_task_propagate_pointer (G_TASK (result), error);
-  if (out_from_cache != NULL)
-    *out_from_cache = records != NULL && data->from_cache;
-  return records;
+  return read_propagate (G_TASK (result), out_from_cache, error);
 }
 
 static void
@@ -1406,11 +1528,17 @@ just_sync_orchestrator_discard_failed_finish (JustSyncOrchestrator  *self,
  * @self: a [class@JustSync.Orchestrator]
  * @scope: a scope
  *
- * Keeps @scope in sync in the background: it is synced when the network
- * returns, at every [property@JustSync.Orchestrator:sync-interval], and when the remote
- * store reports changes for it (which it is asked to watch). Scopes the app
- * writes to or reads are kept in sync this way too; this call starts it
- * before the first read or write.
+ * Keeps @scope in sync in the background until
+ * [method@JustSync.Orchestrator.unwatch_scope]: it is synced when the
+ * network returns, at every [property@JustSync.Orchestrator:sync-interval],
+ * and when the remote store reports changes for it (which it is asked to
+ * watch).
+ *
+ * Scopes the app writes to, syncs or reads are kept in sync by the
+ * network's return and the sync interval too, until their changes are
+ * pushed and they are among the 128 to 256 unwatched scopes it used most
+ * recently: the engine keeps no state for the others, so reading scope
+ * after scope costs no memory that stays.
  */
 void
 just_sync_orchestrator_watch_scope (JustSyncOrchestrator *self,
@@ -1420,7 +1548,44 @@ just_sync_orchestrator_watch_scope (JustSyncOrchestrator *self,
   g_return_if_fail (scope != NULL);
 
   just_sync_remote_store_watch (self->job_config.remote, scope);
+  _just_sync_scheduler_watch (self->scheduler, scope);
   _just_sync_scheduler_request (self->scheduler, scope, JUST_SYNC_TRIGGER_REQUEST);
+}
+
+/**
+ * just_sync_orchestrator_unwatch_scope:
+ * @self: a [class@JustSync.Orchestrator]
+ * @scope: a scope
+ *
+ * Undoes [method@JustSync.Orchestrator.watch_scope]: the remote store
+ * stops reporting changes of @scope, and the engine forgets it once its
+ * running sync, if any, ended and its changes are pushed. Using it again
+ * (a read, a write, a sync) brings it back as any unwatched scope. Does
+ * nothing when @scope is not watched.
+ */
+void
+just_sync_orchestrator_unwatch_scope (JustSyncOrchestrator *self,
+                                      JustSyncScope        *scope)
+{
+  g_return_if_fail (JUST_SYNC_IS_ORCHESTRATOR (self));
+  g_return_if_fail (scope != NULL);
+
+  if (_just_sync_scheduler_unwatch (self->scheduler, scope))
+    just_sync_remote_store_unwatch (self->job_config.remote, scope);
+}
+
+/*
+ * _just_sync_orchestrator_get_n_scopes:
+ * @self: an orchestrator
+ *
+ * For tests: the number of scopes the engine keeps a state for.
+ */
+guint
+_just_sync_orchestrator_get_n_scopes (JustSyncOrchestrator *self)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_ORCHESTRATOR (self), 0);
+
+  return _just_sync_scheduler_get_n_scopes (self->scheduler);
 }
 
 /* Triggers from the stores */

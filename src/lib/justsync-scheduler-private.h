@@ -61,6 +61,11 @@ gboolean           _just_sync_scheduler_is_online           (JustSyncScheduler  
 guint              _just_sync_scheduler_get_n_running       (JustSyncScheduler               *self);
 void               _just_sync_scheduler_add_scope           (JustSyncScheduler               *self,
                                                              JustSyncScope                   *scope);
+void               _just_sync_scheduler_watch               (JustSyncScheduler               *self,
+                                                             JustSyncScope                   *scope);
+gboolean           _just_sync_scheduler_unwatch             (JustSyncScheduler               *self,
+                                                             JustSyncScope                   *scope);
+guint              _just_sync_scheduler_get_n_scopes        (JustSyncScheduler               *self);
 void               _just_sync_scheduler_request             (JustSyncScheduler               *self,
                                                              JustSyncScope                   *scope,
                                                              JustSyncTrigger                  trigger);

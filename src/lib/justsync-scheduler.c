@@ -31,6 +31,10 @@
  * system saves power, unless the owner allows them.
  */
 
+/* The unwatched scopes whose state is kept while they have nothing to
+ * do, the most recently used first: the periodic sync follows them. */
+#define MAX_IDLE_SCOPES 256
+
 #define LOGIND_NAME  "org.freedesktop.login1"
 #define LOGIND_PATH  "/org/freedesktop/login1"
 #define LOGIND_IFACE "org.freedesktop.login1.Manager"
@@ -60,6 +64,13 @@ typedef struct
   gint64 pulled_at;
   /* Callers waiting for the job after the running one. */
   GPtrArray *next_waiters;
+  /* The owner watches the scope: its state stays. */
+  gboolean watched;
+  /* Unwatched while busy: the state goes once the scope is idle. */
+  gboolean forget;
+  /* A sync was asked for and none succeeded since: the state stays. */
+  gboolean wants_sync;
+  gint64 used_at;                  /* monotonic time the owner last used it */
 } ScopeState;
 
 struct _JustSyncScheduler
@@ -84,6 +95,7 @@ struct _JustSyncScheduler
   guint sleep_subscription;
 
   GHashTable *scopes;              /* canonical scope string -> ScopeState */
+  guint sweep_at;                  /* the number of scopes that sweeps idle ones */
   guint n_running;
   gboolean shut_down;
   guint periodic_id;
@@ -106,6 +118,49 @@ scope_state_free (ScopeState *state)
   g_free (state);
 }
 
+/* Whether nothing keeps @state: an unwatched scope with nothing to do. */
+static gboolean
+scope_is_idle (ScopeState *state)
+{
+  return !state->watched && !state->wants_sync && state->job == NULL && state->timer_id == 0 &&
+         state->next_waiters->len == 0 && !state->reconcile_needed && !state->dirty &&
+         !state->deferred && state->failures == 0;
+}
+
+static int
+compare_used_at (gconstpointer a,
+                 gconstpointer b)
+{
+  const ScopeState *state_a = *(ScopeState * const *) a;
+  const ScopeState *state_b = *(ScopeState * const *) b;
+
+  return state_a->used_at < state_b->used_at ? -1 : state_a->used_at > state_b->used_at;
+}
+
+/* Drops the idle scopes used longest ago, keeping MAX_IDLE_SCOPES / 2:
+ * an app that reads scope after scope must not grow the engine without
+ * end. Runs when the table doubled its idle part since the last sweep. */
+static void
+sweep_idle_scopes (JustSyncScheduler *self)
+{
+  g_autoptr(GPtrArray) idle = g_ptr_array_new ();
+  GHashTableIter iter;
+  ScopeState *state;
+
+  g_hash_table_iter_init (&iter, self->scopes);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &state))
+    if (scope_is_idle (state))
+      g_ptr_array_add (idle, state);
+  g_ptr_array_sort (idle, compare_used_at);
+  for (guint i = 0; i + MAX_IDLE_SCOPES / 2 < idle->len; i++)
+    {
+      state = g_ptr_array_index (idle, i);
+      g_hash_table_remove (self->scopes, just_sync_scope_to_string (state->scope));
+    }
+  self->sweep_at = g_hash_table_size (self->scopes) + MAX_IDLE_SCOPES / 2;
+}
+
+/* The state of @scope, which the owner uses now. */
 static ScopeState *
 ensure_scope (JustSyncScheduler *self,
               JustSyncScope     *scope)
@@ -115,13 +170,67 @@ ensure_scope (JustSyncScheduler *self,
 
   if (state == NULL)
     {
+      if (g_hash_table_size (self->scopes) >= self->sweep_at)
+        sweep_idle_scopes (self);
       state = g_new0 (ScopeState, 1);
       state->scheduler = self;
       state->scope = just_sync_scope_ref (scope);
       state->next_waiters = g_ptr_array_new_with_free_func (g_object_unref);
       g_hash_table_insert (self->scopes, g_strdup (key), state);
     }
+  state->forget = FALSE;
+  state->used_at = g_get_monotonic_time ();
   return state;
+}
+
+/*
+ * _just_sync_scheduler_watch:
+ * @self: the scheduler
+ * @scope: a scope
+ *
+ * Keeps the state of @scope, and so its periodic sync, until
+ * _just_sync_scheduler_unwatch().
+ */
+void
+_just_sync_scheduler_watch (JustSyncScheduler *self,
+                            JustSyncScope     *scope)
+{
+  ensure_scope (self, scope)->watched = TRUE;
+}
+
+/*
+ * _just_sync_scheduler_unwatch:
+ * @self: the scheduler
+ * @scope: a scope
+ *
+ * Forgets @scope as soon as it has nothing to do: it is no longer synced
+ * in the background until it is used again.
+ *
+ * Returns: whether @scope was watched
+ */
+gboolean
+_just_sync_scheduler_unwatch (JustSyncScheduler *self,
+                              JustSyncScope     *scope)
+{
+  ScopeState *state = g_hash_table_lookup (self->scopes, just_sync_scope_to_string (scope));
+  gboolean watched;
+
+  if (state == NULL)
+    return FALSE;
+  watched = state->watched;
+  state->watched = FALSE;
+  if (scope_is_idle (state))
+    g_hash_table_remove (self->scopes, just_sync_scope_to_string (scope));
+  else
+    state->forget = TRUE;
+  return watched;
+}
+
+/* For tests: how many scopes the scheduler keeps a state for. */
+guint
+_just_sync_scheduler_get_n_scopes (JustSyncScheduler *self)
+{
+  return g_hash_table_size (self->scopes);
 }
 
 void
@@ -249,12 +358,14 @@ _just_sync_scheduler_request (JustSyncScheduler *self,
       /* Something changed: a stalled scope may work again. */
       state->stalled = FALSE;
       state->changed = TRUE;
+      state->wants_sync = TRUE;
       scope_schedule (state, self->settings->debounce_interval);
       break;
 
     case JUST_SYNC_TRIGGER_REQUEST:
       state->stalled = FALSE;
       state->changed = TRUE;
+      state->wants_sync = TRUE;
       scope_schedule (state, 0);
       break;
 
@@ -293,7 +404,8 @@ schedule_all (JustSyncScheduler *self,
     switch (reason)
       {
       case ALL_PERIODIC:
-        if (!state->stalled)
+        /* An unwatched scope leaves once its sync ends: no new one. */
+        if (!state->stalled && !state->forget)
           scope_schedule (state, 0);
         break;
       case ALL_DEFERRED:
@@ -369,6 +481,7 @@ job_done_cb (JustSyncSyncJob *job,
     {
       state->failures = 0;
       state->backoff_until = 0;
+      state->wants_sync = FALSE;
     }
   /* Retrying with the same credentials cannot help (and a wrong password
    * tried again and again may lock the account): new credentials
@@ -407,6 +520,8 @@ job_done_cb (JustSyncSyncJob *job,
       state->dirty = FALSE;
       scope_schedule (state, error == NULL ? 0 : self->settings->debounce_interval);
     }
+  else if (state->forget && scope_is_idle (state))
+    g_hash_table_remove (self->scopes, just_sync_scope_to_string (state->scope));
 }
 
 static void
@@ -664,6 +779,7 @@ _just_sync_scheduler_new (GObject                         *owner,
   self->context = g_main_context_ref_thread_default ();
   self->scopes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify) scope_state_free);
+  self->sweep_at = MAX_IDLE_SCOPES;
   self->network_monitor = g_object_ref (network_monitor);
   self->power_monitor = g_object_ref (power_monitor);
   self->remote_needs_network = just_sync_remote_store_needs_network (job_config->remote);

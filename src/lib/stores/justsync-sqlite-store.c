@@ -14,6 +14,7 @@
 
 #include "justsync-error.h"
 #include "justsync-json-private.h"
+#include "justsync-local-store-private.h"
 #include "justsync-merge-private.h"
 #include "justsync-query-private.h"
 #include "justsync-record-private.h"
@@ -186,6 +187,7 @@ typedef struct
   char *order_path;
   gboolean descending;
   gint64 limit;
+  gint64 offset;               /* query_page */
   char *sql;
 } Request;
 
@@ -1513,6 +1515,39 @@ query_job (Worker               *self,
   return TRUE;
 }
 
+/* One page of the live records, and their number: the page alone is
+ * read into memory. */
+static gboolean
+query_page_job (Worker               *self,
+                Job                  *job,
+                GError              **error)
+{
+  Request *request = job->request;
+  g_autoptr(CachedStmt) count = NULL;
+  g_autoptr(CachedStmt) stmt = NULL;
+  GPtrArray *records;
+  gint64 total;
+
+  count = stmt_get (self, "SELECT count(*) FROM records WHERE scope = ?1 AND deleted_at = 0", error);
+  if (count == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (count, 1, request->scope_id);
+  if (!stmt_get_int (self, count, &total, error))
+    return FALSE;
+
+  stmt = stmt_get (self, _JUST_SYNC_SQLITE_SQL_QUERY " LIMIT ?2 OFFSET ?3", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, request->scope_id);
+  sqlite3_bind_int64 (stmt, 2, request->limit);
+  sqlite3_bind_int64 (stmt, 3, request->offset);
+  if ((records = collect_rows (self, stmt, FALSE, error)) == NULL)
+    return FALSE;
+  job_set_pointer (job, _just_sync_record_page_new (records, (guint) MIN (total, G_MAXUINT)),
+                   (GDestroyNotify) _just_sync_record_page_free);
+  return TRUE;
+}
+
 static gboolean
 get_job (Worker               *self,
          Job                  *job,
@@ -2167,6 +2202,36 @@ just_sync_sqlite_store_query_since_async (JustSyncLocalStore  *store,
 }
 
 static void
+just_sync_sqlite_store_query_page_async (JustSyncLocalStore  *store,
+                                         JustSyncScope       *scope,
+                                         guint                offset,
+                                         guint                limit,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  Request *request = request_new (scope);
+
+  request->offset = offset;
+  /* SQLite's LIMIT -1: no limit. */
+  request->limit = limit > 0 ? (gint64) limit : -1;
+  QUEUE (JUST_SYNC_SQLITE_STORE (store), query_page_job, FALSE, RESULT_POINTER, request,
+         just_sync_sqlite_store_query_page_async);
+}
+
+static GPtrArray *
+just_sync_sqlite_store_query_page_finish (JustSyncLocalStore  *store,
+                                          GAsyncResult        *result,
+                                          guint               *out_total,
+                                          GError             **error)
+{
+  JustSyncRecordPage *page;
+
+  page = propagate_pointer (store, result, just_sync_sqlite_store_query_page_async, error);
+  return page != NULL ? _just_sync_record_page_steal (page, out_total) : NULL;
+}
+
+static void
 just_sync_sqlite_store_get_async (JustSyncLocalStore  *store,
                                   JustSyncScope       *scope,
                                   const char          *id,
@@ -2488,6 +2553,8 @@ local_store_iface_init (JustSyncLocalStoreInterface *iface)
   iface->mark_ops_sent_finish = just_sync_sqlite_store_mark_ops_sent_finish;
   iface->run_query_async = sqlite_store_run_query_async;
   iface->run_query_finish = sqlite_store_run_query_finish;
+  iface->query_page_async = just_sync_sqlite_store_query_page_async;
+  iface->query_page_finish = just_sync_sqlite_store_query_page_finish;
 }
 
 /* GInitable and GAsyncInitable: opening runs on the worker. */

@@ -1247,3 +1247,169 @@ just_sync_pocketbase_store_set_timeout (JustSyncPocketbaseStore *self,
     _just_sync_http_client_set_timeout (self->client, seconds);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMEOUT]);
 }
+
+/* --- detecting a collection's fields ------------------------------------ */
+
+/* Collects the names of @array's objects' member @member, or of the
+ * members of its first object when @member is %NULL. */
+static GStrv
+pb_store_collect_names (JsonArray  *array,
+                        const char *member)
+{
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+
+  if (member == NULL)
+    {
+      JsonNode *first = json_array_get_length (array) > 0 ? json_array_get_element (array, 0) : NULL;
+      g_autoptr(GList) keys = NULL;
+
+      if (first != NULL && JSON_NODE_HOLDS_OBJECT (first))
+        keys = json_object_get_members (json_node_get_object (first));
+      for (GList *l = keys; l != NULL; l = l->next)
+        if (!g_str_equal (l->data, "expand"))
+          g_strv_builder_add (names, l->data);
+    }
+  else
+    for (guint i = 0; i < json_array_get_length (array); i++)
+      {
+        JsonNode *node = json_array_get_element (array, i);
+        const char *name = JSON_NODE_HOLDS_OBJECT (node) ?
+                           _just_sync_pb_object_get_string (json_node_get_object (node), member) : NULL;
+
+        if (name != NULL)
+          g_strv_builder_add (names, name);
+      }
+  return g_strv_builder_end (names);
+}
+
+static void
+pb_store_detect_record_cb (GObject      *object,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  const char *collection = g_task_get_task_data (task);
+  g_autoptr(JustSyncHttpResponse) response = NULL;
+  GError *error = NULL;
+  JsonArray *items;
+
+  response = _just_sync_pb_request_finish (JUST_SYNC_POCKETBASE_STORE (object), result, &error);
+  if (response == NULL || (items = _just_sync_pb_list_get_items (response, collection, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (json_array_get_length (items) == 0)
+    {
+      g_task_return_new_error (task, JUST_SYNC_ERROR, JUST_SYNC_ERROR_NOT_FOUND,
+                               _("The fields of “%s” are unknown: only a superuser may read "
+                                 "its schema, and it shows this user no record"), collection);
+      return;
+    }
+  g_task_return_pointer (task, pb_store_collect_names (items, NULL), (GDestroyNotify) g_strfreev);
+}
+
+static void
+pb_store_detect_schema_cb (GObject      *object,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(JustSyncHttpResponse) response = NULL;
+  JsonObject *body;
+  JsonArray *fields;
+  GError *error = NULL;
+
+  response = _just_sync_pb_request_finish (JUST_SYNC_POCKETBASE_STORE (object), result, &error);
+  if (response == NULL || !_just_sync_http_response_check (response, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  body = _just_sync_pb_body_get_object (response->body);
+  if (body == NULL || !json_object_has_member (body, "fields") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (body, "fields")))
+    {
+      g_task_return_new_error (task, JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER,
+                               _("PocketBase described the collection “%s” without fields"),
+                               (const char *) g_task_get_task_data (task));
+      return;
+    }
+  fields = json_object_get_array_member (body, "fields");
+  g_task_return_pointer (task, pb_store_collect_names (fields, "name"), (GDestroyNotify) g_strfreev);
+}
+
+/**
+ * just_sync_pocketbase_store_detect_fields_async:
+ * @self: a #JustSyncPocketbaseStore
+ * @collection: a collection name
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the fields are known
+ * @user_data: data for @callback
+ *
+ * Asks the server which fields @collection has, so that a caller can pick
+ * the soft-delete field (just_sync_pocketbase_store_set_collection()) and
+ * check scope keys instead of guessing. A superuser reads the collection's
+ * schema (`GET /api/collections/NAME`); other users see the fields of a
+ * record of it they may list, which fails with %JUST_SYNC_ERROR_NOT_FOUND
+ * when they may list none.
+ */
+void
+just_sync_pocketbase_store_detect_fields_async (JustSyncPocketbaseStore *self,
+                                                const char              *collection,
+                                                GCancellable            *cancellable,
+                                                GAsyncReadyCallback      callback,
+                                                gpointer                 user_data)
+{
+  GTask *task;
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (JUST_SYNC_IS_POCKETBASE_STORE (self));
+  g_return_if_fail (collection != NULL && collection[0] != '\0');
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, just_sync_pocketbase_store_detect_fields_async);
+  g_task_set_task_data (task, g_strdup (collection), g_free);
+
+  if (_just_sync_pb_acts_as_superuser (self))
+    {
+      escaped = g_uri_escape_string (collection, NULL, FALSE);
+      path = g_strdup_printf ("/api/collections/%s", escaped);
+      _just_sync_pb_request_async (self, "GET", path, NULL, NULL, JUST_SYNC_PB_REQUEST_DEFAULT,
+                                   cancellable, pb_store_detect_schema_cb, task);
+    }
+  else
+    {
+      path = _just_sync_pb_records_path (collection, NULL);
+      _just_sync_pb_request_async (self, "GET", path, "perPage=1&skipTotal=1", NULL,
+                                   JUST_SYNC_PB_REQUEST_DEFAULT, cancellable,
+                                   pb_store_detect_record_cb, task);
+    }
+}
+
+/**
+ * just_sync_pocketbase_store_detect_fields_finish:
+ * @self: a #JustSyncPocketbaseStore
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes just_sync_pocketbase_store_detect_fields_async().
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the collection's field
+ *   names, system fields (`id`, `created`, `updated`, …) included, or %NULL
+ *   with @error set
+ */
+GStrv
+just_sync_pocketbase_store_detect_fields_finish (JustSyncPocketbaseStore  *self,
+                                                 GAsyncResult             *result,
+                                                 GError                  **error)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_POCKETBASE_STORE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        just_sync_pocketbase_store_detect_fields_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
