@@ -5,6 +5,8 @@
 
 #include <justsync/justsync.h>
 
+#include "justsync-test-util.h"
+
 static JustSyncScope *
 scope_with (const char *name,
             ...)
@@ -252,16 +254,6 @@ test_hash_equal (void)
   g_assert_false (g_hash_table_contains (table, fewer));
 }
 
-#if defined (__SANITIZE_ADDRESS__)
-# define SANITIZED 1
-#elif defined (__has_feature)
-# if __has_feature (address_sanitizer)
-#  define SANITIZED 1
-# endif
-#endif
-#ifndef SANITIZED
-# define SANITIZED 0
-#endif
 
 /* Builds a scope text with @n keys in descending order, the worst order
  * for an insertion sort, and returns the best of two parse times. */
@@ -305,7 +297,7 @@ test_many_keys (void)
   double full = time_parse (29000);
 
   g_test_message ("7,250 keys parsed in %.1f ms, 29,000 in %.1f ms", quarter * 1000, full * 1000);
-  if (SANITIZED)
+  if (JUST_SYNC_TEST_SANITIZED)
     g_assert_cmpfloat (full, <, 10 * quarter);
   else
     g_assert_cmpfloat (full, <, 0.25);

@@ -15,6 +15,19 @@
 
 G_BEGIN_DECLS
 
+/* 1 in an AddressSanitizer build (gcc or clang), which runs slower: timing
+ * bounds widen there. */
+#if defined (__SANITIZE_ADDRESS__)
+# define JUST_SYNC_TEST_SANITIZED 1
+#elif defined (__has_feature)
+# if __has_feature (address_sanitizer)
+#  define JUST_SYNC_TEST_SANITIZED 1
+# endif
+#endif
+#ifndef JUST_SYNC_TEST_SANITIZED
+# define JUST_SYNC_TEST_SANITIZED 0
+#endif
+
 /* {{{ Waiting */
 
 /* Runs the thread-default main context for @msec milliseconds. */

@@ -592,11 +592,7 @@ test_main_loop_never_stalls (Fixture       *fixture,
   /* valgrind runs everything some fifty times slower; AddressSanitizer,
    * as the tests run it, unwinds the stack at every malloc. */
   gboolean valgrind = g_getenv ("JUST_SYNC_VALGRIND") != NULL;
-#ifdef __SANITIZE_ADDRESS__
-  gboolean slow = TRUE;
-#else
-  gboolean slow = valgrind;
-#endif
+  gboolean slow = valgrind || JUST_SYNC_TEST_SANITIZED;
   guint n_rows = valgrind ? 2000 : 20000;
   gint64 bound = (slow ? 40 : 1) * 15 * MS;
   Gaps gaps = { 0, };
