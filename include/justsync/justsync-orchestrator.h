@@ -103,6 +103,19 @@ JustSyncRecord       *just_sync_orchestrator_update_finish       (JustSyncOrches
                                                                   GAsyncResult              *result,
                                                                   GError                   **error);
 JUST_SYNC_AVAILABLE_IN_ALL
+void                  just_sync_orchestrator_patch_async         (JustSyncOrchestrator      *self,
+                                                                  JustSyncScope             *scope,
+                                                                  const char                *id,
+                                                                  JsonObject                *set,
+                                                                  const char * const        *remove,
+                                                                  GCancellable              *cancellable,
+                                                                  GAsyncReadyCallback        callback,
+                                                                  gpointer                   user_data);
+JUST_SYNC_AVAILABLE_IN_ALL
+JustSyncRecord       *just_sync_orchestrator_patch_finish        (JustSyncOrchestrator      *self,
+                                                                  GAsyncResult              *result,
+                                                                  GError                   **error);
+JUST_SYNC_AVAILABLE_IN_ALL
 void                  just_sync_orchestrator_delete_async        (JustSyncOrchestrator      *self,
                                                                   JustSyncScope             *scope,
                                                                   const char                *id,

@@ -862,6 +862,7 @@ just_sync_orchestrator_watch (JustSyncOrchestrator *self,
 typedef enum {
   WRITE_CREATE,
   WRITE_UPDATE,
+  WRITE_PATCH,
   WRITE_DELETE,
 } WriteKind;
 
@@ -869,7 +870,8 @@ typedef struct
 {
   JustSyncScope *scope;
   char *id;
-  JsonObject *payload;
+  JsonObject *payload;         /* a patch: the members to set */
+  GStrv remove;                /* a patch: the members to remove */
   WriteKind kind;
   JustSyncRecord *written;
 } WriteData;
@@ -880,6 +882,7 @@ write_data_free (WriteData *data)
   just_sync_scope_unref (data->scope);
   g_free (data->id);
   g_clear_pointer (&data->payload, json_object_unref);
+  g_strfreev (data->remove);
   g_clear_pointer (&data->written, just_sync_record_unref);
   g_free (data);
 }
@@ -915,6 +918,30 @@ write_done_cb (GObject      *object,
                            (GDestroyNotify) just_sync_record_unref);
 }
 
+/* @old with the members of @set set and those named in @remove removed. */
+static JsonObject *
+patch_payload (JsonObject         *old,
+               JsonObject         *set,
+               const char * const *remove)
+{
+  JsonObject *payload = json_object_new ();
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+
+  json_object_iter_init (&iter, old);
+  while (json_object_iter_next (&iter, &name, &value))
+    if (remove == NULL || !g_strv_contains (remove, name))
+      json_object_set_member (payload, name, json_node_copy (value));
+  if (set != NULL)
+    {
+      json_object_iter_init (&iter, set);
+      while (json_object_iter_next (&iter, &name, &value))
+        json_object_set_member (payload, name, json_node_copy (value));
+    }
+  return payload;
+}
+
 static void
 write_lookup_cb (GObject      *object,
                  GAsyncResult *res,
@@ -948,7 +975,7 @@ write_lookup_cb (GObject      *object,
                                _("There is no record with the id “%s”"), data->id);
       return;
     }
-  if (data->kind == WRITE_UPDATE && !live)
+  if ((data->kind == WRITE_UPDATE || data->kind == WRITE_PATCH) && !live)
     {
       g_task_return_new_error (task, JUST_SYNC_ERROR, JUST_SYNC_ERROR_NOT_FOUND,
                                _("The record “%s” was deleted"), data->id);
@@ -966,8 +993,12 @@ write_lookup_cb (GObject      *object,
   else
     {
       g_autoptr(GPtrArray) records = g_ptr_array_new ();
+      g_autoptr(JsonObject) payload = data->kind == WRITE_PATCH
+                                      ? patch_payload (just_sync_record_get_payload (existing),
+                                                       data->payload, (const char * const *) data->remove)
+                                      : json_object_ref (data->payload);
 
-      data->written = just_sync_record_new (data->id, data->payload, just_sync_orchestrator_now (self),
+      data->written = just_sync_record_new (data->id, payload, just_sync_orchestrator_now (self),
                                             0, &error);
       if (data->written == NULL)
         {
@@ -986,6 +1017,7 @@ start_write (JustSyncOrchestrator *self,
              JustSyncScope        *scope,
              const char           *id,
              JsonObject           *payload,
+             const char * const   *remove,
              GCancellable         *cancellable,
              GAsyncReadyCallback   callback,
              gpointer              user_data,
@@ -999,6 +1031,7 @@ start_write (JustSyncOrchestrator *self,
   data->kind = kind;
   data->id = id != NULL ? g_strdup (id) : just_sync_remote_store_generate_id (self->job_config.remote, scope);
   data->payload = payload != NULL ? json_object_ref (payload) : NULL;
+  data->remove = g_strdupv ((GStrv) remove);
   g_task_set_task_data (task, data, (GDestroyNotify) write_data_free);
 
   if (data->id == NULL || data->id[0] == '\0' || !g_utf8_validate (data->id, -1, NULL))
@@ -1041,7 +1074,7 @@ just_sync_orchestrator_create_async (JustSyncOrchestrator *self,
   g_return_if_fail (scope != NULL);
   g_return_if_fail (payload != NULL);
 
-  start_write (self, WRITE_CREATE, scope, id, payload, cancellable, callback, user_data,
+  start_write (self, WRITE_CREATE, scope, id, payload, NULL, cancellable, callback, user_data,
                just_sync_orchestrator_create_async);
 }
 
@@ -1104,7 +1137,7 @@ just_sync_orchestrator_update_async (JustSyncOrchestrator *self,
   g_return_if_fail (id != NULL);
   g_return_if_fail (payload != NULL);
 
-  start_write (self, WRITE_UPDATE, scope, id, payload, cancellable, callback, user_data,
+  start_write (self, WRITE_UPDATE, scope, id, payload, NULL, cancellable, callback, user_data,
                just_sync_orchestrator_update_async);
 }
 
@@ -1124,6 +1157,61 @@ just_sync_orchestrator_update_finish (JustSyncOrchestrator  *self,
                                       GError               **error)
 {
   return propagate_record (self, result, just_sync_orchestrator_update_async, error);
+}
+
+/**
+ * just_sync_orchestrator_patch_async:
+ * @self: a [class@JustSync.Orchestrator]
+ * @scope: the record's scope
+ * @id: the record's id
+ * @set: (nullable): the members to set, with their new values
+ * @remove: (nullable) (array zero-terminated=1): the names of members to
+ *   remove
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
+ * @callback: (scope async): called when the change is stored locally
+ * @user_data: data for @callback
+ *
+ * Changes some members of a record's content and keeps the others, as
+ * [method@JustSync.Orchestrator.update_async] replaces it whole (a member
+ * both set and removed is set). The change is queued like an update; with
+ * a [class@JustSync.FieldMergeResolver], a conflicting server change of
+ * other members is kept. Fails with %JUST_SYNC_ERROR_NOT_FOUND when there
+ * is no live record with @id.
+ */
+void
+just_sync_orchestrator_patch_async (JustSyncOrchestrator *self,
+                                    JustSyncScope        *scope,
+                                    const char           *id,
+                                    JsonObject           *set,
+                                    const char * const   *remove,
+                                    GCancellable         *cancellable,
+                                    GAsyncReadyCallback   callback,
+                                    gpointer              user_data)
+{
+  g_return_if_fail (JUST_SYNC_IS_ORCHESTRATOR (self));
+  g_return_if_fail (scope != NULL);
+  g_return_if_fail (id != NULL);
+
+  start_write (self, WRITE_PATCH, scope, id, set, remove, cancellable, callback, user_data,
+               just_sync_orchestrator_patch_async);
+}
+
+/**
+ * just_sync_orchestrator_patch_finish:
+ * @self: a [class@JustSync.Orchestrator]
+ * @result: the [iface@Gio.AsyncResult] passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes [method@JustSync.Orchestrator.patch_async].
+ *
+ * Returns: (transfer full): the record as stored
+ */
+JustSyncRecord *
+just_sync_orchestrator_patch_finish (JustSyncOrchestrator  *self,
+                                     GAsyncResult          *result,
+                                     GError               **error)
+{
+  return propagate_record (self, result, just_sync_orchestrator_patch_async, error);
 }
 
 /**
@@ -1151,7 +1239,7 @@ just_sync_orchestrator_delete_async (JustSyncOrchestrator *self,
   g_return_if_fail (scope != NULL);
   g_return_if_fail (id != NULL);
 
-  start_write (self, WRITE_DELETE, scope, id, NULL, cancellable, callback, user_data,
+  start_write (self, WRITE_DELETE, scope, id, NULL, NULL, cancellable, callback, user_data,
                just_sync_orchestrator_delete_async);
 }
 

@@ -38,6 +38,9 @@ typedef struct
   GPtrArray *ops;            /* JustSyncPendingOp, by seq */
   GPtrArray *conflicts;      /* JustSyncConflict */
   JustSyncSyncPoint *sync_point;
+  /* id -> JustSyncRecord: the content of the base version of a row whose
+   * changes wait, for field merges (stale once they are gone) */
+  GHashTable *base_contents;
 } ScopeData;
 
 struct _JustSyncMemoryLocalStore
@@ -86,6 +89,7 @@ scope_data_free (ScopeData *data)
   g_ptr_array_unref (data->ops);
   g_ptr_array_unref (data->conflicts);
   g_clear_pointer (&data->sync_point, just_sync_sync_point_unref);
+  g_hash_table_unref (data->base_contents);
   g_free (data);
 }
 
@@ -103,6 +107,8 @@ get_scope_data (JustSyncMemoryLocalStore *self,
       data->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) row_free);
       data->ops = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_pending_op_unref);
       data->conflicts = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_conflict_unref);
+      data->base_contents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                   (GDestroyNotify) just_sync_record_unref);
       g_hash_table_insert (self->scopes, g_strdup (key), data);
     }
   return data;
@@ -394,6 +400,16 @@ enqueue (JustSyncMemoryLocalStore *self,
   g_autofree char *base = row != NULL ? g_strdup (row->base) : NULL;
   JustSyncPendingOp *op;
 
+  /* A row with no waiting change is its base version: keep its content. */
+  if (find_newest_op (data, just_sync_record_get_id (record)) == NULL)
+    {
+      if (row != NULL && row->base != NULL)
+        g_hash_table_replace (data->base_contents, g_strdup (just_sync_record_get_id (record)),
+                              just_sync_record_ref (row->record));
+      else
+        g_hash_table_remove (data->base_contents, just_sync_record_get_id (record));
+    }
+
   op = just_sync_pending_op_new (++self->last_seq, kind, record, base, 0,
                                  JUST_SYNC_OP_STATE_QUEUED, NULL);
   g_ptr_array_add (data->ops, just_sync_pending_op_ref (op));
@@ -657,6 +673,59 @@ merge_save_sync_point (gpointer            tx,
   return TRUE;
 }
 
+static gboolean
+merge_load_base_content (gpointer          tx,
+                         const char       *id,
+                         JustSyncRecord  **base,
+                         GError          **error)
+{
+  ScopeData *data = tx;
+  JustSyncRecord *content = g_hash_table_lookup (data->base_contents, id);
+
+  *base = content != NULL ? just_sync_record_ref (content) : NULL;
+  return TRUE;
+}
+
+static gboolean
+merge_save_base_content (gpointer          tx,
+                         const char       *id,
+                         JustSyncRecord   *content,
+                         GError          **error)
+{
+  ScopeData *data = tx;
+
+  g_hash_table_replace (data->base_contents, g_strdup (id), just_sync_record_ref (content));
+  return TRUE;
+}
+
+static gboolean
+merge_put_merged (gpointer          tx,
+                  JustSyncRecord   *merged,
+                  const char       *base,
+                  JustSyncRecord   *base_content,
+                  guint             n_ops,
+                  GError          **error)
+{
+  ScopeData *data = tx;
+  const char *id = just_sync_record_get_id (merged);
+
+  set_row (data, merged, base);
+  for (guint i = 0; i < data->ops->len; i++)
+    {
+      JustSyncPendingOp *op = g_ptr_array_index (data->ops, i);
+
+      if (!op_is_for (op, id))
+        continue;
+      g_ptr_array_index (data->ops, i) =
+        just_sync_pending_op_new (just_sync_pending_op_get_seq (op), JUST_SYNC_OP_UPSERT, merged,
+                                  base, just_sync_pending_op_get_attempts (op),
+                                  just_sync_pending_op_get_state (op),
+                                  just_sync_pending_op_get_last_error (op));
+      just_sync_pending_op_unref (op);
+    }
+  return merge_save_base_content (tx, id, base_content, error);
+}
+
 static const JustSyncMergeStore merge_store = {
   merge_load,
   merge_put_row,
@@ -666,6 +735,9 @@ static const JustSyncMergeStore merge_store = {
   merge_save_conflict,
   merge_load_sync_point,
   merge_save_sync_point,
+  merge_load_base_content,
+  merge_save_base_content,
+  merge_put_merged,
 };
 
 static void

@@ -114,6 +114,18 @@ static const char * const migrations[] = {
   "  updated_at INTEGER NOT NULL,"
   "  last_id TEXT"
   ") WITHOUT ROWID;",
+  /* 1 → 2 */
+  /* For field merges: the content of the server version a row's pending
+   * changes were made on, captured when a write queues the first of them
+   * (payload NULL: no server version), kept by rebases. */
+  "CREATE TABLE base_contents ("
+  "  scope INTEGER NOT NULL REFERENCES scopes (id),"
+  "  id TEXT NOT NULL,"
+  "  payload TEXT,"
+  "  updated_at INTEGER NOT NULL,"
+  "  deleted_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (scope, id)"
+  ") WITHOUT ROWID;",
 };
 
 #define SCHEMA_VERSION ((int) G_N_ELEMENTS (migrations))
@@ -1353,6 +1365,103 @@ merge_save_sync_point (gpointer            data,
   return sync_point_save (tx->self, tx->scope, sync_point, error);
 }
 
+/* Base contents, for field merges */
+
+/* Before an app write: a row without waiting changes is its base version. */
+static gboolean
+capture_base_content (Worker               *self,
+                      gint64                scope,
+                      const char           *id,
+                      GError              **error)
+{
+  g_autoptr(CachedStmt) stmt = NULL;
+
+  stmt = stmt_get (self, "INSERT OR REPLACE INTO base_contents (scope, id, payload, updated_at, "
+                         "deleted_at) SELECT scope, id, CASE WHEN base IS NULL THEN NULL "
+                         "ELSE payload END, updated_at, deleted_at FROM records "
+                         "WHERE scope = ?1 AND id = ?2 AND local_changes = 0", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, scope);
+  bind_text (stmt, 2, id);
+  return stmt_run (self, stmt, error);
+}
+
+static gboolean
+merge_load_base_content (gpointer          data,
+                         const char       *id,
+                         JustSyncRecord  **base,
+                         GError          **error)
+{
+  Tx *tx = data;
+  g_autoptr(CachedStmt) stmt = NULL;
+  gboolean found;
+
+  *base = NULL;
+  stmt = stmt_get (tx->self, "SELECT id, payload, updated_at, deleted_at FROM base_contents "
+                             "WHERE scope = ?1 AND id = ?2 AND payload IS NOT NULL", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, tx->scope);
+  bind_text (stmt, 2, id);
+  if (!stmt_step (tx->self, stmt, &found, error))
+    return FALSE;
+  return !found || (*base = record_from_stmt (tx->self, stmt, 0, 1, error)) != NULL;
+}
+
+static gboolean
+merge_save_base_content (gpointer          data,
+                         const char       *id,
+                         JustSyncRecord   *content,
+                         GError          **error)
+{
+  Tx *tx = data;
+  g_autoptr(CachedStmt) stmt = NULL;
+  g_autofree char *payload = just_sync_record_dup_payload_data (content);
+
+  stmt = stmt_get (tx->self, "INSERT OR REPLACE INTO base_contents (scope, id, payload, "
+                             "updated_at, deleted_at) VALUES (?1, ?2, ?3, ?4, ?5)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, tx->scope);
+  bind_text (stmt, 2, id);
+  bind_text (stmt, 3, payload);
+  sqlite3_bind_int64 (stmt, 4, just_sync_record_get_updated_at (content));
+  sqlite3_bind_int64 (stmt, 5, just_sync_record_get_deleted_at (content));
+  return stmt_run (tx->self, stmt, error);
+}
+
+static gboolean
+merge_put_merged (gpointer          data,
+                  JustSyncRecord   *merged,
+                  const char       *base,
+                  JustSyncRecord   *base_content,
+                  guint             n_ops,
+                  GError          **error)
+{
+  Tx *tx = data;
+  const char *id = just_sync_record_get_id (merged);
+  g_autoptr(CachedStmt) ops = NULL;
+  g_autofree char *payload = NULL;
+
+  if (!merge_put_row (data, merged, base, n_ops, error))
+    return FALSE;
+
+  payload = just_sync_record_dup_payload_data (merged);
+  ops = stmt_get (tx->self, "UPDATE pending_ops SET kind = 'upsert', payload = ?3, "
+                            "updated_at = ?4, deleted_at = 0, base = ?5 "
+                            "WHERE scope = ?1 AND record_id = ?2", error);
+  if (ops == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (ops, 1, tx->scope);
+  bind_text (ops, 2, id);
+  bind_text (ops, 3, payload);
+  sqlite3_bind_int64 (ops, 4, just_sync_record_get_updated_at (merged));
+  bind_text (ops, 5, base);
+  return stmt_run (tx->self, ops, error) &&
+         merge_save_base_content (data, id, base_content, error);
+}
+
 static const JustSyncMergeStore merge_store = {
   merge_load,
   merge_put_row,
@@ -1362,6 +1471,9 @@ static const JustSyncMergeStore merge_store = {
   merge_save_conflict,
   merge_load_sync_point,
   merge_save_sync_point,
+  merge_load_base_content,
+  merge_save_base_content,
+  merge_put_merged,
 };
 
 /* Job functions (worker thread) */
@@ -1517,6 +1629,8 @@ app_write_job (Worker               *self,
         return FALSE;
       base = found ? column_dup_text (find, 0) : NULL;
       sqlite3_reset (find);
+      if (found && !capture_base_content (self, request->scope_id, id, error))
+        return FALSE;
 
       sqlite3_bind_int64 (row, 1, request->scope_id);
       bind_text (row, 2, id);
