@@ -288,7 +288,7 @@ test_open_migrates_v1 (void)
     g_assert_no_error (error);
     util_close (old);
   }
-  exec_on_file (path, "DROP TABLE base_contents; PRAGMA user_version = 1;");
+  exec_on_file (path, "DROP TABLE base_contents; DROP TABLE evicted; PRAGMA user_version = 1;");
 
   store = util_open (path, FALSE, &error);
   g_assert_no_error (error);
@@ -298,6 +298,7 @@ test_open_migrates_v1 (void)
                    _just_sync_sqlite_store_get_schema_version ());
   g_assert_cmpint (_just_sync_sqlite_store_get_schema_version (), ==, 2);
   g_assert_cmpint (int_on_file (path, "SELECT count(*) FROM base_contents"), ==, 0);
+  g_assert_cmpint (int_on_file (path, "SELECT count(*) FROM evicted"), ==, 0);
   g_assert_cmpint (int_on_file (path, "SELECT count(*) FROM pending_ops"), ==, 1);
 }
 

@@ -41,6 +41,7 @@ typedef struct
   /* id -> JustSyncRecord: the content of the base version of a row whose
    * changes wait, for field merges (stale once they are gone) */
   GHashTable *base_contents;
+  GHashTable *evicted;       /* id -> gint64 *: when it was evicted */
 } ScopeData;
 
 struct _JustSyncMemoryLocalStore
@@ -90,6 +91,7 @@ scope_data_free (ScopeData *data)
   g_ptr_array_unref (data->conflicts);
   g_clear_pointer (&data->sync_point, just_sync_sync_point_unref);
   g_hash_table_unref (data->base_contents);
+  g_hash_table_unref (data->evicted);
   g_free (data);
 }
 
@@ -109,6 +111,7 @@ get_scope_data (JustSyncMemoryLocalStore *self,
       data->conflicts = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_conflict_unref);
       data->base_contents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                    (GDestroyNotify) just_sync_record_unref);
+      data->evicted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
       g_hash_table_insert (self->scopes, g_strdup (key), data);
     }
   return data;
@@ -982,6 +985,92 @@ just_sync_memory_local_store_prune_missing_async (JustSyncLocalStore  *store,
 }
 
 static void
+just_sync_memory_local_store_evict_async (JustSyncLocalStore  *store,
+                                          JustSyncScope       *scope,
+                                          const char * const  *ids,
+                                          gint64               evicted_at,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  JustSyncMemoryLocalStore *self = JUST_SYNC_MEMORY_LOCAL_STORE (store);
+  g_autoptr(GTask) task = new_task (self, cancellable, callback, user_data,
+                                    just_sync_memory_local_store_evict_async);
+  g_autoptr(JustSyncApplyResult) result = just_sync_apply_result_new ();
+  ScopeData *data;
+
+  RETURN_IF_CANCELLED (task);
+
+  data = get_scope_data (self, scope);
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      Row *row = g_hash_table_lookup (data->rows, ids[i]);
+
+      if (row == NULL || just_sync_record_is_deleted (row->record) ||
+          find_newest_op (data, ids[i]) != NULL)
+        continue;
+      g_hash_table_remove (data->rows, ids[i]);
+      g_hash_table_replace (data->evicted, g_strdup (ids[i]), g_memdup2 (&evicted_at, sizeof evicted_at));
+      just_sync_apply_result_add (result, ids[i], JUST_SYNC_APPLY_DELETED);
+    }
+
+  emit_changed (self, scope, result);
+  g_task_return_int (task, just_sync_apply_result_get_count (result, JUST_SYNC_APPLY_DELETED));
+}
+
+static guint
+just_sync_memory_local_store_evict_finish (JustSyncLocalStore  *store,
+                                           GAsyncResult        *result,
+                                           GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), 0);
+
+  return (guint) g_task_propagate_int (G_TASK (result), error);
+}
+
+static void
+just_sync_memory_local_store_list_evicted_async (JustSyncLocalStore  *store,
+                                                 JustSyncScope       *scope,
+                                                 gint64               forget_before,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data)
+{
+  JustSyncMemoryLocalStore *self = JUST_SYNC_MEMORY_LOCAL_STORE (store);
+  g_autoptr(GTask) task = new_task (self, cancellable, callback, user_data,
+                                    just_sync_memory_local_store_list_evicted_async);
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+  ScopeData *data;
+  GHashTableIter iter;
+  const char *id;
+  gint64 *evicted_at;
+
+  RETURN_IF_CANCELLED (task);
+
+  data = get_scope_data (self, scope);
+  g_hash_table_iter_init (&iter, data->evicted);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &id, (gpointer *) &evicted_at))
+    {
+      if (*evicted_at < forget_before)
+        g_hash_table_iter_remove (&iter);
+      else if (!g_hash_table_contains (data->rows, id))
+        g_strv_builder_add (ids, id);
+    }
+
+  g_task_return_pointer (task, g_strv_builder_end (ids), (GDestroyNotify) g_strfreev);
+}
+
+static GStrv
+just_sync_memory_local_store_list_evicted_finish (JustSyncLocalStore  *store,
+                                                  GAsyncResult        *result,
+                                                  GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
 just_sync_memory_local_store_mark_ops_sent_async (JustSyncLocalStore  *store,
                                                   JustSyncScope       *scope,
                                                   GPtrArray           *ops,
@@ -1129,6 +1218,10 @@ local_store_iface_init (JustSyncLocalStoreInterface *iface)
   iface->mark_ops_sent_finish = just_sync_memory_local_store_mark_ops_sent_finish;
   iface->run_query_async = just_sync_memory_local_store_run_query_async;
   iface->run_query_finish = just_sync_memory_local_store_run_query_finish;
+  iface->evict_async = just_sync_memory_local_store_evict_async;
+  iface->evict_finish = just_sync_memory_local_store_evict_finish;
+  iface->list_evicted_async = just_sync_memory_local_store_list_evicted_async;
+  iface->list_evicted_finish = just_sync_memory_local_store_list_evicted_finish;
 }
 
 static void

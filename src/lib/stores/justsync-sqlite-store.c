@@ -125,6 +125,14 @@ static const char * const migrations[] = {
   "  updated_at INTEGER NOT NULL,"
   "  deleted_at INTEGER NOT NULL,"
   "  PRIMARY KEY (scope, id)"
+  ") WITHOUT ROWID;"
+  /* Rows dropped by a cache limit, and when: while one has no row again,
+   * the scope is a partial copy. */
+  "CREATE TABLE evicted ("
+  "  scope INTEGER NOT NULL REFERENCES scopes (id),"
+  "  id TEXT NOT NULL,"
+  "  evicted_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (scope, id)"
   ") WITHOUT ROWID;",
 };
 
@@ -157,6 +165,7 @@ typedef struct
   JustSyncSyncPoint *sync_point;
   JustSyncMergePage *page;     /* apply_remote_changes, across its attempts */
   GHashTable *keep;            /* prune_missing: the ids to keep */
+  GStrv ids;                   /* evict */
   GArray *seqs;                /* mark_ops_sent: gint64 */
   char *filter_path;
   char *filter_types[2];
@@ -303,6 +312,7 @@ request_free (Request *request)
   g_clear_pointer (&request->sync_point, just_sync_sync_point_unref);
   g_clear_pointer (&request->page, _just_sync_merge_page_free);
   g_clear_pointer (&request->keep, g_hash_table_unref);
+  g_strfreev (request->ids);
   g_clear_pointer (&request->seqs, g_array_unref);
   g_free (request->filter_path);
   g_free (request->filter_types[0]);
@@ -2001,6 +2011,86 @@ prune_missing_job (Worker               *self,
   return TRUE;
 }
 
+/* Cache eviction */
+
+static gboolean
+evict_job (Worker               *self,
+           Job                  *job,
+           GError              **error)
+{
+  Request *request = job->request;
+  g_autoptr(CachedStmt) drop = NULL;
+  g_autoptr(CachedStmt) mark = NULL;
+  g_autoptr(JustSyncApplyResult) result = just_sync_apply_result_new ();
+
+  drop = stmt_get (self, "DELETE FROM records WHERE scope = ?1 AND id = ?2 "
+                         "AND local_changes = 0 AND deleted_at = 0", error);
+  mark = stmt_get (self, "INSERT OR REPLACE INTO evicted (scope, id, evicted_at) "
+                         "VALUES (?1, ?2, ?3)", error);
+  if (drop == NULL || mark == NULL)
+    return FALSE;
+
+  for (guint i = 0; request->ids[i] != NULL; i++)
+    {
+      sqlite3_bind_int64 (drop, 1, request->scope_id);
+      bind_text (drop, 2, request->ids[i]);
+      if (!stmt_run (self, drop, error))
+        return FALSE;
+      sqlite3_reset (drop);
+      if (sqlite3_changes (self->db) == 0)
+        continue;
+
+      sqlite3_bind_int64 (mark, 1, request->scope_id);
+      bind_text (mark, 2, request->ids[i]);
+      sqlite3_bind_int64 (mark, 3, request->time);
+      if (!stmt_run (self, mark, error))
+        return FALSE;
+      sqlite3_reset (mark);
+      just_sync_apply_result_add (result, request->ids[i], JUST_SYNC_APPLY_DELETED);
+    }
+
+  job->changed_ids = just_sync_apply_result_dup_changed_ids (result);
+  job->count = just_sync_apply_result_get_count (result, JUST_SYNC_APPLY_DELETED);
+  return TRUE;
+}
+
+static gboolean
+list_evicted_job (Worker               *self,
+                  Job                  *job,
+                  GError              **error)
+{
+  Request *request = job->request;
+  g_autoptr(CachedStmt) forget = NULL;
+  g_autoptr(CachedStmt) list = NULL;
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+  gboolean has_row;
+
+  forget = stmt_get (self, "DELETE FROM evicted WHERE scope = ?1 AND evicted_at < ?2", error);
+  list = stmt_get (self, "SELECT id FROM evicted e WHERE scope = ?1 AND NOT EXISTS "
+                         "(SELECT 1 FROM records r WHERE r.scope = e.scope AND r.id = e.id) "
+                         "ORDER BY id", error);
+  if (forget == NULL || list == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (forget, 1, request->scope_id);
+  sqlite3_bind_int64 (forget, 2, request->time);
+  if (!stmt_run (self, forget, error))
+    return FALSE;
+
+  sqlite3_bind_int64 (list, 1, request->scope_id);
+  for (;;)
+    {
+      if (!stmt_step (self, list, &has_row, error))
+        return FALSE;
+      if (!has_row)
+        break;
+      g_strv_builder_add (ids, (const char *) sqlite3_column_text (list, 0));
+    }
+
+  job_set_pointer (job, g_strv_builder_end (ids), (GDestroyNotify) g_strfreev);
+  return TRUE;
+}
+
 static gboolean
 mark_ops_sent_job (Worker               *self,
                    Job                  *job,
@@ -2401,6 +2491,38 @@ just_sync_sqlite_store_mark_ops_sent_async (JustSyncLocalStore  *store,
          just_sync_sqlite_store_mark_ops_sent_async);
 }
 
+static void
+just_sync_sqlite_store_evict_async (JustSyncLocalStore  *store,
+                                    JustSyncScope       *scope,
+                                    const char * const  *ids,
+                                    gint64               evicted_at,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  Request *request = request_new (scope);
+
+  request->ids = g_strdupv ((GStrv) ids);
+  request->time = evicted_at;
+  QUEUE (JUST_SYNC_SQLITE_STORE (store), evict_job, TRUE, RESULT_INT, request,
+         just_sync_sqlite_store_evict_async);
+}
+
+static void
+just_sync_sqlite_store_list_evicted_async (JustSyncLocalStore  *store,
+                                           JustSyncScope       *scope,
+                                           gint64               forget_before,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  Request *request = request_new (scope);
+
+  request->time = forget_before;
+  QUEUE (JUST_SYNC_SQLITE_STORE (store), list_evicted_job, TRUE, RESULT_POINTER, request,
+         just_sync_sqlite_store_list_evicted_async);
+}
+
 #define DEFINE_FINISH(method, type, propagate) \
   static type \
   just_sync_sqlite_store_##method##_finish (JustSyncLocalStore  *store, \
@@ -2426,6 +2548,8 @@ DEFINE_FINISH (retry_failed_ops, guint, propagate_count)
 DEFINE_FINISH (discard_failed_ops, guint, propagate_count)
 DEFINE_FINISH (prune_missing, guint, propagate_count)
 DEFINE_FINISH (mark_ops_sent, gboolean, propagate_boolean)
+DEFINE_FINISH (evict, guint, propagate_count)
+DEFINE_FINISH (list_evicted, GStrv, propagate_pointer)
 
 #undef DEFINE_FINISH
 
@@ -2476,6 +2600,10 @@ local_store_iface_init (JustSyncLocalStoreInterface *iface)
   iface->mark_ops_sent_finish = just_sync_sqlite_store_mark_ops_sent_finish;
   iface->run_query_async = sqlite_store_run_query_async;
   iface->run_query_finish = sqlite_store_run_query_finish;
+  iface->evict_async = just_sync_sqlite_store_evict_async;
+  iface->evict_finish = just_sync_sqlite_store_evict_finish;
+  iface->list_evicted_async = just_sync_sqlite_store_list_evicted_async;
+  iface->list_evicted_finish = just_sync_sqlite_store_list_evicted_finish;
 }
 
 /* GInitable and GAsyncInitable: opening runs on the worker. */
