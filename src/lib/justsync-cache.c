@@ -238,7 +238,11 @@ ops_cb (GObject      *object,
     }
 
   for (guint i = 0; i < ops->len; i++)
-    g_hash_table_add (waiting, (gpointer) just_sync_pending_op_get_record_id (g_ptr_array_index (ops, i)));
+    {
+      JustSyncPendingOp *op = g_ptr_array_index (ops, i);
+
+      g_hash_table_add (waiting, (gpointer) just_sync_pending_op_get_record_id (op));
+    }
 
   rows = data->records->len;
   for (guint i = 0; i < data->records->len; i++)
@@ -300,7 +304,8 @@ rows_cb (GObject      *object,
     }
   local = data->cache->local;
   scope = data->scope;
-  just_sync_local_store_list_pending_ops_async (local, scope, NULL, ops_cb, g_steal_pointer (&data));
+  just_sync_local_store_list_pending_ops_async (local, scope, NULL, ops_cb,
+                                                g_steal_pointer (&data));
 }
 
 static void

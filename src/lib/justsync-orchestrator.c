@@ -761,7 +761,8 @@ get_cb (GObject      *object,
 
       _just_sync_cache_touch (self->cache, g_task_get_task_data (task),
                               just_sync_record_get_id (record));
-      g_task_return_pointer (task, g_steal_pointer (&record), (GDestroyNotify) just_sync_record_unref);
+      g_task_return_pointer (task, g_steal_pointer (&record),
+                             (GDestroyNotify) just_sync_record_unref);
     }
 }
 
@@ -1051,9 +1052,10 @@ write_lookup_cb (GObject      *object,
   else
     {
       g_autoptr(GPtrArray) records = g_ptr_array_new ();
+      const char * const *remove = (const char * const *) data->remove;
       g_autoptr(JsonObject) payload = data->kind == WRITE_PATCH
                                       ? patch_payload (just_sync_record_get_payload (existing),
-                                                       data->payload, (const char * const *) data->remove)
+                                                       data->payload, remove)
                                       : json_object_ref (data->payload);
 
       data->written = just_sync_record_new (data->id, payload, just_sync_orchestrator_now (self),

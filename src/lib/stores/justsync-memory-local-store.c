@@ -1010,7 +1010,8 @@ just_sync_memory_local_store_evict_async (JustSyncLocalStore  *store,
           find_newest_op (data, ids[i]) != NULL)
         continue;
       g_hash_table_remove (data->rows, ids[i]);
-      g_hash_table_replace (data->evicted, g_strdup (ids[i]), g_memdup2 (&evicted_at, sizeof evicted_at));
+      g_hash_table_replace (data->evicted, g_strdup (ids[i]),
+                            g_memdup2 (&evicted_at, sizeof evicted_at));
       just_sync_apply_result_add (result, ids[i], JUST_SYNC_APPLY_DELETED);
     }
 
