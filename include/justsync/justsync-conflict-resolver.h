@@ -31,6 +31,10 @@ G_DECLARE_INTERFACE (JustSyncConflictResolver, just_sync_conflict_resolver,
  *   call it on the main context that started the apply, while the page's
  *   transaction is open, so a resolver written in any language works, but
  *   it must not call back into the store.
+ * @merge: (nullable): optionally combines both versions with the version
+ *   they both started from, field by field; returns the merged record, or
+ *   %NULL to let @resolve pick a side. Called before @resolve, under the
+ *   same rules. Since: 0.2
  *
  * The virtual methods of #JustSyncConflictResolver.
  */
@@ -41,10 +45,20 @@ struct _JustSyncConflictResolverInterface
   JustSyncResolution (*resolve) (JustSyncConflictResolver *self,
                                  JustSyncRecord           *local,
                                  JustSyncRecord           *remote);
+  JustSyncRecord    *(*merge)   (JustSyncConflictResolver *self,
+                                 JustSyncRecord           *base,
+                                 JustSyncRecord           *local,
+                                 JustSyncRecord           *remote);
 };
 
 JUST_SYNC_AVAILABLE_IN_ALL
 JustSyncResolution just_sync_conflict_resolver_resolve (JustSyncConflictResolver *self,
+                                                        JustSyncRecord           *local,
+                                                        JustSyncRecord           *remote);
+
+JUST_SYNC_AVAILABLE_IN_ALL
+JustSyncRecord    *just_sync_conflict_resolver_merge   (JustSyncConflictResolver *self,
+                                                        JustSyncRecord           *base,
                                                         JustSyncRecord           *local,
                                                         JustSyncRecord           *remote);
 

@@ -124,6 +124,16 @@ G_DECLARE_INTERFACE (JustSyncLocalStore, just_sync_local_store, JUST_SYNC, LOCAL
  *   memory.
  * @run_query_finish: finishes @run_query_async; returns a #GPtrArray of
  *   #JustSyncRecord.
+ * @evict_async: starts removing, in one transaction, those of the given
+ *   rows that are live and have no pending operation (never a tombstone,
+ *   never a change that waits), remembering each id as evicted at the given
+ *   time, and emits #JustSyncLocalStore::changed for them. Optional: the
+ *   default fails with %G_IO_ERROR_NOT_SUPPORTED.
+ * @evict_finish: finishes @evict_async; returns how many rows were removed.
+ * @list_evicted_async: starts forgetting the evictions made before a time
+ *   (none for 0), then listing the ids still evicted: remembered and with no
+ *   row again. Optional, like @evict_async.
+ * @list_evicted_finish: finishes @list_evicted_async; returns the ids.
  *
  * The virtual methods of #JustSyncLocalStore. Every method completes on the
  * thread-default main context of the caller and never blocks it; a store
@@ -293,9 +303,28 @@ struct _JustSyncLocalStoreInterface
                                                         GAsyncResult         *result,
                                                         guint                *out_total,
                                                         GError              **error);
+  void                 (*evict_async)                  (JustSyncLocalStore   *self,
+                                                        JustSyncScope        *scope,
+                                                        const char * const   *ids,
+                                                        gint64                evicted_at,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+  guint                (*evict_finish)                 (JustSyncLocalStore   *self,
+                                                        GAsyncResult         *result,
+                                                        GError              **error);
+  void                 (*list_evicted_async)           (JustSyncLocalStore   *self,
+                                                        JustSyncScope        *scope,
+                                                        gint64                forget_before,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+  GStrv                (*list_evicted_finish)          (JustSyncLocalStore   *self,
+                                                        GAsyncResult         *result,
+                                                        GError              **error);
 
   /*< private >*/
-  gpointer _reserved[10];
+  gpointer _reserved[6];
 };
 
 JUST_SYNC_AVAILABLE_IN_ALL
@@ -492,6 +521,29 @@ void                 just_sync_local_store_run_query_async             (JustSync
                                                                         gpointer                   user_data);
 JUST_SYNC_AVAILABLE_IN_ALL
 GPtrArray           *just_sync_local_store_run_query_finish            (JustSyncLocalStore        *self,
+                                                                        GAsyncResult              *result,
+                                                                        GError                   **error);
+JUST_SYNC_AVAILABLE_IN_ALL
+void                 just_sync_local_store_evict_async                 (JustSyncLocalStore        *self,
+                                                                        JustSyncScope             *scope,
+                                                                        const char * const        *ids,
+                                                                        gint64                     evicted_at,
+                                                                        GCancellable              *cancellable,
+                                                                        GAsyncReadyCallback        callback,
+                                                                        gpointer                   user_data);
+JUST_SYNC_AVAILABLE_IN_ALL
+guint                just_sync_local_store_evict_finish                (JustSyncLocalStore        *self,
+                                                                        GAsyncResult              *result,
+                                                                        GError                   **error);
+JUST_SYNC_AVAILABLE_IN_ALL
+void                 just_sync_local_store_list_evicted_async          (JustSyncLocalStore        *self,
+                                                                        JustSyncScope             *scope,
+                                                                        gint64                     forget_before,
+                                                                        GCancellable              *cancellable,
+                                                                        GAsyncReadyCallback        callback,
+                                                                        gpointer                   user_data);
+JUST_SYNC_AVAILABLE_IN_ALL
+GStrv                just_sync_local_store_list_evicted_finish         (JustSyncLocalStore        *self,
                                                                         GAsyncResult              *result,
                                                                         GError                   **error);
 JUST_SYNC_AVAILABLE_IN_ALL

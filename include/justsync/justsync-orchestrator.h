@@ -118,6 +118,27 @@ JustSyncRecord       *just_sync_orchestrator_update_finish       (JustSyncOrches
                                                                   GAsyncResult              *result,
                                                                   GError                   **error);
 JUST_SYNC_AVAILABLE_IN_ALL
+void                  just_sync_orchestrator_set_cache_limit     (JustSyncOrchestrator      *self,
+                                                                  JustSyncScope             *scope,
+                                                                  guint                      max_rows,
+                                                                  guint64                    max_bytes);
+JUST_SYNC_AVAILABLE_IN_ALL
+gboolean              just_sync_orchestrator_is_partial          (JustSyncOrchestrator      *self,
+                                                                  JustSyncScope             *scope);
+JUST_SYNC_AVAILABLE_IN_ALL
+void                  just_sync_orchestrator_patch_async         (JustSyncOrchestrator      *self,
+                                                                  JustSyncScope             *scope,
+                                                                  const char                *id,
+                                                                  JsonObject                *set,
+                                                                  const char * const        *remove,
+                                                                  GCancellable              *cancellable,
+                                                                  GAsyncReadyCallback        callback,
+                                                                  gpointer                   user_data);
+JUST_SYNC_AVAILABLE_IN_ALL
+JustSyncRecord       *just_sync_orchestrator_patch_finish        (JustSyncOrchestrator      *self,
+                                                                  GAsyncResult              *result,
+                                                                  GError                   **error);
+JUST_SYNC_AVAILABLE_IN_ALL
 void                  just_sync_orchestrator_delete_async        (JustSyncOrchestrator      *self,
                                                                   JustSyncScope             *scope,
                                                                   const char                *id,

@@ -31,6 +31,7 @@
 #include "justsync-record-object.h"
 
 #include "justsync-conflict-resolver.h"
+#include "justsync-field-merge-resolver.h"
 #include "justsync-last-write-wins-resolver.h"
 #include "justsync-local-store.h"
 #include "justsync-remote-store.h"

@@ -43,3 +43,34 @@ just_sync_conflict_resolver_resolve (JustSyncConflictResolver *self,
 
   return JUST_SYNC_CONFLICT_RESOLVER_GET_IFACE (self)->resolve (self, local, remote);
 }
+
+/**
+ * just_sync_conflict_resolver_merge:
+ * @self: a #JustSyncConflictResolver
+ * @base: the version both sides started from
+ * @local: the local version, with its pending change
+ * @remote: the server's version
+ *
+ * Asks @self to combine the two versions field by field, when it can.
+ * Resolvers without a merge return %NULL, and so does one that finds no
+ * merge (a side deleted the record, say); the store then calls
+ * [method@JustSync.ConflictResolver.resolve].
+ *
+ * Returns: (transfer full) (nullable): the merged record, or %NULL
+ */
+JustSyncRecord *
+just_sync_conflict_resolver_merge (JustSyncConflictResolver *self,
+                                   JustSyncRecord           *base,
+                                   JustSyncRecord           *local,
+                                   JustSyncRecord           *remote)
+{
+  JustSyncConflictResolverInterface *iface;
+
+  g_return_val_if_fail (JUST_SYNC_IS_CONFLICT_RESOLVER (self), NULL);
+  g_return_val_if_fail (base != NULL, NULL);
+  g_return_val_if_fail (local != NULL, NULL);
+  g_return_val_if_fail (remote != NULL, NULL);
+
+  iface = JUST_SYNC_CONFLICT_RESOLVER_GET_IFACE (self);
+  return iface->merge != NULL ? iface->merge (self, base, local, remote) : NULL;
+}

@@ -120,11 +120,63 @@ local_store_real_run_query_finish (JustSyncLocalStore  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* Stores without a cache: eviction is not supported. */
+static void
+local_store_real_evict_async (JustSyncLocalStore  *self,
+                              JustSyncScope       *scope,
+                              const char * const  *ids,
+                              gint64               evicted_at,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_task_report_new_error (self, callback, user_data, local_store_real_evict_async,
+                           G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           _("This store cannot evict rows"));
+}
+
+static guint
+local_store_real_evict_finish (JustSyncLocalStore  *self,
+                               GAsyncResult        *result,
+                               GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+
+  return (guint) g_task_propagate_int (G_TASK (result), error);
+}
+
+static void
+local_store_real_list_evicted_async (JustSyncLocalStore  *self,
+                                     JustSyncScope       *scope,
+                                     gint64               forget_before,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_task_report_new_error (self, callback, user_data, local_store_real_list_evicted_async,
+                           G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           _("This store cannot evict rows"));
+}
+
+static GStrv
+local_store_real_list_evicted_finish (JustSyncLocalStore  *self,
+                                      GAsyncResult        *result,
+                                      GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static void
 just_sync_local_store_default_init (JustSyncLocalStoreInterface *iface)
 {
   iface->run_query_async = local_store_real_run_query_async;
   iface->run_query_finish = local_store_real_run_query_finish;
+  iface->evict_async = local_store_real_evict_async;
+  iface->evict_finish = local_store_real_evict_finish;
+  iface->list_evicted_async = local_store_real_list_evicted_async;
+  iface->list_evicted_finish = local_store_real_list_evicted_finish;
   /**
    * JustSyncLocalStore:supports-soft-delete:
    *
@@ -1164,3 +1216,107 @@ just_sync_local_store_prune_missing_finish (JustSyncLocalStore  *self,
   return JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->prune_missing_finish (self, result, error);
 }
 
+
+/**
+ * just_sync_local_store_evict_async:
+ * @self: a #JustSyncLocalStore
+ * @scope: the scope
+ * @ids: (array zero-terminated=1): the rows to evict
+ * @evicted_at: when, in microseconds since the epoch
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the operation completes
+ * @user_data: data for @callback
+ *
+ * Removes those of @ids that are live rows without a pending operation,
+ * and remembers them as evicted (see
+ * [method@JustSync.LocalStore.list_evicted_async]). A tombstone or a row
+ * whose change waits is kept. Fails with %G_IO_ERROR_NOT_SUPPORTED for
+ * a store without a cache.
+ */
+void
+just_sync_local_store_evict_async (JustSyncLocalStore  *self,
+                                   JustSyncScope       *scope,
+                                   const char * const  *ids,
+                                   gint64               evicted_at,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_return_if_fail (JUST_SYNC_IS_LOCAL_STORE (self));
+  g_return_if_fail (scope != NULL);
+  g_return_if_fail (ids != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->evict_async (self, scope, ids, evicted_at, cancellable,
+                                                       callback, user_data);
+}
+
+/**
+ * just_sync_local_store_evict_finish:
+ * @self: a #JustSyncLocalStore
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes just_sync_local_store_evict_async().
+ *
+ * Returns: how many rows were removed
+ */
+guint
+just_sync_local_store_evict_finish (JustSyncLocalStore  *self,
+                                    GAsyncResult        *result,
+                                    GError             **error)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_LOCAL_STORE (self), 0);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), 0);
+
+  return JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->evict_finish (self, result, error);
+}
+
+/**
+ * just_sync_local_store_list_evicted_async:
+ * @self: a #JustSyncLocalStore
+ * @scope: the scope
+ * @forget_before: forget the evictions made before this time (0: none)
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the operation completes
+ * @user_data: data for @callback
+ *
+ * Lists the ids of @scope that were evicted and have no row again: while
+ * there are any, the local rows of @scope are a partial copy.
+ */
+void
+just_sync_local_store_list_evicted_async (JustSyncLocalStore  *self,
+                                          JustSyncScope       *scope,
+                                          gint64               forget_before,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  g_return_if_fail (JUST_SYNC_IS_LOCAL_STORE (self));
+  g_return_if_fail (scope != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->list_evicted_async (self, scope, forget_before,
+                                                              cancellable, callback, user_data);
+}
+
+/**
+ * just_sync_local_store_list_evicted_finish:
+ * @self: a #JustSyncLocalStore
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes just_sync_local_store_list_evicted_async().
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the evicted ids
+ */
+GStrv
+just_sync_local_store_list_evicted_finish (JustSyncLocalStore  *self,
+                                          GAsyncResult        *result,
+                                          GError             **error)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_LOCAL_STORE (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  return JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->list_evicted_finish (self, result, error);
+}

@@ -56,6 +56,7 @@ JustSyncMergeDecision _just_sync_merge_decide      (JustSyncRecord           *re
                                                     const JustSyncMergeLocal *local);
 
 gboolean              _just_sync_merge_resolver_is_pure (JustSyncConflictResolver *resolver);
+gboolean              _just_sync_merge_resolver_merges  (JustSyncConflictResolver *resolver);
 
 /* The transactional primitives a local store gives the merge driver. @tx
  * is the store's own handle on one transaction in one scope; the driver
@@ -113,6 +114,29 @@ typedef struct
                                guint                n_ids,
                                JustSyncMergeLocal  *locals,
                                GError             **error);
+
+  /* Field merges (all three, or none: NULL). The base content is the
+   * content of the server version a row's pending changes were made on;
+   * a store captures it when a write queues the first change of a row. */
+  /* Loads the base content of row @id into @base, or NULL when unknown. */
+  gboolean (*load_base_content) (gpointer          tx,
+                                 const char       *id,
+                                 JustSyncRecord  **base,
+                                 GError          **error);
+  /* Sets the base content of row @id, whose base just became @content's
+   * version. */
+  gboolean (*save_base_content) (gpointer          tx,
+                                 const char       *id,
+                                 JustSyncRecord   *content,
+                                 GError          **error);
+  /* Makes @merged the content of the row and of all its @n_ops waiting
+   * changes, made on top of version @base whose content is @base_content. */
+  gboolean (*put_merged)        (gpointer          tx,
+                                 JustSyncRecord   *merged,
+                                 const char       *base,
+                                 JustSyncRecord   *base_content,
+                                 guint             n_ops,
+                                 GError          **error);
 } JustSyncMergeStore;
 
 /* One page of remote changes on its way into a store, across the

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "justsync-field-merge-resolver.h"
 #include "justsync-last-write-wins-resolver.h"
 #include "justsync-merge-private.h"
 
@@ -129,8 +130,21 @@ _just_sync_merge_decide (JustSyncRecord           *remote,
 gboolean
 _just_sync_merge_resolver_is_pure (JustSyncConflictResolver *resolver)
 {
-  /* The type is final: no app code can hide behind it. */
-  return G_OBJECT_TYPE (resolver) == JUST_SYNC_TYPE_LAST_WRITE_WINS_RESOLVER;
+  /* The types are final: no app code can hide behind them. */
+  return G_OBJECT_TYPE (resolver) == JUST_SYNC_TYPE_LAST_WRITE_WINS_RESOLVER ||
+         G_OBJECT_TYPE (resolver) == JUST_SYNC_TYPE_FIELD_MERGE_RESOLVER;
+}
+
+/**
+ * _just_sync_merge_resolver_merges:
+ * @resolver: a resolver
+ *
+ * Returns: whether @resolver can merge fields, and so wants base contents
+ */
+gboolean
+_just_sync_merge_resolver_merges (JustSyncConflictResolver *resolver)
+{
+  return JUST_SYNC_CONFLICT_RESOLVER_GET_IFACE (resolver)->merge != NULL;
 }
 
 /* Pages and the driver */
@@ -143,10 +157,13 @@ typedef struct
   /* A conflict the last attempt could not decide: the local row as it
    * was, and the state it was in. */
   JustSyncRecord *pending_local;
+  JustSyncRecord *pending_base;  /* NULL: no merge to try */
   char *pending_state;
 
-  /* The resolver's answer, for the local state it was given. */
+  /* The resolver's answer, for the local state it was given: a merged
+   * record, or else a side. */
   char *resolved_state;
+  JustSyncRecord *merged;
   JustSyncResolution resolution;
 } Entry;
 
@@ -154,6 +171,7 @@ struct _JustSyncMergePage
 {
   JustSyncConflictResolver *resolver;
   gboolean pure;
+  gboolean merges;
   JustSyncSyncPoint *cursor;
   GArray *entries;             /* Entry */
   GHashTable *index;           /* id -> its position in @entries */
@@ -165,8 +183,10 @@ entry_clear (Entry *entry)
   g_clear_pointer (&entry->remote, just_sync_record_unref);
   g_clear_pointer (&entry->version, g_free);
   g_clear_pointer (&entry->pending_local, just_sync_record_unref);
+  g_clear_pointer (&entry->pending_base, just_sync_record_unref);
   g_clear_pointer (&entry->pending_state, g_free);
   g_clear_pointer (&entry->resolved_state, g_free);
+  g_clear_pointer (&entry->merged, just_sync_record_unref);
 }
 
 /**
@@ -184,6 +204,7 @@ _just_sync_merge_page_new (JustSyncConflictResolver *resolver,
 
   page->resolver = g_object_ref (resolver);
   page->pure = _just_sync_merge_resolver_is_pure (resolver);
+  page->merges = _just_sync_merge_resolver_merges (resolver);
   page->cursor = cursor != NULL ? just_sync_sync_point_ref (cursor) : NULL;
   page->entries = g_array_new (FALSE, TRUE, sizeof (Entry));
   g_array_set_clear_func (page->entries, (GDestroyNotify) entry_clear);
@@ -240,6 +261,23 @@ record_copy (JustSyncRecord *record)
                                          just_sync_record_get_deleted_at (record), NULL);
 }
 
+/* Asks the resolver for a merge when there is a base, else for a side. */
+static void
+resolve_entry (JustSyncMergePage *page,
+               Entry             *entry,
+               JustSyncRecord    *base,
+               JustSyncRecord    *local,
+               JustSyncRecord    *remote)
+{
+  g_clear_pointer (&entry->merged, just_sync_record_unref);
+  if (base != NULL)
+    entry->merged = just_sync_conflict_resolver_merge (page->resolver, base, local, remote);
+  if (entry->merged == NULL)
+    entry->resolution = just_sync_conflict_resolver_resolve (page->resolver, local, remote);
+  else
+    entry->resolution = JUST_SYNC_RESOLUTION_LOCAL;
+}
+
 /**
  * _just_sync_merge_page_resolve:
  * @page: a page whose last attempt met undecided conflicts
@@ -261,11 +299,11 @@ _just_sync_merge_page_resolve (JustSyncMergePage *page)
       /* The local row was made for this call and is handed over whole;
        * the remote one is still the store's. */
       remote = record_copy (entry->remote);
-      entry->resolution = just_sync_conflict_resolver_resolve (page->resolver,
-                                                               entry->pending_local, remote);
+      resolve_entry (page, entry, entry->pending_base, entry->pending_local, remote);
       g_clear_pointer (&entry->resolved_state, g_free);
       entry->resolved_state = g_steal_pointer (&entry->pending_state);
       g_clear_pointer (&entry->pending_local, just_sync_record_unref);
+      g_clear_pointer (&entry->pending_base, just_sync_record_unref);
     }
 }
 
@@ -310,7 +348,9 @@ acknowledge (const JustSyncMergeStore  *store,
     }
   else
     {
-      if (!store->rebase (tx, id, version, remaining, error))
+      if (!store->rebase (tx, id, version, remaining, error) ||
+          (store->save_base_content != NULL &&
+           !store->save_base_content (tx, id, reply, error)))
         return FALSE;
       just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_SKIPPED);
     }
@@ -331,10 +371,20 @@ apply_conflict (const JustSyncMergeStore  *store,
 
   conflict = just_sync_conflict_new (local->row, entry->remote, entry->resolution,
                                      g_get_real_time ());
-  if (entry->resolution == JUST_SYNC_RESOLUTION_LOCAL)
+  if (entry->merged != NULL)
+    {
+      /* The merge waits as the change, on top of the remote version. */
+      if (!store->put_merged (tx, entry->merged, entry->version, entry->remote,
+                              local->ops->len, error))
+        return FALSE;
+      just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_REPLACED);
+    }
+  else if (entry->resolution == JUST_SYNC_RESOLUTION_LOCAL)
     {
       /* The change waits, now made on top of the remote version. */
-      if (!store->rebase (tx, id, entry->version, local->ops->len, error))
+      if (!store->rebase (tx, id, entry->version, local->ops->len, error) ||
+          (store->save_base_content != NULL &&
+           !store->save_base_content (tx, id, entry->remote, error)))
         return FALSE;
       just_sync_apply_result_add (result, id, JUST_SYNC_APPLY_SKIPPED);
     }
@@ -485,6 +535,7 @@ _just_sync_merge_apply_page (const JustSyncMergeStore  *store,
   for (guint i = 0; i < n; i++)
     {
       Entry *entry = &g_array_index (page->entries, Entry, i);
+      g_autoptr(JustSyncRecord) base = NULL;
       g_autofree char *state = NULL;
 
       if (entry->remote == NULL)
@@ -497,17 +548,22 @@ _just_sync_merge_apply_page (const JustSyncMergeStore  *store,
       if (g_strcmp0 (state, entry->resolved_state) == 0)
         continue;
       g_clear_pointer (&entry->resolved_state, g_free);
+      g_clear_pointer (&entry->merged, just_sync_record_unref);
+      if (page->merges && store->load_base_content != NULL &&
+          !store->load_base_content (tx, just_sync_record_get_id (entry->remote), &base, error))
+        goto out;
       if (page->pure)
         {
-          entry->resolution = just_sync_conflict_resolver_resolve (page->resolver, locals[i].row,
-                                                                   entry->remote);
+          resolve_entry (page, entry, base, locals[i].row, entry->remote);
           entry->resolved_state = g_steal_pointer (&state);
         }
       else
         {
           g_clear_pointer (&entry->pending_local, just_sync_record_unref);
+          g_clear_pointer (&entry->pending_base, just_sync_record_unref);
           g_clear_pointer (&entry->pending_state, g_free);
           entry->pending_local = just_sync_record_ref (locals[i].row);
+          entry->pending_base = g_steal_pointer (&base);
           entry->pending_state = g_steal_pointer (&state);
           undecided = TRUE;
         }

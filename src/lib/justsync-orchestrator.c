@@ -12,6 +12,7 @@
 #include "justsync-clock-private.h"
 #include "justsync-enum-types.h"
 #include "justsync-error.h"
+#include "justsync-cache-private.h"
 #include "justsync-last-write-wins-resolver.h"
 #include "justsync-orchestrator-private.h"
 #include "justsync-scheduler-private.h"
@@ -105,6 +106,8 @@ struct _JustSyncOrchestrator
   gulong changed_handler;
   gulong remote_changed_handler;
   gulong credentials_changed_handler;
+
+  JustSyncCache *cache;                /* per-scope cache limits */
 };
 
 G_DEFINE_FINAL_TYPE (JustSyncOrchestrator, just_sync_orchestrator, G_TYPE_OBJECT)
@@ -141,6 +144,7 @@ enum {
   PROGRESS,
   OP_FAILED,
   CONFLICT,
+  EVICTED,
   N_SIGNALS
 };
 
@@ -525,11 +529,18 @@ typedef struct
   guint offset;
   guint limit;
   guint total;
+  gint64 refill_from;          /* > 0: evictions to forget after the sync */
+  JustSyncCache *held;         /* a cache whose evictions wait for the read */
 } ReadData;
 
 static void
 read_data_free (ReadData *data)
 {
+  if (data->held != NULL)
+    {
+      _just_sync_cache_release (data->held, data->scope);
+      g_object_unref (data->held);
+    }
   just_sync_scope_unref (data->scope);
   g_free (data);
 }
@@ -583,6 +594,22 @@ read_local (GTask *task)
 }
 
 static void
+read_forget_cb (GObject      *object,
+                GAsyncResult *res,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!_just_sync_cache_forget_finish (JUST_SYNC_CACHE (object), res, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  read_local (g_steal_pointer (&task));
+}
+
+static void
 read_sync_cb (GObject      *object,
               GAsyncResult *res,
               gpointer      user_data)
@@ -593,7 +620,10 @@ read_sync_cb (GObject      *object,
   g_autoptr(JustSyncSyncResult) result = NULL;
   GError *error = NULL;
 
-  result = just_sync_orchestrator_synchronize_finish (self, res, &error);
+  if (data->refill_from > 0)
+    result = just_sync_orchestrator_reconcile_finish (self, res, &error);
+  else
+    result = just_sync_orchestrator_synchronize_finish (self, res, &error);
   if (result == NULL)
     {
       /* REMOTE_FIRST falls back to the local copy when the server cannot be
@@ -611,6 +641,14 @@ read_sync_cb (GObject      *object,
         }
     }
 
+  if (result != NULL && data->refill_from > 0)
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      _just_sync_cache_forget_async (self->cache, data->scope, data->refill_from, cancellable,
+                                     read_forget_cb, g_steal_pointer (&task));
+      return;
+    }
   read_local (g_steal_pointer (&task));
 }
 
@@ -652,8 +690,20 @@ read_start (JustSyncOrchestrator *self,
       G_GNUC_FALLTHROUGH;
 
     case JUST_SYNC_READ_ONLINE_ONLY:
-      just_sync_orchestrator_synchronize_async (self, scope, cancellable, read_sync_cb,
-                                                g_steal_pointer (&task));
+      /* Evicted rows are not in the deltas after the sync point: a scope
+       * that misses some is read whole, and its evictions until now are
+       * forgotten once that succeeded. */
+      if (_just_sync_cache_is_partial (self->cache, scope))
+        {
+          if (_just_sync_cache_hold (self->cache, scope))
+            data->held = g_object_ref (self->cache);
+          data->refill_from = g_get_real_time ();
+          just_sync_orchestrator_reconcile_async (self, scope, cancellable, read_sync_cb,
+                                                  g_steal_pointer (&task));
+        }
+      else
+        just_sync_orchestrator_synchronize_async (self, scope, cancellable, read_sync_cb,
+                                                  g_steal_pointer (&task));
       break;
 
     case JUST_SYNC_READ_OFFLINE_ONLY:
@@ -828,7 +878,14 @@ get_cb (GObject      *object,
   else if (record == NULL || just_sync_record_is_deleted (record))
     g_task_return_pointer (task, NULL, NULL);
   else
-    g_task_return_pointer (task, g_steal_pointer (&record), (GDestroyNotify) just_sync_record_unref);
+    {
+      JustSyncOrchestrator *self = g_task_get_source_object (task);
+
+      _just_sync_cache_touch (self->cache, g_task_get_task_data (task),
+                              just_sync_record_get_id (record));
+      g_task_return_pointer (task, g_steal_pointer (&record),
+                             (GDestroyNotify) just_sync_record_unref);
+    }
 }
 
 /**
@@ -858,6 +915,7 @@ just_sync_orchestrator_get_async (JustSyncOrchestrator *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, just_sync_orchestrator_get_async);
+  g_task_set_task_data (task, just_sync_scope_ref (scope), (GDestroyNotify) just_sync_scope_unref);
   if (g_task_return_error_if_cancelled (task))
     {
       g_object_unref (task);
@@ -984,6 +1042,7 @@ just_sync_orchestrator_watch (JustSyncOrchestrator *self,
 typedef enum {
   WRITE_CREATE,
   WRITE_UPDATE,
+  WRITE_PATCH,
   WRITE_DELETE,
 } WriteKind;
 
@@ -991,7 +1050,8 @@ typedef struct
 {
   JustSyncScope *scope;
   char *id;
-  JsonObject *payload;
+  JsonObject *payload;         /* a patch: the members to set */
+  GStrv remove;                /* a patch: the members to remove */
   WriteKind kind;
   JustSyncRecord *written;
 } WriteData;
@@ -1002,6 +1062,7 @@ write_data_free (WriteData *data)
   just_sync_scope_unref (data->scope);
   g_free (data->id);
   g_clear_pointer (&data->payload, json_object_unref);
+  g_strfreev (data->remove);
   g_clear_pointer (&data->written, just_sync_record_unref);
   g_free (data);
 }
@@ -1028,6 +1089,7 @@ write_done_cb (GObject      *object,
     }
 
   refresh_counts (self);
+  _just_sync_cache_touch (self->cache, data->scope, data->id);
   _just_sync_scheduler_request (self->scheduler, data->scope, JUST_SYNC_TRIGGER_WRITE);
 
   if (data->kind == WRITE_DELETE)
@@ -1035,6 +1097,30 @@ write_done_cb (GObject      *object,
   else
     g_task_return_pointer (task, just_sync_record_ref (data->written),
                            (GDestroyNotify) just_sync_record_unref);
+}
+
+/* @old with the members of @set set and those named in @remove removed. */
+static JsonObject *
+patch_payload (JsonObject         *old,
+               JsonObject         *set,
+               const char * const *remove)
+{
+  JsonObject *payload = json_object_new ();
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+
+  json_object_iter_init (&iter, old);
+  while (json_object_iter_next (&iter, &name, &value))
+    if (remove == NULL || !g_strv_contains (remove, name))
+      json_object_set_member (payload, name, json_node_copy (value));
+  if (set != NULL)
+    {
+      json_object_iter_init (&iter, set);
+      while (json_object_iter_next (&iter, &name, &value))
+        json_object_set_member (payload, name, json_node_copy (value));
+    }
+  return payload;
 }
 
 static void
@@ -1070,7 +1156,7 @@ write_lookup_cb (GObject      *object,
                                _("There is no record with the id “%s”"), data->id);
       return;
     }
-  if (data->kind == WRITE_UPDATE && !live)
+  if ((data->kind == WRITE_UPDATE || data->kind == WRITE_PATCH) && !live)
     {
       g_task_return_new_error (task, JUST_SYNC_ERROR, JUST_SYNC_ERROR_NOT_FOUND,
                                _("The record “%s” was deleted"), data->id);
@@ -1088,8 +1174,13 @@ write_lookup_cb (GObject      *object,
   else
     {
       g_autoptr(GPtrArray) records = g_ptr_array_new ();
+      const char * const *remove = (const char * const *) data->remove;
+      g_autoptr(JsonObject) payload = data->kind == WRITE_PATCH
+                                      ? patch_payload (just_sync_record_get_payload (existing),
+                                                       data->payload, remove)
+                                      : json_object_ref (data->payload);
 
-      data->written = just_sync_record_new (data->id, data->payload, just_sync_orchestrator_now (self),
+      data->written = just_sync_record_new (data->id, payload, just_sync_orchestrator_now (self),
                                             0, &error);
       if (data->written == NULL)
         {
@@ -1108,6 +1199,7 @@ start_write (JustSyncOrchestrator *self,
              JustSyncScope        *scope,
              const char           *id,
              JsonObject           *payload,
+             const char * const   *remove,
              GCancellable         *cancellable,
              GAsyncReadyCallback   callback,
              gpointer              user_data,
@@ -1121,6 +1213,7 @@ start_write (JustSyncOrchestrator *self,
   data->kind = kind;
   data->id = id != NULL ? g_strdup (id) : just_sync_remote_store_generate_id (self->job_config.remote, scope);
   data->payload = payload != NULL ? json_object_ref (payload) : NULL;
+  data->remove = g_strdupv ((GStrv) remove);
   g_task_set_task_data (task, data, (GDestroyNotify) write_data_free);
 
   if (data->id == NULL || data->id[0] == '\0' || !g_utf8_validate (data->id, -1, NULL))
@@ -1163,7 +1256,7 @@ just_sync_orchestrator_create_async (JustSyncOrchestrator *self,
   g_return_if_fail (scope != NULL);
   g_return_if_fail (payload != NULL);
 
-  start_write (self, WRITE_CREATE, scope, id, payload, cancellable, callback, user_data,
+  start_write (self, WRITE_CREATE, scope, id, payload, NULL, cancellable, callback, user_data,
                just_sync_orchestrator_create_async);
 }
 
@@ -1226,7 +1319,7 @@ just_sync_orchestrator_update_async (JustSyncOrchestrator *self,
   g_return_if_fail (id != NULL);
   g_return_if_fail (payload != NULL);
 
-  start_write (self, WRITE_UPDATE, scope, id, payload, cancellable, callback, user_data,
+  start_write (self, WRITE_UPDATE, scope, id, payload, NULL, cancellable, callback, user_data,
                just_sync_orchestrator_update_async);
 }
 
@@ -1246,6 +1339,61 @@ just_sync_orchestrator_update_finish (JustSyncOrchestrator  *self,
                                       GError               **error)
 {
   return propagate_record (self, result, just_sync_orchestrator_update_async, error);
+}
+
+/**
+ * just_sync_orchestrator_patch_async:
+ * @self: a [class@JustSync.Orchestrator]
+ * @scope: the record's scope
+ * @id: the record's id
+ * @set: (nullable): the members to set, with their new values
+ * @remove: (nullable) (array zero-terminated=1): the names of members to
+ *   remove
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
+ * @callback: (scope async): called when the change is stored locally
+ * @user_data: data for @callback
+ *
+ * Changes some members of a record's content and keeps the others, as
+ * [method@JustSync.Orchestrator.update_async] replaces it whole (a member
+ * both set and removed is set). The change is queued like an update; with
+ * a [class@JustSync.FieldMergeResolver], a conflicting server change of
+ * other members is kept. Fails with %JUST_SYNC_ERROR_NOT_FOUND when there
+ * is no live record with @id.
+ */
+void
+just_sync_orchestrator_patch_async (JustSyncOrchestrator *self,
+                                    JustSyncScope        *scope,
+                                    const char           *id,
+                                    JsonObject           *set,
+                                    const char * const   *remove,
+                                    GCancellable         *cancellable,
+                                    GAsyncReadyCallback   callback,
+                                    gpointer              user_data)
+{
+  g_return_if_fail (JUST_SYNC_IS_ORCHESTRATOR (self));
+  g_return_if_fail (scope != NULL);
+  g_return_if_fail (id != NULL);
+
+  start_write (self, WRITE_PATCH, scope, id, set, remove, cancellable, callback, user_data,
+               just_sync_orchestrator_patch_async);
+}
+
+/**
+ * just_sync_orchestrator_patch_finish:
+ * @self: a [class@JustSync.Orchestrator]
+ * @result: the [iface@Gio.AsyncResult] passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes [method@JustSync.Orchestrator.patch_async].
+ *
+ * Returns: (transfer full): the record as stored
+ */
+JustSyncRecord *
+just_sync_orchestrator_patch_finish (JustSyncOrchestrator  *self,
+                                     GAsyncResult          *result,
+                                     GError               **error)
+{
+  return propagate_record (self, result, just_sync_orchestrator_patch_async, error);
 }
 
 /**
@@ -1273,7 +1421,7 @@ just_sync_orchestrator_delete_async (JustSyncOrchestrator *self,
   g_return_if_fail (scope != NULL);
   g_return_if_fail (id != NULL);
 
-  start_write (self, WRITE_DELETE, scope, id, NULL, cancellable, callback, user_data,
+  start_write (self, WRITE_DELETE, scope, id, NULL, NULL, cancellable, callback, user_data,
                just_sync_orchestrator_delete_async);
 }
 
@@ -1596,7 +1744,16 @@ local_changed_cb (JustSyncLocalStore   *local,
                   const char * const   *ids,
                   JustSyncOrchestrator *self)
 {
+  _just_sync_cache_check (self->cache, scope);
   g_signal_emit (self, signals[CHANGED], 0, scope, ids);
+}
+
+static void
+cache_evicted_cb (JustSyncScope *scope,
+                  guint          n_evicted,
+                  gpointer       user_data)
+{
+  g_signal_emit (user_data, signals[EVICTED], 0, scope, n_evicted);
 }
 
 static void
@@ -1653,6 +1810,7 @@ just_sync_orchestrator_constructed (GObject *object)
 
   self->scheduler = _just_sync_scheduler_new (object, &scheduler_hooks, &self->settings, &self->job_config,
                                               &job_observer, self->monitor, self->power_monitor);
+  self->cache = _just_sync_cache_new (self->job_config.local, cache_evicted_cb, self);
   self->changed_handler = g_signal_connect_object (self->job_config.local, "changed",
                                                    G_CALLBACK (local_changed_cb), self, 0);
   self->remote_changed_handler = g_signal_connect_object (self->job_config.remote, "remote-changed",
@@ -1671,6 +1829,9 @@ just_sync_orchestrator_dispose (GObject *object)
   g_clear_signal_handler (&self->changed_handler, self->job_config.local);
   g_clear_signal_handler (&self->remote_changed_handler, self->job_config.remote);
   g_clear_signal_handler (&self->credentials_changed_handler, self->job_config.remote);
+  if (self->cache != NULL)
+    _just_sync_cache_disconnect (self->cache);
+  g_clear_object (&self->cache);
   if (self->scheduler != NULL)
     _just_sync_scheduler_shutdown (self->scheduler);
 
@@ -2090,6 +2251,23 @@ just_sync_orchestrator_class_init (JustSyncOrchestratorClass *klass)
                   JUST_SYNC_TYPE_SCOPE, G_TYPE_STRV);
 
   /**
+   * JustSyncOrchestrator::evicted:
+   * @self: the orchestrator
+   * @scope: the scope
+   * @n_evicted: how many rows were evicted
+   *
+   * The cache limit of @scope (see
+   * [method@JustSync.Orchestrator.set_cache_limit]) evicted rows; the
+   * scope is now partial ([method@JustSync.Orchestrator.is_partial]).
+   * [signal@JustSync.Orchestrator::changed] names them.
+   */
+  signals[EVICTED] =
+    g_signal_new ("evicted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL,
+                  G_TYPE_NONE, 2,
+                  JUST_SYNC_TYPE_SCOPE, G_TYPE_UINT);
+
+  /**
    * JustSyncOrchestrator::sync-started:
    * @self: the orchestrator
    * @scope: the scope being synced
@@ -2361,4 +2539,61 @@ just_sync_orchestrator_get_clock_offset (JustSyncOrchestrator *self)
   g_return_val_if_fail (JUST_SYNC_IS_ORCHESTRATOR (self), 0);
 
   return self->clock.offset;
+}
+
+/**
+ * just_sync_orchestrator_set_cache_limit:
+ * @self: a [class@JustSync.Orchestrator]
+ * @scope: the scope
+ * @max_rows: the most live rows to keep, or 0 for no row limit
+ * @max_bytes: the most bytes of content (serialized JSON) to keep, or 0
+ *   for no byte limit
+ *
+ * Limits the local copy of @scope. Past the limit, the least recently used
+ * rows are evicted from the local store (used: written, pulled, or read by
+ * id with [method@JustSync.Orchestrator.get_async] since the engine
+ * started; the others go first, oldest first), but never a row whose change
+ * waits to be pushed, and never a tombstone. Eviction runs after every
+ * change of the scope, during syncs too, and is announced by
+ * [signal@JustSync.Orchestrator::evicted] and
+ * [signal@JustSync.Orchestrator::changed], so watched lists drop the rows.
+ *
+ * While evicted rows are missing the scope is partial
+ * ([method@JustSync.Orchestrator.is_partial]): a read with
+ * %JUST_SYNC_READ_REMOTE_FIRST or %JUST_SYNC_READ_ONLINE_ONLY then pulls the
+ * scope whole and brings them back. The local store keeps the evicted ids;
+ * a store that cannot evict keeps everything. Both limits 0 remove the
+ * limit.
+ */
+void
+just_sync_orchestrator_set_cache_limit (JustSyncOrchestrator *self,
+                                        JustSyncScope        *scope,
+                                        guint                 max_rows,
+                                        guint64               max_bytes)
+{
+  g_return_if_fail (JUST_SYNC_IS_ORCHESTRATOR (self));
+  g_return_if_fail (scope != NULL);
+
+  _just_sync_cache_set_limit (self->cache, scope, max_rows, max_bytes);
+}
+
+/**
+ * just_sync_orchestrator_is_partial:
+ * @self: a [class@JustSync.Orchestrator]
+ * @scope: the scope
+ *
+ * Tells whether the local copy of @scope misses rows its cache limit
+ * evicted: a query or a local read of @scope may then leave out records
+ * the server has. Known once the limit was set and the store answered.
+ *
+ * Returns: %TRUE when rows of @scope are evicted
+ */
+gboolean
+just_sync_orchestrator_is_partial (JustSyncOrchestrator *self,
+                                   JustSyncScope        *scope)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_ORCHESTRATOR (self), FALSE);
+  g_return_val_if_fail (scope != NULL, FALSE);
+
+  return _just_sync_cache_is_partial (self->cache, scope);
 }

@@ -268,6 +268,41 @@ test_open_migration_is_atomic (void)
   g_assert_cmpint (int_on_file (path, "PRAGMA user_version"), ==, 0);
 }
 
+/* A file of schema 1 (before base contents) opens, keeps its rows and
+ * gains the table. */
+static void
+test_open_migrates_v1 (void)
+{
+  g_autofree char *path = scratch_path ("v1.db");
+  g_autoptr(JustSyncScope) scope = just_sync_test_scope ("notes", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JustSyncSqliteStore) store = NULL;
+
+  {
+    JustSyncSqliteStore *old = util_open (path, FALSE, &error);
+    g_autoptr(GPtrArray) records =
+      just_sync_test_records (just_sync_test_record ("a", "{\"x\": 1}", 10), NULL);
+    g_autoptr(GPtrArray) ops = NULL;
+
+    g_assert_no_error (error);
+    ops = just_sync_test_local_upsert (JUST_SYNC_LOCAL_STORE (old), scope, records, &error);
+    g_assert_no_error (error);
+    util_close (old);
+  }
+  exec_on_file (path, "DROP TABLE base_contents; DROP TABLE evicted; PRAGMA user_version = 2;");
+
+  store = util_open (path, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  util_close (g_steal_pointer (&store));
+  g_assert_cmpint (int_on_file (path, "PRAGMA user_version"), ==,
+                   _just_sync_sqlite_store_get_schema_version ());
+  g_assert_cmpint (_just_sync_sqlite_store_get_schema_version (), ==, 3);
+  g_assert_cmpint (int_on_file (path, "SELECT count(*) FROM base_contents"), ==, 0);
+  g_assert_cmpint (int_on_file (path, "SELECT count(*) FROM evicted"), ==, 0);
+  g_assert_cmpint (int_on_file (path, "SELECT count(*) FROM pending_ops"), ==, 1);
+}
+
 static void
 test_open_missing_folder (void)
 {
@@ -619,6 +654,7 @@ test_op_counts (void)
   util_close (g_steal_pointer (&store));
   exec_on_file (path, "DROP TABLE op_counts; DROP TRIGGER op_counts_insert; "
                       "DROP TRIGGER op_counts_delete; DROP TRIGGER op_counts_update; "
+                      "DROP TABLE base_contents; DROP TABLE evicted; "
                       "PRAGMA user_version = 1");
   store = open_scratch ("counts.db");
   local = JUST_SYNC_LOCAL_STORE (store);
@@ -1883,6 +1919,7 @@ main (int   argc,
   g_test_add_func ("/sqlite/open/foreign-database", test_open_foreign_database);
   g_test_add_func ("/sqlite/open/newer-schema", test_open_newer_schema);
   g_test_add_func ("/sqlite/open/migration-is-atomic", test_open_migration_is_atomic);
+  g_test_add_func ("/sqlite/open/migrates-v1", test_open_migrates_v1);
   g_test_add_func ("/sqlite/damaged-pages", test_damaged_pages);
   g_test_add_func ("/sqlite/op-counts", test_op_counts);
   g_test_add_func ("/sqlite/pulled-version", test_pulled_version);

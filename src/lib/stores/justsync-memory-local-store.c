@@ -38,6 +38,10 @@ typedef struct
   GPtrArray *ops;            /* JustSyncPendingOp, by seq */
   GPtrArray *conflicts;      /* JustSyncConflict */
   JustSyncSyncPoint *sync_point;
+  /* id -> JustSyncRecord: the content of the base version of a row whose
+   * changes wait, for field merges (stale once they are gone) */
+  GHashTable *base_contents;
+  GHashTable *evicted;       /* id -> gint64 *: when it was evicted */
 } ScopeData;
 
 struct _JustSyncMemoryLocalStore
@@ -86,6 +90,8 @@ scope_data_free (ScopeData *data)
   g_ptr_array_unref (data->ops);
   g_ptr_array_unref (data->conflicts);
   g_clear_pointer (&data->sync_point, just_sync_sync_point_unref);
+  g_hash_table_unref (data->base_contents);
+  g_hash_table_unref (data->evicted);
   g_free (data);
 }
 
@@ -103,6 +109,9 @@ get_scope_data (JustSyncMemoryLocalStore *self,
       data->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) row_free);
       data->ops = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_pending_op_unref);
       data->conflicts = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_conflict_unref);
+      data->base_contents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                   (GDestroyNotify) just_sync_record_unref);
+      data->evicted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
       g_hash_table_insert (self->scopes, g_strdup (key), data);
     }
   return data;
@@ -394,6 +403,16 @@ enqueue (JustSyncMemoryLocalStore *self,
   g_autofree char *base = row != NULL ? g_strdup (row->base) : NULL;
   JustSyncPendingOp *op;
 
+  /* A row with no waiting change is its base version: keep its content. */
+  if (find_newest_op (data, just_sync_record_get_id (record)) == NULL)
+    {
+      if (row != NULL && row->base != NULL)
+        g_hash_table_replace (data->base_contents, g_strdup (just_sync_record_get_id (record)),
+                              just_sync_record_ref (row->record));
+      else
+        g_hash_table_remove (data->base_contents, just_sync_record_get_id (record));
+    }
+
   op = just_sync_pending_op_new (++self->last_seq, kind, record, base, 0,
                                  JUST_SYNC_OP_STATE_QUEUED, NULL);
   g_ptr_array_add (data->ops, just_sync_pending_op_ref (op));
@@ -657,15 +676,71 @@ merge_save_sync_point (gpointer            tx,
   return TRUE;
 }
 
+static gboolean
+merge_load_base_content (gpointer          tx,
+                         const char       *id,
+                         JustSyncRecord  **base,
+                         GError          **error)
+{
+  ScopeData *data = tx;
+  JustSyncRecord *content = g_hash_table_lookup (data->base_contents, id);
+
+  *base = content != NULL ? just_sync_record_ref (content) : NULL;
+  return TRUE;
+}
+
+static gboolean
+merge_save_base_content (gpointer          tx,
+                         const char       *id,
+                         JustSyncRecord   *content,
+                         GError          **error)
+{
+  ScopeData *data = tx;
+
+  g_hash_table_replace (data->base_contents, g_strdup (id), just_sync_record_ref (content));
+  return TRUE;
+}
+
+static gboolean
+merge_put_merged (gpointer          tx,
+                  JustSyncRecord   *merged,
+                  const char       *base,
+                  JustSyncRecord   *base_content,
+                  guint             n_ops,
+                  GError          **error)
+{
+  ScopeData *data = tx;
+  const char *id = just_sync_record_get_id (merged);
+
+  set_row (data, merged, base);
+  for (guint i = 0; i < data->ops->len; i++)
+    {
+      JustSyncPendingOp *op = g_ptr_array_index (data->ops, i);
+
+      if (!op_is_for (op, id))
+        continue;
+      g_ptr_array_index (data->ops, i) =
+        just_sync_pending_op_new (just_sync_pending_op_get_seq (op), JUST_SYNC_OP_UPSERT, merged,
+                                  base, just_sync_pending_op_get_attempts (op),
+                                  just_sync_pending_op_get_state (op),
+                                  just_sync_pending_op_get_last_error (op));
+      just_sync_pending_op_unref (op);
+    }
+  return merge_save_base_content (tx, id, base_content, error);
+}
+
 static const JustSyncMergeStore merge_store = {
-  merge_load,
-  merge_put_row,
-  merge_clear_ops,
-  merge_rebase,
-  merge_mark_ops,
-  merge_save_conflict,
-  merge_load_sync_point,
-  merge_save_sync_point,
+  .load = merge_load,
+  .put_row = merge_put_row,
+  .clear_ops = merge_clear_ops,
+  .rebase = merge_rebase,
+  .mark_ops = merge_mark_ops,
+  .save_conflict = merge_save_conflict,
+  .load_sync_point = merge_load_sync_point,
+  .save_sync_point = merge_save_sync_point,
+  .load_base_content = merge_load_base_content,
+  .save_base_content = merge_save_base_content,
+  .put_merged = merge_put_merged,
 };
 
 static void
@@ -910,6 +985,93 @@ just_sync_memory_local_store_prune_missing_async (JustSyncLocalStore  *store,
 }
 
 static void
+just_sync_memory_local_store_evict_async (JustSyncLocalStore  *store,
+                                          JustSyncScope       *scope,
+                                          const char * const  *ids,
+                                          gint64               evicted_at,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  JustSyncMemoryLocalStore *self = JUST_SYNC_MEMORY_LOCAL_STORE (store);
+  g_autoptr(GTask) task = new_task (self, cancellable, callback, user_data,
+                                    just_sync_memory_local_store_evict_async);
+  g_autoptr(JustSyncApplyResult) result = just_sync_apply_result_new ();
+  ScopeData *data;
+
+  RETURN_IF_CANCELLED (task);
+
+  data = get_scope_data (self, scope);
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      Row *row = g_hash_table_lookup (data->rows, ids[i]);
+
+      if (row == NULL || just_sync_record_is_deleted (row->record) ||
+          find_newest_op (data, ids[i]) != NULL)
+        continue;
+      g_hash_table_remove (data->rows, ids[i]);
+      g_hash_table_replace (data->evicted, g_strdup (ids[i]),
+                            g_memdup2 (&evicted_at, sizeof evicted_at));
+      just_sync_apply_result_add (result, ids[i], JUST_SYNC_APPLY_DELETED);
+    }
+
+  emit_changed (self, scope, result);
+  g_task_return_int (task, just_sync_apply_result_get_count (result, JUST_SYNC_APPLY_DELETED));
+}
+
+static guint
+just_sync_memory_local_store_evict_finish (JustSyncLocalStore  *store,
+                                           GAsyncResult        *result,
+                                           GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), 0);
+
+  return (guint) g_task_propagate_int (G_TASK (result), error);
+}
+
+static void
+just_sync_memory_local_store_list_evicted_async (JustSyncLocalStore  *store,
+                                                 JustSyncScope       *scope,
+                                                 gint64               forget_before,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data)
+{
+  JustSyncMemoryLocalStore *self = JUST_SYNC_MEMORY_LOCAL_STORE (store);
+  g_autoptr(GTask) task = new_task (self, cancellable, callback, user_data,
+                                    just_sync_memory_local_store_list_evicted_async);
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+  ScopeData *data;
+  GHashTableIter iter;
+  const char *id;
+  gint64 *evicted_at;
+
+  RETURN_IF_CANCELLED (task);
+
+  data = get_scope_data (self, scope);
+  g_hash_table_iter_init (&iter, data->evicted);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &id, (gpointer *) &evicted_at))
+    {
+      if (*evicted_at < forget_before)
+        g_hash_table_iter_remove (&iter);
+      else if (!g_hash_table_contains (data->rows, id))
+        g_strv_builder_add (ids, id);
+    }
+
+  g_task_return_pointer (task, g_strv_builder_end (ids), (GDestroyNotify) g_strfreev);
+}
+
+static GStrv
+just_sync_memory_local_store_list_evicted_finish (JustSyncLocalStore  *store,
+                                                  GAsyncResult        *result,
+                                                  GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
 just_sync_memory_local_store_mark_ops_sent_async (JustSyncLocalStore  *store,
                                                   JustSyncScope       *scope,
                                                   GPtrArray           *ops,
@@ -1057,6 +1219,10 @@ local_store_iface_init (JustSyncLocalStoreInterface *iface)
   iface->mark_ops_sent_finish = just_sync_memory_local_store_mark_ops_sent_finish;
   iface->run_query_async = just_sync_memory_local_store_run_query_async;
   iface->run_query_finish = just_sync_memory_local_store_run_query_finish;
+  iface->evict_async = just_sync_memory_local_store_evict_async;
+  iface->evict_finish = just_sync_memory_local_store_evict_finish;
+  iface->list_evicted_async = just_sync_memory_local_store_list_evicted_async;
+  iface->list_evicted_finish = just_sync_memory_local_store_list_evicted_finish;
 }
 
 static void

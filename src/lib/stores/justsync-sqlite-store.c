@@ -143,6 +143,27 @@ static const char * const migrations[] = {
   "  INSERT INTO op_counts (state, scope, n) VALUES (NEW.state, NEW.scope, 1)"
   "    ON CONFLICT (state, scope) DO UPDATE SET n = n + 1;"
   " END;",
+
+  /* 2 → 3 */
+  /* For field merges: the content of the server version a row's pending
+   * changes were made on, captured when a write queues the first of them
+   * (payload NULL: no server version), kept by rebases. */
+  "CREATE TABLE base_contents ("
+  "  scope INTEGER NOT NULL REFERENCES scopes (id),"
+  "  id TEXT NOT NULL,"
+  "  payload TEXT,"
+  "  updated_at INTEGER NOT NULL,"
+  "  deleted_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (scope, id)"
+  ") WITHOUT ROWID;"
+  /* Rows dropped by a cache limit, and when: while one has no row again,
+   * the scope is a partial copy. */
+  "CREATE TABLE evicted ("
+  "  scope INTEGER NOT NULL REFERENCES scopes (id),"
+  "  id TEXT NOT NULL,"
+  "  evicted_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (scope, id)"
+  ") WITHOUT ROWID;",
 };
 
 #define SCHEMA_VERSION ((int) G_N_ELEMENTS (migrations))
@@ -180,6 +201,7 @@ typedef struct
   JustSyncMergePage *page;     /* apply_remote_changes, across its attempts */
   GHashTable *payloads;        /* worker's record -> its input's payload text */
   GHashTable *keep;            /* prune_missing: the ids to keep */
+  GStrv ids;                   /* evict */
   GArray *seqs;                /* mark_ops_sent: gint64 */
   char *filter_path;
   char *filter_types[2];
@@ -341,6 +363,7 @@ request_free (Request *request)
   g_clear_pointer (&request->page, _just_sync_merge_page_free);
   g_clear_pointer (&request->payloads, g_hash_table_unref);
   g_clear_pointer (&request->keep, g_hash_table_unref);
+  g_strfreev (request->ids);
   g_clear_pointer (&request->seqs, g_array_unref);
   g_free (request->filter_path);
   g_free (request->filter_types[0]);
@@ -1479,16 +1502,116 @@ merge_save_sync_point (gpointer            data,
   return sync_point_save (tx->self, tx->scope, sync_point, error);
 }
 
+/* Base contents, for field merges */
+
+/* Before an app write: a row without waiting changes is its base version. */
+static gboolean
+capture_base_content (Worker               *self,
+                      gint64                scope,
+                      const char           *id,
+                      GError              **error)
+{
+  g_autoptr(CachedStmt) stmt = NULL;
+
+  stmt = stmt_get (self, "INSERT OR REPLACE INTO base_contents (scope, id, payload, updated_at, "
+                         "deleted_at) SELECT scope, id, CASE WHEN base IS NULL THEN NULL "
+                         "ELSE payload END, updated_at, deleted_at FROM records "
+                         "WHERE scope = ?1 AND id = ?2 AND local_changes = 0", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, scope);
+  bind_text (stmt, 2, id);
+  return stmt_run (self, stmt, error);
+}
+
+static gboolean
+merge_load_base_content (gpointer          data,
+                         const char       *id,
+                         JustSyncRecord  **base,
+                         GError          **error)
+{
+  Tx *tx = data;
+  g_autoptr(CachedStmt) stmt = NULL;
+  gboolean found;
+
+  *base = NULL;
+  stmt = stmt_get (tx->self, "SELECT id, payload, updated_at, deleted_at FROM base_contents "
+                             "WHERE scope = ?1 AND id = ?2 AND payload IS NOT NULL", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, tx->scope);
+  bind_text (stmt, 2, id);
+  if (!stmt_step (tx->self, stmt, &found, error))
+    return FALSE;
+  return !found || (*base = record_from_stmt (tx->self, stmt, 0, 1, error)) != NULL;
+}
+
+static gboolean
+merge_save_base_content (gpointer          data,
+                         const char       *id,
+                         JustSyncRecord   *content,
+                         GError          **error)
+{
+  Tx *tx = data;
+  g_autoptr(CachedStmt) stmt = NULL;
+  g_autofree char *payload = just_sync_record_dup_payload_data (content);
+
+  stmt = stmt_get (tx->self, "INSERT OR REPLACE INTO base_contents (scope, id, payload, "
+                             "updated_at, deleted_at) VALUES (?1, ?2, ?3, ?4, ?5)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, tx->scope);
+  bind_text (stmt, 2, id);
+  bind_text (stmt, 3, payload);
+  sqlite3_bind_int64 (stmt, 4, just_sync_record_get_updated_at (content));
+  sqlite3_bind_int64 (stmt, 5, just_sync_record_get_deleted_at (content));
+  return stmt_run (tx->self, stmt, error);
+}
+
+static gboolean
+merge_put_merged (gpointer          data,
+                  JustSyncRecord   *merged,
+                  const char       *base,
+                  JustSyncRecord   *base_content,
+                  guint             n_ops,
+                  GError          **error)
+{
+  Tx *tx = data;
+  const char *id = just_sync_record_get_id (merged);
+  g_autoptr(CachedStmt) ops = NULL;
+  g_autofree char *payload = NULL;
+
+  if (!merge_put_row (data, merged, base, n_ops, error))
+    return FALSE;
+
+  payload = just_sync_record_dup_payload_data (merged);
+  ops = stmt_get (tx->self, "UPDATE pending_ops SET kind = 'upsert', payload = ?3, "
+                            "updated_at = ?4, deleted_at = 0, base = ?5 "
+                            "WHERE scope = ?1 AND record_id = ?2", error);
+  if (ops == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (ops, 1, tx->scope);
+  bind_text (ops, 2, id);
+  bind_text (ops, 3, payload);
+  sqlite3_bind_int64 (ops, 4, just_sync_record_get_updated_at (merged));
+  bind_text (ops, 5, base);
+  return stmt_run (tx->self, ops, error) &&
+         merge_save_base_content (data, id, base_content, error);
+}
+
 static const JustSyncMergeStore merge_store = {
-  merge_load,
-  merge_put_row,
-  merge_clear_ops,
-  merge_rebase,
-  merge_mark_ops,
-  merge_save_conflict,
-  merge_load_sync_point,
-  merge_save_sync_point,
-  merge_load_many,
+  .load = merge_load,
+  .put_row = merge_put_row,
+  .clear_ops = merge_clear_ops,
+  .rebase = merge_rebase,
+  .mark_ops = merge_mark_ops,
+  .save_conflict = merge_save_conflict,
+  .load_sync_point = merge_load_sync_point,
+  .save_sync_point = merge_save_sync_point,
+  .load_many = merge_load_many,
+  .load_base_content = merge_load_base_content,
+  .save_base_content = merge_save_base_content,
+  .put_merged = merge_put_merged,
 };
 
 /* Job functions (worker thread) */
@@ -1677,6 +1800,8 @@ app_write_job (Worker               *self,
         return FALSE;
       base = found ? column_dup_text (find, 0) : NULL;
       sqlite3_reset (find);
+      if (found && !capture_base_content (self, request->scope_id, id, error))
+        return FALSE;
 
       sqlite3_bind_int64 (row, 1, request->scope_id);
       bind_text (row, 2, id);
@@ -2045,6 +2170,86 @@ prune_missing_job (Worker               *self,
 
   job->changed_ids = just_sync_apply_result_dup_changed_ids (result);
   job->count = doomed->len;
+  return TRUE;
+}
+
+/* Cache eviction */
+
+static gboolean
+evict_job (Worker               *self,
+           Job                  *job,
+           GError              **error)
+{
+  Request *request = job->request;
+  g_autoptr(CachedStmt) drop = NULL;
+  g_autoptr(CachedStmt) mark = NULL;
+  g_autoptr(JustSyncApplyResult) result = just_sync_apply_result_new ();
+
+  drop = stmt_get (self, "DELETE FROM records WHERE scope = ?1 AND id = ?2 "
+                         "AND local_changes = 0 AND deleted_at = 0", error);
+  mark = stmt_get (self, "INSERT OR REPLACE INTO evicted (scope, id, evicted_at) "
+                         "VALUES (?1, ?2, ?3)", error);
+  if (drop == NULL || mark == NULL)
+    return FALSE;
+
+  for (guint i = 0; request->ids[i] != NULL; i++)
+    {
+      sqlite3_bind_int64 (drop, 1, request->scope_id);
+      bind_text (drop, 2, request->ids[i]);
+      if (!stmt_run (self, drop, error))
+        return FALSE;
+      sqlite3_reset (drop);
+      if (sqlite3_changes (self->db) == 0)
+        continue;
+
+      sqlite3_bind_int64 (mark, 1, request->scope_id);
+      bind_text (mark, 2, request->ids[i]);
+      sqlite3_bind_int64 (mark, 3, request->time);
+      if (!stmt_run (self, mark, error))
+        return FALSE;
+      sqlite3_reset (mark);
+      just_sync_apply_result_add (result, request->ids[i], JUST_SYNC_APPLY_DELETED);
+    }
+
+  job->changed_ids = just_sync_apply_result_dup_changed_ids (result);
+  job->count = just_sync_apply_result_get_count (result, JUST_SYNC_APPLY_DELETED);
+  return TRUE;
+}
+
+static gboolean
+list_evicted_job (Worker               *self,
+                  Job                  *job,
+                  GError              **error)
+{
+  Request *request = job->request;
+  g_autoptr(CachedStmt) forget = NULL;
+  g_autoptr(CachedStmt) list = NULL;
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+  gboolean has_row;
+
+  forget = stmt_get (self, "DELETE FROM evicted WHERE scope = ?1 AND evicted_at < ?2", error);
+  list = stmt_get (self, "SELECT id FROM evicted e WHERE scope = ?1 AND NOT EXISTS "
+                         "(SELECT 1 FROM records r WHERE r.scope = e.scope AND r.id = e.id) "
+                         "ORDER BY id", error);
+  if (forget == NULL || list == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (forget, 1, request->scope_id);
+  sqlite3_bind_int64 (forget, 2, request->time);
+  if (!stmt_run (self, forget, error))
+    return FALSE;
+
+  sqlite3_bind_int64 (list, 1, request->scope_id);
+  for (;;)
+    {
+      if (!stmt_step (self, list, &has_row, error))
+        return FALSE;
+      if (!has_row)
+        break;
+      g_strv_builder_add (ids, (const char *) sqlite3_column_text (list, 0));
+    }
+
+  job_set_pointer (job, g_strv_builder_end (ids), (GDestroyNotify) g_strfreev);
   return TRUE;
 }
 
@@ -2478,6 +2683,38 @@ just_sync_sqlite_store_mark_ops_sent_async (JustSyncLocalStore  *store,
          just_sync_sqlite_store_mark_ops_sent_async);
 }
 
+static void
+just_sync_sqlite_store_evict_async (JustSyncLocalStore  *store,
+                                    JustSyncScope       *scope,
+                                    const char * const  *ids,
+                                    gint64               evicted_at,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  Request *request = request_new (scope);
+
+  request->ids = g_strdupv ((GStrv) ids);
+  request->time = evicted_at;
+  QUEUE (JUST_SYNC_SQLITE_STORE (store), evict_job, TRUE, RESULT_INT, request,
+         just_sync_sqlite_store_evict_async);
+}
+
+static void
+just_sync_sqlite_store_list_evicted_async (JustSyncLocalStore  *store,
+                                           JustSyncScope       *scope,
+                                           gint64               forget_before,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  Request *request = request_new (scope);
+
+  request->time = forget_before;
+  QUEUE (JUST_SYNC_SQLITE_STORE (store), list_evicted_job, TRUE, RESULT_POINTER, request,
+         just_sync_sqlite_store_list_evicted_async);
+}
+
 #define DEFINE_FINISH(method, type, propagate) \
   static type \
   just_sync_sqlite_store_##method##_finish (JustSyncLocalStore  *store, \
@@ -2503,6 +2740,8 @@ DEFINE_FINISH (retry_failed_ops, guint, propagate_count)
 DEFINE_FINISH (discard_failed_ops, guint, propagate_count)
 DEFINE_FINISH (prune_missing, guint, propagate_count)
 DEFINE_FINISH (mark_ops_sent, gboolean, propagate_boolean)
+DEFINE_FINISH (evict, guint, propagate_count)
+DEFINE_FINISH (list_evicted, GStrv, propagate_pointer)
 
 #undef DEFINE_FINISH
 
@@ -2555,6 +2794,10 @@ local_store_iface_init (JustSyncLocalStoreInterface *iface)
   iface->run_query_finish = sqlite_store_run_query_finish;
   iface->query_page_async = just_sync_sqlite_store_query_page_async;
   iface->query_page_finish = just_sync_sqlite_store_query_page_finish;
+  iface->evict_async = just_sync_sqlite_store_evict_async;
+  iface->evict_finish = just_sync_sqlite_store_evict_finish;
+  iface->list_evicted_async = just_sync_sqlite_store_list_evicted_async;
+  iface->list_evicted_finish = just_sync_sqlite_store_list_evicted_finish;
 }
 
 /* GInitable and GAsyncInitable: opening runs on the worker. */
