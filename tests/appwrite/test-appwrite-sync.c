@@ -160,7 +160,12 @@ test_crud (Fixture       *fixture,
   g_assert_cmpuint (count (just_sync_test_local_list_conflicts (fixture->b.local, fixture->scope)), ==, 0);
 }
 
-/* Last write wins, whichever client syncs first. */
+/* Last write wins, whichever client syncs first. Appwrite tells its time
+ * to the second (`/health/time`, `Date`), so a client that has not pushed
+ * yet (whose clock no millisecond `$updatedAt` refined) knows the server's
+ * clock only to half a second: the edits here are more than a second apart. */
+#define CLOCK_RESOLUTION_MS 1100
+
 static void
 test_conflict_lww (Fixture       *fixture,
                    gconstpointer  data)
@@ -174,11 +179,11 @@ test_conflict_lww (Fixture       *fixture,
   const char *id1 = just_sync_record_get_id (r1), *id2 = just_sync_record_get_id (r2);
 
   e2 = test_update (fixture->b.orchestrator, fixture->scope, id2, "{\"title\":\"2 by B, earlier\"}");
-  just_sync_test_sleep (50);
+  just_sync_test_sleep (CLOCK_RESOLUTION_MS);
   e1 = test_update (fixture->a.orchestrator, fixture->scope, id1, "{\"title\":\"1 by A, earlier\"}");
   e3 = test_update (fixture->a.orchestrator, fixture->scope, id2, "{\"title\":\"2 by A, later\"}");
   s3 = sync_ok (&fixture->a, fixture->scope);
-  just_sync_test_sleep (50);
+  just_sync_test_sleep (CLOCK_RESOLUTION_MS);
   e4 = test_update (fixture->b.orchestrator, fixture->scope, id1, "{\"title\":\"1 by B, later\"}");
 
   /* B pulls A's versions of both: two real conflicts. */
