@@ -1257,8 +1257,11 @@ just_sync_appwrite_store_set_property (GObject      *object,
                                  prop_id);
       break;
     case PROP_BULK_WRITES:
-      appwrite_store_set_uint (self, (guint *) &self->bulk_writes, g_value_get_boolean (value),
-                               prop_id);
+      if (self->bulk_writes != g_value_get_boolean (value))
+        {
+          self->bulk_writes = g_value_get_boolean (value);
+          g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+        }
       break;
     case PROP_PAGE_SIZE:
       appwrite_store_set_uint (self, &self->page_size, g_value_get_uint (value), prop_id);
