@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "aw-server.h"
+#include "http-test-util.h"
 #include "justsync-appwrite-private.h"
 #include "justsync-test-contract.h"
 
@@ -401,6 +402,46 @@ test_store_auth (void)
   g_assert_nonnull (strstr (error->message, "project_not_found"));
 }
 
+/* A lookup refused after other ops were written: the ops it carried are
+ * settled too, as retries, and none is left out of the results. */
+static void
+test_store_lookup_refused (void)
+{
+  const char *endpoint = aw_server_get_endpoint (server);
+  g_autofree char *root = g_strndup (endpoint, strlen (endpoint) - strlen ("/v1"));
+  g_autoptr(HttpTestProxy) proxy = http_test_proxy_new (root);
+  g_autofree char *proxied = g_strconcat (http_test_proxy_get_url (proxy), "/v1", NULL);
+  g_autoptr(JustSyncAppwriteStore) store = just_sync_appwrite_store_new (proxied, AW_PROJECT, AW_DATABASE);
+  g_autoptr(JustSyncScope) scope = fresh_scope ("records");
+  g_autoptr(GPtrArray) ops = just_sync_test_ops_new ();
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+  guint written = 0, retries = 0;
+
+  just_sync_appwrite_store_set_api_key (store, AW_KEY);
+  for (guint i = 0; i < 150; i++)
+    {
+      g_autofree char *id = g_uuid_string_random ();
+
+      g_ptr_array_add (ops, upsert_op (i + 1, id, "{\"title\":\"two lookups\"}"));
+    }
+  /* The first lookup and its bulk create pass; the second lookup gets 400. */
+  http_test_proxy_set_fault (proxy, HTTP_TEST_FAULT_STATUS, 1, "/v1/databases/", 400, NULL, 0);
+  http_test_proxy_skip (proxy, 2);
+  results = push (store, scope, ops, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (results->len, ==, 150);
+  for (guint i = 0; i < results->len; i++)
+    {
+      JustSyncPushStatus status = just_sync_push_result_get_status (g_ptr_array_index (results, i));
+
+      written += status == JUST_SYNC_PUSH_WRITTEN;
+      retries += status == JUST_SYNC_PUSH_RETRY;
+    }
+  g_assert_cmpuint (written, ==, 100);
+  g_assert_cmpuint (retries, ==, 50);
+}
+
 static void
 test_store_missing_collection (void)
 {
@@ -577,6 +618,7 @@ main (int   argc,
   g_test_add_func ("/appwrite/store/invalid-document", test_store_invalid_document);
   g_test_add_func ("/appwrite/store/short-pages", test_store_short_pages);
   g_test_add_func ("/appwrite/store/auth", test_store_auth);
+  g_test_add_func ("/appwrite/store/lookup-refused", test_store_lookup_refused);
   g_test_add_func ("/appwrite/store/missing-collection", test_store_missing_collection);
   g_test_add_func ("/appwrite/store/users", test_store_users);
   g_test_add_func ("/appwrite/store/server-time", test_store_server_time);

@@ -648,7 +648,6 @@ appwrite_store_request_failed (GTask                *task,
     {
     case REQUEST_LOOKUP:
       /* Not the data's fault (a missing collection, a refused query). */
-      g_clear_pointer (&data->current, appwrite_store_request_free);
       appwrite_store_push_fail (task, g_steal_pointer (&error));
       return FALSE;
     case REQUEST_BULK_CREATE:
