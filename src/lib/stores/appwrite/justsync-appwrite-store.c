@@ -442,6 +442,22 @@ appwrite_store_queue_alone (PushData    *data,
     }
 }
 
+/* Queues one request of @kind for all of @ops, if any, ahead of the rest. */
+static void
+appwrite_store_queue_bulk (PushData    *data,
+                           RequestKind  kind,
+                           GPtrArray   *ops)
+{
+  Request *request;
+
+  if (ops->len == 0)
+    return;
+  request = appwrite_store_request_new (kind);
+  for (guint i = 0; i < ops->len; i++)
+    g_ptr_array_add (request->ops, just_sync_pending_op_ref (g_ptr_array_index (ops, i)));
+  g_queue_push_head (&data->requests, request);
+}
+
 static void
 appwrite_store_add_failed (PushData           *data,
                            JustSyncPendingOp  *op,
@@ -571,8 +587,7 @@ appwrite_store_looked_up (PushData             *data,
                           JustSyncHttpResponse *response)
 {
   g_autoptr(GPtrArray) creates = g_ptr_array_new ();
-  g_autoptr(GPtrArray) updates = g_ptr_array_new ();
-  Request *request;
+  g_autoptr(GPtrArray) existing = g_ptr_array_new ();
 
   for (guint i = 0; i < ops->len; i++)
     {
@@ -580,7 +595,7 @@ appwrite_store_looked_up (PushData             *data,
       gboolean here = g_hash_table_contains (found, just_sync_pending_op_get_record_id (op));
 
       if (here)
-        g_ptr_array_add (updates, op);
+        g_ptr_array_add (existing, op);
       else if (data->kind == JUST_SYNC_OP_UPSERT)
         g_ptr_array_add (creates, op);
       else
@@ -589,29 +604,17 @@ appwrite_store_looked_up (PushData             *data,
 
   if (data->kind == JUST_SYNC_OP_DELETE)
     {
-      appwrite_store_queue_alone (data, REQUEST_DELETE, updates);
+      appwrite_store_queue_alone (data, REQUEST_DELETE, existing);
       return;
     }
   if (!data->bulk)
     {
-      appwrite_store_queue_alone (data, REQUEST_UPDATE, updates);
+      appwrite_store_queue_alone (data, REQUEST_UPDATE, existing);
       appwrite_store_queue_alone (data, REQUEST_CREATE, creates);
       return;
     }
-  if (updates->len > 0)
-    {
-      request = appwrite_store_request_new (REQUEST_BULK_UPSERT);
-      for (guint i = 0; i < updates->len; i++)
-        g_ptr_array_add (request->ops, just_sync_pending_op_ref (g_ptr_array_index (updates, i)));
-      g_queue_push_head (&data->requests, request);
-    }
-  if (creates->len > 0)
-    {
-      request = appwrite_store_request_new (REQUEST_BULK_CREATE);
-      for (guint i = 0; i < creates->len; i++)
-        g_ptr_array_add (request->ops, just_sync_pending_op_ref (g_ptr_array_index (creates, i)));
-      g_queue_push_head (&data->requests, request);
-    }
+  appwrite_store_queue_bulk (data, REQUEST_BULK_UPSERT, existing);
+  appwrite_store_queue_bulk (data, REQUEST_BULK_CREATE, creates);
 }
 
 /*
