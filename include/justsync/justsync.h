@@ -40,6 +40,7 @@
 #include "justsync-sqlite-store.h"
 #include "justsync-pocketbase-store.h"
 #include "justsync-supabase-store.h"
+#include "justsync-appwrite-store.h"
 #include "justsync-live-query.h"
 #include "justsync-orchestrator.h"
 
