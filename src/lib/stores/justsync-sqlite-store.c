@@ -2146,7 +2146,7 @@ list_damaged_job (Worker               *self,
   g_variant_builder_init (&rows, G_VARIANT_TYPE ("a(ssssx)"));
   for (;;)
     {
-      g_autofree char *texts[4] = { NULL, };
+      char *texts[4];
 
       if (!stmt_step (self, stmt, &has_row, error))
         {
@@ -2810,14 +2810,14 @@ just_sync_sqlite_store_class_init (JustSyncSqliteStoreClass *klass)
    * @n_rows: how many rows were moved aside
    *
    * Emitted, on the main context of the thread that created the store,
-   * when a read found rows of @scope (records or pending operations) it
-   * could no longer read: written by an older version, damaged on the
+   * when a query or a listing of pending operations found rows of @scope
+   * it could no longer read: written by an older version, damaged on the
    * disk, edited by hand. They were moved aside, and the scope reads and
    * syncs on without them;
    * [method@JustSync.SqliteStore.list_damaged_async] lists them and
    * [method@JustSync.SqliteStore.delete_damaged_async] deletes them. A
-   * damaged record the server still has comes back with the next full
-   * pull.
+   * pull that meets a damaged row moves it aside too, with no signal, and
+   * writes the server's version in its place.
    */
   signals[ROWS_DAMAGED] =
     g_signal_new ("rows-damaged",
