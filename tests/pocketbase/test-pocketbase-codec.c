@@ -353,8 +353,9 @@ test_token_claims_hostile (void)
     "{\"collectionId\":\"users\",\"exp\":9223372036854775807}",
     "{\"collectionId\":\"users\",\"exp\":\"1893553445\"}",
   };
+  g_autofree char *levels = nested (1000000);
   g_autofree char *deep_claims = g_strdup_printf ("{\"collectionId\":\"users\",\"exp\":1,\"x\":%s}",
-                                                  nested (1000000));
+                                                  levels);
   g_autofree char *deep = make_token (deep_claims);
   /* json-glib reads single quotes and comments; the strict reader does not. */
   g_autofree char *lax = make_token ("{'collectionId':'users', /* c */ \"exp\":1893553445}");
@@ -401,7 +402,8 @@ test_object_get_int (void)
 static void
 test_event_read (void)
 {
-  g_autofree char *deep = g_strdup_printf ("{\"action\":\"update\",\"record\":%s}", nested (1000000));
+  g_autofree char *levels = nested (1000000);
+  g_autofree char *deep = g_strdup_printf ("{\"action\":\"update\",\"record\":%s}", levels);
   g_autofree char *client_id = NULL;
   g_autofree char *collection = NULL;
   g_autoptr(JsonObject) record = NULL;
