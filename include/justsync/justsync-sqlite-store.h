@@ -82,4 +82,25 @@ guint                just_sync_sqlite_store_purge_tombstones_finish (JustSyncSql
                                                                      GAsyncResult         *result,
                                                                      GError              **error);
 
+JUST_SYNC_AVAILABLE_IN_ALL
+void                 just_sync_sqlite_store_list_damaged_async      (JustSyncSqliteStore  *self,
+                                                                     JustSyncScope        *scope,
+                                                                     GCancellable         *cancellable,
+                                                                     GAsyncReadyCallback   callback,
+                                                                     gpointer              user_data);
+JUST_SYNC_AVAILABLE_IN_ALL
+GVariant            *just_sync_sqlite_store_list_damaged_finish     (JustSyncSqliteStore  *self,
+                                                                     GAsyncResult         *result,
+                                                                     GError              **error);
+JUST_SYNC_AVAILABLE_IN_ALL
+void                 just_sync_sqlite_store_delete_damaged_async    (JustSyncSqliteStore  *self,
+                                                                     JustSyncScope        *scope,
+                                                                     GCancellable         *cancellable,
+                                                                     GAsyncReadyCallback   callback,
+                                                                     gpointer              user_data);
+JUST_SYNC_AVAILABLE_IN_ALL
+guint                just_sync_sqlite_store_delete_damaged_finish   (JustSyncSqliteStore  *self,
+                                                                     GAsyncResult         *result,
+                                                                     GError              **error);
+
 G_END_DECLS

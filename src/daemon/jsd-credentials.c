@@ -18,6 +18,7 @@
 
 #include "jsd-args.h"
 #include "jsd-credentials.h"
+#include "justsync-json-private.h"
 
 struct _JsdCredentials
 {
@@ -112,13 +113,12 @@ credentials_to_secret (JsdCredentials *self)
 static JsdCredentials *
 credentials_from_secret (const char *secret)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(JsdCredentials) self = g_new0 (JsdCredentials, 1);
+  g_autoptr(JsonNode) root = NULL;
   JsonObject *object;
-  JsonNode *root;
 
-  if (!json_parser_load_from_data (parser, secret, -1, NULL) ||
-      (root = json_parser_get_root (parser)) == NULL ||
+  /* The keyring is shared with other apps of the session: untrusted. */
+  if ((root = _just_sync_json_parse (secret, -1, JUST_SYNC_JSON_MAX_DEPTH, NULL)) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
 

@@ -12,6 +12,7 @@
 #include <justsync/justsync.h>
 
 #include "jst-tool.h"
+#include "justsync-json-private.h"
 
 #define DEFAULT_STORE "default"
 
@@ -210,16 +211,17 @@ JsonNode *
 jst_parse_json (const char  *text,
                 GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) local_error = NULL;
+  JsonNode *node;
 
-  if (!json_parser_load_from_data (parser, text, -1, &local_error))
+  /* The service's replies: records inside a list or a page. */
+  if ((node = _just_sync_json_parse (text, -1, JUST_SYNC_JSON_MAX_ENVELOPE_DEPTH, &local_error)) == NULL)
     {
       g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_FAILED,
                    _("The service sent invalid JSON: %s"), local_error->message);
       return NULL;
     }
-  return json_node_copy (json_parser_get_root (parser));
+  return node;
 }
 
 /* Opens the store of the command line through the service, which the bus

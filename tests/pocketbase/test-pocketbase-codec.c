@@ -325,6 +325,148 @@ test_token_claims (void)
   g_assert_null (none);
 }
 
+/* A JSON text nested @depth arrays deep. */
+static char *
+nested (guint depth)
+{
+  GString *text = g_string_sized_new (2 * depth);
+
+  for (guint i = 0; i < depth; i++)
+    g_string_append_c (text, '[');
+  for (guint i = 0; i < depth; i++)
+    g_string_append_c (text, ']');
+  return g_string_free (text, FALSE);
+}
+
+/* Issue 12, items 2 and 7: claims are parsed strictly, and an `exp` that
+ * is no supported time (negative, past 9999, out of gint64's range, not a
+ * number) is no expiry, with no undefined cast and no critical. */
+static void
+test_token_claims_hostile (void)
+{
+  const char *claims[] = {
+    "{\"collectionId\":\"users\",\"exp\":-1}",
+    "{\"collectionId\":\"users\",\"exp\":-62135596800}",
+    "{\"collectionId\":\"users\",\"exp\":253402300800}",
+    "{\"collectionId\":\"users\",\"exp\":1e300}",
+    "{\"collectionId\":\"users\",\"exp\":-1e300}",
+    "{\"collectionId\":\"users\",\"exp\":9223372036854775807}",
+    "{\"collectionId\":\"users\",\"exp\":\"1893553445\"}",
+  };
+  g_autofree char *levels = nested (1000000);
+  g_autofree char *deep_claims = g_strdup_printf ("{\"collectionId\":\"users\",\"exp\":1,\"x\":%s}",
+                                                  levels);
+  g_autofree char *deep = make_token (deep_claims);
+  /* json-glib reads single quotes and comments; the strict reader does not. */
+  g_autofree char *lax = make_token ("{'collectionId':'users', /* c */ \"exp\":1893553445}");
+  g_autofree char *last = make_token ("{\"collectionId\":\"users\",\"exp\":253402300799}");
+  g_autofree char *collection = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (claims); i++)
+    {
+      g_autofree char *token = make_token (claims[i]);
+      g_autofree char *id = NULL;
+
+      g_assert_cmpint (_just_sync_pb_token_get_claims (token, &id), ==, 0);
+      g_assert_cmpstr (id, ==, "users");
+    }
+  g_assert_cmpint (_just_sync_pb_token_get_claims (last, &collection), ==,
+                   G_GINT64_CONSTANT (253402300799) * G_USEC_PER_SEC);
+  g_clear_pointer (&collection, g_free);
+  g_assert_cmpint (_just_sync_pb_token_get_claims (deep, &collection), ==, 0);
+  g_assert_null (collection);
+  g_assert_cmpint (_just_sync_pb_token_get_claims (lax, &collection), ==, 0);
+  g_assert_null (collection);
+}
+
+/* Issue 12, item 7: `"perPage": 1e300` is no number of rows, and casting
+ * it is undefined behaviour; integers are read exactly. */
+static void
+test_object_get_int (void)
+{
+  g_autoptr(JsonNode) node = parse ("{\"huge\":1e300,\"tiny\":-1e300,\"big\":9007199254740993,"
+                                    "\"float\":1000.0,\"text\":\"5\",\"list\":[1]}");
+  JsonObject *object = json_node_get_object (node);
+
+  g_assert_cmpint (_just_sync_pb_object_get_int (object, "huge"), ==, 0);
+  g_assert_cmpint (_just_sync_pb_object_get_int (object, "tiny"), ==, 0);
+  g_assert_cmpint (_just_sync_pb_object_get_int (object, "big"), ==, G_GINT64_CONSTANT (9007199254740993));
+  g_assert_cmpint (_just_sync_pb_object_get_int (object, "float"), ==, 1000);
+  g_assert_cmpint (_just_sync_pb_object_get_int (object, "text"), ==, 0);
+  g_assert_cmpint (_just_sync_pb_object_get_int (object, "list"), ==, 0);
+  g_assert_cmpint (_just_sync_pb_object_get_int (object, "missing"), ==, 0);
+}
+
+/* Issue 12, item 2: realtime events are read strictly and as deep as a
+ * reply; what does not parse is a hint with no record. */
+static void
+test_event_read (void)
+{
+  g_autofree char *levels = nested (1000000);
+  g_autofree char *deep = g_strdup_printf ("{\"action\":\"update\",\"record\":%s}", levels);
+  g_autofree char *client_id = NULL;
+  g_autofree char *collection = NULL;
+  g_autoptr(JsonObject) record = NULL;
+
+  g_assert_true (_just_sync_pb_event_read ("PB_CONNECT", "{\"clientId\":\"c1\"}",
+                                           &client_id, &collection, &record));
+  g_assert_cmpstr (client_id, ==, "c1");
+  g_assert_null (collection);
+  g_clear_pointer (&client_id, g_free);
+
+  g_assert_false (_just_sync_pb_event_read ("PB_CONNECT", "{'clientId':'c1'}", &client_id, &collection, &record));
+  g_assert_null (client_id);
+
+  g_assert_true (_just_sync_pb_event_read ("notes/abc", "{\"action\":\"update\",\"record\":{\"id\":\"abc\"}}",
+                                           &client_id, &collection, &record));
+  g_assert_cmpstr (collection, ==, "notes");
+  g_assert_nonnull (record);
+  g_assert_cmpstr (_just_sync_pb_object_get_string (record, "id"), ==, "abc");
+  g_clear_pointer (&collection, g_free);
+  g_clear_pointer (&record, json_object_unref);
+
+  g_assert_true (_just_sync_pb_event_read ("notes/abc", deep, &client_id, &collection, &record));
+  g_assert_cmpstr (collection, ==, "notes");
+  g_assert_null (record);
+  g_clear_pointer (&collection, g_free);
+
+  g_assert_true (_just_sync_pb_event_read ("notes/abc", "{\"record\":{\"id\":\"a\"}} /* more */",
+                                           &client_id, &collection, &record));
+  g_assert_null (record);
+}
+
+static void
+assert_record_protocol_error (const char *json,
+                              const char *fragment)
+{
+  JustSyncPbTarget target = { (char *) "records", (char *) "deleted_at" };
+  g_autoptr(JustSyncScope) scope = just_sync_scope_parse ("records", NULL);
+  g_autoptr(JsonNode) node = parse (json);
+  g_autoptr(JustSyncRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean has_field;
+
+  record = _just_sync_pb_record_from_json (&target, scope, node, &has_field, &error);
+  g_assert_null (record);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_PROTOCOL);
+  g_assert_nonnull (strstr (error->message, fragment));
+}
+
+/* Issue 12, item 10: a system field of the wrong type is a protocol error
+ * that names the field and the record, never a reinterpretation (a
+ * numeric deletion time read as a live row). */
+static void
+test_record_wrong_types (void)
+{
+  assert_record_protocol_error ("{\"id\":7,\"updated\":\"2006-01-02 15:04:05.000Z\"}", "“id” is not text");
+  assert_record_protocol_error ("{\"id\":{\"a\":1},\"updated\":\"2006-01-02 15:04:05.000Z\"}", "“id”");
+  assert_record_protocol_error ("{\"id\":\"r1\",\"updated\":1136214245}", "“r1” of “records” with a field “updated”");
+  assert_record_protocol_error ("{\"id\":\"r1\",\"updated\":\"2006-01-02 15:04:05.000Z\",\"deleted_at\":1136214245}",
+                                "“r1” of “records” with a field “deleted_at”");
+  assert_record_protocol_error ("{\"id\":\"r1\",\"updated\":\"2006-01-02 15:04:05.000Z\",\"deleted_at\":true}",
+                                "“deleted_at”");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -343,6 +485,10 @@ main (int   argc,
   g_test_add_func ("/pocketbase-codec/scope-match", test_scope_match);
   g_test_add_func ("/pocketbase-codec/small-bodies", test_small_bodies);
   g_test_add_func ("/pocketbase-codec/token-claims", test_token_claims);
+  g_test_add_func ("/pocketbase-codec/token-claims-hostile", test_token_claims_hostile);
+  g_test_add_func ("/pocketbase-codec/object-get-int", test_object_get_int);
+  g_test_add_func ("/pocketbase-codec/event-read", test_event_read);
+  g_test_add_func ("/pocketbase-codec/record-wrong-types", test_record_wrong_types);
 
   return g_test_run ();
 }

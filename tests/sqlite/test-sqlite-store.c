@@ -289,7 +289,8 @@ test_open_migrates_v1 (void)
     g_assert_no_error (error);
     util_close (old);
   }
-  exec_on_file (path, "DROP TABLE base_contents; DROP TABLE evicted; PRAGMA user_version = 2;");
+  exec_on_file (path, "DROP TABLE base_contents; DROP TABLE evicted; DROP TABLE damaged; "
+                      "PRAGMA user_version = 2;");
 
   store = util_open (path, FALSE, &error);
   g_assert_no_error (error);
@@ -297,7 +298,7 @@ test_open_migrates_v1 (void)
   util_close (g_steal_pointer (&store));
   g_assert_cmpint (int_on_file (path, "PRAGMA user_version"), ==,
                    _just_sync_sqlite_store_get_schema_version ());
-  g_assert_cmpint (_just_sync_sqlite_store_get_schema_version (), ==, 3);
+  g_assert_cmpint (_just_sync_sqlite_store_get_schema_version (), ==, 4);
   g_assert_cmpint (int_on_file (path, "SELECT count(*) FROM base_contents"), ==, 0);
   g_assert_cmpint (int_on_file (path, "SELECT count(*) FROM evicted"), ==, 0);
   g_assert_cmpint (int_on_file (path, "SELECT count(*) FROM pending_ops"), ==, 1);
@@ -654,7 +655,7 @@ test_op_counts (void)
   util_close (g_steal_pointer (&store));
   exec_on_file (path, "DROP TABLE op_counts; DROP TRIGGER op_counts_insert; "
                       "DROP TRIGGER op_counts_delete; DROP TRIGGER op_counts_update; "
-                      "DROP TABLE base_contents; DROP TABLE evicted; "
+                      "DROP TABLE base_contents; DROP TABLE evicted; DROP TABLE damaged; "
                       "PRAGMA user_version = 1");
   store = open_scratch ("counts.db");
   local = JUST_SYNC_LOCAL_STORE (store);
@@ -1906,6 +1907,110 @@ test_same_rules_as_memory_store (void)
     g_assert_cmpuint (resolutions[i], >, 0);
 }
 
+static void
+rows_damaged_cb (JustSyncSqliteStore *store,
+                 JustSyncScope       *scope,
+                 guint                n_rows,
+                 guint               *total)
+{
+  g_assert_cmpstr (just_sync_scope_get_name (scope), ==, "notes");
+  *total += n_rows;
+}
+
+static GVariant *
+list_damaged (JustSyncSqliteStore *store,
+              JustSyncScope       *scope)
+{
+  return JUST_SYNC_TEST_AWAIT_OK (just_sync_sqlite_store_list_damaged, store, scope);
+}
+
+/*
+ * Issue 12, item 6: a row that can no longer be read (json-glib 1.6's
+ * `1e+17.0`, a raw U+001F it wrote, a hand edit) took its whole scope
+ * down: every query failed with "holds a damaged row". Now the read moves
+ * it aside, reports it, and the scope reads, pulls and pushes on.
+ */
+static void
+test_damaged_rows (void)
+{
+  g_autoptr(JustSyncSqliteStore) store = open_scratch ("quarantine.db");
+  JustSyncLocalStore *local = JUST_SYNC_LOCAL_STORE (store);
+  g_autoptr(JustSyncScope) scope = just_sync_test_scope ("notes", NULL);
+  g_autoptr(JustSyncConflictResolver) resolver = just_sync_last_write_wins_resolver_new ();
+  g_autoptr(JustSyncDelta) pulled = NULL, later = NULL;
+  g_autoptr(JustSyncApplyResult) applied = NULL, again = NULL;
+  g_autoptr(GPtrArray) written = NULL, records = NULL, ops = NULL, after = NULL;
+  g_autoptr(GVariant) damaged = NULL, none = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *changes = NULL;
+  const char *id, *what, *payload, *reason;
+  gint64 found_at;
+  guint n_damaged = 0;
+
+  g_signal_connect (store, "rows-damaged", G_CALLBACK (rows_damaged_cb), &n_damaged);
+  pulled = just_sync_test_delta (10, just_sync_test_record ("r1", "{\"n\":1}", 1),
+                                 just_sync_test_record ("r2", "{\"n\":2}", 2),
+                                 just_sync_test_record ("r3", "{\"n\":3}", 3),
+                                 just_sync_test_record ("r4", "{\"n\":4}", 4), NULL);
+  applied = just_sync_test_local_apply (local, scope, pulled, resolver, &error);
+  g_assert_no_error (error);
+  written = just_sync_test_local_upsert (local, scope,
+                                         just_sync_test_records (just_sync_test_record ("r3", "{\"n\":30}", 20),
+                                                                 NULL), &error);
+  g_assert_no_error (error);
+
+  g_free (util_sql (store, "UPDATE records SET payload = '{\"n\":1e+17.0}' WHERE id = 'r2'"));
+  g_free (util_sql (store, "UPDATE records SET payload = '{\"t\":\"a' || char (31) || 'b\"}' WHERE id = 'r4'"));
+  g_free (util_sql (store, "UPDATE pending_ops SET payload = 'inf.0' WHERE record_id = 'r3'"));
+
+  /* The query skips the two records it cannot read, and reports them. */
+  records = just_sync_test_local_query (local, scope);
+  g_assert_cmpuint (records->len, ==, 2);
+  g_assert_nonnull (just_sync_test_find_record (records, "r1"));
+  g_assert_nonnull (just_sync_test_find_record (records, "r3"));
+  g_assert_true (just_sync_test_wait_count (&n_damaged, 2, 5000));
+
+  /* The operation it cannot read leaves the queue, and its row's count. */
+  ops = just_sync_test_local_list_ops (local, scope);
+  g_assert_cmpuint (ops->len, ==, 0);
+  g_assert_true (just_sync_test_wait_count (&n_damaged, 3, 5000));
+  changes = util_sql (store, "SELECT local_changes FROM records WHERE id = 'r3'");
+  g_assert_cmpstr (changes, ==, "0");
+
+  damaged = list_damaged (store, scope);
+  g_assert_cmpuint (g_variant_n_children (damaged), ==, 3);
+  g_variant_get_child (damaged, 0, "(&s&s&s&sx)", &id, &what, &payload, &reason, &found_at);
+  g_assert_cmpstr (id, ==, "r2");
+  g_assert_cmpstr (what, ==, "record");
+  g_assert_cmpstr (payload, ==, "{\"n\":1e+17.0}");
+  g_assert_cmpstr (reason, !=, "");
+  g_assert_cmpint (found_at, >, 0);
+  g_variant_get_child (damaged, 1, "(&s&s&s&sx)", &id, &what, &payload, &reason, &found_at);
+  g_assert_cmpstr (id, ==, "r4");
+  g_variant_get_child (damaged, 2, "(&s&s&s&sx)", &id, &what, &payload, &reason, &found_at);
+  g_assert_cmpstr (id, ==, "r3");
+  g_assert_cmpstr (what, ==, "operation");
+
+  /* A pull over a row damaged since: the server's version takes its place. */
+  g_free (util_sql (store, "UPDATE records SET payload = '{' WHERE id = 'r1'"));
+  later = just_sync_test_delta (30, just_sync_test_record ("r1", "{\"t\":\"ten\"}", 25),
+                                just_sync_test_record ("r2", "{\"t\":\"twenty\"}", 25), NULL);
+  again = just_sync_test_local_apply (local, scope, later, resolver, &error);
+  g_assert_no_error (error);
+  after = just_sync_test_local_query (local, scope);
+  g_assert_cmpuint (after->len, ==, 3);
+  g_assert_cmpstr (just_sync_test_payload_string (just_sync_test_find_record (after, "r1"), "t"), ==, "ten");
+  g_assert_cmpstr (just_sync_test_payload_string (just_sync_test_find_record (after, "r2"), "t"), ==, "twenty");
+  g_clear_pointer (&damaged, g_variant_unref);
+  damaged = list_damaged (store, scope);
+  g_assert_cmpuint (g_variant_n_children (damaged), ==, 4);
+
+  /* The app deletes them. */
+  g_assert_cmpuint (JUST_SYNC_TEST_AWAIT_OK (just_sync_sqlite_store_delete_damaged, store, scope), ==, 4);
+  none = list_damaged (store, scope);
+  g_assert_cmpuint (g_variant_n_children (none), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1942,6 +2047,7 @@ main (int   argc,
   g_test_add_func ("/sqlite/thread/caller-context-stops", test_caller_context_stops);
   g_test_add_func ("/sqlite/thread/row-moved-while-resolving", test_row_moved_while_resolving);
   g_test_add_func ("/sqlite/same-rules-as-memory-store", test_same_rules_as_memory_store);
+  g_test_add_func ("/sqlite/damaged-rows", test_damaged_rows);
 
   just_sync_test_add_local_store_contract ("/sqlite/contract", new_contract_store, NULL);
 

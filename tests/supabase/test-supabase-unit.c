@@ -259,6 +259,7 @@ typedef struct
   GPtrArray *requests;              /* "METHOD /path?query apikey|authorization|prefer" */
   const char *reply;                /* the JSON every request gets */
   guint status;
+  const char *date;                 /* the Date header, when not now */
 } Fake;
 
 static void
@@ -278,6 +279,8 @@ fake_handler (SoupServer        *server,
                                     soup_message_headers_get_one (headers, "apikey"),
                                     soup_message_headers_get_one (headers, "Authorization"),
                                     soup_message_headers_get_one (headers, "Prefer")));
+  if (fake->date != NULL)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Date", fake->date);
   http_test_reply_json (msg, fake->status, fake->reply);
 }
 
@@ -413,6 +416,61 @@ test_store_server_time (Fake          *fake,
   g_assert_cmpint (ABS (t - before), <, 5 * G_USEC_PER_SEC);
 }
 
+/* Issue 12, crash 3: a page dated before 1970 is a protocol error, not a
+ * NULL delta; a row does not make a bad date good. */
+static void
+test_store_bad_date (Fake          *fake,
+                     gconstpointer  data)
+{
+  g_autoptr(JustSyncSupabaseStore) store = just_sync_supabase_store_new (fake->url, "k");
+  g_autoptr(JustSyncScope) scope = just_sync_test_scope ("notes", NULL);
+  const char *replies[] = { "[]", "[{\"id\":\"r1\",\"updated_at\":\"2025-01-02T03:04:05Z\"}]" };
+
+  fake->date = "Sun, 06 Nov 1960 08:49:37 GMT";
+  for (guint i = 0; i < G_N_ELEMENTS (replies); i++)
+    {
+      g_autoptr(JustSyncDelta) delta = NULL;
+      g_autoptr(GError) error = NULL;
+
+      fake->reply = replies[i];
+      delta = JUST_SYNC_TEST_AWAIT (just_sync_remote_store_fetch_since, JUST_SYNC_REMOTE_STORE (store),
+                                    &error, scope, NULL, 10);
+      g_assert_null (delta);
+      g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_PROTOCOL);
+      g_assert_nonnull (strstr (error->message, "1960"));
+    }
+}
+
+static void
+assert_row_protocol_error (const char *json,
+                           const char *fragment)
+{
+  g_autoptr(JustSyncScope) scope = just_sync_test_scope ("notes", NULL);
+  g_autoptr(JsonNode) row = node (json);
+  g_autoptr(JustSyncRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  record = _just_sync_supabase_record_from_row (row, scope, "deleted_at", &error);
+  g_assert_null (record);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_PROTOCOL);
+  g_assert_nonnull (strstr (error->message, fragment));
+}
+
+/* Issue 12, item 10: wrong-typed system columns are protocol errors that
+ * name the column and the row; a fraction or a bool is no id. */
+static void
+test_record_wrong_types (void)
+{
+  assert_row_protocol_error ("{\"id\":\"r1\",\"updated_at\":1735787045}", "“r1” with a “updated_at”");
+  assert_row_protocol_error ("{\"id\":\"r1\",\"updated_at\":\"2025-01-02T03:04:05Z\",\"deleted_at\":1}",
+                             "“r1” with a “deleted_at”");
+  assert_row_protocol_error ("{\"id\":\"r1\",\"updated_at\":\"2025-01-02T03:04:05Z\",\"deleted_at\":{}}",
+                             "“deleted_at”");
+  assert_row_protocol_error ("{\"id\":1.5,\"updated_at\":\"2025-01-02T03:04:05Z\"}", "“id”");
+  assert_row_protocol_error ("{\"id\":true,\"updated_at\":\"2025-01-02T03:04:05Z\"}", "“id”");
+  assert_row_protocol_error ("{\"id\":[1],\"updated_at\":\"2025-01-02T03:04:05Z\"}", "“id”");
+}
+
 static void
 test_store_properties (void)
 {
@@ -446,11 +504,13 @@ main (int   argc,
   g_test_add_func ("/supabase-unit/codec/base-version", test_base_version);
   g_test_add_func ("/supabase-unit/codec/record-from-row", test_record_from_row);
   g_test_add_func ("/supabase-unit/codec/row-from-record", test_row_from_record);
+  g_test_add_func ("/supabase-unit/codec/record-wrong-types", test_record_wrong_types);
   g_test_add_func ("/supabase-unit/codec/error-message", test_error_message);
   g_test_add_func ("/supabase-unit/codec/time-reply", test_time_reply);
   g_test_add ("/supabase-unit/store/headers", Fake, NULL, fake_setup, test_store_headers, fake_teardown);
   g_test_add ("/supabase-unit/store/errors", Fake, NULL, fake_setup, test_store_errors, fake_teardown);
   g_test_add ("/supabase-unit/store/server-time", Fake, NULL, fake_setup, test_store_server_time, fake_teardown);
+  g_test_add ("/supabase-unit/store/bad-date", Fake, NULL, fake_setup, test_store_bad_date, fake_teardown);
   g_test_add_func ("/supabase-unit/store/properties", test_store_properties);
 
   return g_test_run ();

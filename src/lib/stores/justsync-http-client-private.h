@@ -16,7 +16,8 @@ G_BEGIN_DECLS
  * @headers: the response headers
  * @body: (nullable): the parsed JSON body; %NULL for an empty body or an
  *   error reply that is not JSON
- * @date: the `Date` header in microseconds since the epoch, or 0
+ * @date: the `Date` header in microseconds since the epoch, or 0; a
+ *   server may send any date: _just_sync_http_response_check_date()
  * @retry_after: the `Retry-After` header as a delay in microseconds, or 0
  *
  * A reply of any status, as _just_sync_http_client_send_finish() returns it.
@@ -34,6 +35,8 @@ void        _just_sync_http_response_free        (JustSyncHttpResponse  *self);
 gboolean    _just_sync_http_response_is_success  (JustSyncHttpResponse  *self);
 const char *_just_sync_http_response_get_message (JustSyncHttpResponse  *self);
 gboolean    _just_sync_http_response_check       (JustSyncHttpResponse  *self,
+                                                  GError               **error);
+gboolean    _just_sync_http_response_check_date  (JustSyncHttpResponse  *self,
                                                   GError               **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JustSyncHttpResponse, _just_sync_http_response_free)

@@ -12,6 +12,7 @@
 #include "justsync-error.h"
 #include "justsync-http-client-private.h"
 #include "justsync-json-private.h"
+#include "justsync-timestamp.h"
 
 /*
  * JustSyncHttpClient:
@@ -180,6 +181,31 @@ _just_sync_http_response_check (JustSyncHttpResponse  *self,
 
   _just_sync_http_set_status_error (error, self->status,
                                     _just_sync_http_response_get_message (self));
+  return FALSE;
+}
+
+/*
+ * _just_sync_http_response_check_date:
+ *
+ * Whether the reply's `Date` header, when it has one, is a time JustSync
+ * supports (1970 to 9999): a page stamped with any other time would end
+ * at a sync point no store can keep.
+ *
+ * Returns: %TRUE, or %FALSE with %JUST_SYNC_ERROR_PROTOCOL
+ */
+gboolean
+_just_sync_http_response_check_date (JustSyncHttpResponse  *self,
+                                     GError               **error)
+{
+  const char *value;
+
+  if (self->date == 0 || just_sync_timestamp_is_valid (self->date))
+    return TRUE;
+
+  value = soup_message_headers_get_one (self->headers, "Date");
+  g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_PROTOCOL,
+               _("The server sent the date “%s”, outside the supported range (1970 to 9999)"),
+               value != NULL && g_utf8_validate (value, -1, NULL) ? value : "?");
   return FALSE;
 }
 

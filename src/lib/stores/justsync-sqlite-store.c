@@ -55,6 +55,13 @@
  * (just_sync_sqlite_store_count_async()), filters them on a JSON member
  * (just_sync_sqlite_store_query_filter_async()) and purges old tombstones
  * (just_sync_sqlite_store_purge_tombstones_async()).
+ *
+ * A row it can no longer read (written by an older version, damaged on
+ * the disk, edited by hand) never takes its scope down: the read that
+ * finds it moves it aside and goes on, the store emits
+ * [signal@JustSync.SqliteStore::rows-damaged], and the app lists such
+ * rows with just_sync_sqlite_store_list_damaged_async() and deletes them
+ * with just_sync_sqlite_store_delete_damaged_async().
  */
 
 #define BUSY_TIMEOUT_MS 5000
@@ -164,6 +171,20 @@ static const char * const migrations[] = {
   "  evicted_at INTEGER NOT NULL,"
   "  PRIMARY KEY (scope, id)"
   ") WITHOUT ROWID;",
+
+  /* 3 → 4 */
+  /* Rows that can no longer be read (an older version, a disk error, a hand
+   * edit), moved out of their scope's way until the app deletes them. */
+  "CREATE TABLE damaged ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  scope INTEGER NOT NULL REFERENCES scopes (id),"
+  "  record_id TEXT,"
+  "  what TEXT NOT NULL CHECK (what IN ('record', 'operation')),"
+  "  payload TEXT,"
+  "  reason TEXT NOT NULL,"
+  "  found_at INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX damaged_by_scope ON damaged (scope, id);",
 };
 
 #define SCHEMA_VERSION ((int) G_N_ELEMENTS (migrations))
@@ -258,6 +279,7 @@ struct _Job
   char **changed_ids;
   GError *error;
   gboolean needs_resolver;     /* an apply that asks its caller's resolver */
+  guint n_damaged;             /* rows the job moved to the damaged table */
 
   /* A job its caller waits for. */
   GMutex mutex;
@@ -287,6 +309,13 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  ROWS_DAMAGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static void initable_iface_init       (GInitableIface              *iface);
 static void async_initable_iface_init (GAsyncInitableIface         *iface);
@@ -818,6 +847,30 @@ emit_changed_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+typedef struct
+{
+  JustSyncSqliteStore *self;
+  JustSyncScope *scope;
+  guint n_rows;
+} Damaged;
+
+static void
+damaged_free (Damaged *damaged)
+{
+  g_object_unref (damaged->self);
+  just_sync_scope_unref (damaged->scope);
+  g_free (damaged);
+}
+
+static gboolean
+emit_damaged_cb (gpointer data)
+{
+  Damaged *damaged = data;
+
+  g_signal_emit (damaged->self, signals[ROWS_DAMAGED], 0, damaged->scope, damaged->n_rows);
+  return G_SOURCE_REMOVE;
+}
+
 /* Runs on the task's context, after the worker committed: emits
  * JustSyncLocalStore::changed first (right away when the task's context is
  * the creator's), then calls back.
@@ -858,6 +911,17 @@ job_return_in_context (gpointer data)
       changed->ids = g_steal_pointer (&job->changed_ids);
       g_main_context_invoke_full (changed->self->main_context, G_PRIORITY_DEFAULT,
                                   emit_changed_cb, changed, (GDestroyNotify) changed_free);
+    }
+
+  if (job->n_damaged > 0)
+    {
+      Damaged *damaged = g_new0 (Damaged, 1);
+
+      damaged->self = g_object_ref (g_task_get_source_object (task));
+      damaged->scope = just_sync_scope_ref (job->request->scope);
+      damaged->n_rows = job->n_damaged;
+      g_main_context_invoke_full (damaged->self->main_context, G_PRIORITY_DEFAULT,
+                                  emit_damaged_cb, damaged, (GDestroyNotify) damaged_free);
     }
 
   switch (job->result_kind)
@@ -1072,8 +1136,24 @@ state_to_string (JustSyncOpState state)
 }
 
 /* A record from @stmt: its id in column @id_column, its payload and times
- * in the three columns from @column.
+ * in the three columns from @column; @error says why it cannot be read.
  */
+static JustSyncRecord *
+record_decode (sqlite3_stmt  *stmt,
+               int            id_column,
+               int            column,
+               GError       **error)
+{
+  const char *id = (const char *) sqlite3_column_text (stmt, id_column);
+  const char *payload = (const char *) sqlite3_column_text (stmt, column);
+
+  return just_sync_record_new_from_data (id != NULL ? id : "", payload != NULL ? payload : "",
+                                         sqlite3_column_int64 (stmt, column + 1),
+                                         sqlite3_column_int64 (stmt, column + 2),
+                                         error);
+}
+
+/* record_decode(), failing with a damaged-store error. */
 static JustSyncRecord *
 record_from_stmt (Worker               *self,
                   sqlite3_stmt         *stmt,
@@ -1082,25 +1162,18 @@ record_from_stmt (Worker               *self,
                   GError              **error)
 {
   g_autoptr(GError) local_error = NULL;
-  const char *id = (const char *) sqlite3_column_text (stmt, id_column);
-  const char *payload = (const char *) sqlite3_column_text (stmt, column);
-  JustSyncRecord *record;
+  JustSyncRecord *record = record_decode (stmt, id_column, column, &local_error);
 
-  record = just_sync_record_new_from_data (id != NULL ? id : "", payload != NULL ? payload : "",
-                                           sqlite3_column_int64 (stmt, column + 1),
-                                           sqlite3_column_int64 (stmt, column + 2),
-                                           &local_error);
   if (record == NULL)
     set_damaged_error (self, local_error->message, error);
   return record;
 }
 
 static JustSyncPendingOp *
-op_from_stmt (Worker               *self,
-              sqlite3_stmt         *stmt,
-              GError              **error)
+op_from_stmt (sqlite3_stmt  *stmt,
+              GError       **error)
 {
-  g_autoptr(JustSyncRecord) record = record_from_stmt (self, stmt, 1, 2, error);
+  g_autoptr(JustSyncRecord) record = record_decode (stmt, 1, 2, error);
   const char *kind = (const char *) sqlite3_column_text (stmt, 5);
   const char *state = (const char *) sqlite3_column_text (stmt, 8);
 
@@ -1118,33 +1191,149 @@ op_from_stmt (Worker               *self,
                                    (const char *) sqlite3_column_text (stmt, 9));
 }
 
-/* Collects every row of @stmt, records or operations. */
+/* A row collect_rows() could not read. */
+typedef struct
+{
+  char *record_id;
+  gint64 seq;                  /* an operation's, or 0 for a record */
+  char *reason;
+} Damage;
+
+static void
+damage_free (Damage *damage)
+{
+  g_free (damage->record_id);
+  g_free (damage->reason);
+  g_free (damage);
+}
+
+/*
+ * Moves a row that cannot be read to the damaged table, in one savepoint
+ * (inside the job's transaction, or its own): its scope reads and syncs on
+ * without it, and just_sync_sqlite_store_list_damaged_async() reports it.
+ * An operation leaves its record's count of local changes.
+ */
+static gboolean
+quarantine (Worker               *self,
+            gint64                scope,
+            Damage               *damage,
+            GError              **error)
+{
+  g_autoptr(CachedStmt) keep = NULL;
+  g_autoptr(CachedStmt) drop = NULL;
+  g_autoptr(CachedStmt) count = NULL;
+
+  if (!exec_cached (self, "SAVEPOINT quarantine", error))
+    return FALSE;
+
+  if (damage->seq == 0)
+    {
+      keep = stmt_get (self, "INSERT INTO damaged (scope, record_id, what, payload, reason, found_at) "
+                             "SELECT scope, id, 'record', payload, ?3, ?4 FROM records "
+                             "WHERE scope = ?1 AND id = ?2", error);
+      drop = stmt_get (self, "DELETE FROM records WHERE scope = ?1 AND id = ?2", error);
+    }
+  else
+    {
+      keep = stmt_get (self, "INSERT INTO damaged (scope, record_id, what, payload, reason, found_at) "
+                             "SELECT scope, record_id, 'operation', payload, ?3, ?4 FROM pending_ops "
+                             "WHERE scope = ?1 AND seq = ?2", error);
+      count = stmt_get (self, "UPDATE records SET local_changes = local_changes - 1 "
+                              "WHERE scope = ?1 AND local_changes > 0 AND id = "
+                              "(SELECT record_id FROM pending_ops WHERE scope = ?1 AND seq = ?2)", error);
+      drop = stmt_get (self, "DELETE FROM pending_ops WHERE scope = ?1 AND seq = ?2", error);
+    }
+  if (keep == NULL || drop == NULL || (damage->seq != 0 && count == NULL))
+    goto fail;
+
+  sqlite3_bind_int64 (keep, 1, scope);
+  if (damage->seq == 0)
+    bind_text (keep, 2, damage->record_id);
+  else
+    sqlite3_bind_int64 (keep, 2, damage->seq);
+  bind_text (keep, 3, damage->reason);
+  sqlite3_bind_int64 (keep, 4, g_get_real_time ());
+  if (!stmt_run (self, keep, error))
+    goto fail;
+
+  if (count != NULL)
+    {
+      sqlite3_bind_int64 (count, 1, scope);
+      sqlite3_bind_int64 (count, 2, damage->seq);
+      if (!stmt_run (self, count, error))
+        goto fail;
+    }
+
+  sqlite3_bind_int64 (drop, 1, scope);
+  if (damage->seq == 0)
+    bind_text (drop, 2, damage->record_id);
+  else
+    sqlite3_bind_int64 (drop, 2, damage->seq);
+  if (!stmt_run (self, drop, error))
+    goto fail;
+
+  return exec_cached (self, "RELEASE quarantine", error);
+
+fail:
+  exec_cached (self, "ROLLBACK TO quarantine", NULL);
+  exec_cached (self, "RELEASE quarantine", NULL);
+  return FALSE;
+}
+
+/*
+ * Collects every row of @stmt, records or operations, of the scope
+ * @scope. A row that cannot be read is quarantined, and counted in
+ * @job when there is one: it never fails the read.
+ */
 static GPtrArray *
 collect_rows (Worker               *self,
               sqlite3_stmt         *stmt,
               gboolean              ops,
+              gint64                scope,
+              Job                  *job,
               GError              **error)
 {
   g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) damages = g_ptr_array_new_with_free_func ((GDestroyNotify) damage_free);
   gboolean has_row;
 
   rows = g_ptr_array_new_with_free_func (ops ? (GDestroyNotify) just_sync_pending_op_unref
                                              : (GDestroyNotify) just_sync_record_unref);
   for (;;)
     {
+      g_autoptr(GError) local_error = NULL;
       gpointer row;
 
       if (!stmt_step (self, stmt, &has_row, error))
         return NULL;
       if (!has_row)
-        return g_steal_pointer (&rows);
+        break;
 
-      row = ops ? (gpointer) op_from_stmt (self, stmt, error)
-                : (gpointer) record_from_stmt (self, stmt, 0, 1, error);
-      if (row == NULL)
-        return NULL;
-      g_ptr_array_add (rows, row);
+      row = ops ? (gpointer) op_from_stmt (stmt, &local_error)
+                : (gpointer) record_decode (stmt, 0, 1, &local_error);
+      if (row != NULL)
+        g_ptr_array_add (rows, row);
+      else
+        {
+          Damage *damage = g_new0 (Damage, 1);
+
+          damage->record_id = column_dup_text (stmt, ops ? 1 : 0);
+          damage->seq = ops ? sqlite3_column_int64 (stmt, 0) : 0;
+          damage->reason = g_strdup (local_error->message);
+          g_ptr_array_add (damages, damage);
+        }
     }
+
+  /* After the read: the rows move only once @stmt is done with them. */
+  sqlite3_reset (stmt);
+  for (guint i = 0; i < damages->len; i++)
+    {
+      if (!quarantine (self, scope, g_ptr_array_index (damages, i), error))
+        return NULL;
+      if (job != NULL)
+        job->n_damaged++;
+    }
+  return g_steal_pointer (&rows);
 }
 
 /* The merge driver's primitives (justsync-merge.c), run on the worker
@@ -1197,9 +1386,20 @@ merge_load (gpointer             data,
     return FALSE;
   if (found)
     {
-      if ((local->row = record_from_stmt (tx->self, row, 0, 1, error)) == NULL)
-        return FALSE;
-      local->base = column_dup_text (row, 4);
+      g_autoptr(GError) local_error = NULL;
+
+      /* A row that cannot be read is moved aside: the remote version
+       * takes its place. */
+      if ((local->row = record_decode (row, 0, 1, &local_error)) != NULL)
+        local->base = column_dup_text (row, 4);
+      else
+        {
+          Damage damage = { (char *) id, 0, local_error->message };
+
+          sqlite3_reset (row);
+          if (!quarantine (tx->self, tx->scope, &damage, error))
+            return FALSE;
+        }
     }
 
   ops = stmt_get (tx->self, _JUST_SYNC_SQLITE_SQL_OPS_OF_RECORD, error);
@@ -1207,7 +1407,7 @@ merge_load (gpointer             data,
     return FALSE;
   sqlite3_bind_int64 (ops, 1, tx->scope);
   bind_text (ops, 2, id);
-  local->ops = collect_rows (tx->self, ops, TRUE, error);
+  local->ops = collect_rows (tx->self, ops, TRUE, tx->scope, NULL, error);
   return local->ops != NULL;
 }
 
@@ -1225,6 +1425,8 @@ merge_load_many (gpointer             data,
   g_autofree char *list = NULL;
   g_autoptr(CachedStmt) rows = NULL;
   g_autoptr(CachedStmt) ops = NULL;
+  g_autoptr(GPtrArray) damages = g_ptr_array_new_with_free_func ((GDestroyNotify) damage_free);
+  g_autoptr(GError) local_error = NULL;
   gboolean has_row, has_ops = FALSE;
 
   for (guint i = 0; i < n_ids; i++)
@@ -1254,11 +1456,25 @@ merge_load_many (gpointer             data,
       if (!g_hash_table_lookup_extended (positions, sqlite3_column_text (rows, 0), NULL, &position))
         continue;
       local = &locals[GPOINTER_TO_UINT (position)];
-      if ((local->row = record_from_stmt (tx->self, rows, 0, 1, error)) == NULL)
-        return FALSE;
+      if ((local->row = record_from_stmt (tx->self, rows, 0, 1, &local_error)) == NULL)
+        {
+          /* A row that cannot be read is moved aside, once the rows are
+           * read: the remote version takes its place, as in merge_load(). */
+          Damage *damage = g_new0 (Damage, 1);
+
+          damage->record_id = g_strdup ((const char *) sqlite3_column_text (rows, 0));
+          damage->reason = g_strdup (local_error->message);
+          g_ptr_array_add (damages, damage);
+          g_clear_error (&local_error);
+          continue;
+        }
       local->base = column_dup_text (rows, 4);
       has_ops |= sqlite3_column_int64 (rows, 5) != 0;
     }
+  sqlite3_reset (rows);
+  for (guint i = 0; i < damages->len; i++)
+    if (!quarantine (tx->self, tx->scope, g_ptr_array_index (damages, i), error))
+      return FALSE;
 
   /* A record's ops are counted on its row, and no op outlives its row. */
   if (!has_ops)
@@ -1277,7 +1493,7 @@ merge_load_many (gpointer             data,
         return FALSE;
       if (!has_row)
         return TRUE;
-      if ((op = op_from_stmt (tx->self, ops, error)) == NULL)
+      if ((op = op_from_stmt (ops, error)) == NULL)
         return FALSE;
       if (g_hash_table_lookup_extended (positions, just_sync_pending_op_get_record_id (op), NULL,
                                         &position))
@@ -1632,7 +1848,7 @@ query_job (Worker               *self,
   sqlite3_bind_int64 (stmt, 1, request->scope_id);
   if (request->time >= 0)
     sqlite3_bind_int64 (stmt, 2, request->time);
-  if ((records = collect_rows (self, stmt, FALSE, error)) == NULL)
+  if ((records = collect_rows (self, stmt, FALSE, request->scope_id, job, error)) == NULL)
     return FALSE;
   job_set_pointer (job, records, (GDestroyNotify) g_ptr_array_unref);
   return TRUE;
@@ -1664,7 +1880,7 @@ query_page_job (Worker               *self,
   sqlite3_bind_int64 (stmt, 1, request->scope_id);
   sqlite3_bind_int64 (stmt, 2, request->limit);
   sqlite3_bind_int64 (stmt, 3, request->offset);
-  if ((records = collect_rows (self, stmt, FALSE, error)) == NULL)
+  if ((records = collect_rows (self, stmt, FALSE, request->scope_id, job, error)) == NULL)
     return FALSE;
   job_set_pointer (job, _just_sync_record_page_new (records, (guint) MIN (total, G_MAXUINT)),
                    (GDestroyNotify) _just_sync_record_page_free);
@@ -1685,7 +1901,7 @@ get_job (Worker               *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, job->request->scope_id);
   bind_text (stmt, 2, job->request->id);
-  if ((records = collect_rows (self, stmt, FALSE, error)) == NULL)
+  if ((records = collect_rows (self, stmt, FALSE, job->request->scope_id, job, error)) == NULL)
     return FALSE;
   if (records->len > 0)
     job_set_pointer (job, just_sync_record_ref (g_ptr_array_index (records, 0)),
@@ -1746,7 +1962,7 @@ query_filter_job (Worker               *self,
   bind_text (stmt, 6, request->order_path);
   sqlite3_bind_int64 (stmt, 7, request->limit);
 
-  if ((records = collect_rows (self, stmt, FALSE, error)) == NULL)
+  if ((records = collect_rows (self, stmt, FALSE, request->scope_id, job, error)) == NULL)
     return FALSE;
   job_set_pointer (job, records, (GDestroyNotify) g_ptr_array_unref);
   return TRUE;
@@ -1847,7 +2063,7 @@ list_ops_job (Worker               *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, job->request->scope_id);
-  if ((ops = collect_rows (self, stmt, TRUE, error)) == NULL)
+  if ((ops = collect_rows (self, stmt, TRUE, job->request->scope_id, job, error)) == NULL)
     return FALSE;
   job_set_pointer (job, ops, (GDestroyNotify) g_ptr_array_unref);
   return TRUE;
@@ -2289,6 +2505,67 @@ purge_tombstones_job (Worker               *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, job->request->scope_id);
   sqlite3_bind_int64 (stmt, 2, job->request->time);
+  if (!stmt_run (self, stmt, error))
+    return FALSE;
+  job->count = sqlite3_changes (self->db);
+  return TRUE;
+}
+
+static gboolean
+list_damaged_job (Worker               *self,
+                  Job                  *job,
+                  GError              **error)
+{
+  g_autoptr(CachedStmt) stmt = NULL;
+  GVariantBuilder rows;
+  gboolean has_row;
+
+  stmt = stmt_get (self, "SELECT record_id, what, payload, reason, found_at FROM damaged "
+                         "WHERE scope = ?1 ORDER BY id", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, job->request->scope_id);
+
+  g_variant_builder_init (&rows, G_VARIANT_TYPE ("a(ssssx)"));
+  for (;;)
+    {
+      char *texts[4];
+
+      if (!stmt_step (self, stmt, &has_row, error))
+        {
+          g_variant_builder_clear (&rows);
+          return FALSE;
+        }
+      if (!has_row)
+        break;
+      /* What cannot be read may not even be UTF-8. */
+      for (int i = 0; i < 4; i++)
+        {
+          const char *text = (const char *) sqlite3_column_text (stmt, i);
+
+          texts[i] = g_utf8_make_valid (text != NULL ? text : "", -1);
+        }
+      g_variant_builder_add (&rows, "(ssssx)", texts[0], texts[1], texts[2], texts[3],
+                             sqlite3_column_int64 (stmt, 4));
+      for (int i = 0; i < 4; i++)
+        g_clear_pointer (&texts[i], g_free);
+    }
+
+  job_set_pointer (job, g_variant_ref_sink (g_variant_builder_end (&rows)),
+                   (GDestroyNotify) g_variant_unref);
+  return TRUE;
+}
+
+static gboolean
+delete_damaged_job (Worker               *self,
+                    Job                  *job,
+                    GError              **error)
+{
+  g_autoptr(CachedStmt) stmt = stmt_get (self, "DELETE FROM damaged WHERE scope = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, job->request->scope_id);
   if (!stmt_run (self, stmt, error))
     return FALSE;
   job->count = sqlite3_changes (self->db);
@@ -2978,6 +3255,31 @@ just_sync_sqlite_store_class_init (JustSyncSqliteStoreClass *klass)
                           G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, PROP_SUPPORTS_SOFT_DELETE, properties);
+
+  /**
+   * JustSyncSqliteStore::rows-damaged:
+   * @self: the store
+   * @scope: the scope the rows belonged to
+   * @n_rows: how many rows were moved aside
+   *
+   * Emitted, on the main context of the thread that created the store,
+   * when a query or a listing of pending operations found rows of @scope
+   * it could no longer read: written by an older version, damaged on the
+   * disk, edited by hand. They were moved aside, and the scope reads and
+   * syncs on without them;
+   * [method@JustSync.SqliteStore.list_damaged_async] lists them and
+   * [method@JustSync.SqliteStore.delete_damaged_async] deletes them. A
+   * pull that meets a damaged row moves it aside too, with no signal, and
+   * writes the server's version in its place.
+   */
+  signals[ROWS_DAMAGED] =
+    g_signal_new ("rows-damaged",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2,
+                  JUST_SYNC_TYPE_SCOPE | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  G_TYPE_UINT);
   g_object_class_override_property (object_class, PROP_SUPPORTS_SOFT_DELETE,
                                     "supports-soft-delete");
 }
@@ -3387,7 +3689,7 @@ sqlite_store_run_query_job (Worker               *self,
         sqlite3_bind_text (stmt, index, g_variant_get_string (value, NULL), -1, SQLITE_TRANSIENT);
     }
 
-  records = collect_rows (self, stmt, FALSE, error);
+  records = collect_rows (self, stmt, FALSE, request->scope_id, job, error);
   sqlite3_finalize (stmt);
   if (records == NULL)
     return FALSE;
@@ -3631,4 +3933,99 @@ _just_sync_sqlite_store_run_sql (JustSyncSqliteStore  *self,
     rows = g_steal_pointer (&job->result);
   job_free (job);
   return rows;
+}
+
+/**
+ * just_sync_sqlite_store_list_damaged_async:
+ * @self: a #JustSyncSqliteStore
+ * @scope: the scope
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the operation completes
+ * @user_data: data for @callback
+ *
+ * Lists the rows of @scope that could no longer be read and were moved
+ * aside (see [signal@JustSync.SqliteStore::rows-damaged]).
+ */
+void
+just_sync_sqlite_store_list_damaged_async (JustSyncSqliteStore *self,
+                                           JustSyncScope       *scope,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  g_return_if_fail (JUST_SYNC_IS_SQLITE_STORE (self));
+  g_return_if_fail (scope != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  QUEUE (self, list_damaged_job, FALSE, RESULT_POINTER, request_new (scope),
+         just_sync_sqlite_store_list_damaged_async);
+}
+
+/**
+ * just_sync_sqlite_store_list_damaged_finish:
+ * @self: a #JustSyncSqliteStore
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes just_sync_sqlite_store_list_damaged_async().
+ *
+ * Returns: (transfer full): the damaged rows, oldest first, as a
+ *   `a(ssssx)` variant: the record id, `record` or `operation`, the
+ *   stored payload text, why it cannot be read, and when it was moved
+ *   aside (microseconds since the epoch); texts that are not UTF-8 are
+ *   shown with U+FFFD. %NULL with @error set on failure.
+ */
+GVariant *
+just_sync_sqlite_store_list_damaged_finish (JustSyncSqliteStore  *self,
+                                            GAsyncResult         *result,
+                                            GError              **error)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_SQLITE_STORE (self), NULL);
+
+  return propagate_pointer (self, result, just_sync_sqlite_store_list_damaged_async, error);
+}
+
+/**
+ * just_sync_sqlite_store_delete_damaged_async:
+ * @self: a #JustSyncSqliteStore
+ * @scope: the scope
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the operation completes
+ * @user_data: data for @callback
+ *
+ * Deletes for good the rows of @scope that were moved aside as damaged.
+ */
+void
+just_sync_sqlite_store_delete_damaged_async (JustSyncSqliteStore *self,
+                                             JustSyncScope       *scope,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data)
+{
+  g_return_if_fail (JUST_SYNC_IS_SQLITE_STORE (self));
+  g_return_if_fail (scope != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  QUEUE (self, delete_damaged_job, TRUE, RESULT_INT, request_new (scope),
+         just_sync_sqlite_store_delete_damaged_async);
+}
+
+/**
+ * just_sync_sqlite_store_delete_damaged_finish:
+ * @self: a #JustSyncSqliteStore
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes just_sync_sqlite_store_delete_damaged_async().
+ *
+ * Returns: how many damaged rows were deleted, or 0 with @error set
+ */
+guint
+just_sync_sqlite_store_delete_damaged_finish (JustSyncSqliteStore  *self,
+                                              GAsyncResult         *result,
+                                              GError              **error)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_SQLITE_STORE (self), 0);
+
+  return propagate_count (self, result, just_sync_sqlite_store_delete_damaged_async, error);
 }

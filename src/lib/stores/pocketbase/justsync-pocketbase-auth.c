@@ -17,54 +17,6 @@
 /* The Date header is good to a second: smaller skews are noise. */
 #define CLOCK_SKEW_NOISE (2 * G_USEC_PER_SEC)
 
-/*
- * _just_sync_pb_token_get_claims:
- * @out_collection_id: (out) (nullable): the `collectionId` claim
- *
- * Reads a PocketBase token (a JWT) without checking its signature: the
- * server does that.
- *
- * Returns: the `exp` claim in microseconds, or 0 when there is none
- */
-gint64
-_just_sync_pb_token_get_claims (const char  *token,
-                                char       **out_collection_id)
-{
-  g_auto(GStrv) parts = g_strsplit (token, ".", 3);
-  g_autoptr(GString) payload = NULL;
-  g_autoptr(JsonParser) parser = NULL;
-  g_autofree guchar *decoded = NULL;
-  JsonObject *claims;
-  JsonNode *exp;
-  gsize length;
-
-  if (g_strv_length (parts) != 3)
-    return 0;
-
-  /* base64url without padding to base64. */
-  payload = g_string_new (parts[1]);
-  g_strdelimit (payload->str, "-", '+');
-  g_strdelimit (payload->str, "_", '/');
-  while (payload->len % 4 != 0)
-    g_string_append_c (payload, '=');
-  decoded = g_base64_decode (payload->str, &length);
-
-  parser = json_parser_new_immutable ();
-  if (decoded == NULL || length == 0 ||
-      !json_parser_load_from_data (parser, (const char *) decoded, (gssize) length, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return 0;
-
-  claims = json_node_get_object (json_parser_get_root (parser));
-  *out_collection_id = g_strdup (_just_sync_pb_object_get_string (claims, "collectionId"));
-  exp = json_object_get_member (claims, "exp");
-  if (exp == NULL || !JSON_NODE_HOLDS_VALUE (exp) ||
-      (json_node_get_value_type (exp) != G_TYPE_INT64 &&
-       json_node_get_value_type (exp) != G_TYPE_DOUBLE))
-    return 0;
-  return (gint64) (json_node_get_double (exp) * G_USEC_PER_SEC);
-}
-
 gint64
 _just_sync_pb_server_now (JustSyncPocketbaseStore *self)
 {
@@ -76,7 +28,8 @@ gint64
 _just_sync_pb_response_time (JustSyncPocketbaseStore *self,
                              JustSyncHttpResponse    *response)
 {
-  return response != NULL && response->date != 0 ? response->date : _just_sync_pb_server_now (self);
+  return response != NULL && response->date != 0 && just_sync_timestamp_is_valid (response->date)
+         ? response->date : _just_sync_pb_server_now (self);
 }
 
 /* --- authentication ----------------------------------------------------- */
@@ -118,7 +71,8 @@ pb_auth_note_response (JustSyncPocketbaseStore *self,
   if (response->status == 429 || response->status >= 500)
     _just_sync_remote_store_note_retry_after (JUST_SYNC_REMOTE_STORE (self), response->retry_after);
 
-  if (response->date == 0)
+  /* A date JustSync does not support is no clock reading. */
+  if (response->date == 0 || !just_sync_timestamp_is_valid (response->date))
     return;
   /* Date is truncated to its second: its middle is the best guess. */
   skew = response->date + G_USEC_PER_SEC / 2 - g_get_real_time ();

@@ -13,6 +13,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "justsync-error.h"
+#include "justsync-json-private.h"
 #include "justsync-pocketbase-private.h"
 #include "justsync-timestamp.h"
 
@@ -240,11 +241,82 @@ _just_sync_pb_object_get_int (JsonObject *object,
 {
   JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      (json_node_get_value_type (node) != G_TYPE_INT64 &&
-       json_node_get_value_type (node) != G_TYPE_DOUBLE))
+  double value;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
     return 0;
-  return (gint64) json_node_get_double (node);
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    return json_node_get_int (node);
+  if (json_node_get_value_type (node) != G_TYPE_DOUBLE)
+    return 0;
+  /* A cast of a double out of gint64's range is undefined: such a number
+   * means nothing here. */
+  value = json_node_get_double (node);
+  if (!(value > -9.2e18 && value < 9.2e18))
+    return 0;
+  return (gint64) value;
+}
+
+/*
+ * _just_sync_pb_parse_reply:
+ * @data: a reply body, a realtime event's data or a token's claims
+ *
+ * Parses what PocketBase sent by the strict rules of
+ * _just_sync_json_parse(), as deep as a payload inside its envelope.
+ *
+ * Returns: (transfer full) (nullable): the document, or %NULL
+ */
+JsonNode *
+_just_sync_pb_parse_reply (const char  *data,
+                           gssize       length,
+                           GError     **error)
+{
+  return _just_sync_json_parse (data, length, JUST_SYNC_JSON_MAX_ENVELOPE_DEPTH, error);
+}
+
+/*
+ * _just_sync_pb_token_get_claims:
+ * @out_collection_id: (out) (nullable): the `collectionId` claim
+ *
+ * Reads a PocketBase token (a JWT) without checking its signature: the
+ * server does that. An `exp` that is not a time JustSync supports (before
+ * 1970, past 9999, not a number) counts as none.
+ *
+ * Returns: the `exp` claim in microseconds, or 0 when there is none
+ */
+gint64
+_just_sync_pb_token_get_claims (const char  *token,
+                                char       **out_collection_id)
+{
+  g_auto(GStrv) parts = g_strsplit (token, ".", 3);
+  g_autoptr(GString) payload = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree guchar *decoded = NULL;
+  JsonObject *claims;
+  gint64 exp;
+  gsize length;
+
+  if (g_strv_length (parts) != 3)
+    return 0;
+
+  /* base64url without padding to base64. */
+  payload = g_string_new (parts[1]);
+  g_strdelimit (payload->str, "-", '+');
+  g_strdelimit (payload->str, "_", '/');
+  while (payload->len % 4 != 0)
+    g_string_append_c (payload, '=');
+  decoded = g_base64_decode (payload->str, &length);
+
+  if (decoded == NULL || length == 0 ||
+      (root = _just_sync_pb_parse_reply ((const char *) decoded, (gssize) length, NULL)) == NULL ||
+      (claims = _just_sync_pb_body_get_object (root)) == NULL)
+    return 0;
+
+  *out_collection_id = g_strdup (_just_sync_pb_object_get_string (claims, "collectionId"));
+  exp = _just_sync_pb_object_get_int (claims, "exp");
+  if (exp <= 0 || exp > JUST_SYNC_TIMESTAMP_MAX / G_USEC_PER_SEC)
+    return 0;
+  return exp * G_USEC_PER_SEC;
 }
 
 /* A PocketBase error body `{"message", "data": {"field": {"message"}}}` as text. */
@@ -357,6 +429,35 @@ _just_sync_pb_item_may_be_in_scope (JsonObject    *item,
 }
 
 /*
+ * A system field PocketBase always sends as text (`id`, `updated`, a date
+ * field), or null for a date it never set: any other type is a server
+ * that breaks the protocol. Reading a number as "no value" would turn a
+ * numeric deletion time into a live row.
+ */
+static gboolean
+pb_codec_check_text_field (JsonObject  *item,
+                           const char  *field,
+                           const char  *id,
+                           const char  *collection,
+                           GError     **error)
+{
+  JsonNode *node = json_object_get_member (item, field);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node) ||
+      (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING))
+    return TRUE;
+  if (id != NULL)
+    g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_PROTOCOL,
+                 _("PocketBase sent the record “%s” of “%s” with a field “%s” that is not text (%s)"),
+                 id, collection, field, json_node_type_name (node));
+  else
+    g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_PROTOCOL,
+                 _("PocketBase sent a record of “%s” whose field “%s” is not text (%s)"),
+                 collection, field, json_node_type_name (node));
+  return FALSE;
+}
+
+/*
  * _just_sync_pb_record_from_json:
  * @out_has_soft_field: (out): whether the record has @target's
  *   soft-delete field, so the collection has it
@@ -383,6 +484,8 @@ _just_sync_pb_record_from_json (const JustSyncPbTarget  *target,
   JsonNode *value;
 
   *out_has_soft_field = FALSE;
+  if (item != NULL && !pb_codec_check_text_field (item, "id", NULL, target->collection, error))
+    return NULL;
   if (item == NULL || (id = _just_sync_pb_object_get_string (item, "id")) == NULL || id[0] == '\0')
     {
       g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER,
@@ -391,6 +494,8 @@ _just_sync_pb_record_from_json (const JustSyncPbTarget  *target,
       return NULL;
     }
 
+  if (!pb_codec_check_text_field (item, "updated", id, target->collection, error))
+    return NULL;
   if ((updated = _just_sync_pb_object_get_string (item, "updated")) == NULL || updated[0] == '\0')
     {
       g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER,
@@ -408,11 +513,10 @@ _just_sync_pb_record_from_json (const JustSyncPbTarget  *target,
 
   if (target->soft_delete_field != NULL)
     {
-      JsonNode *field = json_object_get_member (item, target->soft_delete_field);
-
-      *out_has_soft_field = field != NULL;
-      if (field != NULL && json_node_get_value_type (field) == G_TYPE_STRING)
-        deleted = json_node_get_string (field);
+      if (!pb_codec_check_text_field (item, target->soft_delete_field, id, target->collection, error))
+        return NULL;
+      *out_has_soft_field = json_object_has_member (item, target->soft_delete_field);
+      deleted = _just_sync_pb_object_get_string (item, target->soft_delete_field);
     }
   if (deleted != NULL && deleted[0] != '\0' &&
       !just_sync_timestamp_parse (deleted, &deleted_at, &local_error))
@@ -552,4 +656,52 @@ _just_sync_pb_event_collection (const char *event_name)
   const char *slash = strchr (event_name, '/');
 
   return slash != NULL ? g_strndup (event_name, (gsize) (slash - event_name)) : g_strdup (event_name);
+}
+
+/*
+ * _just_sync_pb_event_read:
+ * @type: the event's name: `PB_CONNECT`, or `collection/id`
+ * @data: its data, JSON by the strict rules
+ * @out_client_id: (out) (transfer full): the client id of a `PB_CONNECT`,
+ *   or %NULL
+ * @out_collection: (out) (transfer full): the collection of a record
+ *   event, or %NULL
+ * @out_record: (out) (transfer full): the record a record event carries,
+ *   or %NULL when its data is missing or unreadable
+ *
+ * Reads a realtime event. Events are hints: data that does not parse
+ * leaves the record unknown, and any watched scope of the collection is
+ * reported changed.
+ *
+ * Returns: %TRUE for a `PB_CONNECT` with a client id or a record event,
+ *   %FALSE for anything else
+ */
+gboolean
+_just_sync_pb_event_read (const char  *type,
+                          const char  *data,
+                          char       **out_client_id,
+                          char       **out_collection,
+                          JsonObject **out_record)
+{
+  g_autoptr(JsonNode) root = _just_sync_pb_parse_reply (data, -1, NULL);
+  JsonObject *body = _just_sync_pb_body_get_object (root);
+  JsonObject *record;
+  const char *client_id;
+
+  *out_client_id = NULL;
+  *out_collection = NULL;
+  *out_record = NULL;
+  if (strcmp (type, "PB_CONNECT") == 0)
+    {
+      client_id = _just_sync_pb_object_get_string (body, "clientId");
+      if (client_id == NULL || client_id[0] == '\0')
+        return FALSE;
+      *out_client_id = g_strdup (client_id);
+      return TRUE;
+    }
+
+  *out_collection = _just_sync_pb_event_collection (type);
+  if ((record = _just_sync_pb_object_get_object (body, "record")) != NULL)
+    *out_record = json_object_ref (record);
+  return TRUE;
 }

@@ -125,8 +125,6 @@ void                 _just_sync_pb_set_user_id          (JustSyncPocketbaseStore
                                                          const char               *user_id);
 
 /* justsync-pocketbase-auth.c */
-gint64               _just_sync_pb_token_get_claims     (const char               *token,
-                                                         char                    **out_collection_id);
 gboolean             _just_sync_pb_has_credentials      (JustSyncPocketbaseStore  *self);
 gboolean             _just_sync_pb_acts_as_superuser    (JustSyncPocketbaseStore  *self);
 gint64               _just_sync_pb_server_now           (JustSyncPocketbaseStore  *self);
@@ -169,6 +167,11 @@ const char          *_just_sync_pb_object_get_string    (JsonObject             
                                                          const char               *member);
 gint64               _just_sync_pb_object_get_int       (JsonObject               *object,
                                                          const char               *member);
+JsonNode            *_just_sync_pb_parse_reply          (const char               *data,
+                                                         gssize                    length,
+                                                         GError                  **error);
+gint64               _just_sync_pb_token_get_claims     (const char               *token,
+                                                         char                    **out_collection_id);
 char                *_just_sync_pb_dup_error_message    (JsonNode                 *body,
                                                          guint                     status);
 void                 _just_sync_pb_set_response_error   (GError                  **error,
@@ -201,6 +204,11 @@ JsonNode            *_just_sync_pb_subscribe_body       (const char             
 gboolean             _just_sync_pb_time_from_json       (JsonNode                 *body,
                                                          gint64                   *out_usec);
 char                *_just_sync_pb_event_collection     (const char               *event_name);
+gboolean             _just_sync_pb_event_read           (const char               *type,
+                                                         const char               *data,
+                                                         char                    **out_client_id,
+                                                         char                    **out_collection,
+                                                         JsonObject              **out_record);
 
 /* justsync-pocketbase-push.c */
 void                 _just_sync_pb_push_async           (JustSyncPocketbaseStore  *self,

@@ -58,29 +58,23 @@ pb_realtime_event_cb (JustSyncEventStream     *stream,
                       const char              *id,
                       JustSyncPocketbaseStore *self)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GPtrArray) scopes = NULL;
+  g_autofree char *client_id = NULL;
   g_autofree char *collection = NULL;
-  JsonObject *body = NULL;
+  g_autoptr(JsonObject) record = NULL;
 
-  if (json_parser_load_from_data (parser, data, -1, NULL))
-    body = _just_sync_pb_body_get_object (json_parser_get_root (parser));
+  if (!_just_sync_pb_event_read (type, data, &client_id, &collection, &record))
+    return;
 
-  if (strcmp (type, "PB_CONNECT") == 0)
+  if (client_id != NULL)
     {
-      const char *client_id = _just_sync_pb_object_get_string (body, "clientId");
-
-      if (client_id != NULL && client_id[0] != '\0')
-        {
-          g_free (self->realtime_client_id);
-          self->realtime_client_id = g_strdup (client_id);
-          pb_realtime_subscribe (self);
-        }
+      g_free (self->realtime_client_id);
+      self->realtime_client_id = g_steal_pointer (&client_id);
+      pb_realtime_subscribe (self);
       return;
     }
 
-  collection = _just_sync_pb_event_collection (type);
-  scopes = pb_realtime_scopes_for (self, collection, _just_sync_pb_object_get_object (body, "record"));
+  scopes = pb_realtime_scopes_for (self, collection, record);
   pb_realtime_emit_changed (self, scopes);
 }
 

@@ -283,7 +283,8 @@ pb_store_fetch_cb (GObject      *object,
       g_task_return_error (task, error);
       return;
     }
-  if ((array = _just_sync_pb_list_get_items (response, data->target.collection, &error)) == NULL)
+  if ((array = _just_sync_pb_list_get_items (response, data->target.collection, &error)) == NULL ||
+      !_just_sync_http_response_check_date (response, &error))
     {
       g_task_return_error (task, error);
       return;

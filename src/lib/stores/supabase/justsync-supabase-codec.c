@@ -225,8 +225,15 @@ supabase_codec_read_time (JsonObject  *row,
                    id, column);
       return FALSE;
     }
-  if (json_node_get_value_type (node) != G_TYPE_STRING ||
-      !just_sync_timestamp_parse (json_node_get_string (node), out_usec, &local_error))
+  /* A number or an object is no time: a server that breaks the protocol. */
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_PROTOCOL,
+                   _("The server sent the row “%s” with a “%s” that is not text (%s)"),
+                   id, column, json_node_type_name (node));
+      return FALSE;
+    }
+  if (!just_sync_timestamp_parse (json_node_get_string (node), out_usec, &local_error))
     {
       g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER,
                    _("The server sent the row “%s” with a bad “%s”: %s"), id, column,
@@ -260,18 +267,26 @@ _just_sync_supabase_record_from_row (JsonNode       *row,
   if (row == NULL || !JSON_NODE_HOLDS_OBJECT (row) ||
       (id_node = json_object_get_member (json_node_get_object (row),
                                          JUST_SYNC_SUPABASE_ID_COLUMN)) == NULL ||
-      !JSON_NODE_HOLDS_VALUE (id_node))
+      JSON_NODE_HOLDS_NULL (id_node))
     {
       g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER,
                    _("The server sent a row without an id"));
       return NULL;
     }
   object = json_node_get_object (row);
-  /* A uuid or text id comes as a string; an integer id is read as text. */
+  /* A uuid or text id comes as a string; an integer id is read as text.
+   * Any other type (a fraction, a bool) is no key of a row. */
   if (json_node_get_value_type (id_node) == G_TYPE_STRING)
     id = g_strdup (json_node_get_string (id_node));
+  else if (json_node_get_value_type (id_node) == G_TYPE_INT64)
+    id = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (id_node));
   else
-    id = json_to_string (id_node, FALSE);
+    {
+      g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_PROTOCOL,
+                   _("The server sent a row whose “%s” is neither text nor an integer (%s)"),
+                   JUST_SYNC_SUPABASE_ID_COLUMN, json_node_type_name (id_node));
+      return NULL;
+    }
 
   if (!supabase_codec_read_time (object, JUST_SYNC_SUPABASE_UPDATED_AT_COLUMN, id, FALSE,
                                  &updated_at, error))

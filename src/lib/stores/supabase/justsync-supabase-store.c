@@ -246,7 +246,8 @@ supabase_store_response_rows (JustSyncHttpResponse  *response,
 static gint64
 supabase_store_response_time (JustSyncHttpResponse *response)
 {
-  return response->date != 0 ? response->date : just_sync_timestamp_now ();
+  return response->date != 0 && just_sync_timestamp_is_valid (response->date) ? response->date
+                                                                              : just_sync_timestamp_now ();
 }
 
 /* --- fetch_since -------------------------------------------------------- */
@@ -281,7 +282,8 @@ supabase_store_fetch_cb (GObject      *object,
   guint n;
 
   response = _just_sync_http_client_send_finish (JUST_SYNC_HTTP_CLIENT (object), result, &error);
-  if (response == NULL || (rows = supabase_store_response_rows (response, &error)) == NULL)
+  if (response == NULL || (rows = supabase_store_response_rows (response, &error)) == NULL ||
+      !_just_sync_http_response_check_date (response, &error))
     {
       g_task_return_error (task, error);
       return;
