@@ -317,11 +317,11 @@ test_token_claims (void)
   g_autofree char *other = NULL;
   g_autofree char *none = NULL;
 
-  g_assert_cmpint (_just_sync_pb_token_get_claims (superuser, &collection), ==, G_GINT64_CONSTANT (1893553445) * G_USEC_PER_SEC);
+  g_assert_cmpint (_just_sync_pb_token_get_claims (superuser, &collection, NULL), ==, G_GINT64_CONSTANT (1893553445) * G_USEC_PER_SEC);
   g_assert_cmpstr (collection, ==, JUST_SYNC_PB_SUPERUSERS_COLLECTION_ID);
-  g_assert_cmpint (_just_sync_pb_token_get_claims (no_exp, &other), ==, 0);
+  g_assert_cmpint (_just_sync_pb_token_get_claims (no_exp, &other, NULL), ==, 0);
   g_assert_cmpstr (other, ==, "users");
-  g_assert_cmpint (_just_sync_pb_token_get_claims ("not-a-token", &none), ==, 0);
+  g_assert_cmpint (_just_sync_pb_token_get_claims ("not-a-token", &none, NULL), ==, 0);
   g_assert_null (none);
 }
 
