@@ -318,23 +318,6 @@ test_realtime (Fixture       *fixture,
   g_assert_cmpstr (just_sync_test_payload_string (arrived, "title"), ==, "live");
 }
 
-/* Waits until the engine has nothing queued or parked, with no explicit
- * sync. */
-static gboolean
-wait_queue_empty (JustSyncOrchestrator *orchestrator,
-                  guint                 timeout_ms)
-{
-  for (guint waited = 0; waited < timeout_ms; waited += 50)
-    {
-      if (just_sync_orchestrator_get_pending_count (orchestrator) == 0 &&
-          just_sync_orchestrator_get_failed_count (orchestrator) == 0 &&
-          just_sync_orchestrator_get_state (orchestrator) == JUST_SYNC_STATE_IDLE)
-        return TRUE;
-      just_sync_test_sleep (50);
-    }
-  return FALSE;
-}
-
 /* A store that names a user but cannot log in (the password could not be
  * read from the keyring, say) never pushes as a guest, whom PocketBase
  * would answer with a 400 that parks the change as rejected: the sync
@@ -370,7 +353,7 @@ test_named_user_never_guest (Fixture       *fixture,
   just_sync_pocketbase_store_set_credentials (remote, pb_env ("JUSTSYNC_PB_ALICE_COLLECTION"),
                                               pb_env ("JUSTSYNC_PB_ALICE_EMAIL"),
                                               pb_env ("JUSTSYNC_PB_ALICE_PASSWORD"));
-  g_assert_true (wait_queue_empty (engine, 10000));
+  g_assert_true (test_wait_queue_empty (engine, 10000));
   g_assert_null (just_sync_orchestrator_get_last_error (engine));
 
   pulled = sync_ok (&fixture->b, fixture->scope);
@@ -427,7 +410,7 @@ test_session_expires (Fixture       *fixture,
                                        pb_env ("JUSTSYNC_PB_CAROL_EMAIL"),
                                        pb_env ("JUSTSYNC_PB_CAROL_PASSWORD")));
   g_assert_no_error (error);
-  g_assert_true (wait_queue_empty (carol.orchestrator, 10000));
+  g_assert_true (test_wait_queue_empty (carol.orchestrator, 10000));
   test_client_clear (&carol);
 }
 

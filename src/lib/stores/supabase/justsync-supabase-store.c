@@ -346,13 +346,17 @@ supabase_store_set_session (JustSyncSupabaseStore *self,
   g_autoptr(JsonObject) claims = NULL;
   JsonNode *sub = NULL;
   gint64 now = g_get_real_time ();
+  gint64 issued;
 
   g_object_freeze_notify (G_OBJECT (self));
   supabase_store_set_string (self, &self->access_token, access_token, PROP_ACCESS_TOKEN);
   supabase_store_set_string (self, &self->refresh_token, refresh_token, PROP_REFRESH_TOKEN);
   claims = access_token != NULL ? _just_sync_jwt_dup_claims (access_token) : NULL;
   self->token_expires = _just_sync_jwt_claims_get_time (claims, "exp");
-  self->token_margin = self->token_expires != 0 ? CLAMP ((self->token_expires - now) / 5, 0, MAX_TOKEN_MARGIN) : 0;
+  issued = _just_sync_jwt_claims_get_time (claims, "iat");
+  /* A fifth of the lifetime: from `iat` (GoTrue sets it), else from now. */
+  self->token_margin = self->token_expires != 0 ?
+    CLAMP ((self->token_expires - (issued != 0 ? issued : now)) / 5, 0, MAX_TOKEN_MARGIN) : 0;
   if (claims != NULL)
     sub = json_object_get_member (claims, "sub");
   _just_sync_remote_store_update_auth (JUST_SYNC_REMOTE_STORE (self),
