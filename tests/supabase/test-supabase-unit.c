@@ -13,6 +13,9 @@
 #include "http-test-util.h"
 #include "justsync-json-private.h"
 #include "justsync-remote-store-private.h"
+#ifdef JUST_SYNC_HAS_SECRET
+#include "justsync-secret-private.h"
+#endif
 #include "justsync-supabase-codec-private.h"
 #include "justsync-test-util.h"
 
@@ -758,6 +761,52 @@ test_sign_in_unsupported (void)
   g_assert_true (JUST_SYNC_TEST_AWAIT (just_sync_remote_store_sign_out, JUST_SYNC_REMOTE_STORE (memory), NULL));
 }
 
+#ifdef JUST_SYNC_HAS_SECRET
+/* What the keyring helper keeps: the tokens of a store, never a password,
+ * and they make a session again on another store (which announces it). */
+static void
+test_secret_session (void)
+{
+  g_autoptr(JustSyncSupabaseStore) signed_in = just_sync_supabase_store_new ("https://abc.supabase.co/rest/v1", "k");
+  g_autoptr(JustSyncSupabaseStore) restored = just_sync_supabase_store_new ("https://abc.supabase.co/rest/v1", "k");
+  g_autoptr(JustSyncPocketbaseStore) pb = just_sync_pocketbase_store_new ("https://pb.example.com");
+  g_autoptr(JustSyncPocketbaseStore) pb_restored = just_sync_pocketbase_store_new ("https://pb.example.com");
+  g_autofree char *access = mint_token (g_get_real_time () / G_USEC_PER_SEC, g_get_real_time () / G_USEC_PER_SEC + 3600);
+  g_autofree char *session = NULL;
+  g_autofree char *pb_session = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_credentials = 0;
+
+  g_assert_null (_just_sync_secret_dup_session (JUST_SYNC_REMOTE_STORE (signed_in)));
+  just_sync_supabase_store_set_refresh_token (signed_in, "refresh \"1\"");
+  just_sync_supabase_store_set_access_token (signed_in, access);
+  session = _just_sync_secret_dup_session (JUST_SYNC_REMOTE_STORE (signed_in));
+  g_assert_nonnull (session);
+  g_assert_null (strstr (session, "\"k\""));
+
+  g_signal_connect_swapped (restored, "credentials-changed", G_CALLBACK (count_cb), &n_credentials);
+  g_assert_true (_just_sync_secret_apply_session (JUST_SYNC_REMOTE_STORE (restored), session, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (just_sync_supabase_store_get_access_token (restored), ==, access);
+  g_assert_cmpstr (just_sync_supabase_store_get_refresh_token (restored), ==, "refresh \"1\"");
+  g_assert_true (just_sync_remote_store_get_authenticated (JUST_SYNC_REMOTE_STORE (restored)));
+  g_assert_cmpstr (just_sync_remote_store_get_user_id (JUST_SYNC_REMOTE_STORE (restored)), ==,
+                   "6f1d3c1e-0000-4000-8000-00000000a11c");
+  g_assert_cmpuint (n_credentials, ==, 1);
+
+  /* PocketBase: the token; the password is not part of a session. */
+  just_sync_pocketbase_store_set_credentials (pb, "users", "u@example.com", "the-password");
+  just_sync_pocketbase_store_set_token (pb, access);
+  pb_session = _just_sync_secret_dup_session (JUST_SYNC_REMOTE_STORE (pb));
+  g_assert_null (strstr (pb_session, "the-password"));
+  g_assert_true (_just_sync_secret_apply_session (JUST_SYNC_REMOTE_STORE (pb_restored), pb_session, &error));
+  g_assert_cmpstr (just_sync_pocketbase_store_get_token (pb_restored), ==, access);
+
+  g_assert_false (_just_sync_secret_apply_session (JUST_SYNC_REMOTE_STORE (pb_restored), "[1", &error));
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_STORAGE);
+}
+#endif
+
 int
 main (int   argc,
       char *argv[])
@@ -782,6 +831,9 @@ main (int   argc,
   g_test_add ("/supabase-unit/auth/refresh-refused", GoTrue, NULL, gotrue_setup, test_refresh_refused, gotrue_teardown);
   g_test_add ("/supabase-unit/auth/sign-out", GoTrue, NULL, gotrue_setup, test_sign_out, gotrue_teardown);
   g_test_add_func ("/supabase-unit/auth/unsupported", test_sign_in_unsupported);
+#ifdef JUST_SYNC_HAS_SECRET
+  g_test_add_func ("/supabase-unit/auth/secret-session", test_secret_session);
+#endif
 
   return g_test_run ();
 }
