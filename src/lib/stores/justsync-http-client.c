@@ -709,9 +709,14 @@ static void
 _just_sync_http_client_init (JustSyncHttpClient *self)
 {
   self->timeout = DEFAULT_TIMEOUT_SECONDS;
+  /* An event stream holds one connection for as long as it is open, and
+   * with libsoup's default of two per host a subscription request sent
+   * beside it could wait for good (a realtime test stalled 4 runs in 10):
+   * leave room for the stream, a pull, a push and a login. */
   self->session = soup_session_new_with_options ("user-agent", "JustSync/" PACKAGE_VERSION,
                                                  "timeout", 0,
                                                  "idle-timeout", 60,
+                                                 "max-conns-per-host", 6,
                                                  NULL);
 }
 
