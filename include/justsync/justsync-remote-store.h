@@ -65,8 +65,7 @@ G_DECLARE_INTERFACE (JustSyncRemoteStore, just_sync_remote_store, JUST_SYNC, REM
  * @sign_out_finish: finishes @sign_out_async.
  *
  * A backend that signs in also has the read-only properties `user-id`
- * (a string) and `authenticated` (a boolean), and keeps them with
- * `_just_sync_remote_store_update_auth()`, which notifies them;
+ * (a string) and `authenticated` (a boolean), notified when they change;
  * just_sync_remote_store_get_user_id() and
  * just_sync_remote_store_get_authenticated() read them for any backend.
  *

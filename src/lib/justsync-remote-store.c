@@ -720,13 +720,15 @@ _just_sync_remote_store_update_auth (JustSyncRemoteStore *self,
                                (GDestroyNotify) auth_state_free);
     }
 
+  if (user_id != NULL && user_id[0] == '\0')
+    user_id = NULL;
   authenticated = !!authenticated;
   user_changed = g_strcmp0 (state->user_id, user_id) != 0;
   authenticated_changed = state->authenticated != authenticated;
   if (user_changed)
     {
       g_free (state->user_id);
-      state->user_id = user_id != NULL && user_id[0] != '\0' ? g_strdup (user_id) : NULL;
+      state->user_id = g_strdup (user_id);
     }
   state->authenticated = authenticated;
 
