@@ -54,6 +54,20 @@ G_DECLARE_INTERFACE (JustSyncRemoteStore, just_sync_remote_store, JUST_SYNC, REM
  *   #GNetworkMonitor watches. The default is %TRUE; a backend in the same
  *   process or on the loopback interface answers %FALSE, so the engine
  *   syncs with it even when the machine has no network.
+ * @sign_in_async: starts signing in with an identity (an email address,
+ *   usually) and a password; on success the backend keeps the session it
+ *   was given (a token), renews it before it expires, and emits
+ *   #JustSyncRemoteStore::credentials-changed. The default fails with
+ *   %G_IO_ERROR_NOT_SUPPORTED.
+ * @sign_in_finish: finishes @sign_in_async.
+ * @sign_out_async: starts forgetting the session (telling the server where
+ *   it can be told); the default succeeds at once.
+ * @sign_out_finish: finishes @sign_out_async.
+ *
+ * A backend that signs in also has the read-only properties `user-id`
+ * (a string) and `authenticated` (a boolean), notified when they change;
+ * just_sync_remote_store_get_user_id() and
+ * just_sync_remote_store_get_authenticated() read them for any backend.
  *
  * The virtual methods of #JustSyncRemoteStore. Every method completes on the
  * thread-default main context of the caller.
@@ -104,9 +118,25 @@ struct _JustSyncRemoteStoreInterface
   void       (*unwatch)                (JustSyncRemoteStore  *self,
                                         JustSyncScope        *scope);
   gboolean   (*needs_network)          (JustSyncRemoteStore  *self);
+  void       (*sign_in_async)          (JustSyncRemoteStore  *self,
+                                        const char           *identity,
+                                        const char           *password,
+                                        GCancellable         *cancellable,
+                                        GAsyncReadyCallback   callback,
+                                        gpointer              user_data);
+  gboolean   (*sign_in_finish)         (JustSyncRemoteStore  *self,
+                                        GAsyncResult         *result,
+                                        GError              **error);
+  void       (*sign_out_async)         (JustSyncRemoteStore  *self,
+                                        GCancellable         *cancellable,
+                                        GAsyncReadyCallback   callback,
+                                        gpointer              user_data);
+  gboolean   (*sign_out_finish)        (JustSyncRemoteStore  *self,
+                                        GAsyncResult         *result,
+                                        GError              **error);
 
   /*< private >*/
-  gpointer _reserved[15];
+  gpointer _reserved[11];
 };
 
 JUST_SYNC_AVAILABLE_IN_ALL
@@ -163,6 +193,30 @@ void           just_sync_remote_store_unwatch                (JustSyncRemoteStor
                                                               JustSyncScope        *scope);
 JUST_SYNC_AVAILABLE_IN_ALL
 gboolean       just_sync_remote_store_needs_network          (JustSyncRemoteStore  *self);
+JUST_SYNC_AVAILABLE_IN_ALL
+void           just_sync_remote_store_sign_in_async          (JustSyncRemoteStore  *self,
+                                                              const char           *identity,
+                                                              const char           *password,
+                                                              GCancellable         *cancellable,
+                                                              GAsyncReadyCallback   callback,
+                                                              gpointer              user_data);
+JUST_SYNC_AVAILABLE_IN_ALL
+gboolean       just_sync_remote_store_sign_in_finish         (JustSyncRemoteStore  *self,
+                                                              GAsyncResult         *result,
+                                                              GError              **error);
+JUST_SYNC_AVAILABLE_IN_ALL
+void           just_sync_remote_store_sign_out_async         (JustSyncRemoteStore  *self,
+                                                              GCancellable         *cancellable,
+                                                              GAsyncReadyCallback   callback,
+                                                              gpointer              user_data);
+JUST_SYNC_AVAILABLE_IN_ALL
+gboolean       just_sync_remote_store_sign_out_finish        (JustSyncRemoteStore  *self,
+                                                              GAsyncResult         *result,
+                                                              GError              **error);
+JUST_SYNC_AVAILABLE_IN_ALL
+const char    *just_sync_remote_store_get_user_id            (JustSyncRemoteStore  *self);
+JUST_SYNC_AVAILABLE_IN_ALL
+gboolean       just_sync_remote_store_get_authenticated      (JustSyncRemoteStore  *self);
 JUST_SYNC_AVAILABLE_IN_ALL
 void           just_sync_remote_store_emit_remote_changed    (JustSyncRemoteStore  *self,
                                                               JustSyncScope        *scope);

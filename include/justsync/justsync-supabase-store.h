@@ -35,6 +35,16 @@ JUST_SYNC_AVAILABLE_IN_ALL
 void                   just_sync_supabase_store_set_access_token       (JustSyncSupabaseStore *self,
                                                                         const char            *access_token);
 JUST_SYNC_AVAILABLE_IN_ALL
+const char            *just_sync_supabase_store_get_refresh_token      (JustSyncSupabaseStore *self);
+JUST_SYNC_AVAILABLE_IN_ALL
+void                   just_sync_supabase_store_set_refresh_token      (JustSyncSupabaseStore *self,
+                                                                        const char            *refresh_token);
+JUST_SYNC_AVAILABLE_IN_ALL
+const char            *just_sync_supabase_store_get_auth_url           (JustSyncSupabaseStore *self);
+JUST_SYNC_AVAILABLE_IN_ALL
+void                   just_sync_supabase_store_set_auth_url           (JustSyncSupabaseStore *self,
+                                                                        const char            *auth_url);
+JUST_SYNC_AVAILABLE_IN_ALL
 void                   just_sync_supabase_store_set_table              (JustSyncSupabaseStore *self,
                                                                         const char            *scope_name,
                                                                         const char            *table);

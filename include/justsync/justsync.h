@@ -43,5 +43,8 @@
 #include "justsync-appwrite-store.h"
 #include "justsync-live-query.h"
 #include "justsync-orchestrator.h"
+#ifdef JUST_SYNC_HAS_SECRET
+#include "justsync-secret.h"
+#endif
 
 #undef JUST_SYNC_INSIDE

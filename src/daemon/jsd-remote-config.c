@@ -5,7 +5,10 @@
  * The remote of a store, as OpenStore() options describe it. It is saved
  * next to the store's database, so that the store can be opened again
  * without them, but never with its credentials: those stay in memory or in
- * the keyring.
+ * the keyring. A Supabase project's API key is saved with it: it is the
+ * project's public (anon) key, which every client ships, and without it
+ * the store cannot reach the project at all; a user's token is a
+ * credential.
  */
 
 #include "config.h"
@@ -28,6 +31,7 @@ struct _JsdRemoteConfig
   char *auth_collection;
   char *identity;
   char *soft_delete_field;
+  char *api_key;
   gboolean allow_insecure_http;
   /* Alternating scope names and collection names, sorted by scope name. */
   GStrv collections;
@@ -36,6 +40,7 @@ struct _JsdRemoteConfig
 static const char * const kind_names[] = {
   [JSD_REMOTE_MEMORY] = "memory",
   [JSD_REMOTE_POCKETBASE] = "pocketbase",
+  [JSD_REMOTE_SUPABASE] = "supabase",
 };
 
 void
@@ -45,6 +50,7 @@ jsd_remote_config_free (JsdRemoteConfig *self)
   g_free (self->auth_collection);
   g_free (self->identity);
   g_free (self->soft_delete_field);
+  g_free (self->api_key);
   g_strfreev (self->collections);
   g_free (self);
 }
@@ -71,7 +77,7 @@ parse_kind (const char     *name,
       }
 
   g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
-               _("“%.*s” is not a kind of remote: use memory or pocketbase"),
+               _("“%.*s” is not a kind of remote: use memory, pocketbase or supabase"),
                (int) MIN (strlen (name), 64), name);
   return FALSE;
 }
@@ -182,7 +188,7 @@ jsd_remote_config_new_from_options (GVariant  *options,
   g_autoptr(JsdRemoteConfig) self = remote_config_new ();
   g_autoptr(GVariant) collections = NULL;
   const char *kind = NULL, *url = NULL, *auth_collection = NULL, *identity = NULL;
-  const char *soft_delete_field = NULL;
+  const char *soft_delete_field = NULL, *api_key = NULL;
 
   if (!jsd_args_get_string_option (options, "remote", &kind, error))
     return NULL;
@@ -194,16 +200,23 @@ jsd_remote_config_new_from_options (GVariant  *options,
       !jsd_args_get_string_option (options, "auth-collection", &auth_collection, error) ||
       !jsd_args_get_string_option (options, "identity", &identity, error) ||
       !jsd_args_get_string_option (options, "soft-delete-field", &soft_delete_field, error) ||
+      !jsd_args_get_string_option (options, "api-key", &api_key, error) ||
       !jsd_args_get_boolean_option (options, "allow-insecure-http", &self->allow_insecure_http,
                                     error) ||
       !jsd_args_lookup_option (options, "collections", G_VARIANT_TYPE ("a{ss}"),
                                &collections, error))
     return NULL;
 
-  if (self->kind == JSD_REMOTE_POCKETBASE && url == NULL)
+  if (self->kind != JSD_REMOTE_MEMORY && url == NULL)
+    {
+      g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                   _("A %s remote needs the option “url”"), kind_names[self->kind]);
+      return NULL;
+    }
+  if (self->kind != JSD_REMOTE_SUPABASE && api_key != NULL)
     {
       g_set_error_literal (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
-                           _("A pocketbase remote needs the option “url”"));
+                           _("The option “api-key” is for a supabase remote"));
       return NULL;
     }
   if (url != NULL && !check_url (url, self->allow_insecure_http, error))
@@ -220,6 +233,7 @@ jsd_remote_config_new_from_options (GVariant  *options,
   self->auth_collection = g_strdup (auth_collection);
   self->identity = g_strdup (identity);
   self->soft_delete_field = g_strdup (soft_delete_field);
+  self->api_key = g_strdup (api_key);
   return g_steal_pointer (&self);
 }
 
@@ -256,6 +270,7 @@ jsd_remote_config_load (const char  *path,
   self->auth_collection = g_key_file_get_string (key_file, GROUP, "auth-collection", NULL);
   self->identity = g_key_file_get_string (key_file, GROUP, "identity", NULL);
   self->soft_delete_field = g_key_file_get_string (key_file, GROUP, "soft-delete-field", NULL);
+  self->api_key = g_key_file_get_string (key_file, GROUP, "api-key", NULL);
   self->allow_insecure_http = g_key_file_get_boolean (key_file, GROUP, "allow-insecure-http", NULL);
   if (g_key_file_has_key (key_file, GROUP, "collections", NULL))
     {
@@ -294,6 +309,8 @@ jsd_remote_config_save (JsdRemoteConfig  *self,
     g_key_file_set_string (key_file, GROUP, "identity", self->identity);
   if (self->soft_delete_field != NULL)
     g_key_file_set_string (key_file, GROUP, "soft-delete-field", self->soft_delete_field);
+  if (self->api_key != NULL)
+    g_key_file_set_string (key_file, GROUP, "api-key", self->api_key);
   if (self->allow_insecure_http)
     g_key_file_set_boolean (key_file, GROUP, "allow-insecure-http", TRUE);
   if (self->collections[0] != NULL)
@@ -321,6 +338,7 @@ jsd_remote_config_equal (JsdRemoteConfig *self,
          g_strcmp0 (self->auth_collection, other->auth_collection) == 0 &&
          g_strcmp0 (self->identity, other->identity) == 0 &&
          g_strcmp0 (self->soft_delete_field, other->soft_delete_field) == 0 &&
+         g_strcmp0 (self->api_key, other->api_key) == 0 &&
          self->allow_insecure_http == other->allow_insecure_http &&
          g_strv_equal ((const char * const *) self->collections,
                        (const char * const *) other->collections);
@@ -363,7 +381,7 @@ jsd_remote_config_names_soft_delete_field (JsdRemoteConfig *self)
 gboolean
 jsd_remote_config_uses_credentials (JsdRemoteConfig *self)
 {
-  return self->kind == JSD_REMOTE_POCKETBASE;
+  return self->kind != JSD_REMOTE_MEMORY;
 }
 
 /* A new remote store as configured. */
@@ -374,6 +392,19 @@ jsd_remote_config_create_remote (JsdRemoteConfig *self)
     {
     case JSD_REMOTE_MEMORY:
       return JUST_SYNC_REMOTE_STORE (just_sync_memory_remote_store_new ());
+
+    case JSD_REMOTE_SUPABASE:
+      {
+        JustSyncSupabaseStore *store = just_sync_supabase_store_new (self->url, self->api_key);
+
+        /* Soft deletes on `deleted_at`, as in data/supabase/justsync-schema.sql,
+         * unless the options name another column ("" for hard deletes). */
+        just_sync_supabase_store_set_soft_delete_column (store, self->soft_delete_field == NULL ? "deleted_at" :
+                                                         self->soft_delete_field[0] != '\0' ? self->soft_delete_field : NULL);
+        for (guint i = 0; self->collections[i] != NULL; i += 2)
+          just_sync_supabase_store_set_table (store, self->collections[i], self->collections[i + 1]);
+        return JUST_SYNC_REMOTE_STORE (store);
+      }
 
     case JSD_REMOTE_POCKETBASE:
     default:
@@ -395,7 +426,7 @@ jsd_remote_config_create_remote (JsdRemoteConfig *self)
 }
 
 /* Logs @remote in with @credentials: a token, or the configured identity
- * and a password. */
+ * and a password. A Supabase remote takes a user's access token (a JWT). */
 gboolean
 jsd_remote_config_apply_credentials (JsdRemoteConfig      *self,
                                      JustSyncRemoteStore  *remote,
@@ -404,6 +435,20 @@ jsd_remote_config_apply_credentials (JsdRemoteConfig      *self,
 {
   JustSyncPocketbaseStore *store;
 
+  if (JUST_SYNC_IS_SUPABASE_STORE (remote))
+    {
+      if (jsd_credentials_get_password (credentials) != NULL)
+        {
+          g_set_error_literal (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                               _("A supabase remote takes a user's access token (the option "
+                                 "“token”), not a password"));
+          return FALSE;
+        }
+      if (jsd_credentials_get_token (credentials) != NULL)
+        just_sync_supabase_store_set_access_token (JUST_SYNC_SUPABASE_STORE (remote),
+                                                   jsd_credentials_get_token (credentials));
+      return TRUE;
+    }
   if (!JUST_SYNC_IS_POCKETBASE_STORE (remote))
     return TRUE;
 

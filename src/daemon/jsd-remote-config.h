@@ -15,6 +15,7 @@ typedef enum
 {
   JSD_REMOTE_MEMORY,
   JSD_REMOTE_POCKETBASE,
+  JSD_REMOTE_SUPABASE,
 } JsdRemoteKind;
 
 typedef struct _JsdRemoteConfig JsdRemoteConfig;

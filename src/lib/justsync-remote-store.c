@@ -5,7 +5,13 @@
 
 #include "config.h"
 
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "justsync-json-private.h"
 #include "justsync-remote-store-private.h"
+#include "justsync-timestamp.h"
 
 /**
  * JustSyncRemoteStore:
@@ -16,6 +22,18 @@
  * pending operations, and tells the server's time. Every method is
  * scope-aware: it only reads and writes rows of the scope's name with every
  * one of its keys.
+ *
+ * ## Signing in
+ *
+ * A backend with accounts signs in with
+ * just_sync_remote_store_sign_in_async() and out with
+ * just_sync_remote_store_sign_out_async(); its `user-id` and
+ * `authenticated` properties (read with
+ * just_sync_remote_store_get_user_id() and
+ * just_sync_remote_store_get_authenticated()) are notified when they
+ * change. A session that expires or is revoked makes pushes fail with
+ * %JUST_SYNC_ERROR_AUTH: every change stays queued, and goes out once the
+ * app signs in again (#JustSyncRemoteStore::credentials-changed).
  *
  * The arrays the methods return own their elements through their free
  * function, so they are annotated `(transfer container)`: a C caller frees
@@ -55,8 +73,48 @@ just_sync_remote_store_real_needs_network (JustSyncRemoteStore *self)
 }
 
 static void
+just_sync_remote_store_real_sign_in_async (JustSyncRemoteStore *self,
+                                           const char          *identity,
+                                           const char          *password,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  g_task_report_new_error (self, callback, user_data, just_sync_remote_store_real_sign_in_async,
+                           G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           _("This remote store has no accounts to sign in to"));
+}
+
+static void
+just_sync_remote_store_real_sign_out_async (JustSyncRemoteStore *self,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, just_sync_remote_store_real_sign_out_async);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* The default finish of both: a GTask returning a boolean. */
+static gboolean
+just_sync_remote_store_real_sign_finish (JustSyncRemoteStore  *self,
+                                         GAsyncResult         *result,
+                                         GError              **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
 just_sync_remote_store_default_init (JustSyncRemoteStoreInterface *iface)
 {
+  iface->sign_in_async = just_sync_remote_store_real_sign_in_async;
+  iface->sign_in_finish = just_sync_remote_store_real_sign_finish;
+  iface->sign_out_async = just_sync_remote_store_real_sign_out_async;
+  iface->sign_out_finish = just_sync_remote_store_real_sign_finish;
   iface->needs_network = just_sync_remote_store_real_needs_network;
   iface->generate_id = just_sync_remote_store_real_generate_id;
   iface->watch = just_sync_remote_store_real_watch;
@@ -459,4 +517,292 @@ _just_sync_remote_store_get_not_before (JustSyncRemoteStore *self)
   when = not_before != NULL ? *not_before : 0;
   G_UNLOCK (not_before);
   return when;
+}
+
+/* --- signing in --------------------------------------------------------- */
+
+/**
+ * just_sync_remote_store_sign_in_async:
+ * @self: a #JustSyncRemoteStore
+ * @identity: who signs in: an email address, usually
+ * @password: the password
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the operation completes
+ * @user_data: data for @callback
+ *
+ * Signs in to the backend. On success the store keeps the session (a
+ * token) the server gave, not the password, and renews the session before
+ * it expires; `user-id` and `authenticated` are updated and
+ * #JustSyncRemoteStore::credentials-changed is emitted, so an orchestrator
+ * pushes what waited. A wrong password fails with %JUST_SYNC_ERROR_AUTH;
+ * a backend without accounts fails with %G_IO_ERROR_NOT_SUPPORTED.
+ */
+void
+just_sync_remote_store_sign_in_async (JustSyncRemoteStore *self,
+                                      const char          *identity,
+                                      const char          *password,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_return_if_fail (JUST_SYNC_IS_REMOTE_STORE (self));
+  g_return_if_fail (identity != NULL);
+  g_return_if_fail (password != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  JUST_SYNC_REMOTE_STORE_GET_IFACE (self)->sign_in_async (self, identity, password, cancellable,
+                                                          callback, user_data);
+}
+
+/**
+ * just_sync_remote_store_sign_in_finish:
+ * @self: a #JustSyncRemoteStore
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes just_sync_remote_store_sign_in_async().
+ *
+ * Returns: %TRUE when signed in
+ */
+gboolean
+just_sync_remote_store_sign_in_finish (JustSyncRemoteStore  *self,
+                                       GAsyncResult         *result,
+                                       GError              **error)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_REMOTE_STORE (self), FALSE);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), FALSE);
+
+  return JUST_SYNC_REMOTE_STORE_GET_IFACE (self)->sign_in_finish (self, result, error);
+}
+
+/**
+ * just_sync_remote_store_sign_out_async:
+ * @self: a #JustSyncRemoteStore
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the operation completes
+ * @user_data: data for @callback
+ *
+ * Forgets the session and the credentials, and tells the server where it
+ * keeps sessions. The store is signed out even when the server could not
+ * be told (the call then fails with that error). Changes made afterwards
+ * stay queued until the app signs in again.
+ */
+void
+just_sync_remote_store_sign_out_async (JustSyncRemoteStore *self,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_return_if_fail (JUST_SYNC_IS_REMOTE_STORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  JUST_SYNC_REMOTE_STORE_GET_IFACE (self)->sign_out_async (self, cancellable, callback, user_data);
+}
+
+/**
+ * just_sync_remote_store_sign_out_finish:
+ * @self: a #JustSyncRemoteStore
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes just_sync_remote_store_sign_out_async().
+ *
+ * Returns: %TRUE when the server was told too
+ */
+gboolean
+just_sync_remote_store_sign_out_finish (JustSyncRemoteStore  *self,
+                                        GAsyncResult         *result,
+                                        GError              **error)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_REMOTE_STORE (self), FALSE);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), FALSE);
+
+  return JUST_SYNC_REMOTE_STORE_GET_IFACE (self)->sign_out_finish (self, result, error);
+}
+
+typedef struct
+{
+  char *user_id;
+  gboolean authenticated;
+} AuthState;
+
+static void
+auth_state_free (AuthState *state)
+{
+  g_free (state->user_id);
+  g_free (state);
+}
+
+static G_DEFINE_QUARK (just-sync-remote-auth, auth_state)
+
+static AuthState *
+remote_store_peek_auth (JustSyncRemoteStore *self)
+{
+  return g_object_get_qdata (G_OBJECT (self), auth_state_quark ());
+}
+
+/**
+ * just_sync_remote_store_get_user_id:
+ * @self: a #JustSyncRemoteStore
+ *
+ * The id of the signed-in user on the server, as the backend's `user-id`
+ * property tells it: known after a sign-in, from a token's claims, or
+ * after the first authenticated request.
+ *
+ * Returns: (nullable): the user's id, or %NULL
+ */
+const char *
+just_sync_remote_store_get_user_id (JustSyncRemoteStore *self)
+{
+  AuthState *state;
+
+  g_return_val_if_fail (JUST_SYNC_IS_REMOTE_STORE (self), NULL);
+
+  state = remote_store_peek_auth (self);
+  return state != NULL ? state->user_id : NULL;
+}
+
+/**
+ * just_sync_remote_store_get_authenticated:
+ * @self: a #JustSyncRemoteStore
+ *
+ * Whether the store holds a session it may act with: %FALSE before a
+ * sign-in, after a sign-out, and once the server refused the session
+ * (expired or revoked) with no way to renew it. A backend without
+ * accounts is never authenticated.
+ *
+ * Returns: %TRUE when signed in
+ */
+gboolean
+just_sync_remote_store_get_authenticated (JustSyncRemoteStore *self)
+{
+  AuthState *state;
+
+  g_return_val_if_fail (JUST_SYNC_IS_REMOTE_STORE (self), FALSE);
+
+  state = remote_store_peek_auth (self);
+  return state != NULL && state->authenticated;
+}
+
+static void
+remote_store_notify_if_any (JustSyncRemoteStore *self,
+                            const char          *name)
+{
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (self), name) != NULL)
+    g_object_notify (G_OBJECT (self), name);
+}
+
+/*
+ * _just_sync_remote_store_update_auth:
+ * @user_id: (nullable): the signed-in user's id, or %NULL when unknown
+ * @authenticated: whether the store holds a usable session
+ *
+ * What a backend calls when its sign-in state changes: keeps it for
+ * just_sync_remote_store_get_user_id() and
+ * just_sync_remote_store_get_authenticated() (which the backend's
+ * `user-id` and `authenticated` properties return), and notifies those
+ * properties when their value changed. Main thread only.
+ */
+void
+_just_sync_remote_store_update_auth (JustSyncRemoteStore *self,
+                                     const char          *user_id,
+                                     gboolean             authenticated)
+{
+  AuthState *state;
+  gboolean user_changed, authenticated_changed;
+
+  g_return_if_fail (JUST_SYNC_IS_REMOTE_STORE (self));
+
+  state = remote_store_peek_auth (self);
+  if (state == NULL)
+    {
+      state = g_new0 (AuthState, 1);
+      g_object_set_qdata_full (G_OBJECT (self), auth_state_quark (), state,
+                               (GDestroyNotify) auth_state_free);
+    }
+
+  if (user_id != NULL && user_id[0] == '\0')
+    user_id = NULL;
+  authenticated = !!authenticated;
+  user_changed = g_strcmp0 (state->user_id, user_id) != 0;
+  authenticated_changed = state->authenticated != authenticated;
+  if (user_changed)
+    {
+      g_free (state->user_id);
+      state->user_id = g_strdup (user_id);
+    }
+  state->authenticated = authenticated;
+
+  if (user_changed)
+    remote_store_notify_if_any (self, "user-id");
+  if (authenticated_changed)
+    remote_store_notify_if_any (self, "authenticated");
+}
+
+/* A JWT's parts are small: a larger payload is no token. */
+#define MAX_JWT_PAYLOAD 16384
+
+/*
+ * _just_sync_jwt_dup_claims:
+ * @token: a JSON Web Token
+ *
+ * Reads the claims of a JWT without checking its signature (the server
+ * does that), through the strict JSON reader.
+ *
+ * Returns: (transfer full) (nullable): the claims, or %NULL when @token is
+ *   no JWT
+ */
+JsonObject *
+_just_sync_jwt_dup_claims (const char *token)
+{
+  g_auto(GStrv) parts = g_strsplit (token, ".", 3);
+  g_autoptr(GString) payload = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree guchar *decoded = NULL;
+  gsize length;
+
+  if (g_strv_length (parts) != 3 || strlen (parts[1]) > MAX_JWT_PAYLOAD)
+    return NULL;
+
+  /* base64url without padding to base64. */
+  payload = g_string_new (parts[1]);
+  g_strdelimit (payload->str, "-", '+');
+  g_strdelimit (payload->str, "_", '/');
+  while (payload->len % 4 != 0)
+    g_string_append_c (payload, '=');
+  decoded = g_base64_decode (payload->str, &length);
+  if (decoded == NULL || length == 0)
+    return NULL;
+
+  root = _just_sync_json_parse ((const char *) decoded, (gssize) length,
+                                JUST_SYNC_JSON_MAX_ENVELOPE_DEPTH, NULL);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  return json_node_dup_object (root);
+}
+
+/*
+ * _just_sync_jwt_claims_get_time:
+ * @claims: (nullable): a JWT's claims
+ * @name: a claim in seconds since the epoch, such as `exp`
+ *
+ * Returns: the claim in microseconds, or 0 when it is missing, no number,
+ *   or not a time JustSync supports
+ */
+gint64
+_just_sync_jwt_claims_get_time (JsonObject *claims,
+                                const char *name)
+{
+  JsonNode *node = claims != NULL ? json_object_get_member (claims, name) : NULL;
+  double seconds;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      (json_node_get_value_type (node) != G_TYPE_INT64 &&
+       json_node_get_value_type (node) != G_TYPE_DOUBLE))
+    return 0;
+  seconds = json_node_get_double (node);
+  /* Before 1970, past 9999 or not finite: no time JustSync supports. */
+  if (!(seconds > 0 && seconds <= (double) (JUST_SYNC_TIMESTAMP_MAX / G_USEC_PER_SEC)))
+    return 0;
+  return (gint64) (seconds * G_USEC_PER_SEC);
 }

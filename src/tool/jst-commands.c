@@ -153,6 +153,28 @@ print_properties (JstGlobals        *globals,
     g_print (_("Error:    %s\n"), last_error);
 }
 
+/* Adds SCOPE=NAME arguments to @map; %FALSE (said) for one without "=". */
+static gboolean
+add_scope_map (GVariantBuilder  *map,
+               const char       *option,
+               const char       *form,
+               char            **arguments)
+{
+  for (guint i = 0; arguments != NULL && arguments[i] != NULL; i++)
+    {
+      char *equals = strchr (arguments[i], '=');
+
+      if (equals == NULL)
+        {
+          g_printerr (_("justsync: %s takes %s, not “%s”\n"), option, form, arguments[i]);
+          return FALSE;
+        }
+      *equals = '\0';
+      g_variant_builder_add (map, "{ss}", arguments[i], equals + 1);
+    }
+  return TRUE;
+}
+
 int
 jst_command_open (const JstCommand  *command,
                   JstGlobals        *globals,
@@ -160,19 +182,26 @@ jst_command_open (const JstCommand  *command,
                   char             **argv)
 {
   g_autofree char *remote = NULL, *url = NULL, *auth_collection = NULL, *identity = NULL;
-  g_autofree char *soft_delete_field = NULL;
+  g_autofree char *soft_delete_field = NULL, *api_key = NULL;
   g_auto(GStrv) collections = NULL;
+  g_auto(GStrv) tables = NULL;
   gboolean password_stdin = FALSE, token_stdin = FALSE, remember = FALSE;
   gboolean offline = FALSE, online = FALSE, allow_insecure_http = FALSE;
   const GOptionEntry entries[] = {
     { "remote", 0, 0, G_OPTION_ARG_STRING, &remote,
-      N_("Synchronize with a remote of KIND: memory or pocketbase"), N_("KIND") },
+      N_("Synchronize with a remote of KIND: memory, pocketbase or supabase "
+         "(KIND:URL sets --url too)"), N_("KIND[:URL]") },
     { "url", 0, 0, G_OPTION_ARG_STRING, &url, N_("The URL of the server"), N_("URL") },
     { "allow-insecure-http", 0, 0, G_OPTION_ARG_NONE, &allow_insecure_http,
       N_("Allow a plain http URL to another machine"), NULL },
     { "collection", 0, 0, G_OPTION_ARG_STRING_ARRAY, &collections,
       N_("Keep the scope SCOPE in the server's collection COLLECTION (repeatable)"),
       N_("SCOPE=COLLECTION") },
+    { "table", 0, 0, G_OPTION_ARG_STRING_ARRAY, &tables,
+      N_("Keep the scope SCOPE in the table TABLE of a supabase remote (repeatable)"),
+      N_("SCOPE=TABLE") },
+    { "api-key", 0, 0, G_OPTION_ARG_STRING, &api_key,
+      N_("The project's API key (the public anon key) of a supabase remote"), N_("KEY") },
     { "soft-delete-field", 0, 0, G_OPTION_ARG_STRING, &soft_delete_field,
       N_("The server's field that marks deleted records"), N_("FIELD") },
     { "auth-collection", 0, 0, G_OPTION_ARG_STRING, &auth_collection,
@@ -206,6 +235,20 @@ jst_command_open (const JstCommand  *command,
       return JST_EXIT_USAGE;
     }
 
+  /* --remote supabase:https://… names the kind and the URL at once. */
+  if (remote != NULL && strchr (remote, ':') != NULL)
+    {
+      char *colon = strchr (remote, ':');
+
+      if (url != NULL)
+        {
+          g_printerr (_("justsync: --remote KIND:URL and --url exclude each other\n"));
+          return JST_EXIT_USAGE;
+        }
+      url = g_strdup (colon + 1);
+      *colon = '\0';
+    }
+
   g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
 #define ADD_STRING(key, value) \
   if (value != NULL) \
@@ -215,27 +258,22 @@ jst_command_open (const JstCommand  *command,
   ADD_STRING ("auth-collection", auth_collection);
   ADD_STRING ("identity", identity);
   ADD_STRING ("soft-delete-field", soft_delete_field);
+  ADD_STRING ("api-key", api_key);
 #undef ADD_STRING
 
-  if (collections != NULL)
+  /* Collections (PocketBase) and tables (Supabase) are one map of scope
+   * names to the server's names. */
+  if (collections != NULL || tables != NULL)
     {
       GVariantBuilder map;
 
       g_variant_builder_init (&map, G_VARIANT_TYPE ("a{ss}"));
-      for (guint i = 0; collections[i] != NULL; i++)
+      if (!add_scope_map (&map, "--collection", "SCOPE=COLLECTION", collections) ||
+          !add_scope_map (&map, "--table", "SCOPE=TABLE", tables))
         {
-          char *equals = strchr (collections[i], '=');
-
-          if (equals == NULL)
-            {
-              g_printerr (_("justsync: --collection takes SCOPE=COLLECTION, not “%s”\n"),
-                          collections[i]);
-              g_variant_builder_clear (&map);
-              g_variant_builder_clear (&options);
-              return JST_EXIT_USAGE;
-            }
-          *equals = '\0';
-          g_variant_builder_add (&map, "{ss}", collections[i], equals + 1);
+          g_variant_builder_clear (&map);
+          g_variant_builder_clear (&options);
+          return JST_EXIT_USAGE;
         }
       g_variant_builder_add (&options, "{sv}", "collections", g_variant_builder_end (&map));
     }

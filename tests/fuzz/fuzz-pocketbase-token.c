@@ -23,7 +23,7 @@ static void
 check_token (const char *token)
 {
   g_autofree char *collection_id = NULL;
-  gint64 exp = _just_sync_pb_token_get_claims (token, &collection_id);
+  gint64 exp = _just_sync_pb_token_get_claims (token, &collection_id, NULL);
 
   FUZZ_CHECK (exp == 0 || (just_sync_timestamp_is_valid (exp) && exp % G_USEC_PER_SEC == 0));
   FUZZ_CHECK (collection_id == NULL || g_utf8_validate (collection_id, -1, NULL));

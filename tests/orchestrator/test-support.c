@@ -218,3 +218,18 @@ test_power_monitor_set_saver (TestPowerMonitor *self,
   self->saver = enabled;
   g_object_notify (G_OBJECT (self), "power-saver-enabled");
 }
+
+gboolean
+test_wait_queue_empty (JustSyncOrchestrator *orchestrator,
+                       guint                 timeout_ms)
+{
+  for (guint waited = 0; waited < timeout_ms; waited += 50)
+    {
+      if (just_sync_orchestrator_get_pending_count (orchestrator) == 0 &&
+          just_sync_orchestrator_get_failed_count (orchestrator) == 0 &&
+          just_sync_orchestrator_get_state (orchestrator) == JUST_SYNC_STATE_IDLE)
+        return TRUE;
+      just_sync_test_sleep (50);
+    }
+  return FALSE;
+}

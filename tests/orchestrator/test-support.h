@@ -48,6 +48,10 @@ JustSyncRecord *test_update        (JustSyncOrchestrator *orchestrator,
 void        test_delete            (JustSyncOrchestrator *orchestrator,
                                     JustSyncScope        *scope,
                                     const char           *id);
+/* Waits until the engine has nothing queued or parked and is idle, with
+ * no explicit sync (one the engine starts by itself). */
+gboolean    test_wait_queue_empty  (JustSyncOrchestrator *orchestrator,
+                                    guint                 timeout_ms);
 
 /* A GPowerProfileMonitor whose power-saver mode the test sets. */
 #define TEST_TYPE_POWER_MONITOR (test_power_monitor_get_type ())

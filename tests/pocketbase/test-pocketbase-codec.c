@@ -317,11 +317,11 @@ test_token_claims (void)
   g_autofree char *other = NULL;
   g_autofree char *none = NULL;
 
-  g_assert_cmpint (_just_sync_pb_token_get_claims (superuser, &collection), ==, G_GINT64_CONSTANT (1893553445) * G_USEC_PER_SEC);
+  g_assert_cmpint (_just_sync_pb_token_get_claims (superuser, &collection, NULL), ==, G_GINT64_CONSTANT (1893553445) * G_USEC_PER_SEC);
   g_assert_cmpstr (collection, ==, JUST_SYNC_PB_SUPERUSERS_COLLECTION_ID);
-  g_assert_cmpint (_just_sync_pb_token_get_claims (no_exp, &other), ==, 0);
+  g_assert_cmpint (_just_sync_pb_token_get_claims (no_exp, &other, NULL), ==, 0);
   g_assert_cmpstr (other, ==, "users");
-  g_assert_cmpint (_just_sync_pb_token_get_claims ("not-a-token", &none), ==, 0);
+  g_assert_cmpint (_just_sync_pb_token_get_claims ("not-a-token", &none, NULL), ==, 0);
   g_assert_null (none);
 }
 
@@ -367,15 +367,15 @@ test_token_claims_hostile (void)
       g_autofree char *token = make_token (claims[i]);
       g_autofree char *id = NULL;
 
-      g_assert_cmpint (_just_sync_pb_token_get_claims (token, &id), ==, 0);
+      g_assert_cmpint (_just_sync_pb_token_get_claims (token, &id, NULL), ==, 0);
       g_assert_cmpstr (id, ==, "users");
     }
-  g_assert_cmpint (_just_sync_pb_token_get_claims (last, &collection), ==,
+  g_assert_cmpint (_just_sync_pb_token_get_claims (last, &collection, NULL), ==,
                    G_GINT64_CONSTANT (253402300799) * G_USEC_PER_SEC);
   g_clear_pointer (&collection, g_free);
-  g_assert_cmpint (_just_sync_pb_token_get_claims (deep, &collection), ==, 0);
+  g_assert_cmpint (_just_sync_pb_token_get_claims (deep, &collection, NULL), ==, 0);
   g_assert_null (collection);
-  g_assert_cmpint (_just_sync_pb_token_get_claims (lax, &collection), ==, 0);
+  g_assert_cmpint (_just_sync_pb_token_get_claims (lax, &collection, NULL), ==, 0);
   g_assert_null (collection);
 }
 

@@ -318,23 +318,6 @@ test_realtime (Fixture       *fixture,
   g_assert_cmpstr (just_sync_test_payload_string (arrived, "title"), ==, "live");
 }
 
-/* Waits until the engine has nothing queued or parked, with no explicit
- * sync. */
-static gboolean
-wait_queue_empty (JustSyncOrchestrator *orchestrator,
-                  guint                 timeout_ms)
-{
-  for (guint waited = 0; waited < timeout_ms; waited += 50)
-    {
-      if (just_sync_orchestrator_get_pending_count (orchestrator) == 0 &&
-          just_sync_orchestrator_get_failed_count (orchestrator) == 0 &&
-          just_sync_orchestrator_get_state (orchestrator) == JUST_SYNC_STATE_IDLE)
-        return TRUE;
-      just_sync_test_sleep (50);
-    }
-  return FALSE;
-}
-
 /* A store that names a user but cannot log in (the password could not be
  * read from the keyring, say) never pushes as a guest, whom PocketBase
  * would answer with a 400 that parks the change as rejected: the sync
@@ -370,12 +353,65 @@ test_named_user_never_guest (Fixture       *fixture,
   just_sync_pocketbase_store_set_credentials (remote, pb_env ("JUSTSYNC_PB_ALICE_COLLECTION"),
                                               pb_env ("JUSTSYNC_PB_ALICE_EMAIL"),
                                               pb_env ("JUSTSYNC_PB_ALICE_PASSWORD"));
-  g_assert_true (wait_queue_empty (engine, 10000));
+  g_assert_true (test_wait_queue_empty (engine, 10000));
   g_assert_null (just_sync_orchestrator_get_last_error (engine));
 
   pulled = sync_ok (&fixture->b, fixture->scope);
   assert_title (&fixture->b, fixture->scope, just_sync_record_get_id (record), "waits for alice");
   assert_converged (fixture, 1);
+}
+
+/* A sign-in keeps only the token: carol's lasts 1-2 s. Once it has
+ * expired (and was not renewed: nothing used it), a push fails with an
+ * authentication error and the change stays queued; signing in again
+ * announces new credentials and the change goes out by itself. */
+static void
+test_session_expires (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(JustSyncPocketbaseStore) remote = just_sync_pocketbase_store_new (pb_env ("JUSTSYNC_PB_URL"));
+  g_autoptr(JustSyncScope) scope = pb_user_scope ("records", "CAROL", data);
+  g_autoptr(JustSyncRecord) first = NULL;
+  g_autoptr(JustSyncRecord) second = NULL;
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  g_autoptr(JustSyncSyncResult) failed = NULL;
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autoptr(GError) error = NULL;
+  JustSyncRemoteStore *store = JUST_SYNC_REMOTE_STORE (remote);
+  TestClient carol;
+
+  just_sync_pocketbase_store_set_credentials (remote, pb_env ("JUSTSYNC_PB_CAROL_COLLECTION"), NULL, NULL);
+  test_client_init (&carol, test_new_sqlite_store (), store);
+  g_assert_true (JUST_SYNC_TEST_AWAIT (just_sync_remote_store_sign_in, store, &error,
+                                       pb_env ("JUSTSYNC_PB_CAROL_EMAIL"),
+                                       pb_env ("JUSTSYNC_PB_CAROL_PASSWORD")));
+  g_assert_no_error (error);
+  g_assert_true (just_sync_remote_store_get_authenticated (store));
+  g_assert_cmpstr (just_sync_remote_store_get_user_id (store), ==, pb_env ("JUSTSYNC_PB_CAROL_ID"));
+
+  first = test_create (carol.orchestrator, scope, NULL, "{\"title\":\"signed in\"}");
+  result = test_sync_ok (carol.orchestrator, scope);
+  g_assert_cmpuint (just_sync_orchestrator_get_pending_count (carol.orchestrator), ==, 0);
+
+  just_sync_test_sleep (3000);
+  second = test_create (carol.orchestrator, scope, NULL, "{\"title\":\"after expiry\"}");
+  failed = test_sync (carol.orchestrator, scope, &error);
+  g_assert_null (failed);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_AUTH);
+  g_clear_error (&error);
+  g_assert_false (just_sync_remote_store_get_authenticated (store));
+  g_assert_cmpuint (just_sync_orchestrator_get_pending_count (carol.orchestrator), ==, 1);
+  g_assert_cmpuint (just_sync_orchestrator_get_failed_count (carol.orchestrator), ==, 0);
+  ops = just_sync_test_local_list_ops (carol.local, scope);
+  g_assert_cmpuint (ops->len, ==, 1);
+  g_assert_cmpint (just_sync_pending_op_get_state (g_ptr_array_index (ops, 0)), ==, JUST_SYNC_OP_STATE_QUEUED);
+
+  g_assert_true (JUST_SYNC_TEST_AWAIT (just_sync_remote_store_sign_in, store, &error,
+                                       pb_env ("JUSTSYNC_PB_CAROL_EMAIL"),
+                                       pb_env ("JUSTSYNC_PB_CAROL_PASSWORD")));
+  g_assert_no_error (error);
+  g_assert_true (test_wait_queue_empty (carol.orchestrator, 10000));
+  test_client_clear (&carol);
 }
 
 int
@@ -394,6 +430,7 @@ main (int   argc,
   ADD ("transient-failures", test_transient_failures);
   ADD ("realtime", test_realtime);
   ADD ("auth/named-user-never-guest", test_named_user_never_guest);
+  ADD ("auth/session-expires", test_session_expires);
 
 #undef ADD
 

@@ -33,6 +33,9 @@ typedef struct
   const char *list_reply;           /* NULL: an empty page */
   GHashTable *list_query;           /* the query of the last list request */
   gboolean login_fails;
+  gboolean refresh_fails;           /* auth-refresh answers 401 */
+  guint token_lifetime;             /* seconds; 0: an hour */
+  gint64 date_offset;               /* added to the Date of every reply */
   const char *fail_path;            /* answered with fail_status */
   guint fail_status;
   const char *fail_retry_after;
@@ -42,7 +45,7 @@ static char *
 make_token (gint64 exp)
 {
   g_autofree char *payload = g_strdup_printf ("{\"collectionId\":\"_pb_users_auth_\",\"exp\":%" G_GINT64_FORMAT
-                                              ",\"id\":\"user1\",\"type\":\"auth\"}", exp);
+                                              ",\"id\":\"user1\",\"refreshable\":true,\"type\":\"auth\"}", exp);
   g_autofree char *encoded = g_base64_encode ((const guchar *) payload, strlen (payload));
 
   g_strdelimit (encoded, "+", '-');
@@ -123,9 +126,13 @@ handler (SoupServer        *server,
     http_test_reply_json (msg, 200, "{\"message\":\"API is healthy.\",\"code\":200,\"data\":{}}");
   else if (strcmp (path, "/api/collections/users/auth-with-password") == 0 && fixture->login_fails)
     http_test_reply_json (msg, 400, "{\"data\":{},\"message\":\"Failed to authenticate.\",\"status\":400}");
-  else if (strcmp (path, "/api/collections/users/auth-with-password") == 0)
+  else if (strcmp (path, "/api/collections/_pb_users_auth_/auth-refresh") == 0 && fixture->refresh_fails)
+    http_test_reply_json (msg, 401, "{\"data\":{},\"message\":\"The request requires valid record authorization token.\",\"status\":401}");
+  else if (strcmp (path, "/api/collections/users/auth-with-password") == 0 ||
+           strcmp (path, "/api/collections/_pb_users_auth_/auth-refresh") == 0)
     {
-      g_autofree char *jwt = make_token (g_get_real_time () / G_USEC_PER_SEC + 3600);
+      guint lifetime = fixture->token_lifetime != 0 ? fixture->token_lifetime : 3600;
+      g_autofree char *jwt = make_token (g_get_real_time () / G_USEC_PER_SEC + lifetime);
       g_autofree char *json = g_strdup_printf ("{\"token\":\"%s\",\"record\":{\"id\":\"user1\"}}", jwt);
 
       http_test_reply_json (msg, 200, json);
@@ -139,6 +146,16 @@ handler (SoupServer        *server,
     }
   else
     http_test_reply_json (msg, 404, "{\"data\":{},\"message\":\"The requested resource wasn't found.\",\"status\":404}");
+
+  /* A server clock ahead of ours, which the store learns from Date. */
+  if (fixture->date_offset != 0)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+      g_autoptr(GDateTime) then = g_date_time_add (now, fixture->date_offset);
+      g_autofree char *date = soup_date_time_to_string (then, SOUP_DATE_HTTP);
+
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Date", date);
+    }
 }
 
 static guint
@@ -407,6 +424,204 @@ test_login_refused (Fixture       *fixture,
   g_assert_false (just_sync_error_is_transient (error));
   /* The list was never asked for as a guest. */
   g_assert_cmpuint (count_requests (fixture, "GET /api/collections/records/records"), ==, 0);
+}
+
+typedef struct
+{
+  guint user_id;
+  guint authenticated;
+  guint credentials;
+} AuthNotes;
+
+static void
+auth_notes_connect (JustSyncPocketbaseStore *store,
+                    AuthNotes               *notes)
+{
+  g_signal_connect_swapped (store, "notify::user-id", G_CALLBACK (count_emission_cb), &notes->user_id);
+  g_signal_connect_swapped (store, "notify::authenticated", G_CALLBACK (count_emission_cb), &notes->authenticated);
+  g_signal_connect_swapped (store, "credentials-changed", G_CALLBACK (count_emission_cb), &notes->credentials);
+}
+
+/* A sign-in logs in once, keeps the token and not the password, tells
+ * who signed in, and announces it so queued changes go out. */
+static void
+test_sign_in (Fixture       *fixture,
+              gconstpointer  data)
+{
+  JustSyncRemoteStore *store = JUST_SYNC_REMOTE_STORE (fixture->store);
+  g_autoptr(JustSyncScope) scope = pb_scope ("records");
+  g_autoptr(JustSyncDelta) delta = NULL;
+  g_autoptr(JsonObject) login = NULL;
+  g_autoptr(GError) error = NULL;
+  AuthNotes notes = { 0, };
+  gboolean authenticated = TRUE;
+
+  auth_notes_connect (fixture->store, &notes);
+  g_assert_false (just_sync_remote_store_get_authenticated (store));
+  g_assert_null (just_sync_remote_store_get_user_id (store));
+
+  g_assert_true (JUST_SYNC_TEST_AWAIT (just_sync_remote_store_sign_in, store, &error,
+                                       "u@example.com", "secret"));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_requests (fixture, "POST /api/collections/users/auth-with-password"), ==, 1);
+  login = last_body (fixture);
+  g_assert_cmpstr (json_object_get_string_member (login, "identity"), ==, "u@example.com");
+  g_assert_cmpstr (json_object_get_string_member (login, "password"), ==, "secret");
+  g_assert_true (just_sync_remote_store_get_authenticated (store));
+  g_object_get (fixture->store, "authenticated", &authenticated, NULL);
+  g_assert_true (authenticated);
+  g_assert_cmpstr (just_sync_remote_store_get_user_id (store), ==, "user1");
+  g_assert_cmpstr (just_sync_pocketbase_store_get_user_id (fixture->store), ==, "user1");
+  g_assert_cmpstr (just_sync_pocketbase_store_get_identity (fixture->store), ==, "u@example.com");
+  g_assert_cmpuint (notes.user_id, ==, 1);
+  g_assert_cmpuint (notes.authenticated, ==, 1);
+  g_assert_cmpuint (notes.credentials, ==, 1);
+
+  /* Requests carry the token; nothing logs in again. */
+  delta = pb_fetch (store, scope, NULL, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_ptr_array_index (fixture->tokens, fixture->tokens->len - 1), ==,
+                   just_sync_pocketbase_store_get_token (fixture->store));
+  g_assert_cmpuint (count_requests (fixture, "POST /api/collections/users/auth-with-password"), ==, 1);
+
+  /* A wrong password is an auth error and keeps the session. */
+  fixture->login_fails = TRUE;
+  g_assert_false (JUST_SYNC_TEST_AWAIT (just_sync_remote_store_sign_in, store, &error,
+                                        "u@example.com", "wrong"));
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_AUTH);
+  g_assert_nonnull (strstr (error->message, "Failed to authenticate."));
+  g_assert_true (just_sync_remote_store_get_authenticated (store));
+  g_assert_cmpuint (notes.credentials, ==, 1);
+}
+
+/* Signing out forgets the token and sends nothing, not even as a guest,
+ * until the next sign-in. */
+static void
+test_sign_out (Fixture       *fixture,
+               gconstpointer  data)
+{
+  JustSyncRemoteStore *store = JUST_SYNC_REMOTE_STORE (fixture->store);
+  g_autoptr(JustSyncScope) scope = pb_scope ("records");
+  g_autoptr(JustSyncDelta) delta = NULL;
+  g_autoptr(GError) error = NULL;
+  AuthNotes notes = { 0, };
+  guint n_requests;
+
+  g_assert_true (JUST_SYNC_TEST_AWAIT (just_sync_remote_store_sign_in, store, &error,
+                                       "u@example.com", "secret"));
+  g_assert_no_error (error);
+  auth_notes_connect (fixture->store, &notes);
+
+  g_assert_true (JUST_SYNC_TEST_AWAIT (just_sync_remote_store_sign_out, store, &error));
+  g_assert_no_error (error);
+  g_assert_false (just_sync_remote_store_get_authenticated (store));
+  g_assert_null (just_sync_remote_store_get_user_id (store));
+  g_assert_null (just_sync_pocketbase_store_get_token (fixture->store));
+  g_assert_cmpuint (notes.authenticated, ==, 1);
+  g_assert_cmpuint (notes.user_id, ==, 1);
+
+  n_requests = fixture->requests->len;
+  delta = pb_fetch (store, scope, NULL, 10, &error);
+  g_assert_null (delta);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_AUTH);
+  g_assert_cmpuint (fixture->requests->len, ==, n_requests);
+  g_clear_error (&error);
+
+  g_assert_true (JUST_SYNC_TEST_AWAIT (just_sync_remote_store_sign_in, store, &error,
+                                       "u@example.com", "secret"));
+  delta = pb_fetch (store, scope, NULL, 10, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (delta);
+}
+
+/* In the last fifth of its lifetime the token is renewed with
+ * auth-refresh (the password is not kept); the server's clock, learned
+ * from Date, decides. */
+static void
+test_refresh (Fixture       *fixture,
+              gconstpointer  data)
+{
+  JustSyncRemoteStore *store = JUST_SYNC_REMOTE_STORE (fixture->store);
+  g_autoptr(JustSyncScope) scope = pb_scope ("records");
+  g_autoptr(JustSyncDelta) first = NULL;
+  g_autoptr(JustSyncDelta) second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *old_token = NULL;
+
+  fixture->token_lifetime = 100;
+  g_assert_true (JUST_SYNC_TEST_AWAIT (just_sync_remote_store_sign_in, store, &error,
+                                       "u@example.com", "secret"));
+  g_assert_no_error (error);
+  old_token = g_strdup (just_sync_pocketbase_store_get_token (fixture->store));
+
+  /* The server is 90 s ahead: 10 s of the token are left, less than 20. */
+  fixture->date_offset = 90 * G_TIME_SPAN_SECOND;
+  first = pb_fetch (store, scope, NULL, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_requests (fixture, "POST /api/collections/_pb_users_auth_/auth-refresh"), ==, 0);
+
+  fixture->token_lifetime = 3600;
+  second = pb_fetch (store, scope, NULL, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_requests (fixture, "POST /api/collections/_pb_users_auth_/auth-refresh"), ==, 1);
+  g_assert_cmpuint (count_requests (fixture, "POST /api/collections/users/auth-with-password"), ==, 1);
+  /* The renewal carried the old token; the list, the new one. */
+  g_assert_cmpstr (g_ptr_array_index (fixture->tokens, fixture->tokens->len - 2), ==, old_token);
+  g_assert_cmpstr (g_ptr_array_index (fixture->tokens, fixture->tokens->len - 1), !=, old_token);
+  g_assert_cmpstr (g_ptr_array_index (fixture->tokens, fixture->tokens->len - 1), ==,
+                   just_sync_pocketbase_store_get_token (fixture->store));
+  g_assert_true (just_sync_remote_store_get_authenticated (store));
+}
+
+/* A token the server refuses to renew (revoked) ends the session: calls
+ * fail with an auth error, without sending anything as a guest, until
+ * the app signs in again. */
+static void
+test_refresh_refused (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  JustSyncRemoteStore *store = JUST_SYNC_REMOTE_STORE (fixture->store);
+  g_autoptr(JustSyncScope) scope = pb_scope ("records");
+  g_autoptr(GPtrArray) ops = just_sync_test_ops_new ();
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(JustSyncDelta) delta = NULL;
+  g_autoptr(GError) error = NULL;
+  AuthNotes notes = { 0, };
+  guint n_requests;
+
+  fixture->token_lifetime = 100;
+  g_assert_true (JUST_SYNC_TEST_AWAIT (just_sync_remote_store_sign_in, store, &error,
+                                       "u@example.com", "secret"));
+  g_assert_no_error (error);
+  fixture->date_offset = 90 * G_TIME_SPAN_SECOND;
+  delta = pb_fetch (store, scope, NULL, 10, &error);
+  g_assert_no_error (error);
+  auth_notes_connect (fixture->store, &notes);
+
+  fixture->refresh_fails = TRUE;
+  g_ptr_array_add (ops, pb_upsert_op (1, "abcdefghijklmno", "{\"title\":\"x\"}", NULL));
+  results = JUST_SYNC_TEST_AWAIT (just_sync_remote_store_batch_upsert, store, &error, scope, ops);
+  g_assert_null (results);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_AUTH);
+  g_assert_nonnull (strstr (error->message, "sign in again"));
+  g_clear_error (&error);
+  g_assert_cmpuint (count_requests (fixture, "POST /api/collections/_pb_users_auth_/auth-refresh"), ==, 1);
+  g_assert_false (just_sync_remote_store_get_authenticated (store));
+  g_assert_cmpuint (notes.authenticated, ==, 1);
+
+  /* No second try, and nothing goes out as a guest. */
+  n_requests = fixture->requests->len;
+  results = JUST_SYNC_TEST_AWAIT (just_sync_remote_store_batch_upsert, store, &error, scope, ops);
+  g_assert_null (results);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_AUTH);
+  g_clear_error (&error);
+  g_assert_cmpuint (fixture->requests->len, ==, n_requests);
+
+  fixture->date_offset = 0;
+  g_assert_true (JUST_SYNC_TEST_AWAIT (just_sync_remote_store_sign_in, store, &error,
+                                       "u@example.com", "secret"));
+  g_assert_true (just_sync_remote_store_get_authenticated (store));
+  g_assert_cmpuint (notes.credentials, ==, 1);
 }
 
 static void
@@ -747,6 +962,10 @@ main (int   argc,
   ADD ("realtime", test_realtime);
   ADD ("realtime-dispose", test_realtime_dispose);
   ADD ("fixed-token", test_fixed_token);
+  ADD ("sign-in", test_sign_in);
+  ADD ("sign-out", test_sign_out);
+  ADD ("refresh", test_refresh);
+  ADD ("refresh-refused", test_refresh_refused);
   ADD ("named-user-without-password", test_named_user_without_password);
   ADD ("login", test_login);
   ADD ("login-refused", test_login_refused);

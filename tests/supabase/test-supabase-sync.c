@@ -449,6 +449,45 @@ test_transient_failures (Fixture       *fixture,
   assert_converged (fixture, 1);
 }
 
+/* An expired token (PostgREST answers 401) stops pushes with an
+ * authentication error and keeps the change queued, not parked; a valid
+ * token announces new credentials and the change goes out by itself. */
+static void
+test_expired_token_keeps_queue (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(JustSyncRecord) record = NULL;
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  g_autoptr(JustSyncSyncResult) pulled = NULL;
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autoptr(GError) error = NULL;
+  JustSyncOrchestrator *engine = fixture->a.orchestrator;
+  JustSyncRemoteStore *remote = fixture->a.remote;
+
+  just_sync_supabase_store_set_access_token (JUST_SYNC_SUPABASE_STORE (remote),
+                                             sb_env ("JUSTSYNC_SB_EXPIRED_TOKEN"));
+  g_assert_false (just_sync_remote_store_get_authenticated (remote));
+  record = test_create (engine, fixture->scope, NULL, "{\"title\":\"waits for a token\"}");
+
+  result = test_sync (engine, fixture->scope, &error);
+  g_assert_null (result);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_AUTH);
+  g_assert_cmpuint (just_sync_orchestrator_get_pending_count (engine), ==, 1);
+  g_assert_cmpuint (just_sync_orchestrator_get_failed_count (engine), ==, 0);
+  ops = just_sync_test_local_list_ops (fixture->a.local, fixture->scope);
+  g_assert_cmpuint (ops->len, ==, 1);
+  g_assert_cmpint (just_sync_pending_op_get_state (g_ptr_array_index (ops, 0)), ==, JUST_SYNC_OP_STATE_QUEUED);
+
+  just_sync_supabase_store_set_access_token (JUST_SYNC_SUPABASE_STORE (remote),
+                                             sb_env ("JUSTSYNC_SB_ALICE_TOKEN"));
+  g_assert_true (just_sync_remote_store_get_authenticated (remote));
+  g_assert_cmpstr (just_sync_remote_store_get_user_id (remote), ==, sb_env ("JUSTSYNC_SB_ALICE_ID"));
+  g_assert_true (test_wait_queue_empty (engine, 10000));
+
+  pulled = sync_ok (&fixture->b, fixture->scope);
+  assert_title (&fixture->b, fixture->scope, just_sync_record_get_id (record), "waits for a token");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -466,6 +505,7 @@ main (int   argc,
   ADD ("users-isolated", test_users_isolated);
   ADD ("lost-reply", test_lost_reply);
   ADD ("transient-failures", test_transient_failures);
+  ADD ("auth/expired-token-keeps-queue", test_expired_token_keeps_queue);
 
 #undef ADD
 

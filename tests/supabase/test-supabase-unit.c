@@ -11,6 +11,11 @@
 #include <string.h>
 
 #include "http-test-util.h"
+#include "justsync-json-private.h"
+#include "justsync-remote-store-private.h"
+#ifdef JUST_SYNC_HAS_SECRET
+#include "justsync-secret-private.h"
+#endif
 #include "justsync-supabase-codec-private.h"
 #include "justsync-test-util.h"
 
@@ -491,6 +496,375 @@ test_store_properties (void)
   g_assert_cmpuint (just_sync_supabase_store_get_batch_size (cloud), ==, 7);
 }
 
+/* --- signing in: a contract server for Supabase Auth (GoTrue) ---------- */
+
+/* GoTrue is not here (it needs the Supabase stack): this server answers
+ * as its documented API does, next to a REST endpoint that refuses an
+ * expired token with PostgREST's 401. */
+typedef struct
+{
+  SoupServer *server;
+  char *url;                        /* …/rest/v1 */
+  JustSyncSupabaseStore *store;
+  GPtrArray *requests;              /* "METHOD /path?query apikey|authorization" */
+  GPtrArray *bodies;
+  gint64 iat_offset;                /* seconds, for the next token */
+  gint64 exp_offset;
+  gboolean refuse;                  /* the token grants answer 400 */
+  guint n_tokens;
+} GoTrue;
+
+static char *
+mint_token (gint64 iat,
+            gint64 exp)
+{
+  g_autofree char *claims = g_strdup_printf ("{\"aud\":\"authenticated\",\"exp\":%" G_GINT64_FORMAT
+                                             ",\"iat\":%" G_GINT64_FORMAT ",\"role\":\"authenticated\","
+                                             "\"sub\":\"6f1d3c1e-0000-4000-8000-00000000a11c\"}",
+                                             exp, iat);
+  g_autofree char *encoded = g_base64_encode ((const guchar *) claims, strlen (claims));
+
+  g_strdelimit (encoded, "+", '-');
+  g_strdelimit (encoded, "/", '_');
+  g_strdelimit (encoded, "=", '\0');
+  return g_strdup_printf ("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.%s.c2lnbmF0dXJl", encoded);
+}
+
+static void
+gotrue_handler (SoupServer        *server,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
+{
+  GoTrue *fake = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *authorization = soup_message_headers_get_one (headers, "Authorization");
+  const char *grant = query != NULL ? g_hash_table_lookup (query, "grant_type") : NULL;
+  GUri *uri = soup_server_message_get_uri (msg);
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  g_ptr_array_add (fake->requests,
+                   g_strdup_printf ("%s %s?%s %s|%s", soup_server_message_get_method (msg), path,
+                                    g_uri_get_query (uri) != NULL ? g_uri_get_query (uri) : "",
+                                    soup_message_headers_get_one (headers, "apikey"), authorization));
+  g_ptr_array_add (fake->bodies, g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body)));
+
+  if (strcmp (path, "/auth/v1/token") == 0 && fake->refuse)
+    http_test_reply_json (msg, 400, g_strcmp0 (grant, "password") == 0 ?
+                          "{\"code\":400,\"error_code\":\"invalid_credentials\",\"msg\":\"Invalid login credentials\"}" :
+                          "{\"code\":400,\"error_code\":\"refresh_token_not_found\",\"msg\":\"Invalid Refresh Token: Refresh Token Not Found\"}");
+  else if (strcmp (path, "/auth/v1/token") == 0)
+    {
+      g_autofree char *jwt = mint_token (now + fake->iat_offset, now + fake->exp_offset);
+      g_autofree char *reply = NULL;
+
+      fake->n_tokens++;
+      reply = g_strdup_printf ("{\"access_token\":\"%s\",\"token_type\":\"bearer\",\"expires_in\":%" G_GINT64_FORMAT
+                               ",\"expires_at\":%" G_GINT64_FORMAT ",\"refresh_token\":\"refresh-%u\","
+                               "\"user\":{\"id\":\"6f1d3c1e-0000-4000-8000-00000000a11c\","
+                               "\"aud\":\"authenticated\",\"email\":\"alice@example.com\"}}",
+                               jwt, fake->exp_offset, now + fake->exp_offset, fake->n_tokens);
+      http_test_reply_json (msg, 200, reply);
+    }
+  else if (strcmp (path, "/auth/v1/logout") == 0)
+    soup_server_message_set_status (msg, 204, NULL);
+  else if (g_str_has_prefix (path, "/rest/v1/"))
+    {
+      g_autoptr(JsonObject) claims = NULL;
+      gint64 exp;
+
+      /* PostgREST checks the JWT's expiry. */
+      if (authorization != NULL && g_str_has_prefix (authorization, "Bearer ") &&
+          (claims = _just_sync_jwt_dup_claims (authorization + strlen ("Bearer "))) != NULL &&
+          (exp = _just_sync_jwt_claims_get_time (claims, "exp")) != 0 && exp < g_get_real_time ())
+        http_test_reply_json (msg, 401, "{\"code\":\"PGRST301\",\"details\":null,\"hint\":null,\"message\":\"JWT expired\"}");
+      else
+        http_test_reply_json (msg, 200, "[]");
+    }
+  else
+    http_test_reply_json (msg, 404, "{\"message\":\"not found\"}");
+}
+
+static void
+gotrue_setup (GoTrue        *fake,
+              gconstpointer  data)
+{
+  g_autofree char *root = NULL;
+
+  fake->server = http_test_server_new (&root);
+  soup_server_add_handler (fake->server, NULL, gotrue_handler, fake, NULL);
+  fake->url = g_strconcat (root, "/rest/v1", NULL);
+  fake->store = just_sync_supabase_store_new (fake->url, "the-key");
+  fake->requests = g_ptr_array_new_with_free_func (g_free);
+  fake->bodies = g_ptr_array_new_with_free_func (g_free);
+  fake->exp_offset = 3600;
+}
+
+static void
+gotrue_teardown (GoTrue        *fake,
+                 gconstpointer  data)
+{
+  g_clear_object (&fake->store);
+  soup_server_disconnect (fake->server);
+  g_clear_object (&fake->server);
+  g_free (fake->url);
+  g_ptr_array_unref (fake->requests);
+  g_ptr_array_unref (fake->bodies);
+}
+
+static void
+count_cb (guint *count)
+{
+  (*count)++;
+}
+
+static const char *
+last_request (GoTrue *fake)
+{
+  return g_ptr_array_index (fake->requests, fake->requests->len - 1);
+}
+
+/* The password grant, as GoTrue documents it: the session's access token
+ * becomes the bearer of every request, its `sub` the user id. */
+static void
+test_sign_in (GoTrue        *fake,
+              gconstpointer  data)
+{
+  JustSyncRemoteStore *store = JUST_SYNC_REMOTE_STORE (fake->store);
+  g_autoptr(JustSyncScope) scope = just_sync_test_scope ("notes", NULL);
+  g_autoptr(JustSyncDelta) delta = NULL;
+  g_autoptr(JsonObject) login = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bearer = NULL;
+  guint n_user = 0, n_authenticated = 0, n_credentials = 0;
+
+  g_assert_true (g_str_has_suffix (just_sync_supabase_store_get_auth_url (fake->store), "/auth/v1"));
+  g_signal_connect_swapped (store, "notify::user-id", G_CALLBACK (count_cb), &n_user);
+  g_signal_connect_swapped (store, "notify::authenticated", G_CALLBACK (count_cb), &n_authenticated);
+  g_signal_connect_swapped (store, "credentials-changed", G_CALLBACK (count_cb), &n_credentials);
+
+  g_assert_true (JUST_SYNC_TEST_AWAIT (just_sync_remote_store_sign_in, store, &error,
+                                       "alice@example.com", "secret"));
+  g_assert_no_error (error);
+  g_assert_cmpstr (last_request (fake), ==, "POST /auth/v1/token?grant_type=password the-key|Bearer the-key");
+  login = _just_sync_json_parse_object (g_ptr_array_index (fake->bodies, 0), -1, NULL);
+  g_assert_nonnull (login);
+  g_assert_cmpstr (json_object_get_string_member (login, "email"), ==, "alice@example.com");
+  g_assert_cmpstr (json_object_get_string_member (login, "password"), ==, "secret");
+  g_assert_true (just_sync_remote_store_get_authenticated (store));
+  g_assert_cmpstr (just_sync_remote_store_get_user_id (store), ==, "6f1d3c1e-0000-4000-8000-00000000a11c");
+  g_assert_cmpstr (just_sync_supabase_store_get_refresh_token (fake->store), ==, "refresh-1");
+  g_assert_cmpuint (n_user, ==, 1);
+  g_assert_cmpuint (n_authenticated, ==, 1);
+  g_assert_cmpuint (n_credentials, ==, 1);
+
+  delta = JUST_SYNC_TEST_AWAIT_OK (just_sync_remote_store_fetch_since, store, scope, NULL, 10);
+  bearer = g_strdup_printf ("the-key|Bearer %s", just_sync_supabase_store_get_access_token (fake->store));
+  g_assert_true (g_str_has_suffix (last_request (fake), bearer));
+  g_assert_cmpuint (fake->n_tokens, ==, 1);
+
+  /* A wrong password: an auth error with GoTrue's words; the session stays. */
+  fake->refuse = TRUE;
+  g_assert_false (JUST_SYNC_TEST_AWAIT (just_sync_remote_store_sign_in, store, &error,
+                                        "alice@example.com", "wrong"));
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_AUTH);
+  g_assert_nonnull (strstr (error->message, "Invalid login credentials"));
+  g_assert_true (just_sync_remote_store_get_authenticated (store));
+  g_assert_cmpuint (n_credentials, ==, 1);
+}
+
+/* In the last fifth of its lifetime (from `iat`) the access token is
+ * renewed with the refresh_token grant before the request goes out;
+ * with more left, it is not. */
+static void
+test_refresh (GoTrue        *fake,
+              gconstpointer  data)
+{
+  JustSyncRemoteStore *store = JUST_SYNC_REMOTE_STORE (fake->store);
+  g_autoptr(JustSyncScope) scope = just_sync_test_scope ("notes", NULL);
+  g_autoptr(JustSyncDelta) first = NULL;
+  g_autoptr(JustSyncDelta) second = NULL;
+  g_autoptr(JsonObject) grant = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bearer = NULL;
+
+  /* Issued 90 s ago, 10 s left of 100. */
+  fake->iat_offset = -90;
+  fake->exp_offset = 10;
+  g_assert_true (JUST_SYNC_TEST_AWAIT (just_sync_remote_store_sign_in, store, &error,
+                                       "alice@example.com", "secret"));
+  g_assert_no_error (error);
+  g_assert_true (just_sync_remote_store_get_authenticated (store));
+
+  fake->iat_offset = 0;
+  fake->exp_offset = 3600;
+  first = JUST_SYNC_TEST_AWAIT_OK (just_sync_remote_store_fetch_since, store, scope, NULL, 10);
+  g_assert_cmpuint (fake->requests->len, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (fake->requests, 1), ==,
+                   "POST /auth/v1/token?grant_type=refresh_token the-key|Bearer the-key");
+  grant = _just_sync_json_parse_object (g_ptr_array_index (fake->bodies, 1), -1, NULL);
+  g_assert_cmpstr (json_object_get_string_member (grant, "refresh_token"), ==, "refresh-1");
+  g_assert_cmpstr (just_sync_supabase_store_get_refresh_token (fake->store), ==, "refresh-2");
+  bearer = g_strdup_printf ("the-key|Bearer %s", just_sync_supabase_store_get_access_token (fake->store));
+  g_assert_true (g_str_has_suffix (last_request (fake), bearer));
+
+  /* A fresh token is not renewed. */
+  second = JUST_SYNC_TEST_AWAIT_OK (just_sync_remote_store_fetch_since, store, scope, NULL, 10);
+  g_assert_cmpuint (fake->n_tokens, ==, 2);
+  g_assert_cmpuint (fake->requests->len, ==, 4);
+}
+
+/* An expired session whose renewal GoTrue refuses (the refresh token was
+ * revoked) fails calls with an auth error: the request goes out with the
+ * old token and PostgREST answers 401. A new token brings it back. */
+static void
+test_refresh_refused (GoTrue        *fake,
+                      gconstpointer  data)
+{
+  JustSyncRemoteStore *store = JUST_SYNC_REMOTE_STORE (fake->store);
+  g_autoptr(JustSyncScope) scope = just_sync_test_scope ("notes", NULL);
+  g_autoptr(JustSyncDelta) delta = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fresh = mint_token (g_get_real_time () / G_USEC_PER_SEC,
+                                       g_get_real_time () / G_USEC_PER_SEC + 3600);
+  guint n_credentials = 0;
+
+  fake->iat_offset = -200;
+  fake->exp_offset = -100;
+  g_assert_true (JUST_SYNC_TEST_AWAIT (just_sync_remote_store_sign_in, store, &error,
+                                       "alice@example.com", "secret"));
+  g_assert_no_error (error);
+  /* Already expired: not a session to act with. */
+  g_assert_false (just_sync_remote_store_get_authenticated (store));
+
+  fake->refuse = TRUE;
+  delta = JUST_SYNC_TEST_AWAIT (just_sync_remote_store_fetch_since, store, &error, scope, NULL, 10);
+  g_assert_null (delta);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_AUTH);
+  g_assert_nonnull (strstr (error->message, "JWT expired"));
+  g_clear_error (&error);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (fake->requests, 1),
+                                   "POST /auth/v1/token?grant_type=refresh_token "));
+  g_assert_null (just_sync_supabase_store_get_refresh_token (fake->store));
+  g_assert_false (just_sync_remote_store_get_authenticated (store));
+
+  g_signal_connect_swapped (store, "credentials-changed", G_CALLBACK (count_cb), &n_credentials);
+  just_sync_supabase_store_set_access_token (fake->store, fresh);
+  g_assert_cmpuint (n_credentials, ==, 1);
+  g_assert_true (just_sync_remote_store_get_authenticated (store));
+  delta = JUST_SYNC_TEST_AWAIT_OK (just_sync_remote_store_fetch_since, store, scope, NULL, 10);
+}
+
+/* A sign-out ends the session at GoTrue (/logout with its token) and
+ * sends nothing more, not even with the API key alone, until a new token
+ * or a sign-in. */
+static void
+test_sign_out (GoTrue        *fake,
+               gconstpointer  data)
+{
+  JustSyncRemoteStore *store = JUST_SYNC_REMOTE_STORE (fake->store);
+  g_autoptr(JustSyncScope) scope = just_sync_test_scope ("notes", NULL);
+  g_autoptr(JustSyncDelta) delta = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *logout = NULL;
+  guint n_requests;
+
+  g_assert_true (JUST_SYNC_TEST_AWAIT (just_sync_remote_store_sign_in, store, &error,
+                                       "alice@example.com", "secret"));
+  logout = g_strdup_printf ("POST /auth/v1/logout? the-key|Bearer %s",
+                            just_sync_supabase_store_get_access_token (fake->store));
+  g_assert_true (JUST_SYNC_TEST_AWAIT (just_sync_remote_store_sign_out, store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (last_request (fake), ==, logout);
+  g_assert_false (just_sync_remote_store_get_authenticated (store));
+  g_assert_null (just_sync_remote_store_get_user_id (store));
+  g_assert_null (just_sync_supabase_store_get_access_token (fake->store));
+  g_assert_null (just_sync_supabase_store_get_refresh_token (fake->store));
+
+  n_requests = fake->requests->len;
+  delta = JUST_SYNC_TEST_AWAIT (just_sync_remote_store_fetch_since, store, &error, scope, NULL, 10);
+  g_assert_null (delta);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_AUTH);
+  g_assert_cmpuint (fake->requests->len, ==, n_requests);
+  g_clear_error (&error);
+
+  g_assert_true (JUST_SYNC_TEST_AWAIT (just_sync_remote_store_sign_in, store, &error,
+                                       "alice@example.com", "secret"));
+  delta = JUST_SYNC_TEST_AWAIT_OK (just_sync_remote_store_fetch_since, store, scope, NULL, 10);
+}
+
+/* Without an auth URL (a REST URL not ending in /rest/v1) there is
+ * nowhere to sign in; backends without accounts say so too. */
+static void
+test_sign_in_unsupported (void)
+{
+  g_autoptr(JustSyncSupabaseStore) plain = just_sync_supabase_store_new ("http://127.0.0.1:1", "k");
+  g_autoptr(JustSyncSupabaseStore) cloud = just_sync_supabase_store_new ("https://abc.supabase.co/rest/v1/", "k");
+  g_autoptr(JustSyncMemoryRemoteStore) memory = just_sync_memory_remote_store_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpstr (just_sync_supabase_store_get_auth_url (cloud), ==, "https://abc.supabase.co/auth/v1");
+  g_assert_null (just_sync_supabase_store_get_auth_url (plain));
+  g_assert_false (JUST_SYNC_TEST_AWAIT (just_sync_remote_store_sign_in, JUST_SYNC_REMOTE_STORE (plain),
+                                        &error, "a@example.com", "pw"));
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  g_assert_false (JUST_SYNC_TEST_AWAIT (just_sync_remote_store_sign_in, JUST_SYNC_REMOTE_STORE (memory),
+                                        &error, "a@example.com", "pw"));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_assert_false (just_sync_remote_store_get_authenticated (JUST_SYNC_REMOTE_STORE (memory)));
+  g_assert_true (JUST_SYNC_TEST_AWAIT (just_sync_remote_store_sign_out, JUST_SYNC_REMOTE_STORE (memory), NULL));
+}
+
+#ifdef JUST_SYNC_HAS_SECRET
+/* What the keyring helper keeps: the tokens of a store, never a password,
+ * and they make a session again on another store (which announces it). */
+static void
+test_secret_session (void)
+{
+  g_autoptr(JustSyncSupabaseStore) signed_in = just_sync_supabase_store_new ("https://abc.supabase.co/rest/v1", "k");
+  g_autoptr(JustSyncSupabaseStore) restored = just_sync_supabase_store_new ("https://abc.supabase.co/rest/v1", "k");
+  g_autoptr(JustSyncPocketbaseStore) pb = just_sync_pocketbase_store_new ("https://pb.example.com");
+  g_autoptr(JustSyncPocketbaseStore) pb_restored = just_sync_pocketbase_store_new ("https://pb.example.com");
+  g_autofree char *access = mint_token (g_get_real_time () / G_USEC_PER_SEC, g_get_real_time () / G_USEC_PER_SEC + 3600);
+  g_autofree char *session = NULL;
+  g_autofree char *pb_session = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_credentials = 0;
+
+  g_assert_null (_just_sync_secret_dup_session (JUST_SYNC_REMOTE_STORE (signed_in)));
+  just_sync_supabase_store_set_refresh_token (signed_in, "refresh \"1\"");
+  just_sync_supabase_store_set_access_token (signed_in, access);
+  session = _just_sync_secret_dup_session (JUST_SYNC_REMOTE_STORE (signed_in));
+  g_assert_nonnull (session);
+  g_assert_null (strstr (session, "\"k\""));
+
+  g_signal_connect_swapped (restored, "credentials-changed", G_CALLBACK (count_cb), &n_credentials);
+  g_assert_true (_just_sync_secret_apply_session (JUST_SYNC_REMOTE_STORE (restored), session, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (just_sync_supabase_store_get_access_token (restored), ==, access);
+  g_assert_cmpstr (just_sync_supabase_store_get_refresh_token (restored), ==, "refresh \"1\"");
+  g_assert_true (just_sync_remote_store_get_authenticated (JUST_SYNC_REMOTE_STORE (restored)));
+  g_assert_cmpstr (just_sync_remote_store_get_user_id (JUST_SYNC_REMOTE_STORE (restored)), ==,
+                   "6f1d3c1e-0000-4000-8000-00000000a11c");
+  g_assert_cmpuint (n_credentials, ==, 1);
+
+  /* PocketBase: the token; the password is not part of a session. */
+  just_sync_pocketbase_store_set_credentials (pb, "users", "u@example.com", "the-password");
+  just_sync_pocketbase_store_set_token (pb, access);
+  pb_session = _just_sync_secret_dup_session (JUST_SYNC_REMOTE_STORE (pb));
+  g_assert_null (strstr (pb_session, "the-password"));
+  g_assert_true (_just_sync_secret_apply_session (JUST_SYNC_REMOTE_STORE (pb_restored), pb_session, &error));
+  g_assert_cmpstr (just_sync_pocketbase_store_get_token (pb_restored), ==, access);
+
+  g_assert_false (_just_sync_secret_apply_session (JUST_SYNC_REMOTE_STORE (pb_restored), "[1", &error));
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_STORAGE);
+}
+#endif
+
 int
 main (int   argc,
       char *argv[])
@@ -512,6 +886,14 @@ main (int   argc,
   g_test_add ("/supabase-unit/store/server-time", Fake, NULL, fake_setup, test_store_server_time, fake_teardown);
   g_test_add ("/supabase-unit/store/bad-date", Fake, NULL, fake_setup, test_store_bad_date, fake_teardown);
   g_test_add_func ("/supabase-unit/store/properties", test_store_properties);
+  g_test_add ("/supabase-unit/auth/sign-in", GoTrue, NULL, gotrue_setup, test_sign_in, gotrue_teardown);
+  g_test_add ("/supabase-unit/auth/refresh", GoTrue, NULL, gotrue_setup, test_refresh, gotrue_teardown);
+  g_test_add ("/supabase-unit/auth/refresh-refused", GoTrue, NULL, gotrue_setup, test_refresh_refused, gotrue_teardown);
+  g_test_add ("/supabase-unit/auth/sign-out", GoTrue, NULL, gotrue_setup, test_sign_out, gotrue_teardown);
+  g_test_add_func ("/supabase-unit/auth/unsupported", test_sign_in_unsupported);
+#ifdef JUST_SYNC_HAS_SECRET
+  g_test_add_func ("/supabase-unit/auth/secret-session", test_secret_session);
+#endif
 
   return g_test_run ();
 }

@@ -15,6 +15,7 @@
 #include "justsync-error.h"
 #include "justsync-json-private.h"
 #include "justsync-pocketbase-private.h"
+#include "justsync-remote-store-private.h"
 #include "justsync-timestamp.h"
 
 static const char * const system_fields[] = {
@@ -276,7 +277,8 @@ _just_sync_pb_parse_reply (const char  *data,
 
 /*
  * _just_sync_pb_token_get_claims:
- * @out_collection_id: (out) (nullable): the `collectionId` claim
+ * @out_collection_id: (out) (optional): the `collectionId` claim
+ * @out_user_id: (out) (optional): the `id` claim: the record it is for
  *
  * Reads a PocketBase token (a JWT) without checking its signature: the
  * server does that. An `exp` that is not a time JustSync supports (before
@@ -286,37 +288,16 @@ _just_sync_pb_parse_reply (const char  *data,
  */
 gint64
 _just_sync_pb_token_get_claims (const char  *token,
-                                char       **out_collection_id)
+                                char       **out_collection_id,
+                                char       **out_user_id)
 {
-  g_auto(GStrv) parts = g_strsplit (token, ".", 3);
-  g_autoptr(GString) payload = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree guchar *decoded = NULL;
-  JsonObject *claims;
-  gint64 exp;
-  gsize length;
+  g_autoptr(JsonObject) claims = _just_sync_jwt_dup_claims (token);
 
-  if (g_strv_length (parts) != 3)
-    return 0;
-
-  /* base64url without padding to base64. */
-  payload = g_string_new (parts[1]);
-  g_strdelimit (payload->str, "-", '+');
-  g_strdelimit (payload->str, "_", '/');
-  while (payload->len % 4 != 0)
-    g_string_append_c (payload, '=');
-  decoded = g_base64_decode (payload->str, &length);
-
-  if (decoded == NULL || length == 0 ||
-      (root = _just_sync_pb_parse_reply ((const char *) decoded, (gssize) length, NULL)) == NULL ||
-      (claims = _just_sync_pb_body_get_object (root)) == NULL)
-    return 0;
-
-  *out_collection_id = g_strdup (_just_sync_pb_object_get_string (claims, "collectionId"));
-  exp = _just_sync_pb_object_get_int (claims, "exp");
-  if (exp <= 0 || exp > JUST_SYNC_TIMESTAMP_MAX / G_USEC_PER_SEC)
-    return 0;
-  return exp * G_USEC_PER_SEC;
+  if (out_collection_id != NULL)
+    *out_collection_id = g_strdup (_just_sync_pb_object_get_string (claims, "collectionId"));
+  if (out_user_id != NULL)
+    *out_user_id = g_strdup (_just_sync_pb_object_get_string (claims, "id"));
+  return _just_sync_jwt_claims_get_time (claims, "exp");
 }
 
 /* A PocketBase error body `{"message", "data": {"field": {"message"}}}` as text. */

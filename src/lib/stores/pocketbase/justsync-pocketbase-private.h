@@ -80,8 +80,9 @@ struct _JustSyncPocketbaseStore
   char *auth_collection;
   char *identity;
   char *password;
-  char *user_id;
   guint auth_generation;
+  gboolean token_refused;           /* expired, or refused when renewed */
+  gboolean signed_out;              /* until new credentials or a sign-in */
   GPtrArray *login_waiters;         /* GTask; non-NULL while logging in */
   gint64 clock_skew;                /* server minus local clock, when significant */
 
@@ -123,8 +124,23 @@ void                 _just_sync_pb_set_token            (JustSyncPocketbaseStore
                                                          const char               *token);
 void                 _just_sync_pb_set_user_id          (JustSyncPocketbaseStore  *self,
                                                          const char               *user_id);
+void                 _just_sync_pb_set_token_refused    (JustSyncPocketbaseStore  *self);
 
 /* justsync-pocketbase-auth.c */
+gboolean             _just_sync_pb_token_usable         (JustSyncPocketbaseStore  *self);
+void                 _just_sync_pb_sign_in_async        (JustSyncRemoteStore      *store,
+                                                         const char               *identity,
+                                                         const char               *password,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data);
+void                 _just_sync_pb_sign_out_async       (JustSyncRemoteStore      *store,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data);
+gboolean             _just_sync_pb_sign_finish          (JustSyncRemoteStore      *store,
+                                                         GAsyncResult             *result,
+                                                         GError                  **error);
 gboolean             _just_sync_pb_has_credentials      (JustSyncPocketbaseStore  *self);
 gboolean             _just_sync_pb_acts_as_superuser    (JustSyncPocketbaseStore  *self);
 gint64               _just_sync_pb_server_now           (JustSyncPocketbaseStore  *self);
@@ -171,7 +187,8 @@ JsonNode            *_just_sync_pb_parse_reply          (const char             
                                                          gssize                    length,
                                                          GError                  **error);
 gint64               _just_sync_pb_token_get_claims     (const char               *token,
-                                                         char                    **out_collection_id);
+                                                         char                    **out_collection_id,
+                                                         char                    **out_user_id);
 char                *_just_sync_pb_dup_error_message    (JsonNode                 *body,
                                                          guint                     status);
 void                 _just_sync_pb_set_response_error   (GError                  **error,

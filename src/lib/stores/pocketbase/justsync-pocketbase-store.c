@@ -9,6 +9,7 @@
 
 #include "justsync-error.h"
 #include "justsync-pocketbase-private.h"
+#include "justsync-remote-store-private.h"
 
 /**
  * JustSyncPocketbaseStore:
@@ -68,6 +69,17 @@
  * for a named user. New credentials or a new token emit
  * #JustSyncRemoteStore::credentials-changed.
  *
+ * just_sync_remote_store_sign_in_async() logs in to
+ * #JustSyncPocketbaseStore:auth-collection once (`auth-with-password`)
+ * and keeps only the token it gets, not the password: in the last fifth
+ * of the token's lifetime (at most a minute before it ends) the next
+ * request renews it with `auth-refresh`. A token the server refuses to
+ * renew (revoked: the user changed their password, say) makes calls fail
+ * with %JUST_SYNC_ERROR_AUTH until the app signs in again, and so does an
+ * expired one; so does every call after
+ * just_sync_remote_store_sign_out_async(). PocketBase keeps no sessions,
+ * so signing out only forgets the token.
+ *
  * ## Pushes
  *
  * Upserts go through `POST /api/batch` (`PUT` with the id in the body), in
@@ -121,6 +133,7 @@ enum {
   PROP_IDENTITY,
   PROP_PASSWORD,
   PROP_USER_ID,
+  PROP_AUTHENTICATED,
   PROP_SOFT_DELETE_FIELD,
   PROP_PAGE_SIZE,
   PROP_BATCH_SIZE,
@@ -216,32 +229,62 @@ _just_sync_pb_read_record (JustSyncPocketbaseStore  *self,
   return record;
 }
 
+/*
+ * Sets the token requests carry, and what it tells: its auth collection,
+ * its expiry, and the user it is for (its `id` claim). A token that is
+ * missing or already expired leaves the store unauthenticated.
+ */
 void
 _just_sync_pb_set_token (JustSyncPocketbaseStore *self,
                          const char              *token)
 {
-  if (g_strcmp0 (self->token, token) == 0)
-    return;
+  JustSyncRemoteStore *store = JUST_SYNC_REMOTE_STORE (self);
+  g_autofree char *token_user_id = NULL;
 
+  if (g_strcmp0 (self->token, token) == 0)
+    {
+      /* The same token again: the app vouches for it. */
+      if (self->token_refused)
+        {
+          self->token_refused = FALSE;
+          _just_sync_remote_store_update_auth (store, just_sync_remote_store_get_user_id (store),
+                                               _just_sync_pb_token_usable (self));
+        }
+      return;
+    }
+
+  self->token_refused = FALSE;
   g_free (self->token);
   self->token = token != NULL && token[0] != '\0' ? g_strdup (token) : NULL;
   g_clear_pointer (&self->token_collection_id, g_free);
-  self->token_expires = self->token != NULL ? _just_sync_pb_token_get_claims (self->token, &self->token_collection_id) : 0;
+  self->token_expires = self->token != NULL ?
+    _just_sync_pb_token_get_claims (self->token, &self->token_collection_id, &token_user_id) : 0;
   self->token_margin = 0;
   if (self->token_expires != 0)
     self->token_margin = CLAMP ((self->token_expires - _just_sync_pb_server_now (self)) / 5, 0, MAX_TOKEN_MARGIN);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKEN]);
+  _just_sync_remote_store_update_auth (store,
+                                       token_user_id != NULL ? token_user_id : just_sync_remote_store_get_user_id (store),
+                                       _just_sync_pb_token_usable (self));
 }
 
 void
 _just_sync_pb_set_user_id (JustSyncPocketbaseStore *self,
                            const char              *user_id)
 {
-  if (g_strcmp0 (self->user_id, user_id) == 0)
-    return;
-  g_free (self->user_id);
-  self->user_id = g_strdup (user_id);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USER_ID]);
+  JustSyncRemoteStore *store = JUST_SYNC_REMOTE_STORE (self);
+
+  _just_sync_remote_store_update_auth (store, user_id, just_sync_remote_store_get_authenticated (store));
+}
+
+/* The token can no longer be used (expired, or refused when renewed). */
+void
+_just_sync_pb_set_token_refused (JustSyncPocketbaseStore *self)
+{
+  JustSyncRemoteStore *store = JUST_SYNC_REMOTE_STORE (self);
+
+  self->token_refused = TRUE;
+  _just_sync_remote_store_update_auth (store, just_sync_remote_store_get_user_id (store), FALSE);
 }
 
 /* --- fetch_since -------------------------------------------------------- */
@@ -568,6 +611,10 @@ remote_store_iface_init (JustSyncRemoteStoreInterface *iface)
   iface->generate_id = just_sync_pocketbase_store_generate_id;
   iface->watch = just_sync_pocketbase_store_watch;
   iface->unwatch = just_sync_pocketbase_store_unwatch;
+  iface->sign_in_async = _just_sync_pb_sign_in_async;
+  iface->sign_in_finish = _just_sync_pb_sign_finish;
+  iface->sign_out_async = _just_sync_pb_sign_out_async;
+  iface->sign_out_finish = _just_sync_pb_sign_finish;
 }
 
 static void
@@ -613,7 +660,6 @@ just_sync_pocketbase_store_finalize (GObject *object)
   g_free (self->auth_collection);
   g_free (self->identity);
   g_free (self->password);
-  g_free (self->user_id);
   g_clear_pointer (&self->mappings, g_hash_table_unref);
   g_free (self->soft_delete_field);
   g_clear_pointer (&self->lacking_soft_field, g_hash_table_unref);
@@ -649,7 +695,11 @@ just_sync_pocketbase_store_get_property (GObject    *object,
       break;
 
     case PROP_USER_ID:
-      g_value_set_string (value, self->user_id);
+      g_value_set_string (value, just_sync_remote_store_get_user_id (JUST_SYNC_REMOTE_STORE (self)));
+      break;
+
+    case PROP_AUTHENTICATED:
+      g_value_set_boolean (value, just_sync_remote_store_get_authenticated (JUST_SYNC_REMOTE_STORE (self)));
       break;
 
     case PROP_SOFT_DELETE_FIELD:
@@ -692,6 +742,7 @@ static void
 pb_store_credentials_changed (JustSyncPocketbaseStore *self)
 {
   self->auth_generation++;
+  self->signed_out = FALSE;
   _just_sync_pb_set_token (self, NULL);
   _just_sync_pb_set_user_id (self, NULL);
   just_sync_remote_store_emit_credentials_changed (JUST_SYNC_REMOTE_STORE (self));
@@ -754,6 +805,7 @@ just_sync_pocketbase_store_set_property (GObject      *object,
       break;
 
     case PROP_USER_ID:
+    case PROP_AUTHENTICATED:
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -830,12 +882,27 @@ just_sync_pocketbase_store_class_init (JustSyncPocketbaseStoreClass *klass)
   /**
    * JustSyncPocketbaseStore:user-id:
    *
-   * The id of the record the last login authenticated, or %NULL.
+   * The id of the record the last login authenticated, or the one the
+   * token names; %NULL before either. See
+   * just_sync_remote_store_get_user_id().
    */
   properties[PROP_USER_ID] =
     g_param_spec_string ("user-id", NULL, NULL,
                          NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * JustSyncPocketbaseStore:authenticated:
+   *
+   * Whether the store holds a token it may use: set by a login, a sign-in
+   * or a token that has not expired; unset by a sign-out, new
+   * credentials, or a token that expired or was refused. See
+   * just_sync_remote_store_get_authenticated().
+   */
+  properties[PROP_AUTHENTICATED] =
+    g_param_spec_boolean ("authenticated", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
    * JustSyncPocketbaseStore:soft-delete-field:
@@ -965,8 +1032,9 @@ just_sync_pocketbase_store_set_token (JustSyncPocketbaseStore *self,
 {
   g_return_if_fail (JUST_SYNC_IS_POCKETBASE_STORE (self));
 
-  if (g_strcmp0 (self->token, token) == 0)
+  if (g_strcmp0 (self->token, token) == 0 && !self->token_refused && !self->signed_out)
     return;
+  self->signed_out = FALSE;
   _just_sync_pb_set_token (self, token);
   just_sync_remote_store_emit_credentials_changed (JUST_SYNC_REMOTE_STORE (self));
 }
@@ -1048,7 +1116,7 @@ just_sync_pocketbase_store_get_user_id (JustSyncPocketbaseStore *self)
 {
   g_return_val_if_fail (JUST_SYNC_IS_POCKETBASE_STORE (self), NULL);
 
-  return self->user_id;
+  return just_sync_remote_store_get_user_id (JUST_SYNC_REMOTE_STORE (self));
 }
 
 /**

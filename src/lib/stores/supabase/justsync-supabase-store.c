@@ -11,6 +11,7 @@
 
 #include "justsync-error.h"
 #include "justsync-http-client-private.h"
+#include "justsync-remote-store-private.h"
 #include "justsync-supabase-codec-private.h"
 #include "justsync-supabase-store.h"
 #include "justsync-timestamp.h"
@@ -90,6 +91,22 @@
  * `Authorization: Bearer` the [property@JustSync.SupabaseStore:access-token] (a
  * signed-in user's JWT) or, without one, the API key itself.
  *
+ * An app that signs its users in itself sets the access token (and the
+ * [property@JustSync.SupabaseStore:refresh-token] for renewals). Or
+ * [method@JustSync.RemoteStore.sign_in_async] signs in with an email
+ * address and a password through Supabase Auth (GoTrue) at
+ * [property@JustSync.SupabaseStore:auth-url]:
+ * `POST /token?grant_type=password`. The session's access token is renewed
+ * with `POST /token?grant_type=refresh_token` before a request when a
+ * fifth of its lifetime (at most a minute) is left, or once it has
+ * expired; [method@JustSync.RemoteStore.sign_out_async] calls
+ * `POST /logout`. The user id is the token's `sub` claim. A token that
+ * expired and cannot be renewed, or was revoked, is answered with 401:
+ * calls fail with %JUST_SYNC_ERROR_AUTH and every change stays queued
+ * until the app signs in again or sets a new token (which emits
+ * [signal@JustSync.RemoteStore::credentials-changed]). After a sign-out
+ * the store sends nothing until then.
+ *
  * ## Server time
  *
  * [method@JustSync.RemoteStore.get_server_time_async] calls the SQL function
@@ -110,6 +127,8 @@
 /* Ids carried in a query string, per request: keeps URLs near 5 kB. */
 #define ID_CHUNK 50
 #define TIME_FUNCTION "/rpc/justsync_server_time"
+/* A session is renewed a fifth of its lifetime before it ends, at most this. */
+#define MAX_TOKEN_MARGIN (60 * G_USEC_PER_SEC)
 
 struct _JustSyncSupabaseStore
 {
@@ -118,6 +137,14 @@ struct _JustSyncSupabaseStore
   char *rest_url;
   char *api_key;
   char *access_token;
+  char *refresh_token;
+  char *auth_url;
+  gint64 token_expires;             /* the access token's exp; 0 when unknown */
+  gint64 token_margin;
+  gboolean signed_out;              /* until a sign-in or a new token */
+  guint auth_generation;
+  GPtrArray *refresh_waiters;       /* SupabaseSend; non-NULL while renewing */
+  JustSyncHttpClient *auth_client;  /* for auth_url, made when first needed */
   char *soft_delete_column;
   GHashTable *tables;               /* scope name → table */
   guint page_size;
@@ -134,6 +161,10 @@ enum
   PROP_REST_URL,
   PROP_API_KEY,
   PROP_ACCESS_TOKEN,
+  PROP_REFRESH_TOKEN,
+  PROP_AUTH_URL,
+  PROP_USER_ID,
+  PROP_AUTHENTICATED,
   PROP_SOFT_DELETE_COLUMN,
   PROP_PAGE_SIZE,
   PROP_BATCH_SIZE,
@@ -168,20 +199,282 @@ supabase_store_table_path (JustSyncSupabaseStore  *self,
   return g_strconcat ("/", table, NULL);
 }
 
+/* Whether a call may go out: a usable URL, and not signed out (a request
+ * would go out with the API key alone, as nobody). */
 static gboolean
 supabase_store_check_client (JustSyncSupabaseStore  *self,
                              GError                **error)
 {
-  if (self->client != NULL)
-    return TRUE;
-  g_propagate_error (error, g_error_copy (self->client_error));
-  return FALSE;
+  if (self->client == NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->client_error));
+      return FALSE;
+    }
+  if (self->signed_out)
+    {
+      g_set_error_literal (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_AUTH,
+                           _("Signed out of Supabase: sign in again"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Replaces *@field with a copy of @value, notifying @prop when it changed. */
+static gboolean
+supabase_store_set_string (JustSyncSupabaseStore  *self,
+                           char                  **field,
+                           const char             *value,
+                           guint                   prop)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+  g_free (*field);
+  *field = g_strdup (value);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+  return TRUE;
+}
+
+static void
+supabase_store_add_auth_headers (JustSyncSupabaseStore *self,
+                                 SoupMessage           *message,
+                                 const char            *bearer)
+{
+  SoupMessageHeaders *headers = soup_message_get_request_headers (message);
+
+  if (self->api_key != NULL)
+    soup_message_headers_replace (headers, "apikey", self->api_key);
+  if (bearer != NULL)
+    {
+      g_autofree char *authorization = g_strconcat ("Bearer ", bearer, NULL);
+
+      soup_message_headers_replace (headers, "Authorization", authorization);
+    }
+}
+
+/* A request waiting for the session to be renewed. */
+typedef struct
+{
+  char *method;
+  char *path;
+  char *query;
+  JsonNode *body;
+  char *prefer;
+  GTask *task;
+  GAsyncReadyCallback callback;
+} SupabaseSend;
+
+static void
+supabase_send_free (SupabaseSend *send)
+{
+  g_free (send->method);
+  g_free (send->path);
+  g_free (send->query);
+  g_clear_pointer (&send->body, json_node_unref);
+  g_free (send->prefer);
+  g_free (send);
+}
+
+static void
+supabase_store_send_now (JustSyncSupabaseStore *self,
+                         const char            *method,
+                         const char            *path,
+                         const char            *query,
+                         JsonNode              *body,
+                         const char            *prefer,
+                         GTask                 *task,
+                         GAsyncReadyCallback    callback)
+{
+  g_autoptr(SoupMessage) message = NULL;
+
+  message = _just_sync_http_client_new_message (self->client, method, path, query, body);
+  supabase_store_add_auth_headers (self, message,
+                                   self->access_token != NULL ? self->access_token : self->api_key);
+  if (prefer != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (message), "Prefer", prefer);
+  _just_sync_http_client_send_async (self->client, message, g_task_get_cancellable (task),
+                                     callback, task);
+}
+
+/* The Supabase Auth (GoTrue) endpoint, or NULL with an error. */
+static JustSyncHttpClient *
+supabase_store_get_auth_client (JustSyncSupabaseStore  *self,
+                                GError                **error)
+{
+  if (self->auth_client == NULL && self->auth_url == NULL)
+    {
+      g_set_error_literal (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                           _("The Supabase store has no auth URL to sign in at"));
+      return NULL;
+    }
+  if (self->auth_client == NULL)
+    {
+      self->auth_client = _just_sync_http_client_new (self->auth_url, error);
+      if (self->auth_client != NULL)
+        _just_sync_http_client_set_timeout (self->auth_client, self->timeout);
+    }
+  return self->auth_client;
+}
+
+/* A GoTrue request: `apikey`, and the API key as the bearer unless @bearer. */
+static void
+supabase_store_auth_send (JustSyncSupabaseStore *self,
+                          JustSyncHttpClient    *client,
+                          const char            *path,
+                          const char            *query,
+                          JsonNode              *body,
+                          const char            *bearer,
+                          GCancellable          *cancellable,
+                          GAsyncReadyCallback    callback,
+                          gpointer               user_data)
+{
+  g_autoptr(SoupMessage) message = NULL;
+
+  message = _just_sync_http_client_new_message (client, "POST", path, query, body);
+  supabase_store_add_auth_headers (self, message, bearer != NULL ? bearer : self->api_key);
+  _just_sync_http_client_send_async (client, message, cancellable, callback, user_data);
 }
 
 /*
- * Sends a request with the API key and token; completes @task's caller
- * through @callback with the reply of any status. @prefer: (nullable): the
- * `Prefer` header.
+ * Takes a session: the access token, what its claims say (its expiry and
+ * its user, `sub`), and the refresh token. Notifies what changed.
+ */
+static void
+supabase_store_set_session (JustSyncSupabaseStore *self,
+                            const char            *access_token,
+                            const char            *refresh_token)
+{
+  g_autoptr(JsonObject) claims = NULL;
+  JsonNode *sub = NULL;
+  gint64 now = g_get_real_time ();
+  gint64 issued;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  supabase_store_set_string (self, &self->access_token, access_token, PROP_ACCESS_TOKEN);
+  supabase_store_set_string (self, &self->refresh_token, refresh_token, PROP_REFRESH_TOKEN);
+  claims = access_token != NULL ? _just_sync_jwt_dup_claims (access_token) : NULL;
+  self->token_expires = _just_sync_jwt_claims_get_time (claims, "exp");
+  issued = _just_sync_jwt_claims_get_time (claims, "iat");
+  /* A fifth of the lifetime: from `iat` (GoTrue sets it), else from now. */
+  self->token_margin = self->token_expires != 0 ?
+    CLAMP ((self->token_expires - (issued != 0 ? issued : now)) / 5, 0, MAX_TOKEN_MARGIN) : 0;
+  if (claims != NULL)
+    sub = json_object_get_member (claims, "sub");
+  _just_sync_remote_store_update_auth (JUST_SYNC_REMOTE_STORE (self),
+                                       sub != NULL && json_node_get_value_type (sub) == G_TYPE_STRING ?
+                                       json_node_get_string (sub) : NULL,
+                                       access_token != NULL &&
+                                       (self->token_expires == 0 || self->token_expires > now));
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/* The session is over (refused, revoked): keep the user, not the claim. */
+static void
+supabase_store_session_refused (JustSyncSupabaseStore *self)
+{
+  JustSyncRemoteStore *store = JUST_SYNC_REMOTE_STORE (self);
+
+  _just_sync_remote_store_update_auth (store, just_sync_remote_store_get_user_id (store), FALSE);
+}
+
+/*
+ * Reads a GoTrue session reply (the password and refresh_token grants):
+ * the tokens, or the error. A 4xx other than 408 and 429 is
+ * %JUST_SYNC_ERROR_AUTH: a wrong password, or a refresh token that was
+ * used, revoked or expired.
+ */
+static gboolean
+supabase_store_parse_session (JustSyncHttpResponse  *response,
+                              char                 **out_access_token,
+                              char                 **out_refresh_token,
+                              GError               **error)
+{
+  JsonObject *body = response->body != NULL && JSON_NODE_HOLDS_OBJECT (response->body) ?
+    json_node_get_object (response->body) : NULL;
+  JsonNode *access = body != NULL ? json_object_get_member (body, "access_token") : NULL;
+  JsonNode *refresh = body != NULL ? json_object_get_member (body, "refresh_token") : NULL;
+
+  if (_just_sync_http_response_is_success (response) && access != NULL &&
+      json_node_get_value_type (access) == G_TYPE_STRING && json_node_get_string (access)[0] != '\0')
+    {
+      *out_access_token = g_strdup (json_node_get_string (access));
+      *out_refresh_token = refresh != NULL && json_node_get_value_type (refresh) == G_TYPE_STRING ?
+        g_strdup (json_node_get_string (refresh)) : NULL;
+      return TRUE;
+    }
+
+  if (_just_sync_http_response_is_success (response))
+    g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER,
+                 _("Supabase Auth answered without an access token"));
+  else if (response->status >= 400 && response->status < 500 &&
+           response->status != 408 && response->status != 429)
+    g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_AUTH,
+                 _("Supabase Auth refused the sign-in: %s (HTTP %u)"),
+                 _just_sync_http_response_get_message (response), response->status);
+  else
+    _just_sync_http_set_status_error (error, response->status,
+                                      _just_sync_http_response_get_message (response));
+  return FALSE;
+}
+
+typedef struct
+{
+  JustSyncSupabaseStore *self;
+  guint generation;
+} RefreshData;
+
+static void
+supabase_store_refresh_cb (GObject      *object,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autofree RefreshData *refresh = user_data;
+  g_autoptr(JustSyncSupabaseStore) self = refresh->self;
+  g_autoptr(JustSyncHttpResponse) response = NULL;
+  g_autoptr(GPtrArray) waiters = g_steal_pointer (&self->refresh_waiters);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *access_token = NULL;
+  g_autofree char *refresh_token = NULL;
+
+  response = _just_sync_http_client_send_finish (JUST_SYNC_HTTP_CLIENT (object), result, &error);
+  if (refresh->generation == self->auth_generation && response != NULL)
+    {
+      if (supabase_store_parse_session (response, &access_token, &refresh_token, &error))
+        supabase_store_set_session (self, access_token,
+                                    refresh_token != NULL ? refresh_token : self->refresh_token);
+      else if (g_error_matches (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_AUTH))
+        {
+          /* The session is over: requests go out with the old token, and
+           * the server's 401 tells their callers. */
+          g_debug ("Supabase refused to renew the session: %s", error->message);
+          supabase_store_set_string (self, &self->refresh_token, NULL, PROP_REFRESH_TOKEN);
+          supabase_store_session_refused (self);
+        }
+    }
+
+  /* A renewal that could not be made (the network, say) leaves the token
+   * as it was: the requests find out what it is worth. */
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      SupabaseSend *send = g_ptr_array_index (waiters, i);
+
+      supabase_store_send_now (self, send->method, send->path, send->query, send->body,
+                               send->prefer, send->task, send->callback);
+    }
+}
+
+/* Whether the access token is near its end (or past it) and can be renewed. */
+static gboolean
+supabase_store_needs_refresh (JustSyncSupabaseStore *self)
+{
+  return self->refresh_token != NULL && self->access_token != NULL && self->token_expires != 0 &&
+         g_get_real_time () + self->token_margin >= self->token_expires;
+}
+
+/*
+ * Sends a request with the API key and token, renewing the session first
+ * when it is about to end; completes @task's caller through @callback with
+ * the reply of any status (read it with supabase_store_send_finish()).
+ * @prefer: (nullable): the `Prefer` header.
  */
 static void
 supabase_store_send (JustSyncSupabaseStore *self,
@@ -193,24 +486,52 @@ supabase_store_send (JustSyncSupabaseStore *self,
                      GTask                 *task,
                      GAsyncReadyCallback    callback)
 {
-  g_autoptr(SoupMessage) message = NULL;
-  SoupMessageHeaders *headers;
-  const char *bearer = self->access_token != NULL ? self->access_token : self->api_key;
+  JustSyncHttpClient *auth_client;
+  SupabaseSend *send;
 
-  message = _just_sync_http_client_new_message (self->client, method, path, query, body);
-  headers = soup_message_get_request_headers (message);
-  if (self->api_key != NULL)
-    soup_message_headers_replace (headers, "apikey", self->api_key);
-  if (bearer != NULL)
+  if (!supabase_store_needs_refresh (self) ||
+      (auth_client = supabase_store_get_auth_client (self, NULL)) == NULL)
     {
-      g_autofree char *authorization = g_strconcat ("Bearer ", bearer, NULL);
-
-      soup_message_headers_replace (headers, "Authorization", authorization);
+      supabase_store_send_now (self, method, path, query, body, prefer, task, callback);
+      return;
     }
-  if (prefer != NULL)
-    soup_message_headers_replace (headers, "Prefer", prefer);
-  _just_sync_http_client_send_async (self->client, message, g_task_get_cancellable (task),
-                                     callback, task);
+
+  send = g_new0 (SupabaseSend, 1);
+  send->method = g_strdup (method);
+  send->path = g_strdup (path);
+  send->query = g_strdup (query);
+  send->body = body != NULL ? json_node_ref (body) : NULL;
+  send->prefer = g_strdup (prefer);
+  send->task = task;
+  send->callback = callback;
+
+  if (self->refresh_waiters == NULL)
+    {
+      g_autoptr(JsonNode) grant = json_node_init_object (json_node_alloc (), json_object_new ());
+      RefreshData *refresh = g_new0 (RefreshData, 1);
+
+      json_object_set_string_member (json_node_get_object (grant), "refresh_token", self->refresh_token);
+      self->refresh_waiters = g_ptr_array_new_with_free_func ((GDestroyNotify) supabase_send_free);
+      refresh->self = g_object_ref (self);
+      refresh->generation = self->auth_generation;
+      supabase_store_auth_send (self, auth_client, "/token", "grant_type=refresh_token", grant, NULL,
+                                NULL, supabase_store_refresh_cb, refresh);
+    }
+  g_ptr_array_add (self->refresh_waiters, send);
+}
+
+/* Finishes supabase_store_send(): a 401 means the token is no good. */
+static JustSyncHttpResponse *
+supabase_store_send_finish (JustSyncSupabaseStore  *self,
+                            GAsyncResult           *result,
+                            GError                **error)
+{
+  JustSyncHttpResponse *response;
+
+  response = _just_sync_http_client_send_finish (self->client, result, error);
+  if (response != NULL && response->status == SOUP_STATUS_UNAUTHORIZED && self->access_token != NULL)
+    supabase_store_session_refused (self);
+  return response;
 }
 
 static void
@@ -281,7 +602,7 @@ supabase_store_fetch_cb (GObject      *object,
   gint64 server_time;
   guint n;
 
-  response = _just_sync_http_client_send_finish (JUST_SYNC_HTTP_CLIENT (object), result, &error);
+  response = supabase_store_send_finish (g_task_get_source_object (task), result, &error);
   if (response == NULL || (rows = supabase_store_response_rows (response, &error)) == NULL ||
       !_just_sync_http_response_check_date (response, &error))
     {
@@ -599,7 +920,7 @@ supabase_store_chunk_sent_cb (GObject      *object,
   GError *error = NULL;
   JsonArray *rows;
 
-  response = _just_sync_http_client_send_finish (JUST_SYNC_HTTP_CLIENT (object), result, &error);
+  response = supabase_store_send_finish (g_task_get_source_object (task), result, &error);
   if (response == NULL)
     {
       supabase_store_push_fail (task, error);
@@ -999,7 +1320,7 @@ supabase_store_server_time_cb (GObject      *object,
   GError *error = NULL;
   gint64 usec;
 
-  response = _just_sync_http_client_send_finish (JUST_SYNC_HTTP_CLIENT (object), result, &error);
+  response = supabase_store_send_finish (g_task_get_source_object (task), result, &error);
   if (response == NULL)
     {
       g_task_return_error (task, error);
@@ -1074,6 +1395,123 @@ just_sync_supabase_store_needs_network (JustSyncRemoteStore *store)
   return !_just_sync_http_url_is_loopback (JUST_SYNC_SUPABASE_STORE (store)->rest_url);
 }
 
+/* --- signing in --------------------------------------------------------- */
+
+static void
+supabase_store_sign_in_cb (GObject      *object,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  JustSyncSupabaseStore *self = g_task_get_source_object (task);
+  g_autoptr(JustSyncHttpResponse) response = NULL;
+  g_autofree char *access_token = NULL;
+  g_autofree char *refresh_token = NULL;
+  GError *error = NULL;
+
+  response = _just_sync_http_client_send_finish (JUST_SYNC_HTTP_CLIENT (object), result, &error);
+  if (response == NULL ||
+      !supabase_store_parse_session (response, &access_token, &refresh_token, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* A renewal under way is for the old session: it must not replace this one. */
+  self->auth_generation++;
+  self->signed_out = FALSE;
+  supabase_store_set_session (self, access_token, refresh_token);
+  just_sync_remote_store_emit_credentials_changed (JUST_SYNC_REMOTE_STORE (self));
+  g_task_return_boolean (task, TRUE);
+}
+
+/* GoTrue's password grant: POST /token?grant_type=password. */
+static void
+just_sync_supabase_store_sign_in_async (JustSyncRemoteStore *store,
+                                        const char          *identity,
+                                        const char          *password,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  JustSyncSupabaseStore *self = JUST_SYNC_SUPABASE_STORE (store);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(JsonNode) body = json_node_init_object (json_node_alloc (), json_object_new ());
+  JustSyncHttpClient *auth_client;
+  GError *error = NULL;
+
+  g_task_set_source_tag (task, just_sync_supabase_store_sign_in_async);
+  if ((auth_client = supabase_store_get_auth_client (self, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  json_object_set_string_member (json_node_get_object (body), "email", identity);
+  json_object_set_string_member (json_node_get_object (body), "password", password);
+  supabase_store_auth_send (self, auth_client, "/token", "grant_type=password", body, NULL,
+                            cancellable, supabase_store_sign_in_cb, g_steal_pointer (&task));
+}
+
+static void
+supabase_store_sign_out_cb (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(JustSyncHttpResponse) response = NULL;
+  GError *error = NULL;
+
+  response = _just_sync_http_client_send_finish (JUST_SYNC_HTTP_CLIENT (object), result, &error);
+  /* 401: the session had already ended, which is what was asked. */
+  if (response != NULL && !_just_sync_http_response_is_success (response) &&
+      response->status != SOUP_STATUS_UNAUTHORIZED)
+    _just_sync_http_set_status_error (&error, response->status,
+                                      _just_sync_http_response_get_message (response));
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* Forgets the session at once, then tells GoTrue (POST /logout, which
+ * revokes the refresh tokens) when there is a session to end. */
+static void
+just_sync_supabase_store_sign_out_async (JustSyncRemoteStore *store,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  JustSyncSupabaseStore *self = JUST_SYNC_SUPABASE_STORE (store);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *access_token = g_steal_pointer (&self->access_token);
+  JustSyncHttpClient *auth_client;
+
+  g_task_set_source_tag (task, just_sync_supabase_store_sign_out_async);
+  self->auth_generation++;
+  self->signed_out = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCESS_TOKEN]);
+  supabase_store_set_session (self, NULL, NULL);
+
+  if (access_token == NULL || (auth_client = supabase_store_get_auth_client (self, NULL)) == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  supabase_store_auth_send (self, auth_client, "/logout", NULL, NULL, access_token, cancellable,
+                            supabase_store_sign_out_cb, g_steal_pointer (&task));
+}
+
+static gboolean
+just_sync_supabase_store_sign_finish (JustSyncRemoteStore  *store,
+                                      GAsyncResult         *result,
+                                      GError              **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* --- GObject ------------------------------------------------------------ */
 
 static void
@@ -1088,6 +1526,25 @@ remote_store_iface_init (JustSyncRemoteStoreInterface *iface)
   iface->batch_delete_finish = just_sync_supabase_store_batch_finish;
   iface->get_server_time_async = just_sync_supabase_store_get_server_time_async;
   iface->get_server_time_finish = just_sync_supabase_store_get_server_time_finish;
+  iface->sign_in_async = just_sync_supabase_store_sign_in_async;
+  iface->sign_in_finish = just_sync_supabase_store_sign_finish;
+  iface->sign_out_async = just_sync_supabase_store_sign_out_async;
+  iface->sign_out_finish = just_sync_supabase_store_sign_finish;
+}
+
+/* A Supabase project's Auth lives next to its REST API:
+ * https://<project>.supabase.co/rest/v1 → https://<project>.supabase.co/auth/v1. */
+static char *
+supabase_store_default_auth_url (const char *rest_url)
+{
+  gsize length = strlen (rest_url);
+
+  while (length > 0 && rest_url[length - 1] == '/')
+    length--;
+  if (length < strlen ("/rest/v1") ||
+      strncmp (rest_url + length - strlen ("/rest/v1"), "/rest/v1", strlen ("/rest/v1")) != 0)
+    return NULL;
+  return g_strdup_printf ("%.*s/auth/v1", (int) (length - strlen ("/rest/v1")), rest_url);
 }
 
 static void
@@ -1104,6 +1561,8 @@ just_sync_supabase_store_constructed (GObject *object)
     self->client = _just_sync_http_client_new (self->rest_url, &self->client_error);
   if (self->client != NULL)
     _just_sync_http_client_set_timeout (self->client, self->timeout);
+  if (self->auth_url == NULL && self->rest_url != NULL)
+    self->auth_url = supabase_store_default_auth_url (self->rest_url);
 }
 
 static void
@@ -1112,7 +1571,10 @@ just_sync_supabase_store_finalize (GObject *object)
   JustSyncSupabaseStore *self = (JustSyncSupabaseStore *) object;
 
   g_clear_object (&self->client);
+  g_clear_object (&self->auth_client);
   g_clear_error (&self->client_error);
+  g_clear_pointer (&self->refresh_token, g_free);
+  g_clear_pointer (&self->auth_url, g_free);
   g_clear_pointer (&self->rest_url, g_free);
   g_clear_pointer (&self->api_key, g_free);
   g_clear_pointer (&self->access_token, g_free);
@@ -1141,6 +1603,18 @@ just_sync_supabase_store_get_property (GObject    *object,
     case PROP_ACCESS_TOKEN:
       g_value_set_string (value, self->access_token);
       break;
+    case PROP_REFRESH_TOKEN:
+      g_value_set_string (value, self->refresh_token);
+      break;
+    case PROP_AUTH_URL:
+      g_value_set_string (value, self->auth_url);
+      break;
+    case PROP_USER_ID:
+      g_value_set_string (value, just_sync_remote_store_get_user_id (JUST_SYNC_REMOTE_STORE (self)));
+      break;
+    case PROP_AUTHENTICATED:
+      g_value_set_boolean (value, just_sync_remote_store_get_authenticated (JUST_SYNC_REMOTE_STORE (self)));
+      break;
     case PROP_SOFT_DELETE_COLUMN:
       g_value_set_string (value, self->soft_delete_column);
       break;
@@ -1156,20 +1630,6 @@ just_sync_supabase_store_get_property (GObject    *object,
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
-}
-
-/* Replaces *@field with a copy of @value, notifying @prop when it changed. */
-static void
-supabase_store_set_string (JustSyncSupabaseStore  *self,
-                           char                  **field,
-                           const char             *value,
-                           guint                   prop)
-{
-  if (g_strcmp0 (*field, value) == 0)
-    return;
-  g_free (*field);
-  *field = g_strdup (value);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 
 static void
@@ -1198,10 +1658,28 @@ just_sync_supabase_store_set_property (GObject      *object,
       self->rest_url = g_value_dup_string (value);
       break;
     case PROP_API_KEY:
-      supabase_store_set_string (self, &self->api_key, g_value_get_string (value), prop_id);
+      if (supabase_store_set_string (self, &self->api_key, g_value_get_string (value), prop_id))
+        just_sync_remote_store_emit_credentials_changed (JUST_SYNC_REMOTE_STORE (self));
       break;
     case PROP_ACCESS_TOKEN:
-      supabase_store_set_string (self, &self->access_token, g_value_get_string (value), prop_id);
+      /* The app's own token (or the same one again, after a sign-out or a
+       * refusal): what failed for the want of it may work now. */
+      if (g_strcmp0 (self->access_token, g_value_get_string (value)) != 0 || self->signed_out ||
+          (self->access_token != NULL &&
+           !just_sync_remote_store_get_authenticated (JUST_SYNC_REMOTE_STORE (self))))
+        {
+          self->auth_generation++;
+          self->signed_out = FALSE;
+          supabase_store_set_session (self, g_value_get_string (value), self->refresh_token);
+          just_sync_remote_store_emit_credentials_changed (JUST_SYNC_REMOTE_STORE (self));
+        }
+      break;
+    case PROP_REFRESH_TOKEN:
+      supabase_store_set_string (self, &self->refresh_token, g_value_get_string (value), prop_id);
+      break;
+    case PROP_AUTH_URL:
+      if (supabase_store_set_string (self, &self->auth_url, g_value_get_string (value), prop_id))
+        g_clear_object (&self->auth_client);
       break;
     case PROP_SOFT_DELETE_COLUMN:
       supabase_store_set_string (self, &self->soft_delete_column, g_value_get_string (value),
@@ -1270,6 +1748,58 @@ just_sync_supabase_store_class_init (JustSyncSupabaseStoreClass *klass)
     g_param_spec_string ("access-token", NULL, NULL,
                          NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * JustSyncSupabaseStore:refresh-token:
+   *
+   * The session's refresh token, which renews the
+   * [property@JustSync.SupabaseStore:access-token] with Supabase Auth
+   * before it expires; set by a sign-in and by each renewal (GoTrue
+   * answers a renewal with a new one). %NULL when the token cannot be
+   * renewed. Keep it, with the access token, to restore a session.
+   */
+  properties[PROP_REFRESH_TOKEN] =
+    g_param_spec_string ("refresh-token", NULL, NULL,
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * JustSyncSupabaseStore:auth-url:
+   *
+   * The Supabase Auth (GoTrue) endpoint that signs in and renews sessions:
+   * `https://<project>.supabase.co/auth/v1`, which is the default when
+   * [property@JustSync.SupabaseStore:rest-url] ends in `/rest/v1`; %NULL
+   * otherwise, and then signing in fails with
+   * %JUST_SYNC_ERROR_INVALID_ARGUMENT.
+   */
+  properties[PROP_AUTH_URL] =
+    g_param_spec_string ("auth-url", NULL, NULL,
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * JustSyncSupabaseStore:user-id:
+   *
+   * The signed-in user's id: the `sub` claim of the access token, %NULL
+   * without one. See [method@JustSync.RemoteStore.get_user_id].
+   */
+  properties[PROP_USER_ID] =
+    g_param_spec_string ("user-id", NULL, NULL,
+                         NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * JustSyncSupabaseStore:authenticated:
+   *
+   * Whether the store holds an access token it may use: set by a sign-in
+   * or a token that has not expired; unset by a sign-out, or when the
+   * server refused the token (401) or its renewal. See
+   * [method@JustSync.RemoteStore.get_authenticated].
+   */
+  properties[PROP_AUTHENTICATED] =
+    g_param_spec_boolean ("authenticated", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
    * JustSyncSupabaseStore:soft-delete-column:
@@ -1412,9 +1942,11 @@ just_sync_supabase_store_get_access_token (JustSyncSupabaseStore *self)
  * @self: a #JustSyncSupabaseStore
  * @access_token: (nullable): a user's JWT, or %NULL
  *
- * Sets [property@JustSync.SupabaseStore:access-token]. An expired or revoked token
- * makes calls fail with %JUST_SYNC_ERROR_AUTH, and every change stays
- * queued until a valid one is set.
+ * Sets [property@JustSync.SupabaseStore:access-token] and emits
+ * [signal@JustSync.RemoteStore::credentials-changed], so an orchestrator
+ * pushes what waited. An expired or revoked token makes calls fail with
+ * %JUST_SYNC_ERROR_AUTH, and every change stays queued until a valid one
+ * is set (or it is renewed with the refresh token).
  */
 void
 just_sync_supabase_store_set_access_token (JustSyncSupabaseStore *self,
@@ -1423,6 +1955,68 @@ just_sync_supabase_store_set_access_token (JustSyncSupabaseStore *self,
   g_return_if_fail (JUST_SYNC_IS_SUPABASE_STORE (self));
 
   g_object_set (self, "access-token", access_token, NULL);
+}
+
+/**
+ * just_sync_supabase_store_get_refresh_token:
+ * @self: a #JustSyncSupabaseStore
+ *
+ * Returns: (nullable): the session's refresh token, or %NULL
+ */
+const char *
+just_sync_supabase_store_get_refresh_token (JustSyncSupabaseStore *self)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_SUPABASE_STORE (self), NULL);
+
+  return self->refresh_token;
+}
+
+/**
+ * just_sync_supabase_store_set_refresh_token:
+ * @self: a #JustSyncSupabaseStore
+ * @refresh_token: (nullable): a refresh token, or %NULL
+ *
+ * Sets [property@JustSync.SupabaseStore:refresh-token], to restore a
+ * session kept from an earlier sign-in together with its access token.
+ */
+void
+just_sync_supabase_store_set_refresh_token (JustSyncSupabaseStore *self,
+                                            const char            *refresh_token)
+{
+  g_return_if_fail (JUST_SYNC_IS_SUPABASE_STORE (self));
+
+  g_object_set (self, "refresh-token", refresh_token, NULL);
+}
+
+/**
+ * just_sync_supabase_store_get_auth_url:
+ * @self: a #JustSyncSupabaseStore
+ *
+ * Returns: (nullable): the Supabase Auth endpoint, or %NULL
+ */
+const char *
+just_sync_supabase_store_get_auth_url (JustSyncSupabaseStore *self)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_SUPABASE_STORE (self), NULL);
+
+  return self->auth_url;
+}
+
+/**
+ * just_sync_supabase_store_set_auth_url:
+ * @self: a #JustSyncSupabaseStore
+ * @auth_url: (nullable): the Supabase Auth endpoint, such as
+ *   `https://<project>.supabase.co/auth/v1`
+ *
+ * Sets [property@JustSync.SupabaseStore:auth-url].
+ */
+void
+just_sync_supabase_store_set_auth_url (JustSyncSupabaseStore *self,
+                                       const char            *auth_url)
+{
+  g_return_if_fail (JUST_SYNC_IS_SUPABASE_STORE (self));
+
+  g_object_set (self, "auth-url", auth_url, NULL);
 }
 
 /**
