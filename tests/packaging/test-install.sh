@@ -45,6 +45,7 @@ expect "$root/libexec/justsyncd"
 expect "$root/bin/justsync"
 expect "$root/share/justsync/pocketbase/justsync-collections.json"
 expect "$root/share/justsync/supabase/justsync-schema.sql"
+expect "$root/share/locale/de/LC_MESSAGES/justsync.mo"
 
 # The installed headers compile on their own, through pkg-config.
 # The .pc file as installed, with its prefix moved into DESTDIR.
