@@ -2076,6 +2076,8 @@ just_sync_orchestrator_new_with_monitor (JustSyncLocalStore       *local,
  * just_sync_orchestrator_get_local_store:
  * @self: a [class@JustSync.Orchestrator]
  *
+ * Gets the value of [property@JustSync.Orchestrator:local-store].
+ *
  * Returns: (transfer none): the local store
  */
 JustSyncLocalStore *
@@ -2089,6 +2091,8 @@ just_sync_orchestrator_get_local_store (JustSyncOrchestrator *self)
 /**
  * just_sync_orchestrator_get_remote_store:
  * @self: a [class@JustSync.Orchestrator]
+ *
+ * Gets the value of [property@JustSync.Orchestrator:remote-store].
  *
  * Returns: (transfer none): the remote store
  */
@@ -2104,6 +2108,8 @@ just_sync_orchestrator_get_remote_store (JustSyncOrchestrator *self)
  * just_sync_orchestrator_get_resolver:
  * @self: a [class@JustSync.Orchestrator]
  *
+ * Gets the value of [property@JustSync.Orchestrator:resolver].
+ *
  * Returns: (transfer none): the conflict resolver
  */
 JustSyncConflictResolver *
@@ -2117,6 +2123,8 @@ just_sync_orchestrator_get_resolver (JustSyncOrchestrator *self)
 /**
  * just_sync_orchestrator_get_state:
  * @self: a [class@JustSync.Orchestrator]
+ *
+ * Gets the value of [property@JustSync.Orchestrator:state].
  *
  * Returns: the engine's state
  */
@@ -2132,6 +2140,8 @@ just_sync_orchestrator_get_state (JustSyncOrchestrator *self)
  * just_sync_orchestrator_get_pending_count:
  * @self: a [class@JustSync.Orchestrator]
  *
+ * Gets the value of [property@JustSync.Orchestrator:pending-count].
+ *
  * Returns: how many local changes wait to be pushed
  */
 guint
@@ -2145,6 +2155,8 @@ just_sync_orchestrator_get_pending_count (JustSyncOrchestrator *self)
 /**
  * just_sync_orchestrator_get_failed_count:
  * @self: a [class@JustSync.Orchestrator]
+ *
+ * Gets the value of [property@JustSync.Orchestrator:failed-count].
  *
  * Returns: how many local changes the server rejected
  */
@@ -2160,6 +2172,8 @@ just_sync_orchestrator_get_failed_count (JustSyncOrchestrator *self)
  * just_sync_orchestrator_get_last_error:
  * @self: a [class@JustSync.Orchestrator]
  *
+ * Gets the value of [property@JustSync.Orchestrator:last-error].
+ *
  * Returns: (nullable): the message of the last failed sync
  */
 const char *
@@ -2174,6 +2188,8 @@ just_sync_orchestrator_get_last_error (JustSyncOrchestrator *self)
  * just_sync_orchestrator_get_last_sync_time:
  * @self: a [class@JustSync.Orchestrator]
  *
+ * Gets the value of [property@JustSync.Orchestrator:last-sync-time].
+ *
  * Returns: when the last successful sync ended, or 0
  */
 gint64
@@ -2187,6 +2203,8 @@ just_sync_orchestrator_get_last_sync_time (JustSyncOrchestrator *self)
 /**
  * just_sync_orchestrator_get_clock_offset:
  * @self: a [class@JustSync.Orchestrator]
+ *
+ * Gets the value of [property@JustSync.Orchestrator:clock-offset].
  *
  * Returns: the measured offset of the server's clock, in microseconds
  */
