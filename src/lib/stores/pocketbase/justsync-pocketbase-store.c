@@ -46,7 +46,7 @@
  * the store looks the ids of a push up first: an upsert of a record that
  * belongs to another scope is rejected, and deleting it from this scope is
  * a success that leaves it alone. For other tokens the collection rules
- * must tie records to their scope, as `owner = @request.auth.id` does.
+ * must tie records to their scope, as <code>owner = &#64;request.auth.id</code> does.
  *
  * ## Ids
  *
