@@ -5,10 +5,13 @@
  * A GTK 4 notes app on JustSync: a GtkListView bound to a live query
  * (just_sync_orchestrator_watch ()), notes added, edited in place and
  * deleted, and a sync status indicator (offline, syncing with progress,
- * error with its message, changes waiting), syncing in process with a
- * PocketBase server.
+ * error with its message, changes waiting). It syncs with a PocketBase
+ * server in process, or, with --service, through the JustSync D-Bus service
+ * (as a Flatpak app does, with no permission but
+ * --talk-name=org.justsync.Sync1).
  *
- * Usage: justsync-notes-gtk --url URL --email EMAIL --user-id ID [--store FILE]
+ * Usage: justsync-notes-gtk --url URL --email EMAIL --user-id ID
+ *          [--store FILE | --service]
  *   The password is read from standard input (an app keeps it in the
  *   keyring). --drive adds a note, syncs, saves a screenshot with
  *   --screenshot FILE and quits: the test suite runs it so under Xvfb.
@@ -25,6 +28,8 @@ typedef struct
   JustSyncOrchestrator *engine;
   JustSyncScope *scope;
   JustSyncLiveQuery *notes;
+  /* --service: the store lives in justsyncd */
+  GDBusProxy *store;
 
   GtkWidget *window;
   GtkWidget *entry;
@@ -41,31 +46,70 @@ typedef struct
 } Notes;
 
 static char *opt_url, *opt_email, *opt_user_id, *opt_store, *opt_screenshot;
-static gboolean opt_drive;
+static gboolean opt_drive, opt_service;
 
 static const GOptionEntry entries[] = {
   { "url", 0, 0, G_OPTION_ARG_STRING, &opt_url, "The PocketBase server", "URL" },
   { "email", 0, 0, G_OPTION_ARG_STRING, &opt_email, "The user to log in as", "EMAIL" },
   { "user-id", 0, 0, G_OPTION_ARG_STRING, &opt_user_id, "The user's record id", "ID" },
   { "store", 0, 0, G_OPTION_ARG_FILENAME, &opt_store, "The local store (default: in the user data dir)", "FILE" },
+  { "service", 0, 0, G_OPTION_ARG_NONE, &opt_service, "Use the JustSync D-Bus service", NULL },
   { "drive", 0, 0, G_OPTION_ARG_NONE, &opt_drive, "Add a note, sync, take a screenshot and quit", NULL },
   { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, &opt_screenshot, "Where --drive saves the screenshot", "PNG" },
   { NULL }
 };
 
+/* The status, from the engine in process, or from the service's store. */
+static JustSyncSyncState
+current_state (Notes *notes)
+{
+  g_autoptr(GVariant) state = NULL;
+  GEnumValue *value = NULL;
+
+  if (notes->engine != NULL)
+    return just_sync_orchestrator_get_state (notes->engine);
+  state = g_dbus_proxy_get_cached_property (notes->store, "State");
+  if (state != NULL)
+    value = g_enum_get_value_by_nick (g_type_class_peek (JUST_SYNC_TYPE_SYNC_STATE),
+                                      g_variant_get_string (state, NULL));
+  return value != NULL ? (JustSyncSyncState) value->value : JUST_SYNC_STATE_IDLE;
+}
+
+static guint
+pending_count (Notes *notes)
+{
+  g_autoptr(GVariant) count = NULL;
+
+  if (notes->engine != NULL)
+    return just_sync_orchestrator_get_pending_count (notes->engine);
+  count = g_dbus_proxy_get_cached_property (notes->store, "PendingCount");
+  return count != NULL ? g_variant_get_uint32 (count) : 0;
+}
+
+static char *
+last_error (Notes *notes)
+{
+  g_autoptr(GVariant) message = NULL;
+
+  if (notes->engine != NULL)
+    return g_strdup (just_sync_orchestrator_get_last_error (notes->engine));
+  message = g_dbus_proxy_get_cached_property (notes->store, "LastError");
+  return message != NULL ? g_variant_dup_string (message, NULL) : NULL;
+}
+
 /* The sync status indicator. */
 static void
 update_status (Notes *notes)
 {
-  JustSyncOrchestrator *engine = notes->engine;
-  guint pending = just_sync_orchestrator_get_pending_count (engine);
+  JustSyncSyncState state = current_state (notes);
+  guint pending = pending_count (notes);
   g_autofree char *waiting = g_strdup_printf (g_dngettext (NULL, "%u change waiting",
                                                            "%u changes waiting", pending),
                                               pending);
   g_autofree char *text = NULL;
   const char *icon = "emblem-ok-symbolic";
 
-  switch (just_sync_orchestrator_get_state (engine))
+  switch (state)
     {
     case JUST_SYNC_STATE_OFFLINE:
       icon = "network-offline-symbolic";
@@ -76,9 +120,12 @@ update_status (Notes *notes)
       text = g_strdup_printf ("Syncing… · %s", waiting);
       break;
     case JUST_SYNC_STATE_ERROR:
-      icon = "dialog-error-symbolic";
-      text = g_strdup_printf ("Sync failed: %s · %s",
-                              just_sync_orchestrator_get_last_error (engine), waiting);
+      {
+        g_autofree char *message = last_error (notes);
+
+        icon = "dialog-error-symbolic";
+        text = g_strdup_printf ("Sync failed: %s · %s", message, waiting);
+      }
       break;
     case JUST_SYNC_STATE_IDLE:
     default:
@@ -88,14 +135,29 @@ update_status (Notes *notes)
     }
   gtk_image_set_from_icon_name (GTK_IMAGE (notes->status_icon), icon);
   gtk_label_set_text (GTK_LABEL (notes->status_label), text);
-  gtk_widget_set_visible (notes->progress,
-                          just_sync_orchestrator_get_state (engine) == JUST_SYNC_STATE_SYNCING);
+  gtk_widget_set_visible (notes->progress, state == JUST_SYNC_STATE_SYNCING);
 }
 
 static void
 status_changed (Notes *notes)
 {
   update_status (notes);
+}
+
+static void
+show_progress (Notes      *notes,
+               const char *phase,
+               guint       done,
+               guint       total)
+{
+  g_autofree char *text = g_strdup_printf ("%s %u/%u",
+                                           g_str_equal (phase, "pull") ? "Receiving" :
+                                           g_str_equal (phase, "push") ? "Sending" : "Checking",
+                                           done, total);
+
+  gtk_progress_bar_set_text (GTK_PROGRESS_BAR (notes->progress), text);
+  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (notes->progress),
+                                 total > 0 ? (double) done / total : 1.0);
 }
 
 static void
@@ -106,17 +168,48 @@ progress (JustSyncOrchestrator *engine,
           guint                 total,
           Notes                *notes)
 {
-  g_autofree char *text = g_strdup_printf ("%s %u/%u",
-                                           phase == JUST_SYNC_PHASE_PULL ? "Receiving" :
-                                           phase == JUST_SYNC_PHASE_PUSH ? "Sending" : "Checking",
-                                           done, total);
+  GEnumValue *value = g_enum_get_value (g_type_class_peek (JUST_SYNC_TYPE_SYNC_PHASE), phase);
 
-  gtk_progress_bar_set_text (GTK_PROGRESS_BAR (notes->progress), text);
-  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (notes->progress),
-                                 total > 0 ? (double) done / total : 1.0);
+  show_progress (notes, value->value_nick, done, total);
+}
+
+/* The service's Progress signal. */
+static void
+store_signal (GDBusProxy *proxy,
+              const char *sender,
+              const char *signal,
+              GVariant   *parameters,
+              Notes      *notes)
+{
+  g_autoptr(GVariant) info = NULL;
+  const char *phase = "pull";
+  guint done = 0, total = 0;
+
+  if (!g_str_equal (signal, "Progress"))
+    return;
+  g_variant_get (parameters, "(&s@a{sv})", NULL, &info);
+  g_variant_lookup (info, "phase", "&s", &phase);
+  g_variant_lookup (info, "done", "u", &done);
+  g_variant_lookup (info, "total", "u", &total);
+  show_progress (notes, phase, done, total);
 }
 
 static void save_screenshot_and_quit (Notes *notes);
+
+static void
+sync_ended (Notes        *notes,
+            gboolean      ok,
+            const GError *error)
+{
+  if (!notes->driving)
+    return;
+  if (ok && pending_count (notes) == 0 &&
+      g_list_model_get_n_items (G_LIST_MODEL (notes->notes)) == 2)
+    notes->status = 0;
+  else
+    g_printerr ("The sync failed: %s\n", error != NULL ? error->message : "changes left");
+  save_screenshot_and_quit (notes);
+}
 
 static void
 synchronized (GObject      *source,
@@ -129,21 +222,56 @@ synchronized (GObject      *source,
 
   /* Failures show in the status indicator through the state. */
   sync = just_sync_orchestrator_synchronize_finish (notes->engine, result, &error);
-  if (notes->driving)
-    {
-      if (sync != NULL && just_sync_orchestrator_get_pending_count (notes->engine) == 0 &&
-          g_list_model_get_n_items (G_LIST_MODEL (notes->notes)) == 2)
-        notes->status = 0;
-      else
-        g_printerr ("The sync failed: %s\n", error != NULL ? error->message : "changes left");
-      save_screenshot_and_quit (notes);
-    }
+  sync_ended (notes, sync != NULL, error);
+}
+
+/* The reply of a call to the service: Synchronize ends a sync. */
+static void
+called (GObject      *source,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  Notes *notes = g_object_get_data (source, "notes");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = g_dbus_proxy_call_finish (G_DBUS_PROXY (source), result, &error);
+
+  if (g_strcmp0 (user_data, "Synchronize") == 0)
+    sync_ended (notes, reply != NULL, error);
+  else if (reply == NULL)
+    g_warning ("%s failed: %s", (const char *) user_data, error->message);
+}
+
+static void
+call_store (Notes      *notes,
+            const char *method,
+            GVariant   *parameters)
+{
+  g_dbus_proxy_call (notes->store, method, parameters, G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                     called, (gpointer) method);
+}
+
+static GVariant *
+no_options (void)
+{
+  return g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0);
+}
+
+static char *
+payload_text (JsonObject *payload)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), payload);
+
+  return json_to_string (node, FALSE);
 }
 
 static void
 sync_clicked (Notes *notes)
 {
-  just_sync_orchestrator_synchronize_async (notes->engine, notes->scope, NULL, synchronized, notes);
+  if (notes->store != NULL)
+    call_store (notes, "Synchronize",
+                g_variant_new ("(s@a{sv})", just_sync_scope_to_string (notes->scope), no_options ()));
+  else
+    just_sync_orchestrator_synchronize_async (notes->engine, notes->scope, NULL, synchronized, notes);
 }
 
 static void
@@ -185,8 +313,18 @@ add_clicked (Notes *notes)
     return;
   payload = json_object_new ();
   json_object_set_string_member (payload, "title", title);
-  just_sync_orchestrator_create_async (notes->engine, notes->scope, NULL, payload, NULL,
-                                       written, notes);
+  if (notes->store != NULL)
+    {
+      g_autofree char *text = payload_text (payload);
+
+      call_store (notes, "Create", g_variant_new ("(ss@a{sv})", just_sync_scope_to_string (notes->scope),
+                                                  text, no_options ()));
+    }
+  else
+    {
+      just_sync_orchestrator_create_async (notes->engine, notes->scope, NULL, payload, NULL,
+                                           written, notes);
+    }
   gtk_editable_set_text (GTK_EDITABLE (notes->entry), "");
 }
 
@@ -234,18 +372,34 @@ title_edited (GtkEditableLabel *title,
     return;
   payload = json_object_new ();
   json_object_set_string_member (payload, "title", text);
-  just_sync_orchestrator_update_async (notes->engine, notes->scope,
-                                       just_sync_record_object_get_id (note), payload, NULL,
-                                       changed_done, GINT_TO_POINTER (FALSE));
+  if (notes->store != NULL)
+    {
+      g_autofree char *json = payload_text (payload);
+
+      call_store (notes, "Update", g_variant_new ("(sss@a{sv})", just_sync_scope_to_string (notes->scope),
+                                                  just_sync_record_object_get_id (note), json,
+                                                  no_options ()));
+    }
+  else
+    {
+      just_sync_orchestrator_update_async (notes->engine, notes->scope,
+                                           just_sync_record_object_get_id (note), payload, NULL,
+                                           changed_done, GINT_TO_POINTER (FALSE));
+    }
 }
 
 static void
 delete_clicked (GtkButton *button,
                 Notes     *notes)
 {
-  just_sync_orchestrator_delete_async (notes->engine, notes->scope,
-                                       just_sync_record_object_get_id (row_note (GTK_WIDGET (button))),
-                                       NULL, changed_done, GINT_TO_POINTER (TRUE));
+  const char *id = just_sync_record_object_get_id (row_note (GTK_WIDGET (button)));
+
+  if (notes->store != NULL)
+    call_store (notes, "Delete", g_variant_new ("(ss@a{sv})", just_sync_scope_to_string (notes->scope),
+                                                id, no_options ()));
+  else
+    just_sync_orchestrator_delete_async (notes->engine, notes->scope, id, NULL,
+                                         changed_done, GINT_TO_POINTER (TRUE));
 }
 
 static void
@@ -413,28 +567,16 @@ read_password (void)
   return g_strchomp (g_strdup (line));
 }
 
-static void
-activate (GApplication *app,
-          Notes        *notes)
+/* In process: a SQLite store and a PocketBase store under an engine. */
+static gboolean
+open_in_process (Notes       *notes,
+                 const char  *password,
+                 JustSyncQuery *query,
+                 GError     **error)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(JustSyncSqliteStore) local = NULL;
   g_autoptr(JustSyncPocketbaseStore) remote = NULL;
-  g_autoptr(JustSyncScope) records = NULL;
-  g_autoptr(JustSyncQuery) query = NULL;
-  g_autofree char *password = NULL;
   g_autofree char *default_store = NULL;
-
-  if (notes->window != NULL)
-    {
-      gtk_window_present (GTK_WINDOW (notes->window));
-      return;
-    }
-  if (opt_url == NULL || opt_email == NULL || opt_user_id == NULL)
-    {
-      g_printerr ("Usage: justsync-notes-gtk --url URL --email EMAIL --user-id ID < password\n");
-      return;
-    }
 
   if (opt_store == NULL)
     {
@@ -444,17 +586,88 @@ activate (GApplication *app,
       default_store = g_build_filename (dir, "notes.db", NULL);
     }
   local = just_sync_sqlite_store_new_sync (opt_store != NULL ? opt_store : default_store,
-                                           TRUE, NULL, &error);
+                                           TRUE, NULL, error);
   if (local == NULL)
-    {
-      g_printerr ("Could not open the store: %s\n", error->message);
-      return;
-    }
-  password = read_password ();
+    return FALSE;
   remote = just_sync_pocketbase_store_new (opt_url);
   just_sync_pocketbase_store_set_credentials (remote, "users", opt_email, password);
   notes->engine = just_sync_orchestrator_new (JUST_SYNC_LOCAL_STORE (local),
                                               JUST_SYNC_REMOTE_STORE (remote), NULL);
+  notes->notes = just_sync_orchestrator_watch (notes->engine, query);
+
+  g_signal_connect_swapped (notes->engine, "notify::state", G_CALLBACK (status_changed), notes);
+  g_signal_connect_swapped (notes->engine, "notify::pending-count", G_CALLBACK (status_changed), notes);
+  g_signal_connect_swapped (notes->engine, "notify::last-error", G_CALLBACK (status_changed), notes);
+  g_signal_connect (notes->engine, "progress", G_CALLBACK (progress), notes);
+  if (!opt_drive)
+    just_sync_orchestrator_watch_scope (notes->engine, notes->scope);
+  return TRUE;
+}
+
+/* Through the service: the store "notes" of this app in justsyncd. */
+static gboolean
+open_service (Notes          *notes,
+              const char     *password,
+              JustSyncQuery  *query,
+              GError        **error)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, error);
+  g_autoptr(GVariant) reply = NULL;
+  GVariantBuilder options, collections;
+  const char *path;
+
+  if (bus == NULL)
+    return FALSE;
+  g_variant_builder_init (&collections, G_VARIANT_TYPE ("a{ss}"));
+  g_variant_builder_add (&collections, "{ss}", "records", "records");
+  g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&options, "{sv}", "remote", g_variant_new_string ("pocketbase"));
+  g_variant_builder_add (&options, "{sv}", "url", g_variant_new_string (opt_url));
+  g_variant_builder_add (&options, "{sv}", "collections", g_variant_builder_end (&collections));
+  g_variant_builder_add (&options, "{sv}", "auth-collection", g_variant_new_string ("users"));
+  g_variant_builder_add (&options, "{sv}", "identity", g_variant_new_string (opt_email));
+  g_variant_builder_add (&options, "{sv}", "password", g_variant_new_string (password));
+  reply = g_dbus_connection_call_sync (bus, "org.justsync.Sync1", "/org/justsync/Sync1",
+                                       "org.justsync.Sync1.Manager", "OpenStore",
+                                       g_variant_new ("(sa{sv})", "notes", &options),
+                                       G_VARIANT_TYPE ("(o)"), G_DBUS_CALL_FLAGS_NONE, -1,
+                                       NULL, error);
+  if (reply == NULL)
+    return FALSE;
+  g_variant_get (reply, "(&o)", &path);
+  notes->store = g_dbus_proxy_new_sync (bus, G_DBUS_PROXY_FLAGS_NONE, NULL, "org.justsync.Sync1",
+                                        path, "org.justsync.Sync1.Store", NULL, error);
+  if (notes->store == NULL)
+    return FALSE;
+  g_object_set_data (G_OBJECT (notes->store), "notes", notes);
+  notes->notes = just_sync_live_query_new_for_bus (bus, "org.justsync.Sync1", path, query);
+
+  g_signal_connect_swapped (notes->store, "g-properties-changed", G_CALLBACK (status_changed), notes);
+  g_signal_connect (notes->store, "g-signal", G_CALLBACK (store_signal), notes);
+  return TRUE;
+}
+
+static void
+activate (GApplication *app,
+          Notes        *notes)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JustSyncScope) records = NULL;
+  g_autoptr(JustSyncQuery) query = NULL;
+  g_autofree char *password = NULL;
+
+  if (notes->window != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (notes->window));
+      return;
+    }
+  if (opt_url == NULL || opt_email == NULL || opt_user_id == NULL)
+    {
+      g_printerr ("Usage: justsync-notes-gtk --url URL --email EMAIL --user-id ID "
+                  "[--store FILE | --service] < password\n");
+      return;
+    }
+
   records = just_sync_scope_new ("records", NULL);
   notes->scope = just_sync_scope_with_key (records, "owner", opt_user_id, &error);
   if (notes->scope == NULL)
@@ -462,17 +675,27 @@ activate (GApplication *app,
       g_printerr ("%s\n", error->message);
       return;
     }
-
   /* The list: the live notes, newest first. */
   query = just_sync_query_new (notes->scope);
   just_sync_query_add_order (query, NULL, TRUE);
-  notes->notes = just_sync_orchestrator_watch (notes->engine, query);
+
+  /* The enum classes the status indicator reads, kept for the app's life. */
+  g_type_class_ref (JUST_SYNC_TYPE_SYNC_STATE);
+  g_type_class_ref (JUST_SYNC_TYPE_SYNC_PHASE);
+
+  password = read_password ();
+  if (password == NULL)
+    {
+      g_printerr ("Expected the password on standard input\n");
+      return;
+    }
+  if (!(opt_service ? open_service : open_in_process) (notes, password, query, &error))
+    {
+      g_printerr ("Could not open the notes: %s\n", error->message);
+      return;
+    }
 
   build_window (notes);
-  g_signal_connect_swapped (notes->engine, "notify::state", G_CALLBACK (status_changed), notes);
-  g_signal_connect_swapped (notes->engine, "notify::pending-count", G_CALLBACK (status_changed), notes);
-  g_signal_connect_swapped (notes->engine, "notify::last-error", G_CALLBACK (status_changed), notes);
-  g_signal_connect (notes->engine, "progress", G_CALLBACK (progress), notes);
   g_signal_connect_swapped (notes->notes, "items-changed", G_CALLBACK (status_changed), notes);
   update_status (notes);
   gtk_window_present (GTK_WINDOW (notes->window));
@@ -482,11 +705,6 @@ activate (GApplication *app,
       notes->driving = TRUE;
       notes->screenshot = opt_screenshot;
       g_idle_add (drive, notes);
-    }
-  else
-    {
-      /* Keep the scope in sync in the background. */
-      just_sync_orchestrator_watch_scope (notes->engine, notes->scope);
     }
 }
 
@@ -507,6 +725,7 @@ main (int   argc,
   g_clear_object (&notes.notes);
   g_clear_pointer (&notes.scope, just_sync_scope_unref);
   g_clear_object (&notes.engine);
+  g_clear_object (&notes.store);
   g_object_unref (notes.app);
   return status;
 }

@@ -4,19 +4,28 @@
 # entry and buttons, presses Sync, and saves a screenshot. Passes when the
 # app says everything synced, its status line reads so, and the screenshot
 # is a real image of the window.
-# Usage (under pb-harness run): test-gtk-app.sh APP SCREENSHOT
+# With --service the app goes through justsyncd instead of syncing in
+# process: run it on a private bus that activates the service.
+# Usage (under pb-harness run): test-gtk-app.sh APP SCREENSHOT [--service]
 set -u
 
 app="$1"
 shot="$2"
+mode="${3:-}"
+if [ "$mode" = --service ]; then
+  bus=""
+else
+  bus="dbus-run-session --"
+fi
 dir="$(mktemp -d)"
 trap 'rm -rf "$dir"' EXIT
 rm -f "$shot"
 
 out="$(printf '%s\n' "$JUSTSYNC_PB_ALICE_PASSWORD" |
   GDK_BACKEND=x11 GSK_RENDERER=cairo xvfb-run -a -s "-screen 0 1024x768x24" \
-    dbus-run-session -- "$app" --url "$JUSTSYNC_PB_URL" --email "$JUSTSYNC_PB_ALICE_EMAIL" \
-      --user-id "$JUSTSYNC_PB_ALICE_ID" --store "$dir/notes.db" --drive --screenshot "$shot" 2>&1)"
+    $bus "$app" --url "$JUSTSYNC_PB_URL" --email "$JUSTSYNC_PB_ALICE_EMAIL" \
+      --user-id "$JUSTSYNC_PB_ALICE_ID" ${mode:---store "$dir/notes.db"} \
+      --drive --screenshot "$shot" 2>&1)"
 status=$?
 printf '%s\n' "$out"
 
