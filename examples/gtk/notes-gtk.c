@@ -42,6 +42,7 @@ typedef struct
   /* --drive */
   char *screenshot;
   gboolean driving;
+  gboolean synced;
   int status;
 } Notes;
 
@@ -194,7 +195,7 @@ store_signal (GDBusProxy *proxy,
   show_progress (notes, phase, done, total);
 }
 
-static void save_screenshot_and_quit (Notes *notes);
+static void end_drive (Notes *notes);
 
 static void
 sync_ended (Notes        *notes,
@@ -203,12 +204,10 @@ sync_ended (Notes        *notes,
 {
   if (!notes->driving)
     return;
-  if (ok && pending_count (notes) == 0 &&
-      g_list_model_get_n_items (G_LIST_MODEL (notes->notes)) == 2)
-    notes->status = 0;
-  else
-    g_printerr ("The sync failed: %s\n", error != NULL ? error->message : "changes left");
-  save_screenshot_and_quit (notes);
+  notes->synced = ok;
+  if (!ok)
+    g_printerr ("The sync failed: %s\n", error->message);
+  end_drive (notes);
 }
 
 static void
@@ -246,7 +245,7 @@ call_store (Notes      *notes,
             const char *method,
             GVariant   *parameters)
 {
-  g_dbus_proxy_call (notes->store, method, parameters, G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+  g_dbus_proxy_call (notes->store, method, parameters, G_DBUS_CALL_FLAGS_NONE, G_MAXINT, NULL,
                      called, (gpointer) method);
 }
 
@@ -493,9 +492,8 @@ build_window (Notes *notes)
 
 /* --drive: a screenshot with GTK's own snapshot API, of what is on screen. */
 static gboolean
-snapshot_now (gpointer user_data)
+save_screenshot (Notes *notes)
 {
-  Notes *notes = user_data;
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (notes->window);
   g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
@@ -511,23 +509,32 @@ snapshot_now (gpointer user_data)
   if (texture == NULL || !gdk_texture_save_to_png (texture, notes->screenshot))
     {
       g_printerr ("Could not save the screenshot to %s\n", notes->screenshot);
-      notes->status = 1;
+      return FALSE;
     }
+  return TRUE;
+}
+
+static gboolean
+finish_drive (gpointer user_data)
+{
+  Notes *notes = user_data;
+
+  gboolean saved = notes->screenshot == NULL || save_screenshot (notes);
+
+  /* The service's properties may follow its reply: judge what is shown. */
+  if (saved && notes->synced && pending_count (notes) == 0 &&
+      g_list_model_get_n_items (G_LIST_MODEL (notes->notes)) == 2)
+    notes->status = 0;
   g_print ("status: %s\n", gtk_label_get_text (GTK_LABEL (notes->status_label)));
   gtk_window_destroy (GTK_WINDOW (notes->window));
   return G_SOURCE_REMOVE;
 }
 
 static void
-save_screenshot_and_quit (Notes *notes)
+end_drive (Notes *notes)
 {
-  if (notes->screenshot == NULL)
-    {
-      gtk_window_destroy (GTK_WINDOW (notes->window));
-      return;
-    }
   /* Let the list and the status indicator draw the final state first. */
-  g_timeout_add (500, snapshot_now, notes);
+  g_timeout_add (500, finish_drive, notes);
 }
 
 /* Presses Sync once both notes are stored and listed. */
@@ -682,6 +689,10 @@ activate (GApplication *app,
   /* The enum classes the status indicator reads, kept for the app's life. */
   g_type_class_ref (JUST_SYNC_TYPE_SYNC_STATE);
   g_type_class_ref (JUST_SYNC_TYPE_SYNC_PHASE);
+
+  /* In a Flatpak sandbox, which has no network, the service syncs. */
+  if (g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS))
+    opt_service = TRUE;
 
   password = read_password ();
   if (password == NULL)
