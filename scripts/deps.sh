@@ -8,6 +8,7 @@ JUSTSYNC_DEB_PACKAGES=(
   valac gjs python3-gi gi-docgen
   dbus dbus-daemon bubblewrap xdg-dbus-proxy
   valgrind curl ca-certificates
+  libgtk-4-dev xvfb xauth
   postgresql-15
 )
 

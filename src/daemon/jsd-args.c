@@ -47,8 +47,8 @@ check_length (const char  *what,
   if (length > max_length)
     {
       g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
-                   _("%s is %" G_GSIZE_FORMAT " bytes long; the limit is %" G_GSIZE_FORMAT),
-                   what, length, max_length);
+                   _("%s is %lu bytes long; the limit is %lu"),
+                   what, (gulong) length, (gulong) max_length);
       return FALSE;
     }
   return TRUE;

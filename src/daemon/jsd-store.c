@@ -926,10 +926,10 @@ return_json (GDBusMethodInvocation *invocation,
     {
       g_dbus_method_invocation_return_error (invocation, JUST_SYNC_ERROR,
                                              JUST_SYNC_ERROR_INVALID_ARGUMENT,
-                                             _("The reply would be %" G_GSIZE_FORMAT " bytes long; "
+                                             _("The reply would be %lu bytes long; "
                                                "ask for fewer records with the options "
                                                "“offset” and “limit”"),
-                                             length);
+                                             (gulong) length);
       return;
     }
 

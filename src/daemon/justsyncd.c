@@ -186,8 +186,7 @@ main (int   argc,
   };
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  /* The library, loaded with us, has bound the catalog we share. */
   textdomain (GETTEXT_PACKAGE);
 
   context = g_option_context_new (NULL);

@@ -51,6 +51,9 @@ just_sync_apply_result_new (void)
  * just_sync_apply_result_ref:
  * @self: a result
  *
+ * Acquires a reference on @self; release it with
+ * [method@JustSync.ApplyResult.unref].
+ *
  * Returns: (transfer full): @self
  */
 JustSyncApplyResult *
@@ -133,6 +136,9 @@ just_sync_apply_result_add_conflict (JustSyncApplyResult *self,
  * @self: a result
  * @action: an action
  *
+ * Counts the records the apply treated one way: inserted, replaced, deleted,
+ * skipped and so on.
+ *
  * Returns: how many records had @action done to them
  */
 guint
@@ -148,6 +154,9 @@ just_sync_apply_result_get_count (JustSyncApplyResult *self,
 /**
  * just_sync_apply_result_dup_changed_ids:
  * @self: a result
+ *
+ * Lists the records an apply changed, for a caller that refreshes what it
+ * shows of them.
  *
  * Returns: (transfer full) (array zero-terminated=1): the ids of the records
  *   whose local content changed, each once, in the order they were applied
@@ -169,6 +178,9 @@ just_sync_apply_result_dup_changed_ids (JustSyncApplyResult *self)
 /**
  * just_sync_apply_result_get_conflicts:
  * @self: a result
+ *
+ * Gets the conflicts the apply resolved, each with both versions and the
+ * winner.
  *
  * Returns: (transfer none) (element-type JustSyncConflict): the conflicts
  */

@@ -73,6 +73,9 @@ just_sync_conflict_new (JustSyncRecord     *local,
  * @node: `{"local", "remote", "resolution", "resolved_at"}`
  * @error: return location for an error
  *
+ * Reads a Conflict back from the JSON form that
+ * [method@JustSync.Conflict.to_json] writes.
+ *
  * Returns: (transfer full): the conflict, or %NULL with
  *   %JUST_SYNC_ERROR_INVALID_ARGUMENT
  */
@@ -112,6 +115,9 @@ just_sync_conflict_from_json (JsonNode  *node,
  * just_sync_conflict_ref:
  * @self: a conflict
  *
+ * Acquires a reference on @self; release it with
+ * [method@JustSync.Conflict.unref].
+ *
  * Returns: (transfer full): @self
  */
 JustSyncConflict *
@@ -146,6 +152,8 @@ just_sync_conflict_unref (JustSyncConflict *self)
  * just_sync_conflict_get_record_id:
  * @self: a conflict
  *
+ * Gets the id of the record in conflict.
+ *
  * Returns: the id of the record both versions belong to
  */
 const char *
@@ -159,6 +167,9 @@ just_sync_conflict_get_record_id (JustSyncConflict *self)
 /**
  * just_sync_conflict_get_local:
  * @self: a conflict
+ *
+ * Gets the local side of the conflict: the version on this device when the
+ * remote one arrived.
  *
  * Returns: (transfer none): the local version
  */
@@ -174,6 +185,8 @@ just_sync_conflict_get_local (JustSyncConflict *self)
  * just_sync_conflict_get_remote:
  * @self: a conflict
  *
+ * Gets the remote side of the conflict: the server's version.
+ *
  * Returns: (transfer none): the remote version
  */
 JustSyncRecord *
@@ -187,6 +200,8 @@ just_sync_conflict_get_remote (JustSyncConflict *self)
 /**
  * just_sync_conflict_get_winner:
  * @self: a conflict
+ *
+ * Gets the version that was kept, in the local store and on the server.
  *
  * Returns: (transfer none): the version that was kept
  */
@@ -202,6 +217,8 @@ just_sync_conflict_get_winner (JustSyncConflict *self)
  * just_sync_conflict_get_loser:
  * @self: a conflict
  *
+ * Gets the version that lost; it is kept in the conflict log only.
+ *
  * Returns: (transfer none): the version that lost
  */
 JustSyncRecord *
@@ -215,6 +232,8 @@ just_sync_conflict_get_loser (JustSyncConflict *self)
 /**
  * just_sync_conflict_get_resolution:
  * @self: a conflict
+ *
+ * Tells which side the [iface@JustSync.ConflictResolver] chose.
  *
  * Returns: which side won
  */
@@ -230,6 +249,9 @@ just_sync_conflict_get_resolution (JustSyncConflict *self)
  * just_sync_conflict_get_resolved_at:
  * @self: a conflict
  *
+ * Gets the time the conflict was resolved, in microseconds since the Unix
+ * epoch.
+ *
  * Returns: when the conflict was resolved, in microseconds since the epoch
  */
 gint64
@@ -243,6 +265,9 @@ just_sync_conflict_get_resolved_at (JustSyncConflict *self)
 /**
  * just_sync_conflict_to_json:
  * @self: a conflict
+ *
+ * Serializes @self to JSON, the form [func@JustSync.Conflict.from_json]
+ * reads back.
  *
  * Returns: (transfer full): `{"local", "remote", "resolution", "resolved_at"}`
  */

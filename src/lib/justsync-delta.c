@@ -60,6 +60,9 @@ just_sync_delta_new (gint64 server_time)
  * @node: `{"server_time", "has_more", "records": [...]}`
  * @error: return location for an error
  *
+ * Reads a Delta back from the JSON form that [method@JustSync.Delta.to_json]
+ * writes.
+ *
  * Returns: (transfer full): the delta, or %NULL with
  *   %JUST_SYNC_ERROR_INVALID_ARGUMENT
  */
@@ -112,6 +115,9 @@ just_sync_delta_from_json (JsonNode  *node,
 /**
  * just_sync_delta_ref:
  * @self: a delta
+ *
+ * Acquires a reference on @self; release it with
+ * [method@JustSync.Delta.unref].
  *
  * Returns: (transfer full): @self
  */
@@ -181,6 +187,8 @@ just_sync_delta_set_has_more (JustSyncDelta *self,
  * just_sync_delta_get_has_more:
  * @self: a delta
  *
+ * Tells whether the server has more changes after this page.
+ *
  * Returns: %TRUE if another page follows this one
  */
 gboolean
@@ -195,6 +203,9 @@ just_sync_delta_get_has_more (JustSyncDelta *self)
  * just_sync_delta_get_server_time:
  * @self: a delta
  *
+ * Gets the server's time when it sent the page, in microseconds since the
+ * Unix epoch.
+ *
  * Returns: the server's time when it answered, or 0 if unknown
  */
 gint64
@@ -208,6 +219,8 @@ just_sync_delta_get_server_time (JustSyncDelta *self)
 /**
  * just_sync_delta_get_records:
  * @self: a delta
+ *
+ * Gets the records of the page.
  *
  * Returns: (transfer none) (element-type JustSyncRecord): the records of
  *   the page in (`updated_at`, id) order, tombstones included
@@ -224,6 +237,8 @@ just_sync_delta_get_records (JustSyncDelta *self)
  * just_sync_delta_get_n_upserts:
  * @self: a delta
  *
+ * Counts the records of the page that are not tombstones.
+ *
  * Returns: how many records of the page are not tombstones
  */
 guint
@@ -237,6 +252,8 @@ just_sync_delta_get_n_upserts (JustSyncDelta *self)
 /**
  * just_sync_delta_get_n_deletes:
  * @self: a delta
+ *
+ * Counts the tombstones of the page.
  *
  * Returns: how many records of the page are tombstones
  */
@@ -276,6 +293,9 @@ just_sync_delta_dup_cursor (JustSyncDelta *self)
 /**
  * just_sync_delta_to_json:
  * @self: a delta
+ *
+ * Serializes @self to JSON, the form [func@JustSync.Delta.from_json] reads
+ * back.
  *
  * Returns: (transfer full): `{"server_time", "has_more", "records"}`
  */

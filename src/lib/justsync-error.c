@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <glib/gi18n-lib.h>
 
 #include "justsync-error.h"
 
@@ -24,6 +25,22 @@ static const GDBusErrorEntry just_sync_error_entries[] = {
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (just_sync_error_entries) == JUST_SYNC_ERROR_PROTOCOL + 1);
+
+/* Binds the library's message catalog, with UTF-8 output whatever the
+ * locale's codeset, as GLib libraries do. It runs when the library is
+ * loaded: a lazy binding (in the error quark, say) would come too late for
+ * the first message, whose translation may be looked up before
+ * JUST_SYNC_ERROR is evaluated.
+ * `JUSTSYNC_LOCALEDIR` points an uninstalled build (its tests) at the
+ * catalogs in its build directory. */
+__attribute__((constructor)) static void
+just_sync_init_i18n (void)
+{
+  const char *localedir = g_getenv ("JUSTSYNC_LOCALEDIR");
+
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+}
 
 /**
  * just_sync_error_quark:

@@ -53,8 +53,8 @@ reader_fail (Reader      *reader,
   what = g_strdup_vprintf (format, args);
   va_end (args);
   g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
-               _("Invalid JSON at byte %" G_GSIZE_FORMAT ": %s"),
-               (gsize) (reader->p - reader->start), what);
+               _("Invalid JSON at byte %lu: %s"),
+               (gulong) (reader->p - reader->start), what);
   return FALSE;
 }
 
@@ -277,8 +277,8 @@ _just_sync_json_validate (const char  *data,
   if (length > JUST_SYNC_JSON_MAX_LENGTH)
     {
       g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
-                   _("The JSON text is %" G_GSIZE_FORMAT " bytes long; the limit is %d"),
-                   length, JUST_SYNC_JSON_MAX_LENGTH);
+                   _("The JSON text is %lu bytes long; the limit is %d"),
+                   (gulong) length, JUST_SYNC_JSON_MAX_LENGTH);
       return FALSE;
     }
   if (!g_utf8_validate_len (data, length, &invalid))

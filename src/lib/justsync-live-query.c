@@ -864,6 +864,8 @@ just_sync_live_query_new_for_bus (GDBusConnection *connection,
  * just_sync_live_query_get_store:
  * @self: a #JustSyncLiveQuery
  *
+ * Gets the value of [property@JustSync.LiveQuery:store].
+ *
  * Returns: (transfer none) (nullable): the local store the live query
  *   follows, or %NULL for a live query of the D-Bus service
  */
@@ -879,6 +881,8 @@ just_sync_live_query_get_store (JustSyncLiveQuery *self)
  * just_sync_live_query_get_query:
  * @self: a #JustSyncLiveQuery
  *
+ * Gets the value of [property@JustSync.LiveQuery:query].
+ *
  * Returns: (transfer none): what the live query lists
  */
 JustSyncQuery *
@@ -892,6 +896,8 @@ just_sync_live_query_get_query (JustSyncLiveQuery *self)
 /**
  * just_sync_live_query_get_loading:
  * @self: a #JustSyncLiveQuery
+ *
+ * Gets the value of [property@JustSync.LiveQuery:loading].
  *
  * Returns: %TRUE until the first run of the query returned
  */

@@ -267,6 +267,8 @@ just_sync_local_store_run_query_finish (JustSyncLocalStore  *self,
  * just_sync_local_store_get_supports_soft_delete:
  * @self: a #JustSyncLocalStore
  *
+ * Gets the value of [property@JustSync.LocalStore:supports-soft-delete].
+ *
  * Returns: %TRUE if deleted records stay as tombstones
  */
 gboolean

@@ -2419,6 +2419,8 @@ just_sync_orchestrator_new_with_monitor (JustSyncLocalStore       *local,
  * just_sync_orchestrator_get_local_store:
  * @self: a [class@JustSync.Orchestrator]
  *
+ * Gets the value of [property@JustSync.Orchestrator:local-store].
+ *
  * Returns: (transfer none): the local store
  */
 JustSyncLocalStore *
@@ -2432,6 +2434,8 @@ just_sync_orchestrator_get_local_store (JustSyncOrchestrator *self)
 /**
  * just_sync_orchestrator_get_remote_store:
  * @self: a [class@JustSync.Orchestrator]
+ *
+ * Gets the value of [property@JustSync.Orchestrator:remote-store].
  *
  * Returns: (transfer none): the remote store
  */
@@ -2447,6 +2451,8 @@ just_sync_orchestrator_get_remote_store (JustSyncOrchestrator *self)
  * just_sync_orchestrator_get_resolver:
  * @self: a [class@JustSync.Orchestrator]
  *
+ * Gets the value of [property@JustSync.Orchestrator:resolver].
+ *
  * Returns: (transfer none): the conflict resolver
  */
 JustSyncConflictResolver *
@@ -2460,6 +2466,8 @@ just_sync_orchestrator_get_resolver (JustSyncOrchestrator *self)
 /**
  * just_sync_orchestrator_get_state:
  * @self: a [class@JustSync.Orchestrator]
+ *
+ * Gets the value of [property@JustSync.Orchestrator:state].
  *
  * Returns: the engine's state
  */
@@ -2475,6 +2483,8 @@ just_sync_orchestrator_get_state (JustSyncOrchestrator *self)
  * just_sync_orchestrator_get_pending_count:
  * @self: a [class@JustSync.Orchestrator]
  *
+ * Gets the value of [property@JustSync.Orchestrator:pending-count].
+ *
  * Returns: how many local changes wait to be pushed
  */
 guint
@@ -2488,6 +2498,8 @@ just_sync_orchestrator_get_pending_count (JustSyncOrchestrator *self)
 /**
  * just_sync_orchestrator_get_failed_count:
  * @self: a [class@JustSync.Orchestrator]
+ *
+ * Gets the value of [property@JustSync.Orchestrator:failed-count].
  *
  * Returns: how many local changes the server rejected
  */
@@ -2503,6 +2515,8 @@ just_sync_orchestrator_get_failed_count (JustSyncOrchestrator *self)
  * just_sync_orchestrator_get_last_error:
  * @self: a [class@JustSync.Orchestrator]
  *
+ * Gets the value of [property@JustSync.Orchestrator:last-error].
+ *
  * Returns: (nullable): the message of the last failed sync
  */
 const char *
@@ -2517,6 +2531,8 @@ just_sync_orchestrator_get_last_error (JustSyncOrchestrator *self)
  * just_sync_orchestrator_get_last_sync_time:
  * @self: a [class@JustSync.Orchestrator]
  *
+ * Gets the value of [property@JustSync.Orchestrator:last-sync-time].
+ *
  * Returns: when the last successful sync ended, or 0
  */
 gint64
@@ -2530,6 +2546,8 @@ just_sync_orchestrator_get_last_sync_time (JustSyncOrchestrator *self)
 /**
  * just_sync_orchestrator_get_clock_offset:
  * @self: a [class@JustSync.Orchestrator]
+ *
+ * Gets the value of [property@JustSync.Orchestrator:clock-offset].
  *
  * Returns: the measured offset of the server's clock, in microseconds
  */

@@ -87,6 +87,9 @@ just_sync_pending_op_new (gint64           seq,
  * @node: a JSON object as just_sync_pending_op_to_json() writes it
  * @error: return location for an error
  *
+ * Reads a PendingOp back from the JSON form that
+ * [method@JustSync.PendingOp.to_json] writes.
+ *
  * Returns: (transfer full): the operation, or %NULL with
  *   %JUST_SYNC_ERROR_INVALID_ARGUMENT
  */
@@ -130,6 +133,9 @@ just_sync_pending_op_from_json (JsonNode  *node,
  * just_sync_pending_op_ref:
  * @self: a pending operation
  *
+ * Acquires a reference on @self; release it with
+ * [method@JustSync.PendingOp.unref].
+ *
  * Returns: (transfer full): @self
  */
 JustSyncPendingOp *
@@ -165,6 +171,9 @@ just_sync_pending_op_unref (JustSyncPendingOp *self)
  * just_sync_pending_op_get_seq:
  * @self: a pending operation
  *
+ * Gets the operation's place in the queue: operations are pushed in
+ * increasing sequence.
+ *
  * Returns: the sequence number; later changes have larger ones
  */
 gint64
@@ -178,6 +187,8 @@ just_sync_pending_op_get_seq (JustSyncPendingOp *self)
 /**
  * just_sync_pending_op_get_kind:
  * @self: a pending operation
+ *
+ * Gets what the operation does: upsert or delete.
  *
  * Returns: whether it upserts or deletes
  */
@@ -193,6 +204,8 @@ just_sync_pending_op_get_kind (JustSyncPendingOp *self)
  * just_sync_pending_op_get_record:
  * @self: a pending operation
  *
+ * Gets the record as the operation writes it (a tombstone for a delete).
+ *
  * Returns: (transfer none): the record as written
  */
 JustSyncRecord *
@@ -206,6 +219,8 @@ just_sync_pending_op_get_record (JustSyncPendingOp *self)
 /**
  * just_sync_pending_op_get_record_id:
  * @self: a pending operation
+ *
+ * Gets the id of the record the operation changes.
  *
  * Returns: the id of the record it changes
  */
@@ -221,6 +236,9 @@ just_sync_pending_op_get_record_id (JustSyncPendingOp *self)
  * just_sync_pending_op_get_base_version:
  * @self: a pending operation
  *
+ * Gets the version of the server's record the local change was made on,
+ * which tells a later conflict from an echo.
+ *
  * Returns: (nullable): the server version the change was made on
  */
 const char *
@@ -234,6 +252,9 @@ just_sync_pending_op_get_base_version (JustSyncPendingOp *self)
 /**
  * just_sync_pending_op_get_attempts:
  * @self: a pending operation
+ *
+ * Gets how many times the operation was pushed without an answer that
+ * settled it.
  *
  * Returns: how many pushes were attempted
  */
@@ -249,6 +270,9 @@ just_sync_pending_op_get_attempts (JustSyncPendingOp *self)
  * just_sync_pending_op_get_state:
  * @self: a pending operation
  *
+ * Gets whether the operation is queued, or failed and parked until it is
+ * queued again.
+ *
  * Returns: queued, or failed (parked after a permanent rejection)
  */
 JustSyncOpState
@@ -263,6 +287,8 @@ just_sync_pending_op_get_state (JustSyncPendingOp *self)
  * just_sync_pending_op_get_last_error:
  * @self: a pending operation
  *
+ * Gets the message of the operation's last failed push.
+ *
  * Returns: (nullable): the message of the last failed push
  */
 const char *
@@ -276,6 +302,9 @@ just_sync_pending_op_get_last_error (JustSyncPendingOp *self)
 /**
  * just_sync_pending_op_to_json:
  * @self: a pending operation
+ *
+ * Serializes @self to JSON, the form [func@JustSync.PendingOp.from_json]
+ * reads back.
  *
  * Returns: (transfer full): `{"seq", "kind", "record", "base_version",
  *   "attempts", "state", "last_error"}`, enums by nick
@@ -316,6 +345,8 @@ just_sync_pending_op_to_json (JustSyncPendingOp *self)
  * just_sync_pending_op_equal:
  * @a: (type JustSyncPendingOp): an operation
  * @b: (type JustSyncPendingOp): another
+ *
+ * Compares two pending operations field by field.
  *
  * Returns: %TRUE if both have the same fields and equal records
  */

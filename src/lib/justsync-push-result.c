@@ -99,6 +99,9 @@ just_sync_push_result_new_failed (gint64              seq,
  * just_sync_push_result_ref:
  * @self: a push result
  *
+ * Acquires a reference on @self; release it with
+ * [method@JustSync.PushResult.unref].
+ *
  * Returns: (transfer full): @self
  */
 JustSyncPushResult *
@@ -134,6 +137,9 @@ just_sync_push_result_unref (JustSyncPushResult *self)
  * just_sync_push_result_get_seq:
  * @self: a push result
  *
+ * Gets the sequence number of the pushed operation (see
+ * [method@JustSync.PendingOp.get_seq]).
+ *
  * Returns: the sequence number of the operation
  */
 gint64
@@ -147,6 +153,8 @@ just_sync_push_result_get_seq (JustSyncPushResult *self)
 /**
  * just_sync_push_result_get_record_id:
  * @self: a push result
+ *
+ * Gets the id of the record the operation changed.
  *
  * Returns: the id of the operation's record
  */
@@ -162,6 +170,8 @@ just_sync_push_result_get_record_id (JustSyncPushResult *self)
  * just_sync_push_result_get_status:
  * @self: a push result
  *
+ * Gets the outcome of the push for this operation.
+ *
  * Returns: what happened to the operation
  */
 JustSyncPushStatus
@@ -175,6 +185,8 @@ just_sync_push_result_get_status (JustSyncPushResult *self)
 /**
  * just_sync_push_result_get_reply:
  * @self: a push result
+ *
+ * Gets the record as the server stored it, with the server's time.
  *
  * Returns: (transfer none) (nullable): the server's version of the record
  *   after a successful write
@@ -191,6 +203,8 @@ just_sync_push_result_get_reply (JustSyncPushResult *self)
  * just_sync_push_result_get_message:
  * @self: a push result
  *
+ * Gets the server's message for a rejected or failed operation.
+ *
  * Returns: (nullable): the server's message for a failure
  */
 const char *
@@ -204,6 +218,9 @@ just_sync_push_result_get_message (JustSyncPushResult *self)
 /**
  * just_sync_push_result_get_retry_after:
  * @self: a push result
+ *
+ * Gets how long the server asked the client to wait (HTTP `Retry-After`), in
+ * microseconds.
  *
  * Returns: how long the server asked to wait before a retry, in
  *   microseconds, or 0

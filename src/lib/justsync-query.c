@@ -560,6 +560,8 @@ invalid:
  * just_sync_query_get_scope:
  * @self: a #JustSyncQuery
  *
+ * Gets the scope whose records the query lists.
+ *
  * Returns: (transfer none): the scope the query lists
  */
 JustSyncScope *
@@ -728,6 +730,8 @@ just_sync_query_set_limit (JustSyncQuery *self,
 /**
  * just_sync_query_get_limit:
  * @self: a #JustSyncQuery
+ *
+ * Gets the most records the query lists.
  *
  * Returns: the most records the query lists, or 0 for all of them
  */

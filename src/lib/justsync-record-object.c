@@ -166,6 +166,8 @@ just_sync_record_object_init (JustSyncRecordObject *self)
  * just_sync_record_object_new:
  * @record: the record to wrap
  *
+ * Wraps @record in an object, as [class@JustSync.LiveQuery] lists them.
+ *
  * Returns: (transfer full): a new object holding @record
  */
 JustSyncRecordObject *
@@ -201,6 +203,8 @@ _just_sync_record_object_set_record (JustSyncRecordObject *self,
  * just_sync_record_object_get_record:
  * @self: a #JustSyncRecordObject
  *
+ * Gets the value of [property@JustSync.RecordObject:record].
+ *
  * Returns: (transfer none): the current record
  */
 JustSyncRecord *
@@ -214,6 +218,8 @@ just_sync_record_object_get_record (JustSyncRecordObject *self)
 /**
  * just_sync_record_object_get_id:
  * @self: a #JustSyncRecordObject
+ *
+ * Gets the value of [property@JustSync.RecordObject:id].
  *
  * Returns: the id of the record
  */
@@ -229,6 +235,8 @@ just_sync_record_object_get_id (JustSyncRecordObject *self)
  * just_sync_record_object_get_updated_at:
  * @self: a #JustSyncRecordObject
  *
+ * Gets the value of [property@JustSync.RecordObject:updated-at].
+ *
  * Returns: when the record last changed, in microseconds since the epoch
  */
 gint64
@@ -242,6 +250,8 @@ just_sync_record_object_get_updated_at (JustSyncRecordObject *self)
 /**
  * just_sync_record_object_get_deleted:
  * @self: a #JustSyncRecordObject
+ *
+ * Gets the value of [property@JustSync.RecordObject:deleted].
  *
  * Returns: %TRUE if the record is a tombstone
  */
@@ -264,6 +274,8 @@ record_object_member (JustSyncRecordObject *self,
  * just_sync_record_object_has_field:
  * @self: a #JustSyncRecordObject
  * @field: a member of the payload
+ *
+ * Tells whether the record's payload has a member named @field.
  *
  * Returns: %TRUE if the payload has @field, even with a `null` value
  */

@@ -278,6 +278,8 @@ just_sync_record_unref (JustSyncRecord *self)
  * just_sync_record_get_id:
  * @self: a record
  *
+ * Gets the record's id, unique within its scope.
+ *
  * Returns: the record's id
  */
 const char *
@@ -308,6 +310,8 @@ just_sync_record_get_payload (JustSyncRecord *self)
 /**
  * just_sync_record_dup_payload_data:
  * @self: a record
+ *
+ * Serializes the record's payload to JSON text.
  *
  * Returns: (transfer full): the payload as compact JSON text, which
  *   just_sync_record_new_from_data() reads back to an equal payload
@@ -343,6 +347,9 @@ _just_sync_record_dup_canonical_payload (JustSyncRecord *self)
  * just_sync_record_get_updated_at:
  * @self: a record
  *
+ * Gets the time of the record's last change, in microseconds since the Unix
+ * epoch.
+ *
  * Returns: the time of the last change in microseconds since the epoch, or 0
  */
 gint64
@@ -356,6 +363,8 @@ just_sync_record_get_updated_at (JustSyncRecord *self)
 /**
  * just_sync_record_dup_updated_at_date_time:
  * @self: a record
+ *
+ * Gets the time of the record's last change as a #GDateTime in UTC.
  *
  * Returns: (transfer full) (nullable): the time of the last change, or
  *   %NULL when it is unset
@@ -372,6 +381,9 @@ just_sync_record_dup_updated_at_date_time (JustSyncRecord *self)
  * just_sync_record_get_deleted_at:
  * @self: a record
  *
+ * Gets the time the record was deleted, in microseconds since the Unix
+ * epoch.
+ *
  * Returns: the deletion time of a tombstone, or 0
  */
 gint64
@@ -385,6 +397,8 @@ just_sync_record_get_deleted_at (JustSyncRecord *self)
 /**
  * just_sync_record_is_deleted:
  * @self: a record
+ *
+ * Tells whether the record is a tombstone: a deletion kept so that it syncs.
  *
  * Returns: %TRUE if the record is a tombstone
  */
@@ -512,6 +526,8 @@ just_sync_record_content_covers (JustSyncRecord *self,
  * @self: a record
  * @updated_at: a valid time
  *
+ * Copies the record with another modification time.
+ *
  * Returns: (transfer full): a copy of @self with another `updated_at`
  */
 JustSyncRecord *
@@ -528,6 +544,8 @@ just_sync_record_with_updated_at (JustSyncRecord *self,
 /**
  * just_sync_record_to_json:
  * @self: a record
+ *
+ * Serializes @self to JSON, for logs, tests and the D-Bus service.
  *
  * Returns: (transfer full): `{"id", "updated_at", "deleted_at", "payload"}`,
  *   times as RFC 3339 strings or null
@@ -557,6 +575,8 @@ just_sync_record_to_json (JustSyncRecord *self)
  * @a: (type JustSyncRecord): a record
  * @b: (type JustSyncRecord): another record
  *
+ * Compares two records: id, times and payload.
+ *
  * Returns: %TRUE if both have the same id, times and content
  */
 gboolean
@@ -578,6 +598,8 @@ just_sync_record_equal (gconstpointer a,
 /**
  * just_sync_record_hash:
  * @self: (type JustSyncRecord): a record
+ *
+ * Hashes the record.
  *
  * Returns: a hash for #GHashTable, consistent with just_sync_record_equal()
  */

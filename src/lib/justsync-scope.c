@@ -434,6 +434,8 @@ just_sync_scope_unref (JustSyncScope *self)
  * just_sync_scope_get_name:
  * @self: a scope
  *
+ * Gets the scope's name: the kind of records it holds, such as `notes`.
+ *
  * Returns: the scope's name
  */
 const char *
@@ -448,6 +450,8 @@ just_sync_scope_get_name (JustSyncScope *self)
  * just_sync_scope_get_key:
  * @self: a scope
  * @key: a key name
+ *
+ * Gets the value of one of the scope's keys.
  *
  * Returns: (nullable): the value of @key, or %NULL if the scope has no such key
  */
@@ -468,6 +472,8 @@ just_sync_scope_get_key (JustSyncScope *self,
  * just_sync_scope_dup_keys:
  * @self: a scope
  *
+ * Lists the names of the scope's keys.
+ *
  * Returns: (transfer full) (array zero-terminated=1): the key names, sorted
  */
 char **
@@ -481,6 +487,8 @@ just_sync_scope_dup_keys (JustSyncScope *self)
 /**
  * just_sync_scope_get_n_keys:
  * @self: a scope
+ *
+ * Counts the scope's keys.
  *
  * Returns: how many keys the scope has
  */
@@ -513,6 +521,8 @@ just_sync_scope_to_string (JustSyncScope *self)
  * just_sync_scope_to_json:
  * @self: a scope
  *
+ * Serializes @self to JSON, for logs, tests and the D-Bus service.
+ *
  * Returns: (transfer full): `{"name": …, "keys": {…}}`
  */
 JsonNode *
@@ -542,6 +552,8 @@ just_sync_scope_to_json (JustSyncScope *self)
  * @a: (type JustSyncScope): a scope
  * @b: (type JustSyncScope): another scope
  *
+ * Compares two scopes.
+ *
  * Returns: %TRUE if both have the same name and the same keys and values
  */
 gboolean
@@ -558,6 +570,8 @@ just_sync_scope_equal (gconstpointer a,
 /**
  * just_sync_scope_hash:
  * @self: (type JustSyncScope): a scope
+ *
+ * Hashes the scope.
  *
  * Returns: a hash for #GHashTable, consistent with just_sync_scope_equal()
  */

@@ -61,6 +61,9 @@ just_sync_sync_point_new (gint64      updated_at,
  * @node: `{"updated_at": "RFC 3339", "last_id": "…" | null}`
  * @error: return location for an error
  *
+ * Reads a SyncPoint back from the JSON form that
+ * [method@JustSync.SyncPoint.to_json] writes.
+ *
  * Returns: (transfer full): the sync point, or %NULL with
  *   %JUST_SYNC_ERROR_INVALID_ARGUMENT
  */
@@ -85,6 +88,9 @@ just_sync_sync_point_from_json (JsonNode  *node,
 /**
  * just_sync_sync_point_ref:
  * @self: a sync point
+ *
+ * Acquires a reference on @self; release it with
+ * [method@JustSync.SyncPoint.unref].
  *
  * Returns: (transfer full): @self
  */
@@ -119,6 +125,9 @@ just_sync_sync_point_unref (JustSyncSyncPoint *self)
  * just_sync_sync_point_get_updated_at:
  * @self: a sync point
  *
+ * Gets the server time up to which changes were pulled, in microseconds
+ * since the Unix epoch.
+ *
  * Returns: the server time of the checkpoint
  */
 gint64
@@ -132,6 +141,9 @@ just_sync_sync_point_get_updated_at (JustSyncSyncPoint *self)
 /**
  * just_sync_sync_point_get_last_id:
  * @self: a sync point
+ *
+ * Gets the id of the last record pulled at the sync point's time: the second
+ * half of the keyset cursor.
  *
  * Returns: (nullable): the id of the last row at the checkpoint's time
  */
@@ -195,6 +207,9 @@ just_sync_sync_point_compare (JustSyncSyncPoint *self,
  * just_sync_sync_point_to_json:
  * @self: a sync point
  *
+ * Serializes @self to JSON, the form [func@JustSync.SyncPoint.from_json]
+ * reads back.
+ *
  * Returns: (transfer full): `{"updated_at", "last_id"}`
  */
 JsonNode *
@@ -219,6 +234,8 @@ just_sync_sync_point_to_json (JustSyncSyncPoint *self)
  * just_sync_sync_point_equal:
  * @a: (type JustSyncSyncPoint): a sync point
  * @b: (type JustSyncSyncPoint): another
+ *
+ * Compares two sync points.
  *
  * Returns: %TRUE if both name the same point
  */

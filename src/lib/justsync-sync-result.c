@@ -58,6 +58,9 @@ just_sync_sync_result_new (JustSyncScope *scope)
  * just_sync_sync_result_ref:
  * @self: a result
  *
+ * Acquires a reference on @self; release it with
+ * [method@JustSync.SyncResult.unref].
+ *
  * Returns: (transfer full): @self
  */
 JustSyncSyncResult *
@@ -135,6 +138,8 @@ _just_sync_sync_result_finish (JustSyncSyncResult *self,
  * just_sync_sync_result_get_scope:
  * @self: a result
  *
+ * Gets the scope that was synced.
+ *
  * Returns: (transfer none): the scope that was synced
  */
 JustSyncScope *
@@ -148,6 +153,8 @@ just_sync_sync_result_get_scope (JustSyncSyncResult *self)
 /**
  * just_sync_sync_result_get_pulled:
  * @self: a result
+ *
+ * Counts the remote records the sync inserted or replaced locally.
  *
  * Returns: how many remote records were inserted or replaced locally
  */
@@ -163,6 +170,8 @@ just_sync_sync_result_get_pulled (JustSyncSyncResult *self)
  * just_sync_sync_result_get_pushed:
  * @self: a result
  *
+ * Counts the local operations the server acknowledged.
+ *
  * Returns: how many local operations the server acknowledged
  */
 guint
@@ -177,6 +186,8 @@ just_sync_sync_result_get_pushed (JustSyncSyncResult *self)
  * just_sync_sync_result_get_deleted:
  * @self: a result
  *
+ * Counts the records remote deletions removed locally.
+ *
  * Returns: how many records remote deletes removed locally
  */
 guint
@@ -190,6 +201,8 @@ just_sync_sync_result_get_deleted (JustSyncSyncResult *self)
 /**
  * just_sync_sync_result_get_conflicts:
  * @self: a result
+ *
+ * Gets the conflicts the sync resolved.
  *
  * Returns: (transfer none) (element-type JustSyncConflict): the conflicts
  *   resolved during the sync
@@ -206,6 +219,8 @@ just_sync_sync_result_get_conflicts (JustSyncSyncResult *self)
  * just_sync_sync_result_get_failed_ops:
  * @self: a result
  *
+ * Gets the operations the server rejected for good during the sync.
+ *
  * Returns: (transfer none) (element-type JustSyncPendingOp): the operations
  *   the server rejected during the sync; they stay parked as failed
  */
@@ -221,6 +236,8 @@ just_sync_sync_result_get_failed_ops (JustSyncSyncResult *self)
  * just_sync_sync_result_get_finished_at:
  * @self: a result
  *
+ * Gets the time the sync finished, in microseconds since the Unix epoch.
+ *
  * Returns: when the sync finished, in microseconds since the epoch
  */
 gint64
@@ -234,6 +251,8 @@ just_sync_sync_result_get_finished_at (JustSyncSyncResult *self)
 /**
  * just_sync_sync_result_to_json:
  * @self: a result
+ *
+ * Serializes @self to JSON, for logs, tests and the D-Bus service.
  *
  * Returns: (transfer full): `{"scope", "pulled", "pushed", "deleted",
  *   "conflicts", "failed_ops", "finished_at"}`

@@ -306,8 +306,7 @@ main (int   argc,
   int status = JST_EXIT_USAGE;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  /* The library, loaded with us, has bound the catalog we share. */
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("justsync");
 

@@ -45,6 +45,17 @@ expect "$root/libexec/justsyncd"
 expect "$root/bin/justsync"
 expect "$root/share/justsync/pocketbase/justsync-collections.json"
 expect "$root/share/justsync/supabase/justsync-schema.sql"
+expect "$root/share/locale/de/LC_MESSAGES/justsync.mo"
+expect "$root/share/man/man1/justsync.1"
+expect "$root/share/man/man8/justsyncd.8"
+expect "$root/share/bash-completion/completions/justsync"
+expect "$root/share/justsync/pocketbase/README.md"
+if [ -d "$build/docs/justsync-1" ]; then
+  expect "$root/share/doc/justsync-1/index.html"
+  expect "$root/share/doc/justsync-1/concepts.html"
+  expect "$root/share/doc/justsync-1/pocketbase.html"
+  expect "$root/share/doc/justsync-1/justsync-1.devhelp2"
+fi
 
 # The installed headers compile on their own, through pkg-config.
 # The .pc file as installed, with its prefix moved into DESTDIR.

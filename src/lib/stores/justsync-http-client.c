@@ -442,8 +442,8 @@ read_cb (GObject      *object,
   if (data->expected_length >= 0 && (goffset) data->body->len < data->expected_length)
     {
       g_set_error (&error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
-                   _("the reply ended after %u of %" G_GOFFSET_FORMAT " bytes"),
-                   data->body->len, data->expected_length);
+                   _("the reply ended after %u of %lld bytes"),
+                   data->body->len, (long long) data->expected_length);
       return_transport_error (task, error, TRUE);
       return;
     }

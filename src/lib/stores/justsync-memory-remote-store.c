@@ -680,6 +680,9 @@ just_sync_memory_remote_store_server_delete (JustSyncMemoryRemoteStore *self,
  * @scope: a scope
  * @id: a record id
  *
+ * Reads one record as the in-memory server holds it, without a fetch and
+ * whether or not the store is reachable (for tests).
+ *
  * Returns: (transfer full) (nullable): the server's record, which may be a
  *   tombstone, or %NULL
  */
@@ -702,6 +705,9 @@ just_sync_memory_remote_store_server_get (JustSyncMemoryRemoteStore *self,
  * just_sync_memory_remote_store_server_list:
  * @self: a #JustSyncMemoryRemoteStore
  * @scope: a scope
+ *
+ * Lists what the in-memory server holds for @scope, without a fetch and
+ * whether or not the store is reachable (for tests).
  *
  * Returns: (transfer container) (element-type JustSyncRecord): every record of
  *   @scope on the server, tombstones included, in (`updated_at`, id) order

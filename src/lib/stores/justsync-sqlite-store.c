@@ -3379,6 +3379,8 @@ just_sync_sqlite_store_new_sync (const char    *path,
  * just_sync_sqlite_store_get_path:
  * @self: a #JustSyncSqliteStore
  *
+ * Gets the value of [property@JustSync.SqliteStore:path].
+ *
  * Returns: (type filename): the database file
  */
 const char *
@@ -3392,6 +3394,8 @@ just_sync_sqlite_store_get_path (JustSyncSqliteStore *self)
 /**
  * just_sync_sqlite_store_get_durable:
  * @self: a #JustSyncSqliteStore
+ *
+ * Gets the value of [property@JustSync.SqliteStore:durable].
  *
  * Returns: whether every commit is flushed to the disk
  */

@@ -47,7 +47,7 @@
  * the store looks the ids of a push up first: an upsert of a record that
  * belongs to another scope is rejected, and deleting it from this scope is
  * a success that leaves it alone. For other tokens the collection rules
- * must tie records to their scope, as `owner = @request.auth.id` does.
+ * must tie records to their scope, as <code>owner = &#64;request.auth.id</code> does.
  *
  * ## Ids
  *
@@ -991,6 +991,8 @@ just_sync_pocketbase_store_new (const char *base_url)
  * just_sync_pocketbase_store_get_base_url:
  * @self: a #JustSyncPocketbaseStore
  *
+ * Gets the value of [property@JustSync.PocketbaseStore:base-url].
+ *
  * Returns: the server's URL
  */
 const char *
@@ -1004,6 +1006,8 @@ just_sync_pocketbase_store_get_base_url (JustSyncPocketbaseStore *self)
 /**
  * just_sync_pocketbase_store_get_token:
  * @self: a #JustSyncPocketbaseStore
+ *
+ * Gets the value of [property@JustSync.PocketbaseStore:token].
  *
  * Returns: (nullable): the token requests carry, or %NULL
  */
@@ -1080,6 +1084,8 @@ just_sync_pocketbase_store_set_credentials (JustSyncPocketbaseStore *self,
  * just_sync_pocketbase_store_get_auth_collection:
  * @self: a #JustSyncPocketbaseStore
  *
+ * Gets the value of [property@JustSync.PocketbaseStore:auth-collection].
+ *
  * Returns: the auth collection the store logs in to
  */
 const char *
@@ -1094,6 +1100,8 @@ just_sync_pocketbase_store_get_auth_collection (JustSyncPocketbaseStore *self)
  * just_sync_pocketbase_store_get_identity:
  * @self: a #JustSyncPocketbaseStore
  *
+ * Gets the value of [property@JustSync.PocketbaseStore:identity].
+ *
  * Returns: (nullable): the identity the store logs in with, or %NULL
  */
 const char *
@@ -1107,6 +1115,8 @@ just_sync_pocketbase_store_get_identity (JustSyncPocketbaseStore *self)
 /**
  * just_sync_pocketbase_store_get_user_id:
  * @self: a #JustSyncPocketbaseStore
+ *
+ * Gets the value of [property@JustSync.PocketbaseStore:user-id].
  *
  * Returns: (nullable): the id of the record the last login authenticated
  *   (for a scope key such as `owner`), or %NULL before a login
@@ -1163,6 +1173,8 @@ just_sync_pocketbase_store_set_collection (JustSyncPocketbaseStore *self,
  * @self: a #JustSyncPocketbaseStore
  * @scope_name: a scope name
  *
+ * Gets the PocketBase collection the scopes named @scope_name sync with.
+ *
  * Returns: the collection that holds the records of scopes named @scope_name
  */
 const char *
@@ -1181,6 +1193,8 @@ just_sync_pocketbase_store_get_collection (JustSyncPocketbaseStore *self,
 /**
  * just_sync_pocketbase_store_get_soft_delete_field:
  * @self: a #JustSyncPocketbaseStore
+ *
+ * Gets the value of [property@JustSync.PocketbaseStore:soft-delete-field].
  *
  * Returns: (nullable): the default soft-delete field, or %NULL for hard deletes
  */
@@ -1217,6 +1231,8 @@ just_sync_pocketbase_store_set_soft_delete_field (JustSyncPocketbaseStore *self,
  * just_sync_pocketbase_store_get_page_size:
  * @self: a #JustSyncPocketbaseStore
  *
+ * Gets the value of [property@JustSync.PocketbaseStore:page-size].
+ *
  * Returns: the most records one fetch asks for
  */
 guint
@@ -1250,6 +1266,8 @@ just_sync_pocketbase_store_set_page_size (JustSyncPocketbaseStore *self,
 /**
  * just_sync_pocketbase_store_get_batch_size:
  * @self: a #JustSyncPocketbaseStore
+ *
+ * Gets the value of [property@JustSync.PocketbaseStore:batch-size].
  *
  * Returns: the most requests one batch carries
  */
@@ -1285,6 +1303,8 @@ just_sync_pocketbase_store_set_batch_size (JustSyncPocketbaseStore *self,
 /**
  * just_sync_pocketbase_store_get_timeout:
  * @self: a #JustSyncPocketbaseStore
+ *
+ * Gets the value of [property@JustSync.PocketbaseStore:timeout].
  *
  * Returns: the time limit of a request in seconds, or 0 for none
  */

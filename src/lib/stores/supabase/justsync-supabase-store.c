@@ -1883,6 +1883,8 @@ just_sync_supabase_store_new (const char *rest_url,
  * just_sync_supabase_store_get_rest_url:
  * @self: a #JustSyncSupabaseStore
  *
+ * Gets the value of [property@JustSync.SupabaseStore:rest-url].
+ *
  * Returns: the REST endpoint
  */
 const char *
@@ -1896,6 +1898,8 @@ just_sync_supabase_store_get_rest_url (JustSyncSupabaseStore *self)
 /**
  * just_sync_supabase_store_get_api_key:
  * @self: a #JustSyncSupabaseStore
+ *
+ * Gets the value of [property@JustSync.SupabaseStore:api-key].
  *
  * Returns: (nullable): the API key, or %NULL
  */
@@ -1926,6 +1930,8 @@ just_sync_supabase_store_set_api_key (JustSyncSupabaseStore *self,
 /**
  * just_sync_supabase_store_get_access_token:
  * @self: a #JustSyncSupabaseStore
+ *
+ * Gets the value of [property@JustSync.SupabaseStore:access-token].
  *
  * Returns: (nullable): the access token, or %NULL
  */
@@ -2047,6 +2053,8 @@ just_sync_supabase_store_set_table (JustSyncSupabaseStore *self,
  * @self: a #JustSyncSupabaseStore
  * @scope_name: a scope name
  *
+ * Gets the table the scopes named @scope_name sync with.
+ *
  * Returns: the table the scopes named @scope_name sync with
  */
 const char *
@@ -2065,6 +2073,8 @@ just_sync_supabase_store_get_table (JustSyncSupabaseStore *self,
 /**
  * just_sync_supabase_store_get_soft_delete_column:
  * @self: a #JustSyncSupabaseStore
+ *
+ * Gets the value of [property@JustSync.SupabaseStore:soft-delete-column].
  *
  * Returns: (nullable): the soft-delete column, or %NULL for hard deletes
  */
@@ -2098,6 +2108,8 @@ just_sync_supabase_store_set_soft_delete_column (JustSyncSupabaseStore *self,
  * just_sync_supabase_store_get_page_size:
  * @self: a #JustSyncSupabaseStore
  *
+ * Gets the value of [property@JustSync.SupabaseStore:page-size].
+ *
  * Returns: the most rows one pull request asks for
  */
 guint
@@ -2128,6 +2140,8 @@ just_sync_supabase_store_set_page_size (JustSyncSupabaseStore *self,
  * just_sync_supabase_store_get_batch_size:
  * @self: a #JustSyncSupabaseStore
  *
+ * Gets the value of [property@JustSync.SupabaseStore:batch-size].
+ *
  * Returns: the most new rows one insert request carries
  */
 guint
@@ -2157,6 +2171,8 @@ just_sync_supabase_store_set_batch_size (JustSyncSupabaseStore *self,
 /**
  * just_sync_supabase_store_get_timeout:
  * @self: a #JustSyncSupabaseStore
+ *
+ * Gets the value of [property@JustSync.SupabaseStore:timeout].
  *
  * Returns: the seconds a request may take, or 0 for no limit
  */
