@@ -461,10 +461,10 @@ check_quota (JsdDaemon   *self,
     return TRUE;
 
   g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_LIMITS_EXCEEDED,
-               _("The stores of %s use %" G_GUINT64_FORMAT " MiB of disk, their quota is %"
-                 G_GUINT64_FORMAT " MiB: delete records, or ask for a larger quota "
-                 "(justsyncd --quota)"),
-               app_id, usage / (1024 * 1024), self->limits.quota_per_app / (1024 * 1024));
+               _("The stores of %s use %llu MiB of disk, their quota is %llu MiB: "
+                 "delete records, or ask for a larger quota (justsyncd --quota)"),
+               app_id, (unsigned long long) (usage / (1024 * 1024)),
+               (unsigned long long) (self->limits.quota_per_app / (1024 * 1024)));
   return FALSE;
 }
 

@@ -1445,6 +1445,8 @@ just_sync_appwrite_store_new (const char *endpoint,
  * just_sync_appwrite_store_get_endpoint:
  * @self: a #JustSyncAppwriteStore
  *
+ * Gets the value of [property@JustSync.AppwriteStore:endpoint].
+ *
  * Returns: the API endpoint
  */
 const char *
@@ -1458,6 +1460,8 @@ just_sync_appwrite_store_get_endpoint (JustSyncAppwriteStore *self)
 /**
  * just_sync_appwrite_store_get_project:
  * @self: a #JustSyncAppwriteStore
+ *
+ * Gets the value of [property@JustSync.AppwriteStore:project].
  *
  * Returns: the project id
  */
@@ -1473,6 +1477,8 @@ just_sync_appwrite_store_get_project (JustSyncAppwriteStore *self)
  * just_sync_appwrite_store_get_database:
  * @self: a #JustSyncAppwriteStore
  *
+ * Gets the value of [property@JustSync.AppwriteStore:database].
+ *
  * Returns: the database id
  */
 const char *
@@ -1486,6 +1492,8 @@ just_sync_appwrite_store_get_database (JustSyncAppwriteStore *self)
 /**
  * just_sync_appwrite_store_get_api_key:
  * @self: a #JustSyncAppwriteStore
+ *
+ * Gets the value of [property@JustSync.AppwriteStore:api-key].
  *
  * Returns: (nullable): the API key, or %NULL
  */
@@ -1517,6 +1525,8 @@ just_sync_appwrite_store_set_api_key (JustSyncAppwriteStore *self,
  * just_sync_appwrite_store_get_jwt:
  * @self: a #JustSyncAppwriteStore
  *
+ * Gets the value of [property@JustSync.AppwriteStore:jwt].
+ *
  * Returns: (nullable): the JWT, or %NULL
  */
 const char *
@@ -1546,6 +1556,8 @@ just_sync_appwrite_store_set_jwt (JustSyncAppwriteStore *self,
 /**
  * just_sync_appwrite_store_get_response_format:
  * @self: a #JustSyncAppwriteStore
+ *
+ * Gets the value of [property@JustSync.AppwriteStore:response-format].
  *
  * Returns: the API version sent as `X-Appwrite-Response-Format`
  */
@@ -1577,6 +1589,8 @@ just_sync_appwrite_store_set_response_format (JustSyncAppwriteStore *self,
  * just_sync_appwrite_store_get_soft_delete_attribute:
  * @self: a #JustSyncAppwriteStore
  *
+ * Gets the value of [property@JustSync.AppwriteStore:soft-delete-attribute].
+ *
  * Returns: (nullable): the soft-delete attribute, or %NULL for hard deletes
  */
 const char *
@@ -1606,6 +1620,8 @@ just_sync_appwrite_store_set_soft_delete_attribute (JustSyncAppwriteStore *self,
 /**
  * just_sync_appwrite_store_get_bulk_writes:
  * @self: a #JustSyncAppwriteStore
+ *
+ * Gets the value of [property@JustSync.AppwriteStore:bulk-writes].
  *
  * Returns: whether pushes may use the bulk routes
  */
@@ -1637,6 +1653,8 @@ just_sync_appwrite_store_set_bulk_writes (JustSyncAppwriteStore *self,
  * just_sync_appwrite_store_get_page_size:
  * @self: a #JustSyncAppwriteStore
  *
+ * Gets the value of [property@JustSync.AppwriteStore:page-size].
+ *
  * Returns: the most documents one pull request asks for
  */
 guint
@@ -1666,6 +1684,8 @@ just_sync_appwrite_store_set_page_size (JustSyncAppwriteStore *self,
 /**
  * just_sync_appwrite_store_get_timeout:
  * @self: a #JustSyncAppwriteStore
+ *
+ * Gets the value of [property@JustSync.AppwriteStore:timeout].
  *
  * Returns: the seconds a request may take, or 0 for no limit
  */
@@ -1720,6 +1740,9 @@ just_sync_appwrite_store_set_collection (JustSyncAppwriteStore *self,
  * just_sync_appwrite_store_get_collection:
  * @self: a #JustSyncAppwriteStore
  * @scope_name: a scope name
+ *
+ * Looks up where the scopes named @scope_name are kept on the server: the
+ * collection set for them, or the scope name itself.
  *
  * Returns: the collection id the scopes named @scope_name sync with
  */

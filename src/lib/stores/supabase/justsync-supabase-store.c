@@ -1967,6 +1967,8 @@ just_sync_supabase_store_set_access_token (JustSyncSupabaseStore *self,
  * just_sync_supabase_store_get_refresh_token:
  * @self: a #JustSyncSupabaseStore
  *
+ * Gets the value of [property@JustSync.SupabaseStore:refresh-token].
+ *
  * Returns: (nullable): the session's refresh token, or %NULL
  */
 const char *
@@ -1997,6 +1999,8 @@ just_sync_supabase_store_set_refresh_token (JustSyncSupabaseStore *self,
 /**
  * just_sync_supabase_store_get_auth_url:
  * @self: a #JustSyncSupabaseStore
+ *
+ * Gets the value of [property@JustSync.SupabaseStore:auth-url].
  *
  * Returns: (nullable): the Supabase Auth endpoint, or %NULL
  */
