@@ -36,7 +36,7 @@ G_DECLARE_INTERFACE (JustSyncConflictResolver, just_sync_conflict_resolver,
  *   %NULL to let @resolve pick a side. Called before @resolve, under the
  *   same rules. Since: 0.2
  *
- * The virtual methods of #JustSyncConflictResolver.
+ * The virtual methods of [iface@JustSync.ConflictResolver].
  */
 struct _JustSyncConflictResolverInterface
 {

@@ -65,7 +65,7 @@ typedef enum
  * @JUST_SYNC_RESOLUTION_REMOTE: the remote version wins
  * @JUST_SYNC_RESOLUTION_LOCAL: the local version wins
  *
- * The choice of a #JustSyncConflictResolver.
+ * The choice of a [iface@JustSync.ConflictResolver].
  */
 typedef enum
 {
@@ -100,7 +100,7 @@ typedef enum
  *   still work and are pushed when it returns
  * @JUST_SYNC_STATE_ERROR: the last sync failed; it is retried with backoff
  *
- * The state of a #JustSyncOrchestrator, for the UI.
+ * The state of a [class@JustSync.Orchestrator], for the UI.
  */
 typedef enum
 {

@@ -18,7 +18,7 @@ G_BEGIN_DECLS
 /**
  * JUST_SYNC_ERROR:
  *
- * The error domain of JustSync. Errors in it carry a #JustSyncError code.
+ * The error domain of JustSync. Errors in it carry a [error@JustSync.Error] code.
  * Cancellation is reported as %G_IO_ERROR_CANCELLED, not in this domain.
  */
 #define JUST_SYNC_ERROR (just_sync_error_quark ())

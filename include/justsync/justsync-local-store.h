@@ -33,7 +33,7 @@ G_DECLARE_INTERFACE (JustSyncLocalStore, just_sync_local_store, JUST_SYNC, LOCAL
  * JustSyncLocalStoreInterface:
  * @query_async: starts listing the live (not deleted) records of a scope,
  *   ordered by id.
- * @query_finish: finishes @query_async; returns a #GPtrArray of #JustSyncRecord.
+ * @query_finish: finishes @query_async; returns a #GPtrArray of [struct@JustSync.Record].
  * @query_since_async: starts listing the records of a scope, tombstones
  *   included, whose `updated_at` is later than a time, ordered by
  *   (`updated_at`, id).
@@ -43,13 +43,13 @@ G_DECLARE_INTERFACE (JustSyncLocalStore, just_sync_local_store, JUST_SYNC, LOCAL
  *   such record.
  * @upsert_many_async: starts an app write: stores the records and queues one
  *   upsert operation for each, all in ONE transaction, and emits
- *   #JustSyncLocalStore::changed. Each operation's base is the base of its
+ *   [signal@JustSync.LocalStore::changed]. Each operation's base is the base of its
  *   row, or of the oldest operation still queued for it.
  * @upsert_many_finish: finishes @upsert_many_async; returns the queued
- *   #JustSyncPendingOp, with their sequence numbers.
+ *   [struct@JustSync.PendingOp], with their sequence numbers.
  * @delete_many_async: starts an app delete: turns the rows into tombstones
  *   and queues one delete operation for each, in ONE transaction, and emits
- *   #JustSyncLocalStore::changed.
+ *   [signal@JustSync.LocalStore::changed].
  * @delete_many_finish: finishes @delete_many_async; returns the queued
  *   operations.
  * @list_pending_ops_async: starts listing the pending operations of a scope
@@ -64,13 +64,13 @@ G_DECLARE_INTERFACE (JustSyncLocalStore, just_sync_local_store, JUST_SYNC, LOCAL
  *   skips its base version, acknowledges it when the remote row is the echo
  *   of a sent operation or says the same (the same content, or both
  *   deleted), and sends any other version to @resolver, recording a
- *   #JustSyncConflict and dropping the losing operations when the remote
+ *   [struct@JustSync.Conflict] and dropping the losing operations when the remote
  *   wins. An app resolver runs on the caller's context while the store holds
  *   no lock. It then saves
  *   the delta's cursor as the sync point unless the stored one is later.
  *   All of this is ONE transaction: after a crash or an error either the
  *   whole page and the sync point are applied, or nothing is. Emits
- *   #JustSyncLocalStore::changed for the rows whose content changed.
+ *   [signal@JustSync.LocalStore::changed] for the rows whose content changed.
  * @apply_remote_changes_finish: finishes @apply_remote_changes_async;
  *   returns what was done to each row.
  * @commit_push_results_async: starts recording the outcome of a push in ONE
@@ -114,20 +114,20 @@ G_DECLARE_INTERFACE (JustSyncLocalStore, just_sync_local_store, JUST_SYNC, LOCAL
  *   skipping some, and counting them all. A store that leaves it %NULL is
  *   read whole by @query_async and cut in the process.
  * @query_page_finish: finishes @query_page_async; returns a #GPtrArray of
- *   #JustSyncRecord and the number of live records in the scope.
+ *   [struct@JustSync.Record] and the number of live records in the scope.
  * @prune_missing_finish: finishes @prune_missing_async; returns how many rows
  *   were removed.
  * @run_query_async: starts listing the live records that match a
- *   #JustSyncQuery, in its order and within its limit; with a list of ids,
+ *   [class@JustSync.Query], in its order and within its limit; with a list of ids,
  *   only those rows are considered and the limit does not apply. Optional:
  *   the default lists the scope with @query_async and filters and sorts in
  *   memory.
  * @run_query_finish: finishes @run_query_async; returns a #GPtrArray of
- *   #JustSyncRecord.
+ *   [struct@JustSync.Record].
  * @evict_async: starts removing, in one transaction, those of the given
  *   rows that are live and have no pending operation (never a tombstone,
  *   never a change that waits), remembering each id as evicted at the given
- *   time, and emits #JustSyncLocalStore::changed for them. Optional: the
+ *   time, and emits [signal@JustSync.LocalStore::changed] for them. Optional: the
  *   default fails with %G_IO_ERROR_NOT_SUPPORTED.
  * @evict_finish: finishes @evict_async; returns how many rows were removed.
  * @list_evicted_async: starts forgetting the evictions made before a time
@@ -135,7 +135,7 @@ G_DECLARE_INTERFACE (JustSyncLocalStore, just_sync_local_store, JUST_SYNC, LOCAL
  *   row again. Optional, like @evict_async.
  * @list_evicted_finish: finishes @list_evicted_async; returns the ids.
  *
- * The virtual methods of #JustSyncLocalStore. Every method completes on the
+ * The virtual methods of [iface@JustSync.LocalStore]. Every method completes on the
  * thread-default main context of the caller and never blocks it; a store
  * that does blocking I/O does it on a worker thread.
  */

@@ -37,7 +37,7 @@ G_DECLARE_INTERFACE (JustSyncRemoteStore, just_sync_remote_store, JUST_SYNC, REM
  * @batch_upsert_async: starts pushing upsert operations of a scope, with the
  *   client ids of their records, so that pushing one twice is harmless.
  * @batch_upsert_finish: finishes @batch_upsert_async; returns one
- *   #JustSyncPushResult per operation, in any order. The call itself fails
+ *   [struct@JustSync.PushResult] per operation, in any order. The call itself fails
  *   only when nothing could be attempted (the server unreachable, say).
  * @batch_delete_async: starts pushing delete operations of a scope;
  *   deleting a record the server does not have is a success.
@@ -48,7 +48,7 @@ G_DECLARE_INTERFACE (JustSyncRemoteStore, just_sync_remote_store, JUST_SYNC, REM
  * @generate_id: returns a new record id the backend accepts; the default is
  *   a random UUID.
  * @watch: asks the backend to report changes of a scope with
- *   #JustSyncRemoteStore::remote-changed (realtime); the default does nothing.
+ *   [signal@JustSync.RemoteStore::remote-changed] (realtime); the default does nothing.
  * @unwatch: undoes @watch.
  * @needs_network: whether reaching the backend needs the network that
  *   #GNetworkMonitor watches. The default is %TRUE; a backend in the same
@@ -57,7 +57,7 @@ G_DECLARE_INTERFACE (JustSyncRemoteStore, just_sync_remote_store, JUST_SYNC, REM
  * @sign_in_async: starts signing in with an identity (an email address,
  *   usually) and a password; on success the backend keeps the session it
  *   was given (a token), renews it before it expires, and emits
- *   #JustSyncRemoteStore::credentials-changed. The default fails with
+ *   [signal@JustSync.RemoteStore::credentials-changed]. The default fails with
  *   %G_IO_ERROR_NOT_SUPPORTED.
  * @sign_in_finish: finishes @sign_in_async.
  * @sign_out_async: starts forgetting the session (telling the server where
@@ -66,10 +66,10 @@ G_DECLARE_INTERFACE (JustSyncRemoteStore, just_sync_remote_store, JUST_SYNC, REM
  *
  * A backend that signs in also has the read-only properties `user-id`
  * (a string) and `authenticated` (a boolean), notified when they change;
- * just_sync_remote_store_get_user_id() and
- * just_sync_remote_store_get_authenticated() read them for any backend.
+ * [method@JustSync.RemoteStore.get_user_id] and
+ * [method@JustSync.RemoteStore.get_authenticated] read them for any backend.
  *
- * The virtual methods of #JustSyncRemoteStore. Every method completes on the
+ * The virtual methods of [iface@JustSync.RemoteStore]. Every method completes on the
  * thread-default main context of the caller.
  */
 struct _JustSyncRemoteStoreInterface

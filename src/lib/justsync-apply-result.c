@@ -10,9 +10,9 @@
 /**
  * JustSyncApplyResult:
  *
- * What a #JustSyncLocalStore did while applying a page of remote changes or
- * the outcome of a push: a #JustSyncApplyAction for each record, and the
- * conflicts it resolved. Stores build it with just_sync_apply_result_add();
+ * What a [iface@JustSync.LocalStore] did while applying a page of remote changes or
+ * the outcome of a push: a [enum@JustSync.ApplyAction] for each record, and the
+ * conflicts it resolved. Stores build it with [method@JustSync.ApplyResult.add];
  * the orchestrator reads it.
  */
 

@@ -12,7 +12,7 @@
  *
  * Picks the winner when a pull finds that a record changed on the server
  * while a local change of it was waiting to be pushed. The default is
- * #JustSyncLastWriteWinsResolver; apps with domain rules implement their own.
+ * [class@JustSync.LastWriteWinsResolver]; apps with domain rules implement their own.
  */
 
 G_DEFINE_INTERFACE (JustSyncConflictResolver, just_sync_conflict_resolver, G_TYPE_OBJECT)
@@ -24,11 +24,11 @@ just_sync_conflict_resolver_default_init (JustSyncConflictResolverInterface *ifa
 
 /**
  * just_sync_conflict_resolver_resolve:
- * @self: a #JustSyncConflictResolver
+ * @self: a [iface@JustSync.ConflictResolver]
  * @local: the local version, with its pending change
  * @remote: the server's version
  *
- * Picks the version to keep. The loser is recorded as a #JustSyncConflict.
+ * Picks the version to keep. The loser is recorded as a [struct@JustSync.Conflict].
  *
  * Returns: which version wins
  */
@@ -46,7 +46,7 @@ just_sync_conflict_resolver_resolve (JustSyncConflictResolver *self,
 
 /**
  * just_sync_conflict_resolver_merge:
- * @self: a #JustSyncConflictResolver
+ * @self: a [iface@JustSync.ConflictResolver]
  * @base: the version both sides started from
  * @local: the local version, with its pending change
  * @remote: the server's version

@@ -15,11 +15,11 @@
 /**
  * JustSyncDelta:
  *
- * One page of remote changes of a scope, as a #JustSyncRemoteStore returns
+ * One page of remote changes of a scope, as a [iface@JustSync.RemoteStore] returns
  * it: the changed records in (`updated_at`, id) order, tombstones among
  * them, the server's time when it answered, and whether more pages follow.
- * A remote store builds it with just_sync_delta_new() and
- * just_sync_delta_add(); after that it is only read.
+ * A remote store builds it with [ctor@JustSync.Delta.new] and
+ * [method@JustSync.Delta.add]; after that it is only read.
  */
 
 struct _JustSyncDelta

@@ -12,7 +12,7 @@
 /**
  * JustSyncFieldMergeResolver:
  *
- * A #JustSyncConflictResolver that keeps the edits of both sides when they
+ * A [iface@JustSync.ConflictResolver] that keeps the edits of both sides when they
  * touched different top-level fields of the payload. It compares each
  * side with the version both started from (the base, which the local
  * stores keep with a pending change): a field only the local change

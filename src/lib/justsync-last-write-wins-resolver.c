@@ -10,7 +10,7 @@
 /**
  * JustSyncLastWriteWinsResolver:
  *
- * The default #JustSyncConflictResolver: the version with the later
+ * The default [iface@JustSync.ConflictResolver]: the version with the later
  * `updated_at` wins. Local changes are stamped with the server-corrected
  * clock, so both sides are on the server's time line. When the times are
  * equal the remote version wins, so every client decides the same way

@@ -38,9 +38,9 @@
  * differs.
  *
  * Get a live query from [method@JustSync.Orchestrator.watch], or create one
- * on a store with just_sync_live_query_new(). An app that uses the D-Bus
+ * on a store with [ctor@JustSync.LiveQuery.new]. An app that uses the D-Bus
  * service (out of process, or in a sandbox) gets the same model from
- * just_sync_live_query_new_for_bus(): it reads with the store's `Watch`
+ * [ctor@JustSync.LiveQuery.new_for_bus]: it reads with the store's `Watch`
  * method and follows its `Changed` signal.
  */
 
@@ -862,7 +862,7 @@ just_sync_live_query_new_for_bus (GDBusConnection *connection,
 
 /**
  * just_sync_live_query_get_store:
- * @self: a #JustSyncLiveQuery
+ * @self: a [class@JustSync.LiveQuery]
  *
  * Gets the value of [property@JustSync.LiveQuery:store].
  *
@@ -879,7 +879,7 @@ just_sync_live_query_get_store (JustSyncLiveQuery *self)
 
 /**
  * just_sync_live_query_get_query:
- * @self: a #JustSyncLiveQuery
+ * @self: a [class@JustSync.LiveQuery]
  *
  * Gets the value of [property@JustSync.LiveQuery:query].
  *
@@ -895,7 +895,7 @@ just_sync_live_query_get_query (JustSyncLiveQuery *self)
 
 /**
  * just_sync_live_query_get_loading:
- * @self: a #JustSyncLiveQuery
+ * @self: a [class@JustSync.LiveQuery]
  *
  * Gets the value of [property@JustSync.LiveQuery:loading].
  *
@@ -911,7 +911,7 @@ just_sync_live_query_get_loading (JustSyncLiveQuery *self)
 
 /**
  * just_sync_live_query_get_error:
- * @self: a #JustSyncLiveQuery
+ * @self: a [class@JustSync.LiveQuery]
  *
  * The error of the last read of the store, if it failed. The model then
  * keeps what it showed, and reads everything again at the next change.

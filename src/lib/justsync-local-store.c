@@ -14,18 +14,18 @@
  * JustSyncLocalStore:
  *
  * Where an app's records live on the device: read and written with no
- * network, and merged with the server by a #JustSyncOrchestrator.
+ * network, and merged with the server by a [class@JustSync.Orchestrator].
  *
  * A local store keeps, per scope, the records (tombstones included), the
  * queue of pending operations, the conflicts it resolved, and the sync
  * point. Every row also remembers its base: the identity of the last server
- * version it reflects (see just_sync_record_dup_version()), so a pull can
+ * version it reflects (see [method@JustSync.Record.dup_version]), so a pull can
  * tell our own echoes and re-reads from real conflicts.
  *
  * The contract every implementation keeps, and that the store-contract test
  * suite checks, is described with #JustSyncLocalStoreInterface. The
- * implementations are #JustSyncSqliteStore, the persistent default, and
- * #JustSyncMemoryLocalStore for tests and demos.
+ * implementations are [class@JustSync.SqliteStore], the persistent default, and
+ * [class@JustSync.MemoryLocalStore] for tests and demos.
  *
  * The arrays the methods return own their elements through their free
  * function, so they are annotated `(transfer container)`: a C caller frees
@@ -181,7 +181,7 @@ just_sync_local_store_default_init (JustSyncLocalStoreInterface *iface)
    * JustSyncLocalStore:supports-soft-delete:
    *
    * Whether deleted records stay as tombstones (returned by
-   * just_sync_local_store_query_since_async()) rather than vanish.
+   * [method@JustSync.LocalStore.query_since_async]) rather than vanish.
    */
   g_object_interface_install_property (iface,
     g_param_spec_boolean ("supports-soft-delete", NULL, NULL,
@@ -212,7 +212,7 @@ just_sync_local_store_default_init (JustSyncLocalStoreInterface *iface)
 
 /**
  * just_sync_local_store_run_query_async:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @query: what to list; it can no longer be changed afterwards
  * @ids: (nullable) (array zero-terminated=1): only consider these rows, and
  *   ignore the limit of @query; %NULL considers every row
@@ -243,11 +243,11 @@ just_sync_local_store_run_query_async (JustSyncLocalStore  *self,
 
 /**
  * just_sync_local_store_run_query_finish:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_local_store_run_query_async().
+ * Finishes [method@JustSync.LocalStore.run_query_async].
  *
  * Returns: (transfer container) (element-type JustSyncRecord): the matching
  *   records, in the order of the query
@@ -265,7 +265,7 @@ just_sync_local_store_run_query_finish (JustSyncLocalStore  *self,
 
 /**
  * just_sync_local_store_get_supports_soft_delete:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  *
  * Gets the value of [property@JustSync.LocalStore:supports-soft-delete].
  *
@@ -284,11 +284,11 @@ just_sync_local_store_get_supports_soft_delete (JustSyncLocalStore *self)
 
 /**
  * just_sync_local_store_emit_changed:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @scope: the scope whose records changed
  * @ids: (array zero-terminated=1): the ids of the changed records
  *
- * Emits #JustSyncLocalStore::changed. For implementations: call it on the
+ * Emits [signal@JustSync.LocalStore::changed]. For implementations: call it on the
  * main context of the store after the change committed, never when @ids is
  * empty.
  */
@@ -307,7 +307,7 @@ just_sync_local_store_emit_changed (JustSyncLocalStore *self,
 
 /**
  * just_sync_local_store_query_async:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @scope: the scope
  * @cancellable: (nullable): a #GCancellable
  * @callback: (scope async): called when the operation completes
@@ -331,11 +331,11 @@ just_sync_local_store_query_async (JustSyncLocalStore  *self,
 
 /**
  * just_sync_local_store_query_finish:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_local_store_query_async().
+ * Finishes [method@JustSync.LocalStore.query_async].
  *
  * Returns: (transfer container) (element-type JustSyncRecord): the live records, ordered by id
  */
@@ -417,7 +417,7 @@ query_page_fallback_cb (GObject      *object,
 
 /**
  * just_sync_local_store_query_page_async:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @scope: the scope
  * @offset: how many records to skip
  * @limit: how many records to list at most, or 0 for all of them
@@ -426,7 +426,7 @@ query_page_fallback_cb (GObject      *object,
  * @user_data: data for @callback
  *
  * Lists one page of the records of @scope that are not deleted, in the
- * order of just_sync_local_store_query_async(), and counts them all. A
+ * order of [method@JustSync.LocalStore.query_async], and counts them all. A
  * store that implements it reads no more than the page into memory.
  */
 void
@@ -464,12 +464,12 @@ just_sync_local_store_query_page_async (JustSyncLocalStore  *self,
 
 /**
  * just_sync_local_store_query_page_finish:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @result: the #GAsyncResult passed to the callback
  * @out_total: (out) (optional): the number of live records in the scope
  * @error: return location for an error
  *
- * Finishes just_sync_local_store_query_page_async().
+ * Finishes [method@JustSync.LocalStore.query_page_async].
  *
  * Returns: (transfer container) (element-type JustSyncRecord): the page's
  *   records, ordered by id
@@ -497,7 +497,7 @@ just_sync_local_store_query_page_finish (JustSyncLocalStore  *self,
 
 /**
  * just_sync_local_store_query_since_async:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @scope: the scope
  * @since: a time in microseconds since the epoch; 0 lists every record
  * @cancellable: (nullable): a #GCancellable
@@ -524,11 +524,11 @@ just_sync_local_store_query_since_async (JustSyncLocalStore  *self,
 
 /**
  * just_sync_local_store_query_since_finish:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_local_store_query_since_async().
+ * Finishes [method@JustSync.LocalStore.query_since_async].
  *
  * Returns: (transfer container) (element-type JustSyncRecord): the records, tombstones
  *   included, ordered by (`updated_at`, id)
@@ -546,7 +546,7 @@ just_sync_local_store_query_since_finish (JustSyncLocalStore  *self,
 
 /**
  * just_sync_local_store_get_async:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @scope: the scope
  * @id: the record's id
  * @cancellable: (nullable): a #GCancellable
@@ -573,11 +573,11 @@ just_sync_local_store_get_async (JustSyncLocalStore  *self,
 
 /**
  * just_sync_local_store_get_finish:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_local_store_get_async().
+ * Finishes [method@JustSync.LocalStore.get_async].
  *
  * Returns: (transfer full) (nullable): the record, which may be a tombstone, or
  *   %NULL if there is none
@@ -595,7 +595,7 @@ just_sync_local_store_get_finish (JustSyncLocalStore  *self,
 
 /**
  * just_sync_local_store_upsert_many_async:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @scope: the scope
  * @records: (element-type JustSyncRecord): the records to write
  * @cancellable: (nullable): a #GCancellable
@@ -603,7 +603,7 @@ just_sync_local_store_get_finish (JustSyncLocalStore  *self,
  * @user_data: data for @callback
  *
  * Writes records as an app change: the rows and one queued upsert operation
- * per record, in one transaction. Emits #JustSyncLocalStore::changed.
+ * per record, in one transaction. Emits [signal@JustSync.LocalStore::changed].
  */
 void
 just_sync_local_store_upsert_many_async (JustSyncLocalStore  *self,
@@ -623,11 +623,11 @@ just_sync_local_store_upsert_many_async (JustSyncLocalStore  *self,
 
 /**
  * just_sync_local_store_upsert_many_finish:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_local_store_upsert_many_async().
+ * Finishes [method@JustSync.LocalStore.upsert_many_async].
  *
  * Returns: (transfer container) (element-type JustSyncPendingOp): the queued operations
  */
@@ -644,7 +644,7 @@ just_sync_local_store_upsert_many_finish (JustSyncLocalStore  *self,
 
 /**
  * just_sync_local_store_delete_many_async:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @scope: the scope
  * @ids: (array zero-terminated=1): the ids to delete
  * @deleted_at: the deletion time
@@ -654,7 +654,7 @@ just_sync_local_store_upsert_many_finish (JustSyncLocalStore  *self,
  *
  * Deletes records as an app change: the rows become tombstones and one
  * delete operation per id is queued, in one transaction. Emits
- * #JustSyncLocalStore::changed.
+ * [signal@JustSync.LocalStore::changed].
  */
 void
 just_sync_local_store_delete_many_async (JustSyncLocalStore  *self,
@@ -676,11 +676,11 @@ just_sync_local_store_delete_many_async (JustSyncLocalStore  *self,
 
 /**
  * just_sync_local_store_delete_many_finish:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_local_store_delete_many_async().
+ * Finishes [method@JustSync.LocalStore.delete_many_async].
  *
  * Returns: (transfer container) (element-type JustSyncPendingOp): the queued operations
  */
@@ -697,7 +697,7 @@ just_sync_local_store_delete_many_finish (JustSyncLocalStore  *self,
 
 /**
  * just_sync_local_store_list_pending_ops_async:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @scope: the scope
  * @cancellable: (nullable): a #GCancellable
  * @callback: (scope async): called when the operation completes
@@ -721,11 +721,11 @@ just_sync_local_store_list_pending_ops_async (JustSyncLocalStore  *self,
 
 /**
  * just_sync_local_store_list_pending_ops_finish:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_local_store_list_pending_ops_async().
+ * Finishes [method@JustSync.LocalStore.list_pending_ops_async].
  *
  * Returns: (transfer container) (element-type JustSyncPendingOp): the operations in
  *   sequence order
@@ -743,7 +743,7 @@ just_sync_local_store_list_pending_ops_finish (JustSyncLocalStore  *self,
 
 /**
  * just_sync_local_store_count_pending_ops_async:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @scope: (nullable): a scope, or %NULL for every scope
  * @state: the state to count
  * @cancellable: (nullable): a #GCancellable
@@ -768,11 +768,11 @@ just_sync_local_store_count_pending_ops_async (JustSyncLocalStore  *self,
 
 /**
  * just_sync_local_store_count_pending_ops_finish:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_local_store_count_pending_ops_async().
+ * Finishes [method@JustSync.LocalStore.count_pending_ops_async].
  *
  * Returns: the number of operations
  */
@@ -789,7 +789,7 @@ just_sync_local_store_count_pending_ops_finish (JustSyncLocalStore  *self,
 
 /**
  * just_sync_local_store_apply_remote_changes_async:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @scope: the scope
  * @delta: a page of remote changes
  * @resolver: picks the winner of each conflict
@@ -821,11 +821,11 @@ just_sync_local_store_apply_remote_changes_async (JustSyncLocalStore       *self
 
 /**
  * just_sync_local_store_apply_remote_changes_finish:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_local_store_apply_remote_changes_async().
+ * Finishes [method@JustSync.LocalStore.apply_remote_changes_async].
  *
  * Returns: (transfer full): what was done to each record
  */
@@ -842,7 +842,7 @@ just_sync_local_store_apply_remote_changes_finish (JustSyncLocalStore  *self,
 
 /**
  * just_sync_local_store_commit_push_results_async:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @scope: the scope
  * @results: (element-type JustSyncPushResult): the outcome of each pushed operation
  * @cancellable: (nullable): a #GCancellable
@@ -871,11 +871,11 @@ just_sync_local_store_commit_push_results_async (JustSyncLocalStore  *self,
 
 /**
  * just_sync_local_store_commit_push_results_finish:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_local_store_commit_push_results_async().
+ * Finishes [method@JustSync.LocalStore.commit_push_results_async].
  *
  * Returns: (transfer full): the records whose local content changed
  */
@@ -892,7 +892,7 @@ just_sync_local_store_commit_push_results_finish (JustSyncLocalStore  *self,
 
 /**
  * just_sync_local_store_get_sync_point_async:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @scope: the scope
  * @cancellable: (nullable): a #GCancellable
  * @callback: (scope async): called when the operation completes
@@ -916,11 +916,11 @@ just_sync_local_store_get_sync_point_async (JustSyncLocalStore  *self,
 
 /**
  * just_sync_local_store_get_sync_point_finish:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_local_store_get_sync_point_async().
+ * Finishes [method@JustSync.LocalStore.get_sync_point_async].
  *
  * Returns: (transfer full) (nullable): the sync point, or %NULL
  */
@@ -937,7 +937,7 @@ just_sync_local_store_get_sync_point_finish (JustSyncLocalStore  *self,
 
 /**
  * just_sync_local_store_save_sync_point_async:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @scope: the scope
  * @sync_point: (nullable): the new sync point, or %NULL to forget it
  * @cancellable: (nullable): a #GCancellable
@@ -963,11 +963,11 @@ just_sync_local_store_save_sync_point_async (JustSyncLocalStore  *self,
 
 /**
  * just_sync_local_store_save_sync_point_finish:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_local_store_save_sync_point_async().
+ * Finishes [method@JustSync.LocalStore.save_sync_point_async].
  *
  * Returns: %TRUE on success
  */
@@ -984,7 +984,7 @@ just_sync_local_store_save_sync_point_finish (JustSyncLocalStore  *self,
 
 /**
  * just_sync_local_store_list_conflicts_async:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @scope: the scope
  * @cancellable: (nullable): a #GCancellable
  * @callback: (scope async): called when the operation completes
@@ -1008,11 +1008,11 @@ just_sync_local_store_list_conflicts_async (JustSyncLocalStore  *self,
 
 /**
  * just_sync_local_store_list_conflicts_finish:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_local_store_list_conflicts_async().
+ * Finishes [method@JustSync.LocalStore.list_conflicts_async].
  *
  * Returns: (transfer container) (element-type JustSyncConflict): the conflicts, oldest
  *   first
@@ -1030,7 +1030,7 @@ just_sync_local_store_list_conflicts_finish (JustSyncLocalStore  *self,
 
 /**
  * just_sync_local_store_retry_failed_ops_async:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @scope: the scope
  * @cancellable: (nullable): a #GCancellable
  * @callback: (scope async): called when the operation completes
@@ -1054,11 +1054,11 @@ just_sync_local_store_retry_failed_ops_async (JustSyncLocalStore  *self,
 
 /**
  * just_sync_local_store_retry_failed_ops_finish:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_local_store_retry_failed_ops_async().
+ * Finishes [method@JustSync.LocalStore.retry_failed_ops_async].
  *
  * Returns: how many operations were queued again
  */
@@ -1075,7 +1075,7 @@ just_sync_local_store_retry_failed_ops_finish (JustSyncLocalStore  *self,
 
 /**
  * just_sync_local_store_discard_failed_ops_async:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @scope: the scope
  * @cancellable: (nullable): a #GCancellable
  * @callback: (scope async): called when the operation completes
@@ -1100,11 +1100,11 @@ just_sync_local_store_discard_failed_ops_async (JustSyncLocalStore  *self,
 
 /**
  * just_sync_local_store_discard_failed_ops_finish:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_local_store_discard_failed_ops_async().
+ * Finishes [method@JustSync.LocalStore.discard_failed_ops_async].
  *
  * Returns: how many operations were dropped
  */
@@ -1121,7 +1121,7 @@ just_sync_local_store_discard_failed_ops_finish (JustSyncLocalStore  *self,
 
 /**
  * just_sync_local_store_mark_ops_sent_async:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @scope: the scope
  * @ops: (element-type JustSyncPendingOp): the operations about to be pushed
  * @cancellable: (nullable): a #GCancellable
@@ -1150,11 +1150,11 @@ just_sync_local_store_mark_ops_sent_async (JustSyncLocalStore  *self,
 
 /**
  * just_sync_local_store_mark_ops_sent_finish:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_local_store_mark_ops_sent_async().
+ * Finishes [method@JustSync.LocalStore.mark_ops_sent_async].
  *
  * Returns: %TRUE when the attempts were recorded
  */
@@ -1171,7 +1171,7 @@ just_sync_local_store_mark_ops_sent_finish (JustSyncLocalStore  *self,
 
 /**
  * just_sync_local_store_prune_missing_async:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @scope: the scope
  * @keep_ids: (array zero-terminated=1): every id the server has
  * @cancellable: (nullable): a #GCancellable
@@ -1199,11 +1199,11 @@ just_sync_local_store_prune_missing_async (JustSyncLocalStore  *self,
 
 /**
  * just_sync_local_store_prune_missing_finish:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_local_store_prune_missing_async().
+ * Finishes [method@JustSync.LocalStore.prune_missing_async].
  *
  * Returns: how many rows were removed
  */
@@ -1221,7 +1221,7 @@ just_sync_local_store_prune_missing_finish (JustSyncLocalStore  *self,
 
 /**
  * just_sync_local_store_evict_async:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @scope: the scope
  * @ids: (array zero-terminated=1): the rows to evict
  * @evicted_at: when, in microseconds since the epoch
@@ -1255,11 +1255,11 @@ just_sync_local_store_evict_async (JustSyncLocalStore  *self,
 
 /**
  * just_sync_local_store_evict_finish:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_local_store_evict_async().
+ * Finishes [method@JustSync.LocalStore.evict_async].
  *
  * Returns: how many rows were removed
  */
@@ -1276,7 +1276,7 @@ just_sync_local_store_evict_finish (JustSyncLocalStore  *self,
 
 /**
  * just_sync_local_store_list_evicted_async:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @scope: the scope
  * @forget_before: forget the evictions made before this time (0: none)
  * @cancellable: (nullable): a #GCancellable
@@ -1304,11 +1304,11 @@ just_sync_local_store_list_evicted_async (JustSyncLocalStore  *self,
 
 /**
  * just_sync_local_store_list_evicted_finish:
- * @self: a #JustSyncLocalStore
+ * @self: a [iface@JustSync.LocalStore]
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_local_store_list_evicted_async().
+ * Finishes [method@JustSync.LocalStore.list_evicted_async].
  *
  * Returns: (transfer full) (array zero-terminated=1): the evicted ids
  */

@@ -19,7 +19,7 @@
  *
  * A local change waiting to be pushed: an upsert or a delete of one record,
  * with the sequence number the local store gave it, the base version it was
- * made on (see just_sync_record_dup_version()), how often pushing it was
+ * made on (see [method@JustSync.Record.dup_version]), how often pushing it was
  * attempted, its state and the last error. A failed operation is parked,
  * never dropped, until it is retried or discarded.
  */
@@ -84,7 +84,7 @@ just_sync_pending_op_new (gint64           seq,
 
 /**
  * just_sync_pending_op_from_json:
- * @node: a JSON object as just_sync_pending_op_to_json() writes it
+ * @node: a JSON object as [method@JustSync.PendingOp.to_json] writes it
  * @error: return location for an error
  *
  * Reads a PendingOp back from the JSON form that

@@ -10,7 +10,7 @@
 /**
  * JustSyncPushResult:
  *
- * What a #JustSyncRemoteStore did with one pending operation of a push:
+ * What a [iface@JustSync.RemoteStore] did with one pending operation of a push:
  * written (with the server's version of the record), a failed precondition,
  * a permanent rejection with the server's message, or a transient failure
  * to retry, perhaps not before a delay the server asked for.

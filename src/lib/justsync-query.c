@@ -28,7 +28,7 @@
  * (`address.city`). Records are ordered by the keys added with
  * [method@JustSync.Query.add_order], in turn, then by id; with no key they
  * are ordered by id. Values of different types compare as SQLite compares
- * them, see #JustSyncQueryOperator, so the SQLite store runs a query in SQL
+ * them, see [enum@JustSync.QueryOperator], so the SQLite store runs a query in SQL
  * and every store returns the same rows in the same order.
  *
  * A query is built, then used: once it has been run or watched, it can no
@@ -326,7 +326,7 @@ static const char * const query_operator_names[] = {
 
 /**
  * just_sync_query_to_json:
- * @self: a #JustSyncQuery
+ * @self: a [class@JustSync.Query]
  *
  * Describes the query, without its scope, as JSON: what the D-Bus
  * service's `Watch` method takes. For example
@@ -481,7 +481,7 @@ invalid:
 /**
  * just_sync_query_new_from_json:
  * @scope: the scope to list
- * @node: a query as just_sync_query_to_json() describes it
+ * @node: a query as [method@JustSync.Query.to_json] describes it
  * @error: return location for an error
  *
  * Reads a query from JSON. Every member is optional.
@@ -558,7 +558,7 @@ invalid:
 
 /**
  * just_sync_query_get_scope:
- * @self: a #JustSyncQuery
+ * @self: a [class@JustSync.Query]
  *
  * Gets the scope whose records the query lists.
  *
@@ -574,7 +574,7 @@ just_sync_query_get_scope (JustSyncQuery *self)
 
 /**
  * just_sync_query_add_filter_string:
- * @self: a #JustSyncQuery
+ * @self: a [class@JustSync.Query]
  * @field: a payload member, or a dotted path
  * @op: how to compare
  * @value: the string to compare with
@@ -597,7 +597,7 @@ just_sync_query_add_filter_string (JustSyncQuery         *self,
 
 /**
  * just_sync_query_add_filter_int:
- * @self: a #JustSyncQuery
+ * @self: a [class@JustSync.Query]
  * @field: a payload member, or a dotted path
  * @op: how to compare; not %JUST_SYNC_QUERY_CONTAINS
  * @value: the number to compare with
@@ -620,7 +620,7 @@ just_sync_query_add_filter_int (JustSyncQuery         *self,
 
 /**
  * just_sync_query_add_filter_double:
- * @self: a #JustSyncQuery
+ * @self: a [class@JustSync.Query]
  * @field: a payload member, or a dotted path
  * @op: how to compare; not %JUST_SYNC_QUERY_CONTAINS
  * @value: the finite number to compare with
@@ -644,7 +644,7 @@ just_sync_query_add_filter_double (JustSyncQuery         *self,
 
 /**
  * just_sync_query_add_filter_boolean:
- * @self: a #JustSyncQuery
+ * @self: a [class@JustSync.Query]
  * @field: a payload member, or a dotted path
  * @op: how to compare; not %JUST_SYNC_QUERY_CONTAINS
  * @value: the boolean to compare with
@@ -668,7 +668,7 @@ just_sync_query_add_filter_boolean (JustSyncQuery         *self,
 
 /**
  * just_sync_query_add_filter_is_null:
- * @self: a #JustSyncQuery
+ * @self: a [class@JustSync.Query]
  * @field: a payload member, or a dotted path
  *
  * Keeps only the records where @field is missing or JSON `null`.
@@ -684,7 +684,7 @@ just_sync_query_add_filter_is_null (JustSyncQuery *self,
 
 /**
  * just_sync_query_add_order:
- * @self: a #JustSyncQuery
+ * @self: a [class@JustSync.Query]
  * @field: (nullable): a payload member, or a dotted path; %NULL orders by
  *   the records' `updated_at`
  * @descending: whether the largest values come first
@@ -712,7 +712,7 @@ just_sync_query_add_order (JustSyncQuery *self,
 
 /**
  * just_sync_query_set_limit:
- * @self: a #JustSyncQuery
+ * @self: a [class@JustSync.Query]
  * @limit: the most records to list, or 0 for all of them
  *
  * Lists only the first @limit records.
@@ -729,7 +729,7 @@ just_sync_query_set_limit (JustSyncQuery *self,
 
 /**
  * just_sync_query_get_limit:
- * @self: a #JustSyncQuery
+ * @self: a [class@JustSync.Query]
  *
  * Gets the most records the query lists.
  *
@@ -745,7 +745,7 @@ just_sync_query_get_limit (JustSyncQuery *self)
 
 /**
  * just_sync_query_matches:
- * @self: a #JustSyncQuery
+ * @self: a [class@JustSync.Query]
  * @record: a record of the query's scope
  *
  * Checks @record against the filters; the limit plays no part.
@@ -773,7 +773,7 @@ just_sync_query_matches (JustSyncQuery  *self,
 
 /**
  * just_sync_query_compare:
- * @self: a #JustSyncQuery
+ * @self: a [class@JustSync.Query]
  * @a: a record
  * @b: another record
  *

@@ -201,7 +201,7 @@ _just_sync_record_object_set_record (JustSyncRecordObject *self,
 
 /**
  * just_sync_record_object_get_record:
- * @self: a #JustSyncRecordObject
+ * @self: a [class@JustSync.RecordObject]
  *
  * Gets the value of [property@JustSync.RecordObject:record].
  *
@@ -217,7 +217,7 @@ just_sync_record_object_get_record (JustSyncRecordObject *self)
 
 /**
  * just_sync_record_object_get_id:
- * @self: a #JustSyncRecordObject
+ * @self: a [class@JustSync.RecordObject]
  *
  * Gets the value of [property@JustSync.RecordObject:id].
  *
@@ -233,7 +233,7 @@ just_sync_record_object_get_id (JustSyncRecordObject *self)
 
 /**
  * just_sync_record_object_get_updated_at:
- * @self: a #JustSyncRecordObject
+ * @self: a [class@JustSync.RecordObject]
  *
  * Gets the value of [property@JustSync.RecordObject:updated-at].
  *
@@ -249,7 +249,7 @@ just_sync_record_object_get_updated_at (JustSyncRecordObject *self)
 
 /**
  * just_sync_record_object_get_deleted:
- * @self: a #JustSyncRecordObject
+ * @self: a [class@JustSync.RecordObject]
  *
  * Gets the value of [property@JustSync.RecordObject:deleted].
  *
@@ -272,7 +272,7 @@ record_object_member (JustSyncRecordObject *self,
 
 /**
  * just_sync_record_object_has_field:
- * @self: a #JustSyncRecordObject
+ * @self: a [class@JustSync.RecordObject]
  * @field: a member of the payload
  *
  * Tells whether the record's payload has a member named @field.
@@ -291,7 +291,7 @@ just_sync_record_object_has_field (JustSyncRecordObject *self,
 
 /**
  * just_sync_record_object_get_string:
- * @self: a #JustSyncRecordObject
+ * @self: a [class@JustSync.RecordObject]
  * @field: a member of the payload
  *
  * Reads a string member. The string belongs to the current record: it stays
@@ -333,7 +333,7 @@ record_object_get_number (JustSyncRecordObject *self,
 
 /**
  * just_sync_record_object_get_int:
- * @self: a #JustSyncRecordObject
+ * @self: a [class@JustSync.RecordObject]
  * @field: a member of the payload
  *
  * Reads a number member as an integer; a fraction is truncated.
@@ -354,7 +354,7 @@ just_sync_record_object_get_int (JustSyncRecordObject *self,
 
 /**
  * just_sync_record_object_get_double:
- * @self: a #JustSyncRecordObject
+ * @self: a [class@JustSync.RecordObject]
  * @field: a member of the payload
  *
  * Reads a number member.
@@ -375,7 +375,7 @@ just_sync_record_object_get_double (JustSyncRecordObject *self,
 
 /**
  * just_sync_record_object_get_boolean:
- * @self: a #JustSyncRecordObject
+ * @self: a [class@JustSync.RecordObject]
  * @field: a member of the payload
  *
  * Reads a boolean member.

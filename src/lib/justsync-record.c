@@ -25,7 +25,7 @@
  * record may be handed from one thread to another, but not used from two
  * threads at once: json-glib 1.6 counts references to the payload without
  * atomic operations. A version of a record is identified by
- * just_sync_record_dup_version(): its `updated_at` plus a hash of its content.
+ * [method@JustSync.Record.dup_version]: its `updated_at` plus a hash of its content.
  */
 
 struct _JustSyncRecord
@@ -204,7 +204,7 @@ just_sync_record_new_tombstone (const char  *id,
 
 /**
  * just_sync_record_from_json:
- * @node: a JSON object as just_sync_record_to_json() writes it
+ * @node: a JSON object as [method@JustSync.Record.to_json] writes it
  * @error: return location for an error
  *
  * Reads a record from its JSON form.
@@ -314,7 +314,7 @@ just_sync_record_get_payload (JustSyncRecord *self)
  * Serializes the record's payload to JSON text.
  *
  * Returns: (transfer full): the payload as compact JSON text, which
- *   just_sync_record_new_from_data() reads back to an equal payload
+ *   [ctor@JustSync.Record.new_from_data] reads back to an equal payload
  */
 char *
 just_sync_record_dup_payload_data (JustSyncRecord *self)
@@ -601,7 +601,7 @@ just_sync_record_equal (gconstpointer a,
  *
  * Hashes the record.
  *
- * Returns: a hash for #GHashTable, consistent with just_sync_record_equal()
+ * Returns: a hash for #GHashTable, consistent with [method@JustSync.Record.equal]
  */
 guint
 just_sync_record_hash (gconstpointer self)

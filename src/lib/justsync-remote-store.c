@@ -17,7 +17,7 @@
  * JustSyncRemoteStore:
  *
  * A backend the records of a scope are synced with: PocketBase
- * (#JustSyncPocketbaseStore), or #JustSyncMemoryRemoteStore for tests and
+ * ([class@JustSync.PocketbaseStore]), or [class@JustSync.MemoryRemoteStore] for tests and
  * demos. It serves pages of changes after a keyset cursor, takes batches of
  * pending operations, and tells the server's time. Every method is
  * scope-aware: it only reads and writes rows of the scope's name with every
@@ -26,14 +26,14 @@
  * ## Signing in
  *
  * A backend with accounts signs in with
- * just_sync_remote_store_sign_in_async() and out with
- * just_sync_remote_store_sign_out_async(); its `user-id` and
+ * [method@JustSync.RemoteStore.sign_in_async] and out with
+ * [method@JustSync.RemoteStore.sign_out_async]; its `user-id` and
  * `authenticated` properties (read with
- * just_sync_remote_store_get_user_id() and
- * just_sync_remote_store_get_authenticated()) are notified when they
+ * [method@JustSync.RemoteStore.get_user_id] and
+ * [method@JustSync.RemoteStore.get_authenticated]) are notified when they
  * change. A session that expires or is revoked makes pushes fail with
  * %JUST_SYNC_ERROR_AUTH: every change stays queued, and goes out once the
- * app signs in again (#JustSyncRemoteStore::credentials-changed).
+ * app signs in again ([signal@JustSync.RemoteStore::credentials-changed]).
  *
  * The arrays the methods return own their elements through their free
  * function, so they are annotated `(transfer container)`: a C caller frees
@@ -147,7 +147,7 @@ just_sync_remote_store_default_init (JustSyncRemoteStoreInterface *iface)
    * again, say): what failed with %JUST_SYNC_ERROR_AUTH may work now. The
    * orchestrator syncs every scope it knows soon after, backoff or not.
    * A backend without credentials never emits it; one with credentials
-   * emits it with just_sync_remote_store_emit_credentials_changed().
+   * emits it with [method@JustSync.RemoteStore.emit_credentials_changed].
    */
   signals[CREDENTIALS_CHANGED] =
     g_signal_new ("credentials-changed",
@@ -161,7 +161,7 @@ just_sync_remote_store_default_init (JustSyncRemoteStoreInterface *iface)
 
 /**
  * just_sync_remote_store_generate_id:
- * @self: a #JustSyncRemoteStore
+ * @self: a [iface@JustSync.RemoteStore]
  * @scope: the scope the record will belong to
  *
  * Makes a new client-side record id that the backend accepts, so a create
@@ -181,10 +181,10 @@ just_sync_remote_store_generate_id (JustSyncRemoteStore *self,
 
 /**
  * just_sync_remote_store_watch:
- * @self: a #JustSyncRemoteStore
+ * @self: a [iface@JustSync.RemoteStore]
  * @scope: a scope
  *
- * Asks for #JustSyncRemoteStore::remote-changed when @scope changes on the
+ * Asks for [signal@JustSync.RemoteStore::remote-changed] when @scope changes on the
  * server, where the backend can tell.
  */
 void
@@ -199,10 +199,10 @@ just_sync_remote_store_watch (JustSyncRemoteStore *self,
 
 /**
  * just_sync_remote_store_unwatch:
- * @self: a #JustSyncRemoteStore
+ * @self: a [iface@JustSync.RemoteStore]
  * @scope: a watched scope
  *
- * Undoes just_sync_remote_store_watch().
+ * Undoes [method@JustSync.RemoteStore.watch].
  */
 void
 just_sync_remote_store_unwatch (JustSyncRemoteStore *self,
@@ -216,10 +216,10 @@ just_sync_remote_store_unwatch (JustSyncRemoteStore *self,
 
 /**
  * just_sync_remote_store_needs_network:
- * @self: a #JustSyncRemoteStore
+ * @self: a [iface@JustSync.RemoteStore]
  *
  * Tells whether reaching the backend needs the network. A
- * #JustSyncOrchestrator only treats itself as offline, and refuses to try,
+ * [class@JustSync.Orchestrator] only treats itself as offline, and refuses to try,
  * when the #GNetworkMonitor says the network is down and this returns
  * %TRUE: a server on the loopback interface works on a machine with no
  * network at all.
@@ -236,10 +236,10 @@ just_sync_remote_store_needs_network (JustSyncRemoteStore *self)
 
 /**
  * just_sync_remote_store_emit_remote_changed:
- * @self: a #JustSyncRemoteStore
+ * @self: a [iface@JustSync.RemoteStore]
  * @scope: the scope that changed
  *
- * Emits #JustSyncRemoteStore::remote-changed. For implementations.
+ * Emits [signal@JustSync.RemoteStore::remote-changed]. For implementations.
  */
 void
 just_sync_remote_store_emit_remote_changed (JustSyncRemoteStore *self,
@@ -253,9 +253,9 @@ just_sync_remote_store_emit_remote_changed (JustSyncRemoteStore *self,
 
 /**
  * just_sync_remote_store_emit_credentials_changed:
- * @self: a #JustSyncRemoteStore
+ * @self: a [iface@JustSync.RemoteStore]
  *
- * Emits #JustSyncRemoteStore::credentials-changed. For implementations.
+ * Emits [signal@JustSync.RemoteStore::credentials-changed]. For implementations.
  */
 void
 just_sync_remote_store_emit_credentials_changed (JustSyncRemoteStore *self)
@@ -267,7 +267,7 @@ just_sync_remote_store_emit_credentials_changed (JustSyncRemoteStore *self)
 
 /**
  * just_sync_remote_store_fetch_since_async:
- * @self: a #JustSyncRemoteStore
+ * @self: a [iface@JustSync.RemoteStore]
  * @scope: the scope
  * @since: (nullable): the cursor to continue after, or %NULL
  * @limit: the most records to return
@@ -296,11 +296,11 @@ just_sync_remote_store_fetch_since_async (JustSyncRemoteStore *self,
 
 /**
  * just_sync_remote_store_fetch_since_finish:
- * @self: a #JustSyncRemoteStore
+ * @self: a [iface@JustSync.RemoteStore]
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_remote_store_fetch_since_async().
+ * Finishes [method@JustSync.RemoteStore.fetch_since_async].
  *
  * Returns: (transfer full): the page
  */
@@ -317,7 +317,7 @@ just_sync_remote_store_fetch_since_finish (JustSyncRemoteStore  *self,
 
 /**
  * just_sync_remote_store_batch_upsert_async:
- * @self: a #JustSyncRemoteStore
+ * @self: a [iface@JustSync.RemoteStore]
  * @scope: the scope
  * @ops: (element-type JustSyncPendingOp): upsert operations
  * @cancellable: (nullable): a #GCancellable
@@ -344,11 +344,11 @@ just_sync_remote_store_batch_upsert_async (JustSyncRemoteStore *self,
 
 /**
  * just_sync_remote_store_batch_upsert_finish:
- * @self: a #JustSyncRemoteStore
+ * @self: a [iface@JustSync.RemoteStore]
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_remote_store_batch_upsert_async().
+ * Finishes [method@JustSync.RemoteStore.batch_upsert_async].
  *
  * Returns: (transfer container) (element-type JustSyncPushResult): one result per
  *   operation
@@ -366,7 +366,7 @@ just_sync_remote_store_batch_upsert_finish (JustSyncRemoteStore  *self,
 
 /**
  * just_sync_remote_store_batch_delete_async:
- * @self: a #JustSyncRemoteStore
+ * @self: a [iface@JustSync.RemoteStore]
  * @scope: the scope
  * @ops: (element-type JustSyncPendingOp): delete operations
  * @cancellable: (nullable): a #GCancellable
@@ -394,11 +394,11 @@ just_sync_remote_store_batch_delete_async (JustSyncRemoteStore *self,
 
 /**
  * just_sync_remote_store_batch_delete_finish:
- * @self: a #JustSyncRemoteStore
+ * @self: a [iface@JustSync.RemoteStore]
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_remote_store_batch_delete_async().
+ * Finishes [method@JustSync.RemoteStore.batch_delete_async].
  *
  * Returns: (transfer container) (element-type JustSyncPushResult): one result per
  *   operation
@@ -416,7 +416,7 @@ just_sync_remote_store_batch_delete_finish (JustSyncRemoteStore  *self,
 
 /**
  * just_sync_remote_store_get_server_time_async:
- * @self: a #JustSyncRemoteStore
+ * @self: a [iface@JustSync.RemoteStore]
  * @cancellable: (nullable): a #GCancellable
  * @callback: (scope async): called when the operation completes
  * @user_data: data for @callback
@@ -437,11 +437,11 @@ just_sync_remote_store_get_server_time_async (JustSyncRemoteStore *self,
 
 /**
  * just_sync_remote_store_get_server_time_finish:
- * @self: a #JustSyncRemoteStore
+ * @self: a [iface@JustSync.RemoteStore]
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_remote_store_get_server_time_async().
+ * Finishes [method@JustSync.RemoteStore.get_server_time_async].
  *
  * Returns: the server's time in microseconds since the epoch, or 0 with
  *   @error set
@@ -523,7 +523,7 @@ _just_sync_remote_store_get_not_before (JustSyncRemoteStore *self)
 
 /**
  * just_sync_remote_store_sign_in_async:
- * @self: a #JustSyncRemoteStore
+ * @self: a [iface@JustSync.RemoteStore]
  * @identity: who signs in: an email address, usually
  * @password: the password
  * @cancellable: (nullable): a #GCancellable
@@ -533,7 +533,7 @@ _just_sync_remote_store_get_not_before (JustSyncRemoteStore *self)
  * Signs in to the backend. On success the store keeps the session (a
  * token) the server gave, not the password, and renews the session before
  * it expires; `user-id` and `authenticated` are updated and
- * #JustSyncRemoteStore::credentials-changed is emitted, so an orchestrator
+ * [signal@JustSync.RemoteStore::credentials-changed] is emitted, so an orchestrator
  * pushes what waited. A wrong password fails with %JUST_SYNC_ERROR_AUTH;
  * a backend without accounts fails with %G_IO_ERROR_NOT_SUPPORTED.
  */
@@ -556,11 +556,11 @@ just_sync_remote_store_sign_in_async (JustSyncRemoteStore *self,
 
 /**
  * just_sync_remote_store_sign_in_finish:
- * @self: a #JustSyncRemoteStore
+ * @self: a [iface@JustSync.RemoteStore]
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_remote_store_sign_in_async().
+ * Finishes [method@JustSync.RemoteStore.sign_in_async].
  *
  * Returns: %TRUE when signed in
  */
@@ -577,7 +577,7 @@ just_sync_remote_store_sign_in_finish (JustSyncRemoteStore  *self,
 
 /**
  * just_sync_remote_store_sign_out_async:
- * @self: a #JustSyncRemoteStore
+ * @self: a [iface@JustSync.RemoteStore]
  * @cancellable: (nullable): a #GCancellable
  * @callback: (scope async): called when the operation completes
  * @user_data: data for @callback
@@ -601,11 +601,11 @@ just_sync_remote_store_sign_out_async (JustSyncRemoteStore *self,
 
 /**
  * just_sync_remote_store_sign_out_finish:
- * @self: a #JustSyncRemoteStore
+ * @self: a [iface@JustSync.RemoteStore]
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_remote_store_sign_out_async().
+ * Finishes [method@JustSync.RemoteStore.sign_out_async].
  *
  * Returns: %TRUE when the server was told too
  */
@@ -643,7 +643,7 @@ remote_store_peek_auth (JustSyncRemoteStore *self)
 
 /**
  * just_sync_remote_store_get_user_id:
- * @self: a #JustSyncRemoteStore
+ * @self: a [iface@JustSync.RemoteStore]
  *
  * The id of the signed-in user on the server, as the backend's `user-id`
  * property tells it: known after a sign-in, from a token's claims, or
@@ -664,7 +664,7 @@ just_sync_remote_store_get_user_id (JustSyncRemoteStore *self)
 
 /**
  * just_sync_remote_store_get_authenticated:
- * @self: a #JustSyncRemoteStore
+ * @self: a [iface@JustSync.RemoteStore]
  *
  * Whether the store holds a session it may act with: %FALSE before a
  * sign-in, after a sign-out, and once the server refused the session

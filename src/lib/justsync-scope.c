@@ -23,7 +23,7 @@
  *
  * A scope is immutable. Its canonical string form, `name?key=value&…` with
  * the keys sorted and every reserved character percent-escaped, is its
- * storage key; just_sync_scope_parse() reads it back to an equal scope.
+ * storage key; [func@JustSync.Scope.parse] reads it back to an equal scope.
  */
 
 struct _JustSyncScope
@@ -152,7 +152,7 @@ scope_new_take (const char  *name,
  * @name: the scope's name, such as `"records"`
  * @error: return location for an error
  *
- * Creates a scope without keys. Add keys with just_sync_scope_with_key().
+ * Creates a scope without keys. Add keys with [method@JustSync.Scope.with_key].
  *
  * Returns: (transfer full): a new scope, or %NULL with
  *   %JUST_SYNC_ERROR_INVALID_ARGUMENT when @name is empty or not UTF-8
@@ -281,7 +281,7 @@ unescape_part (const char  *text,
  * @text: a scope in its string form, `name?key=value&key=value`
  * @error: return location for an error
  *
- * Parses the string form of a scope, as just_sync_scope_to_string() writes
+ * Parses the string form of a scope, as [method@JustSync.Scope.to_string] writes
  * it. Keys may come in any order; reserved characters (`%?&=` and any
  * other outside letters, digits and `-._~`) are percent-escaped.
  *
@@ -345,7 +345,7 @@ just_sync_scope_parse (const char  *text,
  * @node: a JSON object `{"name": …, "keys": {…}}`
  * @error: return location for an error
  *
- * Reads a scope from the JSON form just_sync_scope_to_json() writes.
+ * Reads a scope from the JSON form [method@JustSync.Scope.to_json] writes.
  *
  * Returns: (transfer full): the scope, or %NULL with
  *   %JUST_SYNC_ERROR_INVALID_ARGUMENT
@@ -573,7 +573,7 @@ just_sync_scope_equal (gconstpointer a,
  *
  * Hashes the scope.
  *
- * Returns: a hash for #GHashTable, consistent with just_sync_scope_equal()
+ * Returns: a hash for #GHashTable, consistent with [method@JustSync.Scope.equal]
  */
 guint
 just_sync_scope_hash (gconstpointer self)

@@ -142,8 +142,8 @@ secret_stored_cb (GObject      *object,
  * keyring (the Secret Service) as justsyncd does, so that the next start
  * needs no password: save it after a sign-in and after each renewal
  * (`notify::token`, `notify::access-token`), restore it at start-up with
- * just_sync_secret_restore_session_async(), and forget it after a
- * sign-out with just_sync_secret_forget_session_async(). The session is
+ * [func@JustSync.secret_restore_session_async], and forget it after a
+ * sign-out with [func@JustSync.secret_forget_session_async]. The session is
  * the store's token properties that exist on it: `token` (PocketBase),
  * `access-token` and `refresh-token` (Supabase). Built only where
  * libsecret-1 was found (`JUST_SYNC_HAS_SECRET` is defined then).
@@ -185,7 +185,7 @@ just_sync_secret_save_session_async (JustSyncRemoteStore *remote,
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_secret_save_session_async().
+ * Finishes [func@JustSync.secret_save_session_async].
  *
  * Returns: %TRUE when the session was kept
  */
@@ -238,8 +238,8 @@ secret_looked_up_cb (GObject      *object,
  * @user_data: data for @callback
  *
  * Gives @remote the session kept with
- * just_sync_secret_save_session_async(), if there is one; the store then
- * emits #JustSyncRemoteStore::credentials-changed.
+ * [func@JustSync.secret_save_session_async], if there is one; the store then
+ * emits [signal@JustSync.RemoteStore::credentials-changed].
  */
 void
 just_sync_secret_restore_session_async (JustSyncRemoteStore *remote,
@@ -267,7 +267,7 @@ just_sync_secret_restore_session_async (JustSyncRemoteStore *remote,
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_secret_restore_session_async().
+ * Finishes [func@JustSync.secret_restore_session_async].
  *
  * Returns: %TRUE when a session was found and given to the store; %FALSE
  *   with no error when there was none
@@ -329,8 +329,8 @@ just_sync_secret_forget_session_async (const char          *app_id,
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_secret_forget_session_async() (and a
- * just_sync_secret_save_session_async() of a store without a session).
+ * Finishes [func@JustSync.secret_forget_session_async] (and a
+ * [func@JustSync.secret_save_session_async] of a store without a session).
  *
  * Returns: %TRUE unless the keyring failed
  */

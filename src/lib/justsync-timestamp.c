@@ -293,8 +293,8 @@ just_sync_timestamp_from_date_time (GDateTime *date_time)
  * just_sync_timestamp_now:
  *
  * Returns the local wall-clock time. Changes made through a
- * #JustSyncOrchestrator are stamped with its server-corrected clock
- * instead; see just_sync_orchestrator_now().
+ * [class@JustSync.Orchestrator] are stamped with its server-corrected clock
+ * instead; see [method@JustSync.Orchestrator.now].
  *
  * Returns: microseconds since the Unix epoch
  */

@@ -17,7 +17,7 @@
 /**
  * JustSyncMemoryLocalStore:
  *
- * A #JustSyncLocalStore that keeps everything in memory and forgets it when
+ * A [iface@JustSync.LocalStore] that keeps everything in memory and forgets it when
  * it is finalized. It is complete and scope-aware, and applies remote
  * changes by the same merge rules as [class@JustSync.SqliteStore] (one
  * module runs both), but it is meant for tests and demos only: apps use

@@ -17,8 +17,8 @@
 /**
  * JustSyncMemoryRemoteStore:
  *
- * A #JustSyncRemoteStore that plays a server in memory, for tests and
- * demos; apps talk to a real backend such as #JustSyncPocketbaseStore.
+ * A [iface@JustSync.RemoteStore] that plays a server in memory, for tests and
+ * demos; apps talk to a real backend such as [class@JustSync.PocketbaseStore].
  *
  * It behaves as the real backends do where sync correctness is at stake: it
  * stamps every write with its own clock at millisecond resolution (so two
@@ -514,7 +514,7 @@ just_sync_memory_remote_store_new (void)
 
 /**
  * just_sync_memory_remote_store_set_latency:
- * @self: a #JustSyncMemoryRemoteStore
+ * @self: a [class@JustSync.MemoryRemoteStore]
  * @msec: the delay of every call in milliseconds, or 0
  *
  * Delays every call. The work of a call happens when the delay ends, as
@@ -531,7 +531,7 @@ just_sync_memory_remote_store_set_latency (JustSyncMemoryRemoteStore *self,
 
 /**
  * just_sync_memory_remote_store_set_page_limit:
- * @self: a #JustSyncMemoryRemoteStore
+ * @self: a [class@JustSync.MemoryRemoteStore]
  * @limit: the most records a page holds, whatever the client asks, or 0
  *   for no cap
  *
@@ -548,7 +548,7 @@ just_sync_memory_remote_store_set_page_limit (JustSyncMemoryRemoteStore *self,
 
 /**
  * just_sync_memory_remote_store_set_keeps_tombstones:
- * @self: a #JustSyncMemoryRemoteStore
+ * @self: a [class@JustSync.MemoryRemoteStore]
  * @keeps_tombstones: %TRUE for soft deletes, %FALSE for hard deletes
  *
  * Chooses between soft deletes, which pulls return as tombstones, and hard
@@ -565,7 +565,7 @@ just_sync_memory_remote_store_set_keeps_tombstones (JustSyncMemoryRemoteStore *s
 
 /**
  * just_sync_memory_remote_store_set_reachable:
- * @self: a #JustSyncMemoryRemoteStore
+ * @self: a [class@JustSync.MemoryRemoteStore]
  * @reachable: %FALSE to take the server off the network
  *
  * While unreachable, every call fails with %JUST_SYNC_ERROR_NETWORK before
@@ -624,7 +624,7 @@ _just_sync_memory_remote_store_get_control_data (JustSyncMemoryRemoteStore      
 
 /**
  * just_sync_memory_remote_store_server_upsert:
- * @self: a #JustSyncMemoryRemoteStore
+ * @self: a [class@JustSync.MemoryRemoteStore]
  * @scope: a scope
  * @id: a record id
  * @payload: (nullable): the record's content
@@ -654,7 +654,7 @@ just_sync_memory_remote_store_server_upsert (JustSyncMemoryRemoteStore *self,
 
 /**
  * just_sync_memory_remote_store_server_delete:
- * @self: a #JustSyncMemoryRemoteStore
+ * @self: a [class@JustSync.MemoryRemoteStore]
  * @scope: a scope
  * @id: a record id
  *
@@ -676,7 +676,7 @@ just_sync_memory_remote_store_server_delete (JustSyncMemoryRemoteStore *self,
 
 /**
  * just_sync_memory_remote_store_server_get:
- * @self: a #JustSyncMemoryRemoteStore
+ * @self: a [class@JustSync.MemoryRemoteStore]
  * @scope: a scope
  * @id: a record id
  *
@@ -703,7 +703,7 @@ just_sync_memory_remote_store_server_get (JustSyncMemoryRemoteStore *self,
 
 /**
  * just_sync_memory_remote_store_server_list:
- * @self: a #JustSyncMemoryRemoteStore
+ * @self: a [class@JustSync.MemoryRemoteStore]
  * @scope: a scope
  *
  * Lists what the in-memory server holds for @scope, without a fetch and

@@ -25,7 +25,7 @@
 /**
  * JustSyncSqliteStore:
  *
- * The persistent #JustSyncLocalStore: one SQLite database file per store,
+ * The persistent [iface@JustSync.LocalStore]: one SQLite database file per store,
  * and the default local store of every app.
  *
  * Records, pending operations, conflicts and sync points of every scope live
@@ -36,32 +36,32 @@
  *
  * All SQLite work runs on one thread owned by the store, with cached
  * prepared statements. Every method is asynchronous and completes on the
- * thread-default main context of its caller; #JustSyncLocalStore::changed
+ * thread-default main context of its caller; [signal@JustSync.LocalStore::changed]
  * is emitted on the main context of the thread that created the store. A
- * #JustSyncConflictResolver passed to
- * just_sync_local_store_apply_remote_changes_async() is called on the
+ * [iface@JustSync.ConflictResolver] passed to
+ * [method@JustSync.LocalStore.apply_remote_changes_async] is called on the
  * caller's main context too, so resolvers written in any language work,
  * and while it runs no transaction is open: the page is applied in a later
  * transaction that checks the rows it decided for did not move meanwhile.
  * The built-in [class@JustSync.LastWriteWinsResolver] runs on the worker.
  *
- * Open a store with just_sync_sqlite_store_new_async() (or the blocking
- * just_sync_sqlite_store_new_sync() outside of a UI thread). Opening fails with
+ * Open a store with [func@JustSync.SqliteStore.new_async] (or the blocking
+ * [ctor@JustSync.SqliteStore.new_sync] outside of a UI thread). Opening fails with
  * %JUST_SYNC_ERROR_STORAGE, and leaves the file untouched, when it is not a
  * SQLite database, belongs to another program, or was written by a newer
  * version of JustSync.
  *
- * Besides the #JustSyncLocalStore methods it counts records
- * (just_sync_sqlite_store_count_async()), filters them on a JSON member
- * (just_sync_sqlite_store_query_filter_async()) and purges old tombstones
- * (just_sync_sqlite_store_purge_tombstones_async()).
+ * Besides the [iface@JustSync.LocalStore] methods it counts records
+ * ([method@JustSync.SqliteStore.count_async]), filters them on a JSON member
+ * ([method@JustSync.SqliteStore.query_filter_async]) and purges old tombstones
+ * ([method@JustSync.SqliteStore.purge_tombstones_async]).
  *
  * A row it can no longer read (written by an older version, damaged on
  * the disk, edited by hand) never takes its scope down: the read that
  * finds it moves it aside and goes on, the store emits
  * [signal@JustSync.SqliteStore::rows-damaged], and the app lists such
- * rows with just_sync_sqlite_store_list_damaged_async() and deletes them
- * with just_sync_sqlite_store_delete_damaged_async().
+ * rows with [method@JustSync.SqliteStore.list_damaged_async] and deletes them
+ * with [method@JustSync.SqliteStore.delete_damaged_async].
  */
 
 #define BUSY_TIMEOUT_MS 5000
@@ -3296,7 +3296,7 @@ just_sync_sqlite_store_init (JustSyncSqliteStore *self)
  * @path: (nullable) (type filename): the database file, or %NULL for the
  *   default one of the program
  * @durable: whether every commit is flushed to the disk (see
- *   #JustSyncSqliteStore:durable)
+ *   [property@JustSync.SqliteStore:durable])
  * @cancellable: (nullable): a #GCancellable
  * @callback: (scope async): called when the store is open
  * @user_data: data for @callback
@@ -3326,7 +3326,7 @@ just_sync_sqlite_store_new_async (const char          *path,
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_sqlite_store_new_async().
+ * Finishes [func@JustSync.SqliteStore.new_async].
  *
  * Returns: (transfer full): the open store, or %NULL with
  *   %JUST_SYNC_ERROR_STORAGE when the file is not a SQLite database, is
@@ -3356,7 +3356,7 @@ just_sync_sqlite_store_new_finish (GAsyncResult  *result,
  * @error: return location for an error
  *
  * Opens (or creates) a store, blocking until the file is open. Prefer
- * just_sync_sqlite_store_new_async() in a UI thread.
+ * [func@JustSync.SqliteStore.new_async] in a UI thread.
  *
  * Returns: (transfer full): the open store, or %NULL with
  *   %JUST_SYNC_ERROR_STORAGE
@@ -3377,7 +3377,7 @@ just_sync_sqlite_store_new_sync (const char    *path,
 
 /**
  * just_sync_sqlite_store_get_path:
- * @self: a #JustSyncSqliteStore
+ * @self: a [class@JustSync.SqliteStore]
  *
  * Gets the value of [property@JustSync.SqliteStore:path].
  *
@@ -3393,7 +3393,7 @@ just_sync_sqlite_store_get_path (JustSyncSqliteStore *self)
 
 /**
  * just_sync_sqlite_store_get_durable:
- * @self: a #JustSyncSqliteStore
+ * @self: a [class@JustSync.SqliteStore]
  *
  * Gets the value of [property@JustSync.SqliteStore:durable].
  *
@@ -3409,7 +3409,7 @@ just_sync_sqlite_store_get_durable (JustSyncSqliteStore *self)
 
 /**
  * just_sync_sqlite_store_close_async:
- * @self: a #JustSyncSqliteStore
+ * @self: a [class@JustSync.SqliteStore]
  * @cancellable: (nullable): a #GCancellable
  * @callback: (scope async): called when the database is closed
  * @user_data: data for @callback
@@ -3435,11 +3435,11 @@ just_sync_sqlite_store_close_async (JustSyncSqliteStore *self,
 
 /**
  * just_sync_sqlite_store_close_finish:
- * @self: a #JustSyncSqliteStore
+ * @self: a [class@JustSync.SqliteStore]
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_sqlite_store_close_async().
+ * Finishes [method@JustSync.SqliteStore.close_async].
  *
  * Returns: %TRUE once the database is closed
  */
@@ -3455,7 +3455,7 @@ just_sync_sqlite_store_close_finish (JustSyncSqliteStore  *self,
 
 /**
  * just_sync_sqlite_store_count_async:
- * @self: a #JustSyncSqliteStore
+ * @self: a [class@JustSync.SqliteStore]
  * @scope: the scope
  * @cancellable: (nullable): a #GCancellable
  * @callback: (scope async): called when the operation completes
@@ -3480,11 +3480,11 @@ just_sync_sqlite_store_count_async (JustSyncSqliteStore *self,
 
 /**
  * just_sync_sqlite_store_count_finish:
- * @self: a #JustSyncSqliteStore
+ * @self: a [class@JustSync.SqliteStore]
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_sqlite_store_count_async().
+ * Finishes [method@JustSync.SqliteStore.count_async].
  *
  * Returns: the number of live records, or 0 with @error set
  */
@@ -3769,7 +3769,7 @@ parse_filter_value (Request     *request,
 
 /**
  * just_sync_sqlite_store_query_filter_async:
- * @self: a #JustSyncSqliteStore
+ * @self: a [class@JustSync.SqliteStore]
  * @scope: the scope
  * @field: (nullable): a payload member, or a dotted path to a nested one
  *   (`address.city`), to filter on; %NULL keeps every live record
@@ -3832,11 +3832,11 @@ just_sync_sqlite_store_query_filter_async (JustSyncSqliteStore *self,
 
 /**
  * just_sync_sqlite_store_query_filter_finish:
- * @self: a #JustSyncSqliteStore
+ * @self: a [class@JustSync.SqliteStore]
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_sqlite_store_query_filter_async().
+ * Finishes [method@JustSync.SqliteStore.query_filter_async].
  *
  * Returns: (transfer container) (element-type JustSyncRecord): the matching
  *   records, or %NULL with %JUST_SYNC_ERROR_INVALID_ARGUMENT for a bad
@@ -3854,7 +3854,7 @@ just_sync_sqlite_store_query_filter_finish (JustSyncSqliteStore  *self,
 
 /**
  * just_sync_sqlite_store_purge_tombstones_async:
- * @self: a #JustSyncSqliteStore
+ * @self: a [class@JustSync.SqliteStore]
  * @scope: the scope
  * @older_than: an age in microseconds: tombstones deleted longer ago go
  * @cancellable: (nullable): a #GCancellable
@@ -3889,11 +3889,11 @@ just_sync_sqlite_store_purge_tombstones_async (JustSyncSqliteStore *self,
 
 /**
  * just_sync_sqlite_store_purge_tombstones_finish:
- * @self: a #JustSyncSqliteStore
+ * @self: a [class@JustSync.SqliteStore]
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_sqlite_store_purge_tombstones_async().
+ * Finishes [method@JustSync.SqliteStore.purge_tombstones_async].
  *
  * Returns: how many tombstones were removed
  */
@@ -3941,7 +3941,7 @@ _just_sync_sqlite_store_run_sql (JustSyncSqliteStore  *self,
 
 /**
  * just_sync_sqlite_store_list_damaged_async:
- * @self: a #JustSyncSqliteStore
+ * @self: a [class@JustSync.SqliteStore]
  * @scope: the scope
  * @cancellable: (nullable): a #GCancellable
  * @callback: (scope async): called when the operation completes
@@ -3967,11 +3967,11 @@ just_sync_sqlite_store_list_damaged_async (JustSyncSqliteStore *self,
 
 /**
  * just_sync_sqlite_store_list_damaged_finish:
- * @self: a #JustSyncSqliteStore
+ * @self: a [class@JustSync.SqliteStore]
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_sqlite_store_list_damaged_async().
+ * Finishes [method@JustSync.SqliteStore.list_damaged_async].
  *
  * Returns: (transfer full): the damaged rows, oldest first, as a
  *   `a(ssssx)` variant: the record id, `record` or `operation`, the
@@ -3991,7 +3991,7 @@ just_sync_sqlite_store_list_damaged_finish (JustSyncSqliteStore  *self,
 
 /**
  * just_sync_sqlite_store_delete_damaged_async:
- * @self: a #JustSyncSqliteStore
+ * @self: a [class@JustSync.SqliteStore]
  * @scope: the scope
  * @cancellable: (nullable): a #GCancellable
  * @callback: (scope async): called when the operation completes
@@ -4016,11 +4016,11 @@ just_sync_sqlite_store_delete_damaged_async (JustSyncSqliteStore *self,
 
 /**
  * just_sync_sqlite_store_delete_damaged_finish:
- * @self: a #JustSyncSqliteStore
+ * @self: a [class@JustSync.SqliteStore]
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_sqlite_store_delete_damaged_async().
+ * Finishes [method@JustSync.SqliteStore.delete_damaged_async].
  *
  * Returns: how many damaged rows were deleted, or 0 with @error set
  */

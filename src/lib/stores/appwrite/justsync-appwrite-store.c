@@ -1443,7 +1443,7 @@ just_sync_appwrite_store_new (const char *endpoint,
 
 /**
  * just_sync_appwrite_store_get_endpoint:
- * @self: a #JustSyncAppwriteStore
+ * @self: a [class@JustSync.AppwriteStore]
  *
  * Gets the value of [property@JustSync.AppwriteStore:endpoint].
  *
@@ -1459,7 +1459,7 @@ just_sync_appwrite_store_get_endpoint (JustSyncAppwriteStore *self)
 
 /**
  * just_sync_appwrite_store_get_project:
- * @self: a #JustSyncAppwriteStore
+ * @self: a [class@JustSync.AppwriteStore]
  *
  * Gets the value of [property@JustSync.AppwriteStore:project].
  *
@@ -1475,7 +1475,7 @@ just_sync_appwrite_store_get_project (JustSyncAppwriteStore *self)
 
 /**
  * just_sync_appwrite_store_get_database:
- * @self: a #JustSyncAppwriteStore
+ * @self: a [class@JustSync.AppwriteStore]
  *
  * Gets the value of [property@JustSync.AppwriteStore:database].
  *
@@ -1491,7 +1491,7 @@ just_sync_appwrite_store_get_database (JustSyncAppwriteStore *self)
 
 /**
  * just_sync_appwrite_store_get_api_key:
- * @self: a #JustSyncAppwriteStore
+ * @self: a [class@JustSync.AppwriteStore]
  *
  * Gets the value of [property@JustSync.AppwriteStore:api-key].
  *
@@ -1507,7 +1507,7 @@ just_sync_appwrite_store_get_api_key (JustSyncAppwriteStore *self)
 
 /**
  * just_sync_appwrite_store_set_api_key:
- * @self: a #JustSyncAppwriteStore
+ * @self: a [class@JustSync.AppwriteStore]
  * @api_key: (nullable): a server API key, or %NULL
  *
  * Sets [property@JustSync.AppwriteStore:api-key].
@@ -1523,7 +1523,7 @@ just_sync_appwrite_store_set_api_key (JustSyncAppwriteStore *self,
 
 /**
  * just_sync_appwrite_store_get_jwt:
- * @self: a #JustSyncAppwriteStore
+ * @self: a [class@JustSync.AppwriteStore]
  *
  * Gets the value of [property@JustSync.AppwriteStore:jwt].
  *
@@ -1539,7 +1539,7 @@ just_sync_appwrite_store_get_jwt (JustSyncAppwriteStore *self)
 
 /**
  * just_sync_appwrite_store_set_jwt:
- * @self: a #JustSyncAppwriteStore
+ * @self: a [class@JustSync.AppwriteStore]
  * @jwt: (nullable): a user's JWT, or %NULL
  *
  * Sets [property@JustSync.AppwriteStore:jwt].
@@ -1555,7 +1555,7 @@ just_sync_appwrite_store_set_jwt (JustSyncAppwriteStore *self,
 
 /**
  * just_sync_appwrite_store_get_response_format:
- * @self: a #JustSyncAppwriteStore
+ * @self: a [class@JustSync.AppwriteStore]
  *
  * Gets the value of [property@JustSync.AppwriteStore:response-format].
  *
@@ -1571,7 +1571,7 @@ just_sync_appwrite_store_get_response_format (JustSyncAppwriteStore *self)
 
 /**
  * just_sync_appwrite_store_set_response_format:
- * @self: a #JustSyncAppwriteStore
+ * @self: a [class@JustSync.AppwriteStore]
  * @version: (nullable): an API version such as `1.8.0`, or %NULL for the default
  *
  * Sets [property@JustSync.AppwriteStore:response-format].
@@ -1587,7 +1587,7 @@ just_sync_appwrite_store_set_response_format (JustSyncAppwriteStore *self,
 
 /**
  * just_sync_appwrite_store_get_soft_delete_attribute:
- * @self: a #JustSyncAppwriteStore
+ * @self: a [class@JustSync.AppwriteStore]
  *
  * Gets the value of [property@JustSync.AppwriteStore:soft-delete-attribute].
  *
@@ -1603,7 +1603,7 @@ just_sync_appwrite_store_get_soft_delete_attribute (JustSyncAppwriteStore *self)
 
 /**
  * just_sync_appwrite_store_set_soft_delete_attribute:
- * @self: a #JustSyncAppwriteStore
+ * @self: a [class@JustSync.AppwriteStore]
  * @attribute: (nullable): a nullable datetime attribute, such as `deleted_at`, or %NULL for hard deletes
  *
  * Sets [property@JustSync.AppwriteStore:soft-delete-attribute].
@@ -1619,7 +1619,7 @@ just_sync_appwrite_store_set_soft_delete_attribute (JustSyncAppwriteStore *self,
 
 /**
  * just_sync_appwrite_store_get_bulk_writes:
- * @self: a #JustSyncAppwriteStore
+ * @self: a [class@JustSync.AppwriteStore]
  *
  * Gets the value of [property@JustSync.AppwriteStore:bulk-writes].
  *
@@ -1635,7 +1635,7 @@ just_sync_appwrite_store_get_bulk_writes (JustSyncAppwriteStore *self)
 
 /**
  * just_sync_appwrite_store_set_bulk_writes:
- * @self: a #JustSyncAppwriteStore
+ * @self: a [class@JustSync.AppwriteStore]
  * @bulk_writes: whether pushes may use the bulk routes
  *
  * Sets [property@JustSync.AppwriteStore:bulk-writes].
@@ -1651,7 +1651,7 @@ just_sync_appwrite_store_set_bulk_writes (JustSyncAppwriteStore *self,
 
 /**
  * just_sync_appwrite_store_get_page_size:
- * @self: a #JustSyncAppwriteStore
+ * @self: a [class@JustSync.AppwriteStore]
  *
  * Gets the value of [property@JustSync.AppwriteStore:page-size].
  *
@@ -1667,7 +1667,7 @@ just_sync_appwrite_store_get_page_size (JustSyncAppwriteStore *self)
 
 /**
  * just_sync_appwrite_store_set_page_size:
- * @self: a #JustSyncAppwriteStore
+ * @self: a [class@JustSync.AppwriteStore]
  * @page_size: at least 1
  *
  * Sets [property@JustSync.AppwriteStore:page-size].
@@ -1683,7 +1683,7 @@ just_sync_appwrite_store_set_page_size (JustSyncAppwriteStore *self,
 
 /**
  * just_sync_appwrite_store_get_timeout:
- * @self: a #JustSyncAppwriteStore
+ * @self: a [class@JustSync.AppwriteStore]
  *
  * Gets the value of [property@JustSync.AppwriteStore:timeout].
  *
@@ -1699,7 +1699,7 @@ just_sync_appwrite_store_get_timeout (JustSyncAppwriteStore *self)
 
 /**
  * just_sync_appwrite_store_set_timeout:
- * @self: a #JustSyncAppwriteStore
+ * @self: a [class@JustSync.AppwriteStore]
  * @seconds: the seconds a request may take, or 0 for no limit
  *
  * Sets [property@JustSync.AppwriteStore:timeout].
@@ -1715,7 +1715,7 @@ just_sync_appwrite_store_set_timeout (JustSyncAppwriteStore *self,
 
 /**
  * just_sync_appwrite_store_set_collection:
- * @self: a #JustSyncAppwriteStore
+ * @self: a [class@JustSync.AppwriteStore]
  * @scope_name: a scope name
  * @collection: (nullable): the collection id of the scopes with that name,
  *   or %NULL for the collection named like them
@@ -1738,7 +1738,7 @@ just_sync_appwrite_store_set_collection (JustSyncAppwriteStore *self,
 
 /**
  * just_sync_appwrite_store_get_collection:
- * @self: a #JustSyncAppwriteStore
+ * @self: a [class@JustSync.AppwriteStore]
  * @scope_name: a scope name
  *
  * Looks up where the scopes named @scope_name are kept on the server: the

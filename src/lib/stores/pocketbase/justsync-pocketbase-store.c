@@ -14,16 +14,16 @@
 /**
  * JustSyncPocketbaseStore:
  *
- * A #JustSyncRemoteStore that syncs with a [PocketBase](https://pocketbase.io)
+ * A [iface@JustSync.RemoteStore] that syncs with a [PocketBase](https://pocketbase.io)
  * server, version 0.23 or later, through its records API.
  *
  * ## Collections
  *
  * A scope's name is its collection unless
- * just_sync_pocketbase_store_set_collection() maps it elsewhere. The
+ * [method@JustSync.PocketbaseStore.set_collection] maps it elsewhere. The
  * collection needs an `updated` autodate field (created and updated), and
  * for soft deletes a date field named by
- * #JustSyncPocketbaseStore:soft-delete-field (`deleted_at` by default):
+ * [property@JustSync.PocketbaseStore:soft-delete-field] (`deleted_at` by default):
  * `data/pocketbase/justsync-collections.json` in the source tree is a
  * ready-made schema. Deletes in a collection without that field are hard
  * deletes (PocketBase ignores a body member it has no field for, so the
@@ -51,15 +51,15 @@
  *
  * ## Ids
  *
- * just_sync_remote_store_generate_id() makes ids PocketBase's default `id`
+ * [method@JustSync.RemoteStore.generate_id] makes ids PocketBase's default `id`
  * field accepts: 15 characters from `[a-z0-9]` (about 77 random bits).
  *
  * ## Authentication
  *
- * A fixed #JustSyncPocketbaseStore:token (a user token or a superuser's
+ * A fixed [property@JustSync.PocketbaseStore:token] (a user token or a superuser's
  * impersonation token), or an identity and password for an auth collection
  * such as `users` or `_superusers`
- * (just_sync_pocketbase_store_set_credentials()). PocketBase treats an
+ * ([method@JustSync.PocketbaseStore.set_credentials]). PocketBase treats an
  * expired token as a guest instead of refusing it (lists come back empty,
  * writes fail with 404), so the store reads the token's expiry and logs in
  * again before it runs out, and once more when a request is refused with
@@ -67,23 +67,23 @@
  * %JUST_SYNC_ERROR_AUTH instead of being sent, and so does an identity
  * with neither a password nor a token: the store never acts as a guest
  * for a named user. New credentials or a new token emit
- * #JustSyncRemoteStore::credentials-changed.
+ * [signal@JustSync.RemoteStore::credentials-changed].
  *
- * just_sync_remote_store_sign_in_async() logs in to
- * #JustSyncPocketbaseStore:auth-collection once (`auth-with-password`)
+ * [method@JustSync.RemoteStore.sign_in_async] logs in to
+ * [property@JustSync.PocketbaseStore:auth-collection] once (`auth-with-password`)
  * and keeps only the token it gets, not the password: in the last fifth
  * of the token's lifetime (at most a minute before it ends) the next
  * request renews it with `auth-refresh`. A token the server refuses to
  * renew (revoked: the user changed their password, say) makes calls fail
  * with %JUST_SYNC_ERROR_AUTH until the app signs in again, and so does an
  * expired one; so does every call after
- * just_sync_remote_store_sign_out_async(). PocketBase keeps no sessions,
+ * [method@JustSync.RemoteStore.sign_out_async]. PocketBase keeps no sessions,
  * so signing out only forgets the token.
  *
  * ## Pushes
  *
  * Upserts go through `POST /api/batch` (`PUT` with the id in the body), in
- * chunks of #JustSyncPocketbaseStore:batch-size. One failing request rolls
+ * chunks of [property@JustSync.PocketbaseStore:batch-size]. One failing request rolls
  * back a whole batch, so the failing record is reported as rejected with
  * the server's message and the others are sent again. Where the batch API
  * is disabled (PocketBase's default), each record is sent alone (`PATCH`,
@@ -93,7 +93,7 @@
  *
  * ## Server time
  *
- * just_sync_remote_store_get_server_time_async() reads `GET /api/justsync/time`
+ * [method@JustSync.RemoteStore.get_server_time_async] reads `GET /api/justsync/time`
  * (`{"now": "2006-01-02 15:04:05.000Z"}`, milliseconds) where the server
  * has that route (a few lines in a PocketBase hook or Go program), and
  * otherwise the `Date` header of a cheap request: one-second resolution,
@@ -105,9 +105,9 @@
  *
  * ## Realtime
  *
- * just_sync_remote_store_watch() subscribes to the scope's collection over
+ * [method@JustSync.RemoteStore.watch] subscribes to the scope's collection over
  * `/api/realtime` (server-sent events) and emits
- * #JustSyncRemoteStore::remote-changed for events about the scope's rows.
+ * [signal@JustSync.RemoteStore::remote-changed] for events about the scope's rows.
  * A lost connection is reopened with exponential backoff, on the
  * thread-default main context the store was created on; since PocketBase
  * does not replay missed events, every scope is reported as changed after
@@ -849,7 +849,7 @@ just_sync_pocketbase_store_class_init (JustSyncPocketbaseStoreClass *klass)
   /**
    * JustSyncPocketbaseStore:auth-collection:
    *
-   * The auth collection #JustSyncPocketbaseStore:identity logs in to:
+   * The auth collection [property@JustSync.PocketbaseStore:identity] logs in to:
    * `users` (the default), another auth collection, or `_superusers`.
    */
   properties[PROP_AUTH_COLLECTION] =
@@ -861,8 +861,8 @@ just_sync_pocketbase_store_class_init (JustSyncPocketbaseStoreClass *klass)
    * JustSyncPocketbaseStore:identity:
    *
    * The identity (usually an email address) to log in with, together with
-   * #JustSyncPocketbaseStore:password; %NULL to use only
-   * #JustSyncPocketbaseStore:token.
+   * [property@JustSync.PocketbaseStore:password]; %NULL to use only
+   * [property@JustSync.PocketbaseStore:token].
    */
   properties[PROP_IDENTITY] =
     g_param_spec_string ("identity", NULL, NULL,
@@ -872,7 +872,7 @@ just_sync_pocketbase_store_class_init (JustSyncPocketbaseStoreClass *klass)
   /**
    * JustSyncPocketbaseStore:password:
    *
-   * The password of #JustSyncPocketbaseStore:identity. Write-only.
+   * The password of [property@JustSync.PocketbaseStore:identity]. Write-only.
    */
   properties[PROP_PASSWORD] =
     g_param_spec_string ("password", NULL, NULL,
@@ -884,7 +884,7 @@ just_sync_pocketbase_store_class_init (JustSyncPocketbaseStoreClass *klass)
    *
    * The id of the record the last login authenticated, or the one the
    * token names; %NULL before either. See
-   * just_sync_remote_store_get_user_id().
+   * [method@JustSync.RemoteStore.get_user_id].
    */
   properties[PROP_USER_ID] =
     g_param_spec_string ("user-id", NULL, NULL,
@@ -897,7 +897,7 @@ just_sync_pocketbase_store_class_init (JustSyncPocketbaseStoreClass *klass)
    * Whether the store holds a token it may use: set by a login, a sign-in
    * or a token that has not expired; unset by a sign-out, new
    * credentials, or a token that expired or was refused. See
-   * just_sync_remote_store_get_authenticated().
+   * [method@JustSync.RemoteStore.get_authenticated].
    */
   properties[PROP_AUTHENTICATED] =
     g_param_spec_boolean ("authenticated", NULL, NULL,
@@ -909,7 +909,7 @@ just_sync_pocketbase_store_class_init (JustSyncPocketbaseStoreClass *klass)
    *
    * The date field that marks a record deleted, `deleted_at` by default,
    * for collections not set up with
-   * just_sync_pocketbase_store_set_collection(). %NULL or empty makes
+   * [method@JustSync.PocketbaseStore.set_collection]. %NULL or empty makes
    * every delete hard. Collections without the field get hard deletes.
    */
   properties[PROP_SOFT_DELETE_FIELD] =
@@ -989,7 +989,7 @@ just_sync_pocketbase_store_new (const char *base_url)
 
 /**
  * just_sync_pocketbase_store_get_base_url:
- * @self: a #JustSyncPocketbaseStore
+ * @self: a [class@JustSync.PocketbaseStore]
  *
  * Gets the value of [property@JustSync.PocketbaseStore:base-url].
  *
@@ -1005,7 +1005,7 @@ just_sync_pocketbase_store_get_base_url (JustSyncPocketbaseStore *self)
 
 /**
  * just_sync_pocketbase_store_get_token:
- * @self: a #JustSyncPocketbaseStore
+ * @self: a [class@JustSync.PocketbaseStore]
  *
  * Gets the value of [property@JustSync.PocketbaseStore:token].
  *
@@ -1021,13 +1021,13 @@ just_sync_pocketbase_store_get_token (JustSyncPocketbaseStore *self)
 
 /**
  * just_sync_pocketbase_store_set_token:
- * @self: a #JustSyncPocketbaseStore
+ * @self: a [class@JustSync.PocketbaseStore]
  * @token: (nullable): a PocketBase auth token, or %NULL for a guest
  *
  * Sets the token requests carry. With credentials set too, the store logs
  * in again when this token expires or is refused; without them, an
  * expired token makes calls fail with %JUST_SYNC_ERROR_AUTH. Emits
- * #JustSyncRemoteStore::credentials-changed when the token changes, so
+ * [signal@JustSync.RemoteStore::credentials-changed] when the token changes, so
  * an orchestrator pushes what waited for it.
  */
 void
@@ -1045,7 +1045,7 @@ just_sync_pocketbase_store_set_token (JustSyncPocketbaseStore *self,
 
 /**
  * just_sync_pocketbase_store_set_credentials:
- * @self: a #JustSyncPocketbaseStore
+ * @self: a [class@JustSync.PocketbaseStore]
  * @auth_collection: (nullable): the auth collection, such as `users` or
  *   `_superusers`; %NULL for `users`
  * @identity: (nullable): the identity, usually an email address, or %NULL
@@ -1055,7 +1055,7 @@ just_sync_pocketbase_store_set_token (JustSyncPocketbaseStore *self,
  * Sets what the store logs in with (`auth-with-password`). The login
  * happens with the first request that needs it, and again whenever the
  * token is about to expire or is refused. Drops the current token, and
- * emits #JustSyncRemoteStore::credentials-changed, so an orchestrator
+ * emits [signal@JustSync.RemoteStore::credentials-changed], so an orchestrator
  * pushes what waited for credentials.
  *
  * An identity without a password (one that could not be read from the
@@ -1082,7 +1082,7 @@ just_sync_pocketbase_store_set_credentials (JustSyncPocketbaseStore *self,
 
 /**
  * just_sync_pocketbase_store_get_auth_collection:
- * @self: a #JustSyncPocketbaseStore
+ * @self: a [class@JustSync.PocketbaseStore]
  *
  * Gets the value of [property@JustSync.PocketbaseStore:auth-collection].
  *
@@ -1098,7 +1098,7 @@ just_sync_pocketbase_store_get_auth_collection (JustSyncPocketbaseStore *self)
 
 /**
  * just_sync_pocketbase_store_get_identity:
- * @self: a #JustSyncPocketbaseStore
+ * @self: a [class@JustSync.PocketbaseStore]
  *
  * Gets the value of [property@JustSync.PocketbaseStore:identity].
  *
@@ -1114,7 +1114,7 @@ just_sync_pocketbase_store_get_identity (JustSyncPocketbaseStore *self)
 
 /**
  * just_sync_pocketbase_store_get_user_id:
- * @self: a #JustSyncPocketbaseStore
+ * @self: a [class@JustSync.PocketbaseStore]
  *
  * Gets the value of [property@JustSync.PocketbaseStore:user-id].
  *
@@ -1131,7 +1131,7 @@ just_sync_pocketbase_store_get_user_id (JustSyncPocketbaseStore *self)
 
 /**
  * just_sync_pocketbase_store_set_collection:
- * @self: a #JustSyncPocketbaseStore
+ * @self: a [class@JustSync.PocketbaseStore]
  * @scope_name: a scope name
  * @collection: (nullable): the collection that holds the scope's records,
  *   or %NULL to use the scope name again
@@ -1140,7 +1140,7 @@ just_sync_pocketbase_store_get_user_id (JustSyncPocketbaseStore *self)
  *
  * Maps the scopes named @scope_name to a collection. Scopes without a
  * mapping use the collection of their name and
- * #JustSyncPocketbaseStore:soft-delete-field.
+ * [property@JustSync.PocketbaseStore:soft-delete-field].
  */
 void
 just_sync_pocketbase_store_set_collection (JustSyncPocketbaseStore *self,
@@ -1170,7 +1170,7 @@ just_sync_pocketbase_store_set_collection (JustSyncPocketbaseStore *self,
 
 /**
  * just_sync_pocketbase_store_get_collection:
- * @self: a #JustSyncPocketbaseStore
+ * @self: a [class@JustSync.PocketbaseStore]
  * @scope_name: a scope name
  *
  * Gets the PocketBase collection the scopes named @scope_name sync with.
@@ -1192,7 +1192,7 @@ just_sync_pocketbase_store_get_collection (JustSyncPocketbaseStore *self,
 
 /**
  * just_sync_pocketbase_store_get_soft_delete_field:
- * @self: a #JustSyncPocketbaseStore
+ * @self: a [class@JustSync.PocketbaseStore]
  *
  * Gets the value of [property@JustSync.PocketbaseStore:soft-delete-field].
  *
@@ -1208,10 +1208,10 @@ just_sync_pocketbase_store_get_soft_delete_field (JustSyncPocketbaseStore *self)
 
 /**
  * just_sync_pocketbase_store_set_soft_delete_field:
- * @self: a #JustSyncPocketbaseStore
+ * @self: a [class@JustSync.PocketbaseStore]
  * @field: (nullable): a date field name, or %NULL for hard deletes
  *
- * Sets #JustSyncPocketbaseStore:soft-delete-field.
+ * Sets [property@JustSync.PocketbaseStore:soft-delete-field].
  */
 void
 just_sync_pocketbase_store_set_soft_delete_field (JustSyncPocketbaseStore *self,
@@ -1229,7 +1229,7 @@ just_sync_pocketbase_store_set_soft_delete_field (JustSyncPocketbaseStore *self,
 
 /**
  * just_sync_pocketbase_store_get_page_size:
- * @self: a #JustSyncPocketbaseStore
+ * @self: a [class@JustSync.PocketbaseStore]
  *
  * Gets the value of [property@JustSync.PocketbaseStore:page-size].
  *
@@ -1245,10 +1245,10 @@ just_sync_pocketbase_store_get_page_size (JustSyncPocketbaseStore *self)
 
 /**
  * just_sync_pocketbase_store_set_page_size:
- * @self: a #JustSyncPocketbaseStore
+ * @self: a [class@JustSync.PocketbaseStore]
  * @page_size: from 1 to %JUST_SYNC_POCKETBASE_MAX_PAGE_SIZE
  *
- * Sets #JustSyncPocketbaseStore:page-size.
+ * Sets [property@JustSync.PocketbaseStore:page-size].
  */
 void
 just_sync_pocketbase_store_set_page_size (JustSyncPocketbaseStore *self,
@@ -1265,7 +1265,7 @@ just_sync_pocketbase_store_set_page_size (JustSyncPocketbaseStore *self,
 
 /**
  * just_sync_pocketbase_store_get_batch_size:
- * @self: a #JustSyncPocketbaseStore
+ * @self: a [class@JustSync.PocketbaseStore]
  *
  * Gets the value of [property@JustSync.PocketbaseStore:batch-size].
  *
@@ -1281,10 +1281,10 @@ just_sync_pocketbase_store_get_batch_size (JustSyncPocketbaseStore *self)
 
 /**
  * just_sync_pocketbase_store_set_batch_size:
- * @self: a #JustSyncPocketbaseStore
+ * @self: a [class@JustSync.PocketbaseStore]
  * @batch_size: from 1 to 1000; the server's `batch.maxRequests`
  *
- * Sets #JustSyncPocketbaseStore:batch-size.
+ * Sets [property@JustSync.PocketbaseStore:batch-size].
  */
 void
 just_sync_pocketbase_store_set_batch_size (JustSyncPocketbaseStore *self,
@@ -1302,7 +1302,7 @@ just_sync_pocketbase_store_set_batch_size (JustSyncPocketbaseStore *self,
 
 /**
  * just_sync_pocketbase_store_get_timeout:
- * @self: a #JustSyncPocketbaseStore
+ * @self: a [class@JustSync.PocketbaseStore]
  *
  * Gets the value of [property@JustSync.PocketbaseStore:timeout].
  *
@@ -1318,10 +1318,10 @@ just_sync_pocketbase_store_get_timeout (JustSyncPocketbaseStore *self)
 
 /**
  * just_sync_pocketbase_store_set_timeout:
- * @self: a #JustSyncPocketbaseStore
+ * @self: a [class@JustSync.PocketbaseStore]
  * @seconds: the time limit of a request, or 0 for none
  *
- * Sets #JustSyncPocketbaseStore:timeout.
+ * Sets [property@JustSync.PocketbaseStore:timeout].
  */
 void
 just_sync_pocketbase_store_set_timeout (JustSyncPocketbaseStore *self,
@@ -1430,14 +1430,14 @@ pb_store_detect_schema_cb (GObject      *object,
 
 /**
  * just_sync_pocketbase_store_detect_fields_async:
- * @self: a #JustSyncPocketbaseStore
+ * @self: a [class@JustSync.PocketbaseStore]
  * @collection: a collection name
  * @cancellable: (nullable): a #GCancellable
  * @callback: (scope async): called when the fields are known
  * @user_data: data for @callback
  *
  * Asks the server which fields @collection has, so that a caller can pick
- * the soft-delete field (just_sync_pocketbase_store_set_collection()) and
+ * the soft-delete field ([method@JustSync.PocketbaseStore.set_collection]) and
  * check scope keys instead of guessing. A superuser reads the collection's
  * schema (`GET /api/collections/NAME`); other users see the fields of a
  * record of it they may list, which fails with %JUST_SYNC_ERROR_NOT_FOUND
@@ -1480,11 +1480,11 @@ just_sync_pocketbase_store_detect_fields_async (JustSyncPocketbaseStore *self,
 
 /**
  * just_sync_pocketbase_store_detect_fields_finish:
- * @self: a #JustSyncPocketbaseStore
+ * @self: a [class@JustSync.PocketbaseStore]
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for an error
  *
- * Finishes just_sync_pocketbase_store_detect_fields_async().
+ * Finishes [method@JustSync.PocketbaseStore.detect_fields_async].
  *
  * Returns: (transfer full) (array zero-terminated=1): the collection's field
  *   names, system fields (`id`, `created`, `updated`, …) included, or %NULL

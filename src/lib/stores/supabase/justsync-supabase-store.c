@@ -1881,7 +1881,7 @@ just_sync_supabase_store_new (const char *rest_url,
 
 /**
  * just_sync_supabase_store_get_rest_url:
- * @self: a #JustSyncSupabaseStore
+ * @self: a [class@JustSync.SupabaseStore]
  *
  * Gets the value of [property@JustSync.SupabaseStore:rest-url].
  *
@@ -1897,7 +1897,7 @@ just_sync_supabase_store_get_rest_url (JustSyncSupabaseStore *self)
 
 /**
  * just_sync_supabase_store_get_api_key:
- * @self: a #JustSyncSupabaseStore
+ * @self: a [class@JustSync.SupabaseStore]
  *
  * Gets the value of [property@JustSync.SupabaseStore:api-key].
  *
@@ -1913,7 +1913,7 @@ just_sync_supabase_store_get_api_key (JustSyncSupabaseStore *self)
 
 /**
  * just_sync_supabase_store_set_api_key:
- * @self: a #JustSyncSupabaseStore
+ * @self: a [class@JustSync.SupabaseStore]
  * @api_key: (nullable): the project's API key, or %NULL
  *
  * Sets [property@JustSync.SupabaseStore:api-key].
@@ -1929,7 +1929,7 @@ just_sync_supabase_store_set_api_key (JustSyncSupabaseStore *self,
 
 /**
  * just_sync_supabase_store_get_access_token:
- * @self: a #JustSyncSupabaseStore
+ * @self: a [class@JustSync.SupabaseStore]
  *
  * Gets the value of [property@JustSync.SupabaseStore:access-token].
  *
@@ -1945,7 +1945,7 @@ just_sync_supabase_store_get_access_token (JustSyncSupabaseStore *self)
 
 /**
  * just_sync_supabase_store_set_access_token:
- * @self: a #JustSyncSupabaseStore
+ * @self: a [class@JustSync.SupabaseStore]
  * @access_token: (nullable): a user's JWT, or %NULL
  *
  * Sets [property@JustSync.SupabaseStore:access-token] and emits
@@ -1965,7 +1965,7 @@ just_sync_supabase_store_set_access_token (JustSyncSupabaseStore *self,
 
 /**
  * just_sync_supabase_store_get_refresh_token:
- * @self: a #JustSyncSupabaseStore
+ * @self: a [class@JustSync.SupabaseStore]
  *
  * Gets the value of [property@JustSync.SupabaseStore:refresh-token].
  *
@@ -1981,7 +1981,7 @@ just_sync_supabase_store_get_refresh_token (JustSyncSupabaseStore *self)
 
 /**
  * just_sync_supabase_store_set_refresh_token:
- * @self: a #JustSyncSupabaseStore
+ * @self: a [class@JustSync.SupabaseStore]
  * @refresh_token: (nullable): a refresh token, or %NULL
  *
  * Sets [property@JustSync.SupabaseStore:refresh-token], to restore a
@@ -1998,7 +1998,7 @@ just_sync_supabase_store_set_refresh_token (JustSyncSupabaseStore *self,
 
 /**
  * just_sync_supabase_store_get_auth_url:
- * @self: a #JustSyncSupabaseStore
+ * @self: a [class@JustSync.SupabaseStore]
  *
  * Gets the value of [property@JustSync.SupabaseStore:auth-url].
  *
@@ -2014,7 +2014,7 @@ just_sync_supabase_store_get_auth_url (JustSyncSupabaseStore *self)
 
 /**
  * just_sync_supabase_store_set_auth_url:
- * @self: a #JustSyncSupabaseStore
+ * @self: a [class@JustSync.SupabaseStore]
  * @auth_url: (nullable): the Supabase Auth endpoint, such as
  *   `https://<project>.supabase.co/auth/v1`
  *
@@ -2031,7 +2031,7 @@ just_sync_supabase_store_set_auth_url (JustSyncSupabaseStore *self,
 
 /**
  * just_sync_supabase_store_set_table:
- * @self: a #JustSyncSupabaseStore
+ * @self: a [class@JustSync.SupabaseStore]
  * @scope_name: a scope name
  * @table: (nullable): the table of the scopes with that name, or %NULL for
  *   the table named like them
@@ -2054,7 +2054,7 @@ just_sync_supabase_store_set_table (JustSyncSupabaseStore *self,
 
 /**
  * just_sync_supabase_store_get_table:
- * @self: a #JustSyncSupabaseStore
+ * @self: a [class@JustSync.SupabaseStore]
  * @scope_name: a scope name
  *
  * Gets the table the scopes named @scope_name sync with.
@@ -2076,7 +2076,7 @@ just_sync_supabase_store_get_table (JustSyncSupabaseStore *self,
 
 /**
  * just_sync_supabase_store_get_soft_delete_column:
- * @self: a #JustSyncSupabaseStore
+ * @self: a [class@JustSync.SupabaseStore]
  *
  * Gets the value of [property@JustSync.SupabaseStore:soft-delete-column].
  *
@@ -2092,7 +2092,7 @@ just_sync_supabase_store_get_soft_delete_column (JustSyncSupabaseStore *self)
 
 /**
  * just_sync_supabase_store_set_soft_delete_column:
- * @self: a #JustSyncSupabaseStore
+ * @self: a [class@JustSync.SupabaseStore]
  * @column: (nullable): a nullable `timestamptz` column, such as
  *   `deleted_at`, or %NULL for hard deletes
  *
@@ -2110,7 +2110,7 @@ just_sync_supabase_store_set_soft_delete_column (JustSyncSupabaseStore *self,
 
 /**
  * just_sync_supabase_store_get_page_size:
- * @self: a #JustSyncSupabaseStore
+ * @self: a [class@JustSync.SupabaseStore]
  *
  * Gets the value of [property@JustSync.SupabaseStore:page-size].
  *
@@ -2126,7 +2126,7 @@ just_sync_supabase_store_get_page_size (JustSyncSupabaseStore *self)
 
 /**
  * just_sync_supabase_store_set_page_size:
- * @self: a #JustSyncSupabaseStore
+ * @self: a [class@JustSync.SupabaseStore]
  * @page_size: at least 1
  *
  * Sets [property@JustSync.SupabaseStore:page-size].
@@ -2142,7 +2142,7 @@ just_sync_supabase_store_set_page_size (JustSyncSupabaseStore *self,
 
 /**
  * just_sync_supabase_store_get_batch_size:
- * @self: a #JustSyncSupabaseStore
+ * @self: a [class@JustSync.SupabaseStore]
  *
  * Gets the value of [property@JustSync.SupabaseStore:batch-size].
  *
@@ -2158,7 +2158,7 @@ just_sync_supabase_store_get_batch_size (JustSyncSupabaseStore *self)
 
 /**
  * just_sync_supabase_store_set_batch_size:
- * @self: a #JustSyncSupabaseStore
+ * @self: a [class@JustSync.SupabaseStore]
  * @batch_size: from 1 to 5,000
  *
  * Sets [property@JustSync.SupabaseStore:batch-size].
@@ -2174,7 +2174,7 @@ just_sync_supabase_store_set_batch_size (JustSyncSupabaseStore *self,
 
 /**
  * just_sync_supabase_store_get_timeout:
- * @self: a #JustSyncSupabaseStore
+ * @self: a [class@JustSync.SupabaseStore]
  *
  * Gets the value of [property@JustSync.SupabaseStore:timeout].
  *
@@ -2190,7 +2190,7 @@ just_sync_supabase_store_get_timeout (JustSyncSupabaseStore *self)
 
 /**
  * just_sync_supabase_store_set_timeout:
- * @self: a #JustSyncSupabaseStore
+ * @self: a [class@JustSync.SupabaseStore]
  * @seconds: the seconds a request may take, or 0 for no limit
  *
  * Sets [property@JustSync.SupabaseStore:timeout].
