@@ -804,5 +804,6 @@ _just_sync_jwt_claims_get_time (JsonObject *claims,
   /* Before 1970, past 9999 or not finite: no time JustSync supports. */
   if (!(seconds > 0 && seconds <= (double) (JUST_SYNC_TIMESTAMP_MAX / G_USEC_PER_SEC)))
     return 0;
-  return (gint64) (seconds * G_USEC_PER_SEC);
+  /* NumericDate may have a fraction; a whole second is precise enough. */
+  return (gint64) seconds * G_USEC_PER_SEC;
 }

@@ -360,6 +360,7 @@ test_token_claims_hostile (void)
   /* json-glib reads single quotes and comments; the strict reader does not. */
   g_autofree char *lax = make_token ("{'collectionId':'users', /* c */ \"exp\":1893553445}");
   g_autofree char *last = make_token ("{\"collectionId\":\"users\",\"exp\":253402300799}");
+  g_autofree char *fraction = make_token ("{\"collectionId\":\"users\",\"exp\":2340230.88}");
   g_autofree char *collection = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (claims); i++)
@@ -372,6 +373,11 @@ test_token_claims_hostile (void)
     }
   g_assert_cmpint (_just_sync_pb_token_get_claims (last, &collection, NULL), ==,
                    G_GINT64_CONSTANT (253402300799) * G_USEC_PER_SEC);
+  g_clear_pointer (&collection, g_free);
+  /* A NumericDate with a fraction counts in whole seconds (found by
+   * fuzz-pocketbase-token). */
+  g_assert_cmpint (_just_sync_pb_token_get_claims (fraction, &collection, NULL), ==,
+                   G_GINT64_CONSTANT (2340230) * G_USEC_PER_SEC);
   g_clear_pointer (&collection, g_free);
   g_assert_cmpint (_just_sync_pb_token_get_claims (deep, &collection, NULL), ==, 0);
   g_assert_null (collection);
