@@ -5,7 +5,7 @@
 
 #include "config.h"
 
-#include "justsync-push-result.h"
+#include "justsync-push-result-private.h"
 
 /**
  * JustSyncPushResult:
@@ -231,4 +231,40 @@ just_sync_push_result_get_retry_after (JustSyncPushResult *self)
   g_return_val_if_fail (self != NULL, 0);
 
   return self->retry_after;
+}
+
+/* @op failed with @status (not written): its result joins @results. */
+void
+_just_sync_push_results_add_failed (GPtrArray          *results,
+                                    JustSyncPendingOp  *op,
+                                    JustSyncPushStatus  status,
+                                    const char         *message,
+                                    gint64              retry_after)
+{
+  g_ptr_array_add (results,
+                   just_sync_push_result_new_failed (just_sync_pending_op_get_seq (op),
+                                                     just_sync_pending_op_get_record_id (op),
+                                                     status, message, retry_after));
+}
+
+/* @op was written; @reply is the server's copy. */
+void
+_just_sync_push_results_add_written (GPtrArray         *results,
+                                     JustSyncPendingOp *op,
+                                     JustSyncRecord    *reply)
+{
+  g_ptr_array_add (results, just_sync_push_result_new_written (just_sync_pending_op_get_seq (op), reply));
+}
+
+/* @op deleted its record at @when (the server's time, or 0 when unknown):
+ * written, with a tombstone for a reply. */
+void
+_just_sync_push_results_add_tombstone (GPtrArray         *results,
+                                       JustSyncPendingOp *op,
+                                       gint64             when)
+{
+  g_autoptr(JustSyncRecord) tombstone =
+    just_sync_record_new_tombstone (just_sync_pending_op_get_record_id (op), MAX (when, 1), NULL);
+
+  _just_sync_push_results_add_written (results, op, tombstone);
 }

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "justsync-push-result-private.h"
 #include "justsync-appwrite-private.h"
 #include "justsync-appwrite-store.h"
 #include "justsync-error.h"
@@ -458,31 +459,6 @@ appwrite_store_queue_bulk (PushData    *data,
   g_queue_push_head (&data->requests, request);
 }
 
-static void
-appwrite_store_add_failed (PushData           *data,
-                           JustSyncPendingOp  *op,
-                           JustSyncPushStatus  status,
-                           const char         *message,
-                           gint64              retry_after)
-{
-  g_ptr_array_add (data->results,
-                   just_sync_push_result_new_failed (just_sync_pending_op_get_seq (op),
-                                                     just_sync_pending_op_get_record_id (op),
-                                                     status, message, retry_after));
-}
-
-static void
-appwrite_store_add_tombstone (PushData          *data,
-                              JustSyncPendingOp *op,
-                              gint64             when)
-{
-  g_autoptr(JustSyncRecord) tombstone =
-    just_sync_record_new_tombstone (just_sync_pending_op_get_record_id (op), MAX (when, 1), NULL);
-
-  g_ptr_array_add (data->results,
-                   just_sync_push_result_new_written (just_sync_pending_op_get_seq (op), tombstone));
-}
-
 /* Settles @op as written with @document, the server's copy. */
 static void
 appwrite_store_settle (PushData          *data,
@@ -495,13 +471,12 @@ appwrite_store_settle (PushData          *data,
   reply = _just_sync_appwrite_record_from_document (document, data->scope,
                                                     data->soft_delete_attribute, &error);
   if (reply == NULL)
-    appwrite_store_add_failed (data, op, JUST_SYNC_PUSH_RETRY, error->message, 0);
+    _just_sync_push_results_add_failed (data->results, op, JUST_SYNC_PUSH_RETRY, error->message, 0);
   else if (data->kind == JUST_SYNC_OP_DELETE && !just_sync_record_is_deleted (reply))
-    appwrite_store_add_failed (data, op, JUST_SYNC_PUSH_REJECTED,
+    _just_sync_push_results_add_failed (data->results, op, JUST_SYNC_PUSH_REJECTED,
                                _("The server did not keep the deletion time"), 0);
   else
-    g_ptr_array_add (data->results,
-                     just_sync_push_result_new_written (just_sync_pending_op_get_seq (op), reply));
+    _just_sync_push_results_add_written (data->results, op, reply);
 }
 
 static void
@@ -511,7 +486,7 @@ appwrite_store_retry_ops (PushData   *data,
                           gint64      retry_after)
 {
   for (guint i = 0; i < ops->len; i++)
-    appwrite_store_add_failed (data, g_ptr_array_index (ops, i), JUST_SYNC_PUSH_RETRY, message,
+    _just_sync_push_results_add_failed (data->results, g_ptr_array_index (ops, i), JUST_SYNC_PUSH_RETRY, message,
                                retry_after);
 }
 
@@ -599,7 +574,7 @@ appwrite_store_looked_up (PushData             *data,
       else if (data->kind == JUST_SYNC_OP_UPSERT)
         g_ptr_array_add (creates, op);
       else
-        appwrite_store_add_tombstone (data, op, appwrite_store_response_time (response));
+        _just_sync_push_results_add_tombstone (data->results, op, appwrite_store_response_time (response));
     }
 
   if (data->kind == JUST_SYNC_OP_DELETE)
@@ -671,21 +646,21 @@ appwrite_store_request_failed (GTask                *task,
       if (response->status == SOUP_STATUS_NOT_FOUND)
         appwrite_store_queue_alone (data, REQUEST_CREATE, request->ops);
       else
-        appwrite_store_add_failed (data, g_ptr_array_index (request->ops, 0),
+        _just_sync_push_results_add_failed (data->results, g_ptr_array_index (request->ops, 0),
                                    JUST_SYNC_PUSH_REJECTED, error->message, 0);
       break;
     case REQUEST_DELETE:
       if (response->status == SOUP_STATUS_NOT_FOUND)
-        appwrite_store_add_tombstone (data, g_ptr_array_index (request->ops, 0),
+        _just_sync_push_results_add_tombstone (data->results, g_ptr_array_index (request->ops, 0),
                                       appwrite_store_response_time (response));
       else
-        appwrite_store_add_failed (data, g_ptr_array_index (request->ops, 0),
+        _just_sync_push_results_add_failed (data->results, g_ptr_array_index (request->ops, 0),
                                    JUST_SYNC_PUSH_REJECTED, error->message, 0);
       break;
     case REQUEST_CREATE:
     default:
       /* The lookup did not find it in this scope: 409 means another has it. */
-      appwrite_store_add_failed (data, g_ptr_array_index (request->ops, 0),
+      _just_sync_push_results_add_failed (data->results, g_ptr_array_index (request->ops, 0),
                                  JUST_SYNC_PUSH_REJECTED,
                                  response->status == SOUP_STATUS_CONFLICT
                                    ? _("The id belongs to a record outside this scope")
@@ -755,7 +730,7 @@ appwrite_store_request_sent_cb (GObject      *object,
             if (document != NULL)
               appwrite_store_settle (data, op, document);
             else
-              appwrite_store_add_failed (data, op, JUST_SYNC_PUSH_RETRY,
+              _just_sync_push_results_add_failed (data->results, op, JUST_SYNC_PUSH_RETRY,
                                          _("The server did not return the document"), 0);
           }
       }
@@ -763,7 +738,7 @@ appwrite_store_request_sent_cb (GObject      *object,
     case REQUEST_DELETE:
       if (data->soft_delete_attribute == NULL)
         {
-          appwrite_store_add_tombstone (data, g_ptr_array_index (request->ops, 0),
+          _just_sync_push_results_add_tombstone (data->results, g_ptr_array_index (request->ops, 0),
                                         appwrite_store_response_time (response));
           break;
         }
@@ -952,7 +927,7 @@ appwrite_store_push_async (JustSyncAppwriteStore *self,
 
       if (!_just_sync_appwrite_is_id (id))
         {
-          appwrite_store_add_failed (data, op, JUST_SYNC_PUSH_REJECTED,
+          _just_sync_push_results_add_failed (data->results, op, JUST_SYNC_PUSH_REJECTED,
                                      _("Appwrite ids are at most 36 letters, digits, “.”, “-” "
                                        "and “_”"), 0);
           continue;
@@ -967,7 +942,7 @@ appwrite_store_push_async (JustSyncAppwriteStore *self,
                                                          &fields_error);
           if (fields == NULL)
             {
-              appwrite_store_add_failed (data, op, JUST_SYNC_PUSH_REJECTED,
+              _just_sync_push_results_add_failed (data->results, op, JUST_SYNC_PUSH_REJECTED,
                                          fields_error->message, 0);
               continue;
             }

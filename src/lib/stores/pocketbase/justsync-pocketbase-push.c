@@ -15,6 +15,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "justsync-push-result-private.h"
 #include "justsync-pocketbase-private.h"
 
 /* How one operation is sent. */
@@ -52,39 +53,6 @@ pb_push_data_free (PushData *data)
   g_clear_pointer (&data->chunk, g_ptr_array_unref);
   g_ptr_array_unref (data->results);
   g_free (data);
-}
-
-static void
-pb_push_add_result (PushData           *data,
-                    JustSyncPendingOp  *op,
-                    JustSyncPushStatus  status,
-                    const char         *message,
-                    gint64              retry_after)
-{
-  g_ptr_array_add (data->results,
-                   just_sync_push_result_new_failed (just_sync_pending_op_get_seq (op),
-                                                     just_sync_pending_op_get_record_id (op),
-                                                     status, message, retry_after));
-}
-
-static void
-pb_push_add_written (PushData          *data,
-                     JustSyncPendingOp *op,
-                     JustSyncRecord    *reply)
-{
-  g_ptr_array_add (data->results,
-                   just_sync_push_result_new_written (just_sync_pending_op_get_seq (op), reply));
-}
-
-static void
-pb_push_add_tombstone (PushData          *data,
-                       JustSyncPendingOp *op,
-                       gint64             when)
-{
-  g_autoptr(JustSyncRecord) tombstone =
-    just_sync_record_new_tombstone (just_sync_pending_op_get_record_id (op), MAX (when, 1), NULL);
-
-  pb_push_add_written (data, op, tombstone);
 }
 
 static SendMode
@@ -166,7 +134,7 @@ pb_push_settle (JustSyncPocketbaseStore *self,
     {
       if (mode == SEND_HARD_DELETE)
         {
-          pb_push_add_tombstone (data, op, server_time);
+          _just_sync_push_results_add_tombstone (data->results, op, server_time);
           return TRUE;
         }
 
@@ -180,28 +148,28 @@ pb_push_settle (JustSyncPocketbaseStore *self,
         }
 
       if ((reply = _just_sync_pb_read_record (self, &data->target, data->scope, body, &error)) == NULL)
-        pb_push_add_result (data, op, JUST_SYNC_PUSH_RETRY, error->message, 0);
+        _just_sync_push_results_add_failed (data->results, op, JUST_SYNC_PUSH_RETRY, error->message, 0);
       else if (mode == SEND_SOFT_DELETE && !just_sync_record_is_deleted (reply))
-        pb_push_add_result (data, op, JUST_SYNC_PUSH_REJECTED,
+        _just_sync_push_results_add_failed (data->results, op, JUST_SYNC_PUSH_REJECTED,
                             _("PocketBase did not keep the deletion time"), 0);
       else
-        pb_push_add_written (data, op, reply);
+        _just_sync_push_results_add_written (data->results, op, reply);
       return TRUE;
     }
 
   /* Deleting what the server does not have (or hides from us) is done. */
   if (data->kind == JUST_SYNC_PB_PUSH_DELETE && status == SOUP_STATUS_NOT_FOUND)
     {
-      pb_push_add_tombstone (data, op, server_time);
+      _just_sync_push_results_add_tombstone (data->results, op, server_time);
       return TRUE;
     }
 
   message = _just_sync_pb_dup_error_message (body, status);
   /* No status at all is a reply we do not understand: try again later. */
   if (status < 100 || status >= 500 || status == 429 || status == SOUP_STATUS_REQUEST_TIMEOUT)
-    pb_push_add_result (data, op, JUST_SYNC_PUSH_RETRY, message, retry_after);
+    _just_sync_push_results_add_failed (data->results, op, JUST_SYNC_PUSH_RETRY, message, retry_after);
   else
-    pb_push_add_result (data, op, JUST_SYNC_PUSH_REJECTED, message, 0);
+    _just_sync_push_results_add_failed (data->results, op, JUST_SYNC_PUSH_REJECTED, message, 0);
   return TRUE;
 }
 
@@ -212,7 +180,7 @@ pb_push_retry_rest (PushData   *data,
                     gint64      retry_after)
 {
   for (guint i = 0; i < data->todo->len; i++)
-    pb_push_add_result (data, g_ptr_array_index (data->todo, i), JUST_SYNC_PUSH_RETRY, message, retry_after);
+    _just_sync_push_results_add_failed (data->results, g_ptr_array_index (data->todo, i), JUST_SYNC_PUSH_RETRY, message, retry_after);
   g_ptr_array_set_size (data->todo, 0);
 }
 
@@ -319,7 +287,7 @@ pb_push_single (GTask *task)
 
   if (!pb_push_build_request (self, data, op, data->single_mode, &method, &path, &body, &error))
     {
-      pb_push_add_result (data, op, JUST_SYNC_PUSH_REJECTED, error->message, 0);
+      _just_sync_push_results_add_failed (data->results, op, JUST_SYNC_PUSH_REJECTED, error->message, 0);
       g_ptr_array_remove_index (data->todo, 0);
       pb_push_next (g_steal_pointer (&task));
       return;
@@ -517,7 +485,7 @@ pb_push_batch (GTask *task)
 
       if (!pb_push_build_request (self, data, op, mode, &method, &path, &request_body, &error))
         {
-          pb_push_add_result (data, op, JUST_SYNC_PUSH_REJECTED, error->message, 0);
+          _just_sync_push_results_add_failed (data->results, op, JUST_SYNC_PUSH_REJECTED, error->message, 0);
           g_ptr_array_remove_index (data->todo, i);
           continue;
         }
@@ -615,14 +583,14 @@ pb_push_check_cb (GObject      *object,
       JustSyncPendingOp *op = g_ptr_array_index (foreign, i);
 
       if (data->kind == JUST_SYNC_PB_PUSH_DELETE)
-        pb_push_add_tombstone (data, op, _just_sync_pb_response_time (self, response));
+        _just_sync_push_results_add_tombstone (data->results, op, _just_sync_pb_response_time (self, response));
       else
         {
           g_autofree char *message =
             g_strdup_printf (_("The record “%s” belongs to another scope"),
                              just_sync_pending_op_get_record_id (op));
 
-          pb_push_add_result (data, op, JUST_SYNC_PUSH_REJECTED, message, 0);
+          _just_sync_push_results_add_failed (data->results, op, JUST_SYNC_PUSH_REJECTED, message, 0);
         }
     }
   data->checked += data->checking - foreign->len;

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "justsync-push-result-private.h"
 #include "justsync-error.h"
 #include "justsync-http-client-private.h"
 #include "justsync-remote-store-private.h"
@@ -736,39 +737,6 @@ supabase_store_push_data_free (PushData *data)
   g_free (data);
 }
 
-static void
-supabase_store_add_failed (PushData           *data,
-                           JustSyncPendingOp  *op,
-                           JustSyncPushStatus  status,
-                           const char         *message,
-                           gint64              retry_after)
-{
-  g_ptr_array_add (data->results,
-                   just_sync_push_result_new_failed (just_sync_pending_op_get_seq (op),
-                                                     just_sync_pending_op_get_record_id (op),
-                                                     status, message, retry_after));
-}
-
-static void
-supabase_store_add_written (PushData          *data,
-                            JustSyncPendingOp *op,
-                            JustSyncRecord    *reply)
-{
-  g_ptr_array_add (data->results,
-                   just_sync_push_result_new_written (just_sync_pending_op_get_seq (op), reply));
-}
-
-static void
-supabase_store_add_tombstone (PushData          *data,
-                              JustSyncPendingOp *op,
-                              gint64             when)
-{
-  g_autoptr(JustSyncRecord) tombstone =
-    just_sync_record_new_tombstone (just_sync_pending_op_get_record_id (op), MAX (when, 1), NULL);
-
-  supabase_store_add_written (data, op, tombstone);
-}
-
 /* Settles every operation not settled yet as a retry. */
 static void
 supabase_store_retry_rest (PushData   *data,
@@ -777,7 +745,7 @@ supabase_store_retry_rest (PushData   *data,
 {
   if (data->chunk != NULL)
     for (guint i = 0; i < data->chunk->len; i++)
-      supabase_store_add_failed (data, g_ptr_array_index (data->chunk, i), JUST_SYNC_PUSH_RETRY,
+      _just_sync_push_results_add_failed (data->results, g_ptr_array_index (data->chunk, i), JUST_SYNC_PUSH_RETRY,
                                  message, retry_after);
   g_clear_pointer (&data->chunk, g_ptr_array_unref);
   for (guint s = 0; s < N_STEPS; s++)
@@ -785,7 +753,7 @@ supabase_store_retry_rest (PushData   *data,
       GPtrArray *queue = data->queues[s];
 
       for (guint i = 0; i < queue->len; i++)
-        supabase_store_add_failed (data, g_ptr_array_index (queue, i), JUST_SYNC_PUSH_RETRY,
+        _just_sync_push_results_add_failed (data->results, g_ptr_array_index (queue, i), JUST_SYNC_PUSH_RETRY,
                                    message, retry_after);
       g_ptr_array_set_size (queue, 0);
     }
@@ -862,7 +830,7 @@ supabase_store_chunk_failed (GTask                *task,
   else
     {
       for (guint i = 0; i < chunk->len; i++)
-        supabase_store_add_failed (data, g_ptr_array_index (chunk, i), JUST_SYNC_PUSH_REJECTED,
+        _just_sync_push_results_add_failed (data->results, g_ptr_array_index (chunk, i), JUST_SYNC_PUSH_REJECTED,
                                    error->message, 0);
     }
   return TRUE;
@@ -899,12 +867,12 @@ supabase_store_settle_row (PushData          *data,
 
   reply = _just_sync_supabase_record_from_row (row, data->scope, data->soft_delete_column, &error);
   if (reply == NULL)
-    supabase_store_add_failed (data, op, JUST_SYNC_PUSH_RETRY, error->message, 0);
+    _just_sync_push_results_add_failed (data->results, op, JUST_SYNC_PUSH_RETRY, error->message, 0);
   else if (data->kind == JUST_SYNC_OP_DELETE && !just_sync_record_is_deleted (reply))
-    supabase_store_add_failed (data, op, JUST_SYNC_PUSH_REJECTED,
+    _just_sync_push_results_add_failed (data->results, op, JUST_SYNC_PUSH_REJECTED,
                                _("The server did not keep the deletion time"), 0);
   else
-    supabase_store_add_written (data, op, reply);
+    _just_sync_push_results_add_written (data->results, op, reply);
 }
 
 static void
@@ -962,28 +930,28 @@ supabase_store_chunk_sent_cb (GObject      *object,
               updated_at = found != NULL ? just_sync_record_get_updated_at (found) : 0;
             }
           if (row != NULL && base != 0 && updated_at != base)
-            supabase_store_add_failed (data, op, JUST_SYNC_PUSH_PRECONDITION_FAILED,
+            _just_sync_push_results_add_failed (data->results, op, JUST_SYNC_PUSH_PRECONDITION_FAILED,
                                        _("Another client changed the record first"), 0);
           else if (row != NULL)
-            supabase_store_add_failed (data, op, JUST_SYNC_PUSH_REJECTED,
+            _just_sync_push_results_add_failed (data->results, op, JUST_SYNC_PUSH_REJECTED,
                                        _("The server kept the record from changing "
                                          "(row-level security?)"), 0);
           else if (data->kind == JUST_SYNC_OP_DELETE)
-            supabase_store_add_tombstone (data, op, supabase_store_response_time (response));
+            _just_sync_push_results_add_tombstone (data->results, op, supabase_store_response_time (response));
           else
             g_ptr_array_add (data->queues[STEP_INSERT], just_sync_pending_op_ref (op));
         }
       else if (row != NULL && data->kind == JUST_SYNC_OP_DELETE && data->soft_delete_column == NULL)
-        supabase_store_add_tombstone (data, op, supabase_store_response_time (response));
+        _just_sync_push_results_add_tombstone (data->results, op, supabase_store_response_time (response));
       else if (row != NULL)
         supabase_store_settle_row (data, op, row);
       else if (data->step == STEP_INSERT && base != 0)
-        supabase_store_add_failed (data, op, JUST_SYNC_PUSH_PRECONDITION_FAILED,
+        _just_sync_push_results_add_failed (data->results, op, JUST_SYNC_PUSH_PRECONDITION_FAILED,
                                    _("Another client made the record again first"), 0);
       else if (data->step == STEP_INSERT)
         g_ptr_array_add (data->queues[STEP_UPDATE], just_sync_pending_op_ref (op));
       else if (data->step == STEP_UPDATE)
-        supabase_store_add_failed (data, op, JUST_SYNC_PUSH_REJECTED,
+        _just_sync_push_results_add_failed (data->results, op, JUST_SYNC_PUSH_REJECTED,
                                    _("The id belongs to a record outside this scope"), 0);
       else
         g_ptr_array_add (data->queues[STEP_VERIFY], just_sync_pending_op_ref (op));
@@ -1260,7 +1228,7 @@ supabase_store_push_async (JustSyncSupabaseStore *self,
                                                      data->soft_delete_column, &row_error);
           if (row == NULL)
             {
-              supabase_store_add_failed (data, op, JUST_SYNC_PUSH_REJECTED, row_error->message, 0);
+              _just_sync_push_results_add_failed (data->results, op, JUST_SYNC_PUSH_REJECTED, row_error->message, 0);
               continue;
             }
         }
