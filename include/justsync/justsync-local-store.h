@@ -134,6 +134,12 @@ G_DECLARE_INTERFACE (JustSyncLocalStore, just_sync_local_store, JUST_SYNC, LOCAL
  *   (none for 0), then listing the ids still evicted: remembered and with no
  *   row again. Optional, like @evict_async.
  * @list_evicted_finish: finishes @list_evicted_async; returns the ids.
+ * @patch_async: starts an app write that changed only some members of one
+ *   record: as @upsert_many_async, but the queued operation names those
+ *   members (see [method@JustSync.PendingOp.get_fields]), so a push can
+ *   send them alone. Optional: the default queues a full upsert with
+ *   @upsert_many_async.
+ * @patch_finish: finishes @patch_async; returns the queued operation.
  *
  * The virtual methods of [iface@JustSync.LocalStore]. Every method completes on the
  * thread-default main context of the caller and never blocks it; a store
@@ -322,9 +328,19 @@ struct _JustSyncLocalStoreInterface
   GStrv                (*list_evicted_finish)          (JustSyncLocalStore   *self,
                                                         GAsyncResult         *result,
                                                         GError              **error);
+  void                 (*patch_async)                  (JustSyncLocalStore   *self,
+                                                        JustSyncScope        *scope,
+                                                        JustSyncRecord       *record,
+                                                        const char * const   *fields,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+  JustSyncPendingOp   *(*patch_finish)                 (JustSyncLocalStore   *self,
+                                                        GAsyncResult         *result,
+                                                        GError              **error);
 
   /*< private >*/
-  gpointer _reserved[6];
+  gpointer _reserved[4];
 };
 
 JUST_SYNC_AVAILABLE_IN_ALL
@@ -381,6 +397,18 @@ void                 just_sync_local_store_upsert_many_async           (JustSync
                                                                         gpointer                   user_data);
 JUST_SYNC_AVAILABLE_IN_ALL
 GPtrArray           *just_sync_local_store_upsert_many_finish          (JustSyncLocalStore        *self,
+                                                                        GAsyncResult              *result,
+                                                                        GError                   **error);
+JUST_SYNC_AVAILABLE_IN_ALL
+void                 just_sync_local_store_patch_async                 (JustSyncLocalStore        *self,
+                                                                        JustSyncScope             *scope,
+                                                                        JustSyncRecord            *record,
+                                                                        const char * const        *fields,
+                                                                        GCancellable              *cancellable,
+                                                                        GAsyncReadyCallback        callback,
+                                                                        gpointer                   user_data);
+JUST_SYNC_AVAILABLE_IN_ALL
+JustSyncPendingOp   *just_sync_local_store_patch_finish                (JustSyncLocalStore        *self,
                                                                         GAsyncResult              *result,
                                                                         GError                   **error);
 JUST_SYNC_AVAILABLE_IN_ALL

@@ -32,6 +32,14 @@ JustSyncPendingOp *just_sync_pending_op_new              (gint64              se
                                                           JustSyncOpState     state,
                                                           const char         *last_error);
 JUST_SYNC_AVAILABLE_IN_ALL
+JustSyncPendingOp *just_sync_pending_op_new_patch        (gint64              seq,
+                                                          JustSyncRecord     *record,
+                                                          const char * const *fields,
+                                                          const char         *base_version,
+                                                          guint               attempts,
+                                                          JustSyncOpState     state,
+                                                          const char         *last_error);
+JUST_SYNC_AVAILABLE_IN_ALL
 JustSyncPendingOp *just_sync_pending_op_from_json        (JsonNode           *node,
                                                           GError            **error);
 JUST_SYNC_AVAILABLE_IN_ALL
@@ -46,6 +54,8 @@ JUST_SYNC_AVAILABLE_IN_ALL
 JustSyncRecord    *just_sync_pending_op_get_record       (JustSyncPendingOp  *self);
 JUST_SYNC_AVAILABLE_IN_ALL
 const char        *just_sync_pending_op_get_record_id    (JustSyncPendingOp  *self);
+JUST_SYNC_AVAILABLE_IN_ALL
+const char * const *just_sync_pending_op_get_fields      (JustSyncPendingOp  *self);
 JUST_SYNC_AVAILABLE_IN_ALL
 const char        *just_sync_pending_op_get_base_version (JustSyncPendingOp  *self);
 JUST_SYNC_AVAILABLE_IN_ALL

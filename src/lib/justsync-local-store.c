@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "justsync-error.h"
 #include "justsync-local-store-private.h"
 #include "justsync-query-private.h"
 
@@ -169,8 +170,59 @@ local_store_real_list_evicted_finish (JustSyncLocalStore  *self,
 }
 
 static void
+local_store_real_patch_cb (GObject      *object,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GPtrArray) ops = NULL;
+  GError *error = NULL;
+
+  ops = just_sync_local_store_upsert_many_finish (JUST_SYNC_LOCAL_STORE (object), result, &error);
+  if (ops == NULL)
+    g_task_return_error (task, error);
+  else if (ops->len != 1)
+    g_task_return_new_error (task, JUST_SYNC_ERROR, JUST_SYNC_ERROR_FAILED,
+                             _("The store queued %u operations for one record"), ops->len);
+  else
+    g_task_return_pointer (task, just_sync_pending_op_ref (g_ptr_array_index (ops, 0)),
+                           (GDestroyNotify) just_sync_pending_op_unref);
+}
+
+/* Without a way to keep the fields, the change goes as a full upsert. */
+static void
+local_store_real_patch_async (JustSyncLocalStore  *self,
+                              JustSyncScope       *scope,
+                              JustSyncRecord      *record,
+                              const char * const  *fields,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GPtrArray) records = g_ptr_array_new ();
+
+  g_task_set_source_tag (task, local_store_real_patch_async);
+  g_ptr_array_add (records, record);
+  just_sync_local_store_upsert_many_async (self, scope, records, cancellable,
+                                           local_store_real_patch_cb, task);
+}
+
+static JustSyncPendingOp *
+local_store_real_patch_finish (JustSyncLocalStore  *self,
+                               GAsyncResult        *result,
+                               GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
 just_sync_local_store_default_init (JustSyncLocalStoreInterface *iface)
 {
+  iface->patch_async = local_store_real_patch_async;
+  iface->patch_finish = local_store_real_patch_finish;
   iface->run_query_async = local_store_real_run_query_async;
   iface->run_query_finish = local_store_real_run_query_finish;
   iface->evict_async = local_store_real_evict_async;
@@ -640,6 +692,63 @@ just_sync_local_store_upsert_many_finish (JustSyncLocalStore  *self,
   g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
 
   return JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->upsert_many_finish (self, result, error);
+}
+
+/**
+ * just_sync_local_store_patch_async:
+ * @self: a [iface@JustSync.LocalStore]
+ * @scope: the scope
+ * @record: the record as written, all of its payload
+ * @fields: (array zero-terminated=1): the names of the payload members the
+ *   write set or removed; at least one
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the operation completes
+ * @user_data: data for @callback
+ *
+ * Writes a record as an app change to some of its members, as
+ * [method@JustSync.LocalStore.upsert_many_async] writes whole ones: the row
+ * and one queued upsert that names @fields (see
+ * [method@JustSync.PendingOp.get_fields]), in one transaction. Emits
+ * [signal@JustSync.LocalStore::changed].
+ */
+void
+just_sync_local_store_patch_async (JustSyncLocalStore  *self,
+                                   JustSyncScope       *scope,
+                                   JustSyncRecord      *record,
+                                   const char * const  *fields,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_return_if_fail (JUST_SYNC_IS_LOCAL_STORE (self));
+  g_return_if_fail (scope != NULL);
+  g_return_if_fail (record != NULL);
+  g_return_if_fail (fields != NULL && fields[0] != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->patch_async (self, scope, record, fields, cancellable,
+                                                       callback, user_data);
+}
+
+/**
+ * just_sync_local_store_patch_finish:
+ * @self: a [iface@JustSync.LocalStore]
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes [method@JustSync.LocalStore.patch_async].
+ *
+ * Returns: (transfer full): the queued operation
+ */
+JustSyncPendingOp *
+just_sync_local_store_patch_finish (JustSyncLocalStore  *self,
+                                    GAsyncResult        *result,
+                                    GError             **error)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_LOCAL_STORE (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  return JUST_SYNC_LOCAL_STORE_GET_IFACE (self)->patch_finish (self, result, error);
 }
 
 /**

@@ -1052,6 +1052,7 @@ typedef struct
   char *id;
   JsonObject *payload;         /* a patch: the members to set */
   GStrv remove;                /* a patch: the members to remove */
+  GStrv fields;                /* a patch: the members set or removed */
   WriteKind kind;
   JustSyncRecord *written;
 } WriteData;
@@ -1063,6 +1064,7 @@ write_data_free (WriteData *data)
   g_free (data->id);
   g_clear_pointer (&data->payload, json_object_unref);
   g_strfreev (data->remove);
+  g_strfreev (data->fields);
   g_clear_pointer (&data->written, just_sync_record_unref);
   g_free (data);
 }
@@ -1080,6 +1082,16 @@ write_done_cb (GObject      *object,
 
   if (data->kind == WRITE_DELETE)
     ops = just_sync_local_store_delete_many_finish (JUST_SYNC_LOCAL_STORE (object), res, &error);
+  else if (data->fields != NULL)
+    {
+      JustSyncPendingOp *op = just_sync_local_store_patch_finish (JUST_SYNC_LOCAL_STORE (object), res, &error);
+
+      if (op != NULL)
+        {
+          ops = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_pending_op_unref);
+          g_ptr_array_add (ops, op);
+        }
+    }
   else
     ops = just_sync_local_store_upsert_many_finish (JUST_SYNC_LOCAL_STORE (object), res, &error);
   if (ops == NULL)
@@ -1121,6 +1133,31 @@ patch_payload (JsonObject         *old,
         json_object_set_member (payload, name, json_node_copy (value));
     }
   return payload;
+}
+
+/* The names a patch sets or removes, or NULL when it names none (then
+ * the record goes whole, as after an update). */
+static GStrv
+patch_fields (JsonObject         *set,
+              const char * const *remove)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) fields = NULL;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+
+  if (set != NULL)
+    {
+      json_object_iter_init (&iter, set);
+      while (json_object_iter_next (&iter, &name, &value))
+        g_strv_builder_add (builder, name);
+    }
+  for (guint i = 0; remove != NULL && remove[i] != NULL; i++)
+    if (set == NULL || !json_object_has_member (set, remove[i]))
+      g_strv_builder_add (builder, remove[i]);
+  fields = g_strv_builder_end (builder);
+  return fields[0] != NULL ? g_steal_pointer (&fields) : NULL;
 }
 
 static void
@@ -1185,6 +1222,15 @@ write_lookup_cb (GObject      *object,
       if (data->written == NULL)
         {
           g_task_return_error (task, error);
+          return;
+        }
+      if (data->kind == WRITE_PATCH)
+        data->fields = patch_fields (data->payload, remove);
+      if (data->fields != NULL)
+        {
+          just_sync_local_store_patch_async (self->job_config.local, data->scope, data->written,
+                                             (const char * const *) data->fields, cancellable,
+                                             write_done_cb, g_steal_pointer (&task));
           return;
         }
       g_ptr_array_add (records, data->written);
@@ -1355,9 +1401,16 @@ just_sync_orchestrator_update_finish (JustSyncOrchestrator  *self,
  *
  * Changes some members of a record's content and keeps the others, as
  * [method@JustSync.Orchestrator.update_async] replaces it whole (a member
- * both set and removed is set). The change is queued like an update; with
- * a [class@JustSync.FieldMergeResolver], a conflicting server change of
- * other members is kept. Fails with %JUST_SYNC_ERROR_NOT_FOUND when there
+ * both set and removed is set). The change is queued naming the members it
+ * changed, and a push sends only those where the backend allows it
+ * (PocketBase, Supabase and Appwrite do): a removed member is sent as a
+ * JSON null, which the server stores as its empty value for the column or
+ * field. Patches of one record queued before a push are sent as one, with
+ * the members of all of them; an update or a create still queued makes the
+ * whole record go. So another client's change of other members is kept on
+ * the server even with [class@JustSync.LastWriteWinsResolver]; with a
+ * [class@JustSync.FieldMergeResolver] it is kept in the local copy too when
+ * the two conflict. Fails with %JUST_SYNC_ERROR_NOT_FOUND when there
  * is no live record with @id.
  */
 void

@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "justsync-error.h"
+#include "justsync-pending-op-private.h"
 #include "justsync-sync-job-private.h"
 #include "justsync-sync-result-private.h"
 
@@ -552,7 +553,8 @@ list_ops_cb (GObject      *object,
 {
   JustSyncSyncJob *job = user_data;
   g_autoptr(GPtrArray) ops = NULL;
-  g_autoptr(GHashTable) newest = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) runs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                      (GDestroyNotify) g_ptr_array_unref);
   GError *error = NULL;
 
   ops = just_sync_local_store_list_pending_ops_finish (JUST_SYNC_LOCAL_STORE (object), res, &error);
@@ -562,23 +564,29 @@ list_ops_cb (GObject      *object,
       return;
     }
 
-  /* Compact: only the newest change of each record is pushed (rule 6). Its
-   * acknowledgement clears the older ones; a record whose newest change
-   * was rejected stays parked until it is retried or discarded. */
+  /* Compact: only the newest change of each record is pushed (rule 6),
+   * carrying what the older ones changed. Its acknowledgement clears the
+   * older ones; a record whose newest change was rejected stays parked
+   * until it is retried or discarded. */
   for (guint i = 0; i < ops->len; i++)
     {
       JustSyncPendingOp *op = g_ptr_array_index (ops, i);
+      const char *id = just_sync_pending_op_get_record_id (op);
+      GPtrArray *run = g_hash_table_lookup (runs, id);
 
-      g_hash_table_replace (newest, (gpointer) just_sync_pending_op_get_record_id (op), op);
+      if (run == NULL)
+        g_hash_table_insert (runs, (gpointer) id, run = g_ptr_array_new ());
+      g_ptr_array_add (run, op);
     }
   job->push_ops = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_pending_op_unref);
   for (guint i = 0; i < ops->len; i++)
     {
       JustSyncPendingOp *op = g_ptr_array_index (ops, i);
+      GPtrArray *run = g_hash_table_lookup (runs, just_sync_pending_op_get_record_id (op));
 
-      if (g_hash_table_lookup (newest, just_sync_pending_op_get_record_id (op)) == op &&
+      if (g_ptr_array_index (run, run->len - 1) == op &&
           just_sync_pending_op_get_state (op) == JUST_SYNC_OP_STATE_QUEUED)
-        g_ptr_array_add (job->push_ops, just_sync_pending_op_ref (op));
+        g_ptr_array_add (job->push_ops, _just_sync_pending_op_coalesce (run));
     }
 
   if (job->push_ops->len > 0)
@@ -697,13 +705,10 @@ batch_cb (GObject      *object,
           {
             g_autoptr(JustSyncPendingOp) failed = NULL;
 
-            failed = just_sync_pending_op_new (just_sync_pending_op_get_seq (op),
-                                               just_sync_pending_op_get_kind (op),
-                                               just_sync_pending_op_get_record (op),
-                                               just_sync_pending_op_get_base_version (op),
-                                               just_sync_pending_op_get_attempts (op) + 1,
-                                               JUST_SYNC_OP_STATE_FAILED,
-                                               just_sync_push_result_get_message (result));
+            failed = _just_sync_pending_op_copy_with (op, just_sync_pending_op_get_base_version (op),
+                                                      just_sync_pending_op_get_attempts (op) + 1,
+                                                      JUST_SYNC_OP_STATE_FAILED,
+                                                      just_sync_push_result_get_message (result));
             _just_sync_sync_result_add_failed_op (job->result, failed);
             job->observer->op_failed (job->observer_object, job->scope, failed);
           }

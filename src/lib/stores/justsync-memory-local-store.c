@@ -12,6 +12,7 @@
 #include "justsync-error.h"
 #include "justsync-memory-local-store.h"
 #include "justsync-merge-private.h"
+#include "justsync-pending-op-private.h"
 #include "justsync-query-private.h"
 
 /**
@@ -168,19 +169,6 @@ find_newest_op (ScopeData  *data,
   return NULL;
 }
 
-static JustSyncPendingOp *
-op_copy_with (JustSyncPendingOp *op,
-              const char        *base_version,
-              guint              attempts,
-              JustSyncOpState    state,
-              const char        *last_error)
-{
-  return just_sync_pending_op_new (just_sync_pending_op_get_seq (op),
-                                   just_sync_pending_op_get_kind (op),
-                                   just_sync_pending_op_get_record (op),
-                                   base_version, attempts, state, last_error);
-}
-
 static void
 rebase_ops (ScopeData  *data,
             const char *id,
@@ -193,9 +181,9 @@ rebase_ops (ScopeData  *data,
       if (!op_is_for (op, id))
         continue;
       g_ptr_array_index (data->ops, i) =
-        op_copy_with (op, base, just_sync_pending_op_get_attempts (op),
-                      just_sync_pending_op_get_state (op),
-                      just_sync_pending_op_get_last_error (op));
+        _just_sync_pending_op_copy_with (op, base, just_sync_pending_op_get_attempts (op),
+                                         just_sync_pending_op_get_state (op),
+                                         just_sync_pending_op_get_last_error (op));
       just_sync_pending_op_unref (op);
     }
 }
@@ -397,7 +385,8 @@ static JustSyncPendingOp *
 enqueue (JustSyncMemoryLocalStore *self,
          ScopeData                *data,
          JustSyncOpKind            kind,
-         JustSyncRecord           *record)
+         JustSyncRecord           *record,
+         const char * const       *fields)
 {
   Row *row = g_hash_table_lookup (data->rows, just_sync_record_get_id (record));
   g_autofree char *base = row != NULL ? g_strdup (row->base) : NULL;
@@ -413,8 +402,12 @@ enqueue (JustSyncMemoryLocalStore *self,
         g_hash_table_remove (data->base_contents, just_sync_record_get_id (record));
     }
 
-  op = just_sync_pending_op_new (++self->last_seq, kind, record, base, 0,
-                                 JUST_SYNC_OP_STATE_QUEUED, NULL);
+  if (fields != NULL)
+    op = just_sync_pending_op_new_patch (++self->last_seq, record, fields, base, 0,
+                                         JUST_SYNC_OP_STATE_QUEUED, NULL);
+  else
+    op = just_sync_pending_op_new (++self->last_seq, kind, record, base, 0,
+                                   JUST_SYNC_OP_STATE_QUEUED, NULL);
   g_ptr_array_add (data->ops, just_sync_pending_op_ref (op));
   set_row (data, record, base);
   return op;
@@ -450,12 +443,52 @@ just_sync_memory_local_store_upsert_many_async (JustSyncLocalStore  *store,
     {
       JustSyncRecord *record = g_ptr_array_index (records, i);
 
-      g_ptr_array_add (ops, enqueue (self, data, JUST_SYNC_OP_UPSERT, record));
+      g_ptr_array_add (ops, enqueue (self, data, JUST_SYNC_OP_UPSERT, record, NULL));
       just_sync_apply_result_add (changed, just_sync_record_get_id (record), JUST_SYNC_APPLY_INSERTED);
     }
 
   emit_changed (self, scope, changed);
   g_task_return_pointer (task, g_steal_pointer (&ops), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+just_sync_memory_local_store_patch_async (JustSyncLocalStore  *store,
+                                          JustSyncScope       *scope,
+                                          JustSyncRecord      *record,
+                                          const char * const  *fields,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  JustSyncMemoryLocalStore *self = JUST_SYNC_MEMORY_LOCAL_STORE (store);
+  g_autoptr(GTask) task = new_task (self, cancellable, callback, user_data,
+                                    just_sync_memory_local_store_patch_async);
+  g_autoptr(JustSyncApplyResult) changed = just_sync_apply_result_new ();
+  JustSyncPendingOp *op;
+
+  RETURN_IF_CANCELLED (task);
+
+  if (just_sync_record_is_deleted (record))
+    {
+      g_task_return_new_error (task, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                               _("Write a tombstone with a delete, not an upsert"));
+      return;
+    }
+
+  op = enqueue (self, get_scope_data (self, scope), JUST_SYNC_OP_UPSERT, record, fields);
+  just_sync_apply_result_add (changed, just_sync_record_get_id (record), JUST_SYNC_APPLY_INSERTED);
+  emit_changed (self, scope, changed);
+  g_task_return_pointer (task, op, (GDestroyNotify) just_sync_pending_op_unref);
+}
+
+static JustSyncPendingOp *
+just_sync_memory_local_store_patch_finish (JustSyncLocalStore  *store,
+                                           GAsyncResult        *result,
+                                           GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static void
@@ -496,7 +529,7 @@ just_sync_memory_local_store_delete_many_async (JustSyncLocalStore  *store,
     {
       JustSyncRecord *tombstone = g_ptr_array_index (tombstones, i);
 
-      g_ptr_array_add (ops, enqueue (self, data, JUST_SYNC_OP_DELETE, tombstone));
+      g_ptr_array_add (ops, enqueue (self, data, JUST_SYNC_OP_DELETE, tombstone, NULL));
       just_sync_apply_result_add (changed, just_sync_record_get_id (tombstone), JUST_SYNC_APPLY_DELETED);
     }
 
@@ -635,8 +668,8 @@ merge_mark_ops (gpointer          tx,
       if (!op_is_for (op, id) || just_sync_pending_op_get_seq (op) > seq)
         continue;
       g_ptr_array_index (data->ops, i) =
-        op_copy_with (op, just_sync_pending_op_get_base_version (op),
-                      just_sync_pending_op_get_attempts (op), state, message);
+        _just_sync_pending_op_copy_with (op, just_sync_pending_op_get_base_version (op),
+                                         just_sync_pending_op_get_attempts (op), state, message);
       just_sync_pending_op_unref (op);
     }
   return TRUE;
@@ -893,8 +926,8 @@ just_sync_memory_local_store_retry_failed_ops_async (JustSyncLocalStore  *store,
       if (just_sync_pending_op_get_state (op) != JUST_SYNC_OP_STATE_FAILED)
         continue;
       g_ptr_array_index (data->ops, i) =
-        op_copy_with (op, just_sync_pending_op_get_base_version (op), 0,
-                      JUST_SYNC_OP_STATE_QUEUED, NULL);
+        _just_sync_pending_op_copy_with (op, just_sync_pending_op_get_base_version (op), 0,
+                                         JUST_SYNC_OP_STATE_QUEUED, NULL);
       just_sync_pending_op_unref (op);
       count++;
     }
@@ -1098,10 +1131,10 @@ just_sync_memory_local_store_mark_ops_sent_async (JustSyncLocalStore  *store,
           if (just_sync_pending_op_get_seq (op) != seq)
             continue;
           g_ptr_array_index (data->ops, j) =
-            op_copy_with (op, just_sync_pending_op_get_base_version (op),
-                          just_sync_pending_op_get_attempts (op) + 1,
-                          just_sync_pending_op_get_state (op),
-                          just_sync_pending_op_get_last_error (op));
+            _just_sync_pending_op_copy_with (op, just_sync_pending_op_get_base_version (op),
+                                             just_sync_pending_op_get_attempts (op) + 1,
+                                             just_sync_pending_op_get_state (op),
+                                             just_sync_pending_op_get_last_error (op));
           just_sync_pending_op_unref (op);
           break;
         }
@@ -1192,6 +1225,8 @@ local_store_iface_init (JustSyncLocalStoreInterface *iface)
   iface->get_async = just_sync_memory_local_store_get_async;
   iface->get_finish = just_sync_memory_local_store_get_finish;
   iface->upsert_many_async = just_sync_memory_local_store_upsert_many_async;
+  iface->patch_async = just_sync_memory_local_store_patch_async;
+  iface->patch_finish = just_sync_memory_local_store_patch_finish;
   iface->upsert_many_finish = just_sync_memory_local_store_upsert_many_finish;
   iface->delete_many_async = just_sync_memory_local_store_delete_many_async;
   iface->delete_many_finish = just_sync_memory_local_store_delete_many_finish;

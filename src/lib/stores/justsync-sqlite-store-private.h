@@ -20,7 +20,8 @@ G_BEGIN_DECLS
   "SELECT id, payload, updated_at, deleted_at FROM records " \
   "WHERE scope = ?1 AND updated_at > ?2 ORDER BY updated_at, id"
 #define _JUST_SYNC_SQLITE_OP_COLUMNS \
-  "SELECT seq, record_id, payload, updated_at, deleted_at, kind, base, attempts, state, last_error " \
+  "SELECT seq, record_id, payload, updated_at, deleted_at, kind, base, attempts, state, last_error, " \
+  "fields " \
   "FROM pending_ops "
 #define _JUST_SYNC_SQLITE_SQL_OPS_OF_SCOPE \
   _JUST_SYNC_SQLITE_OP_COLUMNS "WHERE scope = ?1 ORDER BY seq"

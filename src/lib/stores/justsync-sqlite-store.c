@@ -16,6 +16,7 @@
 #include "justsync-json-private.h"
 #include "justsync-local-store-private.h"
 #include "justsync-merge-private.h"
+#include "justsync-pending-op-private.h"
 #include "justsync-query-private.h"
 #include "justsync-record-private.h"
 #include "justsync-sqlite-store.h"
@@ -185,6 +186,11 @@ static const char * const migrations[] = {
   "  found_at INTEGER NOT NULL"
   ");"
   "CREATE INDEX damaged_by_scope ON damaged (scope, id);",
+
+  /* 4 → 5 */
+  /* A patch names the payload members it set or removed (a JSON array of
+   * names), so that a push sends only those; NULL: the whole record. */
+  "ALTER TABLE pending_ops ADD COLUMN fields TEXT;",
 };
 
 #define SCHEMA_VERSION ((int) G_N_ELEMENTS (migrations))
@@ -223,6 +229,8 @@ typedef struct
   GHashTable *payloads;        /* worker's record -> its input's payload text */
   GHashTable *keep;            /* prune_missing: the ids to keep */
   GStrv ids;                   /* evict */
+  GStrv fields;                /* patch: the members it changed */
+  char *fields_json;           /* ...as the text stored */
   GArray *seqs;                /* mark_ops_sent: gint64 */
   char *filter_path;
   char *filter_types[2];
@@ -393,6 +401,8 @@ request_free (Request *request)
   g_clear_pointer (&request->payloads, g_hash_table_unref);
   g_clear_pointer (&request->keep, g_hash_table_unref);
   g_strfreev (request->ids);
+  g_strfreev (request->fields);
+  g_free (request->fields_json);
   g_clear_pointer (&request->seqs, g_array_unref);
   g_free (request->filter_path);
   g_free (request->filter_types[0]);
@@ -1177,8 +1187,32 @@ op_from_stmt (sqlite3_stmt  *stmt,
   const char *kind = (const char *) sqlite3_column_text (stmt, 5);
   const char *state = (const char *) sqlite3_column_text (stmt, 8);
 
+  const char *fields_json = (const char *) sqlite3_column_text (stmt, 10);
+
   if (record == NULL)
     return NULL;
+
+  if (fields_json != NULL)
+    {
+      g_autoptr(JsonNode) node = _just_sync_json_parse (fields_json, -1, 2, error);
+      g_auto(GStrv) fields = NULL;
+
+      if (node == NULL || (fields = _just_sync_pending_op_fields_from_node (node, error)) == NULL)
+        return NULL;
+      if (g_strcmp0 (kind, "upsert") != 0)
+        {
+          g_set_error_literal (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                               _("Only an upsert can change some fields"));
+          return NULL;
+        }
+      return just_sync_pending_op_new_patch (sqlite3_column_int64 (stmt, 0), record,
+                                             (const char * const *) fields,
+                                             (const char *) sqlite3_column_text (stmt, 6),
+                                             (guint) sqlite3_column_int64 (stmt, 7),
+                                             g_strcmp0 (state, "failed") == 0 ? JUST_SYNC_OP_STATE_FAILED
+                                                                              : JUST_SYNC_OP_STATE_QUEUED,
+                                             (const char *) sqlite3_column_text (stmt, 9));
+    }
 
   return just_sync_pending_op_new (sqlite3_column_int64 (stmt, 0),
                                    g_strcmp0 (kind, "delete") == 0 ? JUST_SYNC_OP_DELETE
@@ -1801,8 +1835,9 @@ merge_put_merged (gpointer          data,
     return FALSE;
 
   payload = just_sync_record_dup_payload_data (merged);
+  /* A merge is pushed whole: it may hold members no patch named. */
   ops = stmt_get (tx->self, "UPDATE pending_ops SET kind = 'upsert', payload = ?3, "
-                            "updated_at = ?4, deleted_at = 0, base = ?5 "
+                            "updated_at = ?4, deleted_at = 0, base = ?5, fields = NULL "
                             "WHERE scope = ?1 AND record_id = ?2", error);
   if (ops == NULL)
     return FALSE;
@@ -1968,7 +2003,8 @@ query_filter_job (Worker               *self,
   return TRUE;
 }
 
-/* An app write: the rows and one queued operation each. The operation's
+/* An app write: the rows and one queued operation each (a patch: one
+ * row, its operation naming the fields it changed). The operation's
  * base is the base of the row, which only pulls and acknowledged pushes
  * move. Operations are not compacted here: the orchestrator does that when
  * it pushes.
@@ -1996,7 +2032,7 @@ app_write_job (Worker               *self,
                   "local_changes = local_changes + 1", error);
   op = stmt_get (self,
                  "INSERT INTO pending_ops (scope, record_id, kind, payload, updated_at, "
-                 "deleted_at, base) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error);
+                 "deleted_at, base, fields) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", error);
   if (find == NULL || row == NULL || op == NULL)
     return FALSE;
 
@@ -2035,13 +2071,20 @@ app_write_job (Worker               *self,
       sqlite3_bind_int64 (op, 5, updated_at);
       sqlite3_bind_int64 (op, 6, deleted_at);
       bind_text (op, 7, base);
+      bind_text (op, 8, request->fields_json);
       if (!stmt_run (self, op, error))
         return FALSE;
       sqlite3_reset (op);
 
-      g_ptr_array_add (ops, just_sync_pending_op_new (sqlite3_last_insert_rowid (self->db),
-                                                      request->kind, input->record, base, 0,
-                                                      JUST_SYNC_OP_STATE_QUEUED, NULL));
+      if (request->fields != NULL)
+        g_ptr_array_add (ops, just_sync_pending_op_new_patch (sqlite3_last_insert_rowid (self->db),
+                                                              input->record,
+                                                              (const char * const *) request->fields,
+                                                              base, 0, JUST_SYNC_OP_STATE_QUEUED, NULL));
+      else
+        g_ptr_array_add (ops, just_sync_pending_op_new (sqlite3_last_insert_rowid (self->db),
+                                                        request->kind, input->record, base, 0,
+                                                        JUST_SYNC_OP_STATE_QUEUED, NULL));
       just_sync_apply_result_add (changed, id, request->kind == JUST_SYNC_OP_DELETE
                                                ? JUST_SYNC_APPLY_DELETED
                                                : JUST_SYNC_APPLY_INSERTED);
@@ -2757,6 +2800,45 @@ just_sync_sqlite_store_upsert_many_async (JustSyncLocalStore  *store,
 }
 
 static void
+just_sync_sqlite_store_patch_async (JustSyncLocalStore  *store,
+                                    JustSyncScope       *scope,
+                                    JustSyncRecord      *record,
+                                    const char * const  *fields,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  Request *request;
+
+  if (just_sync_record_is_deleted (record))
+    {
+      g_task_report_new_error (store, callback, user_data, just_sync_sqlite_store_patch_async,
+                               JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                               _("Write a tombstone with a delete, not an upsert"));
+      return;
+    }
+
+  request = request_new (scope);
+  request->kind = JUST_SYNC_OP_UPSERT;
+  request->fields = g_strdupv ((GStrv) fields);
+  request->fields_json = _just_sync_pending_op_fields_to_json (fields);
+  g_ptr_array_add (request->inputs, input_new (record, FALSE));
+  QUEUE (JUST_SYNC_SQLITE_STORE (store), app_write_job, TRUE, RESULT_POINTER, request,
+         just_sync_sqlite_store_patch_async);
+}
+
+static JustSyncPendingOp *
+just_sync_sqlite_store_patch_finish (JustSyncLocalStore  *store,
+                                     GAsyncResult        *result,
+                                     GError             **error)
+{
+  g_autoptr(GPtrArray) ops = propagate_pointer (store, result, just_sync_sqlite_store_patch_async,
+                                                 error);
+
+  return ops != NULL ? just_sync_pending_op_ref (g_ptr_array_index (ops, 0)) : NULL;
+}
+
+static void
 just_sync_sqlite_store_delete_many_async (JustSyncLocalStore  *store,
                                           JustSyncScope       *scope,
                                           const char * const  *ids,
@@ -3042,6 +3124,8 @@ local_store_iface_init (JustSyncLocalStoreInterface *iface)
   iface->get_async = just_sync_sqlite_store_get_async;
   iface->get_finish = just_sync_sqlite_store_get_finish;
   iface->upsert_many_async = just_sync_sqlite_store_upsert_many_async;
+  iface->patch_async = just_sync_sqlite_store_patch_async;
+  iface->patch_finish = just_sync_sqlite_store_patch_finish;
   iface->upsert_many_finish = just_sync_sqlite_store_upsert_many_finish;
   iface->delete_many_async = just_sync_sqlite_store_delete_many_async;
   iface->delete_many_finish = just_sync_sqlite_store_delete_many_finish;
