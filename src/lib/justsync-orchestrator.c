@@ -1149,8 +1149,8 @@ patch_fields (JsonObject         *set,
 
   if (set != NULL)
     {
-      json_object_iter_init (&iter, set);
-      while (json_object_iter_next (&iter, &name, &value))
+      json_object_iter_init_ordered (&iter, set);
+      while (json_object_iter_next_ordered (&iter, &name, &value))
         g_strv_builder_add (builder, name);
     }
   for (guint i = 0; remove != NULL && remove[i] != NULL; i++)

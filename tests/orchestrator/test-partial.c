@@ -8,6 +8,7 @@
  * between the attempts of a two-phase apply).
  */
 
+#include "justsync-pending-op-private.h"
 #include "test-support.h"
 
 /* An app resolver: it merges as the built-in one does, and counts. */
@@ -177,17 +178,42 @@ assert_server (Fixture    *fixture,
 }
 
 static JustSyncRecord *
+patch_id (TestClient    *client,
+          JustSyncScope *scope,
+          const char    *id,
+          const char    *set,
+          const char    *remove,
+          GError       **error)
+{
+  g_autoptr(JsonObject) payload = just_sync_test_payload (set);
+  g_auto(GStrv) names = g_strsplit (remove, ",", -1);
+
+  return JUST_SYNC_TEST_AWAIT (just_sync_orchestrator_patch, client->orchestrator, error, scope,
+                               id, payload, (const char * const *) names);
+}
+
+static JustSyncRecord *
 patch (TestClient    *client,
        JustSyncScope *scope,
        const char    *set,
        const char    *remove,
        GError       **error)
 {
-  g_autoptr(JsonObject) payload = just_sync_test_payload (set);
-  g_auto(GStrv) names = g_strsplit (remove, ",", -1);
+  return patch_id (client, scope, "r1", set, remove, error);
+}
 
-  return JUST_SYNC_TEST_AWAIT (just_sync_orchestrator_patch, client->orchestrator, error, scope,
-                               "r1", payload, (const char * const *) names);
+static void
+patch_id_ok (TestClient    *client,
+             JustSyncScope *scope,
+             const char    *id,
+             const char    *set,
+             const char    *remove)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JustSyncRecord) record = patch_id (client, scope, id, set, remove, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (record);
 }
 
 static void
@@ -196,11 +222,7 @@ patch_ok (TestClient    *client,
           const char    *set,
           const char    *remove)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JustSyncRecord) record = patch (client, scope, set, remove, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (record);
+  patch_id_ok (client, scope, "r1", set, remove);
 }
 
 static guint
@@ -351,6 +373,149 @@ test_no_base_falls_back (Fixture       *fixture,
   assert_server (fixture, "{\"b\": 2}");
 }
 
+/* The op a push sends for @id: the record's queued ops, compacted. */
+static JustSyncPendingOp *
+pushed_op (TestClient    *client,
+           JustSyncScope *scope,
+           const char    *id)
+{
+  g_autoptr(GPtrArray) ops = just_sync_test_local_list_ops (client->local, scope);
+  g_autoptr(GPtrArray) run = g_ptr_array_new ();
+
+  for (guint i = 0; i < ops->len; i++)
+    if (g_strcmp0 (just_sync_pending_op_get_record_id (g_ptr_array_index (ops, i)), id) == 0)
+      g_ptr_array_add (run, g_ptr_array_index (ops, i));
+  g_assert_cmpuint (run->len, >, 0);
+  return _just_sync_pending_op_coalesce (run);
+}
+
+static void
+assert_fields (JustSyncPendingOp *op,
+               const char        *fields)
+{
+  const char * const *actual = just_sync_pending_op_get_fields (op);
+  g_autofree char *joined = actual != NULL ? g_strjoinv (",", (GStrv) actual) : NULL;
+
+  g_assert_cmpstr (joined, ==, fields);
+}
+
+/* Each patch queues an op naming its members; a push of a record's queued
+ * ops sends the union of their members, or the whole record when a create
+ * or an update is among them, and a delete wins. */
+static void
+test_patch_coalescing (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  TestClient *a = &fixture->a;
+  JustSyncScope *scope = fixture->scope;
+  const char *ids[] = { "p", "c", "pu", "up", "pd", NULL };
+  g_autoptr(JustSyncPendingOp) op = NULL;
+  g_autoptr(JustSyncRecord) pushed = NULL;
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autoptr(JsonObject) update = just_sync_test_payload ("{\"x\": 9}");
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    just_sync_record_unref (test_create (a->orchestrator, scope, ids[i], "{\"x\": 1, \"y\": 1}"));
+  just_sync_sync_result_unref (test_sync_ok (a->orchestrator, scope));
+  test_network_monitor_set_available (a->monitor, FALSE);
+
+  /* patch + patch: the union; a member set and then removed is removed. */
+  patch_id_ok (a, scope, "p", "{\"x\": 2, \"z\": 2}", "");
+  patch_id_ok (a, scope, "p", "{\"y\": 3}", "z");
+  ops = just_sync_test_local_list_ops (a->local, scope);
+  g_assert_cmpuint (ops->len, ==, 2);
+  assert_fields (g_ptr_array_index (ops, 0), "x,z");
+  assert_fields (g_ptr_array_index (ops, 1), "y,z");
+  op = pushed_op (a, scope, "p");
+  assert_fields (op, "x,z,y");
+  g_assert_cmpint (just_sync_pending_op_get_seq (op), ==,
+                   just_sync_pending_op_get_seq (g_ptr_array_index (ops, 1)));
+  pushed = _just_sync_pending_op_dup_pushed_record (op);
+  assert_content (pushed, "{\"x\": 2, \"y\": 3, \"z\": null}");
+  g_clear_pointer (&op, just_sync_pending_op_unref);
+
+  /* A record the server never had goes whole. */
+  just_sync_record_unref (test_create (a->orchestrator, scope, "c2", "{\"x\": 1}"));
+  patch_id_ok (a, scope, "c2", "{\"y\": 2}", "");
+  op = pushed_op (a, scope, "c2");
+  assert_fields (op, NULL);
+  g_clear_pointer (&op, just_sync_pending_op_unref);
+
+  /* An update after a patch, or a patch after an update: whole. */
+  patch_id_ok (a, scope, "pu", "{\"y\": 2}", "");
+  just_sync_record_unref (JUST_SYNC_TEST_AWAIT_OK (just_sync_orchestrator_update, a->orchestrator,
+                                                   scope, "pu", update));
+  op = pushed_op (a, scope, "pu");
+  assert_fields (op, NULL);
+  g_clear_pointer (&op, just_sync_pending_op_unref);
+  just_sync_record_unref (JUST_SYNC_TEST_AWAIT_OK (just_sync_orchestrator_update, a->orchestrator,
+                                                   scope, "up", update));
+  patch_id_ok (a, scope, "up", "{\"y\": 2}", "");
+  op = pushed_op (a, scope, "up");
+  assert_fields (op, NULL);
+  g_clear_pointer (&op, just_sync_pending_op_unref);
+
+  /* A delete wins. */
+  patch_id_ok (a, scope, "pd", "{\"y\": 2}", "");
+  test_delete (a->orchestrator, scope, "pd");
+  op = pushed_op (a, scope, "pd");
+  g_assert_cmpint (just_sync_pending_op_get_kind (op), ==, JUST_SYNC_OP_DELETE);
+  assert_fields (op, NULL);
+  g_clear_pointer (&op, just_sync_pending_op_unref);
+
+  /* What went to the server. */
+  test_network_monitor_set_available (a->monitor, TRUE);
+  just_sync_sync_result_unref (test_sync_ok (a->orchestrator, scope));
+  g_assert_cmpuint (n_ops (a, scope), ==, 0);
+  {
+    g_autoptr(JustSyncRecord) p = just_sync_memory_remote_store_server_get (fixture->remote, scope, "p");
+    g_autoptr(JustSyncRecord) pd = just_sync_memory_remote_store_server_get (fixture->remote, scope, "pd");
+
+    assert_content (p, "{\"x\": 2, \"y\": 3}");
+    g_assert_true (pd == NULL || just_sync_record_is_deleted (pd));
+  }
+}
+
+/* Two clients patch different members of one record; with last-write-wins
+ * the later, offline one wins the conflict, yet it pushes only its member,
+ * so the server keeps both edits, and so do both clients. A full push
+ * would have put back the member the other client changed. */
+static void
+test_disjoint_edits_lww (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(JustSyncConflictResolver) lww = just_sync_last_write_wins_resolver_new ();
+  const char *both = "{\"title\": \"B\", \"done\": true}";
+  g_autoptr(JustSyncSyncResult) result = NULL;
+
+  test_client_clear (&fixture->a);
+  test_client_clear (&fixture->b);
+  client_init (&fixture->a, ((const Params *) data)->new_local_store (),
+               JUST_SYNC_REMOTE_STORE (fixture->remote), lww);
+  client_init (&fixture->b, ((const Params *) data)->new_local_store (),
+               JUST_SYNC_REMOTE_STORE (fixture->remote), lww);
+
+  just_sync_record_unref (test_create (fixture->a.orchestrator, fixture->scope, "r1",
+                                       "{\"title\": \"v1\", \"done\": false}"));
+  just_sync_sync_result_unref (test_sync_ok (fixture->a.orchestrator, fixture->scope));
+  just_sync_sync_result_unref (test_sync_ok (fixture->b.orchestrator, fixture->scope));
+
+  /* B, offline, edits after A's edit reached the server. */
+  test_network_monitor_set_available (fixture->b.monitor, FALSE);
+  patch_ok (&fixture->a, fixture->scope, "{\"done\": true}", "");
+  just_sync_sync_result_unref (test_sync_ok (fixture->a.orchestrator, fixture->scope));
+  just_sync_test_sleep (5);
+  patch_ok (&fixture->b, fixture->scope, "{\"title\": \"B\"}", "");
+  test_network_monitor_set_available (fixture->b.monitor, TRUE);
+  result = test_sync_ok (fixture->b.orchestrator, fixture->scope);
+  g_assert_cmpuint (just_sync_sync_result_get_conflicts (result)->len, ==, 1);
+  g_assert_cmpuint (just_sync_sync_result_get_pushed (result), ==, 1);
+  assert_server (fixture, both);
+  assert_local (&fixture->b, fixture->scope, both);
+  just_sync_sync_result_unref (test_sync_ok (fixture->a.orchestrator, fixture->scope));
+  assert_local (&fixture->a, fixture->scope, both);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -379,6 +544,8 @@ main (int   argc,
       ADD ("disjoint-edits-merge", test_disjoint_edits_merge);
       ADD ("overlapping-edit", test_overlapping_edit);
       ADD ("no-base-falls-back", test_no_base_falls_back);
+      ADD ("patch-coalescing", test_patch_coalescing);
+      ADD ("disjoint-edits-lww", test_disjoint_edits_lww);
 #undef ADD
     }
 

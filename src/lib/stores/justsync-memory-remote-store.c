@@ -11,6 +11,7 @@
 
 #include "justsync-enum-types.h"
 #include "justsync-error.h"
+#include "justsync-json-private.h"
 #include "justsync-memory-remote-store-private.h"
 #include "justsync-timestamp.h"
 
@@ -214,6 +215,33 @@ do_fetch (JustSyncMemoryRemoteStore *self,
   return delta;
 }
 
+/* What an upsert leaves on the server: the record, or for a patch of a
+ * live row that row with the patch's members set or removed. */
+static JsonObject *
+pushed_payload (RemoteScope       *data,
+                JustSyncPendingOp *op)
+{
+  JsonObject *written = just_sync_record_get_payload (just_sync_pending_op_get_record (op));
+  const char * const *fields = just_sync_pending_op_get_fields (op);
+  JustSyncRecord *row = g_hash_table_lookup (data->rows, just_sync_pending_op_get_record_id (op));
+  JsonObject *payload;
+
+  if (fields == NULL || row == NULL || just_sync_record_is_deleted (row))
+    return json_object_ref (written);
+
+  payload = _just_sync_json_object_copy (just_sync_record_get_payload (row));
+  for (guint i = 0; fields[i] != NULL; i++)
+    {
+      JsonNode *value = json_object_get_member (written, fields[i]);
+
+      if (value != NULL)
+        json_object_set_member (payload, fields[i], json_node_copy (value));
+      else
+        json_object_remove_member (payload, fields[i]);
+    }
+  return payload;
+}
+
 static GPtrArray *
 do_push (JustSyncMemoryRemoteStore *self,
          CallData                  *call)
@@ -241,8 +269,11 @@ do_push (JustSyncMemoryRemoteStore *self,
         }
 
       if (call->kind == CALL_UPSERT)
-        reply = store_upsert (self, data, id,
-                              just_sync_record_get_payload (just_sync_pending_op_get_record (op)), now);
+        {
+          g_autoptr(JsonObject) payload = pushed_payload (data, op);
+
+          reply = store_upsert (self, data, id, payload, now);
+        }
       else
         reply = store_delete (self, data, id, now);
       g_ptr_array_add (results, just_sync_push_result_new_written (just_sync_pending_op_get_seq (op), reply));
