@@ -290,7 +290,7 @@ test_open_migrates_v1 (void)
     util_close (old);
   }
   exec_on_file (path, "DROP TABLE base_contents; DROP TABLE evicted; DROP TABLE damaged; "
-                      "PRAGMA user_version = 2;");
+                      "ALTER TABLE pending_ops DROP COLUMN fields; PRAGMA user_version = 2;");
 
   store = util_open (path, FALSE, &error);
   g_assert_no_error (error);
@@ -298,10 +298,64 @@ test_open_migrates_v1 (void)
   util_close (g_steal_pointer (&store));
   g_assert_cmpint (int_on_file (path, "PRAGMA user_version"), ==,
                    _just_sync_sqlite_store_get_schema_version ());
-  g_assert_cmpint (_just_sync_sqlite_store_get_schema_version (), ==, 4);
+  g_assert_cmpint (_just_sync_sqlite_store_get_schema_version (), ==, 5);
   g_assert_cmpint (int_on_file (path, "SELECT count(*) FROM base_contents"), ==, 0);
   g_assert_cmpint (int_on_file (path, "SELECT count(*) FROM evicted"), ==, 0);
   g_assert_cmpint (int_on_file (path, "SELECT count(*) FROM pending_ops"), ==, 1);
+}
+
+/* A file of schema 4 (before patch fields) opens with its queue: its ops
+ * write whole records, and a patch queued after the migration keeps its
+ * fields across a reopen. A damaged list of fields moves the op aside. */
+static void
+test_open_migrates_v4 (void)
+{
+  g_autofree char *path = scratch_path ("v4.db");
+  g_autoptr(JustSyncScope) scope = just_sync_test_scope ("notes", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JustSyncSqliteStore) store = NULL;
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autoptr(JustSyncPendingOp) patched = NULL;
+  g_autoptr(JustSyncRecord) record = just_sync_test_record ("b", "{\"y\": 2}", 20);
+  const char *fields[] = { "y", "gone", NULL };
+
+  {
+    JustSyncSqliteStore *old = util_open (path, FALSE, &error);
+    g_autoptr(GPtrArray) records =
+      just_sync_test_records (just_sync_test_record ("a", "{\"x\": 1}", 10), NULL);
+
+    g_assert_no_error (error);
+    ops = just_sync_test_local_upsert (JUST_SYNC_LOCAL_STORE (old), scope, records, &error);
+    g_assert_no_error (error);
+    g_clear_pointer (&ops, g_ptr_array_unref);
+    util_close (old);
+  }
+  exec_on_file (path, "ALTER TABLE pending_ops DROP COLUMN fields; PRAGMA user_version = 4;");
+
+  store = util_open (path, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (int_on_file (path, "PRAGMA user_version"), ==, 5);
+  patched = JUST_SYNC_TEST_AWAIT (just_sync_local_store_patch, JUST_SYNC_LOCAL_STORE (store), &error,
+                                  scope, record, fields);
+  g_assert_no_error (error);
+  g_assert_true (g_strv_equal (just_sync_pending_op_get_fields (patched), fields));
+  util_close (g_steal_pointer (&store));
+
+  store = util_open (path, FALSE, &error);
+  g_assert_no_error (error);
+  ops = just_sync_test_local_list_ops (JUST_SYNC_LOCAL_STORE (store), scope);
+  g_assert_cmpuint (ops->len, ==, 2);
+  g_assert_null (just_sync_pending_op_get_fields (g_ptr_array_index (ops, 0)));
+  g_assert_true (just_sync_pending_op_equal (g_ptr_array_index (ops, 1), patched));
+  g_clear_pointer (&ops, g_ptr_array_unref);
+  util_close (g_steal_pointer (&store));
+
+  exec_on_file (path, "UPDATE pending_ops SET fields = '[1]' WHERE record_id = 'b'");
+  store = util_open (path, FALSE, &error);
+  g_assert_no_error (error);
+  ops = just_sync_test_local_list_ops (JUST_SYNC_LOCAL_STORE (store), scope);
+  g_assert_cmpuint (ops->len, ==, 1);
+  g_assert_cmpstr (just_sync_pending_op_get_record_id (g_ptr_array_index (ops, 0)), ==, "a");
 }
 
 static void
@@ -656,7 +710,7 @@ test_op_counts (void)
   exec_on_file (path, "DROP TABLE op_counts; DROP TRIGGER op_counts_insert; "
                       "DROP TRIGGER op_counts_delete; DROP TRIGGER op_counts_update; "
                       "DROP TABLE base_contents; DROP TABLE evicted; DROP TABLE damaged; "
-                      "PRAGMA user_version = 1");
+                      "ALTER TABLE pending_ops DROP COLUMN fields; PRAGMA user_version = 1");
   store = open_scratch ("counts.db");
   local = JUST_SYNC_LOCAL_STORE (store);
   g_assert_cmpuint (just_sync_test_local_count_ops (local, scope, JUST_SYNC_OP_STATE_QUEUED), ==, n_ops);
@@ -2025,6 +2079,7 @@ main (int   argc,
   g_test_add_func ("/sqlite/open/newer-schema", test_open_newer_schema);
   g_test_add_func ("/sqlite/open/migration-is-atomic", test_open_migration_is_atomic);
   g_test_add_func ("/sqlite/open/migrates-v1", test_open_migrates_v1);
+  g_test_add_func ("/sqlite/open/migrates-v4", test_open_migrates_v4);
   g_test_add_func ("/sqlite/damaged-pages", test_damaged_pages);
   g_test_add_func ("/sqlite/op-counts", test_op_counts);
   g_test_add_func ("/sqlite/pulled-version", test_pulled_version);
