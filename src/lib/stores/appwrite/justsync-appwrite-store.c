@@ -9,6 +9,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "justsync-pending-op-private.h"
 #include "justsync-push-result-private.h"
 #include "justsync-appwrite-private.h"
 #include "justsync-appwrite-store.h"
@@ -69,8 +70,12 @@
  * (before 1.7; they answer `general_route_not_found`), a JWT, or
  * [property@JustSync.AppwriteStore:bulk-writes] set to %FALSE make the store
  * write one document a request: `POST …/documents` `{"documentId","data"}`
- * and `PATCH …/documents/ID` `{"data"}`. The last push wins: Appwrite has
- * no conditional write on `$updatedAt`.
+ * and `PATCH …/documents/ID` `{"data"}`. A patch
+ * ([method@JustSync.Orchestrator.patch_async]) of an existing document is
+ * always such a `PATCH`, with only the attributes it changed in `data` (a
+ * removed one as null), so another client's change of other attributes is
+ * kept. The last push wins: Appwrite has no conditional write on
+ * `$updatedAt`.
  *
  * Deletes are soft (`PATCH` of the soft-delete attribute) when
  * [property@JustSync.AppwriteStore:soft-delete-attribute] is set, and hard
@@ -588,6 +593,15 @@ appwrite_store_looked_up (PushData             *data,
       appwrite_store_queue_alone (data, REQUEST_CREATE, creates);
       return;
     }
+  /* A patch is an update of its fields: a bulk upsert would replace. */
+  for (guint i = existing->len; i > 0; i--)
+    if (just_sync_pending_op_get_fields (g_ptr_array_index (existing, i - 1)) != NULL)
+      {
+        g_autoptr(GPtrArray) alone = g_ptr_array_new ();
+
+        g_ptr_array_add (alone, g_ptr_array_steal_index (existing, i - 1));
+        appwrite_store_queue_alone (data, REQUEST_UPDATE, alone);
+      }
   appwrite_store_queue_bulk (data, REQUEST_BULK_UPSERT, existing);
   appwrite_store_queue_bulk (data, REQUEST_BULK_CREATE, creates);
 }
@@ -767,6 +781,19 @@ appwrite_store_op_document (PushData          *data,
   return document;
 }
 
+/* The `data` of an update: for a patch only the attributes it changed (a
+ * removed one as null), else all. Checked when the push began. */
+static JsonObject *
+appwrite_store_op_update (PushData          *data,
+                          JustSyncPendingOp *op,
+                          GError           **error)
+{
+  g_autoptr(JustSyncRecord) record = _just_sync_pending_op_dup_pushed_record (op);
+
+  return _just_sync_appwrite_data_from_record (record, data->scope, data->soft_delete_attribute,
+                                               error);
+}
+
 /* The body of the request in flight, or NULL for none. */
 static JsonNode *
 appwrite_store_request_body (PushData *data)
@@ -792,10 +819,12 @@ appwrite_store_request_body (PushData *data)
       break;
     case REQUEST_CREATE:
       json_object_set_string_member (body, "documentId", just_sync_pending_op_get_record_id (op));
-      G_GNUC_FALLTHROUGH;
-    case REQUEST_UPDATE:
       fields = _just_sync_appwrite_data_from_record (just_sync_pending_op_get_record (op),
                                                      data->scope, data->soft_delete_attribute, NULL);
+      json_object_set_object_member (body, "data", fields);
+      break;
+    case REQUEST_UPDATE:
+      fields = appwrite_store_op_update (data, op, NULL);
       json_object_set_object_member (body, "data", fields);
       break;
     case REQUEST_DELETE:
@@ -940,6 +969,11 @@ appwrite_store_push_async (JustSyncAppwriteStore *self,
           fields = _just_sync_appwrite_data_from_record (just_sync_pending_op_get_record (op),
                                                          scope, data->soft_delete_attribute,
                                                          &fields_error);
+          if (fields != NULL && just_sync_pending_op_get_fields (op) != NULL)
+            {
+              g_clear_pointer (&fields, json_object_unref);
+              fields = appwrite_store_op_update (data, op, &fields_error);
+            }
           if (fields == NULL)
             {
               _just_sync_push_results_add_failed (data->results, op, JUST_SYNC_PUSH_REJECTED,

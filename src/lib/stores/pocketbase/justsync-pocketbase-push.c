@@ -4,7 +4,10 @@
  *
  * Upserts go through `POST /api/batch` in chunks; one failing request
  * rolls back a whole batch, so it is settled and the others are sent
- * again. Where the batch API is off, records go one by one. A superuser's
+ * again. Where the batch API is off, records go one by one. A patch of a
+ * record the server had is a `PATCH …/records/{id}` with only the fields
+ * it changed (a removed one as null); one the server no longer has is
+ * sent again whole, which makes it. A superuser's
  * push first looks its ids up, so that it never writes another scope's
  * record.
  */
@@ -15,6 +18,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "justsync-pending-op-private.h"
 #include "justsync-push-result-private.h"
 #include "justsync-pocketbase-private.h"
 
@@ -42,6 +46,7 @@ typedef struct
   gboolean one_per_batch; /* a batch failed without saying which request */
   guint checked;          /* todo[0..checked) were checked for other scopes */
   guint checking;         /* how many the check in flight covers */
+  GHashTable *whole;      /* patches to send whole: the server lacks their row */
 } PushData;
 
 static void
@@ -52,7 +57,16 @@ pb_push_data_free (PushData *data)
   g_ptr_array_unref (data->todo);
   g_clear_pointer (&data->chunk, g_ptr_array_unref);
   g_ptr_array_unref (data->results);
+  g_hash_table_unref (data->whole);
   g_free (data);
+}
+
+/* A patch goes as one where the server has the row. */
+static gboolean
+pb_push_is_patch (PushData          *data,
+                  JustSyncPendingOp *op)
+{
+  return just_sync_pending_op_get_fields (op) != NULL && !g_hash_table_contains (data->whole, op);
 }
 
 static SendMode
@@ -81,9 +95,17 @@ pb_push_build_request (JustSyncPocketbaseStore  *self,
     case SEND_UPSERT:
     case SEND_CREATE:
     case SEND_UPDATE:
-      *out_body = _just_sync_pb_upsert_body (data->scope,
-                                             _just_sync_pb_effective_soft_field (self, &data->target),
-                                             just_sync_pending_op_get_record (op), error);
+      {
+        g_autoptr(JustSyncRecord) record = NULL;
+
+        /* An update sends only what a patch changed; a create or an
+         * upsert may make the row, so it sends all. */
+        record = mode == SEND_UPDATE ? _just_sync_pending_op_dup_pushed_record (op)
+                                     : just_sync_record_ref (just_sync_pending_op_get_record (op));
+        *out_body = _just_sync_pb_upsert_body (data->scope,
+                                               _just_sync_pb_effective_soft_field (self, &data->target),
+                                               record, error);
+      }
       if (*out_body == NULL)
         return FALSE;
       *out_method = mode == SEND_UPSERT ? "PUT" : mode == SEND_CREATE ? "POST" : "PATCH";
@@ -300,6 +322,26 @@ pb_push_single (GTask *task)
 
 /* --- pushes through /api/batch --- */
 
+/* pb_push_settle() for a request of a batch: a patch of a row the server
+ * does not have goes back to the queue, to be sent whole. */
+static gboolean
+pb_push_settle_batched (JustSyncPocketbaseStore *self,
+                        PushData                *data,
+                        JustSyncPendingOp       *op,
+                        SendMode                 mode,
+                        guint                    status,
+                        JsonNode                *body,
+                        gint64                   server_time,
+                        gint64                   retry_after)
+{
+  if (mode == SEND_UPDATE && status == SOUP_STATUS_NOT_FOUND && pb_push_is_patch (data, op))
+    {
+      g_hash_table_add (data->whole, op);
+      return FALSE;
+    }
+  return pb_push_settle (self, data, op, mode, status, body, server_time, retry_after);
+}
+
 /* Which requests of a refused batch failed: `data.requests["<index>"]`. */
 static gboolean
 pb_push_settle_batch_failures (JustSyncPocketbaseStore *self,
@@ -326,7 +368,7 @@ pb_push_settle_batch_failures (JustSyncPocketbaseStore *self,
         continue;
 
       op = g_ptr_array_index (data->chunk, index);
-      if (pb_push_settle (self, data, op, GPOINTER_TO_UINT (g_ptr_array_index (modes, index)),
+      if (pb_push_settle_batched (self, data, op, GPOINTER_TO_UINT (g_ptr_array_index (modes, index)),
                           (guint) _just_sync_pb_object_get_int (response, "status"),
                           json_object_get_member (entry, "response"), server_time, 0))
         g_ptr_array_add (settled, op);
@@ -381,7 +423,7 @@ pb_push_batch_sent_cb (GObject      *object,
           JsonObject *reply = _just_sync_pb_body_get_object (json_array_get_element (replies, i));
           JustSyncPendingOp *op = g_ptr_array_index (data->chunk, i);
 
-          if (pb_push_settle (self, data, op, GPOINTER_TO_UINT (g_ptr_array_index (modes, i)),
+          if (pb_push_settle_batched (self, data, op, GPOINTER_TO_UINT (g_ptr_array_index (modes, i)),
                               (guint) _just_sync_pb_object_get_int (reply, "status"),
                               reply != NULL ? json_object_get_member (reply, "body") : NULL,
                               server_time, 0))
@@ -445,7 +487,7 @@ pb_push_batch_sent_cb (GObject      *object,
     {
       JustSyncPendingOp *op = g_ptr_array_index (data->chunk, 0);
 
-      if (pb_push_settle (self, data, op, GPOINTER_TO_UINT (g_ptr_array_index (modes, 0)),
+      if (pb_push_settle_batched (self, data, op, GPOINTER_TO_UINT (g_ptr_array_index (modes, 0)),
                           response->status, response->body, server_time, response->retry_after))
         g_ptr_array_remove (data->todo, op);
     }
@@ -477,7 +519,8 @@ pb_push_batch (GTask *task)
   for (guint i = 0; i < data->todo->len && data->chunk->len < limit; )
     {
       JustSyncPendingOp *op = g_ptr_array_index (data->todo, i);
-      SendMode mode = data->kind == JUST_SYNC_PB_PUSH_DELETE ? pb_push_delete_mode (self, data) : SEND_UPSERT;
+      SendMode mode = data->kind == JUST_SYNC_PB_PUSH_DELETE ? pb_push_delete_mode (self, data)
+                      : pb_push_is_patch (data, op) ? SEND_UPDATE : SEND_UPSERT;
       g_autoptr(JsonNode) request_body = NULL;
       g_autoptr(GError) error = NULL;
       g_autofree char *path = NULL;
@@ -683,6 +726,7 @@ _just_sync_pb_push_async (JustSyncPocketbaseStore *self,
   g_ptr_array_set_free_func (data->todo, (GDestroyNotify) just_sync_pending_op_unref);
   data->results = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_push_result_unref);
   data->single_mode = SEND_UNDECIDED;
+  data->whole = g_hash_table_new (NULL, NULL);
   g_task_set_task_data (task, data, (GDestroyNotify) pb_push_data_free);
 
   pb_push_next (g_steal_pointer (&task));

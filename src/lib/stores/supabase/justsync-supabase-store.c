@@ -9,6 +9,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "justsync-pending-op-private.h"
 #include "justsync-push-result-private.h"
 #include "justsync-error.h"
 #include "justsync-http-client-private.h"
@@ -61,7 +62,10 @@
  * is conditional: its write matches the row only while `updated_at` still
  * holds that version. Updates are `PATCH /table?id=eq.I&updated_at=eq.T`,
  * one row per request; deletes of many rows are one request with
- * `or=(and(id.eq.I,updated_at.eq.T),…)`. When another client wrote first,
+ * `or=(and(id.eq.I,updated_at.eq.T),…)`. An update made by a patch
+ * ([method@JustSync.Orchestrator.patch_async]) sends only the columns it
+ * changed, a removed field as null, so another client's change of other
+ * columns is kept. When another client wrote first,
  * the write matches no row and the operation comes back as
  * %JUST_SYNC_PUSH_PRECONDITION_FAILED: the engine pulls the other version,
  * resolves the conflict and pushes again on the new version, so no write
@@ -968,6 +972,18 @@ supabase_store_op_row (PushData          *data,
                                               data->soft_delete_column, NULL);
 }
 
+/* The columns a conditional update writes: for a patch, only those it
+ * changed (a removed one as null); else the whole row. */
+static JsonObject *
+supabase_store_op_update (PushData          *data,
+                          JustSyncPendingOp *op,
+                          GError           **error)
+{
+  g_autoptr(JustSyncRecord) record = _just_sync_pending_op_dup_pushed_record (op);
+
+  return _just_sync_supabase_row_from_record (record, data->scope, data->soft_delete_column, error);
+}
+
 /* Makes the chunk of the next request of @step: up to @max ops from the
  * head of its queue (one after a failed bulk request); inserts take only
  * ops whose rows have the columns of the first. */
@@ -1099,7 +1115,7 @@ supabase_store_push_next (GTask *task)
       _just_sync_http_query_add (query, JUST_SYNC_SUPABASE_ID_COLUMN, eq_id);
       _just_sync_http_query_add (query, JUST_SYNC_SUPABASE_UPDATED_AT_COLUMN, eq_time);
       _just_sync_supabase_query_add_scope (query, data->scope);
-      body = supabase_store_node_take_object (supabase_store_op_row (data, op));
+      body = supabase_store_node_take_object (supabase_store_op_update (data, op, NULL));
       method = "PATCH";
     }
   else if (data->kind == JUST_SYNC_OP_DELETE &&
@@ -1222,11 +1238,13 @@ supabase_store_push_async (JustSyncSupabaseStore *self,
       if (kind == JUST_SYNC_OP_UPSERT)
         {
           g_autoptr(JsonObject) row = NULL;
+          g_autoptr(JsonObject) update = NULL;
           g_autoptr(GError) row_error = NULL;
 
+          /* The whole row (an insert, should the row be gone) and the update. */
           row = _just_sync_supabase_row_from_record (just_sync_pending_op_get_record (op), scope,
                                                      data->soft_delete_column, &row_error);
-          if (row == NULL)
+          if (row == NULL || (based && (update = supabase_store_op_update (data, op, &row_error)) == NULL))
             {
               _just_sync_push_results_add_failed (data->results, op, JUST_SYNC_PUSH_REJECTED, row_error->message, 0);
               continue;
