@@ -162,6 +162,7 @@ struct _HttpTestProxy
   GBytes *replay;                   /* HTTP_TEST_FAULT_REPLAY's reply */
 
   GPtrArray *forwarded;             /* paths */
+  GPtrArray *requests;              /* "METHOD path\nbody" of every request seen */
   GPtrArray *delayed;               /* Forward waiting to reply */
   GPtrArray *held;                  /* Forward held until release */
   GCancellable *cancellable;        /* forwards in flight */
@@ -526,6 +527,10 @@ proxy_handler (SoupServer        *server,
   copy_headers (request_headers, soup_message_get_request_headers (forward->upstream));
 
   body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  g_ptr_array_add (self->requests,
+                   g_strdup_printf ("%s %s\n%.*s", soup_server_message_get_method (msg), path,
+                                    (int) g_bytes_get_size (body),
+                                    (const char *) g_bytes_get_data (body, NULL)));
   if (g_bytes_get_size (body) > 0)
     soup_message_set_request_body_from_bytes (forward->upstream,
                                               soup_message_headers_get_content_type (request_headers, NULL),
@@ -547,6 +552,7 @@ http_test_proxy_new (const char *upstream_url)
   self->session = soup_session_new ();
   self->upstream = g_strdup (upstream_url);
   self->forwarded = g_ptr_array_new_with_free_func (g_free);
+  self->requests = g_ptr_array_new_with_free_func (g_free);
   self->delayed = g_ptr_array_new ();
   self->held = g_ptr_array_new ();
   self->cancellable = g_cancellable_new ();
@@ -582,6 +588,7 @@ http_test_proxy_free (HttpTestProxy *self)
   g_free (self->fault_prefix);
   g_free (self->fault_retry_after);
   g_ptr_array_unref (self->forwarded);
+  g_ptr_array_unref (self->requests);
   g_free (self);
 }
 
@@ -628,6 +635,23 @@ http_test_proxy_count_forwarded (HttpTestProxy *self,
     if (g_str_has_prefix (g_ptr_array_index (self->forwarded, i), path_prefix))
       n++;
   return n;
+}
+
+char *
+http_test_proxy_dup_last_body (HttpTestProxy *self,
+                               const char    *method,
+                               const char    *path_prefix)
+{
+  g_autofree char *start = g_strconcat (method, " ", path_prefix, NULL);
+
+  for (guint i = self->requests->len; i > 0; i--)
+    {
+      const char *request = g_ptr_array_index (self->requests, i - 1);
+
+      if (g_str_has_prefix (request, start))
+        return g_strdup (strchr (request, '\n') + 1);
+    }
+  return NULL;
 }
 
 guint

@@ -78,6 +78,12 @@ void           http_test_proxy_skip       (HttpTestProxy      *self,
 guint          http_test_proxy_count_forwarded  (HttpTestProxy *self,
                                                  const char    *path_prefix);
 
+/* The body of the last request with @method whose path starts with
+ * @path_prefix that the proxy passed on to the server, or NULL. */
+char          *http_test_proxy_dup_last_body    (HttpTestProxy *self,
+                                                 const char    *method,
+                                                 const char    *path_prefix);
+
 /* Answers the next @count requests whose path starts with @path_prefix
  * with @status and @body (of @content_type, "application/json" when NULL)
  * instead of the server's reply. With @forward the server gets the request

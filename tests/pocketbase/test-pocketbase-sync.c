@@ -195,6 +195,83 @@ test_conflict_lww (Fixture       *fixture,
   g_assert_cmpuint (conflicts->len, ==, 2);
 }
 
+static JustSyncRecord *
+patch (TestClient    *client,
+       JustSyncScope *scope,
+       const char    *id,
+       const char    *set)
+{
+  g_autoptr(JsonObject) payload = just_sync_test_payload (set);
+  const char *none[] = { NULL };
+
+  return JUST_SYNC_TEST_AWAIT_OK (just_sync_orchestrator_patch, client->orchestrator, scope, id,
+                                  payload, none);
+}
+
+/* Two clients patch different fields of one record; B edits later and
+ * wins last-write-wins, yet its push is a PATCH of its one field only, so
+ * the server keeps A's edit too. */
+static void
+test_patch_fields (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(JustSyncRecord) r1 = test_create (fixture->b.orchestrator, fixture->scope, NULL,
+                                              "{\"title\":\"base\",\"n\":1}");
+  const char *id = just_sync_record_get_id (r1);
+  g_autoptr(JustSyncSyncResult) s1 = sync_ok (&fixture->b, fixture->scope);
+  g_autoptr(JustSyncSyncResult) s2 = sync_ok (&fixture->a, fixture->scope);
+  g_autoptr(JustSyncSyncResult) s3 = NULL;
+  g_autoptr(JustSyncSyncResult) s4 = NULL;
+  g_autoptr(JustSyncSyncResult) s5 = NULL;
+  g_autoptr(JsonNode) sent = NULL;
+  g_autofree char *batch = NULL;
+  g_autofree char *single = NULL;
+  g_autofree char *single_path = g_strconcat ("/api/collections/records/records/", id, NULL);
+  JsonObject *body = NULL;
+
+  just_sync_record_unref (patch (&fixture->b, fixture->scope, id, "{\"n\":2}"));
+  s3 = sync_ok (&fixture->b, fixture->scope);
+  just_sync_test_sleep (50);
+  just_sync_record_unref (patch (&fixture->a, fixture->scope, id, "{\"title\":\"by A\"}"));
+  s4 = sync_ok (&fixture->a, fixture->scope);
+  g_assert_cmpuint (just_sync_sync_result_get_conflicts (s4)->len, ==, 1);
+  g_assert_cmpuint (just_sync_sync_result_get_pushed (s4), ==, 1);
+  s5 = sync_ok (&fixture->b, fixture->scope);
+
+  assert_title (&fixture->a, fixture->scope, id, "by A");
+  assert_title (&fixture->b, fixture->scope, id, "by A");
+  {
+    g_autoptr(JustSyncRecord) a = just_sync_test_local_get (fixture->a.local, fixture->scope, id);
+
+    g_assert_cmpint (json_object_get_int_member (just_sync_record_get_payload (a), "n"), ==, 2);
+  }
+  assert_converged (fixture, 1);
+
+  /* What A sent: a PATCH with the one field (in a batch, or alone). */
+  batch = http_test_proxy_dup_last_body (fixture->proxy, "POST", "/api/batch");
+  single = http_test_proxy_dup_last_body (fixture->proxy, "PATCH", single_path);
+  g_test_message ("batch: %s; single: %s", batch, single);
+  if (batch != NULL)
+    {
+      JsonObject *request;
+
+      sent = json_from_string (batch, NULL);
+      request = json_array_get_object_element (json_object_get_array_member (json_node_get_object (sent),
+                                                                              "requests"), 0);
+      g_assert_cmpstr (json_object_get_string_member (request, "method"), ==, "PATCH");
+      g_assert_cmpstr (json_object_get_string_member (request, "url"), ==, single_path);
+      body = json_object_get_object_member (request, "body");
+    }
+  else
+    {
+      g_assert_nonnull (single);
+      sent = json_from_string (single, NULL);
+      body = json_node_get_object (sent);
+    }
+  g_assert_cmpstr (json_object_get_string_member (body, "title"), ==, "by A");
+  g_assert_false (json_object_has_member (body, "n"));
+}
+
 static void
 test_paging_5000 (Fixture       *fixture,
                   gconstpointer  data)
@@ -425,6 +502,7 @@ main (int   argc,
 
   ADD ("crud", test_crud);
   ADD ("conflict-lww", test_conflict_lww);
+  ADD ("patch-fields", test_patch_fields);
   ADD ("paging-5000", test_paging_5000);
   ADD ("lost-reply", test_lost_reply);
   ADD ("transient-failures", test_transient_failures);
