@@ -282,6 +282,57 @@ test_conditional_race (Fixture       *fixture,
   g_assert_cmpuint (silent_overwrites, ==, 0);
 }
 
+/* Two clients patch different columns of one row; A edits later and wins
+ * last-write-wins, yet its push is a conditional PATCH of its columns
+ * only (a removed field as null), so the row keeps B's edit too. */
+static void
+test_patch_fields (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(JustSyncRecord) r1 = test_create (fixture->b.orchestrator, fixture->scope, NULL,
+                                              "{\"title\":\"base\",\"n\":1,\"done\":false}");
+  const char *id = just_sync_record_get_id (r1);
+  g_autoptr(JsonObject) done = just_sync_test_payload ("{\"done\":true}");
+  g_autoptr(JsonObject) title = just_sync_test_payload ("{\"title\":\"by A\"}");
+  const char *none[] = { NULL };
+  const char *remove_n[] = { "n", NULL };
+  g_autoptr(JustSyncSyncResult) s1 = sync_ok (&fixture->b, fixture->scope);
+  g_autoptr(JustSyncSyncResult) s2 = sync_ok (&fixture->a, fixture->scope);
+  g_autoptr(JustSyncSyncResult) s3 = NULL, s4 = NULL, s5 = NULL;
+  g_autoptr(JustSyncRecord) mine = NULL;
+  g_autoptr(JsonNode) sent = NULL;
+  g_autofree char *body = NULL;
+  JsonObject *columns;
+
+  just_sync_record_unref (JUST_SYNC_TEST_AWAIT_OK (just_sync_orchestrator_patch, fixture->b.orchestrator,
+                                                   fixture->scope, id, done, none));
+  s3 = sync_ok (&fixture->b, fixture->scope);
+  just_sync_test_sleep (50);
+  just_sync_record_unref (JUST_SYNC_TEST_AWAIT_OK (just_sync_orchestrator_patch, fixture->a.orchestrator,
+                                                   fixture->scope, id, title, remove_n));
+  s4 = sync_ok (&fixture->a, fixture->scope);
+  g_assert_cmpuint (just_sync_sync_result_get_conflicts (s4)->len, ==, 1);
+  g_assert_cmpuint (just_sync_sync_result_get_pushed (s4), ==, 1);
+  s5 = sync_ok (&fixture->b, fixture->scope);
+
+  assert_title (&fixture->a, fixture->scope, id, "by A");
+  assert_title (&fixture->b, fixture->scope, id, "by A");
+  mine = just_sync_test_local_get (fixture->b.local, fixture->scope, id);
+  g_assert_true (json_object_get_boolean_member (just_sync_record_get_payload (mine), "done"));
+  g_assert_true (json_object_get_null_member (just_sync_record_get_payload (mine), "n") ||
+                 !json_object_has_member (just_sync_record_get_payload (mine), "n"));
+
+  /* What A sent: the changed columns, n as null, not B's done. */
+  body = http_test_proxy_dup_last_body (fixture->proxy, "PATCH", "/records");
+  g_test_message ("sent: %s", body);
+  g_assert_nonnull (body);
+  sent = json_from_string (body, NULL);
+  columns = json_node_get_object (sent);
+  g_assert_cmpstr (json_object_get_string_member (columns, "title"), ==, "by A");
+  g_assert_true (json_object_get_null_member (columns, "n"));
+  g_assert_false (json_object_has_member (columns, "done"));
+}
+
 static void
 test_paging_5000 (Fixture       *fixture,
                   gconstpointer  data)
@@ -500,6 +551,7 @@ main (int   argc,
   ADD ("crud", test_crud);
   ADD ("conflict-lww", test_conflict_lww);
   ADD ("conditional-race", test_conditional_race);
+  ADD ("patch-fields", test_patch_fields);
   ADD ("paging-5000", test_paging_5000);
   ADD ("equal-stamps", test_equal_stamps);
   ADD ("users-isolated", test_users_isolated);
