@@ -76,6 +76,34 @@ jsd_args_check_id (const char  *id,
   return check_length (_("The record id"), id, JSD_MAX_ID_LENGTH, error);
 }
 
+/* The names of the fields a Patch removes: a bounded list of non-empty
+ * names of bounded length. */
+gboolean
+jsd_args_check_field_names (const char * const  *names,
+                            GError             **error)
+{
+  guint n = g_strv_length ((GStrv) names);
+
+  if (n > JSD_MAX_FIELD_NAMES)
+    {
+      g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                   _("At most %u field names can be given, not %u"), JSD_MAX_FIELD_NAMES, n);
+      return FALSE;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      if (names[i][0] == '\0')
+        {
+          g_set_error_literal (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                               _("A field name must not be empty"));
+          return FALSE;
+        }
+      if (!check_length (_("A field name"), names[i], JSD_MAX_FIELD_LENGTH, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 JsonObject *
 jsd_args_parse_payload (const char  *json,
                         GError     **error)

@@ -16,12 +16,16 @@ G_BEGIN_DECLS
 #define JSD_MAX_NAME_LENGTH    128
 #define JSD_MAX_APP_ID_LENGTH  255
 #define JSD_MAX_OPTION_LENGTH  (8 * 1024)
+#define JSD_MAX_FIELD_NAMES    1024
+#define JSD_MAX_FIELD_LENGTH   (8 * 1024)
 
 JustSyncScope *jsd_args_parse_scope      (const char          *text,
                                           GError             **error);
 gboolean       jsd_args_check_id         (const char          *id,
                                           GError             **error);
 JsonObject    *jsd_args_parse_payload    (const char          *json,
+                                          GError             **error);
+gboolean       jsd_args_check_field_names (const char * const *names,
                                           GError             **error);
 gboolean       jsd_args_check_store_name (const char          *name,
                                           GError             **error);

@@ -1344,6 +1344,32 @@ jsd_store_handle_method_call (JsdStore              *self,
       just_sync_orchestrator_update_async (self->orchestrator, scope, id, payload, NULL,
                                            record_done, g_steal_pointer (&call));
     }
+  else if (g_str_equal (method, "Patch"))
+    {
+      g_autofree const char **remove = NULL;
+      const char *set_text;
+
+      g_variant_get_child (parameters, 1, "&s", &id);
+      g_variant_get_child (parameters, 2, "&s", &set_text);
+      g_variant_get_child (parameters, 3, "^a&s", &remove);
+      if (!jsd_args_check_id (id, &error) ||
+          (payload = jsd_args_parse_payload (set_text, &error)) == NULL ||
+          !jsd_args_check_field_names (remove, &error))
+        goto invalid;
+      call->finish_record = just_sync_orchestrator_patch_finish;
+      just_sync_orchestrator_patch_async (self->orchestrator, scope, id, payload, remove, NULL,
+                                          record_done, g_steal_pointer (&call));
+    }
+  else if (g_str_equal (method, "SetCacheLimit"))
+    {
+      guint32 max_rows;
+      guint64 max_bytes;
+
+      g_variant_get_child (parameters, 1, "u", &max_rows);
+      g_variant_get_child (parameters, 2, "t", &max_bytes);
+      just_sync_orchestrator_set_cache_limit (self->orchestrator, scope, max_rows, max_bytes);
+      g_dbus_method_invocation_return_value (invocation, NULL);
+    }
   else if (g_str_equal (method, "Delete"))
     {
       g_variant_get_child (parameters, 1, "&s", &id);

@@ -499,6 +499,21 @@ test_crud (Fixture       *fixture,
   g_assert_cmpstr (json_object_get_string_member (object, "title"), ==, "uno");
   g_clear_pointer (&record, json_node_unref);
 
+  /* A patch sets and removes fields and keeps the others. */
+  {
+    const char *remove[] = { "title", NULL };
+
+    record = call_json (fixture->client, path, "Patch",
+                        g_variant_new ("(sss^as@a{sv})", "notes?user=u1", id,
+                                       "{\"done\": true}", remove, no_options ()),
+                        &error);
+    g_assert_no_error (error);
+    object = json_object_get_object_member (json_node_get_object (record), "payload");
+    g_assert_true (json_object_get_boolean_member (object, "done"));
+    g_assert_false (json_object_has_member (object, "title"));
+    g_clear_pointer (&record, json_node_unref);
+  }
+
   /* Scopes do not mix: the other user's scope is empty. */
   records = query (fixture->client, path, "notes?user=u2");
   g_assert_cmpuint (json_array_get_length (records), ==, 0);
@@ -602,6 +617,22 @@ test_sync (Fixture       *fixture,
   g_assert_true (wait_for_event (&recorder, "Progress", "'push'"));
   g_assert_true (wait_for_event (&recorder, "PropertiesChanged", "PendingCount"));
   g_assert_true (recorder_has (&recorder, "Changed", "tasks"));
+
+  /* A cache limit evicts synced rows down to it. */
+  g_clear_pointer (&reply, g_variant_unref);
+  reply = call (fixture->client, path, STORE_IFACE, "SetCacheLimit",
+                g_variant_new ("(sut@a{sv})", "tasks", 1, (guint64) 0, no_options ()),
+                G_VARIANT_TYPE ("()"), &error);
+  g_assert_no_error (error);
+  for (gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;; )
+    {
+      g_autoptr(JsonArray) left = query (fixture->client, path, "tasks");
+
+      if (json_array_get_length (left) == 1)
+        break;
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_usleep (20 * 1000);
+    }
 
   g_dbus_connection_signal_unsubscribe (fixture->client, subscription);
   g_ptr_array_unref (recorder.events);
@@ -971,6 +1002,16 @@ test_bad_input (Fixture       *fixture,
     { NULL, STORE_IFACE, "Update", "('notes', 'missing', '{}', @a{sv} {})",
       "org.justsync.Sync1.Error.NotFound" },
     { NULL, STORE_IFACE, "Update", "('notes', '', '{}', @a{sv} {})", invalid },
+    { NULL, STORE_IFACE, "Patch", "('notes', 'missing', '{}', @as [], @a{sv} {})",
+      "org.justsync.Sync1.Error.NotFound" },
+    { NULL, STORE_IFACE, "Patch", "('notes', '', '{}', @as [], @a{sv} {})", invalid },
+    { NULL, STORE_IFACE, "Patch", "('notes', 'x', '[1]', @as [], @a{sv} {})", invalid },
+    { NULL, STORE_IFACE, "Patch", "('notes', 'x', '{}', ['a', ''], @a{sv} {})", invalid },
+    { NULL, STORE_IFACE, "Patch", "('notes', 'x', '{}', 'a', @a{sv} {})",
+      "org.freedesktop.DBus.Error.InvalidArgs" },
+    { NULL, STORE_IFACE, "SetCacheLimit", "('', uint32 1, uint64 0, @a{sv} {})", invalid },
+    { NULL, STORE_IFACE, "SetCacheLimit", "('notes', -1, uint64 0, @a{sv} {})",
+      "org.freedesktop.DBus.Error.InvalidArgs" },
     { NULL, STORE_IFACE, "Delete", "('notes', '', @a{sv} {})", invalid },
     { NULL, STORE_IFACE, "Delete", "('notes', 'missing', @a{sv} {})",
       "org.justsync.Sync1.Error.NotFound" },
