@@ -1797,6 +1797,39 @@ remote_idempotent_push (RemoteFixture *f,
   assert_live (records, just_sync_pending_op_get_record (op));
 }
 
+/* A patch writes only the fields it names: the server keeps the others,
+ * whatever the op's record holds for them. */
+static void
+remote_patch_keeps_other_fields (RemoteFixture *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(GPtrArray) ops = push_new (f, f->scope, 1);
+  JustSyncRecord *created = just_sync_pending_op_get_record (g_ptr_array_index (ops, 0));
+  const char *id = just_sync_record_get_id (created);
+  g_autoptr(GPtrArray) records = fetch_all (f, f->scope, NULL, 100, NULL);
+  g_autofree char *base = just_sync_record_dup_version (just_sync_test_find_record (records, id));
+  g_autoptr(JustSyncRecord) stale = just_sync_test_record (id, "{\"title\":\"patched\",\"n\":99}",
+                                                           just_sync_timestamp_now ());
+  g_autoptr(JustSyncRecord) expected = just_sync_test_record (id, "{\"title\":\"patched\",\"n\":0}", 1);
+  g_autoptr(GPtrArray) patches = just_sync_test_ops_new ();
+  g_autoptr(GPtrArray) results = NULL;
+  const char *fields[] = { "title", NULL };
+  JustSyncRecord *reply;
+
+  g_ptr_array_add (patches, just_sync_pending_op_new_patch (f->next_seq++, stale, fields, base, 0,
+                                                            JUST_SYNC_OP_STATE_QUEUED, NULL));
+  results = REMOTE (f, batch_upsert, f->scope, patches);
+  g_assert_cmpuint (results->len, ==, 1);
+  g_assert_cmpint (just_sync_push_result_get_status (g_ptr_array_index (results, 0)), ==,
+                   JUST_SYNC_PUSH_WRITTEN);
+  reply = just_sync_push_result_get_reply (g_ptr_array_index (results, 0));
+  g_assert_true (just_sync_record_content_covers (reply, expected));
+
+  g_clear_pointer (&records, g_ptr_array_unref);
+  records = fetch_all (f, f->scope, NULL, 100, NULL);
+  assert_live (records, expected);
+}
+
 static void
 remote_delete (RemoteFixture *f,
                gconstpointer  data)
@@ -2048,6 +2081,7 @@ static const struct {
 } remote_cases[] = {
   { "upsert-fetch", remote_upsert_fetch, FALSE },
   { "idempotent-push", remote_idempotent_push, FALSE },
+  { "patch-keeps-other-fields", remote_patch_keeps_other_fields, FALSE },
   { "delete", remote_delete, FALSE },
   { "delete-missing", remote_delete_missing, FALSE },
   { "per-op-results", remote_per_op_results, FALSE },
