@@ -522,6 +522,37 @@ jst_command_update (const JstCommand  *command,
 }
 
 int
+jst_command_patch (const JstCommand  *command,
+                   JstGlobals        *globals,
+                   int                argc,
+                   char             **argv)
+{
+  g_auto(GStrv) remove = NULL;
+  const GOptionEntry entries[] = {
+    { "remove", 'r', 0, G_OPTION_ARG_STRING_ARRAY, &remove,
+      N_("Remove the field NAME (repeatable)"), N_("NAME") },
+    { NULL }
+  };
+  const char *none[] = { NULL };
+  g_autoptr(_JustSyncGenStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *set = NULL;
+  g_autofree char *record = NULL;
+  int status;
+
+  store = parse_open_and_read (command, globals, &argc, &argv, entries, 3, &set, &status);
+  if (store == NULL)
+    return status;
+
+  if (!_just_sync_gen_store_call_patch_sync (store, argv[1], argv[2], set,
+                                             remove != NULL ? (const char * const *) remove : none,
+                                             g_variant_new ("a{sv}", NULL),
+                                             &record, NULL, &error))
+    return jst_fail (error);
+  return print_json_text (globals, record);
+}
+
+int
 jst_command_delete (const JstCommand  *command,
                     JstGlobals        *globals,
                     int                argc,

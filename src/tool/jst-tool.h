@@ -90,6 +90,10 @@ int                   jst_command_update         (const JstCommand    *command,
                                                   JstGlobals          *globals,
                                                   int                  argc,
                                                   char               **argv);
+int                   jst_command_patch          (const JstCommand    *command,
+                                                  JstGlobals          *globals,
+                                                  int                  argc,
+                                                  char               **argv);
 int                   jst_command_delete         (const JstCommand    *command,
                                                   JstGlobals          *globals,
                                                   int                  argc,

@@ -25,6 +25,8 @@ static const JstCommand commands[] = {
   { "create", N_("SCOPE JSON"), N_("Create a record (JSON “-” reads standard input)"),
     jst_command_create },
   { "update", N_("SCOPE ID JSON"), N_("Replace the content of a record"), jst_command_update },
+  { "patch", N_("SCOPE ID JSON"), N_("Set the fields of JSON in a record and keep the others"),
+    jst_command_patch },
   { "delete", N_("SCOPE ID"), N_("Delete a record"), jst_command_delete },
   { "sync", N_("SCOPE"), N_("Synchronize a scope with the remote now"), jst_command_sync },
   { "status", "", N_("Show the state of the store"), jst_command_status },

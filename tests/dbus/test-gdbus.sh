@@ -130,6 +130,10 @@ check "... the record" '"todo":"test the tool"' "$out"
 status "justsync update" 0 "$JUSTSYNC" --store cli update tasks t1 '{"todo": "done"}' --json
 check "... the new content" '"todo":"done"' "$out"
 
+status "justsync patch" 0 "$JUSTSYNC" --store cli patch tasks t1 '{"due": 3}' --remove todo --json
+check "... sets a field" '"due":3' "$out"
+case "$out" in *'"todo"'*) fail "justsync patch kept the removed field: $out" ;; esac
+
 status "justsync pending" 0 "$JUSTSYNC" --store cli pending tasks --json
 check "... shows the queue" '"state":"queued"' "$out"
 
