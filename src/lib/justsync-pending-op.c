@@ -220,6 +220,26 @@ _just_sync_pending_op_dup_pushed_record (JustSyncPendingOp *op)
                                just_sync_record_get_deleted_at (op->record), NULL);
 }
 
+/*
+ * Trims @body, what a codec made of _just_sync_pending_op_dup_pushed_record()
+ * for an update by id, down to the members a patch changed and those the
+ * codec adds besides the payload (such as a cleared deletion mark): drops
+ * @id_member (when the codec adds one) and the keys of @scope, which such
+ * an update keeps.
+ */
+void
+_just_sync_pending_op_trim_update (JustSyncScope *scope,
+                                   JsonObject    *body,
+                                   const char    *id_member)
+{
+  g_auto(GStrv) keys = just_sync_scope_dup_keys (scope);
+
+  if (id_member != NULL)
+    json_object_remove_member (body, id_member);
+  for (guint i = 0; keys[i] != NULL; i++)
+    json_object_remove_member (body, keys[i]);
+}
+
 /* @fields as a JSON array of strings, or NULL for none (a full write). */
 char *
 _just_sync_pending_op_fields_to_json (const char * const *fields)

@@ -268,8 +268,10 @@ test_patch_fields (Fixture       *fixture,
       sent = json_from_string (single, NULL);
       body = json_node_get_object (sent);
     }
+  /* The field, and the cleared deletion mark: no id, no scope keys. */
   g_assert_cmpstr (json_object_get_string_member (body, "title"), ==, "by A");
-  g_assert_false (json_object_has_member (body, "n"));
+  g_assert_true (json_object_get_null_member (body, "deleted_at"));
+  g_assert_cmpuint (json_object_get_size (body), ==, 2);
 }
 
 static void

@@ -322,7 +322,8 @@ test_patch_fields (Fixture       *fixture,
   g_assert_true (json_object_get_null_member (just_sync_record_get_payload (mine), "n") ||
                  !json_object_has_member (just_sync_record_get_payload (mine), "n"));
 
-  /* What A sent: the changed columns, n as null, not B's done. */
+  /* What A sent: the changed columns, n as null, and the cleared deletion
+   * mark; not B's done, no id, no scope keys. */
   body = http_test_proxy_dup_last_body (fixture->proxy, "PATCH", "/records");
   g_test_message ("sent: %s", body);
   g_assert_nonnull (body);
@@ -330,7 +331,8 @@ test_patch_fields (Fixture       *fixture,
   columns = json_node_get_object (sent);
   g_assert_cmpstr (json_object_get_string_member (columns, "title"), ==, "by A");
   g_assert_true (json_object_get_null_member (columns, "n"));
-  g_assert_false (json_object_has_member (columns, "done"));
+  g_assert_true (json_object_get_null_member (columns, "deleted_at"));
+  g_assert_cmpuint (json_object_get_size (columns), ==, 3);
 }
 
 static void

@@ -789,9 +789,12 @@ appwrite_store_op_update (PushData          *data,
                           GError           **error)
 {
   g_autoptr(JustSyncRecord) record = _just_sync_pending_op_dup_pushed_record (op);
+  JsonObject *fields = _just_sync_appwrite_data_from_record (record, data->scope,
+                                                             data->soft_delete_attribute, error);
 
-  return _just_sync_appwrite_data_from_record (record, data->scope, data->soft_delete_attribute,
-                                               error);
+  if (fields != NULL && just_sync_pending_op_get_fields (op) != NULL)
+    _just_sync_pending_op_trim_update (data->scope, fields, NULL);
+  return fields;
 }
 
 /* The body of the request in flight, or NULL for none. */

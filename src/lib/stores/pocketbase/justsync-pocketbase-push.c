@@ -108,6 +108,8 @@ pb_push_build_request (JustSyncPocketbaseStore  *self,
       }
       if (*out_body == NULL)
         return FALSE;
+      if (mode == SEND_UPDATE && just_sync_pending_op_get_fields (op) != NULL)
+        _just_sync_pending_op_trim_update (data->scope, json_node_get_object (*out_body), "id");
       *out_method = mode == SEND_UPSERT ? "PUT" : mode == SEND_CREATE ? "POST" : "PATCH";
       *out_path = _just_sync_pb_records_path (data->target.collection, mode == SEND_UPDATE ? id : NULL);
       return TRUE;

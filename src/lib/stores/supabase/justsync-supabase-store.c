@@ -980,8 +980,12 @@ supabase_store_op_update (PushData          *data,
                           GError           **error)
 {
   g_autoptr(JustSyncRecord) record = _just_sync_pending_op_dup_pushed_record (op);
+  JsonObject *row = _just_sync_supabase_row_from_record (record, data->scope, data->soft_delete_column,
+                                                         error);
 
-  return _just_sync_supabase_row_from_record (record, data->scope, data->soft_delete_column, error);
+  if (row != NULL && just_sync_pending_op_get_fields (op) != NULL)
+    _just_sync_pending_op_trim_update (data->scope, row, JUST_SYNC_SUPABASE_ID_COLUMN);
+  return row;
 }
 
 /* Makes the chunk of the next request of @step: up to @max ops from the
