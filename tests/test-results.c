@@ -95,6 +95,41 @@ test_pending_op (void)
   g_assert_true (just_sync_pending_op_equal (delete, delete_back));
   g_assert_false (just_sync_pending_op_equal (upsert, delete));
   g_assert_false (just_sync_pending_op_equal (upsert, other_attempts));
+  g_assert_null (just_sync_pending_op_get_fields (upsert));
+
+  assert_bad_json ((FromJsonFunc) just_sync_pending_op_from_json,
+                   (GDestroyNotify) just_sync_pending_op_unref, bad);
+}
+
+/* A patch names its fields, keeps them through JSON, and differs from a
+ * full write of the same record. */
+static void
+test_pending_op_patch (void)
+{
+  g_autoptr(JustSyncRecord) record = just_sync_test_record ("a", "{\"t\":1}", T0);
+  const char *fields[] = { "t", "gone", NULL };
+  const char *other_fields[] = { "t", NULL };
+  g_autoptr(JustSyncPendingOp) patch = just_sync_pending_op_new_patch (7, record, fields, "1:abc", 0,
+                                                                       JUST_SYNC_OP_STATE_QUEUED, NULL);
+  g_autoptr(JustSyncPendingOp) other = just_sync_pending_op_new_patch (7, record, other_fields, "1:abc", 0,
+                                                                       JUST_SYNC_OP_STATE_QUEUED, NULL);
+  g_autoptr(JustSyncPendingOp) full = just_sync_pending_op_new (7, JUST_SYNC_OP_UPSERT, record, "1:abc", 0,
+                                                                JUST_SYNC_OP_STATE_QUEUED, NULL);
+  g_autoptr(JustSyncPendingOp) back = pending_op_round_trip (patch);
+  static const char *bad[] = {
+    "{\"seq\":1,\"kind\":\"upsert\",\"attempts\":0,\"state\":\"queued\",\"record\":{\"id\":\"a\"},\"fields\":[]}",
+    "{\"seq\":1,\"kind\":\"upsert\",\"attempts\":0,\"state\":\"queued\",\"record\":{\"id\":\"a\"},\"fields\":[1]}",
+    "{\"seq\":1,\"kind\":\"upsert\",\"attempts\":0,\"state\":\"queued\",\"record\":{\"id\":\"a\"},\"fields\":\"t\"}",
+    "{\"seq\":1,\"kind\":\"delete\",\"attempts\":0,\"state\":\"queued\",\"record\":{\"id\":\"a\"},\"fields\":[\"t\"]}",
+    NULL
+  };
+
+  g_assert_cmpint (just_sync_pending_op_get_kind (patch), ==, JUST_SYNC_OP_UPSERT);
+  g_assert_true (g_strv_equal (just_sync_pending_op_get_fields (patch), fields));
+  g_assert_true (just_sync_pending_op_equal (patch, back));
+  g_assert_true (g_strv_equal (just_sync_pending_op_get_fields (back), fields));
+  g_assert_false (just_sync_pending_op_equal (patch, full));
+  g_assert_false (just_sync_pending_op_equal (patch, other));
 
   assert_bad_json ((FromJsonFunc) just_sync_pending_op_from_json,
                    (GDestroyNotify) just_sync_pending_op_unref, bad);
@@ -293,6 +328,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/pending-op", test_pending_op);
+  g_test_add_func ("/pending-op-patch", test_pending_op_patch);
   g_test_add_func ("/conflict", test_conflict);
   g_test_add_func ("/push-result", test_push_result);
   g_test_add_func ("/apply-result", test_apply_result);
