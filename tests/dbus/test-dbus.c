@@ -512,6 +512,21 @@ test_crud (Fixture       *fixture,
     g_assert_true (json_object_get_boolean_member (object, "done"));
     g_assert_false (json_object_has_member (object, "title"));
     g_clear_pointer (&record, json_node_unref);
+
+    /* Its queued change names the fields it changed. */
+    record = call_json (fixture->client, path, "ListPending",
+                        g_variant_new ("(s@a{sv})", "notes?user=u1", no_options ()), &error);
+    g_assert_no_error (error);
+    {
+      JsonArray *ops = json_node_get_array (record);
+      JsonObject *last = json_array_get_object_element (ops, json_array_get_length (ops) - 1);
+      JsonArray *fields = json_object_get_array_member (last, "fields");
+
+      g_assert_cmpuint (json_array_get_length (fields), ==, 2);
+      g_assert_cmpstr (json_array_get_string_element (fields, 0), ==, "done");
+      g_assert_cmpstr (json_array_get_string_element (fields, 1), ==, "title");
+    }
+    g_clear_pointer (&record, json_node_unref);
   }
 
   /* Scopes do not mix: the other user's scope is empty. */
