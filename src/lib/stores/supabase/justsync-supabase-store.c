@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "justsync-push-result-private.h"
+#include "justsync-delta-private.h"
 #include "justsync-error.h"
 #include "justsync-http-client-private.h"
 #include "justsync-remote-store-private.h"
@@ -597,7 +598,6 @@ supabase_store_fetch_cb (GObject      *object,
   FetchData *data = g_task_get_task_data (task);
   g_autoptr(JustSyncHttpResponse) response = NULL;
   g_autoptr(JustSyncDelta) delta = NULL;
-  g_autoptr(GPtrArray) records = NULL;
   GError *error = NULL;
   JsonArray *rows;
   gint64 server_time;
@@ -612,29 +612,38 @@ supabase_store_fetch_cb (GObject      *object,
     }
 
   n = json_array_get_length (rows);
-  records = g_ptr_array_new_full (n, (GDestroyNotify) just_sync_record_unref);
+  /* The server's time is known once every row is read. */
+  delta = just_sync_delta_new (0);
   server_time = response->date;
   for (guint i = 0; i < n; i++)
     {
-      JsonNode *row = json_array_get_element (rows, i);
-      JustSyncRecord *record;
+      g_autoptr(JustSyncSyncPoint) refused = NULL;
+      g_autoptr(JustSyncRecord) record = NULL;
 
-      record = _just_sync_supabase_record_from_row (row, data->scope, data->soft_delete_column,
-                                                    &error);
+      record = _just_sync_supabase_record_from_row (json_array_get_element (rows, i), data->scope,
+                                                    data->soft_delete_column, &refused, &error);
 
-      /* Skipping a row would move the sync point past it: fail the page. */
-      if (record == NULL)
+      /* A row whose payload the library refuses is left out, and the
+       * page moves past it; any other bad row fails the page, as skipping
+       * it would move the sync point past a row that may read later. */
+      if (record == NULL && refused == NULL)
         {
           g_task_return_error (task, error);
           return;
         }
-      server_time = MAX (server_time, just_sync_record_get_updated_at (record));
-      g_ptr_array_add (records, record);
-    }
+      if (record == NULL)
+        {
+          g_autofree char *source = g_strdup_printf ("Supabase scope “%s”",
+                                                     just_sync_scope_get_name (data->scope));
 
-  delta = just_sync_delta_new (server_time);
-  for (guint i = 0; i < records->len; i++)
-    just_sync_delta_add (delta, g_ptr_array_index (records, i));
+          _just_sync_delta_add_refused (delta, refused, source, error);
+          g_clear_error (&error);
+          continue;
+        }
+      server_time = MAX (server_time, just_sync_record_get_updated_at (record));
+      just_sync_delta_add (delta, record);
+    }
+  _just_sync_delta_set_server_time (delta, server_time);
   /* A row cap may have cut the page short: only an empty page is the end. */
   just_sync_delta_set_has_more (delta, n > 0);
 
@@ -865,7 +874,7 @@ supabase_store_settle_row (PushData          *data,
   g_autoptr(JustSyncRecord) reply = NULL;
   g_autoptr(GError) error = NULL;
 
-  reply = _just_sync_supabase_record_from_row (row, data->scope, data->soft_delete_column, &error);
+  reply = _just_sync_supabase_record_from_row (row, data->scope, data->soft_delete_column, NULL, &error);
   if (reply == NULL)
     _just_sync_push_results_add_failed (data->results, op, JUST_SYNC_PUSH_RETRY, error->message, 0);
   else if (data->kind == JUST_SYNC_OP_DELETE && !just_sync_record_is_deleted (reply))
@@ -925,7 +934,7 @@ supabase_store_chunk_sent_cb (GObject      *object,
           if (row != NULL)
             {
               g_autoptr(JustSyncRecord) found =
-                _just_sync_supabase_record_from_row (row, data->scope, NULL, NULL);
+                _just_sync_supabase_record_from_row (row, data->scope, NULL, NULL, NULL);
 
               updated_at = found != NULL ? just_sync_record_get_updated_at (found) : 0;
             }
