@@ -509,9 +509,10 @@ supabase_store_send (JustSyncSupabaseStore *self,
 
   if (self->refresh_waiters == NULL)
     {
-      g_autoptr(JsonNode) grant = json_node_init_object (json_node_alloc (), json_object_new ());
+      g_autoptr(JsonNode) grant = json_node_new (JSON_NODE_OBJECT);
       RefreshData *refresh = g_new0 (RefreshData, 1);
 
+      json_node_take_object (grant, json_object_new ());
       json_object_set_string_member (json_node_get_object (grant), "refresh_token", self->refresh_token);
       self->refresh_waiters = g_ptr_array_new_with_free_func ((GDestroyNotify) supabase_send_free);
       refresh->self = g_object_ref (self);
@@ -1413,9 +1414,11 @@ just_sync_supabase_store_sign_in_async (JustSyncRemoteStore *store,
 {
   JustSyncSupabaseStore *self = JUST_SYNC_SUPABASE_STORE (store);
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(JsonNode) body = json_node_init_object (json_node_alloc (), json_object_new ());
+  g_autoptr(JsonNode) body = json_node_new (JSON_NODE_OBJECT);
   JustSyncHttpClient *auth_client;
   GError *error = NULL;
+
+  json_node_take_object (body, json_object_new ());
 
   g_task_set_source_tag (task, just_sync_supabase_store_sign_in_async);
   if ((auth_client = supabase_store_get_auth_client (self, &error)) == NULL)
