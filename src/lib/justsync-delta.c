@@ -7,7 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "justsync-delta.h"
+#include "justsync-delta-private.h"
 #include "justsync-error.h"
 #include "justsync-json-private.h"
 #include "justsync-timestamp.h"
@@ -27,6 +27,8 @@ struct _JustSyncDelta
   gatomicrefcount ref_count;
   gint64 server_time;
   GPtrArray *records;
+  GPtrArray *refused_ids;          /* (element-type utf8): server rows refused */
+  JustSyncSyncPoint *refused_end;  /* the last entry, when it was refused */
   guint n_deletes;
   gboolean has_more;
 };
@@ -52,6 +54,7 @@ just_sync_delta_new (gint64 server_time)
   g_atomic_ref_count_init (&self->ref_count);
   self->server_time = server_time;
   self->records = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_record_unref);
+  self->refused_ids = g_ptr_array_new_with_free_func (g_free);
   return self;
 }
 
@@ -144,6 +147,8 @@ just_sync_delta_unref (JustSyncDelta *self)
   if (g_atomic_ref_count_dec (&self->ref_count))
     {
       g_ptr_array_unref (self->records);
+      g_ptr_array_unref (self->refused_ids);
+      g_clear_pointer (&self->refused_end, just_sync_sync_point_unref);
       g_free (self);
     }
 }
@@ -165,6 +170,87 @@ just_sync_delta_add (JustSyncDelta  *self,
   g_ptr_array_add (self->records, just_sync_record_ref (record));
   if (just_sync_record_is_deleted (record))
     self->n_deletes++;
+  g_clear_pointer (&self->refused_end, just_sync_sync_point_unref);
+}
+
+/* The server's time, for a store that knows it once the page is read. */
+void
+_just_sync_delta_set_server_time (JustSyncDelta *self,
+                                  gint64         server_time)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (just_sync_timestamp_is_valid (server_time));
+
+  self->server_time = server_time;
+}
+
+/*
+ * _just_sync_delta_record_new:
+ * @out_refused: (out) (optional): when just_sync_record_new() refuses
+ *   the payload of a row whose id and time are fine, where the row stands
+ *   in page order, for _just_sync_delta_add_refused()
+ *
+ * just_sync_record_new() for a row of a server page, as a remote store's
+ * codec reads it.
+ */
+JustSyncRecord *
+_just_sync_delta_record_new (const char         *id,
+                             JsonObject         *payload,
+                             gint64              updated_at,
+                             gint64              deleted_at,
+                             JustSyncSyncPoint **out_refused,
+                             GError            **error)
+{
+  JustSyncRecord *record = just_sync_record_new (id, payload, updated_at, deleted_at, error);
+
+  if (record == NULL && out_refused != NULL && id[0] != '\0' &&
+      just_sync_timestamp_is_valid (updated_at) && just_sync_timestamp_is_valid (deleted_at))
+    *out_refused = just_sync_sync_point_new (updated_at, id);
+  return record;
+}
+
+/*
+ * _just_sync_delta_add_refused:
+ * @position: the (`updated_at`, id) of a row of the page that the remote
+ *   store could not turn into a record
+ * @source: where the row comes from, for the warning: "PocketBase
+ *   collection “notes”"
+ * @reason: why just_sync_record_new() refused it (a payload nested
+ *   deeper than 64 levels, say)
+ *
+ * Notes, in page order, a server row that is not among the records: one
+ * hostile row must not hold its scope back. A warning names it; the page
+ * still moves the cursor past it, and a reconcile counts it as present on
+ * the server (its local copy, if any, stays). A later version the library
+ * can store is pulled as usual.
+ */
+void
+_just_sync_delta_add_refused (JustSyncDelta     *self,
+                              JustSyncSyncPoint *position,
+                              const char        *source,
+                              const GError      *reason)
+{
+  const char *id;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (position != NULL);
+  g_return_if_fail (reason != NULL);
+
+  id = just_sync_sync_point_get_last_id (position);
+  g_warning ("%s: the record “%s” is refused, and syncing goes on without it: %s",
+             source, id, reason->message);
+  g_ptr_array_add (self->refused_ids, g_strdup (id));
+  g_clear_pointer (&self->refused_end, just_sync_sync_point_unref);
+  self->refused_end = just_sync_sync_point_ref (position);
+}
+
+/* (element-type utf8) (transfer none): the ids _just_sync_delta_add_refused() noted. */
+GPtrArray *
+_just_sync_delta_get_refused_ids (JustSyncDelta *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->refused_ids;
 }
 
 /**
@@ -270,8 +356,9 @@ just_sync_delta_get_n_deletes (JustSyncDelta *self)
  * @self: a delta
  *
  * Returns the keyset cursor after this page: the (`updated_at`, id) of its
- * last record. The next page is fetched from there, and once the page is
- * applied it becomes the scope's sync point.
+ * last record, or of a later row the remote store had to refuse (a
+ * payload the library cannot store). The next page is fetched from there,
+ * and once the page is applied it becomes the scope's sync point.
  *
  * Returns: (transfer full) (nullable): the cursor, or %NULL for an empty page
  */
@@ -282,6 +369,8 @@ just_sync_delta_dup_cursor (JustSyncDelta *self)
 
   g_return_val_if_fail (self != NULL, NULL);
 
+  if (self->refused_end != NULL)
+    return just_sync_sync_point_ref (self->refused_end);
   if (self->records->len == 0)
     return NULL;
 

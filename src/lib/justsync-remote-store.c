@@ -38,7 +38,9 @@
  * The arrays the methods return own their elements through their free
  * function, so they are annotated `(transfer container)`: a C caller frees
  * them with g_ptr_array_unref(), and bindings do not free the elements a
- * second time (PyGObject 3.42 does for `(transfer full)`).
+ * second time (PyGObject 3.42 and GJS 1.74 do for `(transfer full)`). In
+ * Vala they are `GenericArray<T>` arrays that own their elements, so a
+ * `copy()` holds references of its own.
  */
 
 G_DEFINE_INTERFACE (JustSyncRemoteStore, just_sync_remote_store, G_TYPE_OBJECT)

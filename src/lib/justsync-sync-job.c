@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "justsync-delta-private.h"
 #include "justsync-error.h"
 #include "justsync-pending-op-private.h"
 #include "justsync-sync-job-private.h"
@@ -454,17 +455,24 @@ page_moves_on (JustSyncSyncJob *job,
 static gboolean
 take_page (JustSyncSyncJob *job)
 {
-  GPtrArray *records;
+  GPtrArray *records, *refused;
   gboolean has_more;
 
   job->delta = g_steal_pointer (&job->fetched);
   records = just_sync_delta_get_records (job->delta);
+  refused = _just_sync_delta_get_refused_ids (job->delta);
   if (job->first_server_time == 0)
     job->first_server_time = just_sync_delta_get_server_time (job->delta);
+  /* A row the store refused is still on the server: not to be pruned. */
   if (job->seen_ids != NULL)
-    for (guint i = 0; i < records->len; i++)
-      g_ptr_array_add (job->seen_ids, g_strdup (just_sync_record_get_id (g_ptr_array_index (records, i))));
-  if (records->len > 0)
+    {
+      for (guint i = 0; i < records->len; i++)
+        g_ptr_array_add (job->seen_ids, g_strdup (just_sync_record_get_id (g_ptr_array_index (records, i))));
+      for (guint i = 0; i < refused->len; i++)
+        g_ptr_array_add (job->seen_ids, g_strdup (g_ptr_array_index (refused, i)));
+    }
+  /* A page of refused rows only is applied too: it moves the sync point. */
+  if (records->len > 0 || refused->len > 0)
     return TRUE;
 
   has_more = just_sync_delta_get_has_more (job->delta);

@@ -19,13 +19,7 @@
 
 static AwServer *server;
 
-typedef struct
-{
-  HttpTestProxy *proxy;
-  JustSyncScope *scope;
-  TestClient a;                     /* through the proxy */
-  TestClient b;
-} Fixture;
+typedef TestTwoClients Fixture;
 
 /* A client of the server at @endpoint (the server's when NULL), as the
  * user of @jwt, or with the API key when it is NULL. */
@@ -61,103 +55,10 @@ fixture_setup (Fixture       *fixture,
 }
 
 static void
-fixture_teardown (Fixture       *fixture,
-                  gconstpointer  data)
-{
-  test_client_clear (&fixture->a);
-  test_client_clear (&fixture->b);
-  g_clear_pointer (&fixture->scope, just_sync_scope_unref);
-  g_clear_pointer (&fixture->proxy, http_test_proxy_free);
-}
-
-static JustSyncSyncResult *
-sync_ok (TestClient    *client,
-         JustSyncScope *scope)
-{
-  return test_sync_ok (client->orchestrator, scope);
-}
-
-static void
-assert_title (TestClient    *client,
-              JustSyncScope *scope,
-              const char    *id,
-              const char    *title)
-{
-  g_autoptr(JustSyncRecord) record = just_sync_test_local_get (client->local, scope, id);
-
-  g_assert_nonnull (record);
-  g_assert_false (just_sync_record_is_deleted (record));
-  g_assert_cmpstr (just_sync_test_payload_string (record, "title"), ==, title);
-}
-
-static guint
-count (GPtrArray *array)
-{
-  guint n = array->len;
-
-  g_ptr_array_unref (array);
-  return n;
-}
-
-/* Both clients hold the same live records, with the same content, and
- * nothing is queued. */
-static void
-assert_converged (Fixture *fixture,
-                  guint    n_live)
-{
-  g_autoptr(GPtrArray) a = just_sync_test_local_query (fixture->a.local, fixture->scope);
-  g_autoptr(GPtrArray) b = just_sync_test_local_query (fixture->b.local, fixture->scope);
-
-  g_assert_cmpuint (a->len, ==, n_live);
-  g_assert_cmpuint (b->len, ==, n_live);
-  for (guint i = 0; i < a->len; i++)
-    {
-      JustSyncRecord *mine = g_ptr_array_index (a, i);
-      JustSyncRecord *theirs = just_sync_test_find_record (b, just_sync_record_get_id (mine));
-
-      g_assert_nonnull (theirs);
-      g_assert_cmpstr (just_sync_record_get_content_hash (mine), ==, just_sync_record_get_content_hash (theirs));
-    }
-  g_assert_cmpuint (count (just_sync_test_local_list_ops (fixture->a.local, fixture->scope)), ==, 0);
-  g_assert_cmpuint (count (just_sync_test_local_list_ops (fixture->b.local, fixture->scope)), ==, 0);
-}
-
-static void
 test_crud (Fixture       *fixture,
            gconstpointer  data)
 {
-  g_autoptr(JustSyncRecord) r1 = test_create (fixture->a.orchestrator, fixture->scope, NULL, "{\"title\":\"one\",\"n\":1}");
-  g_autoptr(JustSyncRecord) r2 = test_create (fixture->a.orchestrator, fixture->scope, NULL, "{\"title\":\"two\"}");
-  g_autoptr(JustSyncRecord) r3 = test_create (fixture->a.orchestrator, fixture->scope, NULL, "{\"title\":\"three\",\"done\":true}");
-  g_autoptr(JustSyncRecord) r1b = NULL;
-  g_autoptr(JustSyncRecord) gone = NULL;
-  g_autoptr(JustSyncSyncResult) pushed = NULL, pulled = NULL, echo = NULL, b_push = NULL, a_pull = NULL;
-
-  pushed = sync_ok (&fixture->a, fixture->scope);
-  g_assert_cmpuint (just_sync_sync_result_get_pushed (pushed), ==, 3);
-  pulled = sync_ok (&fixture->b, fixture->scope);
-  g_assert_cmpuint (just_sync_sync_result_get_pulled (pulled), ==, 3);
-  assert_title (&fixture->b, fixture->scope, just_sync_record_get_id (r3), "three");
-
-  /* A's own writes come back as echoes: nothing to apply, no conflict. */
-  echo = sync_ok (&fixture->a, fixture->scope);
-  g_assert_cmpuint (just_sync_sync_result_get_pulled (echo), ==, 0);
-  g_assert_cmpuint (just_sync_sync_result_get_conflicts (echo)->len, ==, 0);
-
-  r1b = test_update (fixture->b.orchestrator, fixture->scope, just_sync_record_get_id (r1),
-                     "{\"title\":\"one, edited\",\"n\":2}");
-  test_delete (fixture->b.orchestrator, fixture->scope, just_sync_record_get_id (r2));
-  b_push = sync_ok (&fixture->b, fixture->scope);
-  g_assert_cmpuint (just_sync_sync_result_get_pushed (b_push), ==, 2);
-
-  a_pull = sync_ok (&fixture->a, fixture->scope);
-  assert_title (&fixture->a, fixture->scope, just_sync_record_get_id (r1), "one, edited");
-  gone = just_sync_test_local_get (fixture->a.local, fixture->scope, just_sync_record_get_id (r2));
-  g_assert_true (gone == NULL || just_sync_record_is_deleted (gone));
-
-  assert_converged (fixture, 2);
-  g_assert_cmpuint (count (just_sync_test_local_list_conflicts (fixture->a.local, fixture->scope)), ==, 0);
-  g_assert_cmpuint (count (just_sync_test_local_list_conflicts (fixture->b.local, fixture->scope)), ==, 0);
+  just_sync_record_unref (test_two_clients_crud (fixture, 2, 2));
 }
 
 /* Last write wins, whichever client syncs first. Appwrite tells its time
@@ -170,63 +71,20 @@ static void
 test_conflict_lww (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autoptr(JustSyncRecord) r1 = test_create (fixture->a.orchestrator, fixture->scope, NULL, "{\"title\":\"base 1\"}");
-  g_autoptr(JustSyncRecord) r2 = test_create (fixture->a.orchestrator, fixture->scope, NULL, "{\"title\":\"base 2\"}");
-  g_autoptr(JustSyncSyncResult) s1 = sync_ok (&fixture->a, fixture->scope);
-  g_autoptr(JustSyncSyncResult) s2 = sync_ok (&fixture->b, fixture->scope);
-  g_autoptr(JustSyncSyncResult) s3 = NULL, s4 = NULL, s5 = NULL, s6 = NULL;
-  g_autoptr(JustSyncRecord) e1 = NULL, e2 = NULL, e3 = NULL, e4 = NULL;
-  const char *id1 = just_sync_record_get_id (r1), *id2 = just_sync_record_get_id (r2);
-
-  e2 = test_update (fixture->b.orchestrator, fixture->scope, id2, "{\"title\":\"2 by B, earlier\"}");
-  just_sync_test_sleep (CLOCK_RESOLUTION_MS);
-  e1 = test_update (fixture->a.orchestrator, fixture->scope, id1, "{\"title\":\"1 by A, earlier\"}");
-  e3 = test_update (fixture->a.orchestrator, fixture->scope, id2, "{\"title\":\"2 by A, later\"}");
-  s3 = sync_ok (&fixture->a, fixture->scope);
-  just_sync_test_sleep (CLOCK_RESOLUTION_MS);
-  e4 = test_update (fixture->b.orchestrator, fixture->scope, id1, "{\"title\":\"1 by B, later\"}");
-
-  /* B pulls A's versions of both: two real conflicts. */
-  s4 = sync_ok (&fixture->b, fixture->scope);
-  g_assert_cmpuint (just_sync_sync_result_get_conflicts (s4)->len, ==, 2);
-  s5 = sync_ok (&fixture->a, fixture->scope);
-  s6 = sync_ok (&fixture->b, fixture->scope);
-
-  assert_title (&fixture->a, fixture->scope, id1, "1 by B, later");
-  assert_title (&fixture->b, fixture->scope, id1, "1 by B, later");
-  assert_title (&fixture->a, fixture->scope, id2, "2 by A, later");
-  assert_title (&fixture->b, fixture->scope, id2, "2 by A, later");
-  assert_converged (fixture, 2);
+  test_two_clients_conflict_lww (fixture, CLOCK_RESOLUTION_MS);
 }
 
 static void
 test_paging_5000 (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autoptr(JustSyncSyncResult) pushed = NULL;
-  g_autoptr(JustSyncSyncResult) pulled = NULL;
+  gint64 push_time = test_two_clients_push_many (fixture, 5000);
   guint lists = aw_server_count (server, "GET list");
-  gint64 start, push_time, pull_time;
+  gint64 pull_time = test_two_clients_pull_all (fixture, 5000);
 
-  for (guint i = 0; i < 5000; i++)
-    {
-      g_autofree char *json = g_strdup_printf ("{\"title\":\"row %u\",\"n\":%u}", i, i);
-      g_autoptr(JustSyncRecord) record = test_create (fixture->a.orchestrator, fixture->scope, NULL, json);
-    }
-
-  start = g_get_monotonic_time ();
-  pushed = sync_ok (&fixture->a, fixture->scope);
-  push_time = g_get_monotonic_time () - start;
-  g_assert_cmpuint (just_sync_sync_result_get_pushed (pushed), ==, 5000);
-
-  lists = aw_server_count (server, "GET list");
-  start = g_get_monotonic_time ();
-  pulled = sync_ok (&fixture->b, fixture->scope);
-  pull_time = g_get_monotonic_time () - start;
-  g_assert_cmpuint (just_sync_sync_result_get_pulled (pulled), ==, 5000);
   /* Paged: more than one list request. */
   g_assert_cmpuint (aw_server_count (server, "GET list") - lists, >, 2);
-  assert_converged (fixture, 5000);
+  test_two_clients_assert_converged (fixture, 5000);
 
   g_printerr ("appwrite sync-paging-5000: client a pushed 5000 records in %" G_GINT64_FORMAT " ms, "
               "client b pulled them in %" G_GINT64_FORMAT " ms (contract server)\n",
@@ -248,13 +106,13 @@ test_equal_stamps (Fixture       *fixture,
       g_autoptr(JustSyncRecord) record = test_create (fixture->b.orchestrator, fixture->scope, NULL,
                                                       "{\"title\":\"tied\"}");
     }
-  pushed = sync_ok (&fixture->b, fixture->scope);
+  pushed = test_client_sync_ok (&fixture->b, fixture->scope);
   aw_server_start_clock (server);
   g_assert_cmpuint (just_sync_sync_result_get_pushed (pushed), ==, 7);
 
   client_init (&reader, NULL, NULL);
   g_object_set (reader.orchestrator, "page-size", 2, NULL);
-  pulled = sync_ok (&reader, fixture->scope);
+  pulled = test_client_sync_ok (&reader, fixture->scope);
   g_assert_cmpuint (just_sync_sync_result_get_pulled (pulled), ==, 7);
   local = just_sync_test_local_query (reader.local, fixture->scope);
   g_assert_cmpuint (local->len, ==, 7);
@@ -270,36 +128,11 @@ test_users_isolated (Fixture       *fixture,
   g_autofree char *tag = g_uuid_string_random ();
   g_autoptr(JustSyncScope) alice_scope = just_sync_test_scope ("records", "owner", "alice", "tag", tag, NULL);
   g_autoptr(JustSyncScope) bob_scope = just_sync_test_scope ("records", "owner", "bob", "tag", tag, NULL);
-  g_autoptr(JustSyncSyncResult) a1 = NULL, b1 = NULL, peek = NULL, b2 = NULL;
-  g_autoptr(GPtrArray) bob_rows = NULL, peeked = NULL;
   TestClient alice, bob;
 
   client_init (&alice, NULL, AW_JWT_ALICE);
   client_init (&bob, NULL, AW_JWT_BOB);
-  for (guint i = 0; i < 3; i++)
-    {
-      g_autoptr(JustSyncRecord) r = test_create (alice.orchestrator, alice_scope, NULL, "{\"title\":\"alice\"}");
-    }
-  for (guint i = 0; i < 2; i++)
-    {
-      g_autoptr(JustSyncRecord) r = test_create (bob.orchestrator, bob_scope, NULL, "{\"title\":\"bob\"}");
-    }
-  a1 = sync_ok (&alice, alice_scope);
-  b1 = sync_ok (&bob, bob_scope);
-  g_assert_cmpuint (just_sync_sync_result_get_pushed (a1), ==, 3);
-  g_assert_cmpuint (just_sync_sync_result_get_pushed (b1), ==, 2);
-
-  peek = sync_ok (&bob, alice_scope);
-  g_assert_cmpuint (just_sync_sync_result_get_pulled (peek), ==, 0);
-  peeked = just_sync_test_local_query (bob.local, alice_scope);
-  g_assert_cmpuint (peeked->len, ==, 0);
-
-  b2 = sync_ok (&bob, bob_scope);
-  bob_rows = just_sync_test_local_query (bob.local, bob_scope);
-  g_assert_cmpuint (bob_rows->len, ==, 2);
-  for (guint i = 0; i < bob_rows->len; i++)
-    g_assert_cmpstr (just_sync_test_payload_string (g_ptr_array_index (bob_rows, i), "title"), ==, "bob");
-
+  test_two_users_isolated (&alice, &bob, alice_scope, bob_scope);
   test_client_clear (&alice);
   test_client_clear (&bob);
 }
@@ -310,28 +143,7 @@ static void
 test_lost_reply (Fixture       *fixture,
                  gconstpointer  data)
 {
-  g_autoptr(JustSyncSyncResult) failed = NULL, retried = NULL, pulled = NULL;
-  g_autoptr(GError) error = NULL;
-
-  for (guint i = 0; i < 10; i++)
-    {
-      g_autoptr(JustSyncRecord) record = test_create (fixture->a.orchestrator, fixture->scope, NULL,
-                                                      "{\"title\":\"written once\"}");
-    }
-
-  /* The pull (one empty page) and the lookup pass; the bulk create's reply
-   * is lost. */
-  http_test_proxy_set_fault (fixture->proxy, HTTP_TEST_FAULT_LOSE_REPLY, 1, DOCUMENTS, 0, NULL, 0);
-  http_test_proxy_skip (fixture->proxy, 2);
-  failed = test_sync (fixture->a.orchestrator, fixture->scope, &error);
-  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_NETWORK);
-  g_assert_cmpuint (count (just_sync_test_local_list_ops (fixture->a.local, fixture->scope)), ==, 10);
-
-  retried = sync_ok (&fixture->a, fixture->scope);
-  g_assert_cmpuint (count (just_sync_test_local_list_conflicts (fixture->a.local, fixture->scope)), ==, 0);
-  pulled = sync_ok (&fixture->b, fixture->scope);
-  g_assert_cmpuint (just_sync_sync_result_get_pulled (pulled), ==, 10);
-  assert_converged (fixture, 10);
+  test_two_clients_lost_reply (fixture, DOCUMENTS, 2);
 }
 
 /* Failures on the way keep every change queued until a sync gets through. */
@@ -339,30 +151,7 @@ static void
 test_transient_failures (Fixture       *fixture,
                          gconstpointer  data)
 {
-  static const HttpTestFault faults[] = {
-    HTTP_TEST_FAULT_DROP, HTTP_TEST_FAULT_TRUNCATE, HTTP_TEST_FAULT_STATUS,
-  };
-  g_autoptr(JustSyncRecord) record = test_create (fixture->a.orchestrator, fixture->scope, NULL,
-                                                  "{\"title\":\"patient\"}");
-  g_autoptr(JustSyncSyncResult) done = NULL, pulled = NULL;
-
-  for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
-    {
-      g_autoptr(JustSyncSyncResult) result = NULL;
-      g_autoptr(GError) error = NULL;
-
-      http_test_proxy_set_fault (fixture->proxy, faults[i], 1, DOCUMENTS, 503, "1", 0);
-      result = test_sync (fixture->a.orchestrator, fixture->scope, &error);
-      g_assert_null (result);
-      g_assert_true (just_sync_error_is_transient (error));
-      g_assert_cmpuint (count (just_sync_test_local_list_ops (fixture->a.local, fixture->scope)), ==, 1);
-    }
-
-  done = sync_ok (&fixture->a, fixture->scope);
-  g_assert_cmpuint (just_sync_sync_result_get_pushed (done), ==, 1);
-  pulled = sync_ok (&fixture->b, fixture->scope);
-  assert_title (&fixture->b, fixture->scope, just_sync_record_get_id (record), "patient");
-  assert_converged (fixture, 1);
+  test_two_clients_transient_failures (fixture, DOCUMENTS);
 }
 
 /* A 503 on the write itself (after the pull and the lookup): the change
@@ -381,12 +170,12 @@ test_write_unavailable (Fixture       *fixture,
   failed = test_sync (fixture->a.orchestrator, fixture->scope, &error);
   g_assert_null (failed);
   g_assert_true (just_sync_error_is_transient (error));
-  g_assert_cmpuint (count (just_sync_test_local_list_ops (fixture->a.local, fixture->scope)), ==, 1);
+  g_assert_cmpuint (test_count (just_sync_test_local_list_ops (fixture->a.local, fixture->scope)), ==, 1);
 
-  done = sync_ok (&fixture->a, fixture->scope);
-  pulled = sync_ok (&fixture->b, fixture->scope);
-  assert_title (&fixture->b, fixture->scope, just_sync_record_get_id (record), "later");
-  assert_converged (fixture, 1);
+  done = test_client_sync_ok (&fixture->a, fixture->scope);
+  pulled = test_client_sync_ok (&fixture->b, fixture->scope);
+  test_client_assert_title (&fixture->b, fixture->scope, just_sync_record_get_id (record), "later");
+  test_two_clients_assert_converged (fixture, 1);
 }
 
 int
@@ -399,7 +188,7 @@ main (int   argc,
   server = aw_server_new ();
 
 #define ADD(name, func) \
-  g_test_add ("/appwrite-sync/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add ("/appwrite-sync/" name, Fixture, NULL, fixture_setup, func, test_two_clients_teardown)
 
   ADD ("crud", test_crud);
   ADD ("conflict-lww", test_conflict_lww);

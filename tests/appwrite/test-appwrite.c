@@ -11,6 +11,7 @@
 #include "aw-server.h"
 #include "http-test-util.h"
 #include "justsync-appwrite-private.h"
+#include "justsync-json-private.h"
 #include "justsync-test-contract.h"
 
 static AwServer *server;
@@ -165,6 +166,12 @@ test_codec_documents (void)
   g_autoptr(JsonNode) gone = json_from_string (
     "{\"$id\":\"d2\",\"$updatedAt\":\"2025-01-02T03:04:05.678+00:00\",\"deleted_at\":\"2025-01-02T03:04:05.000+00:00\"}", NULL);
   g_autoptr(JsonNode) bad = json_from_string ("{\"$id\":\"d3\",\"title\":\"x\"}", NULL);
+  g_autofree char *open = g_strnfill (JUST_SYNC_JSON_MAX_DEPTH, '[');
+  g_autofree char *close = g_strnfill (JUST_SYNC_JSON_MAX_DEPTH, ']');
+  g_autofree char *deep_json = g_strdup_printf ("{\"$id\":\"d4\",\"$updatedAt\":\"2025-01-02T03:04:05.678+00:00\","
+                                                "\"x\":%s%s}", open, close);
+  g_autoptr(JsonNode) deep = json_from_string (deep_json, NULL);
+  g_autoptr(JustSyncSyncPoint) refused_at = NULL;
   g_autoptr(JustSyncRecord) record = NULL, tombstone = NULL, none = NULL;
   g_autoptr(JustSyncRecord) input = NULL, foreign = NULL, system = NULL;
   g_autoptr(JsonObject) data = NULL;
@@ -173,7 +180,7 @@ test_codec_documents (void)
   g_autofree char *payload = NULL;
   gint64 when;
 
-  record = _just_sync_appwrite_record_from_document (live, scope, "deleted_at", &error);
+  record = _just_sync_appwrite_record_from_document (live, scope, "deleted_at", NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (just_sync_record_get_id (record), ==, "d1");
   g_assert_true (just_sync_timestamp_parse ("2025-01-02T03:04:05.678Z", &when, NULL));
@@ -188,13 +195,25 @@ test_codec_documents (void)
   }
   g_assert_cmpstr (payload, ==, "{\"title\":\"x\"}");
 
-  tombstone = _just_sync_appwrite_record_from_document (gone, scope, "deleted_at", &error);
+  tombstone = _just_sync_appwrite_record_from_document (gone, scope, "deleted_at", NULL, &error);
   g_assert_no_error (error);
   g_assert_true (just_sync_record_is_deleted (tombstone));
 
-  none = _just_sync_appwrite_record_from_document (bad, scope, NULL, &error);
+  none = _just_sync_appwrite_record_from_document (bad, scope, NULL, &refused_at, &error);
   g_assert_null (none);
   g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER);
+  /* A document without a time fails its page: it is not refused alone. */
+  g_assert_null (refused_at);
+  g_clear_error (&error);
+
+  /* Issue 12: a payload the library refuses (nested deeper than 64
+   * levels) is refused alone, at the document's place in the page. */
+  none = _just_sync_appwrite_record_from_document (deep, scope, NULL, &refused_at, &error);
+  g_assert_null (none);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (refused_at);
+  g_assert_cmpstr (just_sync_sync_point_get_last_id (refused_at), ==, "d4");
+  g_assert_cmpint (just_sync_sync_point_get_updated_at (refused_at), ==, when);
   g_clear_error (&error);
 
   input = just_sync_test_record ("d1", "{\"title\":\"y\",\"n\":2}", 1);

@@ -5,6 +5,8 @@
 # local store and the memory remote store, async calls driven by a main loop
 # (PyGObject 3.42 cannot await GIO calls, so each call gets a callback).
 
+import copy
+import gc
 import json
 import os
 import sys
@@ -118,6 +120,22 @@ class KeepLocal(GObject.Object, JustSync.ConflictResolver):
         return JustSync.Resolution.LOCAL
 
 
+def check_array_copies(store, scope):
+    """Issue 17: the arrays a store returns are (transfer container) and free
+    their elements themselves; every Python copy must hold its own references.
+    A SQLite store makes new records for every read, so the array held the
+    only references to them."""
+    records, total = call(store, "query_page", scope, 0, 10)
+    listed, shallow = list(records), copy.copy(records)
+    ops = copy.copy(call(store, "list_pending_ops", scope))
+    del records
+    gc.collect()
+    assert total == 2
+    assert [r.get_payload().get_string_member("title") for r in listed] == ["milk", "eggs"]
+    assert [JustSync.Record.equal(a, b) for a, b in zip(listed, shallow)] == [True, True]
+    assert [op.get_record().get_id() for op in ops] == ["a", "b"]
+
+
 def check_sqlite_store(scope, records):
     with tempfile.TemporaryDirectory() as folder:
         check_sqlite_file(scope, records, os.path.join(folder, "py.db"))
@@ -148,6 +166,8 @@ def check_sqlite_file(scope, records, path):
         assert error.matches(JustSync.error_quark(), JustSync.Error.INVALID_ARGUMENT), error
     else:
         raise AssertionError("a field name with a quote was accepted")
+
+    check_array_copies(store, scope)
 
     resolver = KeepLocal()
     delta = JustSync.Delta.new(JustSync.timestamp_now())

@@ -112,6 +112,44 @@ static async void check_remote_store (JustSync.Scope scope, JustSync.LocalStore 
     check ((yield remote.get_server_time_async (null)) > 0, "server time");
 }
 
+/* Issue 17: the arrays the library returns own their elements, so a copy
+ * made with GenericArray.copy() holds references of its own and outlives
+ * the original (valac used to read them as arrays of unowned elements, and
+ * the copy unreffed every record a second time). A SQLite store makes new
+ * records for every read, so the arrays hold their only references. */
+static async void check_array_copies (JustSync.Scope scope,
+                                      GenericArray<JustSync.Record> records) throws Error {
+    var folder = DirUtils.make_tmp ("justsync-vala-XXXXXX");
+    var path = Path.build_filename (folder, "copies.db");
+    var store = yield new JustSync.SqliteStore (path, false, null);
+    yield store.upsert_many_async (scope, records, null);
+    var engine = new JustSync.Orchestrator (store, new JustSync.MemoryRemoteStore (), null);
+
+    bool from_cache;
+    var read = yield engine.read_async (scope, JustSync.ReadPolicy.OFFLINE_ONLY, null, out from_cache);
+    var copies = read.copy ((r) => r);
+    read = null;
+    check (copies.length == 2 && copies[1].get_id () == "b", "the copy outlives the original");
+    check (copies[1].get_payload ().get_string_member ("title") == "eggs", "a copied record reads back");
+
+    var ops = yield store.list_pending_ops_async (scope, null);
+    var op_copies = ops.copy ((op) => op);
+    ops = null;
+    check (op_copies.length == 2 && op_copies[1].get_record_id () == "b", "copied ops read back");
+
+    uint total;
+    var page = yield store.query_page_async (scope, 1, 10, null, out total);
+    var page_copies = page.copy ((r) => r);
+    page = null;
+    check (total == 2 && page_copies.length == 1 && page_copies[0].equal (copies[1]),
+           "a copied page reads back");
+
+    yield store.close_async (null);
+    foreach (var suffix in new string[] { "", "-wal", "-shm" })
+        FileUtils.unlink (path + suffix);
+    DirUtils.remove (folder);
+}
+
 static async void run (MainLoop loop, out int status) {
     status = 1;
     try {
@@ -119,6 +157,7 @@ static async void run (MainLoop loop, out int status) {
         var records = check_records ();
         var store = yield check_local_store (scope, records);
         yield check_remote_store (scope, store);
+        yield check_array_copies (scope, records);
         print ("vala bindings: ok\n");
         status = 0;
     } catch (Error e) {

@@ -32,7 +32,7 @@ check_item (JsonNode      *item,
 
   if (JSON_NODE_HOLDS_OBJECT (item))
     (void) _just_sync_pb_item_in_scope (json_node_get_object (item), scope);
-  record = _just_sync_pb_record_from_json (&target, scope, item, &has_soft_field, &error);
+  record = _just_sync_pb_record_from_json (&target, scope, item, &has_soft_field, NULL, &error);
   if (record == NULL)
     {
       fuzz_check_error (error);

@@ -147,7 +147,7 @@ test_record_from_json (void)
   g_autoptr(GError) error = NULL;
   gboolean has_field = FALSE;
 
-  live = _just_sync_pb_record_from_json (&target, scope, live_json, &has_field, &error);
+  live = _just_sync_pb_record_from_json (&target, scope, live_json, &has_field, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (has_field);
   g_assert_cmpstr (just_sync_record_get_id (live), ==, "aaa");
@@ -157,12 +157,12 @@ test_record_from_json (void)
   /* System fields, the soft-delete field and the scope key are gone, in the server's order. */
   g_assert_cmpstr (payload, ==, "{\"title\":\"a\",\"n\":1}");
 
-  dead = _just_sync_pb_record_from_json (&target, scope, dead_json, &has_field, &error);
+  dead = _just_sync_pb_record_from_json (&target, scope, dead_json, &has_field, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (just_sync_record_get_deleted_at (dead), ==, REF + 1500000);
 
   /* A collection without the field: the member is payload, deletes are hard. */
-  hard_record = _just_sync_pb_record_from_json (&hard, scope, dead_json, &has_field, &error);
+  hard_record = _just_sync_pb_record_from_json (&hard, scope, dead_json, &has_field, NULL, &error);
   g_assert_no_error (error);
   g_assert_false (has_field);
   g_assert_false (just_sync_record_is_deleted (hard_record));
@@ -181,7 +181,7 @@ assert_record_fails (const char *json,
   g_autoptr(GError) error = NULL;
   gboolean has_field;
 
-  record = _just_sync_pb_record_from_json (&target, scope, node, &has_field, &error);
+  record = _just_sync_pb_record_from_json (&target, scope, node, &has_field, NULL, &error);
   g_assert_null (record);
   g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER);
   g_assert_nonnull (strstr (error->message, fragment));
@@ -450,10 +450,13 @@ assert_record_protocol_error (const char *json,
   g_autoptr(JsonNode) node = parse (json);
   g_autoptr(JustSyncRecord) record = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(JustSyncSyncPoint) refused = NULL;
   gboolean has_field;
 
-  record = _just_sync_pb_record_from_json (&target, scope, node, &has_field, &error);
+  record = _just_sync_pb_record_from_json (&target, scope, node, &has_field, &refused, &error);
   g_assert_null (record);
+  /* It fails its page: not a record that is refused alone. */
+  g_assert_null (refused);
   g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_PROTOCOL);
   g_assert_nonnull (strstr (error->message, fragment));
 }

@@ -232,24 +232,113 @@ test_refused_json (Fixture       *fixture,
     assert_refused (fixture, replies[i], NULL, JUST_SYNC_ERROR_SERVER, "");
 }
 
-/* A record deeper than a payload may be, inside a reply the boundary
- * reads: refused, and the page with it. */
+/* Serves @reply, where each `@X@` is a field nested @levels deep, and
+ * expects one warning for each record of @refused_ids. */
+static void
+serve_deep_page (Fixture           *fixture,
+                 const char        *reply,
+                 guint              levels,
+                 const char *const *refused_ids)
+{
+  g_autofree char *field = nested (levels);
+  GString *text = g_string_new (reply);
+
+  g_string_replace (text, "@X@", field, 0);
+  g_free (fixture->reply);
+  fixture->reply = g_string_free (text, FALSE);
+  for (guint i = 0; refused_ids[i] != NULL; i++)
+    {
+      g_autofree char *pattern = g_strdup_printf ("PocketBase collection “records”: the record “%s” "
+                                                  "is refused*more than 64 levels deep", refused_ids[i]);
+
+      g_test_expect_message ("JustSync", G_LOG_LEVEL_WARNING, pattern);
+    }
+}
+
+static JustSyncSyncResult *
+sync_deep_page (Fixture           *fixture,
+                const char        *reply,
+                guint              levels,
+                const char *const *refused_ids)
+{
+  JustSyncSyncResult *result;
+
+  serve_deep_page (fixture, reply, levels, refused_ids);
+  result = test_sync_ok (fixture->client.orchestrator, fixture->scope);
+  g_test_assert_expected_messages ();
+  return result;
+}
+
+#define DEEP_RECORD(id, time) "{\"id\":\"" id "\",\"updated\":\"2026-01-0" time "Z\",\"x\":@X@}"
+
+/* Issue 12: a record nested deeper than a payload may be (65 to 72
+ * levels), inside a reply the 72-level boundary reads, is refused alone:
+ * the page's other records are applied, a warning names it, the sync
+ * point moves past it (a page of refused records only, too), a later
+ * version the library can store is pulled as usual, and a reconcile does
+ * not prune the local copy of a record whose server version is refused. */
 static void
 test_deep_record (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autofree char *levels = nested (JUST_SYNC_JSON_MAX_DEPTH);
-  g_autofree char *reply = g_strdup_printf ("{\"items\":[{\"id\":\"deep\",\"updated\":\"2026-01-03 00:00:00.000Z\","
-                                            "\"x\":%s}],\"perPage\":1000}", levels);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JustSyncDelta) delta = NULL;
+  const char *none[] = { NULL };
+  const char *deep[] = { "deep", NULL };
+  const char *deep_only[] = { "deep2", "deep3", NULL };
+  const char *deep2[] = { "deep2", NULL };
+  g_autoptr(JustSyncSyncResult) mixed = NULL, refused_only = NULL, fixed = NULL, reconciled = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autofree char *point = NULL;
+  JustSyncRecord *record;
 
-  g_free (fixture->reply);
-  fixture->reply = g_strdup (reply);
-  delta = pb_fetch (JUST_SYNC_REMOTE_STORE (fixture->store), fixture->scope, NULL, 10, &error);
-  g_assert_null (delta);
-  g_assert_nonnull (error);
-  g_assert_nonnull (strstr (error->message, "deep"));
+  /* 64 levels is a payload the library takes; 65 is not. */
+  mixed = sync_deep_page (fixture, PAGE (GOOD_RECORD "," DEEP_RECORD ("deep", "1 12:00:00.000") ","
+                                         LATER_RECORD "," DEEP_RECORD ("at-limit", "2 06:00:00.000")),
+                          JUST_SYNC_JSON_MAX_DEPTH - 1, none);
+  g_assert_cmpuint (just_sync_sync_result_get_pulled (mixed), ==, 4);
+  g_clear_pointer (&mixed, just_sync_sync_result_unref);
+  test_client_clear (&fixture->client);
+  test_client_init (&fixture->client, test_new_sqlite_store (), JUST_SYNC_REMOTE_STORE (fixture->store));
+
+  mixed = sync_deep_page (fixture, PAGE (GOOD_RECORD "," DEEP_RECORD ("deep", "1 12:00:00.000") ","
+                                         LATER_RECORD),
+                          JUST_SYNC_JSON_MAX_DEPTH, deep);
+  g_assert_cmpuint (just_sync_sync_result_get_pulled (mixed), ==, 2);
+  assert_store_readable (fixture, 2);
+  point = sync_point_text (fixture);
+  g_assert_nonnull (strstr (point, "good2"));
+  g_clear_pointer (&point, g_free);
+
+  /* The last rows of the page refused, and the deepest a reply may be. */
+  refused_only = sync_deep_page (fixture, PAGE (DEEP_RECORD ("deep2", "3 00:00:00.000") ","
+                                                DEEP_RECORD ("deep3", "3 00:00:01.000")),
+                                 JUST_SYNC_JSON_MAX_ENVELOPE_DEPTH - 3, deep_only);
+  g_assert_cmpuint (just_sync_sync_result_get_pulled (refused_only), ==, 0);
+  assert_store_readable (fixture, 2);
+  point = sync_point_text (fixture);
+  g_assert_nonnull (strstr (point, "deep3"));
+
+  /* The server fixes the record: pulled as any other. */
+  fixed = sync_deep_page (fixture, PAGE ("{\"id\":\"deep2\",\"updated\":\"2026-01-04 00:00:00.000Z\","
+                                         "\"x\":\"fine\"}"), 0, none);
+  g_assert_cmpuint (just_sync_sync_result_get_pulled (fixed), ==, 1);
+  assert_store_readable (fixture, 3);
+  records = just_sync_test_local_query (fixture->client.local, fixture->scope);
+  record = just_sync_test_find_record (records, "deep2");
+  g_assert_nonnull (record);
+  g_assert_cmpstr (just_sync_test_payload_string (record, "x"), ==, "fine");
+  g_clear_pointer (&records, g_ptr_array_unref);
+
+  /* A reconcile that meets a refused version keeps the local one: the
+   * record is still on the server, so it is not pruned. */
+  serve_deep_page (fixture, PAGE (GOOD_RECORD "," LATER_RECORD "," DEEP_RECORD ("deep2", "5 00:00:00.000")),
+                   JUST_SYNC_JSON_MAX_DEPTH, deep2);
+  reconciled = JUST_SYNC_TEST_AWAIT_OK (just_sync_orchestrator_reconcile, fixture->client.orchestrator,
+                                        fixture->scope);
+  g_test_assert_expected_messages ();
+  assert_store_readable (fixture, 3);
+  records = just_sync_test_local_query (fixture->client.local, fixture->scope);
+  g_assert_cmpstr (just_sync_test_payload_string (just_sync_test_find_record (records, "deep2"), "x"), ==,
+                   "fine");
 }
 
 /* Issue 12, crash 3: an empty page dated before 1970 failed with a NULL

@@ -14,13 +14,7 @@
 #include "pb-test-util.h"
 #include "test-support.h"
 
-typedef struct
-{
-  HttpTestProxy *proxy;
-  JustSyncScope *scope;
-  TestClient a;                     /* through the fault-injecting proxy */
-  TestClient b;
-} Fixture;
+typedef TestTwoClients Fixture;
 
 /* A client of ALICE's, with its own SQLite store, talking to @url (the
  * harness's server when NULL). */
@@ -44,113 +38,13 @@ fixture_setup (Fixture       *fixture,
 }
 
 static void
-fixture_teardown (Fixture       *fixture,
-                  gconstpointer  data)
-{
-  test_client_clear (&fixture->a);
-  test_client_clear (&fixture->b);
-  g_clear_pointer (&fixture->scope, just_sync_scope_unref);
-  g_clear_pointer (&fixture->proxy, http_test_proxy_free);
-}
-
-static JustSyncSyncResult *
-sync_ok (TestClient    *client,
-         JustSyncScope *scope)
-{
-  return test_sync_ok (client->orchestrator, scope);
-}
-
-static void
-assert_title (TestClient    *client,
-              JustSyncScope *scope,
-              const char    *id,
-              const char    *title)
-{
-  g_autoptr(JustSyncRecord) record = just_sync_test_local_get (client->local, scope, id);
-
-  g_assert_nonnull (record);
-  g_assert_false (just_sync_record_is_deleted (record));
-  g_assert_cmpstr (just_sync_test_payload_string (record, "title"), ==, title);
-}
-
-static guint
-count (GPtrArray *array)
-{
-  guint n = array->len;
-
-  g_ptr_array_unref (array);
-  return n;
-}
-
-/* Both clients hold the same live records, with the same content. */
-static void
-assert_converged (Fixture *fixture,
-                  guint    n_live)
-{
-  g_autoptr(GPtrArray) a = just_sync_test_local_query (fixture->a.local, fixture->scope);
-  g_autoptr(GPtrArray) b = just_sync_test_local_query (fixture->b.local, fixture->scope);
-
-  g_assert_cmpuint (a->len, ==, n_live);
-  g_assert_cmpuint (b->len, ==, n_live);
-  for (guint i = 0; i < a->len; i++)
-    {
-      JustSyncRecord *mine = g_ptr_array_index (a, i);
-      JustSyncRecord *theirs = just_sync_test_find_record (b, just_sync_record_get_id (mine));
-
-      g_assert_nonnull (theirs);
-      g_assert_cmpstr (just_sync_record_get_content_hash (mine), ==, just_sync_record_get_content_hash (theirs));
-    }
-  g_assert_cmpuint (count (just_sync_test_local_list_ops (fixture->a.local, fixture->scope)),
-                    ==, 0);
-  g_assert_cmpuint (count (just_sync_test_local_list_ops (fixture->b.local, fixture->scope)),
-                    ==, 0);
-}
-
-static void
 test_crud (Fixture       *fixture,
            gconstpointer  data)
 {
-  g_autoptr(JustSyncRecord) r1 = test_create (fixture->a.orchestrator, fixture->scope, NULL, "{\"title\":\"one\",\"n\":1}");
-  g_autoptr(JustSyncRecord) r2 = test_create (fixture->a.orchestrator, fixture->scope, NULL, "{\"title\":\"two\"}");
-  g_autoptr(JustSyncRecord) r3 = test_create (fixture->a.orchestrator, fixture->scope, NULL, "{\"title\":\"three\",\"done\":true}");
-  g_autoptr(JustSyncRecord) r1b = NULL;
-  g_autoptr(JustSyncRecord) gone = NULL;
-  g_autoptr(JustSyncSyncResult) pushed = NULL;
-  g_autoptr(JustSyncSyncResult) pulled = NULL;
-  g_autoptr(JustSyncSyncResult) echo = NULL;
-  g_autoptr(JustSyncSyncResult) b_push = NULL;
-  g_autoptr(JustSyncSyncResult) a_pull = NULL;
+  g_autoptr(JustSyncRecord) r1 = test_two_clients_crud (fixture, 1, G_MAXUINT);
 
   /* PocketBase ids: the store generated them. */
   g_assert_cmpuint (strlen (just_sync_record_get_id (r1)), ==, 15);
-
-  pushed = sync_ok (&fixture->a, fixture->scope);
-  g_assert_cmpuint (just_sync_sync_result_get_pushed (pushed), ==, 3);
-  pulled = sync_ok (&fixture->b, fixture->scope);
-  g_assert_cmpuint (just_sync_sync_result_get_pulled (pulled), ==, 3);
-  assert_title (&fixture->b, fixture->scope, just_sync_record_get_id (r3), "three");
-
-  /* A's own writes come back as echoes: nothing to apply, no conflict. */
-  echo = sync_ok (&fixture->a, fixture->scope);
-  g_assert_cmpuint (just_sync_sync_result_get_pulled (echo), ==, 0);
-  g_assert_cmpuint (just_sync_sync_result_get_conflicts (echo)->len, ==, 0);
-
-  r1b = test_update (fixture->b.orchestrator, fixture->scope, just_sync_record_get_id (r1),
-                     "{\"title\":\"one, edited\",\"n\":2}");
-  test_delete (fixture->b.orchestrator, fixture->scope, just_sync_record_get_id (r2));
-  b_push = sync_ok (&fixture->b, fixture->scope);
-  g_assert_cmpuint (just_sync_sync_result_get_pushed (b_push), >=, 1);
-
-  a_pull = sync_ok (&fixture->a, fixture->scope);
-  assert_title (&fixture->a, fixture->scope, just_sync_record_get_id (r1), "one, edited");
-  gone = just_sync_test_local_get (fixture->a.local, fixture->scope, just_sync_record_get_id (r2));
-  g_assert_true (gone == NULL || just_sync_record_is_deleted (gone));
-
-  assert_converged (fixture, 2);
-  g_assert_cmpuint (count (just_sync_test_local_list_conflicts (fixture->a.local, fixture->scope)),
-                    ==, 0);
-  g_assert_cmpuint (count (just_sync_test_local_list_conflicts (fixture->b.local, fixture->scope)),
-                    ==, 0);
 }
 
 /* Last write wins, whichever client syncs first. */
@@ -160,8 +54,8 @@ test_conflict_lww (Fixture       *fixture,
 {
   g_autoptr(JustSyncRecord) r1 = test_create (fixture->a.orchestrator, fixture->scope, NULL, "{\"title\":\"base 1\"}");
   g_autoptr(JustSyncRecord) r2 = test_create (fixture->a.orchestrator, fixture->scope, NULL, "{\"title\":\"base 2\"}");
-  g_autoptr(JustSyncSyncResult) s1 = sync_ok (&fixture->a, fixture->scope);
-  g_autoptr(JustSyncSyncResult) s2 = sync_ok (&fixture->b, fixture->scope);
+  g_autoptr(JustSyncSyncResult) s1 = test_client_sync_ok (&fixture->a, fixture->scope);
+  g_autoptr(JustSyncSyncResult) s2 = test_client_sync_ok (&fixture->b, fixture->scope);
   g_autoptr(JustSyncSyncResult) s3 = NULL;
   g_autoptr(JustSyncSyncResult) s4 = NULL;
   g_autoptr(JustSyncSyncResult) s5 = NULL;
@@ -175,20 +69,20 @@ test_conflict_lww (Fixture       *fixture,
   just_sync_test_sleep (50);
   e1 = test_update (fixture->a.orchestrator, fixture->scope, id1, "{\"title\":\"1 by A, earlier\"}");
   e3 = test_update (fixture->a.orchestrator, fixture->scope, id2, "{\"title\":\"2 by A, later\"}");
-  s3 = sync_ok (&fixture->a, fixture->scope);
+  s3 = test_client_sync_ok (&fixture->a, fixture->scope);
   just_sync_test_sleep (50);
   e4 = test_update (fixture->b.orchestrator, fixture->scope, id1, "{\"title\":\"1 by B, later\"}");
 
   /* B pulls A's versions of both: two real conflicts. */
-  s4 = sync_ok (&fixture->b, fixture->scope);
+  s4 = test_client_sync_ok (&fixture->b, fixture->scope);
   g_assert_cmpuint (just_sync_sync_result_get_conflicts (s4)->len, ==, 2);
-  s5 = sync_ok (&fixture->a, fixture->scope);
+  s5 = test_client_sync_ok (&fixture->a, fixture->scope);
 
-  assert_title (&fixture->a, fixture->scope, id1, "1 by B, later");
-  assert_title (&fixture->b, fixture->scope, id1, "1 by B, later");
-  assert_title (&fixture->a, fixture->scope, id2, "2 by A, later");
-  assert_title (&fixture->b, fixture->scope, id2, "2 by A, later");
-  assert_converged (fixture, 2);
+  test_client_assert_title (&fixture->a, fixture->scope, id1, "1 by B, later");
+  test_client_assert_title (&fixture->b, fixture->scope, id1, "1 by B, later");
+  test_client_assert_title (&fixture->a, fixture->scope, id2, "2 by A, later");
+  test_client_assert_title (&fixture->b, fixture->scope, id2, "2 by A, later");
+  test_two_clients_assert_converged (fixture, 2);
 
   /* The losers are kept where the conflicts were seen. */
   conflicts = just_sync_test_local_list_conflicts (fixture->b.local, fixture->scope);
@@ -278,30 +172,15 @@ static void
 test_paging_5000 (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autoptr(JustSyncSyncResult) pushed = NULL;
-  g_autoptr(JustSyncSyncResult) pulled = NULL;
   g_autoptr(GPtrArray) records = NULL;
-  gint64 start, push_time, pull_time;
+  gint64 push_time, pull_time;
 
-  for (guint i = 0; i < 5000; i++)
-    {
-      g_autofree char *json = g_strdup_printf ("{\"title\":\"row %u\",\"n\":%u}", i, i);
-      g_autoptr(JustSyncRecord) record = test_create (fixture->a.orchestrator, fixture->scope, NULL, json);
-    }
-
-  start = g_get_monotonic_time ();
-  pushed = sync_ok (&fixture->a, fixture->scope);
-  push_time = g_get_monotonic_time () - start;
-  g_assert_cmpuint (just_sync_sync_result_get_pushed (pushed), ==, 5000);
-
-  start = g_get_monotonic_time ();
-  pulled = sync_ok (&fixture->b, fixture->scope);
-  pull_time = g_get_monotonic_time () - start;
-  g_assert_cmpuint (just_sync_sync_result_get_pulled (pulled), ==, 5000);
+  push_time = test_two_clients_push_many (fixture, 5000);
+  pull_time = test_two_clients_pull_all (fixture, 5000);
 
   records = just_sync_test_local_query (fixture->b.local, fixture->scope);
   g_assert_cmpuint (records->len, ==, 5000);
-  assert_converged (fixture, 5000);
+  test_two_clients_assert_converged (fixture, 5000);
 
   g_printerr ("sync-paging-5000: client A pushed 5000 records in %" G_GINT64_FORMAT " ms, "
               "client B pulled them in %" G_GINT64_FORMAT " ms\n", push_time / 1000, pull_time / 1000);
@@ -313,29 +192,7 @@ static void
 test_lost_reply (Fixture       *fixture,
                  gconstpointer  data)
 {
-  g_autoptr(JustSyncSyncResult) failed = NULL;
-  g_autoptr(JustSyncSyncResult) retried = NULL;
-  g_autoptr(JustSyncSyncResult) pulled = NULL;
-  g_autoptr(GError) error = NULL;
-
-  for (guint i = 0; i < 10; i++)
-    {
-      g_autoptr(JustSyncRecord) record = test_create (fixture->a.orchestrator, fixture->scope, NULL,
-                                                      "{\"title\":\"written once\"}");
-    }
-
-  http_test_proxy_set_fault (fixture->proxy, HTTP_TEST_FAULT_LOSE_REPLY, 1, "/api/batch", 0, NULL, 0);
-  failed = test_sync (fixture->a.orchestrator, fixture->scope, &error);
-  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_NETWORK);
-  g_assert_cmpuint (count (just_sync_test_local_list_ops (fixture->a.local, fixture->scope)),
-                    ==, 10);
-
-  retried = sync_ok (&fixture->a, fixture->scope);
-  g_assert_cmpuint (count (just_sync_test_local_list_conflicts (fixture->a.local, fixture->scope)),
-                    ==, 0);
-  pulled = sync_ok (&fixture->b, fixture->scope);
-  g_assert_cmpuint (just_sync_sync_result_get_pulled (pulled), ==, 10);
-  assert_converged (fixture, 10);
+  test_two_clients_lost_reply (fixture, "/api/batch", 0);
 }
 
 /* Failures on the way keep every change queued until a sync gets through. */
@@ -343,32 +200,7 @@ static void
 test_transient_failures (Fixture       *fixture,
                          gconstpointer  data)
 {
-  static const HttpTestFault faults[] = {
-    HTTP_TEST_FAULT_DROP, HTTP_TEST_FAULT_TRUNCATE, HTTP_TEST_FAULT_STATUS,
-  };
-  g_autoptr(JustSyncRecord) record = test_create (fixture->a.orchestrator, fixture->scope, NULL,
-                                                  "{\"title\":\"patient\"}");
-  g_autoptr(JustSyncSyncResult) done = NULL;
-  g_autoptr(JustSyncSyncResult) pulled = NULL;
-
-  for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
-    {
-      g_autoptr(JustSyncSyncResult) result = NULL;
-      g_autoptr(GError) error = NULL;
-
-      http_test_proxy_set_fault (fixture->proxy, faults[i], 1, "/api/collections/records", 503, "1", 0);
-      result = test_sync (fixture->a.orchestrator, fixture->scope, &error);
-      g_assert_null (result);
-      g_assert_true (just_sync_error_is_transient (error));
-      g_assert_cmpuint (count (just_sync_test_local_list_ops (fixture->a.local, fixture->scope)),
-                        ==, 1);
-    }
-
-  done = sync_ok (&fixture->a, fixture->scope);
-  g_assert_cmpuint (just_sync_sync_result_get_pushed (done), ==, 1);
-  pulled = sync_ok (&fixture->b, fixture->scope);
-  assert_title (&fixture->b, fixture->scope, just_sync_record_get_id (record), "patient");
-  assert_converged (fixture, 1);
+  test_two_clients_transient_failures (fixture, "/api/collections/records");
 }
 
 /* A realtime event makes a watching client pull without being asked. */
@@ -385,7 +217,7 @@ test_realtime (Fixture       *fixture,
   just_sync_test_sleep (500);
 
   record = test_create (fixture->a.orchestrator, fixture->scope, NULL, "{\"title\":\"live\"}");
-  pushed = sync_ok (&fixture->a, fixture->scope);
+  pushed = test_client_sync_ok (&fixture->a, fixture->scope);
 
   for (guint i = 0; i < 100 && arrived == NULL; i++)
     {
@@ -435,9 +267,9 @@ test_named_user_never_guest (Fixture       *fixture,
   g_assert_true (test_wait_queue_empty (engine, 10000));
   g_assert_null (just_sync_orchestrator_get_last_error (engine));
 
-  pulled = sync_ok (&fixture->b, fixture->scope);
-  assert_title (&fixture->b, fixture->scope, just_sync_record_get_id (record), "waits for alice");
-  assert_converged (fixture, 1);
+  pulled = test_client_sync_ok (&fixture->b, fixture->scope);
+  test_client_assert_title (&fixture->b, fixture->scope, just_sync_record_get_id (record), "waits for alice");
+  test_two_clients_assert_converged (fixture, 1);
 }
 
 /* A sign-in keeps only the token: carol's lasts 1-2 s. Once it has
@@ -500,7 +332,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
 #define ADD(name, func) \
-  g_test_add ("/pocketbase-sync/" name, Fixture, "sync-" name, fixture_setup, func, fixture_teardown)
+  g_test_add ("/pocketbase-sync/" name, Fixture, "sync-" name, fixture_setup, func, test_two_clients_teardown)
 
   ADD ("crud", test_crud);
   ADD ("conflict-lww", test_conflict_lww);

@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "justsync-json-private.h"
 #include "justsync-test-contract.h"
 #include "pb-test-util.h"
 
@@ -920,6 +921,79 @@ test_server_time (void)
   g_assert_true (sub_second);
 }
 
+/* Issue 12: a real PocketBase holding a record the library refuses (a JSON
+ * field nested 66 levels: within a reply's 72-level envelope, deeper than
+ * the 64 a payload may be). A pull reads the other records of its page,
+ * a warning names the refused one, the page's cursor moves past it when it
+ * ends the page, and its fixed version reads as any other. */
+static void
+test_refused_record (void)
+{
+  g_autoptr(JustSyncPocketbaseStore) admin = store_for ("ADMIN");
+  g_autoptr(JustSyncScope) scope = pb_scope ("deep_records");
+  g_autofree char *open = g_strnfill (JUST_SYNC_JSON_MAX_DEPTH + 2, '[');
+  g_autofree char *close = g_strnfill (JUST_SYNC_JSON_MAX_DEPTH + 2, ']');
+  g_autofree char *deep_body = g_strdup_printf ("{\"data\":%s%s}", open, close);
+  const char *ids[] = { "good1aaaaaaaaaa", "deep1aaaaaaaaaa", "good2aaaaaaaaaa", "deep2aaaaaaaaaa" };
+  g_autoptr(JustSyncDelta) first = NULL, fixed = NULL;
+  g_autoptr(JustSyncSyncPoint) cursor = NULL;
+  g_autoptr(JsonNode) collection = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *records;
+  guint status;
+
+  /* A collection with a JSON field, for superusers only. */
+  collection = admin_request ("POST", "/api/collections",
+                              "{\"name\":\"deep_records\",\"type\":\"base\",\"fields\":["
+                              "{\"name\":\"data\",\"type\":\"json\",\"maxSize\":100000},"
+                              "{\"name\":\"created\",\"type\":\"autodate\",\"onCreate\":true,\"onUpdate\":false},"
+                              "{\"name\":\"updated\",\"type\":\"autodate\",\"onCreate\":true,\"onUpdate\":true}]}",
+                              &status);
+  g_assert_cmpuint (status, ==, 200);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autofree char *body = NULL;
+      g_autoptr(JsonNode) created = NULL;
+
+      if (g_str_has_prefix (ids[i], "deep"))
+        body = g_strdup_printf ("{\"id\":\"%s\",%s", ids[i], deep_body + 1);
+      else
+        body = g_strdup_printf ("{\"id\":\"%s\",\"data\":{\"n\":%u}}", ids[i], i);
+      created = admin_request ("POST", "/api/collections/deep_records/records", body, &status);
+      g_assert_cmpuint (status, ==, 200);
+      /* Distinct `updated` times, in this order. */
+      just_sync_test_sleep (5);
+    }
+
+  g_test_expect_message ("JustSync", G_LOG_LEVEL_WARNING,
+                         "PocketBase collection “deep_records”: the record “deep1aaaaaaaaaa” is refused*"
+                         "more than 64 levels deep");
+  g_test_expect_message ("JustSync", G_LOG_LEVEL_WARNING,
+                         "PocketBase collection “deep_records”: the record “deep2aaaaaaaaaa” is refused*");
+  first = pb_fetch (remote (admin), scope, NULL, 100, &error);
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+  records = just_sync_delta_get_records (first);
+  g_assert_cmpuint (records->len, ==, 2);
+  g_assert_cmpstr (just_sync_record_get_id (g_ptr_array_index (records, 0)), ==, "good1aaaaaaaaaa");
+  g_assert_cmpstr (just_sync_record_get_id (g_ptr_array_index (records, 1)), ==, "good2aaaaaaaaaa");
+  cursor = just_sync_delta_dup_cursor (first);
+  g_assert_cmpstr (just_sync_sync_point_get_last_id (cursor), ==, "deep2aaaaaaaaaa");
+
+  /* Fixed on the server: the next pull from the cursor reads it. */
+  g_clear_pointer (&collection, json_node_unref);
+  collection = admin_request ("PATCH", "/api/collections/deep_records/records/deep2aaaaaaaaaa",
+                              "{\"data\":{\"fixed\":true}}", &status);
+  g_assert_cmpuint (status, ==, 200);
+  fixed = pb_fetch (remote (admin), scope, cursor, 100, &error);
+  g_assert_no_error (error);
+  records = just_sync_delta_get_records (fixed);
+  g_assert_cmpuint (records->len, ==, 1);
+  g_assert_cmpstr (just_sync_record_get_id (g_ptr_array_index (records, 0)), ==, "deep2aaaaaaaaaa");
+  g_assert_true (json_object_get_boolean_member (json_object_get_object_member (
+                   just_sync_record_get_payload (g_ptr_array_index (records, 0)), "data"), "fixed"));
+}
+
 /* --- fault injection: a proxy between the store and PocketBase --------- */
 
 typedef struct
@@ -1215,6 +1289,7 @@ main (int   argc,
   g_test_add_func ("/pocketbase/batch-disabled", test_batch_disabled);
   g_test_add_func ("/pocketbase/realtime", test_realtime);
   g_test_add_func ("/pocketbase/server-time", test_server_time);
+  g_test_add_func ("/pocketbase/refused-record", test_refused_record);
 
 #define FAULT(name, func) \
   g_test_add ("/pocketbase/fault/" name, Faults, "fault-" name, faults_setup, func, faults_teardown)

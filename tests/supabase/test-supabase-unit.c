@@ -149,7 +149,7 @@ test_record_from_row (void)
   g_autofree char *data = NULL;
   gint64 t;
 
-  a = _just_sync_supabase_record_from_row (live, scope, "deleted_at", &error);
+  a = _just_sync_supabase_record_from_row (live, scope, "deleted_at", NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (just_sync_record_get_id (a), ==, "r1");
   g_assert_true (just_sync_timestamp_parse ("2025-01-02T03:04:05.123456Z", &t, NULL));
@@ -159,26 +159,26 @@ test_record_from_row (void)
   data = just_sync_record_dup_payload_data (a);
   g_assert_cmpstr (data, ==, "{\"title\":\"hi\",\"n\":2,\"done\":null}");
 
-  b = _just_sync_supabase_record_from_row (dead, scope, "deleted_at", &error);
+  b = _just_sync_supabase_record_from_row (dead, scope, "deleted_at", NULL, &error);
   g_assert_no_error (error);
   g_assert_true (just_sync_record_is_deleted (b));
   g_assert_cmpint (just_sync_record_get_updated_at (b), ==, just_sync_record_get_deleted_at (b) + G_USEC_PER_SEC / 2);
 
   /* Without soft deletes the column is the app's own. */
-  hard = _just_sync_supabase_record_from_row (dead, scope, NULL, &error);
+  hard = _just_sync_supabase_record_from_row (dead, scope, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_false (just_sync_record_is_deleted (hard));
   g_assert_nonnull (json_object_get_member (just_sync_record_get_payload (hard), "deleted_at"));
 
-  c = _just_sync_supabase_record_from_row (number_id, scope, "deleted_at", &error);
+  c = _just_sync_supabase_record_from_row (number_id, scope, "deleted_at", NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (just_sync_record_get_id (c), ==, "42");
 
-  none = _just_sync_supabase_record_from_row (stampless, scope, "deleted_at", &error);
+  none = _just_sync_supabase_record_from_row (stampless, scope, "deleted_at", NULL, &error);
   g_assert_null (none);
   g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER);
   g_clear_error (&error);
-  none = _just_sync_supabase_record_from_row (idless, scope, "deleted_at", &error);
+  none = _just_sync_supabase_record_from_row (idless, scope, "deleted_at", NULL, &error);
   g_assert_null (none);
   g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER);
 }
@@ -446,6 +446,39 @@ test_store_bad_date (Fake          *fake,
     }
 }
 
+/* Issue 12: a row whose payload the library refuses (a column nested
+ * deeper than 64 levels, inside a reply the 72-level boundary reads) is
+ * left out of its page alone: the other rows stay, a warning names it, and
+ * the page's cursor moves past it. */
+static void
+test_store_refused_row (Fake          *fake,
+                        gconstpointer  data)
+{
+  g_autoptr(JustSyncSupabaseStore) store = just_sync_supabase_store_new (fake->url, "k");
+  g_autoptr(JustSyncScope) scope = just_sync_test_scope ("notes", NULL);
+  g_autofree char *open = g_strnfill (JUST_SYNC_JSON_MAX_DEPTH, '[');
+  g_autofree char *close = g_strnfill (JUST_SYNC_JSON_MAX_DEPTH, ']');
+  g_autofree char *reply = g_strdup_printf ("[{\"id\":\"r1\",\"updated_at\":\"2025-01-02T03:04:05Z\",\"t\":\"ok\"},"
+                                            "{\"id\":\"r2\",\"updated_at\":\"2025-01-02T03:04:06Z\",\"x\":%s%s}]",
+                                            open, close);
+  g_autoptr(JustSyncDelta) delta = NULL;
+  g_autoptr(JustSyncSyncPoint) cursor = NULL;
+  gint64 refused_at;
+
+  fake->reply = reply;
+  g_test_expect_message ("JustSync", G_LOG_LEVEL_WARNING,
+                         "Supabase scope “notes”: the record “r2” is refused*more than 64 levels deep");
+  delta = JUST_SYNC_TEST_AWAIT_OK (just_sync_remote_store_fetch_since, JUST_SYNC_REMOTE_STORE (store),
+                                   scope, NULL, 10);
+  g_test_assert_expected_messages ();
+  g_assert_cmpuint (just_sync_delta_get_records (delta)->len, ==, 1);
+  g_assert_cmpstr (just_sync_record_get_id (g_ptr_array_index (just_sync_delta_get_records (delta), 0)), ==, "r1");
+  cursor = just_sync_delta_dup_cursor (delta);
+  g_assert_true (just_sync_timestamp_parse ("2025-01-02T03:04:06Z", &refused_at, NULL));
+  g_assert_cmpstr (just_sync_sync_point_get_last_id (cursor), ==, "r2");
+  g_assert_cmpint (just_sync_sync_point_get_updated_at (cursor), ==, refused_at);
+}
+
 static void
 assert_row_protocol_error (const char *json,
                            const char *fragment)
@@ -455,7 +488,7 @@ assert_row_protocol_error (const char *json,
   g_autoptr(JustSyncRecord) record = NULL;
   g_autoptr(GError) error = NULL;
 
-  record = _just_sync_supabase_record_from_row (row, scope, "deleted_at", &error);
+  record = _just_sync_supabase_record_from_row (row, scope, "deleted_at", NULL, &error);
   g_assert_null (record);
   g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_PROTOCOL);
   g_assert_nonnull (strstr (error->message, fragment));
@@ -885,6 +918,7 @@ main (int   argc,
   g_test_add ("/supabase-unit/store/errors", Fake, NULL, fake_setup, test_store_errors, fake_teardown);
   g_test_add ("/supabase-unit/store/server-time", Fake, NULL, fake_setup, test_store_server_time, fake_teardown);
   g_test_add ("/supabase-unit/store/bad-date", Fake, NULL, fake_setup, test_store_bad_date, fake_teardown);
+  g_test_add ("/supabase-unit/store/refused-row", Fake, NULL, fake_setup, test_store_refused_row, fake_teardown);
   g_test_add_func ("/supabase-unit/store/properties", test_store_properties);
   g_test_add ("/supabase-unit/auth/sign-in", GoTrue, NULL, gotrue_setup, test_sign_in, gotrue_teardown);
   g_test_add ("/supabase-unit/auth/refresh", GoTrue, NULL, gotrue_setup, test_refresh, gotrue_teardown);

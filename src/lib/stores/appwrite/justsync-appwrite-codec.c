@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "justsync-appwrite-private.h"
+#include "justsync-delta-private.h"
 #include "justsync-error.h"
 #include "justsync-http-client-private.h"
 #include "justsync-timestamp.h"
@@ -249,13 +250,15 @@ appwrite_codec_read_time (JsonObject  *document,
  * attributes without the system ones (`$…`) and the scope keys. Appwrite
  * returns every attribute of the collection, with null for the ones never
  * set, so null members are left out: a field the client never wrote reads
- * back as absent, as it was written.
+ * back as absent, as it was written. @out_refused (optional) is as for
+ * _just_sync_delta_record_new().
  */
 JustSyncRecord *
-_just_sync_appwrite_record_from_document (JsonNode       *document,
-                                          JustSyncScope  *scope,
-                                          const char     *soft_delete_attribute,
-                                          GError        **error)
+_just_sync_appwrite_record_from_document (JsonNode           *document,
+                                          JustSyncScope      *scope,
+                                          const char         *soft_delete_attribute,
+                                          JustSyncSyncPoint **out_refused,
+                                          GError            **error)
 {
   g_autoptr(JsonObject) payload = NULL;
   JsonObject *object;
@@ -297,7 +300,7 @@ _just_sync_appwrite_record_from_document (JsonNode       *document,
     }
   json_object_seal (payload);
 
-  return just_sync_record_new (id, payload, updated_at, deleted_at, error);
+  return _just_sync_delta_record_new (id, payload, updated_at, deleted_at, out_refused, error);
 }
 
 /*

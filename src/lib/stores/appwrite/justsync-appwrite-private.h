@@ -38,6 +38,7 @@ JsonArray      *_just_sync_appwrite_reply_documents  (JsonNode           *body);
 JustSyncRecord *_just_sync_appwrite_record_from_document (JsonNode       *document,
                                                       JustSyncScope      *scope,
                                                       const char         *soft_delete_attribute,
+                                                      JustSyncSyncPoint **out_refused,
                                                       GError            **error);
 JsonObject     *_just_sync_appwrite_data_from_record (JustSyncRecord     *record,
                                                       JustSyncScope      *scope,

@@ -13,6 +13,7 @@
 #include "justsync-push-result-private.h"
 #include "justsync-appwrite-private.h"
 #include "justsync-appwrite-store.h"
+#include "justsync-delta-private.h"
 #include "justsync-error.h"
 #include "justsync-http-client-private.h"
 #include "justsync-timestamp.h"
@@ -266,7 +267,6 @@ appwrite_store_fetch_cb (GObject      *object,
   FetchData *data = g_task_get_task_data (task);
   g_autoptr(JustSyncHttpResponse) response = NULL;
   g_autoptr(JustSyncDelta) delta = NULL;
-  g_autoptr(GPtrArray) records = NULL;
   GError *error = NULL;
   JsonArray *documents;
   gint64 server_time;
@@ -293,28 +293,38 @@ appwrite_store_fetch_cb (GObject      *object,
     }
 
   n = json_array_get_length (documents);
-  records = g_ptr_array_new_full (n, (GDestroyNotify) just_sync_record_unref);
+  /* The server's time is known once every document is read. */
+  delta = just_sync_delta_new (0);
   server_time = response->date;
   for (guint i = 0; i < n; i++)
     {
-      JustSyncRecord *record;
+      g_autoptr(JustSyncSyncPoint) refused = NULL;
+      g_autoptr(JustSyncRecord) record = NULL;
 
       record = _just_sync_appwrite_record_from_document (json_array_get_element (documents, i),
                                                          data->scope, data->soft_delete_attribute,
-                                                         &error);
-      /* Skipping a document would move the sync point past it: fail the page. */
-      if (record == NULL)
+                                                         &refused, &error);
+      /* A document whose payload the library refuses is left out, and the
+       * page moves past it; any other bad document fails the page, as
+       * skipping it would move the sync point past one that may read later. */
+      if (record == NULL && refused == NULL)
         {
           g_task_return_error (task, error);
           return;
         }
-      server_time = MAX (server_time, just_sync_record_get_updated_at (record));
-      g_ptr_array_add (records, record);
-    }
+      if (record == NULL)
+        {
+          g_autofree char *source = g_strdup_printf ("Appwrite scope “%s”",
+                                                     just_sync_scope_get_name (data->scope));
 
-  delta = just_sync_delta_new (server_time);
-  for (guint i = 0; i < records->len; i++)
-    just_sync_delta_add (delta, g_ptr_array_index (records, i));
+          _just_sync_delta_add_refused (delta, refused, source, error);
+          g_clear_error (&error);
+          continue;
+        }
+      server_time = MAX (server_time, just_sync_record_get_updated_at (record));
+      just_sync_delta_add (delta, record);
+    }
+  _just_sync_delta_set_server_time (delta, server_time);
   /* A server may cap a page below the limit: only an empty page is the end. */
   just_sync_delta_set_has_more (delta, n > 0);
 
@@ -474,7 +484,7 @@ appwrite_store_settle (PushData          *data,
   g_autoptr(GError) error = NULL;
 
   reply = _just_sync_appwrite_record_from_document (document, data->scope,
-                                                    data->soft_delete_attribute, &error);
+                                                    data->soft_delete_attribute, NULL, &error);
   if (reply == NULL)
     _just_sync_push_results_add_failed (data->results, op, JUST_SYNC_PUSH_RETRY, error->message, 0);
   else if (data->kind == JUST_SYNC_OP_DELETE && !just_sync_record_is_deleted (reply))

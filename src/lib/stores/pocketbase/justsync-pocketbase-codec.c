@@ -12,6 +12,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "justsync-delta-private.h"
 #include "justsync-error.h"
 #include "justsync-json-private.h"
 #include "justsync-pocketbase-private.h"
@@ -442,6 +443,7 @@ pb_codec_check_text_field (JsonObject  *item,
  * _just_sync_pb_record_from_json:
  * @out_has_soft_field: (out): whether the record has @target's
  *   soft-delete field, so the collection has it
+ * @out_refused: (out) (optional): as for _just_sync_delta_record_new()
  *
  * A PocketBase record as a #JustSyncRecord: `updated` is its updated_at, a
  * set soft-delete field makes it a tombstone, and the payload is the rest
@@ -453,6 +455,7 @@ _just_sync_pb_record_from_json (const JustSyncPbTarget  *target,
                                 JustSyncScope           *scope,
                                 JsonNode                *node,
                                 gboolean                *out_has_soft_field,
+                                JustSyncSyncPoint      **out_refused,
                                 GError                 **error)
 {
   JsonObject *item = _just_sync_pb_body_get_object (node);
@@ -521,7 +524,7 @@ _just_sync_pb_record_from_json (const JustSyncPbTarget  *target,
     }
   json_object_seal (payload);
 
-  return just_sync_record_new (id, payload, updated_at, deleted_at, error);
+  return _just_sync_delta_record_new (id, payload, updated_at, deleted_at, out_refused, error);
 }
 
 static JsonNode *

@@ -119,6 +119,7 @@ JustSyncRecord      *_just_sync_pb_read_record          (JustSyncPocketbaseStore
                                                          const JustSyncPbTarget   *target,
                                                          JustSyncScope            *scope,
                                                          JsonNode                 *node,
+                                                         JustSyncSyncPoint       **out_refused,
                                                          GError                  **error);
 void                 _just_sync_pb_set_token            (JustSyncPocketbaseStore  *self,
                                                          const char               *token);
@@ -207,6 +208,7 @@ JustSyncRecord      *_just_sync_pb_record_from_json     (const JustSyncPbTarget 
                                                          JustSyncScope            *scope,
                                                          JsonNode                 *node,
                                                          gboolean                 *out_has_soft_field,
+                                                         JustSyncSyncPoint       **out_refused,
                                                          GError                  **error);
 JsonNode            *_just_sync_pb_upsert_body          (JustSyncScope            *scope,
                                                          const char               *soft_delete_field,

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "justsync-delta-private.h"
 #include "justsync-error.h"
 #include "justsync-pocketbase-private.h"
 #include "justsync-remote-store-private.h"
@@ -213,16 +214,19 @@ _just_sync_pb_note_soft_field (JustSyncPocketbaseStore *self,
     }
 }
 
-/* A record of a reply; learns from it whether the collection has its soft-delete field. */
+/* A record of a reply; learns from it whether the collection has its
+ * soft-delete field. @out_refused as for _just_sync_pb_record_from_json(). */
 JustSyncRecord *
 _just_sync_pb_read_record (JustSyncPocketbaseStore  *self,
                            const JustSyncPbTarget   *target,
                            JustSyncScope            *scope,
                            JsonNode                 *node,
+                           JustSyncSyncPoint       **out_refused,
                            GError                  **error)
 {
   gboolean has_soft_field;
-  JustSyncRecord *record = _just_sync_pb_record_from_json (target, scope, node, &has_soft_field, error);
+  JustSyncRecord *record = _just_sync_pb_record_from_json (target, scope, node, &has_soft_field,
+                                                           out_refused, error);
 
   if (record != NULL && target->soft_delete_field != NULL)
     _just_sync_pb_note_soft_field (self, target, has_soft_field);
@@ -314,7 +318,6 @@ pb_store_fetch_cb (GObject      *object,
   FetchData *data = g_task_get_task_data (task);
   g_autoptr(JustSyncHttpResponse) response = NULL;
   g_autoptr(JustSyncDelta) delta = NULL;
-  g_autoptr(GPtrArray) records = NULL;
   GError *error = NULL;
   JsonObject *body;
   JsonArray *array;
@@ -335,26 +338,37 @@ pb_store_fetch_cb (GObject      *object,
 
   body = _just_sync_pb_body_get_object (response->body);
   n = json_array_get_length (array);
-  records = g_ptr_array_new_full (n, (GDestroyNotify) just_sync_record_unref);
+  /* The server's time is known once every record is read: the delta
+   * starts without it. */
+  delta = just_sync_delta_new (0);
   server_time = response->date;
   for (guint i = 0; i < n; i++)
     {
-      JustSyncRecord *record = _just_sync_pb_read_record (self, &data->target, data->scope,
-                                                          json_array_get_element (array, i), &error);
+      g_autoptr(JustSyncSyncPoint) refused = NULL;
+      g_autoptr(JustSyncRecord) record = _just_sync_pb_read_record (self, &data->target, data->scope,
+                                                                    json_array_get_element (array, i),
+                                                                    &refused, &error);
 
-      /* Skipping a row would move the sync point past it: fail the page. */
-      if (record == NULL)
+      /* A record whose payload the library refuses is left out, and the
+       * page moves past it; any other bad row fails the page, as skipping
+       * it would move the sync point past a row that may read later. */
+      if (record == NULL && refused == NULL)
         {
           g_task_return_error (task, error);
           return;
         }
-      server_time = MAX (server_time, just_sync_record_get_updated_at (record));
-      g_ptr_array_add (records, record);
-    }
+      if (record == NULL)
+        {
+          g_autofree char *source = g_strdup_printf ("PocketBase collection “%s”", data->target.collection);
 
-  delta = just_sync_delta_new (server_time);
-  for (guint i = 0; i < records->len; i++)
-    just_sync_delta_add (delta, g_ptr_array_index (records, i));
+          _just_sync_delta_add_refused (delta, refused, source, error);
+          g_clear_error (&error);
+          continue;
+        }
+      server_time = MAX (server_time, just_sync_record_get_updated_at (record));
+      just_sync_delta_add (delta, record);
+    }
+  _just_sync_delta_set_server_time (delta, server_time);
 
   /* The server may clamp perPage (to 1,000); its reply says what it used. */
   per_page = _just_sync_pb_object_get_int (body, "perPage");

@@ -37,6 +37,7 @@ gint64          _just_sync_supabase_base_updated_at    (JustSyncPendingOp *op);
 JustSyncRecord *_just_sync_supabase_record_from_row    (JsonNode        *row,
                                                         JustSyncScope   *scope,
                                                         const char      *soft_delete_column,
+                                                        JustSyncSyncPoint **out_refused,
                                                         GError         **error);
 JsonObject     *_just_sync_supabase_row_from_record    (JustSyncRecord  *record,
                                                         JustSyncScope   *scope,

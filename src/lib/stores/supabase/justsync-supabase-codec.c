@@ -10,6 +10,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "justsync-delta-private.h"
 #include "justsync-error.h"
 #include "justsync-http-client-private.h"
 #include "justsync-supabase-codec-private.h"
@@ -247,13 +248,15 @@ supabase_codec_read_time (JsonObject  *row,
  * A row as a #JustSyncRecord: `updated_at` is its version, a set
  * @soft_delete_column makes it a tombstone, and the payload is the other
  * columns without the scope keys, in the server's order. The payload
- * shares the parsed nodes.
+ * shares the parsed nodes. @out_refused (optional) is as for
+ * _just_sync_delta_record_new().
  */
 JustSyncRecord *
-_just_sync_supabase_record_from_row (JsonNode       *row,
-                                     JustSyncScope  *scope,
-                                     const char     *soft_delete_column,
-                                     GError        **error)
+_just_sync_supabase_record_from_row (JsonNode           *row,
+                                     JustSyncScope      *scope,
+                                     const char         *soft_delete_column,
+                                     JustSyncSyncPoint **out_refused,
+                                     GError            **error)
 {
   g_autoptr(JsonObject) payload = NULL;
   JsonObject *object;
@@ -306,7 +309,7 @@ _just_sync_supabase_record_from_row (JsonNode       *row,
     }
   json_object_seal (payload);
 
-  return just_sync_record_new (id, payload, updated_at, deleted_at, error);
+  return _just_sync_delta_record_new (id, payload, updated_at, deleted_at, out_refused, error);
 }
 
 /*

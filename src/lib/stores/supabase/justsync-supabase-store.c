@@ -11,6 +11,7 @@
 
 #include "justsync-pending-op-private.h"
 #include "justsync-push-result-private.h"
+#include "justsync-delta-private.h"
 #include "justsync-error.h"
 #include "justsync-http-client-private.h"
 #include "justsync-remote-store-private.h"
@@ -512,9 +513,10 @@ supabase_store_send (JustSyncSupabaseStore *self,
 
   if (self->refresh_waiters == NULL)
     {
-      g_autoptr(JsonNode) grant = json_node_init_object (json_node_alloc (), json_object_new ());
+      g_autoptr(JsonNode) grant = json_node_new (JSON_NODE_OBJECT);
       RefreshData *refresh = g_new0 (RefreshData, 1);
 
+      json_node_take_object (grant, json_object_new ());
       json_object_set_string_member (json_node_get_object (grant), "refresh_token", self->refresh_token);
       self->refresh_waiters = g_ptr_array_new_with_free_func ((GDestroyNotify) supabase_send_free);
       refresh->self = g_object_ref (self);
@@ -601,7 +603,6 @@ supabase_store_fetch_cb (GObject      *object,
   FetchData *data = g_task_get_task_data (task);
   g_autoptr(JustSyncHttpResponse) response = NULL;
   g_autoptr(JustSyncDelta) delta = NULL;
-  g_autoptr(GPtrArray) records = NULL;
   GError *error = NULL;
   JsonArray *rows;
   gint64 server_time;
@@ -616,29 +617,38 @@ supabase_store_fetch_cb (GObject      *object,
     }
 
   n = json_array_get_length (rows);
-  records = g_ptr_array_new_full (n, (GDestroyNotify) just_sync_record_unref);
+  /* The server's time is known once every row is read. */
+  delta = just_sync_delta_new (0);
   server_time = response->date;
   for (guint i = 0; i < n; i++)
     {
-      JsonNode *row = json_array_get_element (rows, i);
-      JustSyncRecord *record;
+      g_autoptr(JustSyncSyncPoint) refused = NULL;
+      g_autoptr(JustSyncRecord) record = NULL;
 
-      record = _just_sync_supabase_record_from_row (row, data->scope, data->soft_delete_column,
-                                                    &error);
+      record = _just_sync_supabase_record_from_row (json_array_get_element (rows, i), data->scope,
+                                                    data->soft_delete_column, &refused, &error);
 
-      /* Skipping a row would move the sync point past it: fail the page. */
-      if (record == NULL)
+      /* A row whose payload the library refuses is left out, and the
+       * page moves past it; any other bad row fails the page, as skipping
+       * it would move the sync point past a row that may read later. */
+      if (record == NULL && refused == NULL)
         {
           g_task_return_error (task, error);
           return;
         }
-      server_time = MAX (server_time, just_sync_record_get_updated_at (record));
-      g_ptr_array_add (records, record);
-    }
+      if (record == NULL)
+        {
+          g_autofree char *source = g_strdup_printf ("Supabase scope “%s”",
+                                                     just_sync_scope_get_name (data->scope));
 
-  delta = just_sync_delta_new (server_time);
-  for (guint i = 0; i < records->len; i++)
-    just_sync_delta_add (delta, g_ptr_array_index (records, i));
+          _just_sync_delta_add_refused (delta, refused, source, error);
+          g_clear_error (&error);
+          continue;
+        }
+      server_time = MAX (server_time, just_sync_record_get_updated_at (record));
+      just_sync_delta_add (delta, record);
+    }
+  _just_sync_delta_set_server_time (delta, server_time);
   /* A row cap may have cut the page short: only an empty page is the end. */
   just_sync_delta_set_has_more (delta, n > 0);
 
@@ -869,7 +879,7 @@ supabase_store_settle_row (PushData          *data,
   g_autoptr(JustSyncRecord) reply = NULL;
   g_autoptr(GError) error = NULL;
 
-  reply = _just_sync_supabase_record_from_row (row, data->scope, data->soft_delete_column, &error);
+  reply = _just_sync_supabase_record_from_row (row, data->scope, data->soft_delete_column, NULL, &error);
   if (reply == NULL)
     _just_sync_push_results_add_failed (data->results, op, JUST_SYNC_PUSH_RETRY, error->message, 0);
   else if (data->kind == JUST_SYNC_OP_DELETE && !just_sync_record_is_deleted (reply))
@@ -929,7 +939,7 @@ supabase_store_chunk_sent_cb (GObject      *object,
           if (row != NULL)
             {
               g_autoptr(JustSyncRecord) found =
-                _just_sync_supabase_record_from_row (row, data->scope, NULL, NULL);
+                _just_sync_supabase_record_from_row (row, data->scope, NULL, NULL, NULL);
 
               updated_at = found != NULL ? just_sync_record_get_updated_at (found) : 0;
             }
@@ -1426,9 +1436,11 @@ just_sync_supabase_store_sign_in_async (JustSyncRemoteStore *store,
 {
   JustSyncSupabaseStore *self = JUST_SYNC_SUPABASE_STORE (store);
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(JsonNode) body = json_node_init_object (json_node_alloc (), json_object_new ());
+  g_autoptr(JsonNode) body = json_node_new (JSON_NODE_OBJECT);
   JustSyncHttpClient *auth_client;
   GError *error = NULL;
+
+  json_node_take_object (body, json_object_new ());
 
   g_task_set_source_tag (task, just_sync_supabase_store_sign_in_async);
   if ((auth_client = supabase_store_get_auth_client (self, &error)) == NULL)
