@@ -112,8 +112,8 @@ test_patch_fields (Fixture       *fixture,
   g_autoptr(JustSyncRecord) r1 = test_create (fixture->b.orchestrator, fixture->scope, NULL,
                                               "{\"title\":\"base\",\"n\":1}");
   const char *id = just_sync_record_get_id (r1);
-  g_autoptr(JustSyncSyncResult) s1 = sync_ok (&fixture->b, fixture->scope);
-  g_autoptr(JustSyncSyncResult) s2 = sync_ok (&fixture->a, fixture->scope);
+  g_autoptr(JustSyncSyncResult) s1 = test_client_sync_ok (&fixture->b, fixture->scope);
+  g_autoptr(JustSyncSyncResult) s2 = test_client_sync_ok (&fixture->a, fixture->scope);
   g_autoptr(JustSyncSyncResult) s3 = NULL;
   g_autoptr(JustSyncSyncResult) s4 = NULL;
   g_autoptr(JustSyncSyncResult) s5 = NULL;
@@ -124,22 +124,22 @@ test_patch_fields (Fixture       *fixture,
   JsonObject *body = NULL;
 
   just_sync_record_unref (patch (&fixture->b, fixture->scope, id, "{\"n\":2}"));
-  s3 = sync_ok (&fixture->b, fixture->scope);
+  s3 = test_client_sync_ok (&fixture->b, fixture->scope);
   just_sync_test_sleep (50);
   just_sync_record_unref (patch (&fixture->a, fixture->scope, id, "{\"title\":\"by A\"}"));
-  s4 = sync_ok (&fixture->a, fixture->scope);
+  s4 = test_client_sync_ok (&fixture->a, fixture->scope);
   g_assert_cmpuint (just_sync_sync_result_get_conflicts (s4)->len, ==, 1);
   g_assert_cmpuint (just_sync_sync_result_get_pushed (s4), ==, 1);
-  s5 = sync_ok (&fixture->b, fixture->scope);
+  s5 = test_client_sync_ok (&fixture->b, fixture->scope);
 
-  assert_title (&fixture->a, fixture->scope, id, "by A");
-  assert_title (&fixture->b, fixture->scope, id, "by A");
+  test_client_assert_title (&fixture->a, fixture->scope, id, "by A");
+  test_client_assert_title (&fixture->b, fixture->scope, id, "by A");
   {
     g_autoptr(JustSyncRecord) a = just_sync_test_local_get (fixture->a.local, fixture->scope, id);
 
     g_assert_cmpint (json_object_get_int_member (just_sync_record_get_payload (a), "n"), ==, 2);
   }
-  assert_converged (fixture, 1);
+  test_two_clients_assert_converged (fixture, 1);
 
   /* What A sent: a PATCH with the one field (in a batch, or alone). */
   batch = http_test_proxy_dup_last_body (fixture->proxy, "POST", "/api/batch");

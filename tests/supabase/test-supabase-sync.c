@@ -171,8 +171,8 @@ test_patch_fields (Fixture       *fixture,
   g_autoptr(JsonObject) title = just_sync_test_payload ("{\"title\":\"by A\"}");
   const char *none[] = { NULL };
   const char *remove_n[] = { "n", NULL };
-  g_autoptr(JustSyncSyncResult) s1 = sync_ok (&fixture->b, fixture->scope);
-  g_autoptr(JustSyncSyncResult) s2 = sync_ok (&fixture->a, fixture->scope);
+  g_autoptr(JustSyncSyncResult) s1 = test_client_sync_ok (&fixture->b, fixture->scope);
+  g_autoptr(JustSyncSyncResult) s2 = test_client_sync_ok (&fixture->a, fixture->scope);
   g_autoptr(JustSyncSyncResult) s3 = NULL, s4 = NULL, s5 = NULL;
   g_autoptr(JustSyncRecord) mine = NULL;
   g_autoptr(JsonNode) sent = NULL;
@@ -181,17 +181,17 @@ test_patch_fields (Fixture       *fixture,
 
   just_sync_record_unref (JUST_SYNC_TEST_AWAIT_OK (just_sync_orchestrator_patch, fixture->b.orchestrator,
                                                    fixture->scope, id, done, none));
-  s3 = sync_ok (&fixture->b, fixture->scope);
+  s3 = test_client_sync_ok (&fixture->b, fixture->scope);
   just_sync_test_sleep (50);
   just_sync_record_unref (JUST_SYNC_TEST_AWAIT_OK (just_sync_orchestrator_patch, fixture->a.orchestrator,
                                                    fixture->scope, id, title, remove_n));
-  s4 = sync_ok (&fixture->a, fixture->scope);
+  s4 = test_client_sync_ok (&fixture->a, fixture->scope);
   g_assert_cmpuint (just_sync_sync_result_get_conflicts (s4)->len, ==, 1);
   g_assert_cmpuint (just_sync_sync_result_get_pushed (s4), ==, 1);
-  s5 = sync_ok (&fixture->b, fixture->scope);
+  s5 = test_client_sync_ok (&fixture->b, fixture->scope);
 
-  assert_title (&fixture->a, fixture->scope, id, "by A");
-  assert_title (&fixture->b, fixture->scope, id, "by A");
+  test_client_assert_title (&fixture->a, fixture->scope, id, "by A");
+  test_client_assert_title (&fixture->b, fixture->scope, id, "by A");
   mine = just_sync_test_local_get (fixture->b.local, fixture->scope, id);
   g_assert_true (json_object_get_boolean_member (just_sync_record_get_payload (mine), "done"));
   g_assert_true (json_object_get_null_member (just_sync_record_get_payload (mine), "n") ||
