@@ -63,12 +63,12 @@
  *
  * A push first looks its documents up in the scope (`equal` on `$id`, up to
  * 100 ids a request), so that a write never moves a document of another
- * scope into this one. With an API key and no JWT, on servers from 1.7 on,
- * new documents are created in bulk (`POST …/documents`
+ * scope into this one. With an API key and no session or JWT, on servers
+ * from 1.7 on, new documents are created in bulk (`POST …/documents`
  * `{"documents":[…]}`) and existing ones upserted in bulk (`PUT
  * …/documents`); bulk writes are atomic, so a failed one is sent again one
  * document a request to find the culprit. A server without the bulk routes
- * (before 1.7; they answer `general_route_not_found`), a JWT, or
+ * (before 1.7; they answer `general_route_not_found`), a session or a JWT, or
  * [property@JustSync.AppwriteStore:bulk-writes] set to %FALSE make the store
  * write one document a request: `POST …/documents` `{"documentId","data"}`
  * and `PATCH …/documents/ID` `{"data"}`. The last push wins: Appwrite has
@@ -1012,7 +1012,7 @@ appwrite_store_push_async (JustSyncAppwriteStore *self,
   data->soft_delete_attribute = g_strdup (self->soft_delete_attribute);
   /* Bulk routes are for server keys only. */
   data->bulk = self->bulk_writes && !self->bulk_missing && self->api_key != NULL &&
-               self->jwt == NULL;
+               !appwrite_store_is_user (self);
   g_queue_init (&data->requests);
   data->results = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_push_result_unref);
   g_task_set_task_data (task, data, (GDestroyNotify) appwrite_store_push_data_free);
@@ -1455,6 +1455,7 @@ appwrite_store_session_created_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   JustSyncAppwriteStore *self = g_task_get_source_object (task);
   g_autoptr(JustSyncHttpResponse) response = NULL;
+  GCancellable *cancellable;
   GError *error = NULL;
   SignInData *data;
 
@@ -1483,9 +1484,9 @@ appwrite_store_session_created_cb (GObject      *object,
   data->created = appwrite_store_body_time (response->body, "$createdAt");
 
   /* The account is the user id, and the proof that the session works. */
-  appwrite_store_account_send (self, "GET", "/account", NULL, data->secret,
-                               g_task_get_cancellable (task), appwrite_store_account_cb,
-                               g_steal_pointer (&task));
+  cancellable = g_task_get_cancellable (task);
+  appwrite_store_account_send (self, "GET", "/account", NULL, data->secret, cancellable,
+                               appwrite_store_account_cb, g_steal_pointer (&task));
 }
 
 /* An email session: POST /account/sessions/email, then GET /account. */
@@ -2095,6 +2096,38 @@ just_sync_appwrite_store_set_jwt (JustSyncAppwriteStore *self,
   g_return_if_fail (JUST_SYNC_IS_APPWRITE_STORE (self));
 
   g_object_set (self, "jwt", jwt, NULL);
+}
+
+/**
+ * just_sync_appwrite_store_get_session:
+ * @self: a [class@JustSync.AppwriteStore]
+ *
+ * Gets the value of [property@JustSync.AppwriteStore:session].
+ *
+ * Returns: (nullable): the session secret, or %NULL
+ */
+const char *
+just_sync_appwrite_store_get_session (JustSyncAppwriteStore *self)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_APPWRITE_STORE (self), NULL);
+
+  return self->session;
+}
+
+/**
+ * just_sync_appwrite_store_set_session:
+ * @self: a [class@JustSync.AppwriteStore]
+ * @session: (nullable): a session secret, or %NULL
+ *
+ * Sets [property@JustSync.AppwriteStore:session].
+ */
+void
+just_sync_appwrite_store_set_session (JustSyncAppwriteStore *self,
+                                      const char            *session)
+{
+  g_return_if_fail (JUST_SYNC_IS_APPWRITE_STORE (self));
+
+  g_object_set (self, "session", session, NULL);
 }
 
 /**
