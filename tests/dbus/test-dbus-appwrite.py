@@ -140,6 +140,36 @@ class AppwriteTestCase(unittest.TestCase):
         pending = json.loads(justsync("aw-revoked", "--json", "pending", self.scope).stdout)
         self.assertEqual(pending, [])
 
+    def test_restart_remembers_remote(self):
+        # The project and the database are saved with the remote: after the
+        # daemon restarts, a session alone (no remote options) syncs.
+        self.open_store("aw-restart", "--token-stdin", stdin=self.session_secret() + "\n")
+        created = json.loads(justsync("aw-restart", "--json", "create", self.scope, "{}").stdout)
+        pid = subprocess.run(
+            ["gdbus", "call", "--session", "--dest", "org.freedesktop.DBus",
+             "--object-path", "/org/freedesktop/DBus",
+             "--method", "org.freedesktop.DBus.GetConnectionUnixProcessID", "org.justsync.Sync1"],
+            capture_output=True, text=True, check=True).stdout
+        os.kill(int(pid.strip("()\n, ").split()[-1]), 15)
+        for _ in range(200):
+            owner = subprocess.run(
+                ["gdbus", "call", "--session", "--dest", "org.freedesktop.DBus",
+                 "--object-path", "/org/freedesktop/DBus",
+                 "--method", "org.freedesktop.DBus.NameHasOwner", "org.justsync.Sync1"],
+                capture_output=True, text=True, check=True).stdout
+            if "false" in owner:
+                break
+            time.sleep(0.05)
+
+        opened = json.loads(justsync("aw-restart", "--json", "open", "--token-stdin",
+                                     stdin=self.session_secret() + "\n").stdout)
+        self.assertEqual(opened["remote"], "appwrite")
+        stats = json.loads(justsync("aw-restart", "--json", "sync", self.scope).stdout)
+        self.assertEqual(stats["pushed"], 1)
+        self.assertEqual(stats["failed"], 0)
+        records = json.loads(justsync("aw-restart", "--json", "query", self.scope).stdout)["records"]
+        self.assertEqual([r["id"] for r in records], [created["id"]])
+
     def test_bad_options(self):
         def refused(*args):
             result = justsync("aw-bad", "open", *args, check=False)
