@@ -1857,7 +1857,7 @@ just_sync_appwrite_store_class_init (JustSyncAppwriteStoreClass *klass)
    * in place of the JWT and the API key: the store then acts as that
    * user, under the documents' permissions. Set by
    * [method@JustSync.RemoteStore.sign_in_async]; keep it (in the keyring,
-   * see [func@JustSync.secret_save_session_async]) and set it again to restore
+   * see `just_sync_secret_save_session_async()`) and set it again to restore
    * the session without the password. %NULL for none.
    */
   properties[PROP_SESSION] =
