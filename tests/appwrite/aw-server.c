@@ -45,6 +45,7 @@ struct _AwServer
   guint64 sequence;
   GHashTable *sessions;             /* secret → Session */
   gint64 session_length;
+  gboolean fallback_cookies;        /* the secret in X-Fallback-Cookies, not Set-Cookie */
   char *revoke_user;                /* whose sessions end after revoke_after requests */
   guint revoke_after;
 };
@@ -779,10 +780,11 @@ lookup_session (AwServer   *self,
   return session != NULL && session->expires > g_get_real_time () ? session : NULL;
 }
 
-/* The Session model (`sdk-for-node src/models.ts`); `secret` is empty,
- * as Appwrite answers callers without an API key. */
+/* The Session model (`sdk-for-node src/models.ts`); `secret` is empty
+ * but for callers with an API key, as Appwrite answers. */
 static JsonObject *
-session_to_object (Session *session)
+session_to_object (Session    *session,
+                   const char *secret)
 {
   JsonObject *object = json_object_new ();
   g_autofree char *created = just_sync_timestamp_format (session->created,
@@ -800,7 +802,7 @@ session_to_object (Session *session)
   json_object_set_boolean_member (object, "current", TRUE);
   json_array_add_string_element (factors, "password");
   json_object_set_array_member (object, "factors", factors);
-  json_object_set_string_member (object, "secret", "");
+  json_object_set_string_member (object, "secret", secret != NULL ? secret : "");
   return object;
 }
 
@@ -824,7 +826,8 @@ account_route (AwServer          *self,
                SoupServerMessage *msg,
                const char        *method,
                const char        *route,
-               const char        *secret)
+               const char        *secret,
+               gboolean           server_key)
 {
   Session *session = lookup_session (self, secret);
   g_autoptr(JsonObject) reply = NULL;
@@ -862,14 +865,22 @@ account_route (AwServer          *self,
             made->expires = made->created + self->session_length;
             new_secret = g_uuid_string_random ();
             g_hash_table_insert (self->sessions, g_strdup (new_secret), made);
-            cookie = g_strdup_printf ("a_session_%s=%s; path=/; httponly; samesite=None",
-                                      AW_PROJECT, new_secret);
-            soup_message_headers_append (headers, "Set-Cookie", cookie);
-            g_free (cookie);
-            cookie = g_strdup_printf ("a_session_%s_legacy=%s; path=/; httponly",
-                                      AW_PROJECT, new_secret);
-            soup_message_headers_append (headers, "Set-Cookie", cookie);
-            reply = session_to_object (made);
+            if (self->fallback_cookies)
+              {
+                cookie = g_strdup_printf ("{\"a_session_%s\":\"%s\"}", AW_PROJECT, new_secret);
+                soup_message_headers_append (headers, "X-Fallback-Cookies", cookie);
+              }
+            else
+              {
+                cookie = g_strdup_printf ("a_session_%s=%s; path=/; httponly; samesite=None",
+                                          AW_PROJECT, new_secret);
+                soup_message_headers_append (headers, "Set-Cookie", cookie);
+                g_free (cookie);
+                cookie = g_strdup_printf ("a_session_%s_legacy=%s; path=/; httponly",
+                                          AW_PROJECT, new_secret);
+                soup_message_headers_append (headers, "Set-Cookie", cookie);
+              }
+            reply = session_to_object (made, server_key ? new_secret : NULL);
             reply_object (msg, 201, reply);
             return;
           }
@@ -910,7 +921,7 @@ account_route (AwServer          *self,
           return;
         }
       session->expires = g_get_real_time () / 1000 * 1000 + self->session_length;
-      reply = session_to_object (session);
+      reply = session_to_object (session, NULL);
       reply_object (msg, 200, reply);
       return;
     }
@@ -960,7 +971,8 @@ server_callback (SoupServer        *server,
     {
       const char *route = path + strlen ("/v1/account");
 
-      account_route (self, msg, method, route[0] == '/' ? route + 1 : route, secret);
+      account_route (self, msg, method, route[0] == '/' ? route + 1 : route, secret,
+                     g_strcmp0 (key, AW_KEY) == 0);
       goto out;
     }
   if (secret != NULL)
@@ -1168,5 +1180,14 @@ aw_server_revoke_sessions_after (AwServer   *self,
   g_free (self->revoke_user);
   self->revoke_user = g_strdup (user);
   self->revoke_after = n_requests;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+aw_server_set_fallback_cookies (AwServer *self,
+                                gboolean  fallback)
+{
+  g_mutex_lock (&self->lock);
+  self->fallback_cookies = fallback;
   g_mutex_unlock (&self->lock);
 }

@@ -8,7 +8,8 @@
  * (list with JSON queries, create, update, delete, bulk create and bulk
  * upsert), `/health/time`, the Account API's email sessions
  * (`POST /account/sessions/email`, `GET /account`, `PATCH` and `DELETE
- * /account/sessions/current`), the headers, the permissions of users
+ * /account/sessions/current`; the secret in the reply for API-key callers,
+ * else in the session cookie), the headers, the permissions of users
  * signed in with a session or a JWT, and error bodies
  * `{"message","code","type","version"}`.
  */
@@ -54,6 +55,10 @@ guint       aw_server_count         (AwServer   *self,
 /* How long new and extended sessions last (a year by default). */
 void        aw_server_set_session_length (AwServer   *self,
                                           gint64      usec);
+/* TRUE: a new session's secret comes in `X-Fallback-Cookies`, as Appwrite
+ * sends it to clients that keep no cookies, instead of `Set-Cookie`. */
+void        aw_server_set_fallback_cookies (AwServer *self,
+                                            gboolean  fallback);
 /* Deletes every session of @user, as the console does; returns how many. */
 guint       aw_server_revoke_sessions    (AwServer   *self,
                                           const char *user);

@@ -730,6 +730,25 @@ test_sign_out (void)
   delta = JUST_SYNC_TEST_AWAIT_OK (just_sync_remote_store_fetch_since, remote, scope, NULL, 10);
 }
 
+/* A client that keeps no cookies gets the secret in `X-Fallback-Cookies`. */
+static void
+test_sign_in_fallback_cookies (void)
+{
+  g_autoptr(JustSyncAppwriteStore) store = user_store_new ();
+  g_autoptr(JustSyncScope) scope = fresh_scope ("records");
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean signed_in;
+
+  aw_server_set_fallback_cookies (server, TRUE);
+  signed_in = sign_in (store, AW_BOB_EMAIL, AW_BOB_PASSWORD, &error);
+  aw_server_set_fallback_cookies (server, FALSE);
+  g_assert_no_error (error);
+  g_assert_true (signed_in);
+  g_assert_cmpstr (just_sync_remote_store_get_user_id (JUST_SYNC_REMOTE_STORE (store)), ==, "bob");
+  ops = push_new (store, scope, 1, "bob's");
+}
+
 /* A session kept from an earlier run (the `session` property, as the
  * keyring restores it) is used as it is and announces new credentials. */
 static void
@@ -876,6 +895,7 @@ main (int   argc,
   g_test_add_func ("/appwrite/auth/sign-in", test_sign_in);
   g_test_add_func ("/appwrite/auth/session-revoked", test_session_revoked);
   g_test_add_func ("/appwrite/auth/sign-out", test_sign_out);
+  g_test_add_func ("/appwrite/auth/sign-in-fallback-cookies", test_sign_in_fallback_cookies);
   g_test_add_func ("/appwrite/auth/session-restored", test_session_restored);
   g_test_add_func ("/appwrite/auth/session-extended", test_session_extended);
   just_sync_test_add_remote_store_contract ("/appwrite/soft-deletes", &soft_contract);

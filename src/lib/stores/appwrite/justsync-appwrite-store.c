@@ -1284,8 +1284,9 @@ appwrite_store_set_expiry (JustSyncAppwriteStore *self,
     CLAMP ((expires - since) / 5, 0, MAX_SESSION_MARGIN) : 0;
 }
 
-/* A request of the Account API, with @session (nullable) and no other
- * credential. */
+/* A request of the Account API, with @session, else the API key if any
+ * (with one, a new session's secret comes back in the reply, as in
+ * Appwrite's server-side rendering flow). */
 static void
 appwrite_store_account_send (JustSyncAppwriteStore *self,
                              const char            *method,
@@ -1301,6 +1302,9 @@ appwrite_store_account_send (JustSyncAppwriteStore *self,
   if (session != NULL)
     soup_message_headers_replace (soup_message_get_request_headers (message),
                                   "X-Appwrite-Session", session);
+  else if (self->api_key != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (message),
+                                  "X-Appwrite-Key", self->api_key);
   _just_sync_http_client_send_async (self->client, message, cancellable, callback, user_data);
 }
 
