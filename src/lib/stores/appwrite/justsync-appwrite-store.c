@@ -93,10 +93,11 @@
  * session and an API key in one request.
  *
  * [method@JustSync.RemoteStore.sign_in_async] signs in with an email
- * address and a password: `POST /account/sessions/email` makes a session,
- * whose secret the store takes from the reply (`secret`, filled in for API
- * key callers only), the `a_session_<project>` cookie or
- * `X-Fallback-Cookies`, and `GET /account` with it gives the user id.
+ * address and a password: `POST /account/sessions/email` (with the API
+ * key, if the store has one) makes a session, whose secret the store takes
+ * from the reply (`secret`, which Appwrite fills in for API key callers
+ * only), the `a_session_<project>` cookie or `X-Fallback-Cookies`, and
+ * `GET /account` with it gives the user id.
  * This is the mechanism for an app that is not a browser: a JWT
  * (`POST /account/jwt`) needs such a session to be made, lasts 15 minutes
  * and is rate-limited, while a session lasts the project's session length
