@@ -730,6 +730,36 @@ test_sign_out (void)
   delta = JUST_SYNC_TEST_AWAIT_OK (just_sync_remote_store_fetch_since, remote, scope, NULL, 10);
 }
 
+/* A refusal of the session a request went out with says nothing of the
+ * session the app set while it was under way. */
+static void
+test_refusal_of_older_session (void)
+{
+  g_autoptr(JustSyncAppwriteStore) store = user_store_new ();
+  JustSyncRemoteStore *remote = JUST_SYNC_REMOTE_STORE (store);
+  g_autoptr(JustSyncAppwriteStore) other = user_store_new ();
+  g_autoptr(JustSyncScope) scope = fresh_scope ("records");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JustSyncDelta) delta = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+
+  g_assert_true (sign_in (store, AW_ALICE_EMAIL, AW_ALICE_PASSWORD, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (aw_server_revoke_sessions (server, "alice"), >=, 1);
+  g_assert_true (sign_in (other, AW_ALICE_EMAIL, AW_ALICE_PASSWORD, &error));
+  g_assert_no_error (error);
+
+  just_sync_remote_store_fetch_since_async (remote, scope, NULL, 10, NULL,
+                                            just_sync_test_result_cb, &slot);
+  just_sync_appwrite_store_set_session (store, just_sync_appwrite_store_get_session (other));
+  result = just_sync_test_await (&slot);
+  delta = just_sync_remote_store_fetch_since_finish (remote, result, &error);
+  g_assert_null (delta);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_AUTH);
+  g_assert_true (just_sync_remote_store_get_authenticated (remote));
+}
+
 /* A client that keeps no cookies gets the secret in `X-Fallback-Cookies`. */
 static void
 test_sign_in_fallback_cookies (void)
@@ -896,6 +926,7 @@ main (int   argc,
   g_test_add_func ("/appwrite/auth/session-revoked", test_session_revoked);
   g_test_add_func ("/appwrite/auth/sign-out", test_sign_out);
   g_test_add_func ("/appwrite/auth/sign-in-fallback-cookies", test_sign_in_fallback_cookies);
+  g_test_add_func ("/appwrite/auth/refusal-of-older-session", test_refusal_of_older_session);
   g_test_add_func ("/appwrite/auth/session-restored", test_session_restored);
   g_test_add_func ("/appwrite/auth/session-extended", test_session_extended);
   just_sync_test_add_remote_store_contract ("/appwrite/soft-deletes", &soft_contract);

@@ -293,10 +293,12 @@ appwrite_store_session_refused (JustSyncAppwriteStore *self)
   _just_sync_remote_store_update_auth (store, just_sync_remote_store_get_user_id (store), FALSE);
 }
 
-/* Finishes a document request of appwrite_store_send(): a 401 to a user
- * means that the session (or JWT) is over. */
+/* Finishes a document request of appwrite_store_send(), sent with the
+ * credentials of @generation: a 401 to a user means that the session (or
+ * JWT) is over, unless another has come since. */
 static JustSyncHttpResponse *
 appwrite_store_send_finish (JustSyncAppwriteStore  *self,
+                            guint                   generation,
                             GAsyncResult           *result,
                             GError                **error)
 {
@@ -304,7 +306,7 @@ appwrite_store_send_finish (JustSyncAppwriteStore  *self,
 
   response = _just_sync_http_client_send_finish (self->client, result, error);
   if (response != NULL && response->status == SOUP_STATUS_UNAUTHORIZED &&
-      appwrite_store_is_user (self))
+      generation == self->auth_generation && appwrite_store_is_user (self))
     appwrite_store_session_refused (self);
   return response;
 }
@@ -340,6 +342,7 @@ typedef struct
 {
   JustSyncScope *scope;
   char *soft_delete_attribute;
+  guint auth_generation;
 } FetchData;
 
 static void
@@ -365,7 +368,8 @@ appwrite_store_fetch_cb (GObject      *object,
   gint64 server_time;
   guint n;
 
-  response = appwrite_store_send_finish (g_task_get_source_object (task), result, &error);
+  response = appwrite_store_send_finish (g_task_get_source_object (task), data->auth_generation,
+                                         result, &error);
   if (response == NULL)
     {
       g_task_return_error (task, error);
@@ -442,6 +446,7 @@ just_sync_appwrite_store_fetch_since_async (JustSyncRemoteStore *store,
   data = g_new0 (FetchData, 1);
   data->scope = just_sync_scope_ref (scope);
   data->soft_delete_attribute = g_strdup (self->soft_delete_attribute);
+  data->auth_generation = self->auth_generation;
   g_task_set_task_data (task, data, (GDestroyNotify) appwrite_store_fetch_data_free);
 
   query = _just_sync_appwrite_list_query (scope, since,
@@ -493,6 +498,7 @@ typedef struct
   GQueue requests;                  /* Request */
   Request *current;
   GPtrArray *results;
+  guint auth_generation;            /* of the credentials of the request in flight */
 } PushData;
 
 static void
@@ -784,7 +790,8 @@ appwrite_store_request_sent_cb (GObject      *object,
   g_autoptr(Request) request = NULL;
   GError *error = NULL;
 
-  response = appwrite_store_send_finish (g_task_get_source_object (task), result, &error);
+  response = appwrite_store_send_finish (g_task_get_source_object (task), data->auth_generation,
+                                         result, &error);
   if (response == NULL)
     {
       appwrite_store_push_fail (task, error);
@@ -977,6 +984,7 @@ appwrite_store_push_next (GTask *task)
       break;
     }
 
+  data->auth_generation = self->auth_generation;
   appwrite_store_send (self, method, path != NULL ? path : data->path, query, body, task,
                        appwrite_store_request_sent_cb);
 }
