@@ -484,7 +484,7 @@ appwrite_signed_in_cb (GObject      *object,
   /* The store stays signed out: its syncs fail with an auth error, which
    * callers see, and a new password or token tries again. */
   if (!just_sync_remote_store_sign_in_finish (JUST_SYNC_REMOTE_STORE (object), result, &error))
-    g_warning ("Could not sign in to Appwrite: %s", error->message);
+    g_message ("Could not sign in to Appwrite: %s", error->message);
 }
 
 /* An Appwrite remote takes a user's session secret (the token), or signs

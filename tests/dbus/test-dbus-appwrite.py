@@ -140,6 +140,24 @@ class AppwriteTestCase(unittest.TestCase):
         pending = json.loads(justsync("aw-revoked", "--json", "pending", self.scope).stdout)
         self.assertEqual(pending, [])
 
+    def test_wrong_password_keeps_changes(self):
+        # The background sign-in fails: the service goes on, syncs fail
+        # with "credentials refused" (6), and the change waits for the
+        # right password.
+        self.open_store("aw-wrong", "--identity", ALICE_EMAIL, "--password-stdin",
+                        stdin="not-the-password\n")
+        justsync("aw-wrong", "create", self.scope, "{}")
+        result = justsync("aw-wrong", "sync", self.scope, check=False)
+        self.assertEqual(result.returncode, 6, result.stderr)
+        pending = json.loads(justsync("aw-wrong", "--json", "pending", self.scope).stdout)
+        self.assertEqual(len(pending), 1)
+
+        self.open_store("aw-wrong", "--identity", ALICE_EMAIL, "--password-stdin",
+                        stdin=ALICE_PASSWORD + "\n")
+        self.sync_until_ok("aw-wrong")
+        pending = json.loads(justsync("aw-wrong", "--json", "pending", self.scope).stdout)
+        self.assertEqual(pending, [])
+
     def test_restart_remembers_remote(self):
         # The project and the database are saved with the remote: after the
         # daemon restarts, a session alone (no remote options) syncs.
