@@ -805,6 +805,15 @@ test_session_restored (void)
   g_assert_cmpuint (seen->len, ==, 3);
 }
 
+static void
+sleep_until (gint64 when)
+{
+  gint64 now = g_get_real_time ();
+
+  if (now < when)
+    g_usleep (when - now);
+}
+
 /* In the last fifth of its lifetime the session is extended
  * (PATCH /account/sessions/current) without holding the request back,
  * and works past the end it had. */
@@ -818,25 +827,29 @@ test_session_extended (void)
   g_autoptr(JustSyncDelta) after = NULL;
   g_autoptr(GError) error = NULL;
   guint patches = aw_server_count (server, "PATCH session");
+  gint64 signed_in;
 
-  aw_server_set_session_length (server, 2 * G_USEC_PER_SEC);
+  aw_server_set_session_length (server, 3 * G_USEC_PER_SEC);
   g_assert_true (sign_in (store, AW_ALICE_EMAIL, AW_ALICE_PASSWORD, &error));
   aw_server_set_session_length (server, 365 * G_TIME_SPAN_DAY);
   g_assert_no_error (error);
+  /* The session was made before this. */
+  signed_in = g_get_real_time ();
 
   early = JUST_SYNC_TEST_AWAIT_OK (just_sync_remote_store_fetch_since, JUST_SYNC_REMOTE_STORE (store),
                                    scope, NULL, 10);
   g_assert_cmpuint (aw_server_count (server, "PATCH session"), ==, patches);
 
-  /* 1.7 s of 2 gone: within the last fifth. */
-  g_usleep (1700 * G_TIME_SPAN_MILLISECOND);
+  /* 2.5 s of 3 gone: within the last fifth. */
+  sleep_until (signed_in + 2500 * G_TIME_SPAN_MILLISECOND);
   late = JUST_SYNC_TEST_AWAIT_OK (just_sync_remote_store_fetch_since, JUST_SYNC_REMOTE_STORE (store),
                                   scope, NULL, 10);
   while (aw_server_count (server, "PATCH session") == patches)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpuint (aw_server_count (server, "PATCH session"), ==, patches + 1);
 
-  g_usleep (500 * G_TIME_SPAN_MILLISECOND);
+  /* Past the end the session had before it was extended. */
+  sleep_until (signed_in + 3200 * G_TIME_SPAN_MILLISECOND);
   after = JUST_SYNC_TEST_AWAIT (just_sync_remote_store_fetch_since, JUST_SYNC_REMOTE_STORE (store),
                                 &error, scope, NULL, 10);
   g_assert_no_error (error);
