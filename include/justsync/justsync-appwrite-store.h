@@ -40,6 +40,11 @@ JUST_SYNC_AVAILABLE_IN_ALL
 void                   just_sync_appwrite_store_set_jwt                   (JustSyncAppwriteStore *self,
                                                                            const char            *jwt);
 JUST_SYNC_AVAILABLE_IN_ALL
+const char            *just_sync_appwrite_store_get_session               (JustSyncAppwriteStore *self);
+JUST_SYNC_AVAILABLE_IN_ALL
+void                   just_sync_appwrite_store_set_session               (JustSyncAppwriteStore *self,
+                                                                           const char            *session);
+JUST_SYNC_AVAILABLE_IN_ALL
 const char            *just_sync_appwrite_store_get_response_format       (JustSyncAppwriteStore *self);
 JUST_SYNC_AVAILABLE_IN_ALL
 void                   just_sync_appwrite_store_set_response_format       (JustSyncAppwriteStore *self,

@@ -8,7 +8,9 @@
  * the keyring. A Supabase project's API key is saved with it: it is the
  * project's public (anon) key, which every client ships, and without it
  * the store cannot reach the project at all; a user's token is a
- * credential.
+ * credential. An Appwrite remote saves its project and database ids; its
+ * user's session secret (the token) and password are credentials, and a
+ * server API key is never taken, as it would have to be saved.
  */
 
 #include "config.h"
@@ -32,6 +34,8 @@ struct _JsdRemoteConfig
   char *identity;
   char *soft_delete_field;
   char *api_key;
+  char *project;
+  char *database;
   gboolean allow_insecure_http;
   /* Alternating scope names and collection names, sorted by scope name. */
   GStrv collections;
@@ -41,6 +45,7 @@ static const char * const kind_names[] = {
   [JSD_REMOTE_MEMORY] = "memory",
   [JSD_REMOTE_POCKETBASE] = "pocketbase",
   [JSD_REMOTE_SUPABASE] = "supabase",
+  [JSD_REMOTE_APPWRITE] = "appwrite",
 };
 
 void
@@ -51,6 +56,8 @@ jsd_remote_config_free (JsdRemoteConfig *self)
   g_free (self->identity);
   g_free (self->soft_delete_field);
   g_free (self->api_key);
+  g_free (self->project);
+  g_free (self->database);
   g_strfreev (self->collections);
   g_free (self);
 }
@@ -77,7 +84,7 @@ parse_kind (const char     *name,
       }
 
   g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
-               _("“%.*s” is not a kind of remote: use memory, pocketbase or supabase"),
+               _("“%.*s” is not a kind of remote: use memory, pocketbase, supabase or appwrite"),
                (int) MIN (strlen (name), 64), name);
   return FALSE;
 }
@@ -188,7 +195,7 @@ jsd_remote_config_new_from_options (GVariant  *options,
   g_autoptr(JsdRemoteConfig) self = remote_config_new ();
   g_autoptr(GVariant) collections = NULL;
   const char *kind = NULL, *url = NULL, *auth_collection = NULL, *identity = NULL;
-  const char *soft_delete_field = NULL, *api_key = NULL;
+  const char *soft_delete_field = NULL, *api_key = NULL, *project = NULL, *database = NULL;
 
   if (!jsd_args_get_string_option (options, "remote", &kind, error))
     return NULL;
@@ -201,6 +208,8 @@ jsd_remote_config_new_from_options (GVariant  *options,
       !jsd_args_get_string_option (options, "identity", &identity, error) ||
       !jsd_args_get_string_option (options, "soft-delete-field", &soft_delete_field, error) ||
       !jsd_args_get_string_option (options, "api-key", &api_key, error) ||
+      !jsd_args_get_string_option (options, "project", &project, error) ||
+      !jsd_args_get_string_option (options, "database", &database, error) ||
       !jsd_args_get_boolean_option (options, "allow-insecure-http", &self->allow_insecure_http,
                                     error) ||
       !jsd_args_lookup_option (options, "collections", G_VARIANT_TYPE ("a{ss}"),
@@ -219,6 +228,15 @@ jsd_remote_config_new_from_options (GVariant  *options,
                            _("The option “api-key” is for a supabase remote"));
       return NULL;
     }
+  if ((self->kind == JSD_REMOTE_APPWRITE) != (project != NULL) ||
+      (self->kind == JSD_REMOTE_APPWRITE) != (database != NULL))
+    {
+      g_set_error_literal (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                           self->kind == JSD_REMOTE_APPWRITE
+                           ? _("An appwrite remote needs the options “project” and “database”")
+                           : _("The options “project” and “database” are for an appwrite remote"));
+      return NULL;
+    }
   if (url != NULL && !check_url (url, self->allow_insecure_http, error))
     return NULL;
 
@@ -234,6 +252,8 @@ jsd_remote_config_new_from_options (GVariant  *options,
   self->identity = g_strdup (identity);
   self->soft_delete_field = g_strdup (soft_delete_field);
   self->api_key = g_strdup (api_key);
+  self->project = g_strdup (project);
+  self->database = g_strdup (database);
   return g_steal_pointer (&self);
 }
 
@@ -271,6 +291,15 @@ jsd_remote_config_load (const char  *path,
   self->identity = g_key_file_get_string (key_file, GROUP, "identity", NULL);
   self->soft_delete_field = g_key_file_get_string (key_file, GROUP, "soft-delete-field", NULL);
   self->api_key = g_key_file_get_string (key_file, GROUP, "api-key", NULL);
+  self->project = g_key_file_get_string (key_file, GROUP, "project", NULL);
+  self->database = g_key_file_get_string (key_file, GROUP, "database", NULL);
+  if (self->kind == JSD_REMOTE_APPWRITE && (self->project == NULL || self->database == NULL))
+    {
+      g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_STORAGE,
+                   _("The remote configuration “%s” names no Appwrite project and database"),
+                   path);
+      return NULL;
+    }
   self->allow_insecure_http = g_key_file_get_boolean (key_file, GROUP, "allow-insecure-http", NULL);
   if (g_key_file_has_key (key_file, GROUP, "collections", NULL))
     {
@@ -311,6 +340,10 @@ jsd_remote_config_save (JsdRemoteConfig  *self,
     g_key_file_set_string (key_file, GROUP, "soft-delete-field", self->soft_delete_field);
   if (self->api_key != NULL)
     g_key_file_set_string (key_file, GROUP, "api-key", self->api_key);
+  if (self->project != NULL)
+    g_key_file_set_string (key_file, GROUP, "project", self->project);
+  if (self->database != NULL)
+    g_key_file_set_string (key_file, GROUP, "database", self->database);
   if (self->allow_insecure_http)
     g_key_file_set_boolean (key_file, GROUP, "allow-insecure-http", TRUE);
   if (self->collections[0] != NULL)
@@ -339,6 +372,8 @@ jsd_remote_config_equal (JsdRemoteConfig *self,
          g_strcmp0 (self->identity, other->identity) == 0 &&
          g_strcmp0 (self->soft_delete_field, other->soft_delete_field) == 0 &&
          g_strcmp0 (self->api_key, other->api_key) == 0 &&
+         g_strcmp0 (self->project, other->project) == 0 &&
+         g_strcmp0 (self->database, other->database) == 0 &&
          self->allow_insecure_http == other->allow_insecure_http &&
          g_strv_equal ((const char * const *) self->collections,
                        (const char * const *) other->collections);
@@ -406,6 +441,20 @@ jsd_remote_config_create_remote (JsdRemoteConfig *self)
         return JUST_SYNC_REMOTE_STORE (store);
       }
 
+    case JSD_REMOTE_APPWRITE:
+      {
+        JustSyncAppwriteStore *store = just_sync_appwrite_store_new (self->url, self->project,
+                                                                     self->database);
+
+        /* Soft deletes on `deleted_at`, as in data/appwrite/, unless the
+         * options name another attribute ("" for hard deletes). */
+        just_sync_appwrite_store_set_soft_delete_attribute (store, self->soft_delete_field == NULL ? "deleted_at" :
+                                                            self->soft_delete_field[0] != '\0' ? self->soft_delete_field : NULL);
+        for (guint i = 0; self->collections[i] != NULL; i += 2)
+          just_sync_appwrite_store_set_collection (store, self->collections[i], self->collections[i + 1]);
+        return JUST_SYNC_REMOTE_STORE (store);
+      }
+
     case JSD_REMOTE_POCKETBASE:
     default:
       {
@@ -423,6 +472,44 @@ jsd_remote_config_create_remote (JsdRemoteConfig *self)
         return JUST_SYNC_REMOTE_STORE (store);
       }
     }
+}
+
+static void
+appwrite_signed_in_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* The store stays signed out: its syncs fail with an auth error, which
+   * callers see, and a new password or token tries again. */
+  if (!just_sync_remote_store_sign_in_finish (JUST_SYNC_REMOTE_STORE (object), result, &error))
+    g_message ("Could not sign in to Appwrite: %s", error->message);
+}
+
+/* An Appwrite remote takes a user's session secret (the token), or signs
+ * in with the configured identity and a password, in the background: the
+ * sign-in announces new credentials, and the engine pushes then. */
+static gboolean
+apply_appwrite_credentials (JsdRemoteConfig        *self,
+                            JustSyncAppwriteStore  *store,
+                            JsdCredentials         *credentials,
+                            GError                **error)
+{
+  const char *password = jsd_credentials_get_password (credentials);
+
+  if (password != NULL && self->identity == NULL)
+    {
+      g_set_error_literal (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                           _("A password needs the option “identity”"));
+      return FALSE;
+    }
+  if (jsd_credentials_get_token (credentials) != NULL)
+    just_sync_appwrite_store_set_session (store, jsd_credentials_get_token (credentials));
+  else if (password != NULL)
+    just_sync_remote_store_sign_in_async (JUST_SYNC_REMOTE_STORE (store), self->identity, password,
+                                          NULL, appwrite_signed_in_cb, NULL);
+  return TRUE;
 }
 
 /* Logs @remote in with @credentials: a token, or the configured identity
@@ -449,6 +536,8 @@ jsd_remote_config_apply_credentials (JsdRemoteConfig      *self,
                                                    jsd_credentials_get_token (credentials));
       return TRUE;
     }
+  if (JUST_SYNC_IS_APPWRITE_STORE (remote))
+    return apply_appwrite_credentials (self, JUST_SYNC_APPWRITE_STORE (remote), credentials, error);
   if (!JUST_SYNC_IS_POCKETBASE_STORE (remote))
     return TRUE;
 

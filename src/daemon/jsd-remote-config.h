@@ -16,6 +16,7 @@ typedef enum
   JSD_REMOTE_MEMORY,
   JSD_REMOTE_POCKETBASE,
   JSD_REMOTE_SUPABASE,
+  JSD_REMOTE_APPWRITE,
 } JsdRemoteKind;
 
 typedef struct _JsdRemoteConfig JsdRemoteConfig;

@@ -16,7 +16,7 @@
 
 
 /* The properties that make a session, on the stores that have them. */
-static const char * const session_properties[] = { "token", "access-token", "refresh-token" };
+static const char * const session_properties[] = { "token", "access-token", "refresh-token", "session" };
 
 static const SecretSchema session_schema = {
   "org.justsync.Session", SECRET_SCHEMA_NONE,
@@ -145,7 +145,8 @@ secret_stored_cb (GObject      *object,
  * [func@JustSync.secret_restore_session_async], and forget it after a
  * sign-out with [func@JustSync.secret_forget_session_async]. The session is
  * the store's token properties that exist on it: `token` (PocketBase),
- * `access-token` and `refresh-token` (Supabase). Built only where
+ * `access-token` and `refresh-token` (Supabase), `session` (Appwrite).
+ * Built only where
  * libsecret-1 was found (`JUST_SYNC_HAS_SECRET` is defined then).
  */
 void

@@ -182,14 +182,14 @@ jst_command_open (const JstCommand  *command,
                   char             **argv)
 {
   g_autofree char *remote = NULL, *url = NULL, *auth_collection = NULL, *identity = NULL;
-  g_autofree char *soft_delete_field = NULL, *api_key = NULL;
+  g_autofree char *soft_delete_field = NULL, *api_key = NULL, *project = NULL, *database = NULL;
   g_auto(GStrv) collections = NULL;
   g_auto(GStrv) tables = NULL;
   gboolean password_stdin = FALSE, token_stdin = FALSE, remember = FALSE;
   gboolean offline = FALSE, online = FALSE, allow_insecure_http = FALSE;
   const GOptionEntry entries[] = {
     { "remote", 0, 0, G_OPTION_ARG_STRING, &remote,
-      N_("Synchronize with a remote of KIND: memory, pocketbase or supabase "
+      N_("Synchronize with a remote of KIND: memory, pocketbase, supabase or appwrite "
          "(KIND:URL sets --url too)"), N_("KIND[:URL]") },
     { "url", 0, 0, G_OPTION_ARG_STRING, &url, N_("The URL of the server"), N_("URL") },
     { "allow-insecure-http", 0, 0, G_OPTION_ARG_NONE, &allow_insecure_http,
@@ -202,6 +202,10 @@ jst_command_open (const JstCommand  *command,
       N_("SCOPE=TABLE") },
     { "api-key", 0, 0, G_OPTION_ARG_STRING, &api_key,
       N_("The project's API key (the public anon key) of a supabase remote"), N_("KEY") },
+    { "project", 0, 0, G_OPTION_ARG_STRING, &project,
+      N_("The project id of an appwrite remote"), N_("ID") },
+    { "database", 0, 0, G_OPTION_ARG_STRING, &database,
+      N_("The database id of an appwrite remote"), N_("ID") },
     { "soft-delete-field", 0, 0, G_OPTION_ARG_STRING, &soft_delete_field,
       N_("The server's field that marks deleted records"), N_("FIELD") },
     { "auth-collection", 0, 0, G_OPTION_ARG_STRING, &auth_collection,
@@ -235,7 +239,8 @@ jst_command_open (const JstCommand  *command,
       return JST_EXIT_USAGE;
     }
 
-  /* --remote supabase:https://… names the kind and the URL at once. */
+  /* --remote supabase:https://… (or appwrite:https://…/v1) names the kind
+   * and the URL at once. */
   if (remote != NULL && strchr (remote, ':') != NULL)
     {
       char *colon = strchr (remote, ':');
@@ -259,6 +264,8 @@ jst_command_open (const JstCommand  *command,
   ADD_STRING ("identity", identity);
   ADD_STRING ("soft-delete-field", soft_delete_field);
   ADD_STRING ("api-key", api_key);
+  ADD_STRING ("project", project);
+  ADD_STRING ("database", database);
 #undef ADD_STRING
 
   /* Collections (PocketBase) and tables (Supabase) are one map of scope

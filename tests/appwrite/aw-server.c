@@ -43,6 +43,11 @@ struct _AwServer
   gboolean bulk;
   guint max_limit;
   guint64 sequence;
+  GHashTable *sessions;             /* secret → Session */
+  gint64 session_length;
+  gboolean fallback_cookies;        /* the secret in X-Fallback-Cookies, not Set-Cookie */
+  char *revoke_user;                /* whose sessions end after revoke_after requests */
+  guint revoke_after;
 };
 
 typedef struct
@@ -723,6 +728,207 @@ documents_route (AwServer          *self,
     reply_error (msg, 404, "general_route_not_found", "The requested route was not found.");
 }
 
+/* --- the Account API ------------------------------------------------------ */
+
+typedef struct
+{
+  char *id;
+  char *user;
+  gint64 created;
+  gint64 expires;
+} Session;
+
+static void
+session_free (Session *session)
+{
+  g_free (session->id);
+  g_free (session->user);
+  g_free (session);
+}
+
+/* The users who can sign in: email, password, user id. */
+static const char * const accounts[][3] = {
+  { AW_ALICE_EMAIL, AW_ALICE_PASSWORD, "alice" },
+  { AW_BOB_EMAIL, AW_BOB_PASSWORD, "bob" },
+};
+
+static guint
+revoke_sessions (AwServer   *self,
+                 const char *user)
+{
+  GHashTableIter iter;
+  Session *session;
+  guint n = 0;
+
+  g_hash_table_iter_init (&iter, self->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &session))
+    if (strcmp (session->user, user) == 0)
+      {
+        g_hash_table_iter_remove (&iter);
+        n++;
+      }
+  return n;
+}
+
+/* The session whose secret @secret is, if it has not ended. */
+static Session *
+lookup_session (AwServer   *self,
+                const char *secret)
+{
+  Session *session = secret != NULL ? g_hash_table_lookup (self->sessions, secret) : NULL;
+
+  return session != NULL && session->expires > g_get_real_time () ? session : NULL;
+}
+
+/* The Session model (`sdk-for-node src/models.ts`); `secret` is empty
+ * but for callers with an API key, as Appwrite answers. */
+static JsonObject *
+session_to_object (Session    *session,
+                   const char *secret)
+{
+  JsonObject *object = json_object_new ();
+  g_autofree char *created = just_sync_timestamp_format (session->created,
+                                                         JUST_SYNC_TIMESTAMP_RFC3339_MILLIS);
+  g_autofree char *expires = just_sync_timestamp_format (session->expires,
+                                                         JUST_SYNC_TIMESTAMP_RFC3339_MILLIS);
+  JsonArray *factors = json_array_new ();
+
+  json_object_set_string_member (object, "$id", session->id);
+  json_object_set_string_member (object, "$createdAt", created);
+  json_object_set_string_member (object, "$updatedAt", created);
+  json_object_set_string_member (object, "userId", session->user);
+  json_object_set_string_member (object, "expire", expires);
+  json_object_set_string_member (object, "provider", "email");
+  json_object_set_boolean_member (object, "current", TRUE);
+  json_array_add_string_element (factors, "password");
+  json_object_set_array_member (object, "factors", factors);
+  json_object_set_string_member (object, "secret", secret != NULL ? secret : "");
+  return object;
+}
+
+static void
+reply_guest (SoupServerMessage *msg,
+             const char        *scope)
+{
+  g_autofree char *message = g_strdup_printf ("User (role: guests) missing scope (%s)", scope);
+
+  reply_error (msg, 401, "general_unauthorized_scope", message);
+}
+
+/*
+ * POST /account/sessions/email, GET /account, PATCH and DELETE
+ * /account/sessions/current. A new session's secret comes back in the
+ * `a_session_<project>` cookie (and its `_legacy` twin), as Appwrite sends
+ * it to clients without an API key.
+ */
+static void
+account_route (AwServer          *self,
+               SoupServerMessage *msg,
+               const char        *method,
+               const char        *route,
+               const char        *secret,
+               gboolean           server_key)
+{
+  Session *session = lookup_session (self, secret);
+  g_autoptr(JsonObject) reply = NULL;
+
+  if (strcmp (route, "sessions/email") == 0 && strcmp (method, "POST") == 0)
+    {
+      g_autoptr(JsonObject) body = body_object (msg);
+      const char *email = body != NULL ? json_object_get_string_member_with_default (body, "email", NULL) : NULL;
+      const char *password = body != NULL ? json_object_get_string_member_with_default (body, "password", NULL) : NULL;
+      SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+      g_autofree char *new_secret = NULL;
+      g_autofree char *cookie = NULL;
+      Session *made;
+
+      count_request (self, method, "session");
+      if (session != NULL)
+        {
+          reply_error (msg, 401, "user_session_already_exists",
+                       "Creation of a session is prohibited when a session is active.");
+          return;
+        }
+      if (email == NULL || password == NULL)
+        {
+          reply_error (msg, 400, "general_argument_invalid",
+                       "Param \"email\" is not optional.");
+          return;
+        }
+      for (guint i = 0; i < G_N_ELEMENTS (accounts); i++)
+        if (strcmp (email, accounts[i][0]) == 0 && strcmp (password, accounts[i][1]) == 0)
+          {
+            made = g_new0 (Session, 1);
+            made->id = g_uuid_string_random ();
+            made->user = g_strdup (accounts[i][2]);
+            made->created = g_get_real_time () / 1000 * 1000;
+            made->expires = made->created + self->session_length;
+            new_secret = g_uuid_string_random ();
+            g_hash_table_insert (self->sessions, g_strdup (new_secret), made);
+            if (self->fallback_cookies)
+              {
+                cookie = g_strdup_printf ("{\"a_session_%s\":\"%s\"}", AW_PROJECT, new_secret);
+                soup_message_headers_append (headers, "X-Fallback-Cookies", cookie);
+              }
+            else
+              {
+                cookie = g_strdup_printf ("a_session_%s=%s; path=/; httponly; samesite=None",
+                                          AW_PROJECT, new_secret);
+                soup_message_headers_append (headers, "Set-Cookie", cookie);
+                g_free (cookie);
+                cookie = g_strdup_printf ("a_session_%s_legacy=%s; path=/; httponly",
+                                          AW_PROJECT, new_secret);
+                soup_message_headers_append (headers, "Set-Cookie", cookie);
+              }
+            reply = session_to_object (made, server_key ? new_secret : NULL);
+            reply_object (msg, 201, reply);
+            return;
+          }
+      reply_error (msg, 401, "user_invalid_credentials",
+                   "Invalid credentials. Please check the email and password.");
+      return;
+    }
+
+  if (strcmp (route, "") == 0 && strcmp (method, "GET") == 0)
+    {
+      count_request (self, method, "account");
+      if (session == NULL)
+        {
+          reply_guest (msg, "account");
+          return;
+        }
+      reply = json_object_new ();
+      json_object_set_string_member (reply, "$id", session->user);
+      json_object_set_string_member (reply, "name", session->user);
+      json_object_set_boolean_member (reply, "status", TRUE);
+      reply_object (msg, 200, reply);
+      return;
+    }
+
+  if (strcmp (route, "sessions/current") == 0 &&
+      (strcmp (method, "PATCH") == 0 || strcmp (method, "DELETE") == 0))
+    {
+      count_request (self, method, "session");
+      if (session == NULL)
+        {
+          reply_guest (msg, "account");
+          return;
+        }
+      if (strcmp (method, "DELETE") == 0)
+        {
+          g_hash_table_remove (self->sessions, secret);
+          soup_server_message_set_status (msg, 204, NULL);
+          return;
+        }
+      session->expires = g_get_real_time () / 1000 * 1000 + self->session_length;
+      reply = session_to_object (session, NULL);
+      reply_object (msg, 200, reply);
+      return;
+    }
+
+  reply_error (msg, 404, "general_route_not_found", "The requested route was not found.");
+}
+
 static void
 server_callback (SoupServer        *server,
                  SoupServerMessage *msg,
@@ -735,6 +941,7 @@ server_callback (SoupServer        *server,
   const char *method = soup_server_message_get_method (msg);
   const char *key = soup_message_headers_get_one (headers, "X-Appwrite-Key");
   const char *jwt = soup_message_headers_get_one (headers, "X-Appwrite-JWT");
+  const char *secret = soup_message_headers_get_one (headers, "X-Appwrite-Session");
   const char *user = NULL;
   g_auto(GStrv) parts = NULL;
   guint n;
@@ -753,7 +960,43 @@ server_callback (SoupServer        *server,
       reply_error (msg, 400, "general_argument_invalid", "Missing X-Appwrite-Response-Format.");
       goto out;
     }
-  if (jwt != NULL)
+  if (secret != NULL && key != NULL)
+    {
+      /* Appwrite's words; the docs name no type for this refusal. */
+      reply_error (msg, 401, "general_unauthorized_scope",
+                   "API key and session used in the same request. Use either setSession or setKey.");
+      goto out;
+    }
+  if (g_str_has_prefix (path, "/v1/account"))
+    {
+      const char *route = path + strlen ("/v1/account");
+
+      account_route (self, msg, method, route[0] == '/' ? route + 1 : route, secret,
+                     g_strcmp0 (key, AW_KEY) == 0);
+      goto out;
+    }
+  if (secret != NULL)
+    {
+      Session *session = lookup_session (self, secret);
+
+      /* The sessions of revoke_user end before its next request but
+       * revoke_after. */
+      if (session != NULL && g_strcmp0 (session->user, self->revoke_user) == 0 &&
+          self->revoke_after-- == 0)
+        {
+          revoke_sessions (self, self->revoke_user);
+          g_clear_pointer (&self->revoke_user, g_free);
+          session = NULL;
+        }
+      /* A session that ended or was deleted is no user. */
+      if (session == NULL)
+        {
+          reply_guest (msg, "documents.read");
+          goto out;
+        }
+      user = session->user;
+    }
+  else if (jwt != NULL)
     {
       if (strcmp (jwt, AW_JWT_ALICE) == 0)
         user = "alice";
@@ -815,6 +1058,9 @@ aw_server_new (void)
 
   g_mutex_init (&self->lock);
   self->bulk = TRUE;
+  self->session_length = 365 * G_TIME_SPAN_DAY;
+  self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify) session_free);
   self->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->collections = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                              (GDestroyNotify) g_hash_table_unref);
@@ -833,6 +1079,8 @@ aw_server_free (AwServer *self)
   http_test_thread_server_free (self->http);
   g_hash_table_unref (self->collections);
   g_hash_table_unref (self->counts);
+  g_hash_table_unref (self->sessions);
+  g_free (self->revoke_user);
   g_free (self->last_list_query);
   g_free (self->endpoint);
   g_mutex_clear (&self->lock);
@@ -900,4 +1148,46 @@ aw_server_dup_last_list_query (AwServer *self)
   query = g_strdup (self->last_list_query);
   g_mutex_unlock (&self->lock);
   return query;
+}
+
+void
+aw_server_set_session_length (AwServer *self,
+                              gint64    usec)
+{
+  g_mutex_lock (&self->lock);
+  self->session_length = usec;
+  g_mutex_unlock (&self->lock);
+}
+
+guint
+aw_server_revoke_sessions (AwServer   *self,
+                           const char *user)
+{
+  guint n;
+
+  g_mutex_lock (&self->lock);
+  n = revoke_sessions (self, user);
+  g_mutex_unlock (&self->lock);
+  return n;
+}
+
+void
+aw_server_revoke_sessions_after (AwServer   *self,
+                                 const char *user,
+                                 guint       n_requests)
+{
+  g_mutex_lock (&self->lock);
+  g_free (self->revoke_user);
+  self->revoke_user = g_strdup (user);
+  self->revoke_after = n_requests;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+aw_server_set_fallback_cookies (AwServer *self,
+                                gboolean  fallback)
+{
+  g_mutex_lock (&self->lock);
+  self->fallback_cookies = fallback;
+  g_mutex_unlock (&self->lock);
 }

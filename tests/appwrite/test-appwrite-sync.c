@@ -178,6 +178,56 @@ test_write_unavailable (Fixture       *fixture,
   test_two_clients_assert_converged (fixture, 1);
 }
 
+/* Alice's session is revoked in the middle of a sync (after its pull,
+ * before its push): the sync fails with an authentication error, the
+ * change stays queued (not parked), and signing in again announces new
+ * credentials, after which the change goes out by itself. */
+static void
+test_session_revoked_keeps_queue (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autofree char *tag = g_uuid_string_random ();
+  g_autoptr(JustSyncScope) scope = just_sync_test_scope ("records", "owner", "alice", "tag", tag, NULL);
+  g_autoptr(JustSyncRecord) record = NULL;
+  g_autoptr(JustSyncSyncResult) result = NULL;
+  g_autoptr(JustSyncSyncResult) pulled = NULL;
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autoptr(GError) error = NULL;
+  TestClient alice;
+  JustSyncRemoteStore *remote;
+
+  client_init (&alice, NULL, NULL);
+  remote = alice.remote;
+  just_sync_appwrite_store_set_api_key (JUST_SYNC_APPWRITE_STORE (remote), NULL);
+  g_assert_true (JUST_SYNC_TEST_AWAIT (just_sync_remote_store_sign_in, remote, &error,
+                                       AW_ALICE_EMAIL, AW_ALICE_PASSWORD));
+  g_assert_no_error (error);
+
+  record = test_create (alice.orchestrator, scope, NULL, "{\"title\":\"waits for a session\"}");
+  /* The pull's one list goes through; the push's lookup is refused. */
+  aw_server_revoke_sessions_after (server, "alice", 1);
+  result = test_sync (alice.orchestrator, scope, &error);
+  g_assert_null (result);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_AUTH);
+  g_clear_error (&error);
+  g_assert_false (just_sync_remote_store_get_authenticated (remote));
+  g_assert_cmpuint (just_sync_orchestrator_get_pending_count (alice.orchestrator), ==, 1);
+  g_assert_cmpuint (just_sync_orchestrator_get_failed_count (alice.orchestrator), ==, 0);
+  ops = just_sync_test_local_list_ops (alice.local, scope);
+  g_assert_cmpuint (ops->len, ==, 1);
+  g_assert_cmpint (just_sync_pending_op_get_state (g_ptr_array_index (ops, 0)), ==,
+                   JUST_SYNC_OP_STATE_QUEUED);
+
+  g_assert_true (JUST_SYNC_TEST_AWAIT (just_sync_remote_store_sign_in, remote, &error,
+                                       AW_ALICE_EMAIL, AW_ALICE_PASSWORD));
+  g_assert_no_error (error);
+  g_assert_true (test_wait_queue_empty (alice.orchestrator, 10000));
+
+  pulled = sync_ok (&fixture->b, scope);
+  assert_title (&fixture->b, scope, just_sync_record_get_id (record), "waits for a session");
+  test_client_clear (&alice);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -198,6 +248,7 @@ main (int   argc,
   ADD ("lost-reply", test_lost_reply);
   ADD ("transient-failures", test_transient_failures);
   ADD ("write-unavailable", test_write_unavailable);
+  ADD ("auth/session-revoked-keeps-queue", test_session_revoked_keeps_queue);
 
 #undef ADD
 

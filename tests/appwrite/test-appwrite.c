@@ -564,6 +564,318 @@ test_store_needs_network (void)
 
 /* --- the store contract ------------------------------------------------ */
 
+/* --- signing in ----------------------------------------------------------- */
+
+static void
+count_cb (guint *count)
+{
+  (*count)++;
+}
+
+/* A store with no API key: only what a signed-in user may do. */
+static JustSyncAppwriteStore *
+user_store_new (void)
+{
+  JustSyncAppwriteStore *store = store_new (NULL);
+
+  just_sync_appwrite_store_set_api_key (store, NULL);
+  return store;
+}
+
+static gboolean
+sign_in (JustSyncAppwriteStore  *store,
+         const char             *email,
+         const char             *password,
+         GError                **error)
+{
+  return JUST_SYNC_TEST_AWAIT (just_sync_remote_store_sign_in, JUST_SYNC_REMOTE_STORE (store),
+                               error, email, password);
+}
+
+/* An email session (POST /account/sessions/email, its secret from the
+ * cookie, the user from GET /account) becomes the credential of every
+ * request; a wrong password fails with Appwrite's words and changes
+ * nothing. */
+static void
+test_sign_in (void)
+{
+  g_autoptr(JustSyncAppwriteStore) store = store_new (NULL);
+  JustSyncRemoteStore *remote = JUST_SYNC_REMOTE_STORE (store);
+  g_autoptr(JustSyncScope) scope = fresh_scope ("records");
+  g_autoptr(JustSyncAppwriteStore) bob = NULL;
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autoptr(GPtrArray) seen = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *user_id = NULL;
+  guint n_user = 0, n_authenticated = 0, n_credentials = 0, n_session = 0;
+  guint sessions = aw_server_count (server, "POST session");
+  guint accounts = aw_server_count (server, "GET account");
+  gboolean authenticated = TRUE;
+
+  g_assert_false (just_sync_remote_store_get_authenticated (remote));
+  g_signal_connect_swapped (store, "notify::user-id", G_CALLBACK (count_cb), &n_user);
+  g_signal_connect_swapped (store, "notify::authenticated", G_CALLBACK (count_cb), &n_authenticated);
+  g_signal_connect_swapped (store, "notify::session", G_CALLBACK (count_cb), &n_session);
+  g_signal_connect_swapped (store, "credentials-changed", G_CALLBACK (count_cb), &n_credentials);
+
+  g_assert_true (sign_in (store, AW_ALICE_EMAIL, AW_ALICE_PASSWORD, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (aw_server_count (server, "POST session"), ==, sessions + 1);
+  g_assert_cmpuint (aw_server_count (server, "GET account"), ==, accounts + 1);
+  g_assert_cmpstr (just_sync_remote_store_get_user_id (remote), ==, "alice");
+  g_assert_true (just_sync_remote_store_get_authenticated (remote));
+  g_object_get (store, "user-id", &user_id, "authenticated", &authenticated, NULL);
+  g_assert_cmpstr (user_id, ==, "alice");
+  g_assert_true (authenticated);
+  g_assert_nonnull (just_sync_appwrite_store_get_session (store));
+  g_assert_cmpuint (n_user, ==, 1);
+  g_assert_cmpuint (n_authenticated, ==, 1);
+  g_assert_cmpuint (n_session, ==, 1);
+  g_assert_cmpuint (n_credentials, ==, 1);
+
+  /* The store writes as alice (her documents, not the server's), though
+   * it has an API key: a session and a key never go together. */
+  ops = push_new (store, scope, 2, "alice's");
+  bob = store_new (AW_JWT_BOB);
+  seen = fetch_all (bob, scope, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (seen->len, ==, 0);
+  g_clear_pointer (&seen, g_ptr_array_unref);
+  seen = fetch_all (store, scope, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (seen->len, ==, 2);
+
+  /* A wrong password: an auth error that says so; the session stays. */
+  g_assert_false (sign_in (store, AW_ALICE_EMAIL, "wrong", &error));
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_AUTH);
+  g_assert_nonnull (strstr (error->message, "Invalid credentials"));
+  g_assert_nonnull (strstr (error->message, "user_invalid_credentials"));
+  g_clear_error (&error);
+  g_assert_true (just_sync_remote_store_get_authenticated (remote));
+  g_assert_cmpstr (just_sync_remote_store_get_user_id (remote), ==, "alice");
+  g_assert_cmpuint (n_credentials, ==, 1);
+}
+
+/* A session revoked on the server: the call fails whole with an auth
+ * error, `authenticated` is unset (the user stays known), and signing in
+ * again makes the store work. */
+static void
+test_session_revoked (void)
+{
+  g_autoptr(JustSyncAppwriteStore) store = user_store_new ();
+  JustSyncRemoteStore *remote = JUST_SYNC_REMOTE_STORE (store);
+  g_autoptr(JustSyncScope) scope = fresh_scope ("records");
+  g_autoptr(GPtrArray) ops = just_sync_test_ops_new ();
+  g_autoptr(GPtrArray) first = NULL;
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_authenticated = 0;
+
+  g_assert_true (sign_in (store, AW_ALICE_EMAIL, AW_ALICE_PASSWORD, &error));
+  g_assert_no_error (error);
+  first = push_new (store, scope, 1, "before");
+  g_signal_connect_swapped (store, "notify::authenticated", G_CALLBACK (count_cb), &n_authenticated);
+  g_assert_cmpuint (aw_server_revoke_sessions (server, "alice"), >=, 1);
+
+  g_ptr_array_add (ops, upsert_op (1, "after-revoke", "{\"title\":\"queued\"}"));
+  results = push (store, scope, ops, &error);
+  g_assert_null (results);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_AUTH);
+  g_assert_nonnull (strstr (error->message, "general_unauthorized_scope"));
+  g_clear_error (&error);
+  g_assert_false (just_sync_remote_store_get_authenticated (remote));
+  g_assert_cmpstr (just_sync_remote_store_get_user_id (remote), ==, "alice");
+  g_assert_cmpuint (n_authenticated, ==, 1);
+
+  g_assert_true (sign_in (store, AW_ALICE_EMAIL, AW_ALICE_PASSWORD, &error));
+  g_assert_no_error (error);
+  g_assert_true (just_sync_remote_store_get_authenticated (remote));
+  results = push (store, scope, ops, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (just_sync_push_result_get_status (g_ptr_array_index (results, 0)), ==,
+                   JUST_SYNC_PUSH_WRITTEN);
+}
+
+/* A sign-out deletes the session on the server and forgets it here; the
+ * store then sends nothing, not even with its API key, until the next
+ * sign-in. */
+static void
+test_sign_out (void)
+{
+  g_autoptr(JustSyncAppwriteStore) store = store_new (NULL);
+  g_autoptr(JustSyncAppwriteStore) replay = user_store_new ();
+  JustSyncRemoteStore *remote = JUST_SYNC_REMOTE_STORE (store);
+  g_autoptr(JustSyncScope) scope = fresh_scope ("records");
+  g_autoptr(JustSyncDelta) delta = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *secret = NULL;
+  guint deletes = aw_server_count (server, "DELETE session");
+  guint lists;
+  guint n_user = 0;
+
+  g_assert_true (sign_in (store, AW_ALICE_EMAIL, AW_ALICE_PASSWORD, &error));
+  g_assert_no_error (error);
+  secret = g_strdup (just_sync_appwrite_store_get_session (store));
+  g_signal_connect_swapped (store, "notify::user-id", G_CALLBACK (count_cb), &n_user);
+
+  g_assert_true (JUST_SYNC_TEST_AWAIT (just_sync_remote_store_sign_out, remote, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (aw_server_count (server, "DELETE session"), ==, deletes + 1);
+  g_assert_null (just_sync_appwrite_store_get_session (store));
+  g_assert_null (just_sync_remote_store_get_user_id (remote));
+  g_assert_false (just_sync_remote_store_get_authenticated (remote));
+  g_assert_cmpuint (n_user, ==, 1);
+
+  lists = aw_server_count (server, "GET list");
+  delta = JUST_SYNC_TEST_AWAIT (just_sync_remote_store_fetch_since, remote, &error, scope, NULL, 10);
+  g_assert_null (delta);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_AUTH);
+  g_clear_error (&error);
+  g_assert_cmpuint (aw_server_count (server, "GET list"), ==, lists);
+
+  /* The server forgot the session too. */
+  just_sync_appwrite_store_set_session (replay, secret);
+  g_assert_true (just_sync_remote_store_get_authenticated (JUST_SYNC_REMOTE_STORE (replay)));
+  delta = JUST_SYNC_TEST_AWAIT (just_sync_remote_store_fetch_since, JUST_SYNC_REMOTE_STORE (replay),
+                                &error, scope, NULL, 10);
+  g_assert_null (delta);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_AUTH);
+  g_clear_error (&error);
+  g_assert_false (just_sync_remote_store_get_authenticated (JUST_SYNC_REMOTE_STORE (replay)));
+
+  g_assert_true (sign_in (store, AW_BOB_EMAIL, AW_BOB_PASSWORD, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (just_sync_remote_store_get_user_id (remote), ==, "bob");
+  delta = JUST_SYNC_TEST_AWAIT_OK (just_sync_remote_store_fetch_since, remote, scope, NULL, 10);
+}
+
+/* A refusal of the session a request went out with says nothing of the
+ * session the app set while it was under way. */
+static void
+test_refusal_of_older_session (void)
+{
+  g_autoptr(JustSyncAppwriteStore) store = user_store_new ();
+  JustSyncRemoteStore *remote = JUST_SYNC_REMOTE_STORE (store);
+  g_autoptr(JustSyncAppwriteStore) other = user_store_new ();
+  g_autoptr(JustSyncScope) scope = fresh_scope ("records");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JustSyncDelta) delta = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+
+  g_assert_true (sign_in (store, AW_ALICE_EMAIL, AW_ALICE_PASSWORD, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (aw_server_revoke_sessions (server, "alice"), >=, 1);
+  g_assert_true (sign_in (other, AW_ALICE_EMAIL, AW_ALICE_PASSWORD, &error));
+  g_assert_no_error (error);
+
+  just_sync_remote_store_fetch_since_async (remote, scope, NULL, 10, NULL,
+                                            just_sync_test_result_cb, &slot);
+  just_sync_appwrite_store_set_session (store, just_sync_appwrite_store_get_session (other));
+  result = just_sync_test_await (&slot);
+  delta = just_sync_remote_store_fetch_since_finish (remote, result, &error);
+  g_assert_null (delta);
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_AUTH);
+  g_assert_true (just_sync_remote_store_get_authenticated (remote));
+}
+
+/* A client that keeps no cookies gets the secret in `X-Fallback-Cookies`. */
+static void
+test_sign_in_fallback_cookies (void)
+{
+  g_autoptr(JustSyncAppwriteStore) store = user_store_new ();
+  g_autoptr(JustSyncScope) scope = fresh_scope ("records");
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean signed_in;
+
+  aw_server_set_fallback_cookies (server, TRUE);
+  signed_in = sign_in (store, AW_BOB_EMAIL, AW_BOB_PASSWORD, &error);
+  aw_server_set_fallback_cookies (server, FALSE);
+  g_assert_no_error (error);
+  g_assert_true (signed_in);
+  g_assert_cmpstr (just_sync_remote_store_get_user_id (JUST_SYNC_REMOTE_STORE (store)), ==, "bob");
+  ops = push_new (store, scope, 1, "bob's");
+}
+
+/* A session kept from an earlier run (the `session` property, as the
+ * keyring restores it) is used as it is and announces new credentials. */
+static void
+test_session_restored (void)
+{
+  g_autoptr(JustSyncAppwriteStore) first = user_store_new ();
+  g_autoptr(JustSyncAppwriteStore) restored = user_store_new ();
+  g_autoptr(JustSyncScope) scope = fresh_scope ("records");
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autoptr(GPtrArray) seen = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_credentials = 0;
+
+  g_assert_true (sign_in (first, AW_ALICE_EMAIL, AW_ALICE_PASSWORD, &error));
+  g_assert_no_error (error);
+  ops = push_new (first, scope, 3, "kept");
+
+  g_signal_connect_swapped (restored, "credentials-changed", G_CALLBACK (count_cb), &n_credentials);
+  just_sync_appwrite_store_set_session (restored, just_sync_appwrite_store_get_session (first));
+  g_assert_cmpuint (n_credentials, ==, 1);
+  g_assert_true (just_sync_remote_store_get_authenticated (JUST_SYNC_REMOTE_STORE (restored)));
+  seen = fetch_all (restored, scope, 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (seen->len, ==, 3);
+}
+
+static void
+sleep_until (gint64 when)
+{
+  gint64 now = g_get_real_time ();
+
+  if (now < when)
+    g_usleep (when - now);
+}
+
+/* In the last fifth of its lifetime the session is extended
+ * (PATCH /account/sessions/current) without holding the request back,
+ * and works past the end it had. */
+static void
+test_session_extended (void)
+{
+  g_autoptr(JustSyncAppwriteStore) store = user_store_new ();
+  g_autoptr(JustSyncScope) scope = fresh_scope ("records");
+  g_autoptr(JustSyncDelta) early = NULL;
+  g_autoptr(JustSyncDelta) late = NULL;
+  g_autoptr(JustSyncDelta) after = NULL;
+  g_autoptr(GError) error = NULL;
+  guint patches = aw_server_count (server, "PATCH session");
+  gint64 signed_in;
+
+  aw_server_set_session_length (server, 3 * G_USEC_PER_SEC);
+  g_assert_true (sign_in (store, AW_ALICE_EMAIL, AW_ALICE_PASSWORD, &error));
+  aw_server_set_session_length (server, 365 * G_TIME_SPAN_DAY);
+  g_assert_no_error (error);
+  /* The session was made before this. */
+  signed_in = g_get_real_time ();
+
+  early = JUST_SYNC_TEST_AWAIT_OK (just_sync_remote_store_fetch_since, JUST_SYNC_REMOTE_STORE (store),
+                                   scope, NULL, 10);
+  g_assert_cmpuint (aw_server_count (server, "PATCH session"), ==, patches);
+
+  /* 2.5 s of 3 gone: within the last fifth. */
+  sleep_until (signed_in + 2500 * G_TIME_SPAN_MILLISECOND);
+  late = JUST_SYNC_TEST_AWAIT_OK (just_sync_remote_store_fetch_since, JUST_SYNC_REMOTE_STORE (store),
+                                  scope, NULL, 10);
+  while (aw_server_count (server, "PATCH session") == patches)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (aw_server_count (server, "PATCH session"), ==, patches + 1);
+
+  /* Past the end the session had before it was extended. */
+  sleep_until (signed_in + 3200 * G_TIME_SPAN_MILLISECOND);
+  after = JUST_SYNC_TEST_AWAIT (just_sync_remote_store_fetch_since, JUST_SYNC_REMOTE_STORE (store),
+                                &error, scope, NULL, 10);
+  g_assert_no_error (error);
+  g_assert_nonnull (after);
+  g_assert_true (just_sync_remote_store_get_authenticated (JUST_SYNC_REMOTE_STORE (store)));
+}
+
 static JustSyncRemoteStore *
 new_soft_store (gpointer user_data)
 {
@@ -642,6 +954,13 @@ main (int   argc,
   g_test_add_func ("/appwrite/store/users", test_store_users);
   g_test_add_func ("/appwrite/store/server-time", test_store_server_time);
   g_test_add_func ("/appwrite/store/needs-network", test_store_needs_network);
+  g_test_add_func ("/appwrite/auth/sign-in", test_sign_in);
+  g_test_add_func ("/appwrite/auth/session-revoked", test_session_revoked);
+  g_test_add_func ("/appwrite/auth/sign-out", test_sign_out);
+  g_test_add_func ("/appwrite/auth/sign-in-fallback-cookies", test_sign_in_fallback_cookies);
+  g_test_add_func ("/appwrite/auth/refusal-of-older-session", test_refusal_of_older_session);
+  g_test_add_func ("/appwrite/auth/session-restored", test_session_restored);
+  g_test_add_func ("/appwrite/auth/session-extended", test_session_extended);
   just_sync_test_add_remote_store_contract ("/appwrite/soft-deletes", &soft_contract);
   just_sync_test_add_remote_store_contract ("/appwrite/hard-deletes", &hard_contract);
   just_sync_test_add_remote_store_contract ("/appwrite/one-at-a-time", &single_contract);

@@ -87,7 +87,7 @@ for command, opts in per_command.items():
     missing = sorted(o for o in opts if o.startswith("--") and o not in complete(command, "--"))
     check("the completion offers every option of %s" % command, not missing, "missing: %s" % missing)
 check("the completion offers the kinds of remote",
-      complete("open", "--remote", "") == {"memory", "pocketbase", "supabase"})
+      complete("open", "--remote", "") == {"memory", "pocketbase", "supabase", "appwrite"})
 check("the completion offers the read policies",
       complete("--store", "work", "query", "--policy=o") == {"offline-only", "online-only"})
 

@@ -11,11 +11,13 @@
 
 #include "justsync-pending-op-private.h"
 #include "justsync-push-result-private.h"
+#include "justsync-remote-store-private.h"
 #include "justsync-appwrite-private.h"
 #include "justsync-appwrite-store.h"
 #include "justsync-delta-private.h"
 #include "justsync-error.h"
 #include "justsync-http-client-private.h"
+#include "justsync-json-private.h"
 #include "justsync-timestamp.h"
 
 /**
@@ -63,12 +65,12 @@
  *
  * A push first looks its documents up in the scope (`equal` on `$id`, up to
  * 100 ids a request), so that a write never moves a document of another
- * scope into this one. With an API key and no JWT, on servers from 1.7 on,
- * new documents are created in bulk (`POST …/documents`
+ * scope into this one. With an API key and no session or JWT, on servers
+ * from 1.7 on, new documents are created in bulk (`POST …/documents`
  * `{"documents":[…]}`) and existing ones upserted in bulk (`PUT
  * …/documents`); bulk writes are atomic, so a failed one is sent again one
  * document a request to find the culprit. A server without the bulk routes
- * (before 1.7; they answer `general_route_not_found`), a JWT, or
+ * (before 1.7; they answer `general_route_not_found`), a session or a JWT, or
  * [property@JustSync.AppwriteStore:bulk-writes] set to %FALSE make the store
  * write one document a request: `POST …/documents` `{"documentId","data"}`
  * and `PATCH …/documents/ID` `{"data"}`. A patch
@@ -88,10 +90,32 @@
  * ## Authentication
  *
  * Every request carries `X-Appwrite-Project`, `X-Appwrite-Response-Format`
- * ([property@JustSync.AppwriteStore:response-format]) and either
- * `X-Appwrite-JWT` (a signed-in user's [property@JustSync.AppwriteStore:jwt])
- * or `X-Appwrite-Key` (a server [property@JustSync.AppwriteStore:api-key]
- * with the `documents.read` and `documents.write` scopes).
+ * ([property@JustSync.AppwriteStore:response-format]) and one credential:
+ * `X-Appwrite-Session` (a signed-in user's
+ * [property@JustSync.AppwriteStore:session]), else `X-Appwrite-JWT` (a
+ * user's [property@JustSync.AppwriteStore:jwt]), else `X-Appwrite-Key` (a
+ * server [property@JustSync.AppwriteStore:api-key] with the
+ * `documents.read` and `documents.write` scopes). Appwrite refuses a
+ * session and an API key in one request.
+ *
+ * [method@JustSync.RemoteStore.sign_in_async] signs in with an email
+ * address and a password: `POST /account/sessions/email` (with the API
+ * key, if the store has one) makes a session, whose secret the store takes
+ * from the reply (`secret`, which Appwrite fills in for API key callers
+ * only), the `a_session_<project>` cookie or `X-Fallback-Cookies`, and
+ * `GET /account` with it gives the user id.
+ * This is the mechanism for an app that is not a browser: a JWT
+ * (`POST /account/jwt`) needs such a session to be made, lasts 15 minutes
+ * and is rate-limited, while a session lasts the project's session length
+ * (a year by default). A fifth of its lifetime (at most a day) before it
+ * ends, the store extends it with `PATCH /account/sessions/current`.
+ * [method@JustSync.RemoteStore.sign_out_async] deletes it
+ * (`DELETE /account/sessions/current`). A session or JWT that the server
+ * refuses (401: revoked, expired) fails the call with
+ * %JUST_SYNC_ERROR_AUTH, unsets `authenticated`, and keeps every change
+ * queued until the app signs in again or sets a new session or JWT (which
+ * emits [signal@JustSync.RemoteStore::credentials-changed]). After a
+ * sign-out the store sends nothing until then.
  *
  * ## Server time
  *
@@ -110,6 +134,8 @@
 
 #define DEFAULT_PAGE_SIZE 1000
 #define DEFAULT_TIMEOUT 30
+/* A session is extended a fifth of its lifetime before it ends, at most this. */
+#define MAX_SESSION_MARGIN (G_TIME_SPAN_DAY)
 #define DEFAULT_RESPONSE_FORMAT "1.7.0"
 /* Appwrite takes at most 100 values in one query, and Appwrite Cloud's
  * free plan at most 100 documents in one bulk request. */
@@ -124,6 +150,12 @@ struct _JustSyncAppwriteStore
   char *database;
   char *api_key;
   char *jwt;
+  char *session;                    /* the session secret, sent as X-Appwrite-Session */
+  gint64 session_expires;           /* the session's `expire`; 0 when unknown */
+  gint64 session_margin;
+  gboolean renewing;                /* an extension of the session is under way */
+  gboolean signed_out;              /* until a sign-in or a new session or JWT */
+  guint auth_generation;
   char *response_format;
   char *soft_delete_attribute;
   GHashTable *collections;          /* scope name → collection */
@@ -144,6 +176,9 @@ enum
   PROP_DATABASE,
   PROP_API_KEY,
   PROP_JWT,
+  PROP_SESSION,
+  PROP_USER_ID,
+  PROP_AUTHENTICATED,
   PROP_RESPONSE_FORMAT,
   PROP_SOFT_DELETE_ATTRIBUTE,
   PROP_BULK_WRITES,
@@ -176,6 +211,14 @@ appwrite_store_documents_path (JustSyncAppwriteStore  *self,
       g_propagate_error (error, g_error_copy (self->client_error));
       return NULL;
     }
+  /* After a sign-out a request would go out with the API key alone, as
+   * the server rather than as the user. */
+  if (self->signed_out)
+    {
+      g_set_error_literal (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_AUTH,
+                           _("Signed out of Appwrite: sign in again"));
+      return NULL;
+    }
   if (!_just_sync_appwrite_is_id (self->database) || !_just_sync_appwrite_is_id (collection))
     {
       g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
@@ -188,8 +231,40 @@ appwrite_store_documents_path (JustSyncAppwriteStore  *self,
   return g_strdup_printf ("/databases/%s/collections/%s/documents", self->database, collection);
 }
 
+/* A request with the project and the response format, no credentials. */
+static SoupMessage *
+appwrite_store_new_message (JustSyncAppwriteStore *self,
+                            const char            *method,
+                            const char            *path,
+                            const char            *query,
+                            JsonNode              *body)
+{
+  SoupMessage *message;
+  SoupMessageHeaders *headers;
+
+  message = _just_sync_http_client_new_message (self->client, method, path, query, body);
+  headers = soup_message_get_request_headers (message);
+  if (self->project != NULL)
+    soup_message_headers_replace (headers, "X-Appwrite-Project", self->project);
+  /* Servers answer in the format a client names; some refuse requests
+   * without one (appwrite/appwrite#7774). */
+  soup_message_headers_replace (headers, "X-Appwrite-Response-Format", self->response_format);
+  return message;
+}
+
+static void appwrite_store_renew_session (JustSyncAppwriteStore *self);
+
+/* Whether requests go out as a user (a session or a JWT). */
+static gboolean
+appwrite_store_is_user (JustSyncAppwriteStore *self)
+{
+  return self->session != NULL || self->jwt != NULL;
+}
+
 /* Sends a request with the project, the credentials and the response
- * format; completes through @callback with the reply of any status. */
+ * format; completes through @callback with the reply of any status. One
+ * credential only: Appwrite refuses a request with an API key and a
+ * session at once. */
 static void
 appwrite_store_send (JustSyncAppwriteStore *self,
                      const char            *method,
@@ -202,19 +277,44 @@ appwrite_store_send (JustSyncAppwriteStore *self,
   g_autoptr(SoupMessage) message = NULL;
   SoupMessageHeaders *headers;
 
-  message = _just_sync_http_client_new_message (self->client, method, path, query, body);
+  appwrite_store_renew_session (self);
+  message = appwrite_store_new_message (self, method, path, query, body);
   headers = soup_message_get_request_headers (message);
-  if (self->project != NULL)
-    soup_message_headers_replace (headers, "X-Appwrite-Project", self->project);
-  /* Servers answer in the format a client names; some refuse requests
-   * without one (appwrite/appwrite#7774). */
-  soup_message_headers_replace (headers, "X-Appwrite-Response-Format", self->response_format);
-  if (self->jwt != NULL)
+  if (self->session != NULL)
+    soup_message_headers_replace (headers, "X-Appwrite-Session", self->session);
+  else if (self->jwt != NULL)
     soup_message_headers_replace (headers, "X-Appwrite-JWT", self->jwt);
   else if (self->api_key != NULL)
     soup_message_headers_replace (headers, "X-Appwrite-Key", self->api_key);
   _just_sync_http_client_send_async (self->client, message, g_task_get_cancellable (task),
                                      callback, task);
+}
+
+/* The user's session or JWT was refused: keep the user, not the claim. */
+static void
+appwrite_store_session_refused (JustSyncAppwriteStore *self)
+{
+  JustSyncRemoteStore *store = JUST_SYNC_REMOTE_STORE (self);
+
+  _just_sync_remote_store_update_auth (store, just_sync_remote_store_get_user_id (store), FALSE);
+}
+
+/* Finishes a document request of appwrite_store_send(), sent with the
+ * credentials of @generation: a 401 to a user means that the session (or
+ * JWT) is over, unless another has come since. */
+static JustSyncHttpResponse *
+appwrite_store_send_finish (JustSyncAppwriteStore  *self,
+                            guint                   generation,
+                            GAsyncResult           *result,
+                            GError                **error)
+{
+  JustSyncHttpResponse *response;
+
+  response = _just_sync_http_client_send_finish (self->client, result, error);
+  if (response != NULL && response->status == SOUP_STATUS_UNAUTHORIZED &&
+      generation == self->auth_generation && appwrite_store_is_user (self))
+    appwrite_store_session_refused (self);
+  return response;
 }
 
 static void
@@ -248,6 +348,7 @@ typedef struct
 {
   JustSyncScope *scope;
   char *soft_delete_attribute;
+  guint auth_generation;
 } FetchData;
 
 static void
@@ -272,7 +373,8 @@ appwrite_store_fetch_cb (GObject      *object,
   gint64 server_time;
   guint n;
 
-  response = _just_sync_http_client_send_finish (JUST_SYNC_HTTP_CLIENT (object), result, &error);
+  response = appwrite_store_send_finish (g_task_get_source_object (task), data->auth_generation,
+                                         result, &error);
   if (response == NULL)
     {
       g_task_return_error (task, error);
@@ -359,6 +461,7 @@ just_sync_appwrite_store_fetch_since_async (JustSyncRemoteStore *store,
   data = g_new0 (FetchData, 1);
   data->scope = just_sync_scope_ref (scope);
   data->soft_delete_attribute = g_strdup (self->soft_delete_attribute);
+  data->auth_generation = self->auth_generation;
   g_task_set_task_data (task, data, (GDestroyNotify) appwrite_store_fetch_data_free);
 
   query = _just_sync_appwrite_list_query (scope, since,
@@ -410,6 +513,7 @@ typedef struct
   GQueue requests;                  /* Request */
   Request *current;
   GPtrArray *results;
+  guint auth_generation;            /* of the credentials of the request in flight */
 } PushData;
 
 static void
@@ -710,7 +814,8 @@ appwrite_store_request_sent_cb (GObject      *object,
   g_autoptr(Request) request = NULL;
   GError *error = NULL;
 
-  response = _just_sync_http_client_send_finish (JUST_SYNC_HTTP_CLIENT (object), result, &error);
+  response = appwrite_store_send_finish (g_task_get_source_object (task), data->auth_generation,
+                                         result, &error);
   if (response == NULL)
     {
       appwrite_store_push_fail (task, error);
@@ -921,6 +1026,7 @@ appwrite_store_push_next (GTask *task)
       break;
     }
 
+  data->auth_generation = self->auth_generation;
   appwrite_store_send (self, method, path != NULL ? path : data->path, query, body, task,
                        appwrite_store_request_sent_cb);
 }
@@ -957,7 +1063,7 @@ appwrite_store_push_async (JustSyncAppwriteStore *self,
   data->soft_delete_attribute = g_strdup (self->soft_delete_attribute);
   /* Bulk routes are for server keys only. */
   data->bulk = self->bulk_writes && !self->bulk_missing && self->api_key != NULL &&
-               self->jwt == NULL;
+               !appwrite_store_is_user (self);
   g_queue_init (&data->requests);
   data->results = g_ptr_array_new_with_free_func ((GDestroyNotify) just_sync_push_result_unref);
   g_task_set_task_data (task, data, (GDestroyNotify) appwrite_store_push_data_free);
@@ -1123,6 +1229,410 @@ just_sync_appwrite_store_needs_network (JustSyncRemoteStore *store)
   return !_just_sync_http_url_is_loopback (JUST_SYNC_APPWRITE_STORE (store)->endpoint);
 }
 
+/* Replaces *@field with a copy of @value, notifying @prop when it changed;
+ * returns whether it did. */
+static gboolean
+appwrite_store_set_string (JustSyncAppwriteStore  *self,
+                           char                  **field,
+                           const char             *value,
+                           guint                   prop)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+  g_free (*field);
+  *field = g_strdup (value);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+  return TRUE;
+}
+
+/* --- signing in --------------------------------------------------------- */
+
+/*
+ * A session, not a JWT. An app that is not a browser signs in with an email
+ * address and a password (`POST /account/sessions/email`) and keeps the
+ * session the server makes, sending its secret back as `X-Appwrite-Session`
+ * (what the server SDKs' `setSession()` sends). A JWT (`POST /account/jwt`)
+ * can only be made from such a session, lasts 15 minutes and is
+ * rate-limited per user: it would add a renewal every few minutes on top of
+ * the session it needs anyway. A session lasts as long as the project's
+ * session length (a year by default) and is extended with
+ * `PATCH /account/sessions/current` before it ends.
+ */
+
+/* A string member of @body, or NULL. */
+static const char *
+appwrite_store_body_string (JsonNode   *body,
+                            const char *name)
+{
+  JsonNode *member;
+
+  if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body) ||
+      (member = json_object_get_member (json_node_get_object (body), name)) == NULL ||
+      json_node_get_value_type (member) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (member);
+}
+
+/* A time member of @body in microseconds, or 0. */
+static gint64
+appwrite_store_body_time (JsonNode   *body,
+                          const char *name)
+{
+  const char *text = appwrite_store_body_string (body, name);
+  gint64 usec = 0;
+
+  if (text == NULL || !just_sync_timestamp_parse (text, &usec, NULL))
+    return 0;
+  return usec;
+}
+
+/*
+ * The secret of the session a sign-in made: `secret`, which the server
+ * fills in for callers with an API key only; else the session cookie
+ * `a_session_<project>`; else the same cookie in `X-Fallback-Cookies`
+ * (which the server sends to clients that keep no cookies).
+ */
+static char *
+appwrite_store_dup_session_secret (JustSyncAppwriteStore *self,
+                                   JustSyncHttpResponse  *response)
+{
+  g_autofree char *cookie_name = g_strconcat ("a_session_", self->project, NULL);
+  const char *secret = appwrite_store_body_string (response->body, "secret");
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+  g_autoptr(JsonNode) fallback = NULL;
+
+  if (secret != NULL && secret[0] != '\0')
+    return g_strdup (secret);
+
+  soup_message_headers_iter_init (&iter, response->headers);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    {
+      SoupCookie *cookie;
+      char *found = NULL;
+
+      if (g_ascii_strcasecmp (name, "Set-Cookie") != 0 ||
+          (cookie = soup_cookie_parse (value, NULL)) == NULL)
+        continue;
+      if (g_strcmp0 (soup_cookie_get_name (cookie), cookie_name) == 0 &&
+          soup_cookie_get_value (cookie)[0] != '\0')
+        found = g_strdup (soup_cookie_get_value (cookie));
+      soup_cookie_free (cookie);
+      if (found != NULL)
+        return found;
+    }
+
+  value = soup_message_headers_get_one (response->headers, "X-Fallback-Cookies");
+  if (value != NULL && (fallback = _just_sync_json_parse (value, -1, 2, NULL)) != NULL &&
+      (secret = appwrite_store_body_string (fallback, cookie_name)) != NULL && secret[0] != '\0')
+    return g_strdup (secret);
+  return NULL;
+}
+
+/* Takes the lifetime of a session that ends at @expires, seen at @now. */
+static void
+appwrite_store_set_expiry (JustSyncAppwriteStore *self,
+                           gint64                 expires,
+                           gint64                 since)
+{
+  self->session_expires = expires;
+  self->session_margin = expires != 0 && since != 0 ?
+    CLAMP ((expires - since) / 5, 0, MAX_SESSION_MARGIN) : 0;
+}
+
+/* A request of the Account API, with @session, else the API key if any
+ * (with one, a new session's secret comes back in the reply, as in
+ * Appwrite's server-side rendering flow). */
+static void
+appwrite_store_account_send (JustSyncAppwriteStore *self,
+                             const char            *method,
+                             const char            *path,
+                             JsonNode              *body,
+                             const char            *session,
+                             GCancellable          *cancellable,
+                             GAsyncReadyCallback    callback,
+                             gpointer               user_data)
+{
+  g_autoptr(SoupMessage) message = appwrite_store_new_message (self, method, path, NULL, body);
+
+  if (session != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (message),
+                                  "X-Appwrite-Session", session);
+  else if (self->api_key != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (message),
+                                  "X-Appwrite-Key", self->api_key);
+  _just_sync_http_client_send_async (self->client, message, cancellable, callback, user_data);
+}
+
+typedef struct
+{
+  JustSyncAppwriteStore *self;
+  guint generation;
+} RenewData;
+
+static void
+appwrite_store_renew_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autofree RenewData *renew = user_data;
+  g_autoptr(JustSyncAppwriteStore) self = renew->self;
+  g_autoptr(JustSyncHttpResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 expires;
+
+  response = _just_sync_http_client_send_finish (JUST_SYNC_HTTP_CLIENT (object), result, &error);
+  if (renew->generation != self->auth_generation)
+    return;
+  self->renewing = FALSE;
+  if (response == NULL)
+    g_debug ("Could not extend the Appwrite session: %s", error->message);
+  else if (_just_sync_http_response_is_success (response) &&
+           (expires = appwrite_store_body_time (response->body, "expire")) != 0)
+    appwrite_store_set_expiry (self, expires, g_get_real_time ());
+  else if (response->status == SOUP_STATUS_UNAUTHORIZED)
+    appwrite_store_session_refused (self);
+  /* Anything else leaves the session as it is: the requests that use it
+   * find out what it is worth. */
+}
+
+/* Extends the session, without holding requests back, when it is about to
+ * end. Once it has ended the server refuses the extension too. */
+static void
+appwrite_store_renew_session (JustSyncAppwriteStore *self)
+{
+  RenewData *renew;
+
+  if (self->session == NULL || self->session_expires == 0 || self->renewing ||
+      g_get_real_time () + self->session_margin < self->session_expires)
+    return;
+
+  self->renewing = TRUE;
+  renew = g_new0 (RenewData, 1);
+  renew->self = g_object_ref (self);
+  renew->generation = self->auth_generation;
+  appwrite_store_account_send (self, "PATCH", "/account/sessions/current", NULL, self->session,
+                               NULL, appwrite_store_renew_cb, renew);
+}
+
+/* Forgets the session and the JWT; the API key stays. */
+static void
+appwrite_store_forget_session (JustSyncAppwriteStore *self)
+{
+  self->auth_generation++;
+  self->renewing = FALSE;
+  appwrite_store_set_expiry (self, 0, 0);
+  appwrite_store_set_string (self, &self->session, NULL, PROP_SESSION);
+  appwrite_store_set_string (self, &self->jwt, NULL, PROP_JWT);
+}
+
+/* An Account API refusal: a 4xx other than 408 and 429 is
+ * %JUST_SYNC_ERROR_AUTH (a wrong password, a blocked user, a session
+ * that is over). */
+static void
+appwrite_store_set_account_error (GError               **error,
+                                  JustSyncHttpResponse  *response,
+                                  const char            *what)
+{
+  g_autofree char *message = _just_sync_appwrite_dup_error_message (response->body,
+                                                                    response->status);
+
+  if (response->status >= 400 && response->status < 500 &&
+      response->status != 408 && response->status != 429)
+    g_set_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_AUTH,
+                 /* TRANSLATORS: the first %s says what was refused */
+                 _("%s: %s (HTTP %u)"), what, message, response->status);
+  else
+    _just_sync_http_set_status_error (error, response->status, message);
+}
+
+typedef struct
+{
+  char *secret;
+  gint64 expires;
+  gint64 created;
+} SignInData;
+
+static void
+appwrite_store_sign_in_data_free (SignInData *data)
+{
+  if (data->secret != NULL)
+    explicit_bzero (data->secret, strlen (data->secret));
+  g_free (data->secret);
+  g_free (data);
+}
+
+static void
+appwrite_store_account_cb (GObject      *object,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  JustSyncAppwriteStore *self = g_task_get_source_object (task);
+  SignInData *data = g_task_get_task_data (task);
+  g_autoptr(JustSyncHttpResponse) response = NULL;
+  GError *error = NULL;
+  const char *user_id;
+
+  response = _just_sync_http_client_send_finish (JUST_SYNC_HTTP_CLIENT (object), result, &error);
+  if (response == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (!_just_sync_http_response_is_success (response))
+    {
+      appwrite_store_set_account_error (&error, response,
+                                        _("Appwrite did not accept the session it made"));
+      g_task_return_error (task, error);
+      return;
+    }
+  if ((user_id = appwrite_store_body_string (response->body, JUST_SYNC_APPWRITE_ID)) == NULL ||
+      user_id[0] == '\0')
+    {
+      g_task_return_new_error (task, JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER,
+                               _("Appwrite answered without the account’s id"));
+      return;
+    }
+
+  g_object_freeze_notify (G_OBJECT (self));
+  appwrite_store_forget_session (self);
+  self->signed_out = FALSE;
+  appwrite_store_set_string (self, &self->session, data->secret, PROP_SESSION);
+  appwrite_store_set_expiry (self, data->expires,
+                             data->created != 0 ? data->created : g_get_real_time ());
+  _just_sync_remote_store_update_auth (JUST_SYNC_REMOTE_STORE (self), user_id, TRUE);
+  g_object_thaw_notify (G_OBJECT (self));
+  just_sync_remote_store_emit_credentials_changed (JUST_SYNC_REMOTE_STORE (self));
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+appwrite_store_session_created_cb (GObject      *object,
+                                   GAsyncResult *result,
+                                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  JustSyncAppwriteStore *self = g_task_get_source_object (task);
+  g_autoptr(JustSyncHttpResponse) response = NULL;
+  GCancellable *cancellable;
+  GError *error = NULL;
+  SignInData *data;
+
+  response = _just_sync_http_client_send_finish (JUST_SYNC_HTTP_CLIENT (object), result, &error);
+  if (response == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (!_just_sync_http_response_is_success (response))
+    {
+      appwrite_store_set_account_error (&error, response, _("Appwrite refused the sign-in"));
+      g_task_return_error (task, error);
+      return;
+    }
+
+  data = g_new0 (SignInData, 1);
+  g_task_set_task_data (task, data, (GDestroyNotify) appwrite_store_sign_in_data_free);
+  if ((data->secret = appwrite_store_dup_session_secret (self, response)) == NULL)
+    {
+      g_task_return_new_error (task, JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER,
+                               _("Appwrite made a session but sent no secret for it"));
+      return;
+    }
+  data->expires = appwrite_store_body_time (response->body, "expire");
+  data->created = appwrite_store_body_time (response->body, "$createdAt");
+
+  /* The account is the user id, and the proof that the session works. */
+  cancellable = g_task_get_cancellable (task);
+  appwrite_store_account_send (self, "GET", "/account", NULL, data->secret, cancellable,
+                               appwrite_store_account_cb, g_steal_pointer (&task));
+}
+
+/* An email session: POST /account/sessions/email, then GET /account. */
+static void
+just_sync_appwrite_store_sign_in_async (JustSyncRemoteStore *store,
+                                        const char          *identity,
+                                        const char          *password,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  JustSyncAppwriteStore *self = JUST_SYNC_APPWRITE_STORE (store);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(JsonNode) body = json_node_init_object (json_node_alloc (), json_object_new ());
+
+  g_task_set_source_tag (task, just_sync_appwrite_store_sign_in_async);
+  if (self->client == NULL)
+    {
+      g_task_return_error (task, g_error_copy (self->client_error));
+      return;
+    }
+
+  json_object_set_string_member (json_node_get_object (body), "email", identity);
+  json_object_set_string_member (json_node_get_object (body), "password", password);
+  appwrite_store_account_send (self, "POST", "/account/sessions/email", body, NULL, cancellable,
+                               appwrite_store_session_created_cb, g_steal_pointer (&task));
+}
+
+static void
+appwrite_store_sign_out_cb (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(JustSyncHttpResponse) response = NULL;
+  GError *error = NULL;
+
+  response = _just_sync_http_client_send_finish (JUST_SYNC_HTTP_CLIENT (object), result, &error);
+  /* 401: the session had already ended, which is what was asked. */
+  if (response != NULL && !_just_sync_http_response_is_success (response) &&
+      response->status != SOUP_STATUS_UNAUTHORIZED)
+    appwrite_store_set_response_error (&error, response);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* Forgets the session at once, then deletes it on the server
+ * (DELETE /account/sessions/current) when there is one. */
+static void
+just_sync_appwrite_store_sign_out_async (JustSyncRemoteStore *store,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  JustSyncAppwriteStore *self = JUST_SYNC_APPWRITE_STORE (store);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *session = g_strdup (self->session);
+
+  g_task_set_source_tag (task, just_sync_appwrite_store_sign_out_async);
+  g_object_freeze_notify (G_OBJECT (self));
+  appwrite_store_forget_session (self);
+  self->signed_out = TRUE;
+  _just_sync_remote_store_update_auth (store, NULL, FALSE);
+  g_object_thaw_notify (G_OBJECT (self));
+
+  if (session == NULL || self->client == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  appwrite_store_account_send (self, "DELETE", "/account/sessions/current", NULL, session,
+                               cancellable, appwrite_store_sign_out_cb, g_steal_pointer (&task));
+}
+
+static gboolean
+just_sync_appwrite_store_sign_finish (JustSyncRemoteStore  *store,
+                                      GAsyncResult         *result,
+                                      GError              **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* --- GObject ------------------------------------------------------------ */
 
 static void
@@ -1137,6 +1647,10 @@ remote_store_iface_init (JustSyncRemoteStoreInterface *iface)
   iface->batch_delete_finish = just_sync_appwrite_store_batch_finish;
   iface->get_server_time_async = just_sync_appwrite_store_get_server_time_async;
   iface->get_server_time_finish = just_sync_appwrite_store_get_server_time_finish;
+  iface->sign_in_async = just_sync_appwrite_store_sign_in_async;
+  iface->sign_in_finish = just_sync_appwrite_store_sign_finish;
+  iface->sign_out_async = just_sync_appwrite_store_sign_out_async;
+  iface->sign_out_finish = just_sync_appwrite_store_sign_finish;
 }
 
 static void
@@ -1167,6 +1681,7 @@ just_sync_appwrite_store_finalize (GObject *object)
   g_clear_pointer (&self->database, g_free);
   g_clear_pointer (&self->api_key, g_free);
   g_clear_pointer (&self->jwt, g_free);
+  g_clear_pointer (&self->session, g_free);
   g_clear_pointer (&self->response_format, g_free);
   g_clear_pointer (&self->soft_delete_attribute, g_free);
   g_clear_pointer (&self->collections, g_hash_table_unref);
@@ -1199,6 +1714,15 @@ just_sync_appwrite_store_get_property (GObject    *object,
     case PROP_JWT:
       g_value_set_string (value, self->jwt);
       break;
+    case PROP_SESSION:
+      g_value_set_string (value, self->session);
+      break;
+    case PROP_USER_ID:
+      g_value_set_string (value, just_sync_remote_store_get_user_id (JUST_SYNC_REMOTE_STORE (self)));
+      break;
+    case PROP_AUTHENTICATED:
+      g_value_set_boolean (value, just_sync_remote_store_get_authenticated (JUST_SYNC_REMOTE_STORE (self)));
+      break;
     case PROP_RESPONSE_FORMAT:
       g_value_set_string (value, self->response_format);
       break;
@@ -1219,20 +1743,6 @@ just_sync_appwrite_store_get_property (GObject    *object,
     }
 }
 
-/* Replaces *@field with a copy of @value, notifying @prop when it changed. */
-static void
-appwrite_store_set_string (JustSyncAppwriteStore  *self,
-                           char                  **field,
-                           const char             *value,
-                           guint                   prop)
-{
-  if (g_strcmp0 (*field, value) == 0)
-    return;
-  g_free (*field);
-  *field = g_strdup (value);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
-}
-
 static void
 appwrite_store_set_uint (JustSyncAppwriteStore *self,
                          guint                 *field,
@@ -1243,6 +1753,38 @@ appwrite_store_set_uint (JustSyncAppwriteStore *self,
     return;
   *field = value;
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+/*
+ * The app's own session secret or JWT (or the same one again, after a
+ * sign-out or a refusal): what failed for the want of it may work now. A
+ * new one is another user, as far as the store knows.
+ */
+static void
+appwrite_store_set_user_credential (JustSyncAppwriteStore *self,
+                                    guint                  prop_id,
+                                    const char            *value)
+{
+  JustSyncRemoteStore *store = JUST_SYNC_REMOTE_STORE (self);
+  char **field = prop_id == PROP_SESSION ? &self->session : &self->jwt;
+  gboolean same = g_strcmp0 (*field, value) == 0;
+  g_autofree char *user_id = NULL;
+
+  if (same && !self->signed_out &&
+      (value == NULL || just_sync_remote_store_get_authenticated (store)))
+    return;
+
+  user_id = same ? g_strdup (just_sync_remote_store_get_user_id (store)) : NULL;
+  g_object_freeze_notify (G_OBJECT (self));
+  self->auth_generation++;
+  self->renewing = FALSE;
+  self->signed_out = FALSE;
+  if (prop_id == PROP_SESSION)
+    appwrite_store_set_expiry (self, 0, 0);
+  appwrite_store_set_string (self, field, value, prop_id);
+  _just_sync_remote_store_update_auth (store, user_id, appwrite_store_is_user (self));
+  g_object_thaw_notify (G_OBJECT (self));
+  just_sync_remote_store_emit_credentials_changed (store);
 }
 
 static void
@@ -1265,10 +1807,12 @@ just_sync_appwrite_store_set_property (GObject      *object,
       self->database = g_value_dup_string (value);
       break;
     case PROP_API_KEY:
-      appwrite_store_set_string (self, &self->api_key, g_value_get_string (value), prop_id);
+      if (appwrite_store_set_string (self, &self->api_key, g_value_get_string (value), prop_id))
+        just_sync_remote_store_emit_credentials_changed (JUST_SYNC_REMOTE_STORE (self));
       break;
     case PROP_JWT:
-      appwrite_store_set_string (self, &self->jwt, g_value_get_string (value), prop_id);
+    case PROP_SESSION:
+      appwrite_store_set_user_credential (self, prop_id, g_value_get_string (value));
       break;
     case PROP_RESPONSE_FORMAT:
       appwrite_store_set_string (self, &self->response_format,
@@ -1365,6 +1909,45 @@ just_sync_appwrite_store_class_init (JustSyncAppwriteStoreClass *klass)
     g_param_spec_string ("jwt", NULL, NULL,
                          NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * JustSyncAppwriteStore:session:
+   *
+   * The secret of a signed-in user's session, sent as `X-Appwrite-Session`
+   * in place of the JWT and the API key: the store then acts as that
+   * user, under the documents' permissions. Set by
+   * [method@JustSync.RemoteStore.sign_in_async]; keep it (in the keyring,
+   * see `just_sync_secret_save_session_async()`) and set it again to restore
+   * the session without the password. %NULL for none.
+   */
+  properties[PROP_SESSION] =
+    g_param_spec_string ("session", NULL, NULL,
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * JustSyncAppwriteStore:user-id:
+   *
+   * The signed-in user's id (the account's `$id`), %NULL when unknown: a
+   * session or JWT the app set names no user. See
+   * [method@JustSync.RemoteStore.get_user_id].
+   */
+  properties[PROP_USER_ID] =
+    g_param_spec_string ("user-id", NULL, NULL,
+                         NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * JustSyncAppwriteStore:authenticated:
+   *
+   * Whether the store holds a user's session or JWT it may use: set by a
+   * sign-in or by setting one; unset by a sign-out, or when the server
+   * refused it (401). See [method@JustSync.RemoteStore.get_authenticated].
+   */
+  properties[PROP_AUTHENTICATED] =
+    g_param_spec_boolean ("authenticated", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
    * JustSyncAppwriteStore:response-format:
@@ -1573,6 +2156,38 @@ just_sync_appwrite_store_set_jwt (JustSyncAppwriteStore *self,
   g_return_if_fail (JUST_SYNC_IS_APPWRITE_STORE (self));
 
   g_object_set (self, "jwt", jwt, NULL);
+}
+
+/**
+ * just_sync_appwrite_store_get_session:
+ * @self: a [class@JustSync.AppwriteStore]
+ *
+ * Gets the value of [property@JustSync.AppwriteStore:session].
+ *
+ * Returns: (nullable): the session secret, or %NULL
+ */
+const char *
+just_sync_appwrite_store_get_session (JustSyncAppwriteStore *self)
+{
+  g_return_val_if_fail (JUST_SYNC_IS_APPWRITE_STORE (self), NULL);
+
+  return self->session;
+}
+
+/**
+ * just_sync_appwrite_store_set_session:
+ * @self: a [class@JustSync.AppwriteStore]
+ * @session: (nullable): a session secret, or %NULL
+ *
+ * Sets [property@JustSync.AppwriteStore:session].
+ */
+void
+just_sync_appwrite_store_set_session (JustSyncAppwriteStore *self,
+                                      const char            *session)
+{
+  g_return_if_fail (JUST_SYNC_IS_APPWRITE_STORE (self));
+
+  g_object_set (self, "session", session, NULL);
 }
 
 /**
