@@ -223,8 +223,8 @@ test_session_revoked_keeps_queue (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_true (test_wait_queue_empty (alice.orchestrator, 10000));
 
-  pulled = sync_ok (&fixture->b, scope);
-  assert_title (&fixture->b, scope, just_sync_record_get_id (record), "waits for a session");
+  pulled = test_client_sync_ok (&fixture->b, scope);
+  test_client_assert_title (&fixture->b, scope, just_sync_record_get_id (record), "waits for a session");
   test_client_clear (&alice);
 }
 
