@@ -27,7 +27,8 @@ out="$(printf '%s\n' "$JUSTSYNC_PB_ALICE_PASSWORD" |
       --user-id "$JUSTSYNC_PB_ALICE_ID" ${mode:---store "$dir/notes.db"} \
       --drive --screenshot "$shot" 2>&1)"
 status=$?
-printf '%s\n' "$out"
+# The app's output, as TAP comments.
+printf '%s\n' "$out" | sed 's/^/# /'
 
 echo "1..3"
 if [ "$status" -eq 0 ]; then echo "ok 1 - the app added two notes and synced them"; else
