@@ -155,6 +155,15 @@ void                 _just_sync_pb_request_async        (JustSyncPocketbaseStore
                                                          GCancellable             *cancellable,
                                                          GAsyncReadyCallback       callback,
                                                          gpointer                  user_data);
+void                 _just_sync_pb_read_async           (JustSyncPocketbaseStore  *self,
+                                                         const char               *path,
+                                                         const char               *query,
+                                                         JustSyncHttpReadFunc      read_func,
+                                                         gpointer                  read_data,
+                                                         GDestroyNotify            read_data_free,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data);
 JustSyncHttpResponse *_just_sync_pb_request_finish      (JustSyncPocketbaseStore  *self,
                                                          GAsyncResult             *result,
                                                          GError                  **error);

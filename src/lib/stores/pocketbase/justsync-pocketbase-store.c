@@ -304,6 +304,73 @@ pb_store_fetch_data_free (FetchData *data)
   g_free (data);
 }
 
+/* A page as the HTTP worker decodes it. */
+typedef struct
+{
+  JustSyncDelta *delta;
+  gboolean has_soft_field;          /* of its last record */
+} FetchPage;
+
+static void
+pb_store_fetch_page_free (FetchPage *page)
+{
+  g_clear_pointer (&page->delta, just_sync_delta_unref);
+  g_free (page);
+}
+
+/* On the HTTP worker: the page's records, built there so that a page of
+ * hundreds of rows costs the caller's thread nothing; @user_data, the
+ * fetch's FetchData, is only read. */
+static gpointer
+pb_store_fetch_read (JustSyncHttpResponse  *response,
+                     gpointer               user_data,
+                     GDestroyNotify        *out_free,
+                     GError               **error)
+{
+  FetchData *data = user_data;
+  g_autoptr(GPtrArray) records = NULL;
+  FetchPage *page;
+  JsonArray *array;
+  gint64 server_time, per_page;
+  guint n;
+
+  if ((array = _just_sync_pb_list_get_items (response, data->target.collection, error)) == NULL)
+    return NULL;
+
+  n = json_array_get_length (array);
+  records = g_ptr_array_new_full (n, (GDestroyNotify) just_sync_record_unref);
+  page = g_new0 (FetchPage, 1);
+  server_time = response->date;
+  for (guint i = 0; i < n; i++)
+    {
+      JustSyncRecord *record = _just_sync_pb_record_from_json (&data->target, data->scope,
+                                                               json_array_get_element (array, i),
+                                                               &page->has_soft_field, error);
+
+      /* Skipping a row would move the sync point past it: fail the page. */
+      if (record == NULL)
+        {
+          pb_store_fetch_page_free (page);
+          return NULL;
+        }
+      server_time = MAX (server_time, just_sync_record_get_updated_at (record));
+      g_ptr_array_add (records, record);
+    }
+
+  page->delta = just_sync_delta_new (server_time);
+  for (guint i = 0; i < records->len; i++)
+    just_sync_delta_add (page->delta, g_ptr_array_index (records, i));
+
+  /* The server may clamp perPage (to 1,000); its reply says what it used. */
+  per_page = _just_sync_pb_object_get_int (_just_sync_pb_body_get_object (response->body), "perPage");
+  if (per_page <= 0)
+    per_page = data->per_page;
+  just_sync_delta_set_has_more (page->delta, n > 0 && n >= per_page);
+
+  *out_free = (GDestroyNotify) pb_store_fetch_page_free;
+  return page;
+}
+
 static void
 pb_store_fetch_cb (GObject      *object,
                    GAsyncResult *result,
@@ -313,56 +380,30 @@ pb_store_fetch_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   FetchData *data = g_task_get_task_data (task);
   g_autoptr(JustSyncHttpResponse) response = NULL;
-  g_autoptr(JustSyncDelta) delta = NULL;
-  g_autoptr(GPtrArray) records = NULL;
+  FetchPage *page;
   GError *error = NULL;
-  JsonObject *body;
-  JsonArray *array;
-  gint64 server_time, per_page;
-  guint n;
 
   if ((response = _just_sync_pb_request_finish (self, result, &error)) == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
-  if ((array = _just_sync_pb_list_get_items (response, data->target.collection, &error)) == NULL ||
-      !_just_sync_http_response_check_date (response, &error))
+  /* An error status, or a success with no body to decode. */
+  if ((page = response->decoded) == NULL)
+    {
+      _just_sync_pb_list_get_items (response, data->target.collection, &error);
+      g_task_return_error (task, error);
+      return;
+    }
+  if (!_just_sync_http_response_check_date (response, &error))
     {
       g_task_return_error (task, error);
       return;
     }
 
-  body = _just_sync_pb_body_get_object (response->body);
-  n = json_array_get_length (array);
-  records = g_ptr_array_new_full (n, (GDestroyNotify) just_sync_record_unref);
-  server_time = response->date;
-  for (guint i = 0; i < n; i++)
-    {
-      JustSyncRecord *record = _just_sync_pb_read_record (self, &data->target, data->scope,
-                                                          json_array_get_element (array, i), &error);
-
-      /* Skipping a row would move the sync point past it: fail the page. */
-      if (record == NULL)
-        {
-          g_task_return_error (task, error);
-          return;
-        }
-      server_time = MAX (server_time, just_sync_record_get_updated_at (record));
-      g_ptr_array_add (records, record);
-    }
-
-  delta = just_sync_delta_new (server_time);
-  for (guint i = 0; i < records->len; i++)
-    just_sync_delta_add (delta, g_ptr_array_index (records, i));
-
-  /* The server may clamp perPage (to 1,000); its reply says what it used. */
-  per_page = _just_sync_pb_object_get_int (body, "perPage");
-  if (per_page <= 0)
-    per_page = data->per_page;
-  just_sync_delta_set_has_more (delta, n > 0 && n >= per_page);
-
-  g_task_return_pointer (task, g_steal_pointer (&delta), (GDestroyNotify) just_sync_delta_unref);
+  if (just_sync_delta_get_records (page->delta)->len > 0 && data->target.soft_delete_field != NULL)
+    _just_sync_pb_note_soft_field (self, &data->target, page->has_soft_field);
+  g_task_return_pointer (task, g_steal_pointer (&page->delta), (GDestroyNotify) just_sync_delta_unref);
 }
 
 static void
@@ -397,8 +438,9 @@ just_sync_pocketbase_store_fetch_since_async (JustSyncRemoteStore *store,
 
   query = _just_sync_pb_pull_query (scope, since, data->per_page);
   path = _just_sync_pb_records_path (data->target.collection, NULL);
-  _just_sync_pb_request_async (self, "GET", path, query, NULL, JUST_SYNC_PB_REQUEST_DEFAULT,
-                               cancellable, pb_store_fetch_cb, g_steal_pointer (&task));
+  /* data lives as long as the task, which outlives the request. */
+  _just_sync_pb_read_async (self, path, query, pb_store_fetch_read, data, NULL, cancellable,
+                            pb_store_fetch_cb, g_steal_pointer (&task));
 }
 
 static JustSyncDelta *
