@@ -10,6 +10,7 @@
 #include "justsync-error.h"
 #include "justsync-pocketbase-private.h"
 #include "justsync-remote-store-private.h"
+#include "justsync-timestamp.h"
 
 /**
  * JustSyncPocketbaseStore:
@@ -337,9 +338,15 @@ pb_store_fetch_read (JustSyncHttpResponse  *response,
   if ((array = _just_sync_pb_list_get_items (response, data->target.collection, error)) == NULL)
     return NULL;
 
+  page = g_new0 (FetchPage, 1);
+  *out_free = (GDestroyNotify) pb_store_fetch_page_free;
+  /* A page stamped with a date no store can keep holds no delta: the
+   * caller's thread fails it with the header's words. */
+  if (response->date != 0 && !just_sync_timestamp_is_valid (response->date))
+    return page;
+
   n = json_array_get_length (array);
   records = g_ptr_array_new_full (n, (GDestroyNotify) just_sync_record_unref);
-  page = g_new0 (FetchPage, 1);
   server_time = response->date;
   for (guint i = 0; i < n; i++)
     {
@@ -366,8 +373,6 @@ pb_store_fetch_read (JustSyncHttpResponse  *response,
   if (per_page <= 0)
     per_page = data->per_page;
   just_sync_delta_set_has_more (page->delta, n > 0 && n >= per_page);
-
-  *out_free = (GDestroyNotify) pb_store_fetch_page_free;
   return page;
 }
 
