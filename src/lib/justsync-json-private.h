@@ -31,6 +31,9 @@ JsonNode   *_just_sync_json_parse             (const char   *data,
 gboolean    _just_sync_json_check_value       (JsonNode     *node,
                                                guint         max_depth,
                                                GError      **error);
+gboolean    _just_sync_json_check_parsed_value (JsonNode    *node,
+                                                guint        max_depth,
+                                                GError     **error);
 char       *_just_sync_json_to_string         (JsonNode     *node,
                                                gboolean      sort_members);
 void        _just_sync_json_append_double     (GString      *out,

@@ -15,6 +15,7 @@
 #include "justsync-error.h"
 #include "justsync-json-private.h"
 #include "justsync-pocketbase-private.h"
+#include "justsync-record-private.h"
 #include "justsync-remote-store-private.h"
 #include "justsync-timestamp.h"
 
@@ -446,7 +447,8 @@ pb_codec_check_text_field (JsonObject  *item,
  * A PocketBase record as a #JustSyncRecord: `updated` is its updated_at, a
  * set soft-delete field makes it a tombstone, and the payload is the rest
  * without system fields and scope keys. The payload shares the parsed
- * nodes: nothing is copied.
+ * nodes: nothing is copied. @node must come from _just_sync_json_parse(),
+ * whose checks the payload is not put through again.
  */
 JustSyncRecord *
 _just_sync_pb_record_from_json (const JustSyncPbTarget  *target,
@@ -521,7 +523,7 @@ _just_sync_pb_record_from_json (const JustSyncPbTarget  *target,
     }
   json_object_seal (payload);
 
-  return just_sync_record_new (id, payload, updated_at, deleted_at, error);
+  return _just_sync_record_new_parsed (id, payload, updated_at, deleted_at, error);
 }
 
 static JsonNode *
