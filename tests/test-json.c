@@ -495,8 +495,16 @@ assert_built_as_json_glib (const char *text,
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) error = NULL;
 
+  g_autoptr(JsonNode) unsealed = _just_sync_json_parse_unsealed (text, length, JUST_SYNC_JSON_MAX_DEPTH,
+                                                                 NULL);
+
+  /* The unsealed tree, for a reply's one reader, is the same but open. */
+  g_assert_true ((ours == NULL) == (unsealed == NULL));
   if (ours == NULL)
     return;
+  g_assert_true (json_node_equal (ours, unsealed));
+  g_assert_true (json_node_get_node_type (unsealed) == JSON_NODE_NULL ||
+                 !json_node_is_immutable (unsealed));
   g_assert_true (json_parser_load_from_data (parser, text, length, &error));
   g_assert_no_error (error);
   assert_same_tree (ours, json_parser_get_root (parser));

@@ -26,6 +26,10 @@ JsonNode   *_just_sync_json_parse             (const char   *data,
                                                gssize        length,
                                                guint         max_depth,
                                                GError      **error);
+JsonNode   *_just_sync_json_parse_unsealed    (const char   *data,
+                                               gsize         length,
+                                               guint         max_depth,
+                                               GError      **error);
 
 /* justsync-json-writer.c: text that _just_sync_json_parse() reads back. */
 gboolean    _just_sync_json_check_value       (JsonNode     *node,

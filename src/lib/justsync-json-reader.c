@@ -493,9 +493,12 @@ frame_clear (Frame *frame)
   g_clear_pointer (&frame->name, g_free);
 }
 
+/* @seal: make every object and array immutable, as JsonParser's
+ * immutable mode does; sealing hashes every value once. */
 static JsonNode *
 build_tree (const char *data,
-            gsize       length)
+            gsize       length,
+            gboolean    seal)
 {
   Reader reader = { (const guchar *) data, (const guchar *) data, (const guchar *) data + length };
   g_autoptr(GArray) stack = g_array_new (FALSE, TRUE, sizeof (Frame));
@@ -525,7 +528,6 @@ build_tree (const char *data,
               {
                 reader.p++;
                 value = frame.node;
-                json_node_seal (value);
                 break;
               }
             if (close == '}')
@@ -556,7 +558,8 @@ build_tree (const char *data,
           value = build_number (&reader);
           break;
         }
-      json_node_seal (value);
+      if (seal)
+        json_node_seal (value);
 
       /* Put the value into its container; close the containers it ends. */
       for (;;)
@@ -583,7 +586,8 @@ build_tree (const char *data,
             }
           reader.p++;
           value = g_steal_pointer (&top->node);
-          json_node_seal (value);
+          if (seal)
+            json_node_seal (value);
           g_array_set_size (stack, stack->len - 1);
         }
     }
@@ -615,5 +619,26 @@ _just_sync_json_parse (const char  *data,
     length = strlen (data);
   if (!_just_sync_json_validate (data, length, max_depth, error))
     return NULL;
-  return build_tree (data, length);
+  return build_tree (data, length, TRUE);
+}
+
+/*
+ * _just_sync_json_parse_unsealed:
+ *
+ * _just_sync_json_parse(), with nothing sealed: for a tree that one
+ * reader takes apart on the thread that parsed it, sealing only what it
+ * keeps (so values are hashed once, not once per level). Nothing else
+ * may see the tree.
+ */
+JsonNode *
+_just_sync_json_parse_unsealed (const char  *data,
+                                gsize        length,
+                                guint        max_depth,
+                                GError     **error)
+{
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+
+  if (!_just_sync_json_validate (data, length, max_depth, error))
+    return NULL;
+  return build_tree (data, length, FALSE);
 }

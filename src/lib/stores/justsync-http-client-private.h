@@ -45,7 +45,8 @@ typedef struct
  * Decodes a successful reply on the worker thread that parsed it, so that
  * turning a large page into records never runs on the caller's thread. It
  * must touch nothing the caller's thread may use meanwhile. The body is
- * freed on the worker right after.
+ * parsed unsealed (_just_sync_json_parse_unsealed()): what the function
+ * keeps of it, it seals. The body is freed on the worker right after.
  *
  * Returns: (transfer full) (nullable): the decoded reply, or %NULL with
  *   @error set, which the request then fails with

@@ -393,8 +393,13 @@ parse_thread (GTask        *task,
   JustSyncHttpResponse *response = data->response;
   g_autoptr(GError) error = NULL;
 
-  response->body = _just_sync_json_parse ((const char *) data->body->data, (gssize) data->body->len,
-                                          JUST_SYNC_JSON_MAX_ENVELOPE_DEPTH, &error);
+  /* A reply decoded here is taken apart here: its reader seals what it keeps. */
+  if (data->read_func != NULL && _just_sync_http_response_is_success (response))
+    response->body = _just_sync_json_parse_unsealed ((const char *) data->body->data, data->body->len,
+                                                     JUST_SYNC_JSON_MAX_ENVELOPE_DEPTH, &error);
+  else
+    response->body = _just_sync_json_parse ((const char *) data->body->data, (gssize) data->body->len,
+                                            JUST_SYNC_JSON_MAX_ENVELOPE_DEPTH, &error);
   g_clear_pointer (&data->body, g_byte_array_unref);
 
   if (response->body == NULL && _just_sync_http_response_is_success (response))
