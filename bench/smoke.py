@@ -21,6 +21,7 @@ EXPECTED = [
     "initial sync, 1,000 rows: peak RSS, JustSync / raw limit",
     "initial sync, 1,000 rows: JustSync peak RSS",
     "initial sync, 1,000 rows: main loop's longest stall",
+    "initial sync, 1,000 rows: longest stall, JustSync / idle main loop",
     "incremental sync, no change: ",
     "incremental sync, 10 changes: ",
     "durable create p50, 0 pending ops: JustSync / raw SQLite",

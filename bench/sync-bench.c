@@ -18,6 +18,9 @@
  *            with --pending operations already queued, interleaved with raw
  *            SQLite writes of the same row (and its queued op) into a
  *            database holding as many rows; p50 and p99 of both.
+ *   idle     the main loop's longest stall over --seconds with nothing to
+ *            do: the machine's own scheduling noise, which the stall
+ *            measured during a sync includes.
  *   query    a scope of --rows records read in-process with
  *            just_sync_orchestrator_read_async(), interleaved with the same
  *            records read through justsyncd's Query() on the session bus
@@ -48,9 +51,10 @@ static int rows = 10000;
 static int rounds = 3;
 static int server_rows = 0;
 static int round_number = 0;
+static double idle_seconds = 1.0;
 
 static GOptionEntry entries[] = {
-  { "mode", 0, 0, G_OPTION_ARG_STRING, &mode, "sync, raw, creates or query", "MODE" },
+  { "mode", 0, 0, G_OPTION_ARG_STRING, &mode, "sync, raw, incremental, creates, query or idle", "MODE" },
   { "url", 0, 0, G_OPTION_ARG_STRING, &url, "PocketBase base URL", "URL" },
   { "collection", 0, 0, G_OPTION_ARG_STRING, &collection, "Collection to sync (records)", "NAME" },
   { "owner", 0, 0, G_OPTION_ARG_STRING, &owner, "Owner id: the scope key", "ID" },
@@ -65,6 +69,7 @@ static GOptionEntry entries[] = {
   { "rounds", 0, 0, G_OPTION_ARG_INT, &rounds, "Queries of each kind", "N" },
   { "server-rows", 0, 0, G_OPTION_ARG_INT, &server_rows, "Rows scripts/bench loaded", "N" },
   { "round", 0, 0, G_OPTION_ARG_INT, &round_number, "Round number: which rows change", "N" },
+  { "seconds", 0, 0, G_OPTION_ARG_DOUBLE, &idle_seconds, "How long the idle mode runs", "S" },
   { NULL }
 };
 
@@ -130,6 +135,51 @@ stall_tick (gpointer user_data)
   stall->worst = MAX (stall->worst, now - stall->last);
   stall->last = now;
   return G_SOURCE_CONTINUE;
+}
+
+static GSource *
+stall_watch (Stall *stall)
+{
+  GSource *ticker = g_timeout_source_new (1);
+
+  g_source_set_priority (ticker, G_PRIORITY_HIGH);
+  g_source_set_callback (ticker, stall_tick, stall, NULL);
+  stall->last = now_us ();
+  g_source_attach (ticker, NULL);
+  return ticker;
+}
+
+static void
+stall_unwatch (Stall   *stall,
+               GSource *ticker)
+{
+  stall_tick (stall);
+  g_source_destroy (ticker);
+  g_source_unref (ticker);
+}
+
+/* --- idle: the stall of a main loop with nothing to do ------------------- */
+
+static gboolean
+set_done (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static int
+run_idle (void)
+{
+  Stall stall = { 0, 0 };
+  GSource *ticker = stall_watch (&stall);
+  gboolean done = FALSE;
+
+  g_timeout_add ((guint) (idle_seconds * 1000), set_done, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  stall_unwatch (&stall, ticker);
+  g_print ("{\"seconds\": %.6f, \"stall_ms\": %.3f}\n", idle_seconds, stall.worst / 1e3);
+  return 0;
 }
 
 /* --- sync ---------------------------------------------------------------- */
@@ -206,19 +256,14 @@ client_sync (Client *client,
   GSource *ticker;
   gint64 start, elapsed;
 
-  ticker = g_timeout_source_new (1);
-  g_source_set_priority (ticker, G_PRIORITY_HIGH);
-  g_source_set_callback (ticker, stall_tick, stall, NULL);
-  start = stall->last = now_us ();
-  g_source_attach (ticker, NULL);
+  ticker = stall_watch (stall);
+  start = stall->last;
   just_sync_orchestrator_synchronize_async (client->orchestrator, client->scope, NULL,
                                             store_result, &result);
   done = await (&result);
   synced = just_sync_orchestrator_synchronize_finish (client->orchestrator, done, &error);
   elapsed = now_us () - start;
-  stall_tick (stall);
-  g_source_destroy (ticker);
-  g_source_unref (ticker);
+  stall_unwatch (stall, ticker);
   die_on_error ("synchronize", error);
   *out_pulled = just_sync_sync_result_get_pulled (synced);
   return elapsed / 1e6;
@@ -894,13 +939,15 @@ main (int   argc,
                  g_strcmp0 (mode, "incremental") == 0;
   if (mode == NULL || (needs_server && (url == NULL || owner == NULL || identity == NULL ||
                                         password == NULL)) ||
-      (g_strcmp0 (mode, "query") != 0 && db_path == NULL) ||
+      (g_strcmp0 (mode, "query") != 0 && g_strcmp0 (mode, "idle") != 0 && db_path == NULL) ||
+      idle_seconds <= 0 ||
       (g_strcmp0 (mode, "incremental") == 0 && server_rows < CHANGES) || page_size < 1 || pending < 0 || count < 1 || rows < 1 || rounds < 1)
     {
       g_printerr ("Usage: --mode sync|raw --url URL --owner ID --identity E --password P --db PATH\n"
                   "       --mode incremental ... --server-rows N --round N\n"
                   "       --mode creates --db PATH [--pending N] [--count N]\n"
-                  "       --mode query [--rows N] [--rounds N]  (on a bus with justsyncd)\n");
+                  "       --mode query [--rows N] [--rounds N]  (on a bus with justsyncd)\n"
+                  "       --mode idle [--seconds S]\n");
       return 2;
     }
 
@@ -914,6 +961,8 @@ main (int   argc,
     return run_creates ();
   if (strcmp (mode, "query") == 0)
     return run_query ();
+  if (strcmp (mode, "idle") == 0)
+    return run_idle ();
   g_printerr ("Unknown mode %s\n", mode);
   return 2;
 }

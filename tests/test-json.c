@@ -433,6 +433,132 @@ test_write_strings (void)
     }
 }
 
+/* Node by node, what JsonParser would have built: the same types (an
+ * integer stays an int64), values, member order and sealing. */
+static void
+assert_same_tree (JsonNode *ours,
+                  JsonNode *theirs)
+{
+  g_assert_cmpint (json_node_get_node_type (ours), ==, json_node_get_node_type (theirs));
+  g_assert_true (json_node_is_immutable (ours));
+  switch (json_node_get_node_type (ours))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter a, b;
+        const char *name_a, *name_b;
+        JsonNode *value_a, *value_b;
+
+        g_assert_true (json_object_is_immutable (json_node_get_object (ours)));
+        g_assert_cmpuint (json_object_get_size (json_node_get_object (ours)), ==,
+                          json_object_get_size (json_node_get_object (theirs)));
+        json_object_iter_init_ordered (&a, json_node_get_object (ours));
+        json_object_iter_init_ordered (&b, json_node_get_object (theirs));
+        while (json_object_iter_next_ordered (&a, &name_a, &value_a))
+          {
+            g_assert_true (json_object_iter_next_ordered (&b, &name_b, &value_b));
+            g_assert_cmpstr (name_a, ==, name_b);
+            g_assert_true (json_node_get_parent (value_a) == ours);
+            assert_same_tree (value_a, value_b);
+          }
+      }
+      break;
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *a = json_node_get_array (ours);
+        JsonArray *b = json_node_get_array (theirs);
+
+        g_assert_cmpuint (json_array_get_length (a), ==, json_array_get_length (b));
+        for (guint i = 0; i < json_array_get_length (a); i++)
+          assert_same_tree (json_array_get_element (a, i), json_array_get_element (b, i));
+      }
+      break;
+    case JSON_NODE_VALUE:
+      g_assert_true (json_node_get_value_type (ours) == json_node_get_value_type (theirs));
+      if (json_node_get_value_type (ours) == G_TYPE_DOUBLE)
+        g_assert_true (memcmp (&(double) { json_node_get_double (ours) },
+                               &(double) { json_node_get_double (theirs) }, sizeof (double)) == 0);
+      else
+        g_assert_true (json_node_equal (ours, theirs));
+      break;
+    case JSON_NODE_NULL:
+    default:
+      break;
+    }
+}
+
+static void
+assert_built_as_json_glib (const char *text,
+                           gsize       length)
+{
+  g_autoptr(JsonNode) ours = _just_sync_json_parse (text, length, JUST_SYNC_JSON_MAX_DEPTH, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) error = NULL;
+
+  g_autoptr(JsonNode) unsealed = _just_sync_json_parse_unsealed (text, length, JUST_SYNC_JSON_MAX_DEPTH,
+                                                                 NULL);
+
+  /* The unsealed tree, for a reply's one reader, is the same but open. */
+  g_assert_true ((ours == NULL) == (unsealed == NULL));
+  if (ours == NULL)
+    return;
+  g_assert_true (json_node_equal (ours, unsealed));
+  g_assert_true (json_node_get_node_type (unsealed) == JSON_NODE_NULL ||
+                 !json_node_is_immutable (unsealed));
+  g_assert_true (json_parser_load_from_data (parser, text, length, &error));
+  g_assert_no_error (error);
+  assert_same_tree (ours, json_parser_get_root (parser));
+}
+
+/* The tree builder replaced JsonParser for speed (issue 14): on texts made
+ * to be tricky, random values and the fuzz corpus, it builds the same tree. */
+static void
+test_same_tree_as_json_glib (void)
+{
+  static const char *texts[] = {
+    "{\"a\":1,\"b\":[true,false,null,-0,-0.0,0.5,1e2,1E-2,-9223372036854775808],\"a\":{\"x\":\"y\"}}",
+    "[\"\\\"\\\\\\/\\b\\f\\n\\r\\t\",\"\\u00e9\\u20ac\\ud83d\\ude00x\",\"caf\xc3\xa9\",\"\"]",
+    "{\"\":\"\",\"k\\u00e9\":{},\"l\":[],\"m\":[[],[{}]]}",
+    " \t\r\n{ \"a\" : [ 1 , 2 ] , \"b\" : { } } \n",
+    "\"just a string\"", "12", "-1.5e300", "true", "null",
+  };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (g_test_rand_int ());
+  g_autofree char *corpus = g_test_build_filename (G_TEST_DIST, "fuzz", "corpus", NULL);
+  g_autoptr(GDir) areas = g_dir_open (corpus, 0, NULL);
+  const char *area;
+  guint files = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    assert_built_as_json_glib (texts[i], strlen (texts[i]));
+  for (guint i = 0; i < 500; i++)
+    {
+      g_autoptr(JsonNode) node = random_node (rand, 0);
+      g_autofree char *text = _just_sync_json_to_string (node, FALSE);
+
+      assert_built_as_json_glib (text, strlen (text));
+    }
+
+  g_assert_nonnull (areas);
+  while ((area = g_dir_read_name (areas)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (corpus, area, NULL);
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *file = g_build_filename (path, name, NULL);
+          g_autofree char *contents = NULL;
+          gsize length;
+
+          g_assert_true (g_file_get_contents (file, &contents, &length, NULL));
+          assert_built_as_json_glib (contents, length);
+          files++;
+        }
+    }
+  g_assert_cmpuint (files, >, 20);
+}
+
 static void
 test_canonical (void)
 {
@@ -460,6 +586,7 @@ main (int   argc,
   g_test_add_func ("/json/round-trip-reproducers", test_round_trip_reproducers);
   g_test_add_func ("/json/write-strings", test_write_strings);
   g_test_add_func ("/json/canonical", test_canonical);
+  g_test_add_func ("/json/same-tree-as-json-glib", test_same_tree_as_json_glib);
 
   return g_test_run ();
 }

@@ -10,6 +10,7 @@
 #include "justsync-delta-private.h"
 #include "justsync-error.h"
 #include "justsync-json-private.h"
+#include "justsync-record-private.h"
 #include "justsync-timestamp.h"
 
 /**
@@ -190,8 +191,8 @@ _just_sync_delta_set_server_time (JustSyncDelta *self,
  *   the payload of a row whose id and time are fine, where the row stands
  *   in page order, for _just_sync_delta_add_refused()
  *
- * just_sync_record_new() for a row of a server page, as a remote store's
- * codec reads it.
+ * _just_sync_record_new_parsed() for a row of a server page, as a remote
+ * store's codec reads it from what the strict parser built.
  */
 JustSyncRecord *
 _just_sync_delta_record_new (const char         *id,
@@ -201,7 +202,7 @@ _just_sync_delta_record_new (const char         *id,
                              JustSyncSyncPoint **out_refused,
                              GError            **error)
 {
-  JustSyncRecord *record = just_sync_record_new (id, payload, updated_at, deleted_at, error);
+  JustSyncRecord *record = _just_sync_record_new_parsed (id, payload, updated_at, deleted_at, error);
 
   if (record == NULL && out_refused != NULL && id[0] != '\0' &&
       just_sync_timestamp_is_valid (updated_at) && just_sync_timestamp_is_valid (deleted_at))

@@ -26,11 +26,18 @@ JsonNode   *_just_sync_json_parse             (const char   *data,
                                                gssize        length,
                                                guint         max_depth,
                                                GError      **error);
+JsonNode   *_just_sync_json_parse_unsealed    (const char   *data,
+                                               gsize         length,
+                                               guint         max_depth,
+                                               GError      **error);
 
 /* justsync-json-writer.c: text that _just_sync_json_parse() reads back. */
 gboolean    _just_sync_json_check_value       (JsonNode     *node,
                                                guint         max_depth,
                                                GError      **error);
+gboolean    _just_sync_json_check_parsed_value (JsonNode    *node,
+                                                guint        max_depth,
+                                                GError     **error);
 char       *_just_sync_json_to_string         (JsonNode     *node,
                                                gboolean      sort_members);
 void        _just_sync_json_append_double     (GString      *out,

@@ -220,10 +220,13 @@ check_string (const char  *text,
   return TRUE;
 }
 
+/* @parsed: the value came from _just_sync_json_parse(), so its strings
+ * and numbers are known good and only its depth is checked. */
 static gboolean
 check_node (JsonNode  *node,
             guint      depth,
             guint      max_depth,
+            gboolean   parsed,
             GError   **error)
 {
   switch (json_node_get_node_type (node))
@@ -242,7 +245,7 @@ check_node (JsonNode  *node,
           JsonArray *array = json_node_get_array (node);
 
           for (guint i = 0; i < json_array_get_length (array); i++)
-            if (!check_node (json_array_get_element (array, i), depth + 1, max_depth, error))
+            if (!check_node (json_array_get_element (array, i), depth + 1, max_depth, parsed, error))
               return FALSE;
         }
       else
@@ -253,14 +256,16 @@ check_node (JsonNode  *node,
 
           json_object_iter_init (&iter, json_node_get_object (node));
           while (json_object_iter_next (&iter, &name, &member))
-            if (!check_string (name, _("member name"), error) ||
-                !check_node (member, depth + 1, max_depth, error))
+            if ((!parsed && !check_string (name, _("member name"), error)) ||
+                !check_node (member, depth + 1, max_depth, parsed, error))
               return FALSE;
         }
       return TRUE;
     case JSON_NODE_NULL:
       return TRUE;
     case JSON_NODE_VALUE:
+      if (parsed)
+        return TRUE;
       if (json_node_get_value_type (node) == G_TYPE_STRING)
         return check_string (json_node_get_string (node), _("string"), error);
       if (json_node_get_value_type (node) == G_TYPE_DOUBLE &&
@@ -289,5 +294,20 @@ _just_sync_json_check_value (JsonNode  *node,
                              guint      max_depth,
                              GError   **error)
 {
-  return check_node (node, 0, max_depth, error);
+  return check_node (node, 0, max_depth, FALSE, error);
+}
+
+/*
+ * _just_sync_json_check_parsed_value:
+ *
+ * _just_sync_json_check_value() for a value _just_sync_json_parse()
+ * returned (or a part of one), perhaps with a deeper limit: its strings
+ * and numbers passed the same rules there, so only its depth is checked.
+ */
+gboolean
+_just_sync_json_check_parsed_value (JsonNode  *node,
+                                    guint      max_depth,
+                                    GError   **error)
+{
+  return check_node (node, 0, max_depth, TRUE, error);
 }

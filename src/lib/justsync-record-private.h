@@ -9,6 +9,13 @@
 
 G_BEGIN_DECLS
 
+JustSyncRecord *_just_sync_record_new_parsed (const char      *id,
+                                              JsonObject      *payload,
+                                              gint64           updated_at,
+                                              gint64           deleted_at,
+                                              GError         **error);
+JustSyncRecord *_just_sync_record_dup_deep   (JustSyncRecord  *self);
+
 char *_just_sync_record_dup_canonical_payload (JustSyncRecord *self);
 void  _just_sync_record_set_canonical_payload (JustSyncRecord *self,
                                                const char     *canonical);

@@ -135,6 +135,52 @@ just_sync_record_new (const char  *id,
                           updated_at, deleted_at);
 }
 
+/*
+ * _just_sync_record_new_parsed:
+ * @payload: an object whose members are values _just_sync_json_parse()
+ *   returned (or parts of them)
+ *
+ * just_sync_record_new() for a payload read from a server: its strings and
+ * numbers already passed the strict parser's rules, so only its depth is
+ * checked, not every string again.
+ */
+JustSyncRecord *
+_just_sync_record_new_parsed (const char  *id,
+                              JsonObject  *payload,
+                              gint64       updated_at,
+                              gint64       deleted_at,
+                              GError     **error)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+  g_return_val_if_fail (id != NULL, NULL);
+  g_return_val_if_fail (payload != NULL, NULL);
+
+  json_node_set_object (node, payload);
+  if (!check_fields (id, updated_at, deleted_at, error) ||
+      !_just_sync_json_check_parsed_value (node, JUST_SYNC_JSON_MAX_DEPTH, error))
+    return NULL;
+  return record_new_take (id, copy_payload (payload), updated_at, deleted_at);
+}
+
+/*
+ * _just_sync_record_dup_deep:
+ *
+ * A record equal to @self whose payload is a deep copy that shares
+ * nothing with @self's, for a store's worker to own. It is not checked
+ * again: @self's payload was checked when it was made and is sealed.
+ *
+ * Returns: (transfer full): the copy
+ */
+JustSyncRecord *
+_just_sync_record_dup_deep (JustSyncRecord *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return record_new_take (self->id, _just_sync_json_object_copy (self->payload),
+                          self->updated_at, self->deleted_at);
+}
+
 /**
  * just_sync_record_new_from_data:
  * @id: the record's id

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "justsync-json-private.h"
 #include "justsync-pocketbase-private.h"
 #include "justsync-test-util.h"
 
@@ -441,6 +442,43 @@ test_event_read (void)
   g_assert_null (record);
 }
 
+/* A page's envelope may nest deeper than a payload (72 against 64): the
+ * codec, which no longer checks a parsed payload's strings again (issue 14),
+ * still refuses a payload nested past 64 levels. */
+static void
+test_record_depth (void)
+{
+  JustSyncPbTarget target = { (char *) "records", NULL };
+  g_autoptr(JustSyncScope) scope = just_sync_scope_parse ("records", NULL);
+
+  for (guint arrays = 62; arrays <= 66; arrays++)
+    {
+      g_autofree char *levels = nested (arrays);
+      g_autofree char *text = g_strdup_printf ("{\"items\":[{\"id\":\"r1\",\"updated\":"
+                                               "\"2006-01-02 15:04:05.000Z\",\"x\":%s}]}", levels);
+      g_autoptr(JsonNode) page = _just_sync_json_parse (text, -1, JUST_SYNC_JSON_MAX_ENVELOPE_DEPTH, NULL);
+      JsonNode *item = json_array_get_element (json_object_get_array_member (json_node_get_object (page),
+                                                                              "items"), 0);
+      g_autoptr(JustSyncRecord) record = NULL;
+      g_autoptr(GError) error = NULL;
+      gboolean has_field;
+
+      g_assert_nonnull (page);
+      record = _just_sync_pb_record_from_json (&target, scope, item, &has_field, NULL, &error);
+      /* The payload object is a level, so 63 arrays in it make 64. */
+      if (arrays <= 63)
+        {
+          g_assert_no_error (error);
+          g_assert_nonnull (record);
+        }
+      else
+        {
+          g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT);
+          g_assert_null (record);
+        }
+    }
+}
+
 static void
 assert_record_protocol_error (const char *json,
                               const char *fragment)
@@ -498,6 +536,7 @@ main (int   argc,
   g_test_add_func ("/pocketbase-codec/object-get-int", test_object_get_int);
   g_test_add_func ("/pocketbase-codec/event-read", test_event_read);
   g_test_add_func ("/pocketbase-codec/record-wrong-types", test_record_wrong_types);
+  g_test_add_func ("/pocketbase-codec/record-depth", test_record_depth);
 
   return g_test_run ();
 }

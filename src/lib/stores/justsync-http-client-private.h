@@ -19,6 +19,9 @@ G_BEGIN_DECLS
  * @date: the `Date` header in microseconds since the epoch, or 0; a
  *   server may send any date: _just_sync_http_response_check_date()
  * @retry_after: the `Retry-After` header as a delay in microseconds, or 0
+ * @decoded: (nullable): what the request's #JustSyncHttpReadFunc made of
+ *   a successful reply, on the worker; @body is %NULL then
+ * @decoded_free: frees @decoded
  *
  * A reply of any status, as _just_sync_http_client_send_finish() returns it.
  */
@@ -29,7 +32,29 @@ typedef struct
   JsonNode           *body;
   gint64              date;
   gint64              retry_after;
+  gpointer            decoded;
+  GDestroyNotify      decoded_free;
 } JustSyncHttpResponse;
+
+/*
+ * JustSyncHttpReadFunc:
+ * @response: a successful reply whose @body is parsed
+ * @user_data: the data given with the function; read only, on the worker
+ * @out_free: (out): how to free the result
+ *
+ * Decodes a successful reply on the worker thread that parsed it, so that
+ * turning a large page into records never runs on the caller's thread. It
+ * must touch nothing the caller's thread may use meanwhile. The body is
+ * parsed unsealed (_just_sync_json_parse_unsealed()): what the function
+ * keeps of it, it seals. The body is freed on the worker right after.
+ *
+ * Returns: (transfer full) (nullable): the decoded reply, or %NULL with
+ *   @error set, which the request then fails with
+ */
+typedef gpointer (*JustSyncHttpReadFunc) (JustSyncHttpResponse  *response,
+                                          gpointer               user_data,
+                                          GDestroyNotify        *out_free,
+                                          GError               **error);
 
 void        _just_sync_http_response_free        (JustSyncHttpResponse  *self);
 gboolean    _just_sync_http_response_is_success  (JustSyncHttpResponse  *self);
@@ -69,6 +94,13 @@ SoupMessage          *_just_sync_http_client_new_message        (JustSyncHttpCli
                                                                  JsonNode             *body);
 void                  _just_sync_http_client_send_async         (JustSyncHttpClient   *self,
                                                                  SoupMessage          *message,
+                                                                 GCancellable         *cancellable,
+                                                                 GAsyncReadyCallback   callback,
+                                                                 gpointer              user_data);
+void                  _just_sync_http_client_send_read_async    (JustSyncHttpClient   *self,
+                                                                 SoupMessage          *message,
+                                                                 JustSyncHttpReadFunc  read_func,
+                                                                 gpointer              read_data,
                                                                  GCancellable         *cancellable,
                                                                  GAsyncReadyCallback   callback,
                                                                  gpointer              user_data);

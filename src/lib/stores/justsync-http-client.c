@@ -79,6 +79,8 @@ _just_sync_http_response_free (JustSyncHttpResponse *self)
     return;
   g_clear_pointer (&self->headers, soup_message_headers_unref);
   g_clear_pointer (&self->body, json_node_unref);
+  if (self->decoded != NULL)
+    self->decoded_free (self->decoded);
   g_free (self);
 }
 
@@ -286,6 +288,8 @@ typedef struct
   guint timeout;
   gboolean timed_out;
   gboolean stream_mode;
+  JustSyncHttpReadFunc read_func;   /* run on the worker, for a success */
+  gpointer read_data;               /* the caller keeps it alive */
   JustSyncHttpResponse *response;
   GInputStream *stream;
   GByteArray *body;
@@ -377,7 +381,8 @@ return_response (GTask *task)
                          (GDestroyNotify) _just_sync_http_response_free);
 }
 
-/* On a worker: the tree is built, then the text freed before it is returned. */
+/* On a worker: the tree is built, then the text freed before it is
+ * returned; a successful reply is decoded there too when the caller asked. */
 static void
 parse_thread (GTask        *task,
               gpointer      source_object,
@@ -385,18 +390,36 @@ parse_thread (GTask        *task,
               GCancellable *cancellable)
 {
   SendData *data = task_data;
+  JustSyncHttpResponse *response = data->response;
   g_autoptr(GError) error = NULL;
 
-  data->response->body = _just_sync_json_parse ((const char *) data->body->data, (gssize) data->body->len,
-                                                JUST_SYNC_JSON_MAX_ENVELOPE_DEPTH, &error);
+  /* A reply decoded here is taken apart here: its reader seals what it keeps. */
+  if (data->read_func != NULL && _just_sync_http_response_is_success (response))
+    response->body = _just_sync_json_parse_unsealed ((const char *) data->body->data, data->body->len,
+                                                     JUST_SYNC_JSON_MAX_ENVELOPE_DEPTH, &error);
+  else
+    response->body = _just_sync_json_parse ((const char *) data->body->data, (gssize) data->body->len,
+                                            JUST_SYNC_JSON_MAX_ENVELOPE_DEPTH, &error);
   g_clear_pointer (&data->body, g_byte_array_unref);
 
-  if (data->response->body == NULL && _just_sync_http_response_is_success (data->response))
+  if (response->body == NULL && _just_sync_http_response_is_success (response))
     {
       g_task_return_new_error (task, JUST_SYNC_ERROR, JUST_SYNC_ERROR_SERVER,
                                _("The server sent malformed JSON (HTTP %u): %s"),
-                               data->response->status, error->message);
+                               response->status, error->message);
       return;
+    }
+  if (data->read_func != NULL && _just_sync_http_response_is_success (response))
+    {
+      response->decoded = data->read_func (response, data->read_data, &response->decoded_free,
+                                           &error);
+      /* The tree goes here, not on the caller's thread. */
+      g_clear_pointer (&response->body, json_node_unref);
+      if (response->decoded == NULL)
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
     }
   /* An error status keeps its meaning without a readable body. */
   return_response (task);
@@ -551,6 +574,8 @@ static void
 start_send (JustSyncHttpClient  *self,
             SoupMessage         *message,
             gboolean             stream_mode,
+            JustSyncHttpReadFunc read_func,
+            gpointer             read_data,
             GCancellable        *cancellable,
             GAsyncReadyCallback  callback,
             gpointer             user_data,
@@ -570,6 +595,8 @@ start_send (JustSyncHttpClient  *self,
   data->message = g_object_ref (message);
   data->request_cancellable = g_cancellable_new ();
   data->stream_mode = stream_mode;
+  data->read_func = read_func;
+  data->read_data = read_data;
   data->timeout = self->timeout;
   g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
 
@@ -611,7 +638,33 @@ _just_sync_http_client_send_async (JustSyncHttpClient  *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-  start_send (self, message, FALSE, cancellable, callback, user_data,
+  start_send (self, message, FALSE, NULL, NULL, cancellable, callback, user_data,
+              _just_sync_http_client_send_async);
+}
+
+/*
+ * _just_sync_http_client_send_read_async:
+ * @read_func: decodes a successful reply on the worker that parsed it
+ * @read_data: (nullable): its data, alive until the request completes and
+ *   unchanged meanwhile
+ *
+ * As _just_sync_http_client_send_async(), but a successful reply comes
+ * back with #JustSyncHttpResponse.decoded set and no body, or the request
+ * fails with @read_func's error. Finish it with
+ * _just_sync_http_client_send_finish().
+ */
+void
+_just_sync_http_client_send_read_async (JustSyncHttpClient   *self,
+                                        SoupMessage          *message,
+                                        JustSyncHttpReadFunc  read_func,
+                                        gpointer              read_data,
+                                        GCancellable         *cancellable,
+                                        GAsyncReadyCallback   callback,
+                                        gpointer              user_data)
+{
+  g_return_if_fail (read_func != NULL);
+
+  start_send (self, message, FALSE, read_func, read_data, cancellable, callback, user_data,
               _just_sync_http_client_send_async);
 }
 
@@ -640,7 +693,7 @@ _just_sync_http_client_open_stream_async (JustSyncHttpClient  *self,
                                           GAsyncReadyCallback  callback,
                                           gpointer             user_data)
 {
-  start_send (self, message, TRUE, cancellable, callback, user_data,
+  start_send (self, message, TRUE, NULL, NULL, cancellable, callback, user_data,
               _just_sync_http_client_open_stream_async);
 }
 

@@ -356,16 +356,7 @@ input_new (JustSyncRecord *record,
 
   input->canonical = canonical;
   if (canonical)
-    {
-      JsonObject *copy = _just_sync_json_object_copy (just_sync_record_get_payload (record));
-
-      /* Sealed, it is taken as it is. */
-      json_object_seal (copy);
-      input->record = just_sync_record_new (just_sync_record_get_id (record), copy,
-                                            just_sync_record_get_updated_at (record),
-                                            just_sync_record_get_deleted_at (record), NULL);
-      json_object_unref (copy);
-    }
+    input->record = _just_sync_record_dup_deep (record);
   else
     {
       input->record = just_sync_record_ref (record);

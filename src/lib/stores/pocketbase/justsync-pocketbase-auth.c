@@ -508,6 +508,9 @@ typedef struct
   char *query;
   JsonNode *body;
   JustSyncPbRequestFlags flags;
+  JustSyncHttpReadFunc read_func;
+  gpointer read_data;
+  GDestroyNotify read_data_free;
   char *sent_token;
   gboolean renewed;
 } PbRequest;
@@ -519,6 +522,8 @@ pb_auth_request_free (PbRequest *request)
   g_free (request->path);
   g_free (request->query);
   g_clear_pointer (&request->body, json_node_unref);
+  if (request->read_data_free != NULL)
+    request->read_data_free (request->read_data);
   g_free (request->sent_token);
   g_free (request);
 }
@@ -578,8 +583,13 @@ pb_auth_request_send (GTask *task)
       soup_message_headers_replace (soup_message_get_request_headers (message),
                                     "Authorization", self->token);
     }
-  _just_sync_http_client_send_async (self->client, message, g_task_get_cancellable (task),
-                                     pb_auth_request_sent_cb, task);
+  if (request->read_func != NULL)
+    _just_sync_http_client_send_read_async (self->client, message, request->read_func,
+                                            request->read_data, g_task_get_cancellable (task),
+                                            pb_auth_request_sent_cb, task);
+  else
+    _just_sync_http_client_send_async (self->client, message, g_task_get_cancellable (task),
+                                       pb_auth_request_sent_cb, task);
 }
 
 static void
@@ -596,6 +606,48 @@ pb_auth_request_auth_cb (GObject      *object,
       return;
     }
   pb_auth_request_send (g_steal_pointer (&task));
+}
+
+static void
+pb_auth_request_start (JustSyncPocketbaseStore *self,
+                       const char              *method,
+                       const char              *path,
+                       const char              *query,
+                       JsonNode                *body,
+                       JustSyncPbRequestFlags   flags,
+                       JustSyncHttpReadFunc     read_func,
+                       gpointer                 read_data,
+                       GDestroyNotify           read_data_free,
+                       GCancellable            *cancellable,
+                       GAsyncReadyCallback      callback,
+                       gpointer                 user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  PbRequest *request;
+
+  g_task_set_source_tag (task, _just_sync_pb_request_async);
+
+  request = g_new0 (PbRequest, 1);
+  request->method = g_strdup (method);
+  request->path = g_strdup (path);
+  request->query = g_strdup (query);
+  request->body = body != NULL ? json_node_ref (body) : NULL;
+  request->flags = flags;
+  request->read_func = read_func;
+  request->read_data = read_data;
+  request->read_data_free = read_data_free;
+  g_task_set_task_data (task, request, (GDestroyNotify) pb_auth_request_free);
+
+  if (self->client == NULL)
+    {
+      g_task_return_error (task, g_error_copy (self->client_error));
+      return;
+    }
+
+  if (flags & JUST_SYNC_PB_REQUEST_NO_AUTH)
+    pb_auth_request_send (g_steal_pointer (&task));
+  else
+    pb_auth_ensure_async (self, NULL, cancellable, pb_auth_request_auth_cb, g_steal_pointer (&task));
 }
 
 /*
@@ -616,29 +668,33 @@ _just_sync_pb_request_async (JustSyncPocketbaseStore *self,
                              GAsyncReadyCallback      callback,
                              gpointer                 user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  PbRequest *request;
+  pb_auth_request_start (self, method, path, query, body, flags, NULL, NULL, NULL, cancellable,
+                         callback, user_data);
+}
 
-  g_task_set_source_tag (task, _just_sync_pb_request_async);
-
-  if (self->client == NULL)
-    {
-      g_task_return_error (task, g_error_copy (self->client_error));
-      return;
-    }
-
-  request = g_new0 (PbRequest, 1);
-  request->method = g_strdup (method);
-  request->path = g_strdup (path);
-  request->query = g_strdup (query);
-  request->body = body != NULL ? json_node_ref (body) : NULL;
-  request->flags = flags;
-  g_task_set_task_data (task, request, (GDestroyNotify) pb_auth_request_free);
-
-  if (flags & JUST_SYNC_PB_REQUEST_NO_AUTH)
-    pb_auth_request_send (g_steal_pointer (&task));
-  else
-    pb_auth_ensure_async (self, NULL, cancellable, pb_auth_request_auth_cb, g_steal_pointer (&task));
+/*
+ * _just_sync_pb_read_async:
+ * @read_func: decodes a successful reply on the HTTP worker
+ * @read_data: (transfer full): its data, freed with @read_data_free once
+ *   the request completed; read only meanwhile
+ *
+ * A GET as _just_sync_pb_request_async(), whose successful reply comes
+ * back decoded (#JustSyncHttpResponse.decoded) or fails with the decoding
+ * error. Finish it with _just_sync_pb_request_finish().
+ */
+void
+_just_sync_pb_read_async (JustSyncPocketbaseStore *self,
+                          const char              *path,
+                          const char              *query,
+                          JustSyncHttpReadFunc     read_func,
+                          gpointer                 read_data,
+                          GDestroyNotify           read_data_free,
+                          GCancellable            *cancellable,
+                          GAsyncReadyCallback      callback,
+                          gpointer                 user_data)
+{
+  pb_auth_request_start (self, "GET", path, query, NULL, JUST_SYNC_PB_REQUEST_DEFAULT, read_func,
+                         read_data, read_data_free, cancellable, callback, user_data);
 }
 
 JustSyncHttpResponse *

@@ -16,6 +16,7 @@
 #include "justsync-error.h"
 #include "justsync-json-private.h"
 #include "justsync-pocketbase-private.h"
+#include "justsync-record-private.h"
 #include "justsync-remote-store-private.h"
 #include "justsync-timestamp.h"
 
@@ -448,7 +449,8 @@ pb_codec_check_text_field (JsonObject  *item,
  * A PocketBase record as a #JustSyncRecord: `updated` is its updated_at, a
  * set soft-delete field makes it a tombstone, and the payload is the rest
  * without system fields and scope keys. The payload shares the parsed
- * nodes: nothing is copied.
+ * nodes: nothing is copied. @node must come from _just_sync_json_parse(),
+ * whose checks the payload is not put through again.
  */
 JustSyncRecord *
 _just_sync_pb_record_from_json (const JustSyncPbTarget  *target,

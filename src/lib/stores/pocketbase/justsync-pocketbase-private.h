@@ -119,7 +119,6 @@ JustSyncRecord      *_just_sync_pb_read_record          (JustSyncPocketbaseStore
                                                          const JustSyncPbTarget   *target,
                                                          JustSyncScope            *scope,
                                                          JsonNode                 *node,
-                                                         JustSyncSyncPoint       **out_refused,
                                                          GError                  **error);
 void                 _just_sync_pb_set_token            (JustSyncPocketbaseStore  *self,
                                                          const char               *token);
@@ -153,6 +152,15 @@ void                 _just_sync_pb_request_async        (JustSyncPocketbaseStore
                                                          const char               *query,
                                                          JsonNode                 *body,
                                                          JustSyncPbRequestFlags    flags,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data);
+void                 _just_sync_pb_read_async           (JustSyncPocketbaseStore  *self,
+                                                         const char               *path,
+                                                         const char               *query,
+                                                         JustSyncHttpReadFunc      read_func,
+                                                         gpointer                  read_data,
+                                                         GDestroyNotify            read_data_free,
                                                          GCancellable             *cancellable,
                                                          GAsyncReadyCallback       callback,
                                                          gpointer                  user_data);

@@ -171,7 +171,7 @@ pb_push_settle (JustSyncPocketbaseStore *self,
           return FALSE;
         }
 
-      if ((reply = _just_sync_pb_read_record (self, &data->target, data->scope, body, NULL, &error)) == NULL)
+      if ((reply = _just_sync_pb_read_record (self, &data->target, data->scope, body, &error)) == NULL)
         _just_sync_push_results_add_failed (data->results, op, JUST_SYNC_PUSH_RETRY, error->message, 0);
       else if (mode == SEND_SOFT_DELETE && !just_sync_record_is_deleted (reply))
         _just_sync_push_results_add_failed (data->results, op, JUST_SYNC_PUSH_REJECTED,

@@ -11,6 +11,7 @@
 #include "justsync-error.h"
 #include "justsync-pocketbase-private.h"
 #include "justsync-remote-store-private.h"
+#include "justsync-timestamp.h"
 
 /**
  * JustSyncPocketbaseStore:
@@ -215,18 +216,17 @@ _just_sync_pb_note_soft_field (JustSyncPocketbaseStore *self,
 }
 
 /* A record of a reply; learns from it whether the collection has its
- * soft-delete field. @out_refused as for _just_sync_pb_record_from_json(). */
+ * soft-delete field. */
 JustSyncRecord *
 _just_sync_pb_read_record (JustSyncPocketbaseStore  *self,
                            const JustSyncPbTarget   *target,
                            JustSyncScope            *scope,
                            JsonNode                 *node,
-                           JustSyncSyncPoint       **out_refused,
                            GError                  **error)
 {
   gboolean has_soft_field;
   JustSyncRecord *record = _just_sync_pb_record_from_json (target, scope, node, &has_soft_field,
-                                                           out_refused, error);
+                                                           NULL, error);
 
   if (record != NULL && target->soft_delete_field != NULL)
     _just_sync_pb_note_soft_field (self, target, has_soft_field);
@@ -308,6 +308,89 @@ pb_store_fetch_data_free (FetchData *data)
   g_free (data);
 }
 
+/* A page as the HTTP worker decodes it. */
+typedef struct
+{
+  JustSyncDelta *delta;
+  gboolean has_soft_field;          /* of its last record */
+} FetchPage;
+
+static void
+pb_store_fetch_page_free (FetchPage *page)
+{
+  g_clear_pointer (&page->delta, just_sync_delta_unref);
+  g_free (page);
+}
+
+/* On the HTTP worker: the page's records, built there so that a page of
+ * hundreds of rows costs the caller's thread nothing; @user_data, the
+ * fetch's FetchData, is only read. */
+static gpointer
+pb_store_fetch_read (JustSyncHttpResponse  *response,
+                     gpointer               user_data,
+                     GDestroyNotify        *out_free,
+                     GError               **error)
+{
+  FetchData *data = user_data;
+  g_autoptr(GPtrArray) records = NULL;
+  FetchPage *page;
+  JsonArray *array;
+  gint64 server_time, per_page;
+  guint n;
+
+  if ((array = _just_sync_pb_list_get_items (response, data->target.collection, error)) == NULL)
+    return NULL;
+
+  page = g_new0 (FetchPage, 1);
+  *out_free = (GDestroyNotify) pb_store_fetch_page_free;
+  /* A page stamped with a date no store can keep holds no delta: the
+   * caller's thread fails it with the header's words. */
+  if (response->date != 0 && !just_sync_timestamp_is_valid (response->date))
+    return page;
+
+  n = json_array_get_length (array);
+  /* The server's time is known once every record is read: the delta
+   * starts without it. */
+  page->delta = just_sync_delta_new (0);
+  server_time = response->date;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(JustSyncSyncPoint) refused = NULL;
+      g_autoptr(GError) reason = NULL;
+      g_autoptr(JustSyncRecord) record = _just_sync_pb_record_from_json (&data->target, data->scope,
+                                                                         json_array_get_element (array, i),
+                                                                         &page->has_soft_field,
+                                                                         &refused, &reason);
+
+      /* A record whose payload the library refuses is left out, and the
+       * page moves past it; any other bad row fails the page, as skipping
+       * it would move the sync point past a row that may read later. */
+      if (record == NULL && refused == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&reason));
+          pb_store_fetch_page_free (page);
+          return NULL;
+        }
+      if (record == NULL)
+        {
+          g_autofree char *source = g_strdup_printf ("PocketBase collection “%s”", data->target.collection);
+
+          _just_sync_delta_add_refused (page->delta, refused, source, reason);
+          continue;
+        }
+      server_time = MAX (server_time, just_sync_record_get_updated_at (record));
+      just_sync_delta_add (page->delta, record);
+    }
+  _just_sync_delta_set_server_time (page->delta, server_time);
+
+  /* The server may clamp perPage (to 1,000); its reply says what it used. */
+  per_page = _just_sync_pb_object_get_int (_just_sync_pb_body_get_object (response->body), "perPage");
+  if (per_page <= 0)
+    per_page = data->per_page;
+  just_sync_delta_set_has_more (page->delta, n > 0 && n >= per_page);
+  return page;
+}
+
 static void
 pb_store_fetch_cb (GObject      *object,
                    GAsyncResult *result,
@@ -317,66 +400,30 @@ pb_store_fetch_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   FetchData *data = g_task_get_task_data (task);
   g_autoptr(JustSyncHttpResponse) response = NULL;
-  g_autoptr(JustSyncDelta) delta = NULL;
+  FetchPage *page;
   GError *error = NULL;
-  JsonObject *body;
-  JsonArray *array;
-  gint64 server_time, per_page;
-  guint n;
 
   if ((response = _just_sync_pb_request_finish (self, result, &error)) == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
-  if ((array = _just_sync_pb_list_get_items (response, data->target.collection, &error)) == NULL ||
-      !_just_sync_http_response_check_date (response, &error))
+  /* An error status, or a success with no body to decode. */
+  if ((page = response->decoded) == NULL)
+    {
+      _just_sync_pb_list_get_items (response, data->target.collection, &error);
+      g_task_return_error (task, error);
+      return;
+    }
+  if (!_just_sync_http_response_check_date (response, &error))
     {
       g_task_return_error (task, error);
       return;
     }
 
-  body = _just_sync_pb_body_get_object (response->body);
-  n = json_array_get_length (array);
-  /* The server's time is known once every record is read: the delta
-   * starts without it. */
-  delta = just_sync_delta_new (0);
-  server_time = response->date;
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(JustSyncSyncPoint) refused = NULL;
-      g_autoptr(JustSyncRecord) record = _just_sync_pb_read_record (self, &data->target, data->scope,
-                                                                    json_array_get_element (array, i),
-                                                                    &refused, &error);
-
-      /* A record whose payload the library refuses is left out, and the
-       * page moves past it; any other bad row fails the page, as skipping
-       * it would move the sync point past a row that may read later. */
-      if (record == NULL && refused == NULL)
-        {
-          g_task_return_error (task, error);
-          return;
-        }
-      if (record == NULL)
-        {
-          g_autofree char *source = g_strdup_printf ("PocketBase collection “%s”", data->target.collection);
-
-          _just_sync_delta_add_refused (delta, refused, source, error);
-          g_clear_error (&error);
-          continue;
-        }
-      server_time = MAX (server_time, just_sync_record_get_updated_at (record));
-      just_sync_delta_add (delta, record);
-    }
-  _just_sync_delta_set_server_time (delta, server_time);
-
-  /* The server may clamp perPage (to 1,000); its reply says what it used. */
-  per_page = _just_sync_pb_object_get_int (body, "perPage");
-  if (per_page <= 0)
-    per_page = data->per_page;
-  just_sync_delta_set_has_more (delta, n > 0 && n >= per_page);
-
-  g_task_return_pointer (task, g_steal_pointer (&delta), (GDestroyNotify) just_sync_delta_unref);
+  if (just_sync_delta_get_records (page->delta)->len > 0 && data->target.soft_delete_field != NULL)
+    _just_sync_pb_note_soft_field (self, &data->target, page->has_soft_field);
+  g_task_return_pointer (task, g_steal_pointer (&page->delta), (GDestroyNotify) just_sync_delta_unref);
 }
 
 static void
@@ -411,8 +458,9 @@ just_sync_pocketbase_store_fetch_since_async (JustSyncRemoteStore *store,
 
   query = _just_sync_pb_pull_query (scope, since, data->per_page);
   path = _just_sync_pb_records_path (data->target.collection, NULL);
-  _just_sync_pb_request_async (self, "GET", path, query, NULL, JUST_SYNC_PB_REQUEST_DEFAULT,
-                               cancellable, pb_store_fetch_cb, g_steal_pointer (&task));
+  /* data lives as long as the task, which outlives the request. */
+  _just_sync_pb_read_async (self, path, query, pb_store_fetch_read, data, NULL, cancellable,
+                            pb_store_fetch_cb, g_steal_pointer (&task));
 }
 
 static JustSyncDelta *
