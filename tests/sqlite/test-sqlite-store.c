@@ -1994,6 +1994,8 @@ test_damaged_rows (void)
   g_autoptr(JustSyncDelta) pulled = NULL, later = NULL;
   g_autoptr(JustSyncApplyResult) applied = NULL, again = NULL;
   g_autoptr(GPtrArray) written = NULL, records = NULL, ops = NULL, after = NULL;
+  g_autoptr(GPtrArray) rewritten = just_sync_test_records (just_sync_test_record ("r3", "{\"n\":30}", 20),
+                                                           NULL);
   g_autoptr(GVariant) damaged = NULL, none = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *changes = NULL;
@@ -2008,9 +2010,7 @@ test_damaged_rows (void)
                                  just_sync_test_record ("r4", "{\"n\":4}", 4), NULL);
   applied = just_sync_test_local_apply (local, scope, pulled, resolver, &error);
   g_assert_no_error (error);
-  written = just_sync_test_local_upsert (local, scope,
-                                         just_sync_test_records (just_sync_test_record ("r3", "{\"n\":30}", 20),
-                                                                 NULL), &error);
+  written = just_sync_test_local_upsert (local, scope, rewritten, &error);
   g_assert_no_error (error);
 
   g_free (util_sql (store, "UPDATE records SET payload = '{\"n\":1e+17.0}' WHERE id = 'r2'"));

@@ -1560,7 +1560,7 @@ just_sync_appwrite_store_sign_in_async (JustSyncRemoteStore *store,
 {
   JustSyncAppwriteStore *self = JUST_SYNC_APPWRITE_STORE (store);
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(JsonNode) body = json_node_init_object (json_node_alloc (), json_object_new ());
+  g_autoptr(JsonNode) body = json_node_new (JSON_NODE_OBJECT);
 
   g_task_set_source_tag (task, just_sync_appwrite_store_sign_in_async);
   if (self->client == NULL)
@@ -1569,6 +1569,7 @@ just_sync_appwrite_store_sign_in_async (JustSyncRemoteStore *store,
       return;
     }
 
+  json_node_take_object (body, json_object_new ());
   json_object_set_string_member (json_node_get_object (body), "email", identity);
   json_object_set_string_member (json_node_get_object (body), "password", password);
   appwrite_store_account_send (self, "POST", "/account/sessions/email", body, NULL, cancellable,
