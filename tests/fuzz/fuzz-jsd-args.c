@@ -35,7 +35,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     return 0;
   text = g_strndup ((const char *) data + 1, size - 1);
 
-  switch (data[0] % 6)
+  switch (data[0] % 7)
     {
     case 0:
       {
@@ -57,6 +57,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       break;
     case 4:
       ok = jsd_args_check_app_id (text, &error);
+      break;
+    case 5:
+      {
+        /* A Patch's removed fields, one a line. */
+        g_auto(GStrv) names = g_strsplit (text, "\n", -1);
+        ok = jsd_args_check_field_names ((const char * const *) names, &error);
+      }
       break;
     default:
       {
