@@ -332,7 +332,6 @@ pb_store_fetch_read (JustSyncHttpResponse  *response,
                      GError               **error)
 {
   FetchData *data = user_data;
-  g_autoptr(GPtrArray) records = NULL;
   FetchPage *page;
   JsonArray *array;
   gint64 server_time, per_page;
