@@ -945,13 +945,15 @@ return_json_text (GDBusMethodInvocation *invocation,
     g_dbus_method_invocation_return_value (invocation, g_variant_new ("(@s)", text));
 }
 
-/* return_json_text() for a JSON tree. */
+/* return_json_text() for a JSON tree, written by the library's writer:
+ * json-glib's would write 1e17 as `1e+17.0` and U+001F raw, which no
+ * strict parser reads. */
 static void
 return_json (GDBusMethodInvocation *invocation,
              JsonNode              *node,
              GVariant              *results)
 {
-  char *json = json_to_string (node, FALSE);
+  char *json = _just_sync_json_to_string (node, FALSE);
 
   return_json_text (invocation, json, strlen (json), results);
 }
