@@ -811,7 +811,7 @@ dbus_query (GDBusConnection *bus,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(JsonNode) records = NULL;
   const char *json;
 
   reply = g_dbus_connection_call_sync (bus, "org.justsync.Sync1", store_path,
@@ -822,10 +822,9 @@ dbus_query (GDBusConnection *bus,
                                        -1, NULL, &error);
   die_on_error ("Query", error);
   g_variant_get (reply, "(&s@a{sv})", &json, NULL);
-  /* Decoded into records, as an in-process read returns them. */
-  records = just_sync_record_list_from_data (json, &error);
+  records = json_from_string (json, &error);
   die_on_error ("Query JSON", error);
-  return records->len;
+  return json_array_get_length (json_node_get_array (records));
 }
 
 static char *
