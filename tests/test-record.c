@@ -436,6 +436,64 @@ test_json_errors (void)
 }
 
 static void
+test_list_from_data (void)
+{
+  g_autoptr(JustSyncRecord) live =
+    just_sync_test_record ("a", "{\"title\":\"é\",\"n\":1.5,\"l\":[null,true]}", T0 + 123456);
+  g_autoptr(JustSyncRecord) tomb = just_sync_test_tombstone ("b", T0);
+  g_autoptr(JustSyncRecord) unstamped = just_sync_test_record ("c", "{}", 0);
+  JustSyncRecord *records[] = { live, tomb, unstamped };
+  g_autoptr(JsonArray) array = json_array_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+  g_autoptr(GPtrArray) back = NULL;
+  g_autoptr(GPtrArray) empty = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *deep = NULL;
+  GString *nested = g_string_new ("[{\"id\":\"a\",\"payload\":");
+  static const char *bad[] = {
+    "", "{}", "[{}]", "[{\"id\":\"a\"},]", "[{\"id\":\"a\"}] []", "[{\"id\":\"a\",\"payload\":[]}]",
+    "[{\"id\":\"a\",\"updated_at\":\"yesterday\"}]", "[{\"id\":\"a\",\"payload\":{\"s\":\"\\ud800\"}}]",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (records); i++)
+    json_array_add_element (array, just_sync_record_to_json (records[i]));
+  json_node_set_array (node, array);
+  text = json_to_string (node, FALSE);
+  back = just_sync_record_list_from_data (text, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->len, ==, G_N_ELEMENTS (records));
+  for (guint i = 0; i < G_N_ELEMENTS (records); i++)
+    g_assert_true (just_sync_record_equal (g_ptr_array_index (back, i), records[i]));
+
+  empty = just_sync_record_list_from_data ("[]", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (empty->len, ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GPtrArray) none = NULL;
+
+      g_test_message ("%s", bad[i]);
+      none = just_sync_record_list_from_data (bad[i], &error);
+      g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT);
+      g_assert_null (none);
+      g_clear_error (&error);
+    }
+
+  /* A payload one level deeper than a record may hold. */
+  for (guint i = 0; i < 65; i++)
+    g_string_append (nested, "{\"x\":");
+  g_string_append (nested, "1");
+  for (guint i = 0; i < 65; i++)
+    g_string_append_c (nested, '}');
+  g_string_append (nested, "}]");
+  deep = g_string_free (nested, FALSE);
+  g_assert_null (just_sync_record_list_from_data (deep, &error));
+  g_assert_error (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT);
+}
+
+static void
 test_equal_hash (void)
 {
   g_autoptr(JustSyncRecord) a = just_sync_test_record ("a", "{\"x\":1,\"y\":2}", T0);
@@ -500,6 +558,7 @@ main (int   argc,
   g_test_add_func ("/record/content-covers", test_content_covers);
   g_test_add_func ("/record/json-round-trip", test_json_round_trip);
   g_test_add_func ("/record/json-errors", test_json_errors);
+  g_test_add_func ("/record/list-from-data", test_list_from_data);
   g_test_add_func ("/record/equal-hash", test_equal_hash);
   g_test_add_func ("/record/threads", test_threads);
 

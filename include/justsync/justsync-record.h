@@ -41,6 +41,9 @@ JUST_SYNC_AVAILABLE_IN_ALL
 JustSyncRecord *just_sync_record_from_json          (JsonNode        *node,
                                                      GError         **error);
 JUST_SYNC_AVAILABLE_IN_ALL
+GPtrArray      *just_sync_record_list_from_data     (const char      *json,
+                                                     GError         **error);
+JUST_SYNC_AVAILABLE_IN_ALL
 JustSyncRecord *just_sync_record_ref                (JustSyncRecord  *self);
 JUST_SYNC_AVAILABLE_IN_ALL
 void            just_sync_record_unref              (JustSyncRecord  *self);

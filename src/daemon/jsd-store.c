@@ -23,6 +23,7 @@
 #include "jsd-dbus-generated.h"
 #include "jsd-remote-config.h"
 #include "jsd-store.h"
+#include "justsync-json-private.h"
 
 #define INTERFACE_VERSION 1
 
@@ -911,16 +912,18 @@ call_free (Call *call)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Call, call_free)
 
-/* Replies with a JSON document and, unless %NULL, the a{sv} @results;
- * or asks for paging when it is too large. */
+/* Replies with the JSON document @json (taken) of @length bytes and,
+ * unless %NULL, the a{sv} @results; or asks for paging when it is too
+ * large. */
 static void
-return_json (GDBusMethodInvocation *invocation,
-             JsonNode              *node,
-             GVariant              *results)
+return_json_text (GDBusMethodInvocation *invocation,
+                  char                  *json,
+                  gsize                  length,
+                  GVariant              *results)
 {
   g_autoptr(GVariant) owned_results = results != NULL ? g_variant_ref_sink (results) : NULL;
-  g_autofree char *json = json_to_string (node, FALSE);
-  gsize length = strlen (json);
+  g_autofree char *owned_json = json;
+  GVariant *text;
 
   if (length > MAX_REPLY_LENGTH)
     {
@@ -933,11 +936,26 @@ return_json (GDBusMethodInvocation *invocation,
       return;
     }
 
+  /* The text becomes the reply's string as it is, without a copy. */
+  text = g_variant_new_take_string (g_steal_pointer (&owned_json));
   if (owned_results != NULL)
     g_dbus_method_invocation_return_value (invocation,
-                                           g_variant_new ("(s@a{sv})", json, owned_results));
+                                           g_variant_new ("(@s@a{sv})", text, owned_results));
   else
-    g_dbus_method_invocation_return_value (invocation, g_variant_new ("(s)", json));
+    g_dbus_method_invocation_return_value (invocation, g_variant_new ("(@s)", text));
+}
+
+/* return_json_text() for a JSON tree, written by the library's writer:
+ * json-glib's would write 1e17 as `1e+17.0` and U+001F raw, which no
+ * strict parser reads. */
+static void
+return_json (GDBusMethodInvocation *invocation,
+             JsonNode              *node,
+             GVariant              *results)
+{
+  char *json = _just_sync_json_to_string (node, FALSE);
+
+  return_json_text (invocation, json, strlen (json), results);
 }
 
 static JsonNode *
@@ -954,13 +972,62 @@ array_to_json (GPtrArray  *items,
 }
 
 static void
+append_timestamp (GString    *out,
+                  const char *member,
+                  gint64      usec)
+{
+  g_autofree char *text = NULL;
+
+  g_string_append_printf (out, ",\"%s\":", member);
+  if (usec == 0)
+    {
+      g_string_append (out, "null");
+      return;
+    }
+  text = just_sync_timestamp_format (usec, JUST_SYNC_TIMESTAMP_RFC3339);
+  g_string_append_c (out, '"');
+  g_string_append (out, text);
+  g_string_append_c (out, '"');
+}
+
+/* Replies with @records as a JSON array of just_sync_record_to_json()
+ * objects, written straight into one string: a large page builds no JSON
+ * tree and is not copied again on its way out. */
+static void
+return_records (GDBusMethodInvocation *invocation,
+                GPtrArray             *records,
+                GVariant              *results)
+{
+  GString *out = g_string_sized_new (64 + records->len * 256);
+  g_autoptr(JsonNode) payload = json_node_new (JSON_NODE_OBJECT);
+  gsize length;
+
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < records->len; i++)
+    {
+      JustSyncRecord *record = g_ptr_array_index (records, i);
+
+      g_string_append (out, i > 0 ? ",{\"id\":" : "{\"id\":");
+      _just_sync_json_append_string (out, just_sync_record_get_id (record));
+      append_timestamp (out, "updated_at", just_sync_record_get_updated_at (record));
+      append_timestamp (out, "deleted_at", just_sync_record_get_deleted_at (record));
+      g_string_append (out, ",\"payload\":");
+      json_node_set_object (payload, just_sync_record_get_payload (record));
+      _just_sync_json_append_value (out, payload, FALSE);
+      g_string_append_c (out, '}');
+    }
+  g_string_append_c (out, ']');
+  length = out->len;
+  return_json_text (invocation, g_string_free (out, FALSE), length, results);
+}
+
+static void
 query_done (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
   g_autoptr(Call) call = user_data;
   g_autoptr(GPtrArray) records = NULL;
-  g_autoptr(JsonNode) node = NULL;
   GError *error = NULL;
   gboolean from_cache = FALSE;
   guint total = 0;
@@ -974,11 +1041,10 @@ query_done (GObject      *object,
       return;
     }
 
-  node = array_to_json (records, (JsonNode *(*) (gpointer)) just_sync_record_to_json);
   g_variant_builder_init (&results, G_VARIANT_TYPE_VARDICT);
   g_variant_builder_add (&results, "{sv}", "from-cache", g_variant_new_boolean (from_cache));
   g_variant_builder_add (&results, "{sv}", "total", g_variant_new_uint32 (total));
-  return_json (call->invocation, node, g_variant_builder_end (&results));
+  return_records (call->invocation, records, g_variant_builder_end (&results));
 }
 
 static void
@@ -1172,7 +1238,6 @@ watch_query_done (GObject      *object,
 {
   g_autoptr(Call) call = user_data;
   g_autoptr(GPtrArray) records = NULL;
-  g_autoptr(JsonNode) node = NULL;
   GError *error = NULL;
 
   records = just_sync_local_store_run_query_finish (JUST_SYNC_LOCAL_STORE (object), result, &error);
@@ -1181,8 +1246,7 @@ watch_query_done (GObject      *object,
       return_error_take (call->invocation, error);
       return;
     }
-  node = array_to_json (records, (JsonNode *(*) (gpointer)) just_sync_record_to_json);
-  return_json (call->invocation, node, NULL);
+  return_records (call->invocation, records, NULL);
 }
 
 static gboolean

@@ -44,6 +44,9 @@ void        _just_sync_json_append_double     (GString      *out,
                                                double        value);
 void        _just_sync_json_append_string     (GString      *out,
                                                const char   *text);
+void        _just_sync_json_append_value      (GString      *out,
+                                               JsonNode     *node,
+                                               gboolean      sort_members);
 
 char       *_just_sync_json_canonical         (JsonNode     *node);
 JsonObject *_just_sync_json_object_copy       (JsonObject   *object);

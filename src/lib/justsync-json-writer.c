@@ -109,10 +109,6 @@ _just_sync_json_append_string (GString    *out,
   g_string_append_c (out, '"');
 }
 
-static void append_node (GString  *out,
-                         JsonNode *node,
-                         gboolean  sort_members);
-
 static void
 append_object (GString    *out,
                JsonObject *object,
@@ -129,17 +125,24 @@ append_object (GString    *out,
         g_string_append_c (out, ',');
       _just_sync_json_append_string (out, l->data);
       g_string_append_c (out, ':');
-      append_node (out, json_object_get_member (object, l->data), sort_members);
+      _just_sync_json_append_value (out, json_object_get_member (object, l->data), sort_members);
     }
   g_string_append_c (out, '}');
 }
 
-/* Recursive, but only over values _just_sync_json_check_value() accepted,
- * whose depth is bounded. */
-static void
-append_node (GString  *out,
-             JsonNode *node,
-             gboolean  sort_members)
+/*
+ * _just_sync_json_append_value:
+ * @node: a value that _just_sync_json_check_value() accepts
+ * @sort_members: as for _just_sync_json_to_string()
+ *
+ * Appends @node as _just_sync_json_to_string() writes it. Recursive, but
+ * only over values _just_sync_json_check_value() accepted, whose depth is
+ * bounded.
+ */
+void
+_just_sync_json_append_value (GString  *out,
+                              JsonNode *node,
+                              gboolean  sort_members)
 {
   switch (json_node_get_node_type (node))
     {
@@ -155,7 +158,7 @@ append_node (GString  *out,
           {
             if (i > 0)
               g_string_append_c (out, ',');
-            append_node (out, json_array_get_element (array, i), sort_members);
+            _just_sync_json_append_value (out, json_array_get_element (array, i), sort_members);
           }
         g_string_append_c (out, ']');
       }
@@ -202,7 +205,7 @@ _just_sync_json_to_string (JsonNode *node,
 {
   GString *out = g_string_new (NULL);
 
-  append_node (out, node, sort_members);
+  _just_sync_json_append_value (out, node, sort_members);
   return g_string_free (out, FALSE);
 }
 

@@ -327,11 +327,9 @@ live_query_bus_read_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GVariant) reply = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GPtrArray) records = NULL;
+  GPtrArray *records;
   GError *error = NULL;
   const char *json;
-  JsonArray *array;
 
   reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
   if (reply == NULL)
@@ -341,34 +339,12 @@ live_query_bus_read_cb (GObject      *source,
     }
 
   g_variant_get (reply, "(&s)", &json);
-  if ((node = json_from_string (json, &error)) == NULL)
+  if ((records = just_sync_record_list_from_data (json, &error)) == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
-  if (!JSON_NODE_HOLDS_ARRAY (node))
-    {
-      g_task_return_new_error (task, JUST_SYNC_ERROR, JUST_SYNC_ERROR_FAILED,
-                               _("The service answered Watch with no array of records"));
-      return;
-    }
-
-  array = json_node_get_array (node);
-  records = g_ptr_array_new_full (json_array_get_length (array),
-                                  (GDestroyNotify) just_sync_record_unref);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JustSyncRecord *record = just_sync_record_from_json (json_array_get_element (array, i),
-                                                           &error);
-
-      if (record == NULL)
-        {
-          g_task_return_error (task, error);
-          return;
-        }
-      g_ptr_array_add (records, record);
-    }
-  g_task_return_pointer (task, g_steal_pointer (&records), (GDestroyNotify) g_ptr_array_unref);
+  g_task_return_pointer (task, records, (GDestroyNotify) g_ptr_array_unref);
 }
 
 /* Runs the query, on the rows @ids only unless %NULL. */

@@ -248,6 +248,34 @@ just_sync_record_new_tombstone (const char  *id,
   return just_sync_record_new (id, NULL, deleted_at, deleted_at, error);
 }
 
+/* A record from @node, its JSON form; @parsed: its strings and numbers
+ * already passed _just_sync_json_parse(), so they are not checked again. */
+static JustSyncRecord *
+record_from_json (JsonNode  *node,
+                  gboolean   parsed,
+                  GError   **error)
+{
+  JsonObject *object, *payload = NULL;
+  JsonNode *payload_node;
+  const char *id;
+  gint64 updated_at, deleted_at;
+
+  if ((object = _just_sync_json_get_object (node, _("A record"), error)) == NULL ||
+      !_just_sync_json_get_string (object, "id", FALSE, &id, error) ||
+      !_just_sync_json_get_timestamp (object, "updated_at", &updated_at, error) ||
+      !_just_sync_json_get_timestamp (object, "deleted_at", &deleted_at, error))
+    return NULL;
+
+  payload_node = json_object_get_member (object, "payload");
+  if (payload_node != NULL &&
+      (payload = _just_sync_json_get_object (payload_node, _("The payload"), error)) == NULL)
+    return NULL;
+
+  if (parsed && payload != NULL)
+    return _just_sync_record_new_parsed (id, payload, updated_at, deleted_at, error);
+  return just_sync_record_new (id, payload, updated_at, deleted_at, error);
+}
+
 /**
  * just_sync_record_from_json:
  * @node: a JSON object as [method@JustSync.Record.to_json] writes it
@@ -262,25 +290,59 @@ JustSyncRecord *
 just_sync_record_from_json (JsonNode  *node,
                             GError   **error)
 {
-  JsonObject *object, *payload = NULL;
-  JsonNode *payload_node;
-  const char *id;
-  gint64 updated_at, deleted_at;
-
   g_return_val_if_fail (node != NULL, NULL);
 
-  if ((object = _just_sync_json_get_object (node, _("A record"), error)) == NULL ||
-      !_just_sync_json_get_string (object, "id", FALSE, &id, error) ||
-      !_just_sync_json_get_timestamp (object, "updated_at", &updated_at, error) ||
-      !_just_sync_json_get_timestamp (object, "deleted_at", &deleted_at, error))
-    return NULL;
+  return record_from_json (node, FALSE, error);
+}
 
-  payload_node = json_object_get_member (object, "payload");
-  if (payload_node != NULL &&
-      (payload = _just_sync_json_get_object (payload_node, _("The payload"), error)) == NULL)
-    return NULL;
+/**
+ * just_sync_record_list_from_data:
+ * @json: a JSON array of records, each as
+ *   [method@JustSync.Record.to_json] writes it
+ * @error: return location for an error
+ *
+ * Reads a list of records from JSON text, such as the records the
+ * service's `Query` and `Watch` methods return over D-Bus. The text must
+ * be strict JSON, as for [ctor@JustSync.Record.new_from_data]; it is read
+ * in one pass, without the json-glib parser, so a large list costs about
+ * what reading it from the local store does.
+ *
+ * Returns: (transfer container) (element-type JustSyncRecord): the
+ *   records, in their order, or %NULL with %JUST_SYNC_ERROR_INVALID_ARGUMENT
+ */
+GPtrArray *
+just_sync_record_list_from_data (const char  *json,
+                                 GError     **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  JsonArray *array;
+  guint n;
 
-  return just_sync_record_new (id, payload, updated_at, deleted_at, error);
+  g_return_val_if_fail (json != NULL, NULL);
+
+  /* The array and a record around payloads at the limit. */
+  if ((node = _just_sync_json_parse (json, -1, JUST_SYNC_JSON_MAX_DEPTH + 2, error)) == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_set_error_literal (error, JUST_SYNC_ERROR, JUST_SYNC_ERROR_INVALID_ARGUMENT,
+                           _("A list of records must be a JSON array"));
+      return NULL;
+    }
+
+  array = json_node_get_array (node);
+  n = json_array_get_length (array);
+  records = g_ptr_array_new_full (n, (GDestroyNotify) just_sync_record_unref);
+  for (guint i = 0; i < n; i++)
+    {
+      JustSyncRecord *record = record_from_json (json_array_get_element (array, i), TRUE, error);
+
+      if (record == NULL)
+        return NULL;
+      g_ptr_array_add (records, record);
+    }
+  return g_steal_pointer (&records);
 }
 
 /**

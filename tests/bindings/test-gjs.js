@@ -58,6 +58,13 @@ function checkRecords() {
         threw = e.matches(JustSync.error_quark(), JustSync.Error.INVALID_ARGUMENT);
     }
     assert(threw, 'a payload that is not an object is an INVALID_ARGUMENT error');
+
+    // A Query reply of the service, read into records the binding owns.
+    const listed = JustSync.Record.list_from_data(
+        '[{"id": "a", "updated_at": null, "deleted_at": null, "payload": {"title": "milk"}},' +
+        ' {"id": "b", "updated_at": "2024-01-01T00:00:00Z", "deleted_at": null, "payload": {}}]');
+    assertEquals(listed.map(r => r.get_id()), ['a', 'b'], 'listed ids');
+    assertEquals(listed[0].get_payload().get_string_member('title'), 'milk', 'listed payload');
     return [record, other];
 }
 

@@ -57,6 +57,14 @@ def check_records():
         assert error.matches(JustSync.error_quark(), JustSync.Error.INVALID_ARGUMENT), error
     else:
         raise AssertionError("a payload that is not an object was accepted")
+
+    # A Query reply of the service, read into records the binding owns.
+    listed = JustSync.Record.list_from_data(
+        '[{"id": "a", "updated_at": null, "deleted_at": null, "payload": {"title": "milk"}},'
+        ' {"id": "b", "updated_at": "2024-01-01T00:00:00Z", "deleted_at": null, "payload": {}}]')
+    assert [r.get_id() for r in listed] == ["a", "b"]
+    assert listed[0].get_payload().get_string_member("title") == "milk"
+    del listed  # freed once
     return [record, other]
 
 

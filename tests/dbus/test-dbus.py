@@ -118,6 +118,20 @@ class StoreTestCase(unittest.TestCase):
         self.assertEqual(stats["pushed"], 1)
         self.assertEqual(json.loads(self.call("ListPending", "(sa{sv})", "notes", {})[0]), [])
 
+    def test_replies_are_strict_json(self):
+        # json-glib writes 1e17 as "1e+17.0" and U+001F raw: neither reads
+        # back. Every reply holding a record must.
+        payload = '{"big": 1e17, "tiny": 5e-324, "control": "\\u001f\\u007f"}'
+        expected = {"big": 1e17, "tiny": 5e-324, "control": "\x1f\x7f"}
+        created = json.loads(self.call("Create", "(ssa{sv})", "strict", payload, {})[0])
+        self.assertEqual(created["payload"], expected)
+        got = json.loads(self.call("Get", "(ssa{sv})", "strict", created["id"], {})[0])
+        self.assertEqual(got, created)
+        records, _ = self.call("Query", "(ssa{sv})", "strict", "offline-only", {})
+        self.assertEqual(json.loads(records), [created])
+        records, = self.call("Watch", "(ssa{sv})", "strict", json.dumps({}), {})
+        self.assertEqual(json.loads(records), [created])
+
     def test_bad_input(self):
         cases = [
             ("Create", "(ssa{sv})", ("notes", "{not json", {})),
