@@ -58,6 +58,33 @@ check_record_form (const char *text)
   FUZZ_CHECK (just_sync_record_equal (record, back));
 }
 
+/* A Query or Watch reply of the service: a list of record forms. What it
+ * accepts is what the record form reads, one by one. */
+static void
+check_record_list (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) records = just_sync_record_list_from_data (text, &error);
+  g_autoptr(JsonNode) node = NULL;
+
+  if (records == NULL)
+    {
+      fuzz_check_error (error);
+      return;
+    }
+  node = _just_sync_json_parse (text, -1, JUST_SYNC_JSON_MAX_ENVELOPE_DEPTH, NULL);
+  FUZZ_CHECK (node != NULL && JSON_NODE_HOLDS_ARRAY (node));
+  FUZZ_CHECK (json_array_get_length (json_node_get_array (node)) == records->len);
+  for (guint i = 0; i < records->len; i++)
+    {
+      g_autoptr(JustSyncRecord) one = just_sync_record_from_json (json_array_get_element (json_node_get_array (node), i),
+                                                                  NULL);
+
+      FUZZ_CHECK (one != NULL);
+      FUZZ_CHECK (just_sync_record_equal (one, g_ptr_array_index (records, i)));
+    }
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -66,5 +93,6 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
   check_payload_text (text);
   check_record_form (text);
+  check_record_list (text);
   return 0;
 }
