@@ -214,13 +214,13 @@ _just_sync_delta_record_new (const char         *id,
  * _just_sync_delta_add_refused:
  * @position: the (`updated_at`, id) of a row of the page that the remote
  *   store could not turn into a record
- * @source: where the row comes from, for the warning: "PocketBase
+ * @source: where the row comes from, for the message: "PocketBase
  *   collection “notes”"
  * @reason: why just_sync_record_new() refused it (a payload nested
  *   deeper than 64 levels, say)
  *
  * Notes, in page order, a server row that is not among the records: one
- * hostile row must not hold its scope back. A warning names it; the page
+ * hostile row must not hold its scope back. A message names it; the page
  * still moves the cursor past it, and a reconcile counts it as present on
  * the server (its local copy, if any, stays). A later version the library
  * can store is pulled as usual.
@@ -238,7 +238,9 @@ _just_sync_delta_add_refused (JustSyncDelta     *self,
   g_return_if_fail (reason != NULL);
 
   id = just_sync_sync_point_get_last_id (position);
-  g_warning ("%s: the record “%s” is refused, and syncing goes on without it: %s",
+  /* Bad data from a server is no programmer error: a message, not a
+   * warning, which G_DEBUG=fatal-warnings would turn into a crash. */
+  g_message ("%s: the record “%s” is refused, and syncing goes on without it: %s",
              source, id, reason->message);
   g_ptr_array_add (self->refused_ids, g_strdup (id));
   g_clear_pointer (&self->refused_end, just_sync_sync_point_unref);

@@ -466,7 +466,7 @@ test_store_refused_row (Fake          *fake,
   gint64 refused_at;
 
   fake->reply = reply;
-  g_test_expect_message ("JustSync", G_LOG_LEVEL_WARNING,
+  g_test_expect_message ("JustSync", G_LOG_LEVEL_MESSAGE,
                          "Supabase scope “notes”: the record “r2” is refused*more than 64 levels deep");
   delta = JUST_SYNC_TEST_AWAIT_OK (just_sync_remote_store_fetch_since, JUST_SYNC_REMOTE_STORE (store),
                                    scope, NULL, 10);
