@@ -18,10 +18,12 @@ JustSyncRecord *_just_sync_delta_record_new (const char         *id,
 
 void       _just_sync_delta_set_server_time (JustSyncDelta *self,
                                              gint64         server_time);
-void       _just_sync_delta_add_refused     (JustSyncDelta     *self,
-                                             JustSyncSyncPoint *position,
-                                             const char        *source,
-                                             const GError      *reason);
+gboolean   _just_sync_delta_add_row         (JustSyncDelta      *self,
+                                             JustSyncRecord     *record,
+                                             JustSyncSyncPoint  *refused,
+                                             const char         *what,
+                                             const char         *name,
+                                             GError            **reason);
 GPtrArray *_just_sync_delta_get_refused_ids (JustSyncDelta *self);
 
 G_END_DECLS

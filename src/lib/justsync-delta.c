@@ -211,43 +211,60 @@ _just_sync_delta_record_new (const char         *id,
 }
 
 /*
- * _just_sync_delta_add_refused:
- * @position: the (`updated_at`, id) of a row of the page that the remote
- *   store could not turn into a record
- * @source: where the row comes from, for the message: "PocketBase
- *   collection “notes”"
- * @reason: why just_sync_record_new() refused it (a payload nested
- *   deeper than 64 levels, say)
+ * _just_sync_delta_add_row:
+ * @record: (nullable): what the remote store's codec made of a row of the
+ *   page, in page order
+ * @refused: (nullable): when the codec refused the row's payload though its
+ *   id and time read, where the row stands (from
+ *   _just_sync_delta_record_new())
+ * @what: where the row comes from, for the message: "PocketBase collection"
+ * @name: the collection's or the scope's name
+ * @reason: (inout): why the codec made no record
  *
- * Notes, in page order, a server row that is not among the records: one
- * hostile row must not hold its scope back. A message names it; the page
- * still moves the cursor past it, and a reconcile counts it as present on
- * the server (its local copy, if any, stays). A later version the library
- * can store is pulled as usual.
+ * Adds @record; or, for a refused row, notes it in page order and clears
+ * @reason: one hostile row must not hold its scope back. A message names
+ * it; the page still moves the cursor past it, and a reconcile counts it
+ * as present on the server (its local copy, if any, stays). A later
+ * version the library can store is pulled as usual.
+ *
+ * Returns: %FALSE when the row fails the page (no record and not a
+ *   refused payload: skipping it would move the sync point past a row
+ *   that may read later); @reason then says why
  */
-void
-_just_sync_delta_add_refused (JustSyncDelta     *self,
-                              JustSyncSyncPoint *position,
-                              const char        *source,
-                              const GError      *reason)
+gboolean
+_just_sync_delta_add_row (JustSyncDelta      *self,
+                          JustSyncRecord     *record,
+                          JustSyncSyncPoint  *refused,
+                          const char         *what,
+                          const char         *name,
+                          GError            **reason)
 {
   const char *id;
 
-  g_return_if_fail (self != NULL);
-  g_return_if_fail (position != NULL);
-  g_return_if_fail (reason != NULL);
+  g_return_val_if_fail (self != NULL, FALSE);
 
-  id = just_sync_sync_point_get_last_id (position);
+  if (record != NULL)
+    {
+      just_sync_delta_add (self, record);
+      return TRUE;
+    }
+  if (refused == NULL)
+    return FALSE;
+
+  g_return_val_if_fail (reason != NULL && *reason != NULL, FALSE);
+  id = just_sync_sync_point_get_last_id (refused);
   /* Bad data from a server is no programmer error: a message, not a
    * warning, which G_DEBUG=fatal-warnings would turn into a crash. */
-  g_message ("%s: the record “%s” is refused, and syncing goes on without it: %s",
-             source, id, reason->message);
+  g_message ("%s “%s”: the record “%s” is refused, and syncing goes on without it: %s",
+             what, name, id, (*reason)->message);
+  g_clear_error (reason);
   g_ptr_array_add (self->refused_ids, g_strdup (id));
   g_clear_pointer (&self->refused_end, just_sync_sync_point_unref);
-  self->refused_end = just_sync_sync_point_ref (position);
+  self->refused_end = just_sync_sync_point_ref (refused);
+  return TRUE;
 }
 
-/* (element-type utf8) (transfer none): the ids _just_sync_delta_add_refused() noted. */
+/* (element-type utf8) (transfer none): the ids of the rows _just_sync_delta_add_row() refused. */
 GPtrArray *
 _just_sync_delta_get_refused_ids (JustSyncDelta *self)
 {

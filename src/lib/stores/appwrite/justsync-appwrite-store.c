@@ -406,25 +406,14 @@ appwrite_store_fetch_cb (GObject      *object,
       record = _just_sync_appwrite_record_from_document (json_array_get_element (documents, i),
                                                          data->scope, data->soft_delete_attribute,
                                                          &refused, &error);
-      /* A document whose payload the library refuses is left out, and the
-       * page moves past it; any other bad document fails the page, as
-       * skipping it would move the sync point past one that may read later. */
-      if (record == NULL && refused == NULL)
+      if (!_just_sync_delta_add_row (delta, record, refused, "Appwrite scope",
+                                     just_sync_scope_get_name (data->scope), &error))
         {
           g_task_return_error (task, error);
           return;
         }
-      if (record == NULL)
-        {
-          g_autofree char *source = g_strdup_printf ("Appwrite scope “%s”",
-                                                     just_sync_scope_get_name (data->scope));
-
-          _just_sync_delta_add_refused (delta, refused, source, error);
-          g_clear_error (&error);
-          continue;
-        }
-      server_time = MAX (server_time, just_sync_record_get_updated_at (record));
-      just_sync_delta_add (delta, record);
+      if (record != NULL)
+        server_time = MAX (server_time, just_sync_record_get_updated_at (record));
     }
   _just_sync_delta_set_server_time (delta, server_time);
   /* A server may cap a page below the limit: only an empty page is the end. */

@@ -361,24 +361,15 @@ pb_store_fetch_read (JustSyncHttpResponse  *response,
                                                                          &page->has_soft_field,
                                                                          &refused, &reason);
 
-      /* A record whose payload the library refuses is left out, and the
-       * page moves past it; any other bad row fails the page, as skipping
-       * it would move the sync point past a row that may read later. */
-      if (record == NULL && refused == NULL)
+      if (!_just_sync_delta_add_row (page->delta, record, refused, "PocketBase collection",
+                                     data->target.collection, &reason))
         {
           g_propagate_error (error, g_steal_pointer (&reason));
           pb_store_fetch_page_free (page);
           return NULL;
         }
-      if (record == NULL)
-        {
-          g_autofree char *source = g_strdup_printf ("PocketBase collection “%s”", data->target.collection);
-
-          _just_sync_delta_add_refused (page->delta, refused, source, reason);
-          continue;
-        }
-      server_time = MAX (server_time, just_sync_record_get_updated_at (record));
-      just_sync_delta_add (page->delta, record);
+      if (record != NULL)
+        server_time = MAX (server_time, just_sync_record_get_updated_at (record));
     }
   _just_sync_delta_set_server_time (page->delta, server_time);
 

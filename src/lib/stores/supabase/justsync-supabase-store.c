@@ -628,25 +628,14 @@ supabase_store_fetch_cb (GObject      *object,
       record = _just_sync_supabase_record_from_row (json_array_get_element (rows, i), data->scope,
                                                     data->soft_delete_column, &refused, &error);
 
-      /* A row whose payload the library refuses is left out, and the
-       * page moves past it; any other bad row fails the page, as skipping
-       * it would move the sync point past a row that may read later. */
-      if (record == NULL && refused == NULL)
+      if (!_just_sync_delta_add_row (delta, record, refused, "Supabase scope",
+                                     just_sync_scope_get_name (data->scope), &error))
         {
           g_task_return_error (task, error);
           return;
         }
-      if (record == NULL)
-        {
-          g_autofree char *source = g_strdup_printf ("Supabase scope “%s”",
-                                                     just_sync_scope_get_name (data->scope));
-
-          _just_sync_delta_add_refused (delta, refused, source, error);
-          g_clear_error (&error);
-          continue;
-        }
-      server_time = MAX (server_time, just_sync_record_get_updated_at (record));
-      just_sync_delta_add (delta, record);
+      if (record != NULL)
+        server_time = MAX (server_time, just_sync_record_get_updated_at (record));
     }
   _just_sync_delta_set_server_time (delta, server_time);
   /* A row cap may have cut the page short: only an empty page is the end. */
