@@ -12,6 +12,7 @@
 
 #include "justsync-json-private.h"
 #include "justsync-test-util.h"
+#include "common/json-same-tree.h"
 
 static JsonNode *
 parse_ok (const char *text)
@@ -433,60 +434,6 @@ test_write_strings (void)
     }
 }
 
-/* Node by node, what JsonParser would have built: the same types (an
- * integer stays an int64), values, member order and sealing. */
-static void
-assert_same_tree (JsonNode *ours,
-                  JsonNode *theirs)
-{
-  g_assert_cmpint (json_node_get_node_type (ours), ==, json_node_get_node_type (theirs));
-  g_assert_true (json_node_is_immutable (ours));
-  switch (json_node_get_node_type (ours))
-    {
-    case JSON_NODE_OBJECT:
-      {
-        JsonObjectIter a, b;
-        const char *name_a, *name_b;
-        JsonNode *value_a, *value_b;
-
-        g_assert_true (json_object_is_immutable (json_node_get_object (ours)));
-        g_assert_cmpuint (json_object_get_size (json_node_get_object (ours)), ==,
-                          json_object_get_size (json_node_get_object (theirs)));
-        json_object_iter_init_ordered (&a, json_node_get_object (ours));
-        json_object_iter_init_ordered (&b, json_node_get_object (theirs));
-        while (json_object_iter_next_ordered (&a, &name_a, &value_a))
-          {
-            g_assert_true (json_object_iter_next_ordered (&b, &name_b, &value_b));
-            g_assert_cmpstr (name_a, ==, name_b);
-            g_assert_true (json_node_get_parent (value_a) == ours);
-            assert_same_tree (value_a, value_b);
-          }
-      }
-      break;
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *a = json_node_get_array (ours);
-        JsonArray *b = json_node_get_array (theirs);
-
-        g_assert_cmpuint (json_array_get_length (a), ==, json_array_get_length (b));
-        for (guint i = 0; i < json_array_get_length (a); i++)
-          assert_same_tree (json_array_get_element (a, i), json_array_get_element (b, i));
-      }
-      break;
-    case JSON_NODE_VALUE:
-      g_assert_true (json_node_get_value_type (ours) == json_node_get_value_type (theirs));
-      if (json_node_get_value_type (ours) == G_TYPE_DOUBLE)
-        g_assert_true (memcmp (&(double) { json_node_get_double (ours) },
-                               &(double) { json_node_get_double (theirs) }, sizeof (double)) == 0);
-      else
-        g_assert_true (json_node_equal (ours, theirs));
-      break;
-    case JSON_NODE_NULL:
-    default:
-      break;
-    }
-}
-
 static void
 assert_built_as_json_glib (const char *text,
                            gsize       length)
@@ -507,7 +454,7 @@ assert_built_as_json_glib (const char *text,
                  !json_node_is_immutable (unsealed));
   g_assert_true (json_parser_load_from_data (parser, text, length, &error));
   g_assert_no_error (error);
-  assert_same_tree (ours, json_parser_get_root (parser));
+  g_assert_true (json_same_tree (ours, json_parser_get_root (parser)));
 }
 
 /* The tree builder replaced JsonParser for speed (issue 14): on texts made
